@@ -1,0 +1,60 @@
+# Two commands do everything on a fresh machine:
+#   make demo   set up .venv (and graphviz) and run the main demo
+#   make test   set up .venv (and graphviz), lint, type-check and run every test
+# Set-up is cached: a stamp file per extra set is remade only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PYTEST_ARGS ?=
+export HYPOTHESIS_PROFILE ?= ci
+
+.PHONY: help demo test check lint typecheck pytest bench bench-smoke lab clean graphviz venv
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "glassgrad needs Python >= 3.10; set PYTHON=python3.x"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# One stamp per set of extras: installing is skipped when pyproject.toml is unchanged.
+$(VENV)/.installed-%: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[$*]'
+	@touch $@
+
+venv: $(VENV)/.installed-dev  ## create .venv with everything for development
+
+graphviz:  ## make sure graphviz's `dot` binary is installed
+	@bash .ci/ensure-graphviz
+
+demo: $(VENV)/.installed-viz,notebook graphviz  ## set up, then run the main demo
+	$(BIN)/glassgrad demo
+
+lint: $(VENV)/.installed-dev  ## ruff check and mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/mypy --strict autograd nn
+
+typecheck: lint
+
+pytest: $(VENV)/.installed-dev graphviz
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint pytest bench-smoke  ## set up, lint, type-check, run every test and a benchmark smoke run
+
+bench: $(VENV)/.installed-dev  ## run the benchmarks against micrograd (and PyTorch if installed)
+	$(PY) benchmarks/run.py
+
+bench-smoke: $(VENV)/.installed-dev
+	$(PY) benchmarks/run.py --smoke --output $(VENV)/bench-smoke.json
+
+lab: $(VENV)/.installed-dev graphviz  ## open the course notebooks in JupyterLab
+	$(PY) -m pip install --quiet jupyterlab
+	$(BIN)/jupyter lab notebooks/
+
+clean:  ## remove .venv, caches and generated output
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis out build dist *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

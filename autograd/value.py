@@ -1,0 +1,536 @@
+"""``Value``: a scalar that remembers how it was computed.
+
+Every arithmetic operation on Values returns a new Value that records its
+``inputs`` and the ``local_grads`` ∂self/∂input, computed by the op's rule in
+``ops.py`` at forward time. ``backward()`` then applies the chain rule from the
+output back to the leaves (see ``graph.py``).
+
+A node holds only its inputs (never its consumers or a closure over itself),
+so a graph has no reference cycles and is freed the moment the last reference
+to its output goes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import SupportsFloat
+
+from autograd import ops
+from autograd.errors import AnomalyError, DomainError
+from autograd.ops import FLOAT_MATH, Op
+from autograd.recording import RECORDING
+
+Number = int | float
+
+
+def _as_float(data: object, what: str = "Value()") -> float:
+    # bool is an int subclass, but Value(True) is almost always a bug.
+    if type(data) is float:
+        return data
+    if isinstance(data, numbers.Real) and not isinstance(data, bool):
+        return float(data)
+    raise TypeError(
+        f"{what} got {data!r} of type {type(data).__name__}; expected a real number (int, float or NumPy scalar)."
+    )
+
+
+def _describe(node: Value) -> str:
+    if node.label:
+        return f"node {node.label!r}"
+    if node.operation is None:
+        return "an unlabeled leaf"
+    return f"an unlabeled {node.operation.symbol!r} node"
+
+
+class Value:
+    """A scalar node of a computation graph.
+
+    Attributes:
+        data: the value, a float.
+        grad: ∂output/∂self after ``output.backward()``; starts at 0.0.
+        label: a name for drawings and error messages.
+        inputs: the operand nodes, in order, duplicates kept (``x*x`` has two).
+        local_grads: ∂self/∂input for each input, computed at forward time.
+        operation: the op table entry that produced this node (None for a leaf).
+        constants: the op's non-differentiable arguments (the 3 of ``x**3``).
+        scope: the ``autograd.scope`` path this node was created in.
+        serial: a number that grows with every Value created; a node's inputs
+            always exist before it, so sorting by ``serial`` is a topological order.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> y = x * x + 3 * x
+        >>> y.backward()
+        >>> y.data, x.grad
+        (10.0, 7.0)
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "constants",
+        "data",
+        "grad",
+        "inputs",
+        "label",
+        "local_grads",
+        "operation",
+        "scope",
+        "serial",
+    )
+
+    data: float
+    grad: float
+    label: str
+    inputs: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+    operation: Op | None
+    constants: tuple[float, ...]
+    scope: tuple[str, ...]
+    serial: int
+
+    def __init__(self, data: SupportsFloat, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value() got label {label!r} of type {type(label).__name__}; a label must be a str.")
+        self.data = _as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self.inputs = ()
+        self.local_grads = ()
+        self.operation = None
+        self.constants = ()
+        self.scope = RECORDING.get().scope
+        self.serial = _next_serial()
+
+    @property
+    def op(self) -> str:
+        """The symbol of the operation that produced this node, ``""`` for a leaf.
+
+        Example:
+            >>> (Value(2.0) * 3).op
+            '*'
+        """
+        return "" if self.operation is None else self.operation.symbol
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node with no inputs: an input, a parameter or a constant."""
+        return not self.inputs
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # --- arithmetic operators -------------------------------------------------
+
+    def __add__(self, other: Value | Number) -> Value:
+        return _binary(ops.add, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return _binary(ops.add, other, self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return _binary(ops.sub, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _binary(ops.sub, other, self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return _binary(ops.mul, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _binary(ops.mul, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return _binary(ops.div, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _binary(ops.div, other, self)
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        if isinstance(exponent, Value):
+            return _binary(ops.power, self, exponent)
+        return _apply(ops.power_constant, (self,), (_as_float(exponent, "** exponent"),))
+
+    def __rpow__(self, base: Number) -> Value:
+        return _binary(ops.power, base, self)
+
+    def __neg__(self) -> Value:
+        return _unary(ops.neg, self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    # --- functions --------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """eˣ. Overflows to inf past x ≈ 709.8, as IEEE does.
+
+        Example:
+            >>> round(Value(1.0).exp().data, 6)
+            2.718282
+        """
+        return _unary(ops.exp, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; raises ``DomainError`` for x ≤ 0.
+
+        Example:
+            >>> Value(1.0).log().data
+            0.0
+        """
+        return _unary(ops.log, self)
+
+    def sqrt(self) -> Value:
+        """Square root; raises ``DomainError`` for x < 0. Its derivative at 0 is inf.
+
+        Example:
+            >>> Value(9.0).sqrt().data
+            3.0
+        """
+        return _unary(ops.sqrt, self)
+
+    def sin(self) -> Value:
+        """Sine.
+
+        Example:
+            >>> Value(0.0).sin().data
+            0.0
+        """
+        return _unary(ops.sin, self)
+
+    def cos(self) -> Value:
+        """Cosine.
+
+        Example:
+            >>> Value(0.0).cos().data
+            1.0
+        """
+        return _unary(ops.cos, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent, in (−1, 1).
+
+        Example:
+            >>> Value(0.0).tanh().data
+            0.0
+        """
+        return _unary(ops.tanh, self)
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1/(1 + e⁻ˣ), in (0, 1); computed without overflow for any x.
+
+        Example:
+            >>> round(Value(-6.0).sigmoid().data, 7)
+            0.0024726
+        """
+        return _unary(ops.sigmoid, self)
+
+    def softplus(self) -> Value:
+        """log(1 + eˣ), computed without overflow for any x.
+
+        Example:
+            >>> round(Value(0.0).softplus().data, 6)
+            0.693147
+        """
+        return _unary(ops.softplus, self)
+
+    def relu(self) -> Value:
+        """max(x, 0). Its derivative at the kink x = 0 is taken as 0.
+
+        Example:
+            >>> Value(-2.0).relu().data, Value(3.0).relu().data
+            (0.0, 3.0)
+        """
+        return _unary(ops.relu, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """X for x > 0, else slope·x. Its derivative at x = 0 is taken as the slope.
+
+        Example:
+            >>> Value(-2.0).leaky_relu(0.1).data
+            -0.2
+        """
+        return _apply(ops.leaky_relu, (self,), (_as_float(slope, "leaky_relu() slope"),))
+
+    def abs(self) -> Value:
+        """|x|. Its derivative at the kink x = 0 is taken as 0.
+
+        Example:
+            >>> Value(-2.5).abs().data
+            2.5
+        """
+        return _unary(ops.absolute, self)
+
+    def __abs__(self) -> Value:
+        return self.abs()
+
+    def clamp(self, low: float = -math.inf, high: float = math.inf) -> Value:
+        """X limited to [low, high]; derivative 1 inside (boundaries included), 0 outside.
+
+        Example:
+            >>> Value(1.5).clamp(0.0, 1.0).data
+            1.0
+        """
+        bounds = (_as_float(low, "clamp() low"), _as_float(high, "clamp() high"))
+        if not bounds[0] <= bounds[1]:
+            raise ValueError(f"clamp() got low={low!r} > high={high!r}; low must be ≤ high.")
+        return _apply(ops.clamp, (self,), bounds)
+
+    # --- graph --------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Fill ``.grad`` of every node in this graph with ∂self/∂node.
+
+        Leaves accumulate (call ``zero_grad()`` between steps); intermediate
+        nodes restart, so a second call adds exactly the same amount again.
+
+        Example:
+            >>> x = Value(3.0)
+            >>> y = x * x
+            >>> y.backward(); y.backward()
+            >>> x.grad
+            12.0
+        """
+        from autograd.graph import backward
+
+        backward(self)
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0.0 on every node of this graph.
+
+        Example:
+            >>> x = Value(3.0)
+            >>> y = x * x
+            >>> y.backward(); y.zero_grad()
+            >>> x.grad
+            0.0
+        """
+        from autograd.graph import zero_grad
+
+        zero_grad(self)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph.
+
+        Example:
+            >>> y = (Value(2.0) * 3).detach()
+            >>> y.data, y.inputs
+            (6.0, ())
+        """
+        return Value(self.data, self.label)
+
+
+class Parameter(Value):
+    """A trainable leaf. ``nn`` creates its weights as Parameters; drawings style them apart.
+
+    Example:
+        >>> w = Parameter(0.5, label="w")
+        >>> w
+        Parameter(data=0.5, grad=0.0, label='w')
+    """
+
+    __slots__ = ()
+
+
+_new_value = object.__new__
+# itertools.count is atomic under the GIL, so serials stay unique across threads.
+_next_serial = itertools.count().__next__
+
+
+def _coerce(x: Value | Number, op: Op) -> Value:
+    # A number operand becomes a constant leaf, drawn like any other input.
+    if type(x) is float or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
+        constant: Value = _new_value(Value)
+        constant.data = float(x)
+        constant.grad = 0.0
+        constant.label = ""
+        constant.inputs = constant.local_grads = constant.constants = ()
+        constant.operation = None
+        constant.scope = RECORDING.get().scope
+        constant.serial = _next_serial()
+        return constant
+    raise TypeError(
+        f"{op.name}() got {x!r} of type {type(x).__name__}; expected a Value or a real number (int, float)."
+    )
+
+
+# _unary and _binary are the hot path of every training step: one rule call and
+# one new node, written out inline because a helper call per node costs ~10%.
+
+
+def _unary(op: Op, x: Value) -> Value:
+    if op.checks_domain:
+        check_domain(op, (x,), ())
+    data, local_grads = op.rule(FLOAT_MATH, x.data)
+    recording = RECORDING.get()
+    out: Value = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.scope = recording.scope
+    out.serial = _next_serial()
+    out.constants = ()
+    if recording.grad_enabled:
+        out.inputs = (x,)
+        out.local_grads = local_grads
+        out.operation = op
+    else:
+        out.inputs = out.local_grads = ()
+        out.operation = None
+    if recording.detect_anomaly:
+        _check_finite(out, op, (x,))
+    return out
+
+
+def _binary(op: Op, x: Value | Number, y: Value | Number) -> Value:
+    a = x if isinstance(x, Value) else _coerce(x, op)
+    b = y if isinstance(y, Value) else _coerce(y, op)
+    if op.checks_domain:
+        check_domain(op, (a, b), ())
+    data, local_grads = op.rule(FLOAT_MATH, a.data, b.data)
+    recording = RECORDING.get()
+    out: Value = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.scope = recording.scope
+    out.serial = _next_serial()
+    out.constants = ()
+    if recording.grad_enabled:
+        out.inputs = (a, b)
+        out.local_grads = local_grads
+        out.operation = op
+    else:
+        out.inputs = out.local_grads = ()
+        out.operation = None
+    if recording.detect_anomaly:
+        _check_finite(out, op, (a, b))
+    return out
+
+
+def _apply(op: Op, inputs: tuple[Value, ...], constants: tuple[float, ...]) -> Value:
+    """Apply any op (n-ary, or with constants) to Value operands: the general path."""
+    if op.checks_domain:
+        check_domain(op, inputs, constants)
+    data, local_grads = op.rule(FLOAT_MATH, *(x.data for x in inputs), *constants)
+    recording = RECORDING.get()
+    out: Value = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.scope = recording.scope
+    out.serial = _next_serial()
+    if recording.grad_enabled:
+        out.inputs = inputs
+        out.local_grads = local_grads
+        out.operation = op
+        out.constants = constants
+    else:
+        out.inputs = out.local_grads = out.constants = ()
+        out.operation = None
+    if recording.detect_anomaly:
+        _check_finite(out, op, inputs)
+    return out
+
+
+def check_domain(op: Op, inputs: Sequence[Value], constants: Sequence[float]) -> None:
+    """Raise ``DomainError`` when an operand is outside ``op``'s domain."""
+    for name, domain, x in zip(op.operands, op.domains, inputs):
+        if not domain.contains(x.data):
+            raise DomainError(
+                f"{op.name}() got {x.data!r} from {_describe(x)}; {op.name} needs {domain.description.format(name)}."
+            )
+    if op.check is not None:
+        expected = op.check(*(x.data for x in inputs), *constants)
+        if expected is not None:
+            operands = ", ".join(
+                f"{name}={x.data!r} from {_describe(x)}" for name, x in zip(op.operands, inputs)
+            )
+            shown_constants = "".join(f", {c!r}" for c in constants)
+            raise DomainError(f"{op.name}() got {operands}{shown_constants}; {op.name} needs {expected}.")
+
+
+def _check_finite(out: Value, op: Op, inputs: tuple[Value, ...]) -> None:
+    # Only the value: an infinite local derivative (sqrt at 0) is harmless until
+    # backward multiplies it into a gradient, and backward checks gradients.
+    if math.isfinite(out.data):
+        return
+    operands = ", ".join(f"{x.label or 'unlabeled'!r} = {x.data!r}" for x in inputs)
+    noun = "operand" if len(inputs) == 1 else "operands"
+    raise AnomalyError(f"{op.name}() produced {out.data!r} from {noun} {operands}.")
+
+
+def sum(values: Iterable[Value | Number]) -> Value:
+    """Add many values in ONE n-ary ``Σ`` node instead of a chain of binary adds.
+
+    A neuron's weighted sum drawn this way reads like the perceptron diagram,
+    and backward visits one node instead of n − 1.
+
+    Example:
+        >>> import autograd
+        >>> xs = [Value(1.0), Value(2.0), 3.0]
+        >>> s = autograd.sum(xs)
+        >>> s.data, s.op, len(s.inputs)
+        (6.0, 'sum', 3)
+    """
+    inputs = tuple(x if isinstance(x, Value) else _coerce(x, ops.total) for x in values)
+    if not inputs:
+        return Value(0.0)
+    return _apply(ops.total, inputs, ())
+
+
+class ValueMath:
+    """``Math`` on Values: the same rules, building differentiable derivatives."""
+
+    @staticmethod
+    def real(x: Value | float) -> float:  # noqa: D102
+        return x.data if isinstance(x, Value) else x
+
+    @staticmethod
+    def exp(x: Value) -> Value:  # noqa: D102
+        return x.exp()
+
+    @staticmethod
+    def log(x: Value) -> Value:  # noqa: D102
+        return x.log()
+
+    @staticmethod
+    def tanh(x: Value) -> Value:  # noqa: D102
+        return x.tanh()
+
+    @staticmethod
+    def sigmoid(x: Value) -> Value:  # noqa: D102
+        return x.sigmoid()
+
+    @staticmethod
+    def softplus(x: Value) -> Value:  # noqa: D102
+        return x.softplus()
+
+    @staticmethod
+    def sqrt(x: Value) -> Value:  # noqa: D102
+        return x.sqrt()
+
+    @staticmethod
+    def sin(x: Value) -> Value:  # noqa: D102
+        return x.sin()
+
+    @staticmethod
+    def cos(x: Value) -> Value:  # noqa: D102
+        return x.cos()
+
+    @staticmethod
+    def power(x: Value, exponent: Value | float) -> Value:  # noqa: D102
+        return x**exponent
+
+    @staticmethod
+    def total(xs: Sequence[Value]) -> Value:  # noqa: D102
+        return sum(xs)
+
+
+VALUE_MATH = ValueMath()
