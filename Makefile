@@ -10,7 +10,7 @@ PY := $(BIN)/python
 PYTEST_ARGS ?=
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help demo test check lint typecheck pytest bench bench-smoke lab clean graphviz venv
+.PHONY: help demo test lint typecheck pytest bench bench-smoke lab clean graphviz venv
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ lint: $(VENV)/.installed-dev  ## ruff check and mypy --strict
 typecheck: lint
 
 pytest: $(VENV)/.installed-dev graphviz
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 test: lint pytest bench-smoke  ## set up, lint, type-check, run every test and a benchmark smoke run
 
