@@ -283,6 +283,10 @@ def _power_slope(m: Math, x: Scalar, n: float, exponent: Scalar) -> Scalar:
         return 0.0
     if n == 1.0:
         return 1.0
+    if n < 1.0 and m.real(x) == 0.0:
+        # The pole of x^(n−1) at 0: the float path gets inf from the power, but
+        # Value math would raise DomainError for 0 to a negative power.
+        return math.inf
     return exponent * m.power(x, exponent - 1.0)
 
 
