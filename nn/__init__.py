@@ -1,0 +1,62 @@
+"""glassgrad's neural-network layer, in the order the course teaches it.
+
+Perceptron → activations → dense layers → deep networks (MLP) → losses →
+optimizers → mini-batches → dropout and early stopping, all built from
+``autograd.Value`` scalars so every weight, output and gradient is visible.
+
+Example (the course's perceptron: w0 = 1, W = (3, −2), x = (−1, 2)):
+    >>> import nn
+    >>> neuron = nn.Neuron(2, weights=[3, -2], bias=1)
+    >>> round(neuron([-1, 2]).data, 7)
+    0.0024726
+"""
+
+from __future__ import annotations
+
+from nn.activations import ACTIVATIONS, Activation, leaky_relu, linear, relu, sigmoid, softmax, tanh
+from nn.dense import Dense
+from nn.dropout import Dropout
+from nn.initializers import (
+    INITIALIZERS,
+    Initializer,
+    glorot_normal,
+    glorot_uniform,
+    he_normal,
+    he_uniform,
+    normal,
+    uniform,
+    xavier_normal,
+    xavier_uniform,
+)
+from nn.mlp import MLP
+from nn.module import Module, Sequential, load
+from nn.neuron import Neuron, Perceptron
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALIZERS",
+    "MLP",
+    "Activation",
+    "Dense",
+    "Dropout",
+    "Initializer",
+    "Module",
+    "Neuron",
+    "Perceptron",
+    "Sequential",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "leaky_relu",
+    "linear",
+    "load",
+    "normal",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "tanh",
+    "uniform",
+    "xavier_normal",
+    "xavier_uniform",
+]

@@ -1,0 +1,155 @@
+"""Activation functions: the nonlinearity g in a neuron's y = g(w0 + Σ xᵢwᵢ).
+
+Without g, stacked layers collapse into one linear map, and a linear model can
+only draw a straight decision boundary. Layers take an activation by name
+(``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``, ``"linear"``) or as any
+callable from a Value to a Value.
+
+Example:
+    >>> import nn
+    >>> from autograd import Value
+    >>> round(nn.sigmoid(Value(-6.0)).data, 7)
+    0.0024726
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import autograd
+from autograd import Value
+
+Activation = Callable[[Value], Value]
+
+
+def sigmoid(x: Value) -> Value:
+    """σ(x) = 1/(1 + e⁻ˣ), in (0, 1): a probability.  d/dx = σ(x)(1 − σ(x)).
+
+    Example:
+        >>> sigmoid(Value(0.0)).data
+        0.5
+    """
+    return x.sigmoid()
+
+
+def tanh(x: Value) -> Value:
+    """Tanh x, in (−1, 1) and centred on 0.  d/dx = 1 − tanh²x.
+
+    Example:
+        >>> tanh(Value(0.0)).data
+        0.0
+    """
+    return x.tanh()
+
+
+def relu(x: Value) -> Value:
+    """max(x, 0): piecewise linear with a kink at 0.  d/dx = 1 for x > 0, else 0.
+
+    Example:
+        >>> relu(Value(-2.0)).data, relu(Value(3.0)).data
+        (0.0, 3.0)
+    """
+    return x.relu()
+
+
+def leaky_relu(x: Value) -> Value:
+    """X for x > 0, else 0.01·x: a relu whose negative side still passes a gradient.
+
+    Example:
+        >>> leaky_relu(Value(-2.0)).data
+        -0.02
+    """
+    return x.leaky_relu(0.01)
+
+
+def linear(x: Value) -> Value:
+    """The identity: no nonlinearity (a layer's raw score, or logit).
+
+    Example:
+        >>> linear(Value(-2.0)).data
+        -2.0
+    """
+    return x
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+    "linear": linear,
+}
+
+# What a neuron actually calls: the Value methods themselves skip one Python
+# call per neuron on the hot path; the functions above are the readable names.
+_FAST: dict[str, Activation] = {
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "leaky_relu": leaky_relu,
+    "linear": linear,
+}
+
+
+def resolve_activation(activation: str | Activation | None, what: str = "activation") -> tuple[str, Activation]:
+    """The name and the function of an activation given by name or as a callable.
+
+    Args:
+        activation: a name from ``ACTIVATIONS``, a callable Value → Value, or
+            None (the same as ``"linear"``).
+        what: how to name the argument in an error message.
+
+    Returns:
+        ``(name, function)``; a callable's name is its ``__name__``.
+
+    Raises:
+        ValueError: an unknown name.
+        TypeError: neither a str nor a callable.
+
+    Example:
+        >>> resolve_activation("relu")[0], resolve_activation(None)[0]
+        ('relu', 'linear')
+    """
+    if activation is None:
+        return "linear", linear
+    if isinstance(activation, str):
+        if activation not in _FAST:
+            names = ", ".join(repr(name) for name in ACTIVATIONS)
+            raise ValueError(f"{what} got {activation!r}; expected one of {names}, or a callable Value → Value.")
+        return activation, _FAST[activation]
+    if callable(activation):
+        return getattr(activation, "__name__", type(activation).__name__), activation
+    raise TypeError(
+        f"{what} got {activation!r} of type {type(activation).__name__}; expected a name such as 'relu' or a callable."
+    )
+
+
+def softmax(values: Sequence[Value | float]) -> list[Value]:
+    """Turn scores into probabilities: e^zᵢ / Σⱼ e^zⱼ for each score zᵢ.
+
+    The largest score is subtracted first (a constant shift changes neither
+    the result nor its gradient) so no exponential can overflow.
+
+    Args:
+        values: the scores (logits), at least one.
+
+    Returns:
+        One probability per score; they sum to 1.
+
+    Raises:
+        ValueError: ``values`` is empty.
+
+    Example:
+        >>> [round(p.data, 4) for p in softmax([1.0, 2.0, 3.0])]
+        [0.09, 0.2447, 0.6652]
+    """
+    if len(values) == 0:
+        raise ValueError("softmax() got an empty list; expected at least one score.")
+    scores = [v if isinstance(v, Value) else Value(v) for v in values]
+    largest = max(v.data for v in scores)
+    if not math.isfinite(largest):
+        largest = 0.0
+    exps = [(v - largest).exp() for v in scores]
+    total = autograd.sum(exps)
+    return [e / total for e in exps]

@@ -1,0 +1,119 @@
+"""``MLP``: a deep network, dense layers stacked so each one's outputs feed the next.
+
+Example:
+    >>> import nn
+    >>> model = nn.MLP(2, [16, 16, 1], seed=0)
+    >>> model.num_parameters()  # (2+1)·16 + (16+1)·16 + (16+1)·1
+    337
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from nn.activations import Activation, resolve_activation
+from nn.dense import Dense
+from nn.initializers import Initializer, Seed, make_rng
+from nn.module import Architecture, Sequential
+from nn.neuron import _check_count, _is_named_activation, field
+
+
+class MLP(Sequential):
+    """A multi-layer perceptron: ``Dense`` layers with ``activation`` between, ``output_activation`` last.
+
+    Args:
+        n_inputs: numbers per example.
+        layer_sizes: the width of each layer; the last is the number of outputs.
+        activation: the hidden layers' activation (default ``"relu"``).
+        output_activation: the last layer's; None gives raw scores (logits),
+            ``"sigmoid"`` a probability.
+        seed: an int or ``random.Random`` for reproducible initial weights.
+        initializer: how to draw weights (default He for relu, else Xavier).
+
+    Attributes:
+        layers: the ``Dense`` layers, input to output.
+
+    Raises:
+        ValueError: an empty ``layer_sizes`` or a size < 1.
+
+    Example:
+        >>> model = MLP(2, [3, 1], activation="sigmoid", output_activation="sigmoid", seed=1)
+        >>> model
+        MLP(2 → 3 → 1, 13 parameters)
+          layers.0: Dense(2 → 3, sigmoid)
+          layers.1: Dense(3 → 1, sigmoid)
+        >>> 0.0 < model([4.0, 5.0]).data < 1.0
+        True
+    """
+
+    def __init__(
+        self,
+        n_inputs: int,
+        layer_sizes: Sequence[int],
+        activation: str | Activation | None = "relu",
+        output_activation: str | Activation | None = None,
+        seed: Seed = None,
+        initializer: str | Initializer | None = None,
+    ) -> None:
+        _check_count(n_inputs, "MLP", "n_inputs")
+        if isinstance(layer_sizes, int) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) == 0:
+            raise ValueError(
+                f"MLP got layer_sizes={layer_sizes!r}; expected a non-empty list of layer widths such as [16, 16, 1]."
+            )
+        for size in layer_sizes:
+            _check_count(size, "MLP", "a layer size")
+        rng = make_rng(seed)
+        sizes = [n_inputs, *layer_sizes]
+        last = len(layer_sizes) - 1
+        super().__init__(
+            *(
+                Dense(
+                    sizes[i],
+                    sizes[i + 1],
+                    activation=activation if i < last else output_activation,
+                    seed=rng,
+                    initializer=initializer,
+                )
+                for i in range(len(layer_sizes))
+            )
+        )
+        self._hidden_activation = resolve_activation(activation, "MLP activation")
+        self._output_activation = resolve_activation(output_activation, "MLP output_activation")
+
+    def architecture(self) -> Architecture | None:
+        """How to rebuild this network; None when an activation is a custom callable.
+
+        Example:
+            >>> MLP(2, [4, 1]).architecture()["layer_sizes"]
+            [4, 1]
+        """
+        named = all(_is_named_activation(*pair) for pair in (self._hidden_activation, self._output_activation))
+        layers = [layer for layer in self.layers if isinstance(layer, Dense)]
+        if not named or len(layers) != len(self.layers):
+            return super().architecture()
+        return {
+            "type": "MLP",
+            "n_inputs": layers[0].n_inputs,
+            "layer_sizes": [layer.n_outputs for layer in layers],
+            "activation": self._hidden_activation[0],
+            "output_activation": self._output_activation[0],
+        }
+
+    @classmethod
+    def from_architecture(cls, architecture: Mapping[str, object]) -> MLP:
+        """Rebuild from ``architecture()`` (weights random until loaded).
+
+        Example:
+            >>> MLP.from_architecture({"type": "MLP", "n_inputs": 2, "layer_sizes": [1],
+            ...                        "activation": "relu", "output_activation": "sigmoid"})
+            MLP(2 → 1, 3 parameters)
+              layers.0: Dense(2 → 1, sigmoid)
+        """
+        owner = cls.__name__
+        return cls(
+            field(architecture, "n_inputs", int, owner),
+            field(architecture, "layer_sizes", list, owner),
+            field(architecture, "activation", str, owner),
+            field(architecture, "output_activation", str, owner),
+            seed=0,
+        )
