@@ -19,6 +19,7 @@ from autograd.errors import (
     GraphTooLargeError,
     GraphvizNotFound,
 )
+from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import grad, topological_order
 from autograd.ops import OPS, Op
 from autograd.recording import detect_anomaly, enable_grad, no_grad, scope
@@ -29,6 +30,7 @@ __all__ = [
     "AnomalyError",
     "AutogradError",
     "DomainError",
+    "GradcheckResult",
     "GradientMismatch",
     "GraphTooLargeError",
     "GraphvizNotFound",
@@ -38,6 +40,7 @@ __all__ = [
     "detect_anomaly",
     "enable_grad",
     "grad",
+    "gradcheck",
     "no_grad",
     "scope",
     "sum",

@@ -1,0 +1,384 @@
+"""``gradcheck``: compare reverse-mode derivatives with finite differences.
+
+The numerical derivative of f at x along one input is the central difference
+(f(x + ε) − f(x − ε)) / 2ε; it needs only f's values, so it is an independent
+witness for what ``backward`` computes. ``gradcheck`` nudges one input at a
+time and prints both numbers side by side, with the inputs named by label.
+
+When a check is *expected* to fail, it says so instead of reporting a mismatch:
+
+* at a kink (relu, abs, leaky_relu at 0; clamp at its bounds) there is no
+  derivative, only a slope from the left and one from the right. The row is
+  marked ``kink`` and passes when the engine's choice lies between the two
+  (every convention in the op table does, see ``Op.kinks``);
+* where f or a derivative is inf or nan, the row is marked ``not finite``;
+* where x ± ε leaves f's domain (log just above 0), the row is marked
+  ``left domain`` and suggests a smaller ε.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from autograd.errors import DomainError, GradientMismatch
+from autograd.graph import grad, topological_order
+from autograd.recording import enable_grad, no_grad
+from autograd.value import Value
+
+Function = Callable[..., Value]
+Probe = Callable[[float], float]
+
+# What each row's status means; only "ok" and "kink" count as a match.
+OK, MISMATCH, KINK, NOT_FINITE, LEFT_DOMAIN = "ok", "mismatch", "kink", "not finite", "left domain"
+
+
+@dataclass(frozen=True)
+class DerivativeCheck:
+    """One compared derivative: a row of the gradcheck table.
+
+    Attributes:
+        input: which derivative, by label: ``"∂/∂x"`` or ``"∂²/∂x∂y"``.
+        analytic: what reverse mode computed.
+        numeric: the central finite difference.
+        status: ``"ok"``, ``"mismatch"``, ``"kink"``, ``"not finite"`` or ``"left domain"``.
+        note: why a row is not plainly ok, in words.
+    """
+
+    input: str
+    analytic: float
+    numeric: float
+    status: str
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the derivatives agree, or sit at a kink with an allowed choice."""
+        return self.status in (OK, KINK)
+
+    @property
+    def abs_error(self) -> float:
+        """|analytic − numeric|."""
+        return abs(self.analytic - self.numeric)
+
+    @property
+    def rel_error(self) -> float:
+        """|analytic − numeric| / |numeric| (inf when only numeric is 0)."""
+        error = self.abs_error
+        if self.numeric == 0.0:
+            return 0.0 if error == 0.0 else math.inf
+        return error / abs(self.numeric)
+
+
+@dataclass(frozen=True)
+class GradcheckResult:
+    """What ``gradcheck`` found: truthy when every derivative matches; prints as a table.
+
+    Attributes:
+        rows: one ``DerivativeCheck`` per derivative, first order then second.
+        eps: the finite-difference step.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+    """
+
+    rows: tuple[DerivativeCheck, ...]
+    eps: float
+    atol: float
+    rtol: float
+
+    def __bool__(self) -> bool:
+        return all(row.ok for row in self.rows)
+
+    @property
+    def failures(self) -> tuple[DerivativeCheck, ...]:
+        """The rows that do not match."""
+        return tuple(row for row in self.rows if not row.ok)
+
+    def summary(self) -> str:
+        """One line: how many derivatives were checked and which failed, by label."""
+        counts = f"{len(self.rows)} derivative{'s' if len(self.rows) != 1 else ''}"
+        if self:
+            return f"gradcheck passed: all {counts} match (eps={self.eps:g}, atol={self.atol:g}, rtol={self.rtol:g})"
+        failed = ", ".join(f"{row.input} ({row.status})" for row in self.failures)
+        return f"gradcheck failed: {len(self.failures)} of {counts} wrong: {failed}"
+
+    def table(self) -> str:
+        """The rows as an aligned text table, followed by a note for every row that needs one."""
+        header = ("input", "analytic", "numeric", "abs err", "rel err", "ok")
+        cells = [header] + [
+            (
+                row.input,
+                _number(row.analytic),
+                _number(row.numeric),
+                _error(row.abs_error),
+                _error(row.rel_error),
+                "yes" if row.status == OK else ("yes, kink" if row.ok else f"NO, {row.status}"),
+            )
+            for row in self.rows
+        ]
+        widths = [max(len(line[column]) for line in cells) for column in range(len(header))]
+        lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells]
+        lines += [f"{row.input}: {row.note}" for row in self.rows if row.note]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return f"{self.summary()}\n{self.table()}"
+
+    # The table is what anyone printing a result in a REPL wants to see.
+    __repr__ = __str__
+
+
+def gradcheck(
+    f: Function,
+    inputs: Iterable[Value | float],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    order: int = 1,
+    raise_on_failure: bool = True,
+) -> GradcheckResult:
+    """Check f's reverse-mode derivatives against central finite differences.
+
+    For every input x, ∂f/∂x from ``grad`` is compared with
+    (f(x + ε) − f(x − ε)) / 2ε and accepted when
+    |analytic − numeric| ≤ atol + rtol·|numeric|. With ``order=2`` every
+    second derivative ∂²f/∂x∂y from ``grad(..., create_graph=True)`` is also
+    compared with the finite difference of the first derivative.
+
+    Inputs that are Values are nudged in place (and restored), so ``f`` may also
+    reach them through a closure: ``gradcheck(lambda *_: loss(model),
+    model.parameters())`` checks a network's loss. Float inputs become leaves
+    named after f's parameters. No ``.grad`` is touched.
+
+    Expected failures are reported as such, not as mismatches: a ``kink`` row
+    (relu or abs at 0) passes when the engine's choice lies between the left
+    and right slopes; ``not finite`` and ``left domain`` rows fail with a note.
+
+    Args:
+        f: a function of ``len(inputs)`` Values that returns a Value.
+        inputs: the point, as floats or Values (labels name the table's rows).
+        eps: the finite-difference step ε.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        order: 1 for gradients, 2 to also check second derivatives.
+        raise_on_failure: raise ``GradientMismatch`` instead of returning a falsy result.
+
+    Returns:
+        A ``GradcheckResult``: truthy when all derivatives match; prints as a table.
+
+    Raises:
+        GradientMismatch: a derivative disagrees (when ``raise_on_failure``); the
+            message is the table.
+        TypeError: ``f`` is not callable, returns no Value, or an input is not a number or Value.
+        ValueError: a tolerance or ``order`` is out of range, or an input is repeated.
+
+    Example:
+        >>> from autograd import gradcheck
+        >>> result = gradcheck(lambda x, y: x * y.sin(), [2.0, 0.5])
+        >>> bool(result), [row.input for row in result.rows]
+        (True, ['∂/∂x', '∂/∂y'])
+    """
+    leaves, names = _validate(f, inputs, eps, atol, rtol, order, raise_on_failure)
+    originals = [x.data for x in leaves]
+    try:
+        rows = _first_order(f, leaves, names, eps, atol, rtol)
+        if order == 2:
+            rows += _second_order(f, leaves, names, eps, atol, rtol)
+    finally:
+        for x, data in zip(leaves, originals):
+            x.data = data
+    result = GradcheckResult(tuple(rows), eps, atol, rtol)
+    if raise_on_failure and not result:
+        raise GradientMismatch(str(result))
+    return result
+
+
+def _validate(
+    f: object, inputs: object, eps: float, atol: float, rtol: float, order: int, raise_on_failure: bool
+) -> tuple[list[Value], list[str]]:
+    if not callable(f):
+        raise TypeError(
+            f"gradcheck() got f={f!r} of type {type(f).__name__}; f must be a function of Values returning a Value."
+        )
+    if isinstance(inputs, (Value, numbers.Real)) or not isinstance(inputs, Iterable):
+        raise TypeError(
+            f"gradcheck() got inputs={inputs!r} of type {type(inputs).__name__}; "
+            f"expected a list of floats or Values. Pass [x] to check a single input."
+        )
+    for name, tolerance, positive in (("eps", eps, True), ("atol", atol, False), ("rtol", rtol, False)):
+        if not _is_real(tolerance) or not math.isfinite(tolerance) or tolerance < 0 or (positive and tolerance == 0):
+            expected = "a finite number > 0" if positive else "a finite number ≥ 0"
+            raise ValueError(f"gradcheck() got {name}={tolerance!r}; {name} must be {expected}.")
+    if order not in (1, 2) or isinstance(order, bool):
+        raise ValueError(f"gradcheck() got order={order!r}; order must be 1 (gradients) or 2 (and second derivatives).")
+    if not isinstance(raise_on_failure, bool):
+        raise TypeError(f"gradcheck() got raise_on_failure={raise_on_failure!r}; expected True or False.")
+    given = list(inputs)
+    if not given:
+        raise ValueError("gradcheck() got no inputs; pass at least one float or Value to differentiate by.")
+    seen: dict[int, int] = {}
+    for position, x in enumerate(given):
+        if isinstance(x, Value):
+            if id(x) in seen:
+                raise ValueError(
+                    f"gradcheck() got the same Value at inputs[{seen[id(x)]}] and inputs[{position}]; "
+                    f"pass each input once."
+                )
+            seen[id(x)] = position
+        elif not _is_real(x):
+            raise TypeError(
+                f"gradcheck() got inputs[{position}] = {x!r} of type {type(x).__name__}; expected a float or a Value."
+            )
+    names = _names(f, given)
+    leaves = [x if isinstance(x, Value) else Value(float(x), label=name) for x, name in zip(given, names)]
+    return leaves, names
+
+
+def _is_real(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _names(f: object, inputs: list[object]) -> list[str]:
+    # A Value's label first, then f's parameter name, then the position.
+    try:
+        parameters = [
+            p.name
+            for p in inspect.signature(f).parameters.values()  # type: ignore[arg-type]
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):  # builtins and some callables have no signature
+        parameters = []
+    names = []
+    for position, x in enumerate(inputs):
+        if isinstance(x, Value) and x.label:
+            names.append(x.label)
+        elif position < len(parameters):
+            names.append(parameters[position])
+        else:
+            names.append(f"inputs[{position}]")
+    # Two inputs with one label would make the table ambiguous.
+    return [f"{name} (inputs[{position}])" if names.count(name) > 1 else name for position, name in enumerate(names)]
+
+
+def _call(f: Function, leaves: list[Value]) -> Value:
+    out = f(*leaves)
+    if isinstance(out, Value):
+        return out
+    if _is_real(out):  # a constant function: every derivative is 0
+        return Value(float(out))
+    raise TypeError(f"gradcheck() got f returning {out!r} of type {type(out).__name__}; f must return a Value.")
+
+
+def _first_order(
+    f: Function, leaves: list[Value], names: list[str], eps: float, atol: float, rtol: float
+) -> list[DerivativeCheck]:
+    with enable_grad():
+        out = _call(f, leaves)
+    analytic = grad(out, leaves)
+    kinks = _kinks(out)
+    rows = []
+    for position, (x, name) in enumerate(zip(leaves, names)):
+
+        def value_at(data: float, x: Value = x) -> float:
+            x.data = data
+            with no_grad():
+                return _call(f, leaves).data
+
+        start = x.data
+        rows.append(_compare(f"∂/∂{name}", analytic[position], value_at, start, eps, atol, rtol, kinks))
+        x.data = start
+    return rows
+
+
+def _second_order(
+    f: Function, leaves: list[Value], names: list[str], eps: float, atol: float, rtol: float
+) -> list[DerivativeCheck]:
+    # Numeric reference: the finite difference of the float-path gradient, so
+    # this checks the create_graph path (derivatives as Values) against it.
+    with enable_grad():
+        out = _call(f, leaves)
+        first = grad(out, leaves, create_graph=True)
+    kinks = _kinks(out)
+    rows = []
+    for i, derivative in enumerate(first):
+        analytic = grad(derivative, leaves)
+        for j, x in enumerate(leaves):
+
+            def derivative_at(data: float, x: Value = x, i: int = i) -> float:
+                x.data = data
+                with enable_grad():
+                    return grad(_call(f, leaves), [leaves[i]])[0]
+
+            start = x.data
+            name = f"∂²/∂{names[i]}∂{names[j]}"
+            rows.append(_compare(name, analytic[j], derivative_at, start, eps, atol, rtol, kinks))
+            x.data = start
+    return rows
+
+
+def _kinks(out: Value) -> str:
+    # The op table says which ops have no derivative somewhere, and what we pick there.
+    found = {node.operation.name: node.operation.kinks for node in topological_order(out) if node.operation}
+    return "; ".join(f"{name}: {kink}" for name, kink in sorted(found.items()) if kink)
+
+
+def _compare(
+    name: str, analytic: float, probe: Probe, x: float, eps: float, atol: float, rtol: float, kinks: str
+) -> DerivativeCheck:
+    def close(a: float, b: float) -> bool:
+        return abs(a - b) <= atol + rtol * abs(b)
+
+    try:
+        plus, minus = probe(x + eps), probe(x - eps)
+    except DomainError as error:
+        if not math.isfinite(analytic):  # e.g. √x at 0: a smaller eps would not help
+            return DerivativeCheck(name, analytic, math.nan, NOT_FINITE, f"the derivative is {analytic!r} here.")
+        return DerivativeCheck(
+            name, analytic, math.nan, LEFT_DOMAIN, f"x ± eps leaves the domain ({error}); try a smaller eps."
+        )
+    numeric = (plus - minus) / ((x + eps) - (x - eps))
+    if not (math.isfinite(analytic) and math.isfinite(plus) and math.isfinite(minus)):
+        return DerivativeCheck(
+            name,
+            analytic,
+            numeric,
+            NOT_FINITE,
+            "the function or its derivative is inf or nan here, nothing to compare.",
+        )
+    if close(analytic, numeric):
+        return DerivativeCheck(name, analytic, numeric, OK)
+    # Maybe a kink: the slopes from the left and the right disagree, and unlike
+    # curvature (whose effect halves with the step) the gap stays at half the step.
+    center = probe(x)
+    left, right = (center - minus) / (x - (x - eps)), (plus - center) / ((x + eps) - x)
+    if not close(left, right):
+        half = eps / 2
+        left_half = (center - probe(x - half)) / (x - (x - half))
+        right_half = (probe(x + half) - center) / ((x + half) - x)
+        if abs(right_half - left_half) > 0.75 * abs(right - left):
+            low, high = sorted((left, right))
+            between = low - (atol + rtol * abs(low)) <= analytic <= high + (atol + rtol * abs(high))
+            slopes = (
+                f"not differentiable here: the slope is {_number(left)} from the left, {_number(right)} from the right"
+            )
+            known = f" ({kinks})" if kinks else ""
+            if between:
+                return DerivativeCheck(
+                    name, analytic, numeric, KINK, f"{slopes}; the engine's choice lies between them{known}."
+                )
+            return DerivativeCheck(
+                name, analytic, numeric, MISMATCH, f"{slopes}, and the engine's choice lies outside both{known}."
+            )
+    return DerivativeCheck(name, analytic, numeric, MISMATCH)
+
+
+def _number(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def _error(x: float) -> str:
+    return f"{x:.1e}" if math.isfinite(x) else str(x)
