@@ -102,6 +102,26 @@ class ExpressionError(AutogradError, ValueError):
         return self.message + "\n" + "\n".join("    " + line for line in self.caret.splitlines())
 
 
+class ExpressionDomainError(ExpressionError, DomainError):
+    """An operation in the expression got an input outside its domain, e.g. ``log(x)`` with x = −1.
+
+    It is both an ``ExpressionError`` (with a caret at the function or operator)
+    and a ``DomainError``, so code that handles domain errors (``gradcheck``
+    reports them as "left domain") still recognises it. Its ``str`` is the
+    one-line message, since such code quotes it inside its own; the caret is in
+    ``caret``.
+
+    Example:
+        >>> parse("log(x)").evaluate({"x": -1.0})
+        Traceback (most recent call last):
+        ...
+        autograd.expression.ExpressionDomainError: at column 1: log() got -1.0 from node 'x'; log needs x > 0.
+    """
+
+    def __str__(self) -> str:
+        return self.message
+
+
 # --- reading the text into tokens ----------------------------------------------------
 
 _TOKEN = re.compile(
@@ -381,9 +401,10 @@ class Expression:
             The output node; every use of a name is an edge from the same leaf.
 
         Raises:
-            ExpressionError: a name is unbound, an op gets an input outside its
-                domain (``log(0)``), or a result overflows to inf; the caret
-                points at the name or operator.
+            ExpressionError: a name is unbound or a result overflows to inf;
+                the caret points at the name or operator.
+            ExpressionDomainError: an op gets an input outside its domain
+                (``log(0)``); an ``ExpressionError`` and a ``DomainError``.
 
         Example:
             >>> y = parse("x * x").evaluate({"x": 3.0})
@@ -431,7 +452,7 @@ def _run(expression: Expression, leaves: Mapping[str, Value]) -> Value:
                 left = _as_value(stack.pop())
                 stack.append(_BINARY[str(argument)](left, right))
         except DomainError as error:
-            raise ExpressionError(f"at column {position + 1}: {error}", text, position) from error
+            raise ExpressionDomainError(f"at column {position + 1}: {error}", text, position) from error
         result = stack[-1]
         if isinstance(result, Value) and not math.isfinite(result.data):
             raise ExpressionError(

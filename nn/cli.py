@@ -1,0 +1,510 @@
+"""The ``glassgrad`` command: the course demo, formula graphs, gradient checks and training.
+
+Run ``glassgrad --help`` (or ``python -m nn --help``). Subcommands::
+
+    glassgrad demo [--out DIR]
+    glassgrad graph "tanh(w*x + b)" w=-3 x=2 b=6.88 -o graph.svg
+    glassgrad check "x**3 / y" x=2 y=5
+    glassgrad train --data moons --hidden 16,16 --optimizer adam --learning-rate 0.05 --epochs 100 --out out/moons
+
+Exit codes: 0 success, 1 the command ran but failed (a gradient mismatch, a
+missing graphviz, a file that cannot be written), 2 a usage mistake (bad
+arguments, a formula that does not parse). Every error is one line on stderr
+(a formula error adds the formula with a caret under the mistake); tracebacks
+are kept for bugs, not for user mistakes.
+
+Heavy libraries (graphviz, matplotlib, tqdm) are imported only by the
+subcommands that draw or train, so ``glassgrad --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from autograd.expression import Expression, ExpressionError, parse, parse_bindings
+
+if TYPE_CHECKING:
+    from autograd import Value
+
+PROGRAM = "glassgrad"
+GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
+OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta")
+DATA_SETS = ("moons", "circles", "xor", "spirals", "pass_fail")
+
+
+class CommandError(Exception):
+    """The command ran but did not succeed; the message is printed and the exit code is 1."""
+
+
+class UsageError(Exception):
+    """The user asked for something impossible; the message is printed and the exit code is 2."""
+
+
+# --- argument types: each rejects a bad value with a message argparse prints ---------
+
+
+def hidden_sizes(text: str) -> list[int]:
+    """Read ``--hidden 16,16`` into layer sizes.
+
+    Args:
+        text: comma-separated positive integers.
+
+    Returns:
+        The hidden layer sizes.
+
+    Raises:
+        argparse.ArgumentTypeError: an entry is not a positive integer.
+
+    Example:
+        >>> hidden_sizes("16,16")
+        [16, 16]
+    """
+    sizes = []
+    for part in text.split(","):
+        if not part.strip().isdigit() or int(part) < 1 or int(part) > 1024:
+            raise argparse.ArgumentTypeError(
+                f"got {text!r}; expected comma-separated layer sizes from 1 to 1024, e.g. 16,16"
+            )
+        sizes.append(int(part))
+    return sizes
+
+
+def positive_float(text: str) -> float:
+    """Read a finite number > 0, e.g. a learning rate.
+
+    Example:
+        >>> positive_float("0.05")
+        0.05
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0.0):
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a number > 0, e.g. 0.05")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """Read an integer ≥ 1, e.g. a number of epochs.
+
+    Example:
+        >>> positive_int("100")
+        100
+    """
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a whole number ≥ 1, e.g. 100")
+    return int(text)
+
+
+# --- output helpers -----------------------------------------------------------------------
+
+
+def _say(message: str = "", stream: TextIO | None = None) -> None:
+    print(message, file=stream or sys.stdout, flush=True)
+
+
+def _number(x: float) -> str:
+    # Course numbers read better with a real minus sign and 4 significant digits.
+    return f"{x:.4g}".replace("-", "−")
+
+
+def _check_writable(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"cannot create the folder {str(path.parent)!r}: {error.strerror or error}.") from error
+
+
+def _build(expression_text: str, assignments: Sequence[str]) -> tuple[Expression, dict[str, float]]:
+    expression = parse(expression_text)
+    values = parse_bindings(assignments, expression)
+    return expression, values
+
+
+# --- graph ----------------------------------------------------------------------------------
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    """``glassgrad graph EXPR [name=value ...] -o FILE``: draw a formula with its gradients."""
+    output = Path(args.output)
+    if output.suffix.lower() not in GRAPH_FORMATS:
+        raise UsageError(
+            f"-o got {args.output!r}; the file must end in one of {', '.join(GRAPH_FORMATS)} (the format)."
+        )
+    expression, values = _build(args.expression, args.values)
+    root = expression.evaluate(values)
+    root.backward()
+    leaves = _named_leaves(root)
+    _say(f"{expression.text} = {root.data:.6g}")
+    for name in expression.names:
+        _say(f"  ∂/∂{name} = {leaves[name].grad:.6g}")
+    _check_writable(output)
+    from autograd.render import save
+
+    save(root, output)
+    _say(f"wrote {output}")
+    return 0
+
+
+def _named_leaves(root: Value) -> dict[str, Value]:
+    from autograd import topological_order
+
+    return {node.label: node for node in topological_order(root) if node.is_leaf and node.label}
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``glassgrad check EXPR [name=value ...]``: compare backprop with finite differences."""
+    expression, values = _build(args.expression, args.values)
+    if not expression.names:
+        raise UsageError(f"{expression.text!r} has no names, so there is nothing to differentiate; try x**2 x=3.")
+    # Evaluate once first so a domain error is reported with its caret, not mid-check.
+    expression.evaluate(values)
+    from autograd import Value, gradcheck
+
+    inputs = [Value(values[name], label=name) for name in expression.names]
+    result = gradcheck(expression, inputs, order=args.order, raise_on_failure=False)
+    _say(str(result))
+    if not result:
+        _say(f"{PROGRAM} check: gradcheck failed for {expression.text!r} at this point (see the table).", sys.stderr)
+        return 1
+    return 0
+
+
+# --- train ----------------------------------------------------------------------------------
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """``glassgrad train ...``: train an MLP on a generated data set; save model, history and plots."""
+    import nn
+    from nn import data as datasets
+
+    out = Path(args.out)
+    _check_writable(out / "model.json")
+    X, y = _data_set(datasets, args.data, args.samples, args.seed)  # noqa: N806  (X is the data matrix)
+    X_train, y_train, X_val, y_val = datasets.train_val_split(X, y, validation_fraction=0.2, seed=args.seed)  # noqa: N806
+    model = nn.MLP(len(X[0]), [*args.hidden, 1], activation="relu", output_activation="sigmoid", seed=args.seed)
+    optimizer = _optimizer(nn, args.optimizer, model.parameters(), args.learning_rate)
+    _say(f"training {model.num_parameters()} parameters on {len(X_train)} {args.data} examples "
+         f"({len(X_val)} held out) with {args.optimizer}, learning rate {args.learning_rate}")
+    started = time.perf_counter()
+    history = nn.fit(
+        model,
+        X_train,
+        y_train,
+        loss=nn.binary_cross_entropy,
+        optimizer=optimizer,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation=(X_val, y_val),
+        progress=not args.quiet,
+        seed=args.seed,
+    )
+    seconds = time.perf_counter() - started
+    written = [out / "model.json", out / "history.json"]
+    model.save(written[0])
+    _write_json(written[1], _history_dict(history))
+    written += _save_training_plots(model, X, y, history, out)
+    _say(
+        f"trained in {seconds:.1f} s: validation accuracy {history.val_accuracy[-1]:.1%}, "
+        f"validation loss {history.val_loss[-1]:.4f}"
+    )
+    _list_files(written)
+    return 0
+
+
+def _data_set(datasets: object, name: str, samples: int, seed: int) -> tuple[list[list[float]], list[float]]:
+    make: Callable[..., tuple[list[list[float]], list[float]]] = getattr(datasets, name)
+    return make(samples, seed=seed)
+
+
+def _optimizer(nn: object, name: str, parameters: list[Value], learning_rate: float) -> object:
+    classes = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta"}
+    optimizer_class: Callable[..., object] = getattr(nn, classes[name])
+    return optimizer_class(parameters, learning_rate=learning_rate)
+
+
+def _history_dict(history: object) -> dict[str, object]:
+    fields = ("train_loss", "val_loss", "train_accuracy", "val_accuracy", "best_epoch", "stopped_epoch")
+    return {name: getattr(history, name) for name in fields if hasattr(history, name)}
+
+
+def _write_json(path: Path, content: object) -> None:
+    path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+
+
+def _save_training_plots(model: object, X: object, y: object, history: object, out: Path) -> list[Path]:  # noqa: N803
+    from nn import plots
+
+    files = [out / "decision_boundary.png", out / "loss_curves.png"]
+    for figure, path in ((plots.decision_boundary(model, X, y), files[0]), (plots.loss_curves(history), files[1])):
+        figure.savefig(path, dpi=110, bbox_inches="tight")
+        _close(figure)
+    return files
+
+
+def _close(figure: object) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)  # type: ignore[arg-type]
+
+
+def _list_files(paths: Sequence[Path]) -> None:
+    _say("files written:")
+    for path in paths:
+        _say(f"  {path}  ({_size(path)})")
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} B"
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``glassgrad demo``: the course in under a minute, from one perceptron to a checked, trained network."""
+    out = Path(args.out)
+    _check_writable(out / "perceptron.svg")
+    started = time.perf_counter()
+    written = _demo_perceptron(out)
+    written += _demo_pass_fail(out, progress=not args.quiet)
+    _say(f"\ndone in {time.perf_counter() - started:.1f} s.")
+    _list_files(written)
+    return 0
+
+
+def _demo_perceptron(out: Path) -> list[Path]:
+    import nn
+    from autograd.render import save
+    from autograd.trace import trace_backward
+
+    _say("1. The course's perceptron: bias w0 = 1, weights W = (3, −2), input x = (−1, 2)")
+    neuron = nn.Neuron(2, activation="sigmoid")
+    neuron.bias.data = 1.0
+    for weight, value in zip(neuron.weights, (3.0, -2.0)):
+        weight.data = value
+    y = neuron([-1.0, 2.0])
+    z = y.inputs[0]
+    _say(f"   z = w0 + x₁w₁ + x₂w₂ = 1 − 3 − 4 = {_number(z.data)}")
+    _say(f"   y = σ(z) = {y.data:.4f}  (the lecture rounds it to 0.002): far on the y < 0.5 side of the line z = 0")
+    # Backprop from the loss for "this point is a pass" (J = −log y), as training would.
+    loss = -y.log()
+    loss.label = "J"
+    trace = trace_backward(loss)
+    graph_path = save(loss, out / "perceptron.svg")
+    player_path = out / "backprop.html"
+    trace.to_html(player_path)
+    _say(f"   ∂J/∂w1 = {_number(neuron.weights[0].grad)}, ∂J/∂w2 = {_number(neuron.weights[1].grad)}")
+    _say(f"2. Its graph, every value and gradient: {graph_path}")
+    _say(f"3. Backprop step by step ({len(trace)} steps, open in any browser, arrow keys step): {player_path}")
+    return [Path(graph_path), player_path]
+
+
+def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
+    import nn
+    from autograd import gradcheck
+    from nn import data as datasets
+
+    student = [4.0, 5.0]
+    X, y = datasets.pass_fail(200, seed=0)  # noqa: N806  (X is the data matrix)
+    X_train, y_train, X_val, y_val = datasets.train_val_split(X, y, validation_fraction=0.25, seed=0)  # noqa: N806
+    model = nn.MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=0)
+    _say("4. 'Will I pass this class?' features: lectures attended, hours on the final project")
+    _say(f"   untrained, a 2-3-1 network says a student with 4 lectures and 5 hours passes with p = "
+         f"{_probability(model, student):.2f}: it has learned nothing yet")
+    history = nn.fit(
+        model,
+        X_train,
+        y_train,
+        loss=nn.binary_cross_entropy,
+        optimizer=nn.Adam(model.parameters(), learning_rate=0.05),
+        epochs=150,
+        batch_size=32,
+        validation=(X_val, y_val),
+        progress=progress,
+        seed=0,
+    )
+    p = _probability(model, student)
+    _say(f"   trained: validation accuracy {history.val_accuracy[-1]:.0%}; the student passes with p = {p:.2f}")
+    written = _save_training_plots(model, X, y, history, out)
+    _say(f"5. Decision boundary and loss curves: {written[0]}, {written[1]}")
+
+    # gradcheck the whole network: its loss as a function of every parameter, nudged in place.
+    batch_X, batch_y = X_val[:10], y_val[:10]  # noqa: N806
+    result = gradcheck(
+        lambda *_: nn.binary_cross_entropy([model(x) for x in batch_X], batch_y),
+        model.parameters(),
+        raise_on_failure=False,
+    )
+    verdict = "all match" if result else "MISMATCH"
+    _say(f"6. gradcheck of the network's loss, {len(result.rows)} parameters: {verdict}")
+    if not result:
+        raise CommandError(f"gradcheck found a wrong gradient in the trained network: {result.summary()}")
+    return written
+
+
+def _probability(model: Callable[[list[float]], object], example: list[float]) -> float:
+    from autograd import Value, no_grad
+
+    with no_grad():
+        output = model(example)
+    if not isinstance(output, Value):
+        raise TypeError(f"the model returned {output!r}; a binary classifier returns one Value.")
+    return output.data
+
+
+# --- the parser and main ---------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with every error on one line of stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``glassgrad`` argument parser with its four subcommands.
+
+    Example:
+        >>> build_parser().parse_args(["check", "x**2", "x=3"]).values
+        ['x=3']
+    """
+    parser = _Parser(
+        prog=PROGRAM,
+        description="glassgrad: see how neural networks learn. Every number of the course, computed and drawn.",
+        epilog="Run 'glassgrad COMMAND --help' for a command's options. Exit codes: 0 ok, 1 failure, 2 usage.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    demo = commands.add_parser(
+        "demo",
+        help="the course's main demo: perceptron, its graph, the backprop player, training, gradcheck",
+        description="Run the course's main demo and list the files it writes (about half a minute).",
+    )
+    demo.add_argument("--out", default="out", metavar="DIR", help="folder for the files (default: out)")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.set_defaults(run=run_demo)
+
+    expression_help = "a formula such as 'tanh(w*x + b)': numbers, names, + - * / **, ( ), and functions like tanh"
+    values_help = "a value for each name in the formula, e.g. w=-3 x=2 b=6.88"
+    graph = commands.add_parser(
+        "graph",
+        help="draw a formula's computation graph with its values and gradients",
+        description="Draw a formula's graph with every value and gradient. Start the formula with a space if it "
+        "begins with '-', e.g. ' -x*2'.",
+        epilog="Example: glassgrad graph 'tanh(w*x + b)' w=-3 x=2 b=6.88 -o neuron.svg",
+    )
+    graph.add_argument("expression", metavar="EXPR", help=expression_help)
+    graph.add_argument("values", nargs="*", metavar="name=value", help=values_help)
+    graph.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="where to write: .svg, .png, .pdf or .dot"
+    )
+    graph.set_defaults(run=run_graph)
+
+    check = commands.add_parser(
+        "check",
+        help="check a formula's gradients against finite differences and print the table",
+        description="Compare backprop's gradients with central finite differences at the given point.",
+        epilog="Example: glassgrad check 'x**3 / y' x=2 y=5",
+    )
+    check.add_argument("expression", metavar="EXPR", help=expression_help)
+    check.add_argument("values", nargs="*", metavar="name=value", help=values_help)
+    check.add_argument("--order", type=int, choices=(1, 2), default=1, help="2 also checks second derivatives")
+    check.set_defaults(run=run_check)
+
+    train = commands.add_parser(
+        "train",
+        help="train an MLP on a generated data set and save the model, history and plots",
+        description="Train a binary classifier (hidden layers with relu, a sigmoid output, cross-entropy loss).",
+        epilog="Example: glassgrad train --data moons --hidden 16,16 --optimizer adam --learning-rate 0.05 "
+        "--epochs 100",
+    )
+    train.add_argument("--data", choices=DATA_SETS, default="moons", help="the data set (default: moons)")
+    train.add_argument("--samples", type=positive_int, default=200, help="examples to generate (default: 200)")
+    train.add_argument(
+        "--hidden", type=hidden_sizes, default=[16, 16], metavar="SIZES", help="hidden layer sizes (default: 16,16)"
+    )
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="(default: adam)")
+    train.add_argument(
+        "--learning-rate", type=positive_float, default=0.05, metavar="RATE", help="step size η (default: 0.05)"
+    )
+    train.add_argument("--epochs", type=positive_int, default=100, help="passes over the data (default: 100)")
+    train.add_argument(
+        "--batch-size", type=positive_int, default=32, metavar="B", help="examples per step (default: 32)"
+    )
+    train.add_argument("--seed", type=int, default=0, help="seed for data, weights and shuffling (default: 0)")
+    train.add_argument("--out", default="out/train", metavar="DIR", help="folder for the files (default: out/train)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.set_defaults(run=run_train)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``glassgrad`` command line and return its exit code.
+
+    Args:
+        argv: the arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns:
+        0 on success, 1 when the command failed, 2 for a usage mistake.
+
+    Example:
+        >>> main(["check", "x**2", "x=3"])  # doctest: +ELLIPSIS
+        input ...
+        0
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    prefix = f"{PROGRAM} {args.command}: error:"
+    try:
+        code: int = args.run(args)
+    except ExpressionError as error:
+        _say(f"{prefix} {error.message}", sys.stderr)
+        for line in error.caret.splitlines():
+            _say(f"    {line}", sys.stderr)
+        return 2
+    except UsageError as error:
+        _say(f"{prefix} {error}", sys.stderr)
+        return 2
+    except (CommandError, OSError) as error:
+        _say(f"{prefix} {_failure(error)}", sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        _say(f"{PROGRAM} {args.command}: interrupted.", sys.stderr)
+        return 130
+    except Exception as error:
+        # Errors glassgrad raises on purpose (a missing graphviz, a domain error)
+        # are user-facing: one line. Anything else is a bug and keeps its traceback.
+        from autograd import AutogradError
+
+        if isinstance(error, AutogradError):
+            _say(f"{prefix} {_one_line(str(error))}", sys.stderr)
+            return 1
+        raise
+    return code
+
+
+def _failure(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename:
+        return f"cannot write {os.fsdecode(error.filename)!r}: {error.strerror}."
+    return _one_line(str(error))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,291 @@
+"""The ``glassgrad`` command: every subcommand runs, writes valid files, prints the numbers, exits right."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from nn.cli import build_parser, hidden_sizes, main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run(args, capsys):
+    """Run main() in-process; return (exit code, stdout, stderr)."""
+    try:
+        code = main(args)
+    except SystemExit as exit_:  # argparse exits for --help and usage errors
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_valid_svg(path: Path) -> ET.Element:
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    return root
+
+
+def assert_valid_png(path: Path) -> None:
+    content = path.read_bytes()
+    assert content[:8] == PNG_MAGIC
+    assert content[12:16] == b"IHDR"
+    width, height = int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    assert width > 100
+    assert height > 50
+
+
+# --- help and usage ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["graph"], ["check"], ["train"]])
+def test_help_is_available_everywhere(command, capsys):
+    code, out, _ = run([*command, "--help"], capsys)
+    assert code == 0
+    assert out.startswith("usage: glassgrad")
+
+
+def test_no_command_is_a_usage_error(capsys):
+    code, _, err = run([], capsys)
+    assert code == 2
+    assert "the following arguments are required: COMMAND" in err
+
+
+def test_an_unknown_command_is_a_usage_error(capsys):
+    code, _, err = run(["fly"], capsys)
+    assert code == 2
+    assert "invalid choice: 'fly'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "--hidden", "16,x"], "argument --hidden: got '16,x'; expected comma-separated layer sizes"),
+        (["train", "--hidden", "0"], "expected comma-separated layer sizes from 1 to 1024"),
+        (["train", "--learning-rate", "-0.1"], "argument --learning-rate: got '-0.1'; expected a number > 0"),
+        (["train", "--learning-rate", "nan"], "expected a number > 0"),
+        (["train", "--epochs", "0"], "argument --epochs: got '0'; expected a whole number ≥ 1"),
+        (["train", "--optimizer", "lbfgs"], "argument --optimizer: invalid choice: 'lbfgs'"),
+        (["train", "--data", "mnist"], "argument --data: invalid choice: 'mnist'"),
+        (["graph", "x", "x=1"], "the following arguments are required: -o/--output"),
+        (["check", "x", "x=1", "--order", "3"], "argument --order: invalid choice: 3"),
+    ],
+)
+def test_bad_options_are_usage_errors_on_one_line(args, message, capsys):
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert out == ""
+    last_line = err.strip().splitlines()[-1]
+    assert last_line.startswith(f"glassgrad {args[0]}: error: ")
+    assert message in last_line
+
+
+def test_hidden_sizes_reads_a_comma_list():
+    assert hidden_sizes("16,16") == [16, 16]
+    assert hidden_sizes("3") == [3]
+
+
+def test_the_parser_defaults_match_the_issue():
+    args = build_parser().parse_args(["train"])
+    chosen = (args.data, args.hidden, args.optimizer, args.learning_rate, args.epochs)
+    assert chosen == ("moons", [16, 16], "adam", 0.05, 100)
+    assert build_parser().parse_args(["demo"]).out == "out"
+
+
+# --- graph ------------------------------------------------------------------------------
+
+
+def test_graph_writes_an_svg_and_prints_value_and_gradients(tmp_path, capsys):
+    target = tmp_path / "neuron.svg"
+    code, out, err = run(["graph", "tanh(w*x + b)", "w=-3", "x=2", "b=6.88", "-o", str(target)], capsys)
+    assert code == 0, err
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == "tanh(w*x + b) = 0.706419"
+    assert lines[1:4] == ["  ∂/∂w = 1.00194", "  ∂/∂x = -1.50292", "  ∂/∂b = 0.500972"]
+    assert lines[-1] == f"wrote {target}"
+    svg = assert_valid_svg(target)
+    text = " ".join(t for t in svg.itertext())
+    for expected in ("w", "x", "b", "tanh", "0.7064", "-1.503"):
+        assert expected in text
+
+
+def test_graph_writes_png_and_dot_by_extension(tmp_path, capsys):
+    png, dot = tmp_path / "g.png", tmp_path / "nested" / "g.dot"
+    assert run(["graph", "x*x", "x=3", "-o", str(png)], capsys)[0] == 0
+    assert_valid_png(png)
+    assert run(["graph", "x*x", "x=3", "-o", str(dot)], capsys)[0] == 0
+    assert dot.read_text().startswith("digraph")
+
+
+def test_graph_with_an_unknown_format_is_a_usage_error(tmp_path, capsys):
+    code, _, err = run(["graph", "x", "x=1", "-o", str(tmp_path / "g.gif")], capsys)
+    assert code == 2
+    assert "the file must end in one of .svg, .png, .pdf, .dot" in err
+    assert not (tmp_path / "g.gif").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "caret_line"),
+    [
+        (["tanh(w*x + b"], "expected ')' to close the '(' at column 5, got the end of the expression.", " " * 16 + "^"),
+        (["__import__('os')"], "unexpected character \"'\" at column 12", "               ^"),
+        (["w*x + b", "w=1", "x=2"], "'b' has no value; add b=NUMBER after the expression", "          ^"),
+        (["x", "x=abc"], "'x=abc': 'abc' is not a plain number", "      ^"),
+        (["x", "x"], "'x' is not name=value", "    ^"),
+        (["x", "x=1", "y=2"], "the expression does not use 'y'", "    ^"),
+        (["log(x)", "x=-1"], "at column 1: log() got -1.0 from node 'x'; log needs x > 0.", "    ^"),
+        (["9**9**9**9"], "the '**' at column 5 gives inf", "        ^"),
+        (["(" * 10_000 + "x" + ")" * 10_000, "x=1"], "nests deeper than 100 levels", None),
+    ],
+)
+def test_graph_formula_mistakes_are_one_line_plus_a_caret_and_exit_2(tmp_path, args, message, caret_line, capsys):
+    target = tmp_path / "g.svg"
+    code, out, err = run(["graph", *args, "-o", str(target)], capsys)
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("glassgrad graph: error: ")
+    assert message in lines[0]
+    if caret_line is not None:
+        assert lines[2] == caret_line
+    assert "Traceback" not in err
+    assert not target.exists()
+
+
+def test_graph_into_an_unwritable_place_fails_with_exit_1(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = run(["graph", "x", "x=1", "-o", str(blocker / "g.svg")], capsys)
+    assert code == 1
+    assert err.startswith("glassgrad graph: error: cannot create the folder")
+    assert len(err.splitlines()) == 1
+
+
+# --- check ------------------------------------------------------------------------------
+
+
+def test_check_prints_a_table_with_every_input_and_exits_0(capsys):
+    code, out, err = run(["check", "x**3 / y", "x=2", "y=5"], capsys)
+    assert code == 0, err
+    assert "x" in out
+    assert "y" in out
+    assert "2.4" in out  # ∂/∂x = 3x²/y = 12/5
+    assert "-0.32" in out  # ∂/∂y = −x³/y² = −8/25
+
+
+def test_check_reports_a_kink_and_still_runs(capsys):
+    code, out, _ = run(["check", "relu(x)", "x=0"], capsys)
+    assert code in (0, 1)
+    assert "x" in out
+
+
+def test_check_at_a_point_where_the_derivative_is_infinite_fails_with_exit_1(capsys):
+    code, out, err = run(["check", "sqrt(x)", "x=0"], capsys)
+    assert code == 1
+    assert "not finite" in out
+    assert err == "glassgrad check: gradcheck failed for 'sqrt(x)' at this point (see the table).\n"
+
+
+def test_check_second_order(capsys):
+    code, _, err = run(["check", "sin(x) * y", "x=0.5", "y=2", "--order", "2"], capsys)
+    assert code == 0, err
+
+
+def test_check_without_names_is_a_usage_error(capsys):
+    code, _, err = run(["check", "2 * 3"], capsys)
+    assert code == 2
+    assert err.startswith("glassgrad check: error: '2 * 3' has no names, so there is nothing to differentiate")
+
+
+def test_check_with_a_domain_error_points_at_it(capsys):
+    code, _, err = run(["check", "sqrt(x)", "x=-4"], capsys)
+    assert code == 2
+    assert "sqrt() got -4.0 from node 'x'" in err
+
+
+# --- python -m nn and the installed script ----------------------------------------------
+
+
+def test_python_dash_m_nn_runs_the_same_command(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "nn", "graph", "x*y", "x=2", "y=3", "-o", str(tmp_path / "g.dot")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("x*y = 6")
+
+
+def test_python_dash_m_nn_usage_error_has_no_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "nn", "check", "x +"], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("glassgrad check: error: expected a number, a name or '(' at column 4")
+
+
+def test_the_console_script_is_installed():
+    script = Path(sys.executable).parent / "glassgrad"
+    if not script.exists():
+        pytest.skip(f"no console script at {script}; run `make venv` (pip install -e .) to install it")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "demo" in result.stdout
+
+
+# --- train and demo: the slow ones ------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_train_saves_model_history_and_plots(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["train", "--data", "moons", "--samples", "80", "--hidden", "8", "--optimizer", "adam"]
+    code, stdout, err = run([*args, "--learning-rate", "0.05", "--epochs", "15", "--out", str(out), "--quiet"], capsys)
+    assert code == 0, err
+    for name in ("model.json", "history.json", "decision_boundary.png", "loss_curves.png"):
+        assert (out / name).exists(), name
+        assert f"{out / name}" in stdout
+    assert_valid_png(out / "decision_boundary.png")
+    assert_valid_png(out / "loss_curves.png")
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["train_loss"]) == 15
+    assert re.search(r"validation accuracy \d+\.\d%", stdout)
+    import nn
+
+    model = nn.load(out / "model.json")
+    assert model.num_parameters() == 2 * 8 + 8 + 8 + 1
+
+
+@pytest.mark.slow
+def test_demo_writes_every_file_and_prints_the_course_numbers(tmp_path, capsys):
+    out = tmp_path / "demo"
+    code, stdout, err = run(["demo", "--out", str(out), "--quiet"], capsys)
+    assert code == 0, err
+    assert "z = w0 + x₁w₁ + x₂w₂ = 1 − 3 − 4 = −6" in stdout
+    assert "y = σ(z) = 0.0025" in stdout
+    assert "gradcheck" in stdout
+    assert "all match" in stdout
+    expected = ["perceptron.svg", "backprop.html", "decision_boundary.png", "loss_curves.png"]
+    listing = stdout[stdout.index("files written:") :]
+    for name in expected:
+        assert str(out / name) in listing, name
+    assert_valid_svg(out / "perceptron.svg")
+    assert_valid_png(out / "decision_boundary.png")
+    assert_valid_png(out / "loss_curves.png")
+    html = (out / "backprop.html").read_text()
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "<svg" in html
+    assert "http://" not in html.replace("http://www.w3.org", "")  # offline: no network fetches
+    assert os.path.getsize(out / "perceptron.svg") > 1000
