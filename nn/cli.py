@@ -466,7 +466,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Example:
         >>> main(["check", "x**2", "x=3"])  # doctest: +ELLIPSIS
-        input ...
+        gradcheck passed: ...
+        ∂/∂x ...
         0
     """
     parser = build_parser()
