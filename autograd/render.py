@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import types
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -171,9 +172,9 @@ def _printable(text: str, limit: int = MAX_LABEL) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def _html(text: str) -> str:
+def _html(text: str, limit: int = MAX_LABEL) -> str:
     """Text made safe inside a Graphviz HTML-like label (newlines become line breaks)."""
-    lines = _printable(text).split("\n")
+    lines = _printable(text, limit).split("\n")
     return '<BR ALIGN="CENTER"/>'.join(html.escape(line, quote=True).replace("&#x27;", "&#39;") for line in lines)
 
 
@@ -305,7 +306,7 @@ def dot_lines(
         f'\tedge [fontname="Helvetica", fontsize=9, color="{EDGE}", arrowsize=0.6, fontcolor="{EDGE_LABEL}"]\n',
     ]
     if look.caption:
-        caption = "".join(f'{_html(line)}<BR ALIGN="LEFT"/>' for line in look.caption.split("\n"))
+        caption = "".join(f'{_html(line, limit=500)}<BR ALIGN="LEFT"/>' for line in look.caption.split("\n"))
         header.append(f"\tgraph [label=<{caption}>]\n")
     if collapse is not None:
         drawing = _collapsed(order, root, collapse, precision, show_grad, highlighted, max_nodes, function)
@@ -595,7 +596,7 @@ def require_dot(function: str) -> str:
     return path
 
 
-def graphviz_module(function: str) -> object:
+def graphviz_module(function: str) -> types.ModuleType:
     """Import the ``graphviz`` Python package, or explain how to install it.
 
     Example:
@@ -608,7 +609,8 @@ def graphviz_module(function: str) -> object:
         raise GraphvizNotFound(
             f"{function}() needs the graphviz Python package: pip install 'glassgrad[viz]' (or pip install graphviz)."
         ) from None
-    return graphviz
+    module: types.ModuleType = graphviz
+    return module
 
 
 def digraph(lines: list[str], function: str) -> graphviz.Digraph:
@@ -619,7 +621,7 @@ def digraph(lines: list[str], function: str) -> graphviz.Digraph:
         True
     """
     module = graphviz_module(function)
-    graph: graphviz.Digraph = module.Digraph(name="glassgrad", body=lines, format="svg")  # type: ignore[attr-defined]
+    graph: graphviz.Digraph = module.Digraph(name="glassgrad", body=lines, format="svg")
     return graph
 
 
@@ -707,10 +709,18 @@ def write_atomically(path: Path, content: bytes) -> None:
         >>> write_atomically(target, b"hi"); target.read_bytes()
         b'hi'
     """
+    # mkstemp makes a private (0600) file; give the result the mode a plain open() would.
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(content)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,704 @@
+"""Backprop one step at a time: record, explain and draw every application of the chain rule.
+
+``trace_backward(L)`` runs the same backward pass as ``L.backward()`` (the same
+gradients end up in ``.grad``) and keeps a ``BackwardStep`` for every node it
+passes the gradient through::
+
+    ∂L/∂w1 += ∂L/∂z · ∂z/∂w1 = 0.5 × 2.0 = 1.0
+
+``trace_forward(L)`` records the forward pass the same way, one operation per
+step. Either trace can be explained (``explain``), drawn (``frame``), listed
+(``table``), played in Jupyter (``player``) or exported as one offline web page
+(``to_html``); ``trace_forward(L) + trace_backward(L)`` plays the whole lesson.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
+
+from autograd.graph import topological_order
+from autograd.render import Look, digraph, dot_lines, format_number, node_names
+from autograd.value import Value
+
+if TYPE_CHECKING:
+    import graphviz
+    import ipywidgets
+
+# How many operands of an n-ary Σ an explanation spells out before "…".
+MAX_TERMS = 6
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one backward step adds to the gradient of one of its node's inputs.
+
+    Attributes:
+        input: the input node that receives gradient.
+        position: which operand it is (``x*x`` has the same input at 0 and 1).
+        local_grad: ∂node/∂input, stored when the node was computed.
+        contribution: ``local_grad × upstream``, the amount added to ``input.grad``.
+        grad_before: ``input.grad`` before this addition.
+        grad_after: ``input.grad`` after it.
+    """
+
+    input: Value
+    position: int
+    local_grad: float
+    contribution: float
+    grad_before: float
+    grad_after: float
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One node's turn in the backward pass.
+
+    Attributes:
+        node: the node whose gradient is passed on to its inputs.
+        upstream: ∂root/∂node, final by the time the node's turn comes.
+        inputs: one ``Contribution`` per operand, in operand order.
+    """
+
+    node: Value
+    upstream: float
+    inputs: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One operation of the forward pass.
+
+    Attributes:
+        node: the node computed in this step.
+        value: its ``data``.
+        local_grads: ∂node/∂input per operand, stored now for the backward pass.
+    """
+
+    node: Value
+    value: float
+    local_grads: tuple[float, ...]
+
+
+StepT = TypeVar("StepT", BackwardStep, ForwardStep)
+
+
+class StepTable:
+    """A trace as a table: HTML in Jupyter, aligned columns in a terminal.
+
+    Attributes:
+        sections: ``(title, headers, rows)`` per traced phase.
+    """
+
+    def __init__(self, sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]) -> None:
+        self.sections = [(title, list(headers), [list(row) for row in rows]) for title, headers, rows in sections]
+
+    def __str__(self) -> str:
+        blocks = []
+        for title, headers, rows in self.sections:
+            widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+            lines = [title, "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+            lines.append("  ".join("─" * w for w in widths))
+            lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        parts = []
+        for title, headers, rows in self.sections:
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+            parts.append(
+                f"<table><caption>{html.escape(title)}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>"
+            )
+        return "".join(parts)
+
+
+class Trace(Generic[StepT]):
+    """Steps of one pass over ``root``'s graph; see ``BackwardTrace`` and ``ForwardTrace``.
+
+    Attributes:
+        root: the output the trace starts from.
+        steps: the recorded steps, in the order they happened.
+        precision: significant digits of the numbers in explanations and frames.
+    """
+
+    phase = ""
+
+    def __init__(self, root: Value, steps: Sequence[StepT], precision: int) -> None:
+        self.root = root
+        self.steps: tuple[StepT, ...] = tuple(steps)
+        self.precision = precision
+        self.order = topological_order(root)
+        self.names = node_names(self.order, precision)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @overload
+    def __getitem__(self, index: int) -> StepT: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[StepT, ...]: ...
+    def __getitem__(self, index: int | slice) -> StepT | tuple[StepT, ...]:
+        return self.steps[index]
+
+    def __iter__(self) -> Iterator[StepT]:
+        return iter(self.steps)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {len(self)} steps from {self.names[self.root]!r}>"
+
+    def __add__(self, other: Trace[BackwardStep] | Trace[ForwardStep]) -> Lesson:
+        return Lesson([self, other])
+
+    def _index(self, i: int, function: str) -> int:
+        if isinstance(i, bool) or not isinstance(i, int):
+            raise TypeError(f"{function}() got step {i!r} of type {type(i).__name__}; expected an int.")
+        n = len(self.steps)
+        if not -n <= i < n:
+            valid = f"0 to {n - 1}" if n else "none: the root is a leaf, so nothing is computed"
+            raise IndexError(f"{function}() got step {i}; this trace has {n} steps ({valid}).")
+        return i % n
+
+    def _number(self, x: float) -> str:
+        return format_number(x, self.precision)
+
+    def formula(self, node: Value, numbers: bool = False) -> str:
+        """How ``node`` was computed, e.g. ``w1 × x`` (or ``0.5 × 2.0`` with ``numbers=True``).
+
+        Example:
+            >>> x = Value(2.0, label="x")
+            >>> y = (x * 3).tanh()
+            >>> trace = trace_forward(y)
+            >>> trace.formula(y.inputs[0]), trace.formula(y.inputs[0], numbers=True)
+            ('x × 3.0', '2.0 × 3.0')
+        """
+        if node.operation is None:
+            return self.names[node]
+
+        def operand(x: Value) -> str:
+            if not numbers:
+                return self.names[x]
+            text = self._number(x.data)
+            return f"({text})" if text.startswith("-") else text
+
+        operands = [operand(x) for x in node.inputs]
+        constants = [str(int(c)) if c.is_integer() else self._number(c) for c in node.constants]
+        op = node.operation
+        if op.name in {"add", "sub", "mul", "div", "pow"}:
+            return f" {op.display} ".join(operands)
+        if op.name == "pow_constant":
+            return f"{operands[0]} ^ {constants[0]}"
+        if op.name == "neg":
+            return f"−{operands[0]}"
+        if op.name == "sum" and len(operands) > MAX_TERMS:
+            shown = operands[: MAX_TERMS - 1]
+            return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
+        return f"{op.display}({', '.join(operands + constants)})"
+
+    def explain(self, i: int) -> str:  # pragma: no cover - overridden
+        """The step in words and numbers."""
+        raise NotImplementedError
+
+    def look(self, i: int) -> Look:  # pragma: no cover - overridden
+        """How frame ``i`` differs from a plain drawing."""
+        raise NotImplementedError
+
+    show_grad = True
+
+    def frame_lines(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> list[str]:
+        """The DOT body of frame ``i`` (``frame`` wraps it in a Digraph).
+
+        Example:
+            >>> trace = trace_backward(Value(2.0, label="x") * 3)
+            >>> any("v2_op" in line for line in trace.frame_lines(0))
+            True
+        """
+        i = self._index(i, "frame")
+        look = self.look(i)
+        if caption:
+            look = Look(look.grads, look.hidden_data, look.filled, look.current, look.active, self.explain(i))
+        return dot_lines(
+            self.root,
+            show_grad=self.show_grad,
+            precision=self.precision,
+            max_nodes=max_nodes,
+            look=look,
+            function="frame",
+        )
+
+    def frame_dot(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> str:
+        """Frame ``i`` as DOT text (no Graphviz needed).
+
+        Example:
+            >>> trace_backward(Value(2.0) * 3).frame_dot(0).startswith("digraph glassgrad {")
+            True
+        """
+        return "digraph glassgrad {\n" + "".join(self.frame_lines(i, caption=caption, max_nodes=max_nodes)) + "}\n"
+
+    def frame(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> graphviz.Digraph:
+        """The graph as it stands after step ``i``, as a ``graphviz.Digraph`` (shows inline in Jupyter).
+
+        The step's node has a thick purple border and the edges it uses are drawn
+        bold with their local derivatives; nodes that are finished are filled in.
+
+        Args:
+            i: the step (negative counts from the end, as for lists).
+            caption: write the step's explanation under the picture.
+            max_nodes: refuse graphs with more nodes than this.
+
+        Returns:
+            A ``graphviz.Digraph``.
+
+        Raises:
+            IndexError: there is no step ``i``.
+            GraphvizNotFound: the ``graphviz`` package is missing.
+
+        Example:
+            >>> trace = trace_backward(Value(2.0, label="x") * 3)
+            >>> "penwidth=2.5" in trace.frame(0).source
+            True
+        """
+        return digraph(self.frame_lines(i, caption=caption, max_nodes=max_nodes), "frame")
+
+    def table(self) -> StepTable:  # pragma: no cover - overridden
+        """Every step as a table."""
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+    def player(self) -> ipywidgets.VBox:
+        """A Jupyter player for this trace: play/pause, previous/next, a step slider, frame and explanation.
+
+        Example:
+            >>> trace_backward(Value(2.0) * 3).player()  # doctest: +SKIP
+        """
+        from autograd.player import player
+
+        return player(self)
+
+    def to_html(self, path: str | os.PathLike[str], *, title: str = "") -> Path:
+        """Write the trace as ONE self-contained web page that works offline in any browser.
+
+        Example:
+            >>> trace_backward(Value(2.0) * 3).to_html("backprop.html")  # doctest: +SKIP
+            PosixPath('backprop.html')
+        """
+        from autograd.player import to_html
+
+        return to_html(self, path, title=title)
+
+
+class BackwardTrace(Trace[BackwardStep]):
+    """The backward pass, one ``BackwardStep`` per node that passes gradient on.
+
+    Example:
+        >>> from autograd import Value
+        >>> w, x = Value(0.5, label="w1"), Value(2.0, label="x")
+        >>> z = w * x; z.label = "z"
+        >>> L = z * z; L.label = "L"
+        >>> trace = trace_backward(L)
+        >>> len(trace), trace[1].node is z, trace[1].upstream
+        (2, True, 2.0)
+    """
+
+    phase = "backward"
+
+    def __init__(self, root: Value, steps: Sequence[BackwardStep], initial: dict[Value, float], precision: int) -> None:
+        super().__init__(root, steps, precision)
+        self.initial_grads = initial
+        consumers: dict[Value, int] = {}
+        for node in self.order:
+            for child in dict.fromkeys(node.inputs):
+                consumers[child] = consumers.get(child, 0) + 1
+        self._consumers = consumers
+
+    def grads_after(self, i: int) -> dict[Value, float]:
+        """Every node's gradient as it stood after step ``i`` (before step 0 for ``i = -1``).
+
+        Example:
+            >>> x = Value(3.0, label="x")
+            >>> trace = trace_backward(x * x)
+            >>> trace.grads_after(-1)[x], trace.grads_after(0)[x]
+            (0.0, 6.0)
+        """
+        grads = dict(self.initial_grads)
+        for step in self.steps[: i + 1]:
+            for c in step.inputs:
+                grads[c.input] = c.grad_after
+        return grads
+
+    def explain(self, i: int) -> str:
+        """The chain rule of step ``i`` in words and numbers.
+
+        Args:
+            i: the step (negative counts from the end).
+
+        Returns:
+            Lines such as ``∂L/∂w1 += ∂L/∂z · ∂z/∂w1 = 0.5 × 2.0 = 1.0   (grad 0.0 → 1.0)``.
+
+        Raises:
+            IndexError: there is no step ``i``.
+
+        Example:
+            >>> from autograd import Value
+            >>> w1, x = Value(0.5, label="w1"), Value(2.0, label="x")
+            >>> z = w1 * x; z.label = "z"
+            >>> print(trace_backward(z).explain(0))
+            Step 1 of 1: start at the output, ∂z/∂z = 1.0, and go back through z = w1 × x.
+            ∂z/∂w1 += ∂z/∂z · ∂z/∂w1 = 1.0 × 2.0 = 2.0   (grad 0.0 → 2.0)
+            ∂z/∂x += ∂z/∂z · ∂z/∂x = 1.0 × 0.5 = 0.5   (grad 0.0 → 0.5)
+        """
+        i = self._index(i, "explain")
+        step = self.steps[i]
+        names, num = self.names, self._number
+        out, node = names[self.root], names[step.node]
+        counter = f"Step {i + 1} of {len(self)}"
+        through = f"{node} = {self.formula(step.node)}"
+        if step.node is self.root:
+            lines = [
+                f"{counter}: start at the output, ∂{out}/∂{out} = {num(step.upstream)}, and go back through {through}."
+            ]
+        else:
+            lines = [f"{counter}: ∂{out}/∂{node} = {num(step.upstream)} is complete; go back through {through}."]
+        for c in step.inputs:
+            name = names[c.input]
+            lines.append(
+                f"∂{out}/∂{name} += ∂{out}/∂{node} · ∂{node}/∂{name} = "
+                f"{num(step.upstream)} × {num(c.local_grad)} = {num(c.contribution)}"
+                f"   (grad {num(c.grad_before)} → {num(c.grad_after)})"
+            )
+        return "\n".join(lines)
+
+    def look(self, i: int) -> Look:
+        """Frame ``i``: grads after step ``i``, the step's node highlighted, nodes whose grad is final filled.
+
+        Example:
+            >>> x = Value(3.0, label="x")
+            >>> y = x * x
+            >>> trace_backward(y).look(0).current == {y}
+            True
+        """
+        i = self._index(i, "frame")
+        processed = {step.node for step in self.steps[: i + 1]}
+        used: dict[Value, int] = {}
+        for node in processed:
+            for child in dict.fromkeys(node.inputs):
+                used[child] = used.get(child, 0) + 1
+        # A node's gradient is final (and it is drawn filled in) once every node
+        # that uses it has passed its share back; the root's is final from the start.
+        finished = {node for node in self.order if used.get(node, 0) == self._consumers.get(node, 0)}
+        node = self.steps[i].node
+        return Look(grads=self.grads_after(i), filled=finished, current={node}, active={node})
+
+    def table(self) -> StepTable:
+        """Every contribution of every step: upstream, local derivative, product, grad before → after.
+
+        Example:
+            >>> x = Value(3.0, label="x")
+            >>> print(trace_backward(x * 2).table())  # doctest: +NORMALIZE_WHITESPACE
+            backward pass
+            step  node  upstream  input  local ∂  contribution  grad before  grad after
+            ────  ────  ────────  ─────  ───────  ────────────  ───────────  ──────────
+            1     v2    1.0       x      2.0      2.0           0.0          2.0
+                                  2.0    3.0      3.0           0.0          3.0
+        """
+        rows = []
+        num = self._number
+        for i, step in enumerate(self.steps):
+            for k, c in enumerate(step.inputs):
+                first = k == 0
+                rows.append(
+                    [
+                        str(i + 1) if first else "",
+                        self.names[step.node] if first else "",
+                        num(step.upstream) if first else "",
+                        self.names[c.input],
+                        num(c.local_grad),
+                        num(c.contribution),
+                        num(c.grad_before),
+                        num(c.grad_after),
+                    ]
+                )
+        headers = ["step", "node", "upstream", "input", "local ∂", "contribution", "grad before", "grad after"]
+        return StepTable([("backward pass", headers, rows)])
+
+
+class ForwardTrace(Trace[ForwardStep]):
+    """The forward pass, one ``ForwardStep`` per operation, in topological order.
+
+    Example:
+        >>> from autograd import Value
+        >>> x = Value(2.0, label="x")
+        >>> y = (x * 3).tanh()
+        >>> [step.node.op for step in trace_forward(y)]
+        ['*', 'tanh']
+    """
+
+    phase = "forward"
+    show_grad = False
+
+    def explain(self, i: int) -> str:
+        """The computation of step ``i`` and the local derivatives it stores for backward.
+
+        Example:
+            >>> from autograd import Value
+            >>> w1, x = Value(0.5, label="w1"), Value(2.0, label="x")
+            >>> z = w1 * x; z.label = "z"
+            >>> print(trace_forward(z).explain(0))
+            Step 1 of 1: z = w1 × x = 0.5 × 2.0 = 1.0
+            kept for the backward pass: ∂z/∂w1 = 2.0, ∂z/∂x = 0.5
+        """
+        i = self._index(i, "explain")
+        step = self.steps[i]
+        name = self.names[step.node]
+        symbolic, numeric = self.formula(step.node), self.formula(step.node, numbers=True)
+        line = f"Step {i + 1} of {len(self)}: {name} = {symbolic} = {numeric} = {self._number(step.value)}"
+        derivatives = ", ".join(
+            f"∂{name}/∂{self.names[x]} = {self._number(d)}" for x, d in zip(step.node.inputs, step.local_grads)
+        )
+        return f"{line}\nkept for the backward pass: {derivatives}"
+
+    def look(self, i: int) -> Look:
+        """Frame ``i``: values up to step ``i`` shown and filled, later ones hidden.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> trace_forward(y).look(0).hidden_data
+            set()
+        """
+        i = self._index(i, "frame")
+        done = {step.node for step in self.steps[: i + 1]}
+        pending = {step.node for step in self.steps[i + 1 :]}
+        filled = done | {node for node in self.order if not node.inputs}
+        node = self.steps[i].node
+        return Look(hidden_data=pending, filled=filled, current={node}, active={node})
+
+    def table(self) -> StepTable:
+        """Every operation: what it computes, its value and its local derivatives.
+
+        Example:
+            >>> x = Value(3.0, label="x")
+            >>> print(trace_forward(x * 2).table())  # doctest: +NORMALIZE_WHITESPACE
+            forward pass
+            step  node  computes  value  local ∂
+            ────  ────  ────────  ─────  ────────
+            1     v2    x × 2.0   6.0    2.0, 3.0
+        """
+        rows = [
+            [
+                str(i + 1),
+                self.names[step.node],
+                self.formula(step.node),
+                self._number(step.value),
+                ", ".join(self._number(d) for d in step.local_grads),
+            ]
+            for i, step in enumerate(self.steps)
+        ]
+        return StepTable([("forward pass", ["step", "node", "computes", "value", "local ∂"], rows)])
+
+
+class Lesson:
+    """Traces played one after the other, e.g. ``trace_forward(L) + trace_backward(L)``.
+
+    Attributes:
+        parts: the traces, in order.
+
+    Example:
+        >>> from autograd import Value
+        >>> y = Value(2.0, label="x") * 3
+        >>> lesson = trace_forward(y) + trace_backward(y)
+        >>> len(lesson), lesson.explain(1).splitlines()[0][:27]
+        (2, 'Backward step 1 of 1: start')
+    """
+
+    def __init__(self, parts: Sequence[Trace[BackwardStep] | Trace[ForwardStep] | Lesson]) -> None:
+        flat: list[Trace[BackwardStep] | Trace[ForwardStep]] = []
+        for part in parts:
+            flat.extend(part.parts if isinstance(part, Lesson) else [part])
+        self.parts: list[Trace[BackwardStep] | Trace[ForwardStep]] = flat
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+    def __add__(self, other: Trace[BackwardStep] | Trace[ForwardStep] | Lesson) -> Lesson:
+        return Lesson([self, other])
+
+    def __repr__(self) -> str:
+        return f"<Lesson of {len(self)} steps: {' + '.join(part.phase for part in self.parts)}>"
+
+    @property
+    def steps(self) -> tuple[BackwardStep | ForwardStep, ...]:
+        """All steps of all parts, in order."""
+        return tuple(step for part in self.parts for step in part.steps)
+
+    def __getitem__(self, i: int) -> BackwardStep | ForwardStep:
+        return self.steps[i]
+
+    def locate(self, i: int, function: str = "explain") -> tuple[Trace[BackwardStep] | Trace[ForwardStep], int]:
+        """The part that holds overall step ``i``, and the step's index within it.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> part, k = (trace_forward(y) + trace_backward(y)).locate(1)
+            >>> part.phase, k
+            ('backward', 0)
+        """
+        n = len(self)
+        if isinstance(i, bool) or not isinstance(i, int) or not -n <= i < n:
+            raise IndexError(f"{function}() got step {i!r}; this lesson has {n} steps (0 to {n - 1}).")
+        i %= n
+        for part in self.parts:
+            if i < len(part):
+                return part, i
+            i -= len(part)
+        raise AssertionError("unreachable: i was checked against the total length")  # pragma: no cover
+
+    def explain(self, i: int) -> str:
+        """Step ``i`` explained, its first line naming the phase.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> (trace_forward(y) + trace_backward(y)).explain(0)[:22]
+            'Forward step 1 of 1: v'
+        """
+        part, k = self.locate(i)
+        text = part.explain(k)
+        return part.phase.capitalize() + " s" + text[1:] if text.startswith("Step") else text
+
+    def frame_dot(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> str:
+        """Frame ``i`` as DOT text.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> (trace_forward(y) + trace_backward(y)).frame_dot(1, caption=False)[:17]
+            'digraph glassgrad'
+        """
+        part, k = self.locate(i, "frame")
+        return part.frame_dot(k, caption=caption, max_nodes=max_nodes)
+
+    def frame(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> graphviz.Digraph:
+        """Frame ``i`` as a ``graphviz.Digraph``.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> (trace_forward(y) + trace_backward(y)).frame(0).source[:17]
+            'digraph glassgrad'
+        """
+        part, k = self.locate(i, "frame")
+        return part.frame(k, caption=caption, max_nodes=max_nodes)
+
+    def table(self) -> StepTable:
+        """Each part's table, one after the other.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> [title for title, _, _ in (trace_forward(y) + trace_backward(y)).table().sections]
+            ['forward pass', 'backward pass']
+        """
+        return StepTable([section for part in self.parts for section in part.table().sections])
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+    def player(self) -> ipywidgets.VBox:
+        """A Jupyter player for the whole lesson (see ``Trace.player``)."""
+        from autograd.player import player
+
+        return player(self)
+
+    def to_html(self, path: str | os.PathLike[str], *, title: str = "") -> Path:
+        """The whole lesson as one offline web page (see ``Trace.to_html``)."""
+        from autograd.player import to_html
+
+        return to_html(self, path, title=title)
+
+
+def _check_root(root: Value, function: str, precision: int) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+        raise ValueError(f"{function}() got precision={precision!r}; expected an int from 1 to 17.")
+
+
+def trace_backward(root: Value, *, precision: int = 4) -> BackwardTrace:
+    """Run ``root.backward()`` step by step and record every chain-rule step.
+
+    The gradients left in ``.grad`` are exactly those of ``root.backward()``:
+    leaves accumulate, intermediate nodes restart from zero, the root is seeded
+    with 1. Steps come in reverse topological order (newest node first, the
+    order ``backward()`` uses), one per node that has inputs.
+
+    Args:
+        root: the output to differentiate, e.g. the loss.
+        precision: significant digits of the numbers in explanations and frames.
+
+    Returns:
+        A ``BackwardTrace``: ``len``, ``trace[i]``, ``explain(i)``, ``frame(i)``,
+        ``table()``, ``player()``, ``to_html(path)``.
+
+    Raises:
+        TypeError: ``root`` is not a Value.
+
+    Example:
+        >>> from autograd import Value
+        >>> x = Value(3.0, label="x")
+        >>> trace = trace_backward(x * x)
+        >>> [(c.local_grad, c.contribution) for c in trace[0].inputs], x.grad
+        ([(3.0, 3.0), (3.0, 3.0)], 6.0)
+    """
+    _check_root(root, "trace_backward", precision)
+    order = topological_order(root)
+    for node in order:
+        if node.inputs:
+            node.grad = 0.0
+    root.grad = 1.0 if root.inputs else root.grad + 1.0
+    initial = {node: node.grad for node in order}
+    steps = []
+    for node in reversed(order):
+        if not node.inputs:
+            continue
+        upstream = node.grad
+        contributions = []
+        for position, (child, local_grad) in enumerate(zip(node.inputs, node.local_grads)):
+            before = child.grad
+            contribution = local_grad * upstream
+            child.grad = before + contribution
+            contributions.append(Contribution(child, position, local_grad, contribution, before, child.grad))
+        steps.append(BackwardStep(node, upstream, tuple(contributions)))
+    return BackwardTrace(root, steps, initial, precision)
+
+
+def trace_forward(root: Value, *, precision: int = 4) -> ForwardTrace:
+    """Replay the forward pass that built ``root``: one step per operation, in topological order.
+
+    Nothing is recomputed: each step shows the value and the local derivatives
+    the engine stored when the node was created. Leaves are known from the start.
+
+    Args:
+        root: the output.
+        precision: significant digits of the numbers shown.
+
+    Returns:
+        A ``ForwardTrace`` (same interface as ``BackwardTrace``).
+
+    Raises:
+        TypeError: ``root`` is not a Value.
+
+    Example:
+        >>> from autograd import Value
+        >>> x = Value(2.0, label="x")
+        >>> print(trace_forward((x * 3).tanh()).explain(0).splitlines()[0])
+        Step 1 of 2: v2 = x × 3.0 = 2.0 × 3.0 = 6.0
+    """
+    _check_root(root, "trace_forward", precision)
+    steps = [ForwardStep(node, node.data, node.local_grads) for node in topological_order(root) if node.inputs]
+    return ForwardTrace(root, steps, precision)
