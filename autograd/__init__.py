@@ -11,6 +11,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from autograd.errors import (
     AnomalyError,
     AutogradError,
@@ -25,6 +27,29 @@ from autograd.ops import OPS, Op
 from autograd.recording import detect_anomaly, enable_grad, no_grad, scope
 from autograd.value import Parameter, Value, sum
 
+if TYPE_CHECKING:
+    from autograd.render import draw, save, to_dot
+    from autograd.trace import trace_backward, trace_forward
+
+# Drawing and tracing load on first use, so `import autograd` stays light; none
+# of them imports graphviz or ipywidgets until a picture is actually rendered.
+_LAZY = {
+    "draw": "autograd.render",
+    "save": "autograd.render",
+    "to_dot": "autograd.render",
+    "trace_backward": "autograd.trace",
+    "trace_forward": "autograd.trace",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_LAZY[name]), name)
+
+
 __all__ = [
     "OPS",
     "AnomalyError",
@@ -38,11 +63,16 @@ __all__ = [
     "Parameter",
     "Value",
     "detect_anomaly",
+    "draw",
     "enable_grad",
     "grad",
     "gradcheck",
     "no_grad",
+    "save",
     "scope",
     "sum",
+    "to_dot",
     "topological_order",
+    "trace_backward",
+    "trace_forward",
 ]
