@@ -279,9 +279,12 @@ def power(m: Math, x: Scalar, y: Scalar) -> Local:
 
 def _power_slope(m: Math, x: Scalar, n: float, exponent: Scalar) -> Scalar:
     # n·x^(n−1), with the exact answers at n = 0 and n = 1 (0·0^−1 would be nan).
-    if n == 0.0:
+    # Only for a plain-number exponent: a Value exponent y (the create_graph
+    # path of x ** y) must stay in y·x^(y−1), or ∂²/∂x∂y comes out 0.
+    constant = isinstance(exponent, float)
+    if n == 0.0 and (constant or m.real(x) == 0.0):
         return 0.0
-    if n == 1.0:
+    if n == 1.0 and constant:
         return 1.0
     if n < 1.0 and m.real(x) == 0.0:
         # The pole of x^(n−1) at 0: the float path gets inf from the power, but
