@@ -1,0 +1,479 @@
+"""Hypothesis strategies and assertions for testing gradients: the tools glassgrad's own tests use.
+
+``import autograd`` never imports this module (it needs ``hypothesis``:
+``pip install 'glassgrad[test]'``); import it in your tests.
+
+Guide: a new op, property-tested in ten lines
+----------------------------------------------
+An op is one rule in the op table: the value and its local derivatives,
+written once against a math namespace ``m`` (see ``autograd/ops.py``).
+``expressions`` draws random graphs that use it, at points inside every op's
+declared domain, and ``assert_gradients_close`` compares reverse mode with
+finite differences (first and, with ``order=2``, second derivatives)::
+
+    from hypothesis import given
+    from autograd.ops import op
+    from autograd.testing import assert_gradients_close, expressions
+
+    @op("cube")
+    def cube(m, x):
+        \"\"\"x³.  d/dx = 3x².\"\"\"
+        return x * x * x, (3.0 * x * x,)
+
+    @given(expressions(ops=["cube", "mul", "sin"]))
+    def test_cube_has_the_right_gradients(expr):
+        assert_gradients_close(expr, expr.leaves(), order=2)
+
+A wrong derivative (``2.0 * x * x``) fails with a shrunk counterexample such as
+``cube(x0); at x0 = 1.0`` and a table naming ``∂/∂x0``. Declare a narrower
+domain with ``@op("name", domains=(POSITIVE,))`` and the strategies respect it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from autograd.gradcheck import Function, gradcheck
+from autograd.ops import FLOAT_MATH, OPS, Domain, Op
+
+# Ops are applied through the engine's one general path, so an op registered
+# with @op works here before it has a Value method.
+from autograd.value import Value, _apply
+
+if TYPE_CHECKING:
+    from hypothesis.vendor.pretty import RepresentationPrinter as PrettyPrinter
+
+# How far drawn operands stay from the edge of a domain (0 for log, the zero a
+# divisor must avoid), so finite differences with a small eps stay inside it.
+EDGE = 1e-2
+# How far an operand of an op with kinks must be from a jump in its derivative.
+KINK_DISTANCE = 1e-3
+# Values and local derivatives inside expressions stay below this in magnitude:
+# beyond it, finite differences lose their digits to rounding.
+MAX_MAGNITUDE = 1e3
+
+
+def reals(min_value: float = -3.0, max_value: float = 3.0) -> st.SearchStrategy[float]:
+    """Finite floats in [min_value, max_value], never nan, inf or subnormal.
+
+    Args:
+        min_value: the smallest float drawn.
+        max_value: the largest float drawn.
+
+    Returns:
+        A hypothesis strategy of floats.
+
+    Raises:
+        ValueError: a bound is not finite, or min_value > max_value.
+
+    Example:
+        >>> from hypothesis import given
+        >>> @given(reals(0.0, 1.0))
+        ... def test_in_unit_interval(x):
+        ...     assert 0.0 <= x <= 1.0
+        >>> test_in_unit_interval()
+    """
+    for name, bound in (("min_value", min_value), ("max_value", max_value)):
+        if not isinstance(bound, (int, float)) or isinstance(bound, bool) or not math.isfinite(bound):
+            raise ValueError(f"reals() got {name}={bound!r}; expected a finite number.")
+    if min_value > max_value:
+        raise ValueError(f"reals() got min_value={min_value!r} > max_value={max_value!r}; swap them.")
+    return st.floats(min_value, max_value, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+def reals_in(domain: Domain, min_value: float = -3.0, max_value: float = 3.0) -> st.SearchStrategy[float]:
+    """Floats inside an op-table ``Domain``, at least ``EDGE`` from its edges and within the bounds.
+
+    Args:
+        domain: where the operand is valid, e.g. ``autograd.ops.POSITIVE``.
+        min_value: the smallest float drawn (raised to the domain's low edge).
+        max_value: the largest float drawn (lowered to the domain's high edge).
+
+    Returns:
+        A hypothesis strategy of floats x with ``domain.contains(x)``.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from autograd.ops import POSITIVE
+        >>> @given(reals_in(POSITIVE))
+        ... def test_positive(x):
+        ...     assert x >= 0.01
+        >>> test_positive()
+    """
+    low = max(min_value, domain.low + EDGE)
+    high = min(max_value, domain.high - EDGE)
+    strategy = reals(low, high)
+    if domain.excludes_zero:
+        strategy = strategy.filter(lambda x: abs(x) >= EDGE)
+    return strategy.filter(domain.contains)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One operation of an ``Expression``.
+
+    Attributes:
+        op: the op-table entry.
+        operands: indices into the expression's slots (leaves first, then nodes).
+        constants: the op's non-differentiable arguments (the 3 of ``x ** 3``).
+    """
+
+    op: Op
+    operands: tuple[int, ...]
+    constants: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A drawn computation DAG and the point it was drawn at; call it on Values or floats.
+
+    Slot i < ``len(inputs)`` is leaf ``x{i}``; slot ``len(inputs) + k`` is
+    ``nodes[k]``; the last node is the output. A node used more than once is
+    a shared sub-expression and prints as ``t0``, ``t1`` ….
+
+    Attributes:
+        inputs: the leaf values drawn, inside every op's domain.
+        nodes: the operations, each reading earlier slots.
+
+    Example:
+        >>> from autograd.ops import OPS
+        >>> e = Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["log"], (2,)), Node(OPS["add"], (3, 2))))
+        >>> e
+        log(t0) + t0 where t0 = x0 * x1; at x0 = 2.0, x1 = 3.0
+        >>> e(*e.leaves()).data == e.reference(2.0, 3.0)
+        True
+    """
+
+    inputs: tuple[float, ...]
+    nodes: tuple[Node, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The leaves' labels: ``x0``, ``x1``, …."""
+        return tuple(f"x{i}" for i in range(len(self.inputs)))
+
+    def leaves(self) -> tuple[Value, ...]:
+        """Fresh labeled leaf Values at the drawn point, e.g. for ``assert_gradients_close(e, e.leaves())``."""
+        return tuple(Value(x, label=name) for x, name in zip(self.inputs, self.names))
+
+    def __call__(self, *xs: Value | float) -> Value:
+        """Build the expression's graph on ``xs`` (floats become labeled leaves) and return its output."""
+        if len(xs) != len(self.inputs):
+            raise TypeError(f"{self.formula} takes {len(self.inputs)} inputs but got {len(xs)}.")
+        slots = [x if isinstance(x, Value) else Value(x, label=name) for x, name in zip(xs, self.names)]
+        for node in self.nodes:
+            slots.append(_apply(node.op, tuple(slots[i] for i in node.operands), node.constants))
+        return slots[-1]
+
+    def reference(self, *xs: float) -> float:
+        """The output on plain floats: the same rules, with no graph, no Values and no recording."""
+        slots = [float(x) for x in xs]
+        for node in self.nodes:
+            slots.append(node.op.rule(FLOAT_MATH, *(slots[i] for i in node.operands), *node.constants)[0])
+        return slots[-1]
+
+    @property
+    def depth(self) -> int:
+        """The longest path from a leaf to the output, in operations."""
+        depths = [0] * len(self.inputs)
+        for node in self.nodes:
+            depths.append(1 + max(depths[i] for i in node.operands))
+        return depths[-1]
+
+    @property
+    def shared(self) -> tuple[int, ...]:
+        """The slots of nodes (not leaves) read by more than one operand."""
+        uses = [0] * (len(self.inputs) + len(self.nodes))
+        for node in self.nodes:
+            for i in node.operands:
+                uses[i] += 1
+        return tuple(i for i in range(len(self.inputs), len(uses)) if uses[i] > 1)
+
+    @property
+    def formula(self) -> str:
+        """The expression as a formula, shared sub-expressions named ``t0``, ``t1`` …."""
+        shared = {slot: f"t{k}" for k, slot in enumerate(self.shared)}
+        texts = list(self.names)
+        infix = [False] * len(self.inputs)
+        for node in self.nodes:
+            # Parenthesise infix operands so the formula parses the way it was built.
+            operands = [shared.get(i) or texts[i] for i in node.operands]
+            if _is_infix(node.op, node.constants):
+                operands = [
+                    f"({text})" if infix[i] and i not in shared else text for i, text in zip(node.operands, operands)
+                ]
+            text, is_infix = _format(node.op, operands, node.constants)
+            texts.append(text)
+            infix.append(is_infix)
+        # The output is the last node, which nothing reads, so it is never shared.
+        where = [f"{name} = {texts[slot]}" for slot, name in shared.items()]
+        return texts[-1] + (f" where {', '.join(where)}" if where else "")
+
+    def __repr__(self) -> str:
+        point = ", ".join(f"{name} = {x!r}" for name, x in zip(self.names, self.inputs))
+        return f"{self.formula}; at {point}"
+
+    def _repr_pretty_(self, printer: PrettyPrinter, cycle: bool) -> None:
+        # Hypothesis prints a falsifying example with its pretty-printer, which
+        # would spell out every field of a dataclass; the formula reads better.
+        printer.text(repr(self))
+
+
+def _format(op: Op, operands: Sequence[str], constants: tuple[float, ...]) -> tuple[str, bool]:
+    """The formula of one operation, and whether it is infix."""
+    arguments = [*operands, *(repr(c) for c in constants)]
+    if _is_infix(op, constants):
+        return f"{arguments[0]} {op.symbol} {arguments[1]}", True
+    return f"{op.name}({', '.join(arguments)})", False
+
+
+def _is_infix(op: Op, constants: tuple[float, ...]) -> bool:
+    # An operator symbol (+ - * / **) between exactly two arguments.
+    return not op.symbol.isidentifier() and (op.arity or 0) + len(constants) == 2
+
+
+def _resolve(ops: Iterable[str | Op] | None, caller: str) -> tuple[Op, ...]:
+    if ops is None:
+        return tuple(OPS.values())
+    resolved = []
+    for entry in ops:
+        if isinstance(entry, Op):
+            resolved.append(entry)
+        elif isinstance(entry, str) and entry in OPS:
+            resolved.append(OPS[entry])
+        else:
+            raise ValueError(f"{caller}() got unknown op {entry!r}; known ops: {', '.join(OPS)}.")
+    if not resolved:
+        raise ValueError(f"{caller}() got no ops; pass op names such as ['add', 'log'].")
+    return tuple(resolved)
+
+
+def _operand_domains(op: Op, count: int) -> tuple[Domain, ...]:
+    domains = op.test_domains or op.domains
+    return domains * count if op.arity is None else domains
+
+
+def _well_conditioned(op: Op, operands: tuple[float, ...], constants: tuple[float, ...]) -> bool:
+    """Whether finite differences can check ``op`` at these operands: finite, bounded, off every kink."""
+    if op.check is not None and op.check(*operands, *constants) is not None:
+        return False
+    try:
+        value, local_grads = op.rule(FLOAT_MATH, *operands, *constants)
+    except (ValueError, ArithmeticError):
+        return False
+    if not all(math.isfinite(x) and abs(x) <= MAX_MAGNITUDE for x in (value, *local_grads)):
+        return False
+    if not op.kinks:
+        return True
+    # A kink is a jump in a local derivative: the rule's slope just left or right
+    # of each operand must be close to the slope at it (smooth ops' slopes barely
+    # move over this distance; clamp(0, 0, 0) jumps from 0 to 1 and back).
+    for i, x in enumerate(operands):
+        for shifted in (x - KINK_DISTANCE, x + KINK_DISTANCE):
+            moved = (*operands[:i], shifted, *operands[i + 1 :])
+            try:
+                slope = op.rule(FLOAT_MATH, *moved, *constants)[1][i]
+            except (ValueError, ArithmeticError):
+                return False
+            if not abs(slope - local_grads[i]) <= 0.1 * (1 + abs(local_grads[i])):
+                return False
+    return True
+
+
+@st.composite
+def _op_calls(draw: st.DrawFn, op: Op, min_value: float, max_value: float) -> Expression:
+    count = op.arity if op.arity is not None else draw(st.integers(1, 4))
+    operands = tuple(draw(reals_in(d, min_value, max_value)) for d in _operand_domains(op, count))
+    constants = tuple(sorted(draw(reals(min_value, max_value)) for _ in range(op.n_constants)))
+    assume(_well_conditioned(op, operands, constants))
+    return Expression(operands, (Node(op, tuple(range(count)), constants),))
+
+
+def op_calls(op: Op | str, min_value: float = -3.0, max_value: float = 3.0) -> st.SearchStrategy[Expression]:
+    """One op applied to fresh leaves drawn inside its declared domain, as an ``Expression``.
+
+    Operands come from the op's ``test_domains`` (else ``domains``), away from
+    the domain's edges and from kinks; constants (the n of ``x ** n``, clamp's
+    bounds) from ``reals(min_value, max_value)`` in ascending order, so bounds
+    come out as (low, high); the op's joint ``check`` must pass.
+
+    Args:
+        op: an ``Op`` or its name in ``autograd.OPS``.
+        min_value: the smallest operand or constant drawn.
+        max_value: the largest operand or constant drawn.
+
+    Returns:
+        A hypothesis strategy of single-node expressions.
+
+    Example:
+        >>> from hypothesis import given
+        >>> @given(op_calls("log"))
+        ... def test_log_operand_is_positive(call):
+        ...     assert call.inputs[0] > 0 and call.formula == "log(x0)"
+        >>> test_log_operand_is_positive()
+    """
+    (resolved,) = _resolve([op], "op_calls")
+    return _op_calls(resolved, min_value, max_value)
+
+
+@st.composite
+def _expressions(
+    draw: st.DrawFn, ops: tuple[Op, ...], max_leaves: int, max_depth: int, share: bool, bounds: tuple[float, float]
+) -> Expression:
+    # Slots in creation order (leaves are created on demand, inside the domain
+    # of the op that first reads them): each slot's value, depth, and whether it is a leaf.
+    values: list[float] = []
+    depths: list[int] = []
+    is_leaf: list[bool] = []
+    used: set[int] = set()
+    nodes: list[Node] = []
+    for _ in range(draw(st.integers(1, max_leaves + max_depth))):
+        op = draw(st.sampled_from(ops))
+        count = op.arity if op.arity is not None else draw(st.integers(1, 3))
+        constants = tuple(sorted(draw(reals(*bounds)) for _ in range(op.n_constants)))
+        operands: list[int] = []
+        new_leaves: list[float] = []
+        for domain in _operand_domains(op, count):
+            candidates = [
+                slot
+                for slot, value in enumerate(values)
+                if depths[slot] < max_depth
+                and _inside(domain, value)
+                and (share or (slot not in used and slot not in operands))
+            ]
+            room = is_leaf.count(True) + len(new_leaves) < max_leaves
+            if room and (not candidates or draw(st.booleans())):
+                new_leaves.append(draw(reals_in(domain, *bounds)))
+                operands.append(len(values) + len(new_leaves) - 1)
+            elif candidates:
+                # Newest first: reading the latest result makes deeper graphs.
+                operands.append(draw(st.sampled_from(candidates[::-1])))
+            else:
+                break
+        if len(operands) < count:
+            continue
+        extended = values + new_leaves
+        operand_values = tuple(extended[slot] for slot in operands)
+        if not _well_conditioned(op, operand_values, constants):
+            continue
+        values += new_leaves
+        depths += [0] * len(new_leaves)
+        is_leaf += [True] * len(new_leaves)
+        nodes.append(Node(op, tuple(operands), constants))
+        used.update(operands)
+        values.append(op.rule(FLOAT_MATH, *operand_values, *constants)[0])
+        depths.append(1 + max(depths[slot] for slot in operands))
+        is_leaf.append(False)
+    assume(nodes)
+    # Keep only what the output (the last node) reads, so a counterexample shows
+    # nothing irrelevant; then renumber: leaves first, then nodes, in creation order.
+    node_at = dict(zip([s for s in range(len(values)) if not is_leaf[s]], nodes))
+    needed = {len(values) - 1}
+    for slot in range(len(values) - 1, -1, -1):
+        if slot in needed and slot in node_at:
+            needed.update(node_at[slot].operands)
+    order = [s for s in range(len(values)) if s in needed and is_leaf[s]]
+    order += [s for s in range(len(values)) if s in needed and not is_leaf[s]]
+    new_slot = {old: new for new, old in enumerate(order)}
+    return Expression(
+        tuple(values[s] for s in order if is_leaf[s]),
+        tuple(
+            Node(node_at[s].op, tuple(new_slot[i] for i in node_at[s].operands), node_at[s].constants)
+            for s in order
+            if not is_leaf[s]
+        ),
+    )
+
+
+def _inside(domain: Domain, x: float) -> bool:
+    # The same margins reals_in keeps, for values computed inside an expression.
+    return (
+        domain.low + EDGE <= x <= domain.high - EDGE
+        and (not domain.excludes_zero or abs(x) >= EDGE)
+        and domain.contains(x)
+    )
+
+
+def expressions(
+    ops: Iterable[str | Op] | None = None,
+    max_leaves: int = 3,
+    max_depth: int = 4,
+    share: bool = True,
+    min_value: float = -3.0,
+    max_value: float = 3.0,
+) -> st.SearchStrategy[Expression]:
+    """Random computation DAGs, each with the point it is drawn at, inside every op's domain.
+
+    Every operand is drawn, or picked among earlier results, inside its op's
+    declared domain (``Op.test_domains``, else ``Op.domains``: log and sqrt of
+    positives, divisors away from zero, exp of bounded arguments), off kinks,
+    with every value and local derivative at most ``MAX_MAGNITUDE``. With
+    ``share`` a result may feed several later operations (shared
+    sub-expressions, ``x * x``); without it the graph is a tree. Shrinks toward
+    one operation on one leaf, and prints as a formula with the point.
+
+    Args:
+        ops: op names or ``Op``s to draw from; all of ``autograd.OPS`` by default.
+        max_leaves: the most input leaves.
+        max_depth: the most operations on a path from a leaf to the output.
+        share: let a result be read more than once.
+        min_value: the smallest leaf value (or op constant) drawn.
+        max_value: the largest leaf value (or op constant) drawn.
+
+    Returns:
+        A hypothesis strategy of ``Expression``.
+
+    Raises:
+        ValueError: an unknown op, or a size below 1.
+
+    Example:
+        >>> from hypothesis import given
+        >>> @given(expressions(ops=["mul", "log", "add"]))
+        ... def test_graph_matches_reference(e):
+        ...     assert e(*e.leaves()).data == e.reference(*e.inputs)
+        >>> test_graph_matches_reference()
+    """
+    resolved = _resolve(ops, "expressions")
+    for name, size in (("max_leaves", max_leaves), ("max_depth", max_depth)):
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ValueError(f"expressions() got {name}={size!r}; expected an int ≥ 1.")
+    reals(min_value, max_value)  # validates the bounds
+    return _expressions(resolved, max_leaves, max_depth, share, (min_value, max_value))
+
+
+def assert_gradients_close(
+    f: Function,
+    inputs: Iterable[Value | float],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    order: int = 1,
+) -> None:
+    """Assert that f's reverse-mode derivatives match finite differences (``gradcheck``).
+
+    Use it inside any pytest or hypothesis test: a mismatch raises
+    ``GradientMismatch`` (an ``AssertionError``) whose message is the table.
+
+    Args:
+        f: a function of Values that returns a Value.
+        inputs: the point, as floats or (labeled) Values.
+        eps: the finite-difference step.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        order: 1 for gradients, 2 to also check second derivatives.
+
+    Raises:
+        GradientMismatch: a derivative disagrees, or cannot be checked (not finite).
+
+    Example:
+        >>> assert_gradients_close(lambda x: x.tanh() * x, [0.5], order=2)
+    """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
+    gradcheck(f, inputs, eps=eps, atol=atol, rtol=rtol, order=order, raise_on_failure=True)
