@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from autograd.errors import DomainError, GradientMismatch
@@ -133,7 +133,7 @@ class GradcheckResult:
 
 def gradcheck(
     f: Function,
-    inputs: Iterable[Value | float],
+    inputs: Iterable[Value | float] | Mapping[str, Value | float],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -151,8 +151,10 @@ def gradcheck(
 
     Inputs that are Values are nudged in place (and restored), so ``f`` may also
     reach them through a closure: ``gradcheck(lambda *_: loss(model),
-    model.parameters())`` checks a network's loss. Float inputs become leaves
-    named after f's parameters. No ``.grad`` is touched.
+    model.parameters())`` checks a network's loss. Rows are named by the
+    Values' labels; float inputs become leaves named after f's parameters; a
+    dict such as ``dict(model.named_parameters())`` names them by its keys.
+    No ``.grad`` is touched.
 
     Expected failures are reported as such, not as mismatches: a ``kink`` row
     (relu or abs at 0) passes when the engine's choice lies between the left
@@ -160,7 +162,8 @@ def gradcheck(
 
     Args:
         f: a function of ``len(inputs)`` Values that returns a Value.
-        inputs: the point, as floats or Values (labels name the table's rows).
+        inputs: the point, as floats or Values (labels name the table's rows),
+            or a dict from names to them (the names name the rows).
         eps: the finite-difference step ε.
         atol: the absolute tolerance.
         rtol: the relative tolerance.
@@ -217,7 +220,8 @@ def _validate(
         raise ValueError(f"gradcheck() got order={order!r}; order must be 1 (gradients) or 2 (and second derivatives).")
     if not isinstance(raise_on_failure, bool):
         raise TypeError(f"gradcheck() got raise_on_failure={raise_on_failure!r}; expected True or False.")
-    given = list(inputs)
+    keys = [str(key) for key in inputs] if isinstance(inputs, Mapping) else None
+    given = list(inputs.values()) if isinstance(inputs, Mapping) else list(inputs)
     if not given:
         raise ValueError("gradcheck() got no inputs; pass at least one float or Value to differentiate by.")
     seen: dict[int, int] = {}
@@ -233,7 +237,7 @@ def _validate(
             raise TypeError(
                 f"gradcheck() got inputs[{position}] = {x!r} of type {type(x).__name__}; expected a float or a Value."
             )
-    names = _names(f, given)
+    names = keys if keys is not None else _names(f, given)
     leaves = [x if isinstance(x, Value) else Value(float(x), label=name) for x, name in zip(given, names)]
     return leaves, names
 

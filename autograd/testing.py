@@ -32,7 +32,7 @@ domain with ``@op("name", domains=(POSITIVE,))`` and the strategies respect it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -449,7 +449,7 @@ def expressions(
 
 def assert_gradients_close(
     f: Function,
-    inputs: Iterable[Value | float],
+    inputs: Iterable[Value | float] | Mapping[str, Value | float],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,
@@ -463,7 +463,7 @@ def assert_gradients_close(
 
     Args:
         f: a function of Values that returns a Value.
-        inputs: the point, as floats or (labeled) Values.
+        inputs: the point, as floats or (labeled) Values, or a dict from names to them.
         eps: the finite-difference step.
         atol: the absolute tolerance.
         rtol: the relative tolerance.
