@@ -19,6 +19,7 @@ from autograd.expression import (
     parse,
     parse_bindings,
 )
+from autograd.testing import expressions
 
 
 def evaluate(text: str, **bindings: float) -> float:
@@ -357,3 +358,24 @@ def test_random_unicode_text_parses_or_raises_the_documented_error(text):
 @given(st.lists(ALPHABET, max_size=40).map("".join))
 def test_random_formula_like_text_parses_or_raises_the_documented_error(text):
     check_never_crashes(text)
+
+
+# --- cross-check: the parser reads the formulas autograd.testing prints --------------
+
+PARSEABLE_OPS = [name for name in autograd.OPS if name in FUNCTIONS or name in ("add", "sub", "mul", "div", "pow")]
+
+
+@given(expressions(ops=[*PARSEABLE_OPS, "pow_constant"], share=False))
+def test_the_parser_rebuilds_every_formula_autograd_testing_draws(expression):
+    point = dict(zip(expression.names, expression.inputs))
+    parsed = parse(expression.formula)
+    assert set(parsed.names) <= set(expression.names)
+    rebuilt = parsed.evaluate(point)
+    assert rebuilt.data == pytest.approx(expression.reference(*expression.inputs), rel=1e-12, abs=1e-12)
+    leaves = {node.label: node for node in autograd.topological_order(rebuilt) if node.is_leaf and node.label}
+    original_leaves = expression.leaves()
+    original = expression(*original_leaves)
+    expected = autograd.grad(original, original_leaves)
+    for name, gradient in zip(expression.names, expected):
+        actual = autograd.grad(rebuilt, [leaves[name]])[0] if name in leaves else 0.0
+        assert actual == pytest.approx(gradient, rel=1e-9, abs=1e-12)
