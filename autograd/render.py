@@ -290,8 +290,8 @@ def dot_lines(
     frame, and ``function`` names the public caller in error messages.
 
     Example:
-        >>> dot_lines(Value(1.0, label="x"))[-1].strip()[:32]
-        'v0 [label=<<TABLE BORDER="2" CEL'
+        >>> [line.strip()[:10] for line in dot_lines(Value(1.0, label="x"))][-1]
+        'v0 [label='
     """
     if not isinstance(root, Value):
         raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
@@ -381,19 +381,20 @@ def _value_label(
         f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="ROUNDED" '
         f'COLOR="{color}" BGCOLOR="{fill if filled else UNFILLED}">'
     )
+    # The outer table pads thinner borders so every box keeps one size whatever
+    # its border: a highlight must not shift the layout between trace frames.
+    wrap = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{3 - width}"><TR><TD>'
     if kind == "constant":
-        return f'{table}<TR><TD CELLPADDING="3">{_html(name)}</TD></TR></TABLE>'
+        return f'{wrap}{table}<TR><TD CELLPADDING="3">{_html(name)}</TD></TR></TABLE></TD></TR></TABLE>'
     title = f"<I>{_html(name)}</I>" if auto_named else f"<B>{_html(name)}</B>"
     caption = kind if caption is None and kind in {"parameter", "output"} else caption
     if caption:
         title += f' <FONT POINT-SIZE="8" COLOR="#555555">{_html(caption)}</FONT>'
     rows = [f'<TR><TD COLSPAN="2" CELLPADDING="3">{title}</TD></TR>']
-    if data is not None or grad is not None:
-        shown = "?" if data is None else format_number(data, precision)
-        rows.append(_number_row("data", shown))
+    rows.append(_number_row("data", "?" if data is None else format_number(data, precision)))
     if grad is not None:
         rows.append(_number_row("grad", format_number(grad, precision)))
-    return table + "".join(rows) + "</TABLE>"
+    return wrap + table + "".join(rows) + "</TABLE></TD></TR></TABLE>"
 
 
 def _number_row(name: str, number: str) -> str:

@@ -285,8 +285,16 @@ class Trace(Generic[StepT]):
 
         return player(self)
 
-    def to_html(self, path: str | os.PathLike[str], *, title: str = "") -> Path:
+    def to_html(self, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500) -> Path:
         """Write the trace as ONE self-contained web page that works offline in any browser.
+
+        Args:
+            path: the ``.html`` file to write.
+            title: the page heading (default: names the pass and the output).
+            interval: milliseconds per step while playing.
+
+        Returns:
+            The path written.
 
         Example:
             >>> trace_backward(Value(2.0) * 3).to_html("backprop.html")  # doctest: +SKIP
@@ -294,7 +302,7 @@ class Trace(Generic[StepT]):
         """
         from autograd.player import to_html
 
-        return to_html(self, path, title=title)
+        return to_html(self, path, title=title, interval=interval)
 
 
 class BackwardTrace(Trace[BackwardStep]):
@@ -615,11 +623,11 @@ class Lesson:
 
         return player(self)
 
-    def to_html(self, path: str | os.PathLike[str], *, title: str = "") -> Path:
+    def to_html(self, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500) -> Path:
         """The whole lesson as one offline web page (see ``Trace.to_html``)."""
         from autograd.player import to_html
 
-        return to_html(self, path, title=title)
+        return to_html(self, path, title=title, interval=interval)
 
 
 def _check_root(root: Value, function: str, precision: int) -> None:

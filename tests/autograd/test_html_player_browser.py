@@ -1,0 +1,139 @@
+"""The exported HTML player in a real browser: headless Chromium driven by Selenium.
+
+Uses Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) at
+fixed paths, so Selenium never downloads a browser or a driver; skips otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+from autograd import Parameter, Value
+from autograd.render import HIGHLIGHT
+from autograd.trace import Lesson, trace_backward, trace_forward
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)),
+        reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+    ),
+    pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed"),
+]
+webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install 'glassgrad[test]')")
+
+
+def course_lesson() -> Lesson:
+    x, y = Value(1.5, label="x"), Value(0.2, label="y")
+    w1, w2 = Parameter(0.8, label="w1"), Parameter(-1.2, label="w2")
+    z1 = w1 * x
+    z1.label = "z1"
+    a1 = z1.sigmoid()
+    a1.label = "a1"
+    y_hat = w2 * a1
+    y_hat.label = "ŷ"
+    loss = (y_hat - y) ** 2
+    loss.label = "J"
+    return trace_forward(loss) + trace_backward(loss)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1300,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    with tempfile.TemporaryDirectory() as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+def text_of(driver, element_id: str) -> str:
+    return driver.find_element("id", element_id).text
+
+
+def press(driver, key: str, times: int = 1) -> None:
+    body = driver.find_element("tag name", "body")
+    for _ in range(times):
+        body.send_keys(key)
+
+
+def test_stepping_through_the_exported_page_with_the_keyboard(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    lesson = course_lesson()
+    page = lesson.to_html(tmp_path / "lesson.html")
+    browser.get(page.as_uri())
+    assert browser.title == "forward and backward pass through J"
+    assert text_of(browser, "counter") == "Step 1 of 10"
+    assert text_of(browser, "explanation") == lesson.explain(0)
+    assert text_of(browser, "phase") == "FORWARD PASS"
+    assert browser.find_element("id", "prev").get_attribute("disabled") == "true"
+    svg = browser.find_element("css selector", "#frame svg")
+    assert svg.size["width"] > 300
+    titles = [
+        t.get_attribute("textContent") for t in browser.find_elements("css selector", "#frame svg g.node > title")
+    ]
+    assert {"v0", "v8", "v8_op"} <= set(titles)
+
+    press(browser, Keys.ARROW_RIGHT, 5)
+    assert text_of(browser, "counter") == "Step 6 of 10"
+    assert text_of(browser, "explanation") == lesson.explain(5)
+    assert text_of(browser, "phase") == "BACKWARD PASS"
+    assert browser.find_element("id", "slider").get_attribute("value") == "5"
+    frame = browser.find_element("id", "frame").get_attribute("innerHTML").lower()
+    assert HIGHLIGHT.lower() in frame  # this step's node and edges are highlighted
+
+    press(browser, Keys.ARROW_LEFT)
+    assert text_of(browser, "counter") == "Step 5 of 10"
+    press(browser, Keys.END)
+    assert text_of(browser, "counter") == "Step 10 of 10"
+    assert "∂J/∂w1 += ∂J/∂z1 · ∂z1/∂w1" in text_of(browser, "explanation")
+    assert browser.find_element("id", "next").get_attribute("disabled") == "true"
+    press(browser, Keys.ARROW_RIGHT)
+    assert text_of(browser, "counter") == "Step 10 of 10"  # stays on the last step
+    press(browser, Keys.HOME)
+    assert text_of(browser, "counter") == "Step 1 of 10"
+
+    browser.find_element("id", "next").click()
+    assert text_of(browser, "counter") == "Step 2 of 10"
+    assert text_of(browser, "explanation") == lesson.explain(1)
+
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []  # no script errors and no blocked (network) requests
+
+
+def test_space_plays_to_the_end_and_stops(browser, tmp_path):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    loss = Value(2.0, label="x") * Value(3.0, label="y")
+    page = trace_backward((loss * loss).tanh()).to_html(tmp_path / "play.html", interval=60)
+    browser.get(page.as_uri())
+    press(browser, " ")
+    assert "pause" in text_of(browser, "play")
+    WebDriverWait(browser, 10).until(lambda driver: text_of(driver, "counter") == "Step 3 of 3")
+    WebDriverWait(browser, 2).until(lambda driver: "play" in text_of(driver, "play"))

@@ -1,0 +1,181 @@
+"""The Jupyter player (built without a kernel) and the self-contained HTML export."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd import GraphvizNotFound, Parameter, Value
+from autograd.player import frame_svgs, page, player
+from autograd.trace import trace_backward, trace_forward
+
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)"
+)
+
+
+def course_network() -> Value:
+    x, y = Value(1.5, label="x"), Value(0.2, label="y")
+    w1, w2 = Parameter(0.8, label="w1"), Parameter(-1.2, label="w2")
+    z1 = w1 * x
+    z1.label = "z1"
+    a1 = z1.sigmoid()
+    a1.label = "a1"
+    y_hat = w2 * a1
+    y_hat.label = "ŷ"
+    loss = (y_hat - y) ** 2
+    loss.label = "J"
+    return loss
+
+
+def page_data(text: str) -> dict:
+    match = re.search(r'<script type="application/json" id="trace-data">(.*?)</script>', text, flags=re.DOTALL)
+    assert match is not None
+    return json.loads(match.group(1))
+
+
+# --- frames ----------------------------------------------------------------------
+
+
+@needs_dot
+def test_frame_svgs_renders_one_svg_per_step_in_one_dot_run():
+    trace = trace_backward(course_network())
+    svgs = frame_svgs(trace)
+    assert len(svgs) == len(trace) == 5
+    for svg in svgs:
+        root = ET.fromstring(svg)
+        titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+        assert "v8" in titles  # the loss node
+        assert "v7_op&#45;&gt;v7" in titles or "v7_op->v7" in titles
+
+
+# --- the ipywidgets player --------------------------------------------------------
+
+
+@needs_dot
+def test_player_is_built_from_standard_widgets_without_a_kernel():
+    widgets = pytest.importorskip("ipywidgets")
+    trace = trace_forward(course_network()) + trace_backward(course_network())
+    box = player(trace, interval=500)
+    assert isinstance(box, widgets.VBox)
+    controls, picture, explanation = box.children
+    play, previous, following, slider = controls.children
+    assert isinstance(play, widgets.Play)
+    assert isinstance(slider, widgets.IntSlider)
+    assert isinstance(previous, widgets.Button)
+    assert isinstance(following, widgets.Button)
+    assert isinstance(picture, widgets.HTML)
+    assert (play.min, play.max, play.interval, slider.max) == (0, 9, 500, 9)
+    assert "<svg" in picture.value
+    assert "forward</b> · step 1 of 10" in explanation.value
+    assert "z1 = w1 × x = 0.8 × 1.5 = 1.2" in explanation.value
+    assert previous.disabled
+    assert not following.disabled
+
+
+@needs_dot
+def test_player_buttons_and_slider_change_the_frame_and_explanation():
+    pytest.importorskip("ipywidgets")
+    loss = course_network()
+    trace = trace_backward(loss)
+    box = player(trace)
+    controls, picture, explanation = box.children
+    _, previous, following, slider = controls.children
+    first_picture = picture.value
+    following.click()
+    assert slider.value == 1
+    assert "step 2 of 5" in explanation.value
+    assert picture.value != first_picture
+    slider.value = 4
+    assert "∂J/∂w1 += ∂J/∂z1 · ∂z1/∂w1" in explanation.value
+    assert following.disabled
+    following.click()
+    assert slider.value == 4
+    previous.click()
+    assert slider.value == 3
+
+
+def test_player_and_page_reject_empty_traces_and_bad_arguments():
+    leaf_trace = trace_backward(Value(1.0, label="x"))
+    with pytest.raises(ValueError, match=r"player\(\) got a trace with no steps; the root is a leaf"):
+        player(leaf_trace)
+    with pytest.raises(ValueError, match=r"to_html\(\) got a trace with no steps"):
+        page(leaf_trace)
+    with pytest.raises(ValueError, match=r"player\(\) got interval=0; expected milliseconds per step"):
+        player(trace_backward(course_network()), interval=0)
+    with pytest.raises(TypeError, match=r"to_html\(\) got 3 of type int; expected a trace"):
+        page(3)
+
+
+def test_player_without_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(GraphvizNotFound, match=r"player\(\) needs Graphviz's `dot` program"):
+        player(trace_backward(course_network()))
+
+
+# --- the offline HTML page ----------------------------------------------------------
+
+
+@needs_dot
+def test_to_html_writes_one_self_contained_page(tmp_path):
+    loss = course_network()
+    trace = trace_forward(loss) + trace_backward(loss)
+    target = trace.to_html(tmp_path / "lesson.html", title="The tiny network")
+    assert [p.name for p in tmp_path.iterdir()] == ["lesson.html"]
+    text = target.read_text(encoding="utf-8")
+    data = page_data(text)
+    assert len(data["frames"]) == len(data["explanations"]) == len(data["phases"]) == 10
+    assert data["explanations"] == [trace.explain(i) for i in range(10)]
+    assert data["phases"] == ["forward"] * 5 + ["backward"] * 5
+    assert all(frame.startswith("<svg") and frame.endswith("</svg>") for frame in data["frames"])
+    assert "<title>The tiny network</title>" in text
+    for control in ('id="prev"', 'id="next"', 'id="play"', 'id="slider"', 'id="explanation"', 'id="frame"'):
+        assert control in text
+    assert "ArrowRight" in text
+    assert "ArrowLeft" in text
+
+
+@needs_dot
+def test_the_page_makes_no_network_request(tmp_path):
+    text = trace_backward(course_network()).to_html(tmp_path / "backprop.html").read_text(encoding="utf-8")
+    assert "default-src 'none'" in text  # the browser itself refuses any request
+    assert not re.search(r"<(script|link|img|iframe)[^>]*\b(src|href)=", text)
+    assert "@import" not in text
+    assert "url(" not in text
+    # The only URLs are XML namespace names, which browsers never fetch.
+    urls = set(re.findall(r"https?://[^\s\"'\\<>]+", text))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+@needs_dot
+def test_hostile_labels_cannot_break_out_of_the_page(tmp_path):
+    x = Value(2.0, label="</script><script>alert(1)</script>")
+    y = x * 3
+    y.label = "<!-- & -->"
+    text = trace_backward(y).to_html(tmp_path / "evil.html", title="<b>t</b>").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in text
+    assert text.count("<script") == 2  # the data block and the player code
+    assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in text
+    data = page_data(text)
+    assert "∂<!-- & -->/∂</script><script>alert(1)</script> +=" in data["explanations"][0]
+
+
+@needs_dot
+def test_page_title_defaults_to_what_is_played():
+    loss = course_network()
+    assert "<title>backprop through J</title>" in page(trace_backward(loss))
+    assert "<title>forward pass through J</title>" in page(trace_forward(loss))
+    assert "<title>forward and backward pass through J</title>" in page(trace_forward(loss) + trace_backward(loss))
+
+
+def test_to_html_leaves_no_file_when_rendering_fails(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    target = tmp_path / "backprop.html"
+    with pytest.raises(GraphvizNotFound):
+        trace_backward(course_network()).to_html(target)
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,340 @@
+"""Stepping through backprop: trace invariants, explanations, frames and tables."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import pytest
+from hypothesis import given
+
+import autograd
+from autograd import Parameter, Value
+from autograd.render import HIGHLIGHT, PALETTE, UNFILLED, render_dot
+from autograd.testing import expressions
+from autograd.trace import BackwardTrace, ForwardTrace, Lesson, trace_backward, trace_forward
+
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)"
+)
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    w, x, b = Value(-3.0, label="w"), Value(2.0, label="x"), Value(6.88, label="b")
+    wx = w * x
+    wx.label = "wx"
+    n = wx + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, {"w": w, "x": x, "b": b, "wx": wx, "n": n, "o": o}
+
+
+def course_network() -> tuple[Value, dict[str, Value]]:
+    x, y = Value(1.5, label="x"), Value(0.2, label="y")
+    w1, w2 = Parameter(0.8, label="w1"), Parameter(-1.2, label="w2")
+    z1 = w1 * x
+    z1.label = "z1"
+    a1 = z1.sigmoid()
+    a1.label = "a1"
+    y_hat = w2 * a1
+    y_hat.label = "ŷ"
+    loss = (y_hat - y) ** 2
+    loss.label = "J"
+    return loss, {"x": x, "y": y, "w1": w1, "w2": w2, "z1": z1, "a1": a1, "ŷ": y_hat, "J": loss}
+
+
+# --- the backward pass itself --------------------------------------------------
+
+
+@given(expressions())
+def test_trace_backward_leaves_the_same_grads_as_backward(expression):
+    leaves = expression.leaves()
+    out = expression(*leaves)
+    out.backward()
+    expected = [node.grad for node in autograd.topological_order(out)]
+    for node in autograd.topological_order(out):
+        node.grad = 0.0
+    trace_backward(out)
+    assert [node.grad for node in autograd.topological_order(out)] == expected
+
+
+@given(expressions())
+def test_contributions_into_each_leaf_sum_to_its_final_grad(expression):
+    out = expression(*expression.leaves())
+    trace = trace_backward(out)
+    received: dict[Value, float] = {}
+    for step in trace:
+        for c in step.inputs:
+            assert c.contribution == c.local_grad * step.upstream
+            assert c.grad_after == c.grad_before + c.contribution
+            received[c.input] = received.get(c.input, 0.0) + c.contribution
+    for leaf in (node for node in autograd.topological_order(out) if not node.inputs):
+        assert math.isclose(received.get(leaf, 0.0), leaf.grad, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@given(expressions())
+def test_steps_follow_a_reverse_topological_order(expression):
+    out = expression(*expression.leaves())
+    trace = trace_backward(out)
+    position = {step.node: i for i, step in enumerate(trace)}
+    assert trace[0].node is out
+    assert len(position) == len(trace)  # every node passes gradient on once
+    for step in trace:
+        for c in step.inputs:
+            if c.input.inputs:
+                assert position[c.input] > position[step.node]  # a node goes only after all its consumers
+    # each node's upstream is final when its turn comes: it equals the grad backward() leaves
+    for step in trace:
+        assert step.upstream == step.node.grad
+
+
+def test_tracing_twice_accumulates_into_leaves_only_like_backward():
+    loss, nodes = course_network()
+    trace_backward(loss)
+    first = {name: node.grad for name, node in nodes.items()}
+    trace_backward(loss)
+    for name, node in nodes.items():
+        expected = 2 * first[name] if not node.inputs else first[name]
+        assert node.grad == pytest.approx(expected), name
+
+
+def test_x_times_x_records_two_contributions_into_the_same_leaf():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    (step,) = trace_backward(y).steps
+    assert [c.position for c in step.inputs] == [0, 1]
+    assert [(c.grad_before, c.grad_after) for c in step.inputs] == [(0.0, 3.0), (3.0, 6.0)]
+
+
+def test_a_leaf_root_has_no_steps():
+    x = Value(1.0, label="x")
+    trace = trace_backward(x)
+    assert len(trace) == 0
+    assert x.grad == 1.0
+    with pytest.raises(IndexError, match=r"explain\(\) got step 0; this trace has 0 steps \(none: the root is a leaf"):
+        trace.explain(0)
+
+
+def test_trace_rejects_a_non_value():
+    with pytest.raises(TypeError, match=r"trace_backward\(\) got 'L' of type str; expected a Value."):
+        trace_backward("L")
+    with pytest.raises(ValueError, match=r"trace_forward\(\) got precision=0"):
+        trace_forward(Value(1.0), precision=0)
+
+
+# --- explanations --------------------------------------------------------------
+
+
+def test_explanations_of_the_neuron_spell_out_the_chain_rule_with_course_numbers():
+    o, nodes = neuron()
+    trace = trace_backward(o)
+    assert [step.node for step in trace] == [nodes["o"], nodes["n"], nodes["wx"]]
+    assert trace.explain(0) == (
+        "Step 1 of 3: start at the output, ∂o/∂o = 1.0, and go back through o = tanh(n).\n"
+        "∂o/∂n += ∂o/∂o · ∂o/∂n = 1.0 × 0.501 = 0.501   (grad 0.0 → 0.501)"
+    )
+    assert trace.explain(-1) == (
+        "Step 3 of 3: ∂o/∂wx = 0.501 is complete; go back through wx = w × x.\n"
+        "∂o/∂w += ∂o/∂wx · ∂wx/∂w = 0.501 × 2.0 = 1.002   (grad 0.0 → 1.002)\n"
+        "∂o/∂x += ∂o/∂wx · ∂wx/∂x = 0.501 × -3.0 = -1.503   (grad 0.0 → -1.503)"
+    )
+
+
+def test_explanations_name_unlabeled_nodes_like_the_drawing_does():
+    x = Value(2.0, label="x")
+    y = (x * 3).exp()
+    trace = trace_backward(y)
+    assert trace.explain(0).splitlines()[0] == (
+        "Step 1 of 2: start at the output, ∂v3/∂v3 = 1.0, and go back through v3 = exp(v2)."
+    )
+    assert "∂v3/∂3.0 += ∂v3/∂v2 · ∂v2/∂3.0 = 403.4 × 2.0 = 806.9" in trace.explain(1)
+    assert "<I>v2</I>" in autograd.to_dot(y)
+
+
+def test_sums_of_many_terms_are_shortened_in_explanations():
+    xs = [Value(float(i), label=f"x{i}") for i in range(10)]
+    trace = trace_forward(autograd.sum(xs))
+    assert "Σ(x0, x1, x2, x3, x4, …, x9: 10 terms)" in trace.explain(0)
+
+
+def test_forward_explanations_show_the_computation_and_the_stored_local_derivatives():
+    loss, _ = course_network()
+    trace = trace_forward(loss)
+    assert len(trace) == 5
+    assert trace.explain(0) == (
+        "Step 1 of 5: z1 = w1 × x = 0.8 × 1.5 = 1.2\nkept for the backward pass: ∂z1/∂w1 = 1.5, ∂z1/∂x = 0.8"
+    )
+    assert trace.explain(1).startswith("Step 2 of 5: a1 = σ(z1) = σ(1.2) = 0.7685\n")
+    assert trace.explain(2).startswith("Step 3 of 5: ŷ = w2 × a1 = (-1.2) × 0.7685 = -0.9222\n")
+    assert trace.explain(4).startswith("Step 5 of 5: J = v7 ^ 2 = (-1.122) ^ 2 = 1.259\n")
+
+
+def test_explain_rejects_a_step_out_of_range_or_not_an_int():
+    loss, _ = course_network()
+    trace = trace_backward(loss)
+    with pytest.raises(IndexError, match=r"explain\(\) got step 5; this trace has 5 steps \(0 to 4\)."):
+        trace.explain(5)
+    with pytest.raises(TypeError, match=r"explain\(\) got step '1' of type str; expected an int."):
+        trace.explain("1")
+    assert trace.explain(-5) == trace.explain(0)
+
+
+# --- frames --------------------------------------------------------------------
+
+
+def statement(dot: str, node_id: str) -> str:
+    return next(line for line in dot.splitlines() if line.strip().startswith(f"{node_id} ["))
+
+
+def test_a_backward_frame_shows_grads_as_of_that_step():
+    loss, nodes = course_network()
+    trace = trace_backward(loss)
+    order = autograd.topological_order(loss)
+    ids = {name: f"v{order.index(node)}" for name, node in nodes.items()}
+    dot = trace.frame_dot(0)
+    assert ">1.0<" in statement(dot, ids["J"])
+    assert ">0.0<" in statement(dot, ids["z1"])  # not reached yet
+    last = trace.frame_dot(-1)
+    assert f">{nodes['w1'].grad:.4g}<" in statement(last, ids["w1"])
+
+
+def test_a_backward_frame_highlights_the_node_and_the_edges_of_its_step():
+    loss, nodes = course_network()
+    trace = trace_backward(loss)
+    order = autograd.topological_order(loss)
+    a1 = f"v{order.index(nodes['a1'])}"
+    z1 = f"v{order.index(nodes['z1'])}"
+    dot = trace.frame_dot(3)
+    assert trace[3].node is nodes["a1"]
+    assert f'COLOR="{HIGHLIGHT}"' in statement(dot, a1)
+    assert f'{z1} -> {a1}_op [label="0.1779"' in dot
+    used = next(line for line in dot.splitlines() if f"{z1} -> {a1}_op" in line)
+    assert "penwidth=2.5" in used
+    others = [line for line in dot.splitlines() if "->" in line and f"{a1}_op" not in line]
+    assert all("penwidth" not in line for line in others)
+    assert all(HIGHLIGHT not in statement(dot, f"v{k}") for k in range(len(order)) if order[k] is not nodes["a1"])
+
+
+def test_nodes_whose_grad_is_final_are_filled_in_and_the_rest_are_not():
+    loss, nodes = course_network()
+    trace = trace_backward(loss)
+    order = autograd.topological_order(loss)
+
+    def filled(dot: str, name: str) -> bool:
+        return f'BGCOLOR="{UNFILLED}"' not in statement(dot, f"v{order.index(nodes[name])}")
+
+    first = trace.frame_dot(0)
+    assert filled(first, "J")
+    assert not filled(first, "w1")
+    assert not filled(first, "a1")
+    after_a1 = trace.frame_dot(3)
+    assert filled(after_a1, "z1")  # its only consumer, a1, has passed its gradient back
+    assert filled(after_a1, "w2")
+    assert not filled(after_a1, "w1")
+    assert all(filled(trace.frame_dot(-1), name) for name in nodes)
+
+
+@needs_dot
+def test_frames_keep_every_box_in_place_so_the_picture_does_not_jump():
+    loss, _ = course_network()
+    trace = trace_backward(loss)
+    layouts = set()
+    for i in range(len(trace)):
+        plain = render_dot(trace.frame_dot(i, caption=False), "plain").decode()
+        layouts.add(tuple(tuple(line.split()[:6]) for line in plain.splitlines() if line.startswith("node ")))
+    assert len(layouts) == 1
+
+
+def test_frame_caption_is_the_explanation():
+    loss, _ = course_network()
+    trace = trace_backward(loss)
+    assert "∂J/∂z1 += ∂J/∂a1 · ∂a1/∂z1 = 2.693 × 0.1779 = 0.4791" in trace.frame_dot(3)
+    assert "∂J/∂z1 +=" not in trace.frame_dot(3, caption=False)
+
+
+def test_a_forward_frame_hides_values_not_computed_yet_and_shows_no_grads():
+    loss, nodes = course_network()
+    trace = trace_forward(loss)
+    order = autograd.topological_order(loss)
+    dot = trace.frame_dot(1)
+    assert ">0.7685<" in statement(dot, f"v{order.index(nodes['a1'])}")
+    assert ">?<" in statement(dot, f"v{order.index(nodes['ŷ'])}")
+    assert ">1.5<" in statement(dot, f"v{order.index(nodes['x'])}")  # leaves are known from the start
+    assert "grad</FONT>" not in dot
+    assert f'BGCOLOR="{PALETTE["parameter"][1]}"' in statement(dot, f"v{order.index(nodes['w2'])}")
+
+
+def test_frame_returns_a_digraph():
+    graphviz = pytest.importorskip("graphviz")
+    loss, _ = course_network()
+    trace = trace_backward(loss)
+    frame = trace.frame(2)
+    assert isinstance(frame, graphviz.Digraph)
+    assert frame.source == trace.frame_dot(2)
+
+
+# --- tables and lessons --------------------------------------------------------
+
+
+def test_table_is_aligned_text_in_a_terminal_and_html_in_jupyter():
+    o, _ = neuron()
+    table = trace_backward(o).table()
+    lines = str(table).splitlines()
+    assert lines[0] == "backward pass"
+    assert lines[1].split() == [
+        "step",
+        "node",
+        "upstream",
+        "input",
+        "local",
+        "∂",
+        "contribution",
+        "grad",
+        "before",
+        "grad",
+        "after",
+    ]
+    assert lines[3].split() == ["1", "o", "1.0", "n", "0.501", "0.501", "0.0", "0.501"]
+    assert lines[6].split() == ["3", "wx", "0.501", "w", "2.0", "1.002", "0.0", "1.002"]
+    assert lines[7].split() == ["x", "-3.0", "-1.503", "0.0", "-1.503"]
+    columns = [line.index("0.501") for line in lines[3:5]]
+    assert columns[0] == columns[1] or "contribution" in lines[1]
+    assert repr(table) == str(table)
+    html = table._repr_html_()
+    assert html.count("<tr>") == 1 + 5  # header, then one row per contribution
+    assert "<th>local ∂</th>" in html
+    o.zero_grad()
+    assert trace_backward(o)._repr_html_() == html
+
+
+def test_table_html_escapes_labels():
+    x = Value(1.0, label="<script>")
+    assert "&lt;script&gt;" in trace_forward(x * 2).table()._repr_html_()
+    assert "<script>" not in trace_forward(x * 2).table()._repr_html_()
+
+
+def test_forward_plus_backward_makes_a_lesson_that_plays_both():
+    loss, _ = course_network()
+    lesson = trace_forward(loss) + trace_backward(loss)
+    assert isinstance(lesson, Lesson)
+    assert len(lesson) == 10
+    assert lesson.explain(0).startswith("Forward step 1 of 5: z1 = w1 × x")
+    assert lesson.explain(5).startswith("Backward step 1 of 5: start at the output")
+    assert lesson.frame_dot(5) == lesson.parts[1].frame_dot(0)
+    assert [title for title, _, _ in lesson.table().sections] == ["forward pass", "backward pass"]
+    assert repr(lesson) == "<Lesson of 10 steps: forward + backward>"
+    assert len(lesson + trace_forward(loss)) == 15
+    with pytest.raises(IndexError, match=r"frame\(\) got step 10; this lesson has 10 steps"):
+        lesson.frame_dot(10)
+
+
+def test_traces_are_sequences_of_steps():
+    loss, _ = course_network()
+    backward, forward = trace_backward(loss), trace_forward(loss)
+    assert isinstance(backward, BackwardTrace)
+    assert isinstance(forward, ForwardTrace)
+    assert list(backward) == list(backward.steps) == list(backward[:])
+    assert backward[-1] is backward.steps[4]
+    assert repr(backward) == "<BackwardTrace of 5 steps from 'J'>"
