@@ -1,0 +1,311 @@
+"""The op table: every op's value and derivatives, its domain errors, overflow, kinks, and mutation checks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+import pytest
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
+
+from autograd import OPS, DomainError, GradientMismatch, Op, Value, grad, gradcheck
+from autograd import sum as autograd_sum
+from autograd.ops import FLOAT_MATH
+from autograd.testing import assert_gradients_close, op_calls
+
+ALL_OPS = list(OPS.values())
+
+
+def _names(ops: list[Op]) -> list[str]:
+    return [op.name for op in ops]
+
+
+# Independent float references (math module, written differently from the rules)
+# for every op's value; test_every_op_has_a_reference keeps this complete.
+REFERENCE: dict[str, Callable[..., float]] = {
+    "add": lambda x, y: x + y,
+    "sub": lambda x, y: x - y,
+    "mul": lambda x, y: x * y,
+    "div": lambda x, y: x / y,
+    "neg": lambda x: -x,
+    "pow": math.pow,
+    "pow_constant": math.pow,
+    "sum": lambda *xs: math.fsum(xs),
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tanh": lambda x: (math.exp(2 * x) - 1) / (math.exp(2 * x) + 1),
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+    "softplus": lambda x: math.log(1 + math.exp(x)),
+    "relu": lambda x: max(x, 0.0),
+    "leaky_relu": lambda x, slope: x if x > 0 else slope * x,
+    "abs": math.fabs,
+    "clamp": lambda x, low, high: min(max(x, low), high),
+}
+
+
+def test_every_op_has_a_reference():
+    assert set(REFERENCE) == set(OPS)
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=_names(ALL_OPS))
+@given(data=st.data())
+def test_every_op_matches_its_float_reference(op, data):
+    call = data.draw(op_calls(op), label="call")
+    (node,) = call.nodes
+    expected = REFERENCE[op.name](*call.inputs, *node.constants)
+    assert call(*call.leaves()).data == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=_names(ALL_OPS))
+@given(data=st.data())
+def test_every_op_matches_central_differences_over_its_domain(op, data):
+    # First and second derivatives: order=2 differentiates the create_graph path too.
+    call = data.draw(op_calls(op), label="call")
+    assert_gradients_close(call, call.leaves(), order=2)
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=_names(ALL_OPS))
+@given(data=st.data())
+def test_the_create_graph_path_agrees_with_the_float_path(op, data):
+    # The same rule run on Values (VALUE_MATH) must give the floats FLOAT_MATH gives.
+    call = data.draw(op_calls(op), label="call")
+    leaves = call.leaves()
+    out = call(*leaves)
+    as_floats = grad(out, leaves)
+    as_values = grad(out, leaves, create_graph=True)
+    assert [v.data for v in as_values] == pytest.approx(as_floats, rel=1e-12, abs=1e-12)
+    (node,) = call.nodes
+    _, local_grads = op.rule(FLOAT_MATH, *call.inputs, *node.constants)
+    assert out.local_grads == local_grads
+
+
+# --- each public spelling records its op ------------------------------------------
+
+SPELLINGS: dict[str, Callable[[Value, Value], Value]] = {
+    "add": lambda x, y: x + y,
+    "sub": lambda x, y: x - y,
+    "mul": lambda x, y: x * y,
+    "div": lambda x, y: x / y,
+    "neg": lambda x, y: -x,
+    "pow": lambda x, y: x**y,
+    "pow_constant": lambda x, y: x**2,
+    "sum": lambda x, y: autograd_sum([x, y]),
+    "exp": lambda x, y: x.exp(),
+    "log": lambda x, y: x.log(),
+    "sqrt": lambda x, y: x.sqrt(),
+    "sin": lambda x, y: x.sin(),
+    "cos": lambda x, y: x.cos(),
+    "tanh": lambda x, y: x.tanh(),
+    "sigmoid": lambda x, y: x.sigmoid(),
+    "softplus": lambda x, y: x.softplus(),
+    "relu": lambda x, y: x.relu(),
+    "leaky_relu": lambda x, y: x.leaky_relu(),
+    "abs": lambda x, y: abs(x),
+    "clamp": lambda x, y: x.clamp(0.0, 1.0),
+}
+
+
+def test_every_op_has_a_public_spelling():
+    assert set(SPELLINGS) == set(OPS)
+
+
+@pytest.mark.parametrize(("name", "spell"), SPELLINGS.items(), ids=SPELLINGS.keys())
+def test_each_method_and_operator_records_its_op(name, spell):
+    out = spell(Value(2.0), Value(3.0))
+    assert out.operation is OPS[name]
+    assert out.op == OPS[name].symbol
+    assert len(out.local_grads) == len(out.inputs)
+
+
+@pytest.mark.parametrize(
+    ("spell", "expected"),
+    [
+        (lambda x: 2 + x, 5.0),
+        (lambda x: 2 - x, -1.0),
+        (lambda x: 2 * x, 6.0),
+        (lambda x: 6 / x, 2.0),
+        (lambda x: 2**x, 8.0),
+        (lambda x: 2.0**x, 8.0),
+        (lambda x: x + 2, 5.0),
+        (lambda x: x - 2, 1.0),
+        (lambda x: x * 2, 6.0),
+        (lambda x: x / 2, 1.5),
+        (lambda x: x**2, 9.0),
+        (lambda x: x**-1, 1 / 3),
+        (lambda x: +x, 3.0),
+    ],
+)
+def test_numbers_work_on_either_side_of_an_operator(spell, expected):
+    assert spell(Value(3.0)).data == pytest.approx(expected)
+
+
+def test_a_value_exponent_has_the_derivative_of_the_exponent():
+    base, exponent = Value(2.0, label="a"), Value(3.0, label="b")
+    assert grad(base**exponent, [base, exponent]) == pytest.approx((12.0, 8.0 * math.log(2.0)))
+
+
+# --- domains: every DomainError message, exactly ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("compute", "message"),
+    [
+        (lambda: Value(-1.0, label="z1").log(), "log() got -1.0 from node 'z1'; log needs x > 0."),
+        (lambda: Value(0.0).log(), "log() got 0.0 from an unlabeled leaf; log needs x > 0."),
+        (lambda: Value(-4.0, label="v").sqrt(), "sqrt() got -4.0 from node 'v'; sqrt needs x ≥ 0."),
+        (
+            lambda: (Value(1.0) - 2).sqrt(),
+            "sqrt() got -1.0 from an unlabeled '-' node; sqrt needs x ≥ 0.",
+        ),
+        (lambda: Value(1.0) / Value(0.0, label="d"), "div() got 0.0 from node 'd'; div needs divisor ≠ 0."),
+        (lambda: Value(1.0) / 0, "div() got 0.0 from an unlabeled leaf; div needs divisor ≠ 0."),
+        (lambda: 1 / Value(0.0, label="d"), "div() got 0.0 from node 'd'; div needs divisor ≠ 0."),
+        (
+            lambda: Value(-2.0, label="b") ** Value(0.5, label="e"),
+            "pow() got base=-2.0 from node 'b', exponent=0.5 from node 'e'; pow needs an integer exponent "
+            "when the base is negative (a real power of a negative number is complex).",
+        ),
+        (
+            lambda: Value(-2.0, label="b") ** 0.5,
+            "pow_constant() got x=-2.0 from node 'b', 0.5; pow_constant needs an integer exponent "
+            "when the base is negative (a real power of a negative number is complex).",
+        ),
+        (
+            lambda: Value(0.0, label="b") ** -1,
+            "pow_constant() got x=0.0 from node 'b', -1.0; pow_constant needs a nonzero base "
+            "when the exponent is negative (0 to a negative power divides by zero).",
+        ),
+        (
+            lambda: Value(0.0, label="b") ** Value(-2.0, label="e"),
+            "pow() got base=0.0 from node 'b', exponent=-2.0 from node 'e'; pow needs a nonzero base "
+            "when the exponent is negative (0 to a negative power divides by zero).",
+        ),
+        (
+            lambda: 0 ** Value(-1.0, label="e"),
+            "pow() got base=0.0 from an unlabeled leaf, exponent=-1.0 from node 'e'; pow needs a nonzero base "
+            "when the exponent is negative (0 to a negative power divides by zero).",
+        ),
+    ],
+)
+def test_domain_errors_name_the_op_the_value_the_node_and_the_domain(compute, message):
+    with pytest.raises(DomainError) as error:
+        compute()
+    assert str(error.value) == message
+    assert isinstance(error.value, ValueError)
+
+
+def test_a_negative_base_with_an_integer_exponent_is_real():
+    x = Value(-2.0)
+    assert (x**3).data == -8.0
+    assert (x ** Value(2.0)).data == 4.0
+    assert grad(x**3, [x]) == (12.0,)
+
+
+def test_clamp_rejects_bounds_in_the_wrong_order():
+    with pytest.raises(ValueError, match=r"^clamp\(\) got low=2\.0 > high=1\.0; low must be ≤ high\.$"):
+        Value(0.0).clamp(2.0, 1.0)
+
+
+# --- overflow follows IEEE; the stable ops stay finite ----------------------------
+
+
+def test_exp_overflows_to_inf_like_ieee():
+    x = Value(1000.0)
+    y = x.exp()
+    assert y.data == math.inf
+    y.backward()
+    assert x.grad == math.inf
+
+
+def test_a_power_that_overflows_is_inf():
+    assert (Value(10.0) ** 400).data == math.inf
+    assert (Value(10.0) ** Value(400.0)).data == math.inf
+
+
+@pytest.mark.parametrize("method", ["sigmoid", "tanh", "softplus"])
+@pytest.mark.parametrize("x", [-1000.0, -50.0, 50.0, 1000.0])
+def test_sigmoid_tanh_and_softplus_are_finite_with_finite_gradients_at_large_inputs(method, x):
+    leaf = Value(x)
+    out = getattr(leaf, method)()
+    out.backward()
+    assert math.isfinite(out.data)
+    assert math.isfinite(leaf.grad)
+    (second,) = grad(grad(out, [leaf], create_graph=True)[0], [leaf])
+    assert math.isfinite(second)
+
+
+def test_stable_ops_have_the_right_limits():
+    assert Value(1000.0).softplus().data == 1000.0
+    assert Value(-1000.0).softplus().data == 0.0
+    assert Value(1000.0).sigmoid().data == 1.0
+    assert Value(-1000.0).sigmoid().data == 0.0
+    assert Value(-1000.0).tanh().data == -1.0
+
+
+# --- kinks: the derivative each piecewise op picks, as documented -----------------
+
+
+@pytest.mark.parametrize(
+    ("spell", "point", "expected"),
+    [
+        (lambda x: x.relu(), 0.0, 0.0),
+        (lambda x: x.abs(), 0.0, 0.0),
+        (lambda x: x.leaky_relu(0.1), 0.0, 0.1),
+        (lambda x: x.clamp(-1.0, 1.0), -1.0, 1.0),
+        (lambda x: x.clamp(-1.0, 1.0), 1.0, 1.0),
+        (lambda x: x.sqrt(), 0.0, math.inf),
+    ],
+)
+def test_the_derivative_at_a_kink_is_the_documented_choice(spell, point, expected):
+    x = Value(point)
+    assert grad(spell(x), [x]) == (expected,)
+
+
+# --- show that the tests can fail: corrupt each derivative rule ---------------------
+
+
+@pytest.fixture
+def corrupt() -> Iterator[Callable[[Op, int], None]]:
+    """Make one local derivative of an op wrong (×1.1 + 0.5) until the test ends."""
+    restore: list[tuple[Op, Callable[..., object]]] = []
+
+    def apply(op: Op, position: int) -> None:
+        rule = op.rule
+
+        def corrupted(m: object, *arguments: object) -> tuple[object, tuple[object, ...]]:
+            value, local_grads = rule(m, *arguments)
+            wrong = tuple(g * 1.1 + 0.5 if i == position else g for i, g in enumerate(local_grads))
+            return value, wrong
+
+        restore.append((op, rule))
+        object.__setattr__(op, "rule", corrupted)  # Op is frozen; only this test rewires it
+
+    yield apply
+    for op, rule in reversed(restore):
+        object.__setattr__(op, "rule", rule)
+
+
+# Every derivative of every op: each operand of fixed-arity ops, the first of sum.
+DERIVATIVES = [(op, position) for op in ALL_OPS for position in range(op.arity or 1)]
+
+
+@pytest.mark.parametrize(
+    ("op", "position"), DERIVATIVES, ids=[f"{op.name}-d{op.operands[p].strip('*')}" for op, p in DERIVATIVES]
+)
+def test_a_corrupted_derivative_rule_is_caught_by_gradcheck_and_by_the_op_test(op, position, corrupt):
+    simplest = find(op_calls(op), lambda call: True, settings=settings(database=None))
+    assert gradcheck(simplest, simplest.leaves(), raise_on_failure=False)
+    corrupt(op, position)
+    result = gradcheck(simplest, simplest.leaves(), raise_on_failure=False)
+    assert not result
+    assert [row.input for row in result.failures] == [f"∂/∂x{position}"]
+    # The property test above, same body, without shrinking (we only need it to fail).
+    property_test = settings(database=None, phases=[Phase.generate], max_examples=100)(
+        given(data=st.data())(test_every_op_matches_central_differences_over_its_domain.hypothesis.inner_test)
+    )
+    with pytest.raises(GradientMismatch, match=rf"∂/∂x{position} \(mismatch\)"):
+        property_test(op)
