@@ -349,10 +349,15 @@ def dot_lines(
             attributes = []
             if show_local_grads:
                 derivative = f"∂{names[node]}/∂{names[child]} = {local_grad!r}"
+                if node in look.hidden_data:
+                    derivative = f"∂{names[node]}/∂{names[child]}: not computed yet"
                 attributes.append(f"label={_quoted(format_number(local_grad, precision))}")
                 attributes.append(f"tooltip={_quoted(derivative)}, labeltooltip={_quoted(derivative)}")
             if active:
                 attributes.append(f'color="{HIGHLIGHT}", penwidth=2.5, fontcolor="#000000"')
+            elif node in look.hidden_data and show_local_grads:
+                # Not computed yet: the label keeps its place in the layout but is invisible.
+                attributes.append('fontcolor="transparent"')
             elif look.active and show_local_grads:
                 # Every frame keeps every label, so the layout does not jump between
                 # steps; only this step's derivatives are drawn in strong colour.

@@ -263,6 +263,10 @@ def test_a_forward_frame_hides_values_not_computed_yet_and_shows_no_grads():
     assert ">?<" in statement(dot, f"v{order.index(nodes['ŷ'])}")
     assert ">1.5<" in statement(dot, f"v{order.index(nodes['x'])}")  # leaves are known from the start
     assert "grad</FONT>" not in dot
+    # the local derivatives of later steps are not known yet either
+    edge_into_loss = next(line for line in dot.splitlines() if f"-> v{order.index(loss)}_op" in line)
+    assert 'fontcolor="transparent"' in edge_into_loss
+    assert "not computed yet" in edge_into_loss
     assert f'BGCOLOR="{PALETTE["parameter"][1]}"' in statement(dot, f"v{order.index(nodes['w2'])}")
 
 
