@@ -1,0 +1,797 @@
+"""glassgrad against micrograd 0.1.0 and PyTorch (one 0-dim tensor per scalar), side by side.
+
+Run it with ``make bench`` (full sizes, checks the targets of issue 6 and exits
+with status 1 when one is missed) or ``make bench-smoke`` (tiny sizes, no timing
+targets: it only proves that every workload still runs on every engine).
+
+How the comparison is kept fair:
+
+* Every engine runs in its own long-lived worker process (so one engine's
+  imports and garbage never slow another's garbage collector), and the parent
+  interleaves them: repetition 1 of every engine, then repetition 2, ...
+* Every workload is written once, against a tiny adapter per engine (leaf,
+  relu, sum, backward), with the same data and the same initial weights.
+  glassgrad uses its own idioms where the engine has them (``autograd.sum`` is
+  one n-ary node, ``nn.MLP``); micrograd and PyTorch build micrograd's graph.
+* Timings cover whole steps inside a loop, so freeing the previous step's
+  graph (reference counting for glassgrad, the cycle collector for micrograd)
+  is paid for by the engine that causes it.
+* Memory (W4) is measured with ``tracemalloc`` in a fresh process per engine.
+  It sees Python allocations only, so PyTorch (C++ storage) is left out of W4.
+
+Usage::
+
+    python benchmarks/run.py [--smoke] [--output PATH] [--repeats N] [--no-torch]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "latest.json"
+ENGINES = ("glassgrad", "micrograd", "torch")
+TORCH_VERSION = "2.13.0"
+INSTALL_HINT = {
+    "micrograd": "pip install 'micrograd==0.1.0'   (or: pip install -e '.[bench]', which `make bench` does)",
+    "torch": f"pip install 'torch=={TORCH_VERSION}'   (or: pip install -e '.[torch]')",
+}
+
+# Sizes. "repeats" is how many interleaved repetitions each engine gets; each
+# repetition times `inner` W1 chains, `steps` W2 steps, ... in one loop.
+FULL: dict[str, Any] = {
+    "repeats": 7,
+    "w1": {"n": 300, "inner": 60},
+    "w1_big": {"n": 1_000_000, "repeats": 2},
+    "w2": {"points": 100, "sizes": [16, 16, 1], "steps": 5, "repeats": 5},
+    "w3": {"pairs": 10_000, "inner": 3},
+    "w4": {"points": 100, "sizes": [16, 16, 1], "steps": 20},
+    "w5": {"points": 100, "sizes": [[32, 32, 1], [64, 64, 1]], "steps": 5, "repeats": 3, "torch_steps": 2},
+}
+SMOKE: dict[str, Any] = {
+    "repeats": 2,
+    "w1": {"n": 50, "inner": 2},
+    "w1_big": {"n": 5_000, "repeats": 1},
+    "w2": {"points": 12, "sizes": [4, 4, 1], "steps": 2, "repeats": 2},
+    "w3": {"pairs": 300, "inner": 1},
+    "w4": {"points": 8, "sizes": [4, 4, 1], "steps": 3},
+    "w5": {"points": 6, "sizes": [[6, 6, 1], [8, 8, 1]], "steps": 1, "repeats": 1, "torch_steps": 1},
+}
+
+# The targets of issue 6: (key, what, the measured ratio must be >= or <= this).
+TARGETS = [
+    ("w1_vs_micrograd", "W1 per node: glassgrad ≥ 2.5x faster than micrograd", ">=", 2.5),
+    ("w1_big_works", "W1 N = {n_big:,} runs (glassgrad)", "ok", None),
+    ("w2_vs_micrograd", "W2 per step: glassgrad ≥ 5x faster than micrograd", ">=", 5.0),
+    ("w2_vs_torch", "W2 per step: glassgrad ≥ 8x faster than PyTorch (0-dim tensors)", ">=", 8.0),
+    ("w3_vs_micrograd", "W3: glassgrad ≥ 4x faster than micrograd", ">=", 4.0),
+    ("w4_peak_vs_micrograd", "W4 peak memory: glassgrad ≤ 0.4x micrograd's", "<=", 0.4),
+    ("w4_no_growth", "W4 no memory growth across steps (glassgrad)", "ok", None),
+    ("w5_trains", "W5 both sizes train (glassgrad)", "ok", None),
+    ("visual_works", "renderer and tracer work on the benchmark graphs", "ok", None),
+]
+# tracemalloc still counts a few interpreter-level allocations (free lists, caches);
+# anything below this after the last step is not growth.
+GROWTH_TOLERANCE_BYTES = 16 * 1024
+
+
+# --- data and weights, identical for every engine -----------------------------------
+
+
+def make_moons(n_points: int, noise: float, seed: int) -> tuple[list[list[float]], list[float]]:
+    """Two interleaving half circles with Gaussian noise, labels -1/+1 (micrograd's demo data)."""
+    rng = random.Random(seed)
+    n_upper = n_points // 2
+    n_lower = n_points - n_upper
+    points: list[tuple[list[float], float]] = []
+    for i in range(n_upper):
+        angle = math.pi * i / max(n_upper - 1, 1)
+        points.append(([math.cos(angle), math.sin(angle)], -1.0))
+    for i in range(n_lower):
+        angle = math.pi * i / max(n_lower - 1, 1)
+        points.append(([1.0 - math.cos(angle), 0.5 - math.sin(angle)], 1.0))
+    for x, _ in points:
+        x[0] += rng.gauss(0.0, noise)
+        x[1] += rng.gauss(0.0, noise)
+    rng.shuffle(points)
+    return [x for x, _ in points], [y for _, y in points]
+
+
+def initial_weights(n_inputs: int, sizes: Sequence[int], seed: int) -> list[list[tuple[list[float], float]]]:
+    """Per layer, per neuron: (weights, bias); uniform(-1, 1) weights and zero bias, as micrograd."""
+    rng = random.Random(seed)
+    layers = []
+    fan_in = n_inputs
+    for size in sizes:
+        layers.append([([rng.uniform(-1.0, 1.0) for _ in range(fan_in)], 0.0) for _ in range(size)])
+        fan_in = size
+    return layers
+
+
+# --- one adapter per engine: the only engine-specific code ---------------------------
+
+
+class Engine:
+    """What a workload needs from an engine. Subclasses fill in the differences."""
+
+    name = ""
+
+    def leaf(self, x: float, trainable: bool = False) -> Any:
+        raise NotImplementedError
+
+    def relu(self, x: Any) -> Any:
+        return x.relu()
+
+    def total(self, values: Iterable[Any]) -> Any:
+        # micrograd's graph: Python's sum(), a chain of binary adds.
+        return sum(values)
+
+    def backward(self, loss: Any) -> None:
+        loss.backward()
+
+    def mlp(self, weights: list[list[tuple[list[float], float]]]) -> tuple[Callable[[list[Any]], Any], list[Any]]:
+        """A ReLU MLP (linear output) with these weights: (model, parameters)."""
+        layers = [[(self.leaf_list(w), self.leaf(b, True)) for w, b in layer] for layer in weights]
+
+        def model(x: list[Any]) -> Any:
+            for depth, layer in enumerate(layers):
+                hidden = depth < len(layers) - 1
+                out = []
+                for w, b in layer:
+                    act = sum((wi * xi for wi, xi in zip(w, x)), b)
+                    out.append(self.relu(act) if hidden else act)
+                x = out
+            return x[0]
+
+        return model, [p for layer in layers for w, b in layer for p in (*w, b)]
+
+    def leaf_list(self, values: Sequence[float]) -> list[Any]:
+        return [self.leaf(v, True) for v in values]
+
+    def zero_grad(self, params: Sequence[Any]) -> None:
+        for p in params:
+            p.grad = 0.0
+
+    def sgd(self, params: Sequence[Any], learning_rate: float) -> None:
+        for p in params:
+            p.data -= learning_rate * p.grad
+
+    def grad_of(self, x: Any) -> float:
+        return float(x.grad)
+
+    def data_of(self, x: Any) -> float:
+        return float(x.data)
+
+    def nodes(self, loss: Any) -> int | None:
+        return None
+
+
+class Glassgrad(Engine):
+    name = "glassgrad"
+
+    def __init__(self) -> None:
+        sys.path.insert(0, str(ROOT))
+        import autograd
+
+        self.autograd = autograd
+
+    def leaf(self, x: float, trainable: bool = False) -> Any:
+        return self.autograd.Parameter(x) if trainable else self.autograd.Value(x)
+
+    def total(self, values: Iterable[Any]) -> Any:
+        return self.autograd.sum(values)  # one n-ary node: glassgrad's idiom
+
+    def mlp(self, weights: list[list[tuple[list[float], float]]]) -> tuple[Callable[[list[Any]], Any], list[Any]]:
+        import nn
+
+        sizes = [len(layer) for layer in weights]
+        model = nn.MLP(len(weights[0][0][0]), sizes, seed=0)
+        state = {}
+        for i, layer in enumerate(weights):
+            for j, (w, b) in enumerate(layer):
+                for k, wk in enumerate(w):
+                    state[f"layers.{i}.neurons.{j}.weights.{k}"] = wk
+                state[f"layers.{i}.neurons.{j}.bias"] = b
+        model.load_state_dict(state)
+        return model, model.parameters()
+
+    def nodes(self, loss: Any) -> int | None:
+        return len(self.autograd.topological_order(loss))
+
+
+class Micrograd(Engine):
+    name = "micrograd"
+
+    def __init__(self) -> None:
+        from micrograd.engine import Value
+
+        self.value = Value
+        self.default_recursion_limit = sys.getrecursionlimit()
+
+    def leaf(self, x: float, trainable: bool = False) -> Any:
+        return self.value(x)
+
+    def zero_grad(self, params: Sequence[Any]) -> None:
+        for p in params:
+            p.grad = 0
+
+
+class Torch(Engine):
+    name = "torch"
+
+    def __init__(self) -> None:
+        import torch
+
+        self.torch = torch
+
+    def leaf(self, x: float, trainable: bool = False) -> Any:
+        return self.torch.tensor(x, dtype=self.torch.float64, requires_grad=trainable)
+
+    def zero_grad(self, params: Sequence[Any]) -> None:
+        for p in params:
+            p.grad = None
+
+    def sgd(self, params: Sequence[Any], learning_rate: float) -> None:
+        with self.torch.no_grad():
+            for p in params:
+                p -= learning_rate * p.grad
+
+    def data_of(self, x: Any) -> float:
+        return float(x.item())
+
+    def grad_of(self, x: Any) -> float:
+        return float(x.grad.item())
+
+
+def make_engine(name: str) -> Engine:
+    return {"glassgrad": Glassgrad, "micrograd": Micrograd, "torch": Torch}[name]()
+
+
+# --- the workloads, written once ------------------------------------------------------
+
+
+def chain(engine: Engine, n: int) -> tuple[Any, Any]:
+    """W1: x = relu(x·1.0001 + 0.001), n times, then backward."""
+    x0 = engine.leaf(0.5, True)
+    x = x0
+    for _ in range(n):
+        x = engine.relu(x * 1.0001 + 0.001)
+    engine.backward(x)
+    return x0, x
+
+
+def fan_in(engine: Engine, a: Sequence[Any], b: Sequence[Any]) -> Any:
+    """W3: Σ aᵢbᵢ, then backward."""
+    total = engine.total(ai * bi for ai, bi in zip(a, b))
+    engine.backward(total)
+    return total
+
+
+class Training:
+    """W2/W4/W5: micrograd's demo step (max-margin loss + L2, SGD) on the moons."""
+
+    def __init__(self, engine: Engine, points: int, sizes: Sequence[int], seed: int = 0) -> None:
+        self.engine = engine
+        self.x, self.y = make_moons(points, noise=0.1, seed=seed)
+        self.model, self.params = engine.mlp(initial_weights(2, sizes, seed=seed + 1))
+        self.step_index = 0
+
+    def step(self) -> tuple[float, Any]:
+        engine = self.engine
+        inputs = [[engine.leaf(v) for v in row] for row in self.x]
+        scores = [self.model(row) for row in inputs]
+        losses = [engine.relu(1 + -yi * si) for yi, si in zip(self.y, scores)]
+        data_loss = engine.total(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * engine.total(p * p for p in self.params)
+        loss = data_loss + reg_loss
+        engine.zero_grad(self.params)
+        engine.backward(loss)
+        engine.sgd(self.params, 1.0 - 0.9 * self.step_index / 100)
+        self.step_index += 1
+        return engine.data_of(loss), loss
+
+
+# --- worker: runs tasks for one engine, one JSON line in, one out ---------------------
+
+
+def task_w1(engine: Engine, n: int, inner: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    for _ in range(inner):
+        x0, out = chain(engine, n)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds_per_node": seconds / (inner * n),
+        "seconds_per_chain": seconds / inner,
+        "value": engine.data_of(out),
+        "grad": engine.grad_of(x0),
+    }
+
+
+def task_w1_big(engine: Engine, n: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    x0, out = chain(engine, n)
+    seconds = time.perf_counter() - start
+    result = {
+        "seconds": seconds,
+        "seconds_per_node": seconds / n,
+        "value": engine.data_of(out),
+        "grad": engine.grad_of(x0),
+    }
+    del x0, out  # freeing a million-deep chain must work too
+    result["seconds_with_free"] = time.perf_counter() - start
+    return result
+
+
+def task_w2(engine: Engine, points: int, sizes: list[int], steps: int) -> dict[str, Any]:
+    training = Training(engine, points, sizes)
+    loss = None
+    losses = []
+    start = time.perf_counter()
+    for _ in range(steps):
+        value, loss = training.step()  # rebinding `loss` frees the previous graph, inside the loop
+        losses.append(value)
+    seconds = time.perf_counter() - start
+    nodes = engine.nodes(loss)
+    return {"seconds_per_step": seconds / steps, "losses": losses, "nodes": nodes}
+
+
+def task_w3(engine: Engine, pairs: int, inner: int) -> dict[str, Any]:
+    rng = random.Random(3)
+    a = engine.leaf_list([rng.uniform(-1.0, 1.0) for _ in range(pairs)])
+    b = engine.leaf_list([rng.uniform(-1.0, 1.0) for _ in range(pairs)])
+    start = time.perf_counter()
+    for _ in range(inner):
+        engine.zero_grad(a)
+        engine.zero_grad(b)
+        total = fan_in(engine, a, b)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds / inner, "value": engine.data_of(total), "grad_a0": engine.grad_of(a[0])}
+
+
+def task_w5(engine: Engine, points: int, sizes: list[int], steps: int) -> dict[str, Any]:
+    # micrograd at its default recursion limit: this is what a learner would hit.
+    return task_w2(engine, points, sizes, steps)
+
+
+def task_visual_check(engine: Engine, points: int, sizes: list[int]) -> dict[str, Any]:
+    """Draw and step through benchmark graphs: every node stays visible to the renderer and tracer."""
+    from autograd.render import to_dot
+    from autograd.trace import trace_backward
+
+    _, chain_out = chain(engine, 100)
+    _, loss = Training(engine, points, sizes).step()
+    nodes = engine.nodes(loss) or 0
+    checks: dict[str, Any] = {}
+    attempts: list[tuple[str, Callable[[], object]]] = [
+        ("W1 chain: to_dot, every node", lambda: to_dot(chain_out, max_nodes=1000)),
+        ("W1 chain: trace_backward", lambda: trace_backward(chain_out)),
+        (f"W2 loss ({nodes} nodes): to_dot collapse='scope'", lambda: to_dot(loss, collapse="scope", max_nodes=nodes)),
+        (f"W2 loss ({nodes} nodes): to_dot collapse=1", lambda: to_dot(loss, collapse=1, max_nodes=nodes)),
+        (f"W2 loss ({nodes} nodes): to_dot, every node", lambda: to_dot(loss, max_nodes=nodes)),
+        (f"W2 loss ({nodes} nodes): trace_backward", lambda: trace_backward(loss)),
+    ]
+    for name, attempt in attempts:
+        start = time.perf_counter()
+        try:
+            made = attempt()
+        except Exception as error:  # reported, and counted as a failure
+            checks[name] = f"FAILED: {type(error).__name__}: {error}"
+            continue
+        size = f"{len(made):,} characters" if isinstance(made, str) else f"{len(made):,} steps"  # type: ignore[arg-type]
+        checks[name] = f"ok ({size}, {time.perf_counter() - start:.3f} s)"
+    return checks
+
+
+TASKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "w1": task_w1,
+    "w2": task_w2,
+    "w3": task_w3,
+    "w5": task_w5,
+    "visual_check": task_visual_check,
+}
+
+
+def worker(name: str) -> None:
+    engine = make_engine(name)
+    print(json.dumps({"ready": name}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        limit = request.pop("recursion_limit", None)
+        sys.setrecursionlimit(limit or 1000)
+        try:
+            reply = {"result": TASKS[request.pop("task")](engine, **request)}
+        except Exception as error:  # reported in the table
+            reply = {"error": f"{type(error).__name__}: {str(error)[:200]}"}
+        print(json.dumps(reply), flush=True)
+
+
+# --- memory (W4): a fresh process per engine ------------------------------------------
+
+
+def memory(name: str, points: int, sizes: list[int], steps: int) -> dict[str, Any]:
+    engine = make_engine(name)
+    training = Training(engine, points, sizes)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    training.step()  # the graph is dropped when step() returns
+    after_one, peak = tracemalloc.get_traced_memory()
+    currents = [after_one - before]
+    for _ in range(steps - 1):
+        training.step()
+        currents.append(tracemalloc.get_traced_memory()[0] - before)
+    tracemalloc.stop()
+    return {"peak_one_step": peak - before, "current_after_each_step": currents}
+
+
+def big_chain(name: str, n: int, repeats: int) -> dict[str, Any]:
+    engine = make_engine(name)
+    samples = []
+    for _ in range(repeats):
+        result = task_w1_big(engine, n)
+        samples.append(result.pop("seconds"))
+    return {**summarise(samples), **result}
+
+
+FRESH_TASKS: dict[str, Callable[..., dict[str, Any]]] = {"w4": memory, "w1_big": big_chain}
+
+
+# --- parent: schedule, summarise, check ------------------------------------------------
+
+
+class Worker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--worker", name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        ready = self.process.stdout.readline() if self.process.stdout else ""
+        if not ready:
+            raise RuntimeError(f"the {name} worker did not start (see the error above)")
+
+    def run(self, task: str, **args: Any) -> dict[str, Any]:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        if stdin is None or stdout is None:
+            raise RuntimeError(f"the {self.name} worker has no pipes")
+        stdin.write(json.dumps({"task": task, **args}) + "\n")
+        stdin.flush()
+        reply = stdout.readline()
+        if not reply:
+            raise RuntimeError(f"the {self.name} worker died during {task} (see the error above)")
+        return dict(json.loads(reply))
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def available_engines(use_torch: bool) -> tuple[list[str], dict[str, str]]:
+    engines, missing = ["glassgrad"], {}
+    if importlib.util.find_spec("micrograd") is None:
+        missing["micrograd"] = f"micrograd is not installed: {INSTALL_HINT['micrograd']}"
+    else:
+        engines.append("micrograd")
+    if not use_torch:
+        missing["torch"] = "skipped (--no-torch)"
+    elif importlib.util.find_spec("torch") is None:
+        missing["torch"] = f"PyTorch is not installed, so it is left out: {INSTALL_HINT['torch']}"
+    else:
+        engines.append("torch")
+    return engines, missing
+
+
+def summarise(samples: list[float]) -> dict[str, Any]:
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "samples": samples}
+
+
+def interleaved(
+    workers: dict[str, Worker],
+    engines: Sequence[str],
+    repeats: int,
+    task: str,
+    key: str,
+    warmup: bool = False,
+    **args: Any,
+) -> dict[str, Any]:
+    """Run `task` `repeats` times per engine, rotating which engine goes first each round."""
+    samples: dict[str, list[float]] = {name: [] for name in engines}
+    errors: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    if warmup:  # one untimed run each, so no engine pays for first-call costs
+        for name in engines:
+            workers[name].run(task, **args.get(name, args.get("all", {})))
+    for round_index in range(repeats):
+        order = list(engines[round_index % len(engines) :]) + list(engines[: round_index % len(engines)])
+        for name in order:
+            if name in errors:
+                continue
+            reply = workers[name].run(task, **args.get(name, args.get("all", {})))
+            if "error" in reply:
+                errors[name] = reply["error"]
+                continue
+            samples[name].append(reply["result"][key])
+            extra[name] = {k: v for k, v in reply["result"].items() if k != key}
+    result: dict[str, Any] = {}
+    for name in engines:
+        if name in errors:
+            result[name] = {"error": errors[name]}
+        else:
+            result[name] = {**summarise(samples[name]), **extra[name]}
+    return result
+
+
+def ratio(result: dict[str, Any], reference: str, ours: str = "glassgrad") -> float | None:
+    if "median" not in result.get(reference, {}) or "median" not in result.get(ours, {}):
+        return None
+    return float(result[reference]["median"] / result[ours]["median"])
+
+
+def run_fresh(task: str, name: str, config: dict[str, Any]) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--fresh", task, name, json.dumps(config)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if completed.returncode != 0:
+        return {"error": completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "failed"}
+    return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+    }
+
+
+def versions(engines: Sequence[str]) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name, package in (("glassgrad", "glassgrad"), ("micrograd", "micrograd"), ("torch", "torch")):
+        if name in engines:
+            try:
+                found[name] = version(package)
+            except PackageNotFoundError:
+                found[name] = "(source tree)"
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, no timing targets (for CI)")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"JSON result (default {DEFAULT_OUTPUT})")
+    parser.add_argument("--repeats", type=int, help="interleaved repetitions per engine (default 7, smoke 2)")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even when it is installed")
+    parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--fresh", nargs=3, metavar=("TASK", "ENGINE", "ARGS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker)
+        return 0
+    if args.fresh:
+        task, name, task_args = args.fresh
+        print(json.dumps(FRESH_TASKS[task](name, **json.loads(task_args))))
+        return 0
+
+    config = SMOKE if args.smoke else FULL
+    repeats = args.repeats or config["repeats"]
+    engines, missing = available_engines(not args.no_torch)
+    for reason in missing.values():
+        print(f"note: {reason}")
+    if "micrograd" not in engines and not args.smoke:
+        print(f"error: the benchmark compares against micrograd; {INSTALL_HINT['micrograd']}")
+        return 2
+    began = time.perf_counter()
+    workers = {name: Worker(name) for name in engines}
+    results: dict[str, Any] = {}
+    try:
+        w1 = config["w1"]
+        results["w1"] = interleaved(workers, engines, repeats, "w1", "seconds_per_node", warmup=True, all=w1)
+        w2 = config["w2"]
+        w2_args = {"points": w2["points"], "sizes": w2["sizes"], "steps": w2["steps"]}
+        results["w2"] = interleaved(workers, engines, w2["repeats"], "w2", "seconds_per_step", all=w2_args)
+        w3 = config["w3"]
+        results["w3"] = interleaved(
+            workers,
+            engines,
+            repeats,
+            "w3",
+            "seconds",
+            warmup=True,
+            all=w3,
+            micrograd={**w3, "recursion_limit": 4 * w3["pairs"] + 1000},  # its recursive topological sort
+        )
+        w5 = config["w5"]
+        results["w5"] = {}
+        for sizes in w5["sizes"]:
+            per_engine = {
+                "all": {"points": w5["points"], "sizes": sizes, "steps": w5["steps"]},
+                "torch": {"points": w5["points"], "sizes": sizes, "steps": w5["torch_steps"]},
+            }
+            results["w5"][f"MLP(2, {sizes})"] = interleaved(
+                workers, engines, w5["repeats"], "w5", "seconds_per_step", **per_engine
+            )
+        visual = workers["glassgrad"].run("visual_check", points=min(w2["points"], 20), sizes=w2["sizes"])
+        results["visual_check"] = visual.get("result", visual)
+    finally:
+        for w in workers.values():
+            w.close()
+    # Fresh processes: the million-node chain and the memory probes must not
+    # leave a large heap behind for the timed workloads (or be slowed by theirs).
+    results["w1_big"] = {"glassgrad": run_fresh("w1_big", "glassgrad", config["w1_big"])}
+    w4 = config["w4"]
+    results["w4"] = {name: run_fresh("w4", name, w4) for name in engines if name != "torch"}
+    if "torch" in engines:
+        results["w4"]["torch"] = {"error": "not measured: tracemalloc cannot see PyTorch's C++ allocations"}
+
+    checks = check_targets(results, config, smoke=args.smoke)
+    report = {
+        "mode": "smoke" if args.smoke else "full",
+        "machine": machine(),
+        "versions": versions(engines),
+        "missing": missing,
+        "config": {**config, "repeats": repeats},
+        "results": results,
+        "targets": checks,
+        "seconds_total": time.perf_counter() - began,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print_table(report)
+    print(f"\nwrote {args.output} in {report['seconds_total']:.1f} s")
+    failed = [c for c in checks if c["status"] == "missed"]
+    errors = [c for c in checks if c["status"] == "error"]
+    if errors:
+        return 1
+    if failed and not args.smoke:
+        print(f"{len(failed)} target(s) missed.")
+        return 1
+    return 0
+
+
+def check_targets(results: dict[str, Any], config: dict[str, Any], smoke: bool) -> list[dict[str, Any]]:
+    w4 = results["w4"]
+    measured: dict[str, Any] = {
+        "w1_vs_micrograd": ratio(results["w1"], "micrograd"),
+        "w2_vs_micrograd": ratio(results["w2"], "micrograd"),
+        "w2_vs_torch": ratio(results["w2"], "torch"),
+        "w3_vs_micrograd": ratio(results["w3"], "micrograd"),
+    }
+    ours, theirs = w4.get("glassgrad", {}), w4.get("micrograd", {})
+    if "peak_one_step" in ours and "peak_one_step" in theirs:
+        measured["w4_peak_vs_micrograd"] = ours["peak_one_step"] / theirs["peak_one_step"]
+    big = results["w1_big"]["glassgrad"]
+    measured["w1_big_works"] = "error" not in big and math.isfinite(big.get("grad", math.nan))
+    if "current_after_each_step" in ours:
+        currents = ours["current_after_each_step"]
+        measured["w4_no_growth"] = currents[-1] - currents[0] <= GROWTH_TOLERANCE_BYTES
+    w5 = results["w5"].values()
+    measured["w5_trains"] = all(
+        "error" not in r["glassgrad"] and all(math.isfinite(v) for v in r["glassgrad"]["losses"]) for r in w5
+    )
+    visual = results.get("visual_check", {})
+    measured["visual_works"] = bool(visual) and all(text.startswith("ok") for text in visual.values())
+    checks = []
+    for key, what, comparison, threshold in TARGETS:
+        value = measured.get(key)
+        if value is None:
+            status = "n/a"
+        elif comparison == "ok":
+            status = "met" if value else "error"
+        elif smoke:
+            status = "not checked (smoke)"
+        elif comparison == ">=":
+            status = "met" if value >= threshold else "missed"
+        else:
+            status = "met" if value <= threshold else "missed"
+        what = what.format(n_big=config["w1_big"]["n"])
+        checks.append({"target": what, "key": key, "measured": value, "threshold": threshold, "status": status})
+    return checks
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def _time(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def _cell(entry: dict[str, Any]) -> str:
+    if "error" in entry:
+        return entry["error"][:44]
+    return f"{_time(entry['median'])} [{_time(entry['min'])} .. {_time(entry['max'])}]"
+
+
+def print_table(report: dict[str, Any]) -> None:
+    results = report["results"]
+    config = report["config"]
+    engines = list(report["versions"])
+    m = report["machine"]
+    print(f"\nglassgrad benchmarks ({report['mode']}): Python {m['python']}, {m['cpu']}, {m['cores']} cores")
+    print("median [min .. max] of interleaved repetitions; (Nx) = that engine's median / glassgrad's\n")
+    rows = [
+        (f"W1 chain N={config['w1']['n']}, per node", results["w1"]),
+        (f"W2 MLP(2, {config['w2']['sizes']}) per step", results["w2"]),
+        (f"W3 fan-in {config['w3']['pairs']:,} pairs", results["w3"]),
+        *((f"W5 {name} per step", entry) for name, entry in results["w5"].items()),
+    ]
+    table = [["workload", *engines]]
+    for title, entry in rows:
+        cells = [title]
+        for name in engines:
+            cell = _cell(entry.get(name, {"error": "n/a"}))
+            r = ratio(entry, name) if name != "glassgrad" else None
+            cells.append(cell + (f" ({r:.1f}x)" if r else ""))
+        table.append(cells)
+    big = results["w1_big"]["glassgrad"]
+    n_big = config["w1_big"]["n"]
+    text = big["error"] if "error" in big else f"{_time(big['median'])} fwd+bwd ({_time(big['median'] / n_big)}/node)"
+    table.append([f"W1 chain N={n_big:,}", text, *["not run"] * (len(engines) - 1)])
+    for kind in ("peak", "after"):
+        cells = [f"W4 MLP(2, {config['w4']['sizes']}) " + ("peak, 1 step" if kind == "peak" else "kept after steps")]
+        for name in engines:
+            mem = results["w4"].get(name, {})
+            if "peak_one_step" not in mem:
+                cells.append(mem.get("error", "n/a")[:40] if kind == "peak" else "")
+            elif kind == "peak":
+                r = mem["peak_one_step"] / results["w4"]["glassgrad"].get("peak_one_step", math.nan)
+                shown = f" ({r:.1f}x)" if name != "glassgrad" else ""
+                cells.append(f"{mem['peak_one_step'] / 2**20:.2f} MiB{shown}")
+            else:
+                currents = mem["current_after_each_step"]
+                cells.append(f"{currents[0] / 1024:.0f} KiB → {currents[-1] / 1024:.0f} KiB ({len(currents)} steps)")
+        table.append(cells)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for index, row in enumerate(table):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+    print("\ntargets:")
+    for check in report["targets"]:
+        value = check["measured"]
+        shown = f"{value:.2f}x" if isinstance(value, float) else str(value)
+        print(f"  [{check['status']}] {check['target']}: {shown}")
+    print("\nrenderer and tracer on benchmark graphs:")
+    for name, text in results.get("visual_check", {}).items():
+        print(f"  {name}: {text}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
