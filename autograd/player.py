@@ -21,7 +21,6 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from autograd.errors import GraphvizNotFound
 from autograd.render import HIGHLIGHT, PALETTE, render_dot, write_atomically
 
 if TYPE_CHECKING:
@@ -97,7 +96,7 @@ def _ipywidgets(function: str) -> types.ModuleType:
     try:
         import ipywidgets
     except ImportError:
-        raise GraphvizNotFound(
+        raise ImportError(
             f"{function}() needs ipywidgets: pip install 'glassgrad[notebook]' (or pip install ipywidgets)."
         ) from None
     module: types.ModuleType = ipywidgets
@@ -128,7 +127,8 @@ def player(trace: Playable, *, interval: int = 1500) -> ipywidgets.VBox:
         An ``ipywidgets.VBox``; the last line of a cell displays it.
 
     Raises:
-        GraphvizNotFound: ipywidgets or Graphviz's ``dot`` is missing.
+        GraphvizNotFound: Graphviz's ``dot`` is missing.
+        ImportError: ipywidgets is missing (the message says what to install).
         ValueError: the trace has no steps, or ``interval`` is not positive.
 
     Example:

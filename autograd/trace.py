@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from autograd.graph import topological_order
-from autograd.render import Look, digraph, dot_lines, format_number, node_names
+from autograd.render import Look, digraph, dot_lines, format_number, node_names, require_dot
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -259,14 +259,16 @@ class Trace(Generic[StepT]):
 
         Raises:
             IndexError: there is no step ``i``.
-            GraphvizNotFound: the ``graphviz`` package is missing.
+            GraphvizNotFound: the ``graphviz`` package or the ``dot`` program is missing.
 
         Example:
             >>> trace = trace_backward(Value(2.0, label="x") * 3)
-            >>> "penwidth=2.5" in trace.frame(0).source
+            >>> "penwidth=2.5" in trace.frame(0).source  # doctest: +SKIP
             True
         """
-        return digraph(self.frame_lines(i, caption=caption, max_nodes=max_nodes), "frame")
+        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes)
+        require_dot("frame")
+        return digraph(lines, "frame")
 
     def table(self) -> StepTable:  # pragma: no cover - overridden
         """Every step as a table."""

@@ -440,3 +440,14 @@ def test_import_autograd_loads_neither_graphviz_nor_the_renderer():
 def test_unknown_attributes_of_autograd_still_raise_attribute_error():
     with pytest.raises(AttributeError, match="module 'autograd' has no attribute 'to_png'"):
         autograd.to_png  # noqa: B018
+
+
+@needs_dot
+def test_hostile_scope_names_are_escaped_and_compile():
+    with scope('<layer "0"> {a|b}\n&'):
+        y = Value(1.0, label="x") * 2
+    dot = to_dot(y)
+    assert "<B>&lt;layer &quot;0&quot;&gt; {a|b}" in dot
+    for options in ({}, {"collapse": "scope"}):
+        svg = subprocess.run(["dot", "-Tsvg"], input=to_dot(y, **options).encode(), capture_output=True, check=True)
+        assert '<layer "0"> {a|b}' in svg_texts(svg.stdout)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 import autograd
-from autograd import Parameter, Value
+from autograd import GraphvizNotFound, Parameter, Value
 from autograd.render import HIGHLIGHT, PALETTE, UNFILLED, render_dot
 from autograd.testing import expressions
 from autograd.trace import BackwardTrace, ForwardTrace, Lesson, trace_backward, trace_forward
@@ -270,6 +270,7 @@ def test_a_forward_frame_hides_values_not_computed_yet_and_shows_no_grads():
     assert f'BGCOLOR="{PALETTE["parameter"][1]}"' in statement(dot, f"v{order.index(nodes['w2'])}")
 
 
+@needs_dot
 def test_frame_returns_a_digraph():
     graphviz = pytest.importorskip("graphviz")
     loss, _ = course_network()
@@ -342,3 +343,14 @@ def test_traces_are_sequences_of_steps():
     assert list(backward) == list(backward.steps) == list(backward[:])
     assert backward[-1] is backward.steps[4]
     assert repr(backward) == "<BackwardTrace of 5 steps from 'J'>"
+
+
+def test_frame_without_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    loss, _ = course_network()
+    with pytest.raises(
+        GraphvizNotFound, match=r"(?s)frame\(\) needs Graphviz's `dot` program.*apt-get install graphviz"
+    ):
+        trace_backward(loss).frame(0)
+    assert trace_backward(loss).frame_dot(0).startswith("digraph")
