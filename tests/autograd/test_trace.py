@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
 
@@ -59,26 +60,20 @@ def test_trace_backward_leaves_the_same_grads_as_backward(expression):
     assert [node.grad for node in autograd.topological_order(out)] == expected
 
 
-@given(expressions())
-def test_contributions_into_each_leaf_sum_to_its_final_grad(expression):
-    out = expression(*expression.leaves())
-    trace = trace_backward(out)
+def assert_contributions_sum_to_leaf_grads(trace: BackwardTrace) -> None:
     received: dict[Value, float] = {}
     for step in trace:
         for c in step.inputs:
             assert c.contribution == c.local_grad * step.upstream
             assert c.grad_after == c.grad_before + c.contribution
             received[c.input] = received.get(c.input, 0.0) + c.contribution
-    for leaf in (node for node in autograd.topological_order(out) if not node.inputs):
+    for leaf in (node for node in autograd.topological_order(trace.root) if not node.inputs):
         assert math.isclose(received.get(leaf, 0.0), leaf.grad, rel_tol=1e-12, abs_tol=1e-12)
 
 
-@given(expressions())
-def test_steps_follow_a_reverse_topological_order(expression):
-    out = expression(*expression.leaves())
-    trace = trace_backward(out)
+def assert_reverse_topological(trace: BackwardTrace) -> None:
     position = {step.node: i for i, step in enumerate(trace)}
-    assert trace[0].node is out
+    assert trace[0].node is trace.root
     assert len(position) == len(trace)  # every node passes gradient on once
     for step in trace:
         for c in step.inputs:
@@ -87,6 +82,34 @@ def test_steps_follow_a_reverse_topological_order(expression):
     # each node's upstream is final when its turn comes: it equals the grad backward() leaves
     for step in trace:
         assert step.upstream == step.node.grad
+
+
+@given(expressions())
+def test_contributions_into_each_leaf_sum_to_its_final_grad(expression):
+    assert_contributions_sum_to_leaf_grads(trace_backward(expression(*expression.leaves())))
+
+
+@given(expressions())
+def test_steps_follow_a_reverse_topological_order(expression):
+    assert_reverse_topological(trace_backward(expression(*expression.leaves())))
+
+
+def test_the_invariant_checks_catch_a_corrupted_trace():
+    loss, _ = course_network()
+    trace = trace_backward(loss)
+    assert_contributions_sum_to_leaf_grads(trace)
+    assert_reverse_topological(trace)
+    # a contribution that lost its sign, and two steps swapped, must both be caught
+    step = trace.steps[-1]
+    wrong = dataclasses.replace(step.inputs[0], contribution=-step.inputs[0].contribution)
+    corrupted = BackwardTrace(
+        loss, [*trace.steps[:-1], dataclasses.replace(step, inputs=(wrong, *step.inputs[1:]))], trace.initial_grads, 4
+    )
+    with pytest.raises(AssertionError):
+        assert_contributions_sum_to_leaf_grads(corrupted)
+    swapped = BackwardTrace(loss, [trace.steps[1], trace.steps[0], *trace.steps[2:]], trace.initial_grads, 4)
+    with pytest.raises(AssertionError):
+        assert_reverse_topological(swapped)
 
 
 def test_tracing_twice_accumulates_into_leaves_only_like_backward():
