@@ -271,11 +271,14 @@ def _well_conditioned(op: Op, operands: tuple[float, ...], constants: tuple[floa
         return False
     if not op.kinks:
         return True
-    # A kink is a jump in a local derivative: the rule's slope just left or right
-    # of each operand must be close to the slope at it (smooth ops' slopes barely
-    # move over this distance; clamp(0, 0, 0) jumps from 0 to 1 and back).
+    # A kink is a jump in a local derivative: the rule's slope anywhere near each
+    # operand must be close to the slope at it (smooth ops' slopes barely move
+    # over this distance). Probe at halving distances, down to below gradcheck's
+    # step, because a narrow clamp(x, 1e-6, 1e-6) jumps from 0 to 1 and back, and
+    # at exactly gradcheck's default steps, where clamp(x, 0, 0) has slope 1 at one point.
+    offsets = [KINK_DISTANCE / 2**k for k in range(14)] + [1e-6, 0.5e-6]
     for i, x in enumerate(operands):
-        for shifted in (x - KINK_DISTANCE, x + KINK_DISTANCE):
+        for shifted in [x - offset for offset in offsets] + [x + offset for offset in offsets]:
             moved = (*operands[:i], shifted, *operands[i + 1 :])
             try:
                 slope = op.rule(FLOAT_MATH, *moved, *constants)[1][i]
@@ -333,7 +336,8 @@ def _expressions(
     is_leaf: list[bool] = []
     used: set[int] = set()
     nodes: list[Node] = []
-    for _ in range(draw(st.integers(1, max_leaves + max_depth))):
+    # Results nothing reads are dropped at the end, so draw more operations than a path needs.
+    for _ in range(draw(st.integers(1, 2 * (max_leaves + max_depth)))):
         op = draw(st.sampled_from(ops))
         count = op.arity if op.arity is not None else draw(st.integers(1, 3))
         constants = tuple(sorted(draw(reals(*bounds)) for _ in range(op.n_constants)))
@@ -348,7 +352,8 @@ def _expressions(
                 and (share or (slot not in used and slot not in operands))
             ]
             room = is_leaf.count(True) + len(new_leaves) < max_leaves
-            if room and (not candidates or draw(st.booleans())):
+            # Mostly reuse an earlier result (deeper graphs, shared nodes); shrinks toward reuse.
+            if room and (not candidates or draw(st.integers(0, 2)) == 2):
                 new_leaves.append(draw(reals_in(domain, *bounds)))
                 operands.append(len(values) + len(new_leaves) - 1)
             elif candidates:

@@ -1,0 +1,215 @@
+"""autograd.testing: the strategies respect the op table's domains, share, shrink and print as formulas."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+from autograd import OPS, GradientMismatch, Value, grad
+from autograd.ops import FLOAT_MATH, NONZERO, POSITIVE, REALS, op
+from autograd.testing import (
+    EDGE,
+    Expression,
+    Node,
+    assert_gradients_close,
+    expressions,
+    op_calls,
+    reals,
+    reals_in,
+)
+
+ALL_OPS = list(OPS.values())
+NO_DATABASE = settings(database=None)
+
+
+def test_import_autograd_does_not_import_hypothesis():
+    code = "import sys, autograd; autograd.Value(1.0).tanh(); print('hypothesis' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "False"
+
+
+@given(reals(-2.0, 5.0))
+def test_reals_are_finite_normal_and_inside_the_bounds(x: float):
+    assert -2.0 <= x <= 5.0
+    assert math.isfinite(x)
+    assert x == 0.0 or abs(x) >= sys.float_info.min  # no subnormals
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ((math.inf, 1.0), "reals() got min_value=inf; expected a finite number."),
+        ((0.0, math.nan), "reals() got max_value=nan; expected a finite number."),
+        ((2.0, 1.0), "reals() got min_value=2.0 > max_value=1.0; swap them."),
+    ],
+)
+def test_reals_rejects_bad_bounds(arguments, message):
+    with pytest.raises(ValueError, match=r"^reals\(\)") as error:
+        reals(*arguments)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("domain", [REALS, POSITIVE, NONZERO], ids=["reals", "positive", "nonzero"])
+@given(data=st.data())
+def test_reals_in_stays_inside_a_domain_and_away_from_its_edges(domain, data):
+    x = data.draw(reals_in(domain))
+    assert domain.contains(x)
+    assert x >= domain.low + EDGE
+    assert not domain.excludes_zero or abs(x) >= EDGE
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=[op.name for op in ALL_OPS])
+@given(data=st.data())
+def test_op_calls_draw_operands_inside_the_ops_declared_domain(op, data):
+    call = data.draw(op_calls(op), label="call")
+    (node,) = call.nodes
+    assert node.op is op
+    for domain, x in zip(op.domains * len(call.inputs), call.inputs):
+        assert domain.contains(x)
+    assert op.check is None or op.check(*call.inputs, *node.constants) is None
+    assert list(node.constants) == sorted(node.constants)
+    assert len(node.constants) == op.n_constants
+    call(*call.leaves())  # never a DomainError
+
+
+@given(expressions())
+def test_expressions_stay_inside_every_ops_domain_and_match_their_reference(expr: Expression):
+    values = list(expr.inputs)
+    for node in expr.nodes:
+        operands = [values[i] for i in node.operands]
+        for domain, x in zip(node.op.domains * len(operands), operands):
+            assert domain.contains(x), f"{node.op.name} got {x!r}"
+        values.append(node.op.rule(FLOAT_MATH, *operands, *node.constants)[0])
+    out = expr(*expr.leaves())
+    assert out.data == expr.reference(*expr.inputs) == values[-1]
+    assert math.isfinite(out.data)
+
+
+@given(expressions(max_leaves=2, max_depth=3))
+def test_expressions_respect_their_size_limits(expr: Expression):
+    assert 1 <= len(expr.inputs) <= 2
+    assert 1 <= expr.depth <= 3
+    assert expr.nodes
+
+
+@given(expressions(share=False))
+def test_without_sharing_every_result_is_read_once(expr: Expression):
+    reads = [i for node in expr.nodes for i in node.operands]
+    assert len(reads) == len(set(reads))
+    assert expr.shared == ()
+
+
+def test_with_sharing_a_result_feeds_several_operations():
+    expr = find(expressions(), lambda e: len(e.shared) >= 1, settings=NO_DATABASE)
+    assert expr.shared
+    assert " where t0 = " in repr(expr)
+    # Backprop through the shared node gives the same as grad() walks it.
+    leaves = expr.leaves()
+    out = expr(*leaves)
+    out.backward()
+    assert tuple(x.grad for x in leaves) == grad(out, leaves)
+
+
+@given(expressions(ops=["log", "div", "sqrt", "exp", "pow"], max_depth=5))
+def test_narrow_domains_compose_without_domain_errors(expr: Expression):
+    expr(*expr.leaves())
+
+
+def test_an_expression_prints_as_a_formula_with_its_point():
+    mul, log, add, power = OPS["mul"], OPS["log"], OPS["add"], OPS["pow_constant"]
+    expr = Expression((2.0, 3.0), (Node(mul, (0, 1)), Node(log, (2,)), Node(add, (3, 2)), Node(power, (4,), (2.0,))))
+    assert repr(expr) == "(log(t0) + t0) ** 2.0 where t0 = x0 * x1; at x0 = 2.0, x1 = 3.0"
+    assert expr(*expr.leaves()).data == pytest.approx((math.log(6.0) + 6.0) ** 2)
+    clamp = Expression((0.5,), (Node(OPS["clamp"], (0,), (-1.0, 1.0)),))
+    assert repr(clamp) == "clamp(x0, -1.0, 1.0); at x0 = 0.5"
+
+
+def test_calling_an_expression_with_the_wrong_number_of_inputs_says_so():
+    expr = Expression((2.0,), (Node(OPS["exp"], (0,)),))
+    with pytest.raises(TypeError) as error:
+        expr(Value(1.0), Value(2.0))
+    assert str(error.value) == "exp(x0) takes 1 inputs but got 2."
+
+
+def test_floats_passed_to_an_expression_become_labeled_leaves():
+    expr = Expression((2.0,), (Node(OPS["exp"], (0,)),))
+    assert expr(1.0).inputs[0].label == "x0"
+
+
+def test_a_counterexample_shrinks_to_a_small_readable_formula():
+    # "Find a graph where log is applied to something computed": the minimal one is tiny.
+    expr = find(
+        expressions(),
+        lambda e: any(n.op.name == "log" and n.operands[0] >= len(e.inputs) for n in e.nodes),
+        settings=NO_DATABASE,
+    )
+    assert len(expr.nodes) == 2
+    assert len(expr.inputs) <= 2
+    assert repr(expr).startswith("log(")
+    assert len(repr(expr)) < 50
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"ops": ["nope"]}, "expressions() got unknown op 'nope'; known ops: " + ", ".join(OPS) + "."),
+        ({"ops": []}, "expressions() got no ops; pass op names such as ['add', 'log']."),
+        ({"max_leaves": 0}, "expressions() got max_leaves=0; expected an int ≥ 1."),
+        ({"max_depth": 1.5}, "expressions() got max_depth=1.5; expected an int ≥ 1."),
+    ],
+)
+def test_expressions_rejects_bad_arguments(arguments, message):
+    with pytest.raises(ValueError, match=r"^expressions\(\) got ") as error:
+        expressions(**arguments)
+    assert str(error.value) == message
+
+
+def test_assert_gradients_close_is_an_assertion():
+    assert_gradients_close(lambda x: x.sin(), [1.0], order=2)
+    x = Value(1.0, label="x")
+    with pytest.raises(AssertionError, match=r"∂/∂x \(mismatch\)"):
+        assert_gradients_close(lambda v: v.sin() + (v - v.detach()), [x])
+
+
+# --- the guide in autograd/testing.py, run: a user's op, right and wrong ------------
+
+
+def _register_cube(slope: float) -> None:
+    @op("cube")
+    def cube(m, x):  # type: ignore[no-untyped-def]
+        """x³.  d/dx = 3x² (or a wrong slope)."""
+        return x * x * x, (slope * x * x,)
+
+
+@pytest.fixture
+def cube_slope():
+    """Register the guide's ``cube`` op with the given derivative factor; remove it afterwards."""
+    yield _register_cube
+    OPS.pop("cube", None)
+
+
+def _guide_property():
+    @settings(database=None, max_examples=60, suppress_health_check=[HealthCheck.filter_too_much])
+    @given(expressions(ops=["cube", "mul", "sin"]))
+    def test_cube_has_the_right_gradients(expr):
+        assert_gradients_close(expr, expr.leaves(), order=2)
+
+    return test_cube_has_the_right_gradients
+
+
+def test_the_guides_new_op_passes_its_property_test(cube_slope):
+    cube_slope(3.0)
+    _guide_property()()
+
+
+def test_the_guides_new_op_with_a_wrong_derivative_fails_with_a_shrunk_formula(cube_slope):
+    cube_slope(2.0)
+    with pytest.raises(GradientMismatch, match=r"∂/∂x0 \(mismatch\)") as error:
+        _guide_property()()
+    notes = "\n".join(getattr(error.value, "__notes__", []))
+    assert "expr=cube(x0); at x0 = " in notes

@@ -1,0 +1,170 @@
+"""Value: construction, bad inputs and their messages, identity, slots, and what a node records."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import autograd
+from autograd import Parameter, Value
+
+
+def test_a_value_starts_as_a_leaf_with_zero_grad():
+    x = Value(3, label="x")
+    assert (x.data, x.grad, x.label, x.op, x.inputs, x.local_grads) == (3.0, 0.0, "x", "", (), ())
+    assert type(x.data) is float
+    assert x.is_leaf
+
+
+def test_repr_shows_data_grad_and_label():
+    z = Value(-6.0, label="z")
+    assert repr(z) == "Value(data=-6.0, grad=0.0, label='z')"
+    assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
+    assert repr(Parameter(0.5, label="w")) == "Parameter(data=0.5, grad=0.0, label='w')"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("3", "Value() got '3' of type str; expected a real number (int, float or NumPy scalar)."),
+        (None, "Value() got None of type NoneType; expected a real number (int, float or NumPy scalar)."),
+        (1 + 2j, "Value() got (1+2j) of type complex; expected a real number (int, float or NumPy scalar)."),
+        ([1], "Value() got [1] of type list; expected a real number (int, float or NumPy scalar)."),
+        (True, "Value() got True of type bool; expected a real number (int, float or NumPy scalar)."),
+    ],
+)
+def test_bad_data_raises_type_error_naming_the_value_and_its_type(data, message):
+    with pytest.raises(TypeError) as error:
+        Value(data)
+    assert str(error.value) == message
+
+
+def test_a_label_must_be_a_string():
+    with pytest.raises(TypeError) as error:
+        Value(1.0, label=3)  # type: ignore[arg-type]
+    assert str(error.value) == "Value() got label 3 of type int; a label must be a str."
+
+
+@pytest.mark.parametrize(
+    ("compute", "message"),
+    [
+        (lambda: Value(2) + "a", "add() got 'a' of type str; expected a Value or a real number (int, float)."),
+        (lambda: "a" + Value(2), "add() got 'a' of type str; expected a Value or a real number (int, float)."),
+        (lambda: Value(2) * None, "mul() got None of type NoneType; expected a Value or a real number (int, float)."),
+        (lambda: Value(2) - True, "sub() got True of type bool; expected a Value or a real number (int, float)."),
+        (
+            lambda: Value(2) ** "2",
+            "** exponent got '2' of type str; expected a real number (int, float or NumPy scalar).",
+        ),
+        (
+            lambda: Value(2).leaky_relu("x"),  # type: ignore[arg-type]
+            "leaky_relu() slope got 'x' of type str; expected a real number (int, float or NumPy scalar).",
+        ),
+        (
+            lambda: autograd.sum([Value(1), "b"]),
+            "sum() got 'b' of type str; expected a Value or a real number (int, float).",
+        ),
+    ],
+)
+def test_bad_operands_raise_type_error_naming_the_value_and_its_type(compute, message):
+    with pytest.raises(TypeError) as error:
+        compute()
+    assert str(error.value) == message
+
+
+def test_numpy_integer_and_floating_scalars_are_accepted():
+    np = pytest.importorskip("numpy", reason="NumPy is not installed")
+    for scalar in (np.float64(1.5), np.float32(1.5), np.int64(3), np.int8(3), np.uint16(3)):
+        x = Value(scalar)
+        assert type(x.data) is float
+        assert x.data == float(scalar)
+        assert (Value(1.0) * scalar).data == float(scalar)
+    with pytest.raises(TypeError, match="expected a real number"):
+        Value(np.bool_(True))
+
+
+def test_a_value_hashes_by_identity_and_has_no_custom_equality():
+    a, b = Value(1.0), Value(1.0)
+    assert a != b
+    assert a == a
+    assert len({a, b}) == 2
+    assert "__eq__" not in vars(Value)
+
+
+def test_values_use_slots_and_support_weak_references():
+    import weakref
+
+    x = Value(1.0)
+    assert weakref.ref(x)() is x
+    with pytest.raises(AttributeError):
+        x.color = "red"  # type: ignore[attr-defined]
+    assert "__weakref__" in Value.__slots__
+
+
+def test_an_operation_records_its_inputs_in_order_and_its_local_derivatives():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b
+    assert (c.data, c.op, c.inputs, c.local_grads) == (-6.0, "*", (a, b), (-3.0, 2.0))
+    assert c.operation is autograd.OPS["mul"]
+
+
+def test_a_squared_value_keeps_both_edges():
+    x = Value(3.0)
+    y = x * x
+    assert y.inputs == (x, x)
+    y.backward()
+    assert x.grad == 6.0
+
+
+def test_a_number_operand_becomes_a_constant_leaf():
+    x = Value(2.0)
+    y = 3 * x
+    constant, same = y.inputs
+    assert same is x
+    assert (constant.data, constant.is_leaf, constant.label) == (3.0, True, "")
+
+
+def test_autograd_sum_is_one_node_with_every_operand():
+    xs = [Value(float(i)) for i in range(5)]
+    s = autograd.sum([*xs, 10])
+    assert (s.data, s.op, len(s.inputs)) == (20.0, "sum", 6)
+    assert s.inputs[:5] == tuple(xs)
+    s.backward()
+    assert [x.grad for x in xs] == [1.0] * 5
+
+
+def test_autograd_sum_of_nothing_is_zero():
+    assert autograd.sum([]).data == 0.0
+
+
+def test_builtin_sum_still_works_through_radd():
+    xs = [Value(1.0), Value(2.0), Value(3.0)]
+    total = sum(xs)
+    assert isinstance(total, Value)
+    assert total.data == 6.0
+    total.backward()
+    assert [x.grad for x in xs] == [1.0, 1.0, 1.0]
+
+
+def test_detach_makes_a_leaf_with_the_same_data_and_label():
+    x = Value(2.0)
+    y = x * 3
+    y.label = "y"
+    d = y.detach()
+    assert (d.data, d.label, d.inputs, d.op) == (6.0, "y", (), "")
+    (d * x).backward()
+    assert x.grad == 6.0  # nothing flows through the detached copy
+    assert y.grad == 0.0
+
+
+def test_float_of_a_value_is_its_data():
+    assert float(Value(2.5)) == 2.5
+    assert math.isclose(float(Value(2.0).sqrt()), math.sqrt(2.0))
+
+
+def test_parameter_is_a_trainable_leaf_value():
+    w = Parameter(0.5, label="w")
+    assert isinstance(w, Value)
+    assert w.is_leaf
+    assert (w * 2).data == 1.0
