@@ -13,9 +13,11 @@ Example (the course's perceptron: w0 = 1, W = (3, −2), x = (−1, 2)):
 
 from __future__ import annotations
 
+from nn import data
 from nn.activations import ACTIVATIONS, Activation, leaky_relu, linear, relu, sigmoid, softmax, tanh
 from nn.dense import Dense
 from nn.dropout import Dropout
+from nn.early_stopping import Callback, EarlyStopping
 from nn.initializers import (
     INITIALIZERS,
     Initializer,
@@ -28,29 +30,56 @@ from nn.initializers import (
     xavier_normal,
     xavier_uniform,
 )
+from nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    mean_squared_error,
+)
 from nn.mlp import MLP
 from nn.module import Module, Sequential, load
 from nn.neuron import Neuron, Perceptron
+from nn.optimizers import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
+from nn.training import History, accuracy, evaluate, fit
 
 __all__ = [
     "ACTIVATIONS",
     "INITIALIZERS",
     "MLP",
+    "SGD",
     "Activation",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "Callback",
     "Dense",
     "Dropout",
+    "EarlyStopping",
+    "History",
     "Initializer",
     "Module",
     "Neuron",
+    "Optimizer",
     "Perceptron",
+    "RMSprop",
     "Sequential",
+    "accuracy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "data",
+    "evaluate",
+    "fit",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
     "he_uniform",
+    "hinge",
     "leaky_relu",
     "linear",
     "load",
+    "mean_squared_error",
     "normal",
     "relu",
     "sigmoid",

@@ -1,0 +1,111 @@
+"""Early stopping: stop when the validation loss stops improving, and keep the best weights.
+
+Training loss keeps falling as a model starts to memorise its training set;
+the validation loss turns back up. ``EarlyStopping`` watches it after every
+epoch, remembers the weights of the best epoch, stops after ``patience``
+epochs without improvement, and puts the best weights back.
+
+Example:
+    >>> import nn
+    >>> stopper = nn.EarlyStopping(patience=2)
+    >>> model = nn.Neuron(1, seed=0)
+    >>> stopper.on_train_begin(model)
+    >>> [stopper.on_epoch_end(epoch, loss, model) for epoch, loss in enumerate([0.5, 0.4, 0.45, 0.47], 1)]
+    [False, False, False, True]
+    >>> stopper.best_epoch, stopper.stopped_epoch
+    (2, 4)
+"""
+
+from __future__ import annotations
+
+import math
+
+from nn.module import Module
+
+
+class Callback:
+    """Something ``nn.fit`` calls as training runs; override the hooks you need.
+
+    Example:
+        >>> class Printer(Callback):
+        ...     def on_epoch_end(self, epoch, monitored, model):
+        ...         print(epoch, monitored)
+        ...         return False
+        >>> Printer().on_epoch_end(1, 0.5, None)
+        1 0.5
+        False
+    """
+
+    def on_train_begin(self, model: Module) -> None:
+        """Called once before the first epoch."""
+
+    def on_epoch_end(self, epoch: int, monitored: float, model: Module) -> bool:
+        """Called after each epoch with the loss it watches; return True to stop training."""
+        return False
+
+    def on_train_end(self, model: Module) -> None:
+        """Called once at the end, also after an early stop or a Ctrl-C."""
+
+
+class EarlyStopping(Callback):
+    """Stop after ``patience`` epochs without a new best validation loss; keep the best weights.
+
+    ``nn.fit`` passes the validation loss when it has validation data, else
+    the training loss.
+
+    Args:
+        patience: epochs without improvement to wait before stopping (≥ 1).
+        restore_best: put back the weights of the best epoch at the end.
+        min_delta: an improvement must lower the loss by more than this.
+
+    Attributes:
+        best_loss: the lowest loss seen.
+        best_epoch: the epoch (counting from 1) that reached it.
+        stopped_epoch: the epoch training stopped at, or None if it ran to the end.
+
+    Raises:
+        ValueError: ``patience`` < 1 or ``min_delta`` < 0.
+
+    Example:
+        >>> EarlyStopping(patience=5)
+        EarlyStopping(patience=5, restore_best=True, min_delta=0.0)
+    """
+
+    def __init__(self, patience: int = 5, restore_best: bool = True, min_delta: float = 0.0) -> None:
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"EarlyStopping got patience={patience!r}; expected a whole number of epochs ≥ 1.")
+        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) or not min_delta >= 0.0:
+            raise ValueError(f"EarlyStopping got min_delta={min_delta!r}; expected a number ≥ 0.")
+        self.patience = patience
+        self.restore_best = bool(restore_best)
+        self.min_delta = float(min_delta)
+        self.on_train_begin(None)
+
+    def on_train_begin(self, model: Module | None) -> None:
+        """Forget any previous run."""
+        self.best_loss = math.inf
+        self.best_epoch: int | None = None
+        self.stopped_epoch: int | None = None
+        self._best_state: dict[str, float] | None = None
+        self._waited = 0
+
+    def on_epoch_end(self, epoch: int, monitored: float, model: Module) -> bool:
+        """Record a new best (and its weights) or count one more epoch without one."""
+        if monitored < self.best_loss - self.min_delta:
+            self.best_loss, self.best_epoch, self._waited = monitored, epoch, 0
+            if self.restore_best:
+                self._best_state = model.state_dict()
+            return False
+        self._waited += 1
+        if self._waited >= self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def on_train_end(self, model: Module) -> None:
+        """Put the best epoch's weights back (when ``restore_best``)."""
+        if self.restore_best and self._best_state is not None:
+            model.load_state_dict(self._best_state)
+
+    def __repr__(self) -> str:
+        return f"EarlyStopping(patience={self.patience}, restore_best={self.restore_best}, min_delta={self.min_delta})"

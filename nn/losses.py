@@ -1,0 +1,254 @@
+"""Losses: how wrong the model is, averaged over the examples (the "empirical loss").
+
+Every loss is ``loss(outputs, targets) -> Value``: the model's outputs for a
+batch (one entry per example) and the true answers; it returns the mean of the
+per-example losses J = (1/n) Σᵢ L(ŷᵢ, yᵢ), one Value you call ``backward()`` on.
+All stay finite, with finite gradients, for scores as large as ±1000.
+
+Example:
+    >>> import nn
+    >>> nn.mean_squared_error([2.0, 4.0], [1.0, 1.0]).data  # ((2−1)² + (4−1)²) / 2
+    5.0
+"""
+
+from __future__ import annotations
+
+import math
+import reprlib
+from collections.abc import Sequence
+
+import autograd
+from autograd import Value
+
+Output = Value | float | Sequence[Value | float]
+"""What a model returns for one example: one number, or a list of numbers."""
+
+# log(p) for p below e^−100 is taken as −100, as PyTorch's BCELoss does, so a
+# saturated sigmoid (p exactly 0 or 1) gives a large but finite loss.
+_SMALLEST_PROBABILITY = math.exp(-100.0)
+
+
+def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequence[float]]) -> Value:
+    """Mean of (ŷ − y)²: for predicting real numbers such as a final grade.
+
+    Multi-output examples contribute every output: the mean is over all numbers.
+
+    Args:
+        outputs: one prediction (or list of predictions) per example.
+        targets: the true values, shaped like ``outputs``.
+
+    Returns:
+        (1/n) Σ (ŷᵢ − yᵢ)².
+
+    Raises:
+        ValueError: empty, or ``outputs`` and ``targets`` differ in length.
+
+    Example:
+        >>> mean_squared_error([Value(3.0)], [1.0]).data
+        4.0
+    """
+    _check_batch("mean_squared_error", outputs, targets)
+    predictions: list[Value | float] = []
+    truths: list[float] = []
+    for index, (output, target) in enumerate(zip(outputs, targets)):
+        if isinstance(output, Value) or not isinstance(output, Sequence):
+            predictions.append(output)
+            truths.append(_number("mean_squared_error", target, index))
+            continue
+        if not isinstance(target, Sequence) or len(target) != len(output):
+            raise ValueError(
+                f"mean_squared_error() got target {target!r} for example {index}, whose output has {len(output)} "
+                "numbers; expected a list of as many targets."
+            )
+        predictions.extend(output)
+        truths.extend(_number("mean_squared_error", t, index) for t in target)
+    return _mean([(_value(p) - t) ** 2 for p, t in zip(predictions, truths)])
+
+
+def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[float]) -> Value:
+    """−[y·log p + (1 − y)·log(1 − p)], averaged: for pass/fail with a sigmoid output.
+
+    Each log is clamped at −100 (as PyTorch does), so p = 0 or 1 exactly gives
+    a finite loss instead of log 0. Prefer ``binary_cross_entropy_with_logits``
+    on raw scores: it is exact even where the sigmoid saturates.
+
+    Args:
+        probabilities: one probability p ∈ [0, 1] per example (a sigmoid output).
+        targets: 1 for the positive class (passed), 0 for the negative.
+
+    Returns:
+        The mean binary cross-entropy.
+
+    Raises:
+        ValueError: a target outside [0, 1]; empty or mismatched lengths.
+
+    Example:
+        >>> round(binary_cross_entropy([0.9, 0.2], [1, 0]).data, 6)  # −(log 0.9 + log 0.8)/2
+        0.164252
+    """
+    _check_batch("binary_cross_entropy", probabilities, targets)
+    losses = []
+    for index, (output, target) in enumerate(zip(probabilities, targets)):
+        p = _scalar("binary_cross_entropy", output, index)
+        y = _label("binary_cross_entropy", target, index, (0.0, 1.0))
+        terms: list[Value] = []
+        if y != 0.0:
+            terms.append(y * p.clamp(_SMALLEST_PROBABILITY, 1.0).log())
+        if y != 1.0:
+            terms.append((1.0 - y) * (1.0 - p).clamp(_SMALLEST_PROBABILITY, 1.0).log())
+        losses.append(-autograd.sum(terms))
+    return _mean(losses)
+
+
+def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence[float]) -> Value:
+    """Binary cross-entropy of σ(z), computed from the score z directly: softplus(z) − y·z.
+
+    −[y·log σ(z) + (1 − y)·log(1 − σ(z))] simplifies to log(1 + eᶻ) − y·z, and
+    softplus never overflows, so this is exact for any z.  ∂/∂z = σ(z) − y.
+
+    Args:
+        logits: one raw score z per example (a model with no output activation).
+        targets: 1 or 0 per example (probabilities in between are allowed).
+
+    Returns:
+        The mean binary cross-entropy.
+
+    Raises:
+        ValueError: a target outside [0, 1]; empty or mismatched lengths.
+
+    Example:
+        >>> round(binary_cross_entropy_with_logits([0.0], [1]).data, 6)  # log 2
+        0.693147
+    """
+    _check_batch("binary_cross_entropy_with_logits", logits, targets)
+    losses = []
+    for index, (output, target) in enumerate(zip(logits, targets)):
+        z = _scalar("binary_cross_entropy_with_logits", output, index)
+        y = _label("binary_cross_entropy_with_logits", target, index, (0.0, 1.0))
+        losses.append(z.softplus() - y * z if y else z.softplus())
+    return _mean(losses)
+
+
+def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
+    """Softmax cross-entropy for several classes: log Σⱼ e^zⱼ − z_target, averaged.
+
+    The log-sum-exp subtracts the largest score first, so no exponential
+    overflows.  ∂/∂zⱼ = softmax(z)ⱼ − [j = target].
+
+    Args:
+        logits: one list of class scores per example.
+        targets: the index of the true class per example (an int).
+
+    Returns:
+        The mean cross-entropy.
+
+    Raises:
+        ValueError: a target that is not a class index; empty or mismatched lengths.
+
+    Example:
+        >>> round(cross_entropy([[1.0, 2.0, 3.0]], [2]).data, 6)
+        0.407606
+    """
+    _check_batch("cross_entropy", logits, targets)
+    losses = []
+    for index, (output, target) in enumerate(zip(logits, targets)):
+        if isinstance(output, Value) or not isinstance(output, Sequence) or len(output) < 2:
+            raise ValueError(
+                f"cross_entropy() got output {reprlib.repr(output)} for example {index}; expected a list of at least "
+                "2 class scores. For one score per example use binary_cross_entropy_with_logits."
+            )
+        if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(output):
+            raise ValueError(
+                f"cross_entropy() got target {target!r} for example {index}; expected a class index 0 … "
+                f"{len(output) - 1}."
+            )
+        scores = [_value(z) for z in output]
+        largest = max(z.data for z in scores)
+        shift = largest if math.isfinite(largest) else 0.0
+        log_total = autograd.sum([(z - shift).exp() for z in scores]).log() + shift
+        losses.append(log_total - scores[target])
+    return _mean(losses)
+
+
+def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
+    """Mean of max(0, 1 − y·s): zero once an example is on the right side by a margin of 1.
+
+    The support-vector-machine loss, and micrograd's demo loss.  ∂/∂s = −y
+    inside the margin, else 0.
+
+    Args:
+        scores: one raw score s per example.
+        targets: +1 or −1 per example; 0 is read as −1, so 0/1 labels work too.
+
+    Returns:
+        The mean hinge loss.
+
+    Raises:
+        ValueError: a target other than −1, 0 or 1; empty or mismatched lengths.
+
+    Example:
+        >>> hinge([2.0, 0.5, 0.5], [1, 1, -1]).data  # (0 + 0.5 + 1.5) / 3
+        0.6666666666666666
+    """
+    _check_batch("hinge", scores, targets)
+    losses = []
+    for index, (output, target) in enumerate(zip(scores, targets)):
+        s = _scalar("hinge", output, index)
+        y = _label("hinge", target, index, (-1.0, 1.0), allowed=(-1.0, 0.0, 1.0))
+        losses.append((1.0 - (1.0 if y > 0.0 else -1.0) * s).relu())
+    return _mean(losses)
+
+
+def _check_batch(name: str, outputs: Sequence[object], targets: Sequence[object]) -> None:
+    try:
+        sizes = (len(outputs), len(targets))
+    except TypeError:
+        raise TypeError(
+            f"{name}() got outputs of type {type(outputs).__name__} and targets of type {type(targets).__name__}; "
+            "expected two lists, one entry per example."
+        ) from None
+    if sizes[0] == 0:
+        raise ValueError(f"{name}() got no outputs; the loss is a mean over examples, so it needs at least one.")
+    if sizes[0] != sizes[1]:
+        raise ValueError(
+            f"{name}() got {sizes[0]} outputs and {sizes[1]} targets; expected one target per output."
+        )
+
+
+def _value(x: Value | float) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _scalar(name: str, output: object, index: int) -> Value:
+    # A one-output model may hand over [ŷ] instead of ŷ; both mean the same.
+    if isinstance(output, Sequence) and not isinstance(output, str) and len(output) == 1:
+        output = output[0]
+    if isinstance(output, Value):
+        return output
+    if isinstance(output, (int, float)) and not isinstance(output, bool):
+        return Value(output)
+    raise ValueError(
+        f"{name}() got output {reprlib.repr(output)} for example {index}; expected one number per example. "
+        "For several class scores use cross_entropy."
+    )
+
+
+def _number(name: str, target: object, index: int) -> float:
+    if isinstance(target, bool) or not isinstance(target, (int, float)):
+        raise ValueError(f"{name}() got target {target!r} for example {index}; expected a number.")
+    return float(target)
+
+
+def _label(
+    name: str, target: object, index: int, bounds: tuple[float, float], allowed: tuple[float, ...] | None = None
+) -> float:
+    y = _number(name, target, index)
+    if (allowed is not None and y not in allowed) or not bounds[0] <= y <= bounds[1]:
+        expected = " or ".join(f"{a:g}" for a in allowed) if allowed else f"a number in [{bounds[0]:g}, {bounds[1]:g}]"
+        raise ValueError(f"{name}() got target {target!r} for example {index}; expected {expected}.")
+    return y
+
+
+def _mean(losses: Sequence[Value]) -> Value:
+    # One Σ node then a scale: the drawing shows J = (1/n)·Σ Lᵢ, as the course writes it.
+    return autograd.sum(losses) * (1.0 / len(losses))

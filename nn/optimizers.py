@@ -1,0 +1,500 @@
+"""Optimizers: how each step moves the weights downhill on the loss.
+
+Gradient descent is W ← W − η·∂J/∂W. The adaptive optimizers keep a few
+numbers per parameter (a running mean of gradients, of squared gradients, …)
+in ``optimizer.state[parameter]`` so you can watch them. Update rules, defaults
+and argument meanings equal PyTorch's ``torch.optim``; only the names are
+spelled out (``learning_rate`` for ``lr``, ``epsilon`` for ``eps``).
+
+Example:
+    >>> import nn
+    >>> from autograd import Parameter
+    >>> w = Parameter(3.0)
+    >>> optimizer = nn.SGD([w], learning_rate=0.1)
+    >>> (w * w).backward()       # ∂(w²)/∂w = 2w = 6
+    >>> optimizer.step()         # w ← 3 − 0.1·6
+    >>> round(w.data, 10)
+    2.4
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from autograd import Value
+from nn.module import Module
+
+Hyperparameter = float | bool | tuple[float, float]
+
+
+class Optimizer:
+    """The shared machinery: the parameter list, per-parameter state, ``zero_grad`` and ``state_dict``.
+
+    Subclasses implement ``update(parameter, grad, state)`` for one scalar.
+
+    Attributes:
+        parameters: the Values this optimizer changes.
+        names: a name per parameter (dotted paths when given a Module).
+        state: per parameter, a dict of the running numbers its rule keeps.
+        steps: how many times ``step()`` ran.
+    """
+
+    def __init__(self, parameters: Module | Iterable[Value]) -> None:
+        if isinstance(parameters, Module):
+            named = parameters.named_parameters()
+        else:
+            if isinstance(parameters, Value) or not isinstance(parameters, Iterable):
+                raise TypeError(
+                    f"{type(self).__name__} got {parameters!r} of type {type(parameters).__name__}; expected a model "
+                    "or a list of Values such as model.parameters()."
+                )
+            named = [(str(index), parameter) for index, parameter in enumerate(parameters)]
+        seen: set[int] = set()
+        self.parameters: list[Value] = []
+        self.names: list[str] = []
+        for name, parameter in named:
+            if not isinstance(parameter, Value):
+                raise TypeError(
+                    f"{type(self).__name__} got parameter {name} = {parameter!r} of type {type(parameter).__name__}; "
+                    "expected a Value."
+                )
+            if id(parameter) not in seen:  # a parameter listed twice would be stepped twice
+                seen.add(id(parameter))
+                self.parameters.append(parameter)
+                self.names.append(name)
+        if not self.parameters:
+            raise ValueError(f"{type(self).__name__} got no parameters; pass model.parameters() (or the model).")
+        self.state: dict[Value, dict[str, float]] = {parameter: {} for parameter in self.parameters}
+        self.steps = 0
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0 before the next ``backward()``.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(1.0); w.grad = 5.0
+            >>> SGD([w]).zero_grad(); w.grad
+            0.0
+        """
+        for parameter in self.parameters:
+            parameter.grad = 0.0
+
+    def step(self) -> None:
+        """Move every parameter once by the rule in the class docstring, using its ``.grad``.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(1.0); w.grad = 2.0
+            >>> SGD([w], learning_rate=0.5).step(); w.data
+            0.0
+        """
+        self.steps += 1
+        update, state = self.update, self.state
+        for parameter in self.parameters:
+            parameter.data = update(parameter.data, parameter.grad, state[parameter])
+
+    def update(self, value: float, grad: float, state: dict[str, float]) -> float:
+        """The new value of one parameter; ``state`` is its own running numbers."""
+        raise NotImplementedError
+
+    def hyperparameters(self) -> dict[str, Hyperparameter]:
+        """The settings, by their argument names.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> SGD([Parameter(0.0)], learning_rate=0.1).hyperparameters()["learning_rate"]
+            0.1
+        """
+        return {}
+
+    def state_dict(self) -> dict[str, object]:
+        """A JSON-ready snapshot: the optimizer's type, settings, step count and per-parameter state.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(1.0); w.grad = 1.0
+            >>> optimizer = SGD([w], learning_rate=0.1, momentum=0.9)
+            >>> optimizer.step()
+            >>> optimizer.state_dict()["state"]
+            {'0': {'momentum_buffer': 1.0}}
+        """
+        return {
+            "type": type(self).__name__,
+            "hyperparameters": self.hyperparameters(),
+            "steps": self.steps,
+            "state": {name: dict(self.state[parameter]) for name, parameter in zip(self.names, self.parameters)},
+        }
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{name}={value!r}" for name, value in self.hyperparameters().items())
+        return f"{type(self).__name__}({len(self.parameters)} parameters, {settings})"
+
+
+def _check(owner: str, name: str, value: float, low: float, high: float = math.inf, *, open_low: bool = False) -> float:
+    # One place for "the learning rate must be > 0"-style checks, so every message reads alike.
+    number = isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+    if not (number and (value > low if open_low else value >= low) and value <= high):
+        bound = f"> {low:g}" if open_low else f"≥ {low:g}"
+        if high < math.inf:
+            bound = f"in [{low:g}, {high:g}]"
+        raise ValueError(f"{owner} got {name}={value!r}; {name} must be {bound}.")
+    return float(value)
+
+
+def _check_below_one(owner: str, name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+        raise ValueError(f"{owner} got {name}={value!r}; {name} must be in [0, 1), e.g. 0.9.")
+    return float(value)
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight decay.
+
+    With g = ∂J/∂w + λ·w (λ = ``weight_decay``), each step::
+
+        b ← g                         on the first step (momentum μ > 0)
+        b ← μ·b + (1 − d)·g            afterwards (d = ``dampening``)
+        g ← g + μ·b  (Nesterov)   or   g ← b  (plain momentum)
+        w ← w − η·g
+
+    With μ = 0 it is plain W ← W − η·∂J/∂W.
+
+    Args:
+        parameters: a model, or the Values to train.
+        learning_rate: η > 0 (PyTorch's default 1e-3).
+        momentum: μ ≥ 0; how much of the previous step carries over.
+        dampening: d ∈ [0, 1]; scales down the new gradient in the momentum.
+        weight_decay: λ ≥ 0; an L2 penalty pulling weights to 0.
+        nesterov: evaluate the momentum one step ahead (needs μ > 0, d = 0).
+
+    Raises:
+        ValueError: a setting out of range, or Nesterov without momentum.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> SGD([Parameter(0.0)], learning_rate=0.1, momentum=0.9)
+        SGD(1 parameters, learning_rate=0.1, momentum=0.9, dampening=0.0, weight_decay=0.0, nesterov=False)
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        learning_rate: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        self.learning_rate = _check("SGD", "learning_rate", learning_rate, 0.0, open_low=True)
+        self.momentum = _check("SGD", "momentum", momentum, 0.0)
+        self.dampening = _check("SGD", "dampening", dampening, 0.0, 1.0)
+        self.weight_decay = _check("SGD", "weight_decay", weight_decay, 0.0)
+        if nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
+            raise ValueError(
+                f"SGD got nesterov=True with momentum={momentum!r}, dampening={dampening!r}; Nesterov momentum needs "
+                "momentum > 0 and dampening = 0."
+            )
+        self.nesterov = bool(nesterov)
+        super().__init__(parameters)
+
+    def hyperparameters(self) -> dict[str, Hyperparameter]:  # noqa: D102
+        return {
+            "learning_rate": self.learning_rate,
+            "momentum": self.momentum,
+            "dampening": self.dampening,
+            "weight_decay": self.weight_decay,
+            "nesterov": self.nesterov,
+        }
+
+    def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
+        if self.weight_decay:
+            grad += self.weight_decay * value
+        if self.momentum:
+            if "momentum_buffer" in state:
+                buffer = self.momentum * state["momentum_buffer"] + (1.0 - self.dampening) * grad
+            else:
+                buffer = grad
+            state["momentum_buffer"] = buffer
+            grad = grad + self.momentum * buffer if self.nesterov else buffer
+        return value - self.learning_rate * grad
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient, scaled by a running size of the gradient.
+
+    With g = ∂J/∂w + λ·w, at step t::
+
+        m ← β₁·m + (1 − β₁)·g                 running mean of g
+        v ← β₂·v + (1 − β₂)·g²                running mean of g²
+        v̂ ← max(v̂, v) if amsgrad, else v
+        w ← w − (η / (1 − β₁ᵗ)) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
+
+    The (1 − βᵗ) factors undo the bias of m and v starting at 0.
+
+    Args:
+        parameters: a model, or the Values to train.
+        learning_rate: η > 0 (default 1e-3).
+        betas: (β₁, β₂), each in [0, 1) (default (0.9, 0.999)).
+        epsilon: ε > 0 keeps the division finite (default 1e-8).
+        weight_decay: λ ≥ 0, an L2 penalty added to the gradient.
+        amsgrad: divide by the largest v seen so far.
+
+    Raises:
+        ValueError: a setting out of range.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> w = Parameter(1.0); w.grad = 0.5
+        >>> optimizer = Adam([w], learning_rate=0.1)
+        >>> optimizer.step(); round(w.data, 6)  # the first step moves by ≈ η
+        0.9
+        >>> sorted(optimizer.state[w])
+        ['exp_avg', 'exp_avg_sq']
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        learning_rate: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ) -> None:
+        self.learning_rate = _check("Adam", "learning_rate", learning_rate, 0.0, open_low=True)
+        if not isinstance(betas, tuple) or len(betas) != 2:
+            raise ValueError(f"Adam got betas={betas!r}; expected a pair (β₁, β₂) such as (0.9, 0.999).")
+        self.betas = (_check_below_one("Adam", "betas[0]", betas[0]), _check_below_one("Adam", "betas[1]", betas[1]))
+        self.epsilon = _check("Adam", "epsilon", epsilon, 0.0)
+        self.weight_decay = _check("Adam", "weight_decay", weight_decay, 0.0)
+        self.amsgrad = bool(amsgrad)
+        self._step_size = self._correction2_sqrt = 1.0
+        super().__init__(parameters)
+
+    def hyperparameters(self) -> dict[str, Hyperparameter]:  # noqa: D102
+        return {
+            "learning_rate": self.learning_rate,
+            "betas": self.betas,
+            "epsilon": self.epsilon,
+            "weight_decay": self.weight_decay,
+            "amsgrad": self.amsgrad,
+        }
+
+    def step(self) -> None:  # noqa: D102
+        # The bias corrections depend only on t, so compute them once per step.
+        beta1, beta2 = self.betas
+        t = self.steps + 1
+        self._step_size = self.learning_rate / (1.0 - beta1**t)
+        self._correction2_sqrt = math.sqrt(1.0 - beta2**t)
+        super().step()
+
+    def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
+        beta1, beta2 = self.betas
+        if self.weight_decay:
+            grad += self.weight_decay * value
+        mean = state.get("exp_avg", 0.0)
+        mean += (1.0 - beta1) * (grad - mean)
+        square = beta2 * state.get("exp_avg_sq", 0.0) + (1.0 - beta2) * grad * grad
+        state["exp_avg"], state["exp_avg_sq"] = mean, square
+        if self.amsgrad:
+            square = state["max_exp_avg_sq"] = max(state.get("max_exp_avg_sq", 0.0), square)
+        denominator = math.sqrt(square) / self._correction2_sqrt + self.epsilon
+        return value - self._step_size * mean / denominator
+
+
+class RMSprop(Optimizer):
+    """RMSprop: divide each step by a running root-mean-square of the gradient.
+
+    With g = ∂J/∂w + λ·w::
+
+        s ← α·s + (1 − α)·g²
+        a ← √(s − ḡ²) + ε  with ḡ ← α·ḡ + (1 − α)·g   if centered
+        a ← √s + ε                                      otherwise
+        b ← μ·b + g/a,  w ← w − η·b                    if momentum μ > 0
+        w ← w − η·g/a                                  otherwise
+
+    Args:
+        parameters: a model, or the Values to train.
+        learning_rate: η > 0 (default 1e-2).
+        alpha: α ∈ [0, 1), the smoothing constant (default 0.99).
+        epsilon: ε > 0 (default 1e-8).
+        weight_decay: λ ≥ 0.
+        momentum: μ ≥ 0.
+        centered: normalise by the gradient's variance instead of its raw second moment.
+
+    Raises:
+        ValueError: a setting out of range.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> w = Parameter(1.0); w.grad = 0.5
+        >>> RMSprop([w], learning_rate=0.01).step(); round(w.data, 4)  # 1 − 0.01·0.5/√(0.01·0.25)
+        0.9
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        learning_rate: float = 1e-2,
+        alpha: float = 0.99,
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ) -> None:
+        self.learning_rate = _check("RMSprop", "learning_rate", learning_rate, 0.0, open_low=True)
+        self.alpha = _check_below_one("RMSprop", "alpha", alpha)
+        self.epsilon = _check("RMSprop", "epsilon", epsilon, 0.0)
+        self.weight_decay = _check("RMSprop", "weight_decay", weight_decay, 0.0)
+        self.momentum = _check("RMSprop", "momentum", momentum, 0.0)
+        self.centered = bool(centered)
+        super().__init__(parameters)
+
+    def hyperparameters(self) -> dict[str, Hyperparameter]:  # noqa: D102
+        return {
+            "learning_rate": self.learning_rate,
+            "alpha": self.alpha,
+            "epsilon": self.epsilon,
+            "weight_decay": self.weight_decay,
+            "momentum": self.momentum,
+            "centered": self.centered,
+        }
+
+    def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
+        alpha = self.alpha
+        if self.weight_decay:
+            grad += self.weight_decay * value
+        square = state["square_avg"] = alpha * state.get("square_avg", 0.0) + (1.0 - alpha) * grad * grad
+        if self.centered:
+            mean = state.get("grad_avg", 0.0)
+            mean = state["grad_avg"] = mean + (1.0 - alpha) * (grad - mean)
+            average = math.sqrt(square - mean * mean) + self.epsilon
+        else:
+            average = math.sqrt(square) + self.epsilon
+        if self.momentum > 0.0:
+            buffer = state["momentum_buffer"] = self.momentum * state.get("momentum_buffer", 0.0) + grad / average
+            return value - self.learning_rate * buffer
+        return value - self.learning_rate * grad / average
+
+
+class Adagrad(Optimizer):
+    """Adagrad: each parameter's step shrinks with the sum of its squared gradients so far.
+
+    With g = ∂J/∂w + λ·w at step t::
+
+        η_t ← η / (1 + (t − 1)·decay)
+        s ← s + g²
+        w ← w − η_t · g / (√s + ε)
+
+    Args:
+        parameters: a model, or the Values to train.
+        learning_rate: η > 0 (default 1e-2).
+        learning_rate_decay: decay ≥ 0 (default 0).
+        weight_decay: λ ≥ 0.
+        initial_accumulator_value: s at the start, ≥ 0.
+        epsilon: ε > 0 (default 1e-10).
+
+    Raises:
+        ValueError: a setting out of range.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> w = Parameter(1.0); w.grad = 0.5
+        >>> Adagrad([w], learning_rate=0.1).step(); round(w.data, 6)  # 1 − 0.1·0.5/0.5
+        0.9
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        learning_rate: float = 1e-2,
+        learning_rate_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        epsilon: float = 1e-10,
+    ) -> None:
+        self.learning_rate = _check("Adagrad", "learning_rate", learning_rate, 0.0, open_low=True)
+        self.learning_rate_decay = _check("Adagrad", "learning_rate_decay", learning_rate_decay, 0.0)
+        self.weight_decay = _check("Adagrad", "weight_decay", weight_decay, 0.0)
+        self.initial_accumulator_value = _check(
+            "Adagrad", "initial_accumulator_value", initial_accumulator_value, 0.0
+        )
+        self.epsilon = _check("Adagrad", "epsilon", epsilon, 0.0)
+        super().__init__(parameters)
+
+    def hyperparameters(self) -> dict[str, Hyperparameter]:  # noqa: D102
+        return {
+            "learning_rate": self.learning_rate,
+            "learning_rate_decay": self.learning_rate_decay,
+            "weight_decay": self.weight_decay,
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
+
+    def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
+        if self.weight_decay:
+            grad += self.weight_decay * value
+        rate = self.learning_rate / (1.0 + (self.steps - 1) * self.learning_rate_decay)
+        total = state["sum"] = state.get("sum", self.initial_accumulator_value) + grad * grad
+        return value - rate * grad / (math.sqrt(total) + self.epsilon)
+
+
+class Adadelta(Optimizer):
+    """Adadelta: a step whose size is the running RMS of past steps over the running RMS of gradients.
+
+    With g = ∂J/∂w + λ·w::
+
+        s ← ρ·s + (1 − ρ)·g²
+        Δ ← √(u + ε) / √(s + ε) · g
+        u ← ρ·u + (1 − ρ)·Δ²
+        w ← w − η·Δ
+
+    Args:
+        parameters: a model, or the Values to train.
+        learning_rate: η > 0, a scale on Δ (default 1.0).
+        rho: ρ ∈ [0, 1), the smoothing constant (default 0.9).
+        epsilon: ε > 0 (default 1e-6).
+        weight_decay: λ ≥ 0.
+
+    Raises:
+        ValueError: a setting out of range.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> w = Parameter(1.0); w.grad = 0.5
+        >>> optimizer = Adadelta([w]); optimizer.step()
+        >>> sorted(optimizer.state[w])
+        ['acc_delta', 'square_avg']
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        learning_rate: float = 1.0,
+        rho: float = 0.9,
+        epsilon: float = 1e-6,
+        weight_decay: float = 0.0,
+    ) -> None:
+        self.learning_rate = _check("Adadelta", "learning_rate", learning_rate, 0.0, open_low=True)
+        self.rho = _check_below_one("Adadelta", "rho", rho)
+        self.epsilon = _check("Adadelta", "epsilon", epsilon, 0.0)
+        self.weight_decay = _check("Adadelta", "weight_decay", weight_decay, 0.0)
+        super().__init__(parameters)
+
+    def hyperparameters(self) -> dict[str, Hyperparameter]:  # noqa: D102
+        return {
+            "learning_rate": self.learning_rate,
+            "rho": self.rho,
+            "epsilon": self.epsilon,
+            "weight_decay": self.weight_decay,
+        }
+
+    def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
+        rho = self.rho
+        if self.weight_decay:
+            grad += self.weight_decay * value
+        square = state["square_avg"] = rho * state.get("square_avg", 0.0) + (1.0 - rho) * grad * grad
+        delta = math.sqrt(state.get("acc_delta", 0.0) + self.epsilon) / math.sqrt(square + self.epsilon) * grad
+        state["acc_delta"] = rho * state.get("acc_delta", 0.0) + (1.0 - rho) * delta * delta
+        return value - self.learning_rate * delta

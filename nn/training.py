@@ -1,0 +1,318 @@
+"""``nn.fit``: the training loop, epoch after epoch of mini-batch gradient descent.
+
+Each step takes a batch, runs the model on every example, averages the loss,
+backpropagates, and lets the optimizer move the weights. After each epoch it
+measures the validation set, so ``History`` shows the training and validation
+curves that reveal overfitting.
+
+Example:
+    >>> import nn
+    >>> X, y = nn.data.pass_fail(40, seed=0)
+    >>> model = nn.MLP(2, [3, 1], seed=0)
+    >>> history = nn.fit(model, X, y, epochs=3, progress=False)
+    >>> len(history.train_loss), history.epochs
+    (3, 3)
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from autograd import Value, no_grad
+from nn.data import batches
+from nn.early_stopping import Callback
+from nn.initializers import Seed, make_rng
+from nn.losses import (
+    Output,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge,
+    mean_squared_error,
+)
+from nn.module import Module
+from nn.optimizers import Adam, Optimizer
+
+Target = float
+Loss = Callable[[Sequence[Output], Sequence[Target]], Value]
+
+
+class _Bar(Protocol):
+    def set_postfix(self, values: dict[str, str]) -> None: ...
+    def update(self, n: int) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class History:
+    """What ``fit`` measured, one entry per finished epoch.
+
+    Attributes:
+        train_loss: the mean loss over the epoch's training batches.
+        val_loss: the loss on the whole validation set after the epoch.
+        train_accuracy: the share of training examples classified right during the epoch.
+        val_accuracy: the share of validation examples classified right.
+        best_epoch: the epoch whose weights early stopping kept (counting from 1), or None.
+        stopped_epoch: the epoch early stopping ended training at, or None.
+        interrupted: training was stopped with Ctrl-C.
+        seconds: wall-clock training time.
+
+    Accuracy lists stay empty for a loss that does not classify (regression).
+
+    Example:
+        >>> History(train_loss=[0.7, 0.5]).epochs
+        2
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs finished."""
+        return len(self.train_loss)
+
+
+def fit(
+    model: Module,
+    X: Sequence[Sequence[Value | float]],
+    y: Sequence[Target],
+    loss: Loss = binary_cross_entropy_with_logits,
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = 32,
+    validation: tuple[Sequence[Sequence[Value | float]], Sequence[Target]] | None = None,
+    callbacks: Sequence[Callback] = (),
+    progress: bool = True,
+    seed: Seed = 0,
+) -> History:
+    """Train ``model`` on ``(X, y)``: for each epoch, for each batch, forward, loss, backward, step.
+
+    Ctrl-C stops cleanly: the epoch in progress is dropped, the weights are
+    those of the last finished epoch (or the best, with ``EarlyStopping``),
+    and the history so far is returned. The model is left in eval mode.
+
+    Args:
+        model: the network, e.g. ``nn.MLP(2, [16, 16, 1])``.
+        X: the training examples.
+        y: their targets (0/1, class indices, or numbers for regression).
+        loss: ``loss(outputs, targets) -> Value``; the default suits raw
+            scores with 0/1 targets.
+        optimizer: the default is ``nn.Adam(model, learning_rate=0.01)``.
+        epochs: passes over the training set.
+        batch_size: examples per step; 1 is SGD, None the full batch.
+        validation: ``(X_val, y_val)``, measured after every epoch.
+        callbacks: e.g. ``[nn.EarlyStopping(patience=10)]``.
+        progress: show a tqdm progress bar with the loss.
+        seed: the order batches are shuffled in.
+
+    Returns:
+        The ``History`` of losses and accuracies.
+
+    Raises:
+        ValueError: empty data, X and y of different lengths, or ``epochs`` < 1.
+
+    Example:
+        >>> import nn
+        >>> X, y = nn.data.xor(20, seed=0)
+        >>> history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=2, validation=(X, y), progress=False)
+        >>> len(history.val_accuracy)
+        2
+    """
+    _check_data("fit", X, y)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit() got epochs={epochs!r}; expected a whole number ≥ 1.")
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError(f"fit() got validation={validation!r}; expected a pair (X_val, y_val).")
+        _check_data("fit() validation", *validation)
+    if optimizer is None:
+        optimizer = Adam(model, learning_rate=0.01)
+    rng = make_rng(seed)
+    history = History()
+    bar = _progress_bar(epochs) if progress else None
+    for callback in callbacks:
+        callback.on_train_begin(model)
+    finished = model.state_dict()
+    started = time.perf_counter()
+    try:
+        for epoch in range(1, epochs + 1):
+            model.train()
+            total, right, counted = 0.0, 0, 0
+            for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
+                outputs = [model(x) for x in X_batch]
+                batch_loss = loss(outputs, y_batch)
+                optimizer.zero_grad()
+                batch_loss.backward()
+                optimizer.step()
+                total += batch_loss.data * len(X_batch)
+                correct = count_correct(outputs, y_batch, loss)
+                if correct is not None:
+                    right, counted = right + correct, counted + len(X_batch)
+            history.train_loss.append(total / len(X))
+            if counted:
+                history.train_accuracy.append(right / counted)
+            if validation is not None:
+                val_loss, val_accuracy = evaluate(model, *validation, loss=loss)
+                history.val_loss.append(val_loss)
+                if val_accuracy is not None:
+                    history.val_accuracy.append(val_accuracy)
+            finished = model.state_dict()
+            if bar is not None:
+                bar.set_postfix(_postfix(history))
+                bar.update(1)
+            monitored = history.val_loss[-1] if validation is not None else history.train_loss[-1]
+            stops = [callback.on_epoch_end(epoch, monitored, model) for callback in callbacks]
+            if any(stops):
+                history.stopped_epoch = epoch
+                break
+    except KeyboardInterrupt:
+        # The interrupted epoch may have stopped mid-update: go back to the last whole one.
+        history.interrupted = True
+        model.load_state_dict(finished)
+    finally:
+        if bar is not None:
+            bar.close()
+    for callback in callbacks:
+        callback.on_train_end(model)
+        chosen = getattr(callback, "best_epoch", None)
+        if isinstance(chosen, int):
+            history.best_epoch = chosen
+    history.seconds = time.perf_counter() - started
+    model.eval()
+    return history
+
+
+def evaluate(
+    model: Module,
+    X: Sequence[Sequence[Value | float]],
+    y: Sequence[Target],
+    loss: Loss = binary_cross_entropy_with_logits,
+) -> tuple[float, float | None]:
+    """The loss and accuracy on a data set, in eval mode and without recording a graph.
+
+    Args:
+        model: the network.
+        X: the examples.
+        y: their targets.
+        loss: the loss to report.
+
+    Returns:
+        ``(loss, accuracy)``; accuracy is None for a loss that does not classify.
+
+    Example:
+        >>> import nn
+        >>> neuron = nn.Neuron(1, activation="linear", weights=[1.0])
+        >>> evaluate(neuron, [[-2.0], [3.0]], [0, 1])
+        (0.08775..., 1.0)
+    """
+    _check_data("evaluate", X, y)
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            outputs = [model(x) for x in X]
+            value = loss(outputs, y).data
+    finally:
+        model.train(was_training)
+    correct = count_correct(outputs, y, loss)
+    return value, None if correct is None else correct / len(X)
+
+
+def count_correct(outputs: Sequence[Output], targets: Sequence[Target], loss: Loss) -> int | None:
+    """How many outputs name the right class, read the way ``loss`` reads them.
+
+    A probability (``binary_cross_entropy``, ``mean_squared_error`` on 0/1
+    targets) means class 1 above 0.5; a raw score (the ``_with_logits`` loss,
+    ``hinge``) means the positive class above 0; ``cross_entropy`` takes the
+    largest score. Other losses (or regression targets) give None.
+
+    Example:
+        >>> count_correct([0.9, 0.2, 0.6], [1, 0, 0], binary_cross_entropy)
+        2
+    """
+    if loss is cross_entropy:
+        right = 0
+        for output, target in zip(outputs, targets):
+            scores = [float(s) for s in output] if isinstance(output, Sequence) else [float(output)]
+            right += scores.index(max(scores)) == target
+        return right
+    if loss in (binary_cross_entropy_with_logits, hinge):
+        threshold = 0.0
+    elif loss is binary_cross_entropy or (
+        loss is mean_squared_error and all(t in (0, 1) for t in targets)
+    ):
+        threshold = 0.5
+    else:
+        return None
+    right = 0
+    for output, target in zip(outputs, targets):
+        score = float(output[0] if isinstance(output, Sequence) else output)
+        right += (score > threshold) == (target > threshold)
+    return right
+
+
+def accuracy(
+    outputs: Sequence[Output], targets: Sequence[Target], loss: Loss = binary_cross_entropy_with_logits
+) -> float:
+    """The share of outputs that name the right class (see ``count_correct``).
+
+    Raises:
+        ValueError: ``loss`` does not classify, or there are no outputs.
+
+    Example:
+        >>> accuracy([2.0, -1.0, 0.5], [1, 0, 0])
+        0.6666666666666666
+    """
+    correct = count_correct(outputs, targets, loss) if len(outputs) else None
+    if correct is None:
+        raise ValueError(
+            f"accuracy() got loss={getattr(loss, '__name__', loss)!r} and {len(outputs)} outputs; accuracy needs "
+            "outputs and a classification loss (binary_cross_entropy[_with_logits], hinge, cross_entropy)."
+        )
+    return correct / len(outputs)
+
+
+def _check_data(name: str, X: Sequence[object], y: Sequence[object]) -> None:
+    try:
+        sizes = (len(X), len(y))
+    except TypeError:
+        raise TypeError(
+            f"{name} got X of type {type(X).__name__}; expected lists X (examples) and y (targets)."
+        ) from None
+    if sizes[0] == 0:
+        raise ValueError(f"{name} got no examples; expected at least one.")
+    if sizes[0] != sizes[1]:
+        raise ValueError(f"{name} got {sizes[0]} examples and {sizes[1]} targets; expected one target per example.")
+
+
+def _postfix(history: History) -> dict[str, str]:
+    shown = {"loss": f"{history.train_loss[-1]:.4f}"}
+    if history.val_loss:
+        shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
+    if history.val_accuracy:
+        shown["val_acc"] = f"{history.val_accuracy[-1]:.1%}"
+    elif history.train_accuracy:
+        shown["acc"] = f"{history.train_accuracy[-1]:.1%}"
+    return shown
+
+
+def _progress_bar(epochs: int) -> _Bar | None:
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        warnings.warn("fit(progress=True) needs tqdm for its progress bar: pip install tqdm", stacklevel=3)
+        return None
+    bar: _Bar = tqdm(total=epochs, unit="epoch", desc="training")
+    return bar
+
