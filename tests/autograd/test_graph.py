@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import math
+import weakref
 
 import pytest
+from hypothesis import given
 
-from autograd import Value, grad
+from autograd import Value, grad, topological_order
+from autograd.graph import backward
+from autograd.testing import Expression, assert_gradients_close, expressions
 
 
 @pytest.mark.parametrize("make", [lambda x: x**0.5, lambda x: x ** Value(0.5), lambda x: x**0.25])
@@ -26,3 +31,231 @@ def test_mixed_second_derivative_of_a_power_keeps_the_exponent(base, exponent):
     expected = base ** (exponent - 1) * (1 + exponent * math.log(base))
     assert grad(d_x, [y])[0] == pytest.approx(expected, rel=1e-12)
     assert grad(d_y, [x])[0] == pytest.approx(expected, rel=1e-12)
+
+
+# --- backward -----------------------------------------------------------------------
+
+
+def test_backward_applies_the_chain_rule():
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = Value(10.0, label="c")
+    d = a * b + c
+    f = Value(-2.0, label="f")
+    loss = d * f
+    loss.backward()
+    assert (loss.data, loss.grad) == (-8.0, 1.0)
+    assert (a.grad, b.grad, c.grad, f.grad, d.grad) == (6.0, -4.0, -2.0, 4.0, -2.0)
+
+
+def test_gradients_accumulate_on_reused_nodes():
+    x = Value(3.0)
+    shared = x * 2.0
+    y = shared * shared + shared
+    y.backward()
+    # y = 4x² + 2x, dy/dx = 8x + 2
+    assert x.grad == 26.0
+    assert shared.grad == 13.0
+
+
+def test_backward_twice_accumulates_only_into_leaves():
+    x = Value(0.7, label="x")
+    hidden = (x * 2.0).tanh()  # one edge into x, so its second increment is one identical product
+    y = hidden * hidden + hidden.exp()
+    y.backward()
+    first_leaf, first_hidden = x.grad, hidden.grad
+    y.backward()
+    assert x.grad - first_leaf == first_leaf  # the second call adds exactly the same amount
+    assert hidden.grad == first_hidden  # intermediates restart
+    assert y.grad == 1.0
+
+
+def test_backward_from_a_leaf_adds_one():
+    x = Value(5.0)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
+
+
+def test_zero_grad_zeroes_every_node_of_the_graph():
+    x = Value(2.0)
+    hidden = x * x
+    y = hidden + 1
+    y.backward()
+    y.zero_grad()
+    assert [node.grad for node in topological_order(y)] == [0.0] * len(topological_order(y))
+
+
+def test_topological_order_lists_inputs_before_their_users_and_the_root_last():
+    x = Value(1.0, label="x")
+    a = x * 2
+    b = a + x
+    c = b * a
+    order = topological_order(c)
+    assert order[-1] is c
+    position = {node: i for i, node in enumerate(order)}
+    assert all(position[child] < position[node] for node in order for child in node.inputs)
+    assert len(order) == len(set(order)) == 5  # x, the constant 2, a, b, c
+
+
+@pytest.mark.parametrize(
+    ("walk", "message"),
+    [
+        (topological_order, "topological_order() got 3 of type int; expected a Value."),
+        (backward, "backward() got 3 of type int; expected a Value."),
+        (lambda v: grad(v, []), "grad() got output 3 of type int; expected a Value."),
+    ],
+)
+def test_graph_walks_reject_a_non_value(walk, message):
+    with pytest.raises(TypeError, match=r"got (output )?3 of type int") as error:
+        walk(3)
+    assert str(error.value) == message
+
+
+@given(expressions())
+def test_backward_matches_grad_and_a_second_call_adds_the_same_again_on_random_dags(expr: Expression):
+    leaves = expr.leaves()
+    out = expr(*leaves)
+    expected = grad(out, leaves)
+    out.backward()
+    once = [x.grad for x in leaves]
+    intermediates = [(node, node.grad) for node in topological_order(out) if node.inputs]
+    assert once == list(expected)
+    out.backward()
+    # Intermediates restart, so they are bitwise what they were; a leaf adds the
+    # same contributions again (exact up to the order of float additions).
+    assert [node.grad for node, _ in intermediates] == [g for _, g in intermediates]
+    assert [x.grad for x in leaves] == [pytest.approx(2 * g, rel=1e-15, abs=1e-12) for g in once]
+
+
+# --- deep graphs: no recursion anywhere --------------------------------------------
+
+
+def test_a_100_000_deep_chain_goes_forward_and_backward():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad == 1.0
+    assert grad(y, [x]) == (1.0,)
+    assert len(topological_order(y)) == 200_001
+
+
+def test_a_1_000_000_deep_chain_goes_forward_and_backward():
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad == 1.0
+    assert y.data == 1_000_000.5
+    reference = weakref.ref(y.inputs[0])
+    del y  # freeing a million-deep chain must not overflow the C stack either
+    assert reference() is None
+
+
+# --- grad() -------------------------------------------------------------------------
+
+
+def test_grad_returns_floats_and_leaves_grad_untouched():
+    x, y = Value(2.0), Value(3.0)
+    z = x * y + x
+    x.grad = 5.0
+    assert grad(z, [x, y]) == (4.0, 2.0)
+    assert (x.grad, y.grad, z.grad) == (5.0, 0.0, 0.0)
+
+
+def test_grad_of_an_unrelated_input_is_zero():
+    x, unrelated = Value(2.0), Value(3.0)
+    assert grad(x * x, [x, unrelated]) == (4.0, 0.0)
+    (as_value,) = grad(x * x, [unrelated], create_graph=True)
+    assert as_value.data == 0.0
+
+
+def test_grad_accepts_a_single_value_for_inputs():
+    x = Value(2.0)
+    assert grad(x * x, x) == (4.0,)  # type: ignore[call-overload]
+
+
+def test_grad_rejects_a_non_value_input():
+    with pytest.raises(TypeError) as error:
+        grad(Value(1.0), [Value(1.0), 2.0])  # type: ignore[list-item]
+    assert str(error.value) == "grad() got inputs[1] = 2.0 of type float; expected a Value."
+
+
+def test_create_graph_returns_differentiable_values_for_second_derivatives():
+    x = Value(3.0)
+    y = x**3
+    (dy,) = grad(y, [x], create_graph=True)
+    assert isinstance(dy, Value)
+    assert dy.data == 27.0
+    (d2y,) = grad(dy, [x], create_graph=True)
+    assert d2y.data == 18.0
+    assert grad(d2y, [x]) == (6.0,)
+
+
+def test_the_hessian_of_a_two_variable_function():
+    # f = x²y + sin(x·y): H = [[2y − y² sin(xy), 2x + cos(xy) − xy sin(xy)], [·, −x² sin(xy)]]
+    x, y = Value(0.7, label="x"), Value(-1.3, label="y")
+    f = x * x * y + (x * y).sin()
+    first = grad(f, [x, y], create_graph=True)
+    hessian = [grad(g, [x, y]) for g in first]
+    p = 0.7 * -1.3
+    expected = [
+        [2 * -1.3 - 1.3**2 * math.sin(p), 2 * 0.7 + math.cos(p) - p * math.sin(p)],
+        [2 * 0.7 + math.cos(p) - p * math.sin(p), -(0.7**2) * math.sin(p)],
+    ]
+    assert hessian == [pytest.approx(row, rel=1e-12) for row in expected]
+
+
+@given(expressions(max_leaves=2, max_depth=3))
+def test_hessians_of_random_dags_are_symmetric_and_match_finite_differences(expr: Expression):
+    leaves = expr.leaves()
+    first = grad(expr(*leaves), leaves, create_graph=True)
+    hessian = [grad(g, leaves) for g in first]
+    for i in range(len(leaves)):
+        for j in range(len(leaves)):
+            assert hessian[i][j] == pytest.approx(hessian[j][i], rel=1e-9, abs=1e-9)
+    assert_gradients_close(expr, expr.leaves(), order=2)
+
+
+def test_create_graph_derivatives_do_not_touch_grad():
+    x = Value(1.5)
+    (dy,) = grad(x.exp() * x, [x], create_graph=True)
+    assert x.grad == 0.0
+    dy.backward()
+    assert x.grad == pytest.approx(math.exp(1.5) * (1.5 + 2))
+
+
+# --- graphs are freed by reference counting, without the cycle collector -----------
+
+
+@pytest.fixture
+def no_cycle_collector():
+    """Turn the cycle collector off, so only reference counting can free a graph."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if was_enabled:
+        gc.enable()
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_a_graph_is_freed_as_soon_as_its_output_goes():
+    x = Value(2.0)
+    hidden = (x * x).tanh()
+    out = hidden * hidden + hidden.exp()
+    out.backward()
+    references = [weakref.ref(node) for node in topological_order(out) if node is not x]
+    del hidden, out
+    assert [r() for r in references] == [None] * len(references)
+
+
+@pytest.mark.usefixtures("no_cycle_collector")
+def test_a_create_graph_derivative_is_freed_too():
+    x = Value(2.0)
+    y = x.sin() * x
+    (dy,) = grad(y, [x], create_graph=True)
+    references = [weakref.ref(node) for node in topological_order(dy) if node is not x]
+    del y, dy
+    assert [r() for r in references] == [None] * len(references)
