@@ -13,7 +13,7 @@ Example (the course's perceptron: w0 = 1, W = (3, −2), x = (−1, 2)):
 
 from __future__ import annotations
 
-from nn import data
+from nn import data, plots
 from nn.activations import ACTIVATIONS, Activation, leaky_relu, linear, relu, sigmoid, softmax, tanh
 from nn.dense import Dense
 from nn.dropout import Dropout
@@ -81,6 +81,7 @@ __all__ = [
     "load",
     "mean_squared_error",
     "normal",
+    "plots",
     "relu",
     "sigmoid",
     "softmax",

@@ -1,0 +1,396 @@
+"""Pictures of learning: decision boundaries, loss curves, the loss landscape, activations.
+
+Each function returns a matplotlib ``Figure`` (show it in a notebook, or
+``fig.savefig("out.png")``). matplotlib is imported only when a plot is drawn,
+so ``import nn`` needs nothing outside the standard library; install it with
+``pip install matplotlib`` (or ``pip install glassgrad[notebook]``).
+
+Example:
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from nn import plots
+    >>> type(plots.activations()).__name__
+    'Figure'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from autograd import Value, no_grad
+from nn.module import Module
+from nn.training import History
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# Okabe-Ito colours, distinguishable with colour blindness; the course draws
+# failing students red and passing ones green.
+RED, GREEN, BLUE, ORANGE, PURPLE, GREY = "#D55E00", "#009E73", "#0072B2", "#E69F00", "#CC79A7", "#777777"
+CLASS_COLOURS = (RED, GREEN, BLUE, ORANGE, PURPLE, "#56B4E9", "#F0E442", "#000000")
+
+
+def _pyplot() -> object:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError(
+            "nn.plots needs matplotlib, which is not installed; install it with: pip install matplotlib"
+        ) from None
+    return plt
+
+
+def decision_boundary(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    threshold: float | None = None,
+    resolution: int = 80,
+    title: str | None = None,
+    feature_names: tuple[str, str] = ("x₁", "x₂"),
+    class_names: Sequence[str] | None = None,
+    highlight: Sequence[Sequence[float]] = (),
+) -> Figure:
+    """The model's answer at every point of the plane, with the data on top.
+
+    One-output models: the region where the output exceeds ``threshold`` is
+    class 1 (green), the rest class 0 (red), shaded by confidence, with the
+    boundary drawn as a line. Multi-output models: each point takes the colour
+    of its largest output.
+
+    Args:
+        model: a model with 2 inputs.
+        X: the examples, each 2 numbers.
+        y: their class labels.
+        threshold: where class 1 starts; by default 0.5 for a sigmoid output, else 0.
+        resolution: grid points per side (the model runs resolution² times).
+        title: the plot's title.
+        feature_names: the axis labels.
+        class_names: legend names per class label, e.g. ``("failed", "passed")``.
+        highlight: extra points to mark with a star, e.g. ``[[4, 5]]`` for a new student.
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: examples that are not 2 numbers, or no examples.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import nn
+        >>> X, y = nn.data.xor(20, seed=0)
+        >>> decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=10).axes[0].get_xlabel()
+        'x₁'
+    """
+    if len(X) == 0 or any(len(x) != 2 for x in X):
+        raise ValueError("decision_boundary() got examples that are not pairs of numbers; it draws 2-feature data.")
+    plt = _pyplot()
+    xs, ys = [x[0] for x in X], [x[1] for x in X]
+    pad_x, pad_y = 0.15 * (max(xs) - min(xs) or 1.0), 0.15 * (max(ys) - min(ys) or 1.0)
+    grid_x = _linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
+    grid_y = _linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
+    if threshold is None:
+        threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            outputs = [[model([gx, gy]) for gx in grid_x] for gy in grid_y]
+    finally:
+        model.train(was_training)
+    figure, axes = plt.subplots(figsize=(5.5, 4.5))  # type: ignore[attr-defined]
+    classes = sorted(set(y))
+    if all(isinstance(row[0], Value) for row in outputs):
+        scores = [[_as_float(v) for v in row] for row in outputs]
+        # Confidence shading: distance from the threshold, squashed to (−1, 1).
+        scale = max(max(abs(s - threshold) for row in scores for s in row), 1e-12)
+        shade = [[math.tanh(3.0 * (s - threshold) / scale) for s in row] for row in scores]
+        from matplotlib.colors import LinearSegmentedColormap
+
+        colours = LinearSegmentedColormap.from_list("fail_pass", [RED, "#FFFFFF", GREEN])
+        axes.contourf(grid_x, grid_y, shade, levels=21, cmap=colours, vmin=-1.0, vmax=1.0, alpha=0.45)
+        axes.contour(grid_x, grid_y, scores, levels=[threshold], colors="#222222", linewidths=1.5)
+    else:
+        winners = [[_argmax(v) for v in row] for row in outputs]
+        from matplotlib.colors import ListedColormap
+
+        count = max(max(classes) + 1, max(max(row) for row in winners) + 1)
+        palette = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(count)])
+        axes.contourf(
+            grid_x, grid_y, winners, levels=[k - 0.5 for k in range(count + 1)], cmap=palette, alpha=0.3
+        )
+    for label in classes:
+        chosen = [i for i, t in enumerate(y) if t == label]
+        axes.scatter(
+            [xs[i] for i in chosen],
+            [ys[i] for i in chosen],
+            s=22,
+            color=CLASS_COLOURS[int(label) % len(CLASS_COLOURS)],
+            edgecolors="white",
+            linewidths=0.6,
+            label=class_names[int(label)] if class_names and int(label) < len(class_names) else f"class {label}",
+        )
+    for point in highlight:
+        axes.scatter([point[0]], [point[1]], s=220, marker="*", color="white", edgecolors="black", zorder=6,
+                     label=f"({point[0]:g}, {point[1]:g})")
+    axes.set_xlabel(feature_names[0])
+    axes.set_ylabel(feature_names[1])
+    axes.set_title(title or f"Decision boundary of {type(model).__name__}")
+    axes.legend(loc="best", fontsize="small", framealpha=0.8)
+    figure.tight_layout()
+    return figure  # type: ignore[no-any-return]
+
+
+def loss_curves(history: History, title: str = "Training and validation loss") -> Figure:
+    """Training vs validation loss per epoch (and accuracy, if measured); early stopping's choice marked.
+
+    Args:
+        history: what ``nn.fit`` returned.
+        title: the title of the loss panel.
+
+    Returns:
+        The figure: one panel for the loss, a second for accuracy when there is any.
+
+    Raises:
+        ValueError: the history has no epochs.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import nn
+        >>> history = nn.History(train_loss=[0.7, 0.5, 0.4], val_loss=[0.72, 0.6, 0.65], best_epoch=2)
+        >>> len(loss_curves(history).axes)
+        1
+    """
+    if not history.train_loss:
+        raise ValueError("loss_curves() got a History with no epochs; train first with nn.fit(...).")
+    plt = _pyplot()
+    panels = 2 if history.train_accuracy or history.val_accuracy else 1
+    figure, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4.0), squeeze=False)  # type: ignore[attr-defined]
+    loss_axes = axes[0][0]
+    epochs = list(range(1, history.epochs + 1))
+    loss_axes.plot(epochs, history.train_loss, color=BLUE, label="training loss", linewidth=1.8)
+    if history.val_loss:
+        loss_axes.plot(epochs[: len(history.val_loss)], history.val_loss, color=ORANGE, label="validation loss",
+                       linewidth=1.8)
+    if history.best_epoch is not None:
+        best = history.best_epoch
+        curve = history.val_loss or history.train_loss
+        loss_axes.axvline(best, color=GREY, linestyle="--", linewidth=1.0)
+        loss_axes.scatter([best], [curve[best - 1]], s=60, color=ORANGE, edgecolors="black", zorder=5,
+                          label=f"best, weights kept: epoch {best}")
+    if history.stopped_epoch is not None:
+        loss_axes.axvline(history.stopped_epoch, color=RED, linestyle=":", linewidth=1.2,
+                          label=f"stopped: epoch {history.stopped_epoch}")
+    loss_axes.set_xlabel("epoch")
+    loss_axes.set_ylabel("loss")
+    loss_axes.set_title(title)
+    loss_axes.legend(fontsize="small")
+    if panels == 2:
+        accuracy_axes = axes[0][1]
+        if history.train_accuracy:
+            accuracy_axes.plot(epochs[: len(history.train_accuracy)], history.train_accuracy, color=BLUE,
+                               label="training accuracy")
+        if history.val_accuracy:
+            accuracy_axes.plot(epochs[: len(history.val_accuracy)], history.val_accuracy, color=ORANGE,
+                               label="validation accuracy")
+        if history.best_epoch is not None:
+            accuracy_axes.axvline(history.best_epoch, color=GREY, linestyle="--", linewidth=1.0)
+        accuracy_axes.set_ylim(0.0, 1.02)
+        accuracy_axes.set_xlabel("epoch")
+        accuracy_axes.set_ylabel("accuracy")
+        accuracy_axes.set_title("Accuracy")
+        accuracy_axes.legend(fontsize="small", loc="lower right")
+    figure.tight_layout()
+    return figure  # type: ignore[no-any-return]
+
+
+def descend(
+    loss_fn: Callable[[], Value], parameters: Sequence[Value], learning_rate: float = 0.1, steps: int = 30
+) -> list[tuple[float, ...]]:
+    """Run plain gradient descent W ← W − η·∂J/∂W and return the path, starting point first.
+
+    The parameters end where the descent ended.
+
+    Args:
+        loss_fn: computes the loss J from the current parameter values.
+        parameters: the Values to move.
+        learning_rate: η.
+        steps: how many steps.
+
+    Returns:
+        ``steps + 1`` tuples of parameter values.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> w = Parameter(2.0)
+        >>> [round(p[0], 3) for p in descend(lambda: w * w, [w], learning_rate=0.25, steps=2)]
+        [2.0, 1.0, 0.5]
+    """
+    path = [tuple(p.data for p in parameters)]
+    for _ in range(steps):
+        for p in parameters:
+            p.grad = 0.0
+        loss_fn().backward()
+        for p in parameters:
+            p.data -= learning_rate * p.grad
+        path.append(tuple(p.data for p in parameters))
+    return path
+
+
+def loss_landscape(
+    loss_fn: Callable[[], Value],
+    p1: Value,
+    p2: Value,
+    path: Sequence[Sequence[float]] | None = None,
+    span: float | None = None,
+    resolution: int = 40,
+    title: str = "Loss landscape J(w₁, w₂)",
+) -> Figure:
+    """The loss as a surface over two weights, with a gradient-descent path walking down it.
+
+    Every other parameter stays fixed; ``p1`` and ``p2`` are set to each grid
+    point in turn and restored afterwards.
+
+    Args:
+        loss_fn: computes the loss from the current parameter values.
+        p1: the weight on the horizontal axis.
+        p2: the weight on the vertical axis.
+        path: (w₁, w₂) points to draw, e.g. from ``descend(loss_fn, [p1, p2])``.
+        span: half the width of the plotted square; by default it covers the path.
+        resolution: grid points per side.
+        title: the figure's title.
+
+    Returns:
+        The figure: a 3-D surface and a contour map, both with the path.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> from autograd import Parameter
+        >>> w1, w2 = Parameter(1.5), Parameter(-1.0)
+        >>> bowl = lambda: w1 * w1 + 3 * w2 * w2
+        >>> figure = loss_landscape(bowl, w1, w2, path=descend(bowl, [w1, w2], 0.1, 10), resolution=10)
+        >>> len(figure.axes)  # the surface, the map and its colour bar
+        3
+    """
+    plt = _pyplot()
+    start = (p1.data, p2.data)
+    points = [tuple(point) for point in path] if path else [start]
+    centre_x = (min(p[0] for p in points) + max(p[0] for p in points)) / 2.0
+    centre_y = (min(p[1] for p in points) + max(p[1] for p in points)) / 2.0
+    if span is None:
+        reach = max(max(abs(p[0] - centre_x), abs(p[1] - centre_y)) for p in points)
+        span = max(1.4 * reach, 1.0)
+    grid_x = _linspace(centre_x - span, centre_x + span, resolution)
+    grid_y = _linspace(centre_y - span, centre_y + span, resolution)
+    surface: list[list[float]] = []
+    try:
+        with no_grad():
+            for w2 in grid_y:
+                row = []
+                for w1 in grid_x:
+                    p1.data, p2.data = w1, w2
+                    row.append(loss_fn().data)
+                surface.append(row)
+            path_losses = []
+            for w1, w2 in points:
+                p1.data, p2.data = w1, w2
+                path_losses.append(loss_fn().data)
+    finally:
+        p1.data, p2.data = start
+    figure = plt.figure(figsize=(11.0, 5.0))  # type: ignore[attr-defined]
+    surface_axes = figure.add_subplot(1, 2, 1, projection="3d")
+    mesh_x = [list(grid_x) for _ in grid_y]
+    mesh_y = [[y for _ in grid_x] for y in grid_y]
+    import numpy
+
+    surface_axes.plot_surface(
+        numpy.array(mesh_x), numpy.array(mesh_y), numpy.array(surface), cmap="viridis", alpha=0.75, linewidth=0
+    )
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    surface_axes.plot(xs, ys, path_losses, color=RED, marker="o", markersize=3, linewidth=1.5, zorder=10)
+    surface_axes.set_xlabel(p1.label or "w₁")
+    surface_axes.set_ylabel(p2.label or "w₂")
+    surface_axes.set_zlabel("loss J")
+    surface_axes.set_title(title)
+    contour_axes = figure.add_subplot(1, 2, 2)
+    filled = contour_axes.contourf(grid_x, grid_y, surface, levels=25, cmap="viridis")
+    contour_axes.contour(grid_x, grid_y, surface, levels=25, colors="white", linewidths=0.3, alpha=0.6)
+    figure.colorbar(filled, ax=contour_axes, label="loss J")
+    if len(points) > 1:
+        contour_axes.plot(xs, ys, color=RED, marker="o", markersize=3, linewidth=1.5, label="gradient descent")
+        contour_axes.scatter([xs[0]], [ys[0]], s=60, color="white", edgecolors="black", zorder=5, label="start")
+        contour_axes.scatter([xs[-1]], [ys[-1]], s=90, marker="*", color=RED, edgecolors="black", zorder=5,
+                             label="end")
+        contour_axes.legend(fontsize="small", loc="upper right")
+    contour_axes.set_xlabel(p1.label or "w₁")
+    contour_axes.set_ylabel(p2.label or "w₂")
+    contour_axes.set_title("Seen from above: each step goes downhill")
+    figure.tight_layout()
+    return figure  # type: ignore[no-any-return]
+
+
+def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu")) -> Figure:
+    """Activation functions side by side, each with its derivative dashed.
+
+    Args:
+        names: activation names from ``nn.ACTIVATIONS``.
+
+    Returns:
+        The figure, one panel per activation.
+
+    Raises:
+        ValueError: an unknown name.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> [axes.get_title() for axes in activations().axes]
+        ['sigmoid', 'tanh', 'relu']
+    """
+    from nn.activations import resolve_activation
+
+    functions = [resolve_activation(name)[1] for name in names]
+    plt = _pyplot()
+    figure, axes = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.2), squeeze=False)  # type: ignore[attr-defined]
+    z = _linspace(-5.0, 5.0, 201)
+    for panel, name, function in zip(axes[0], names, functions):
+        values, slopes = [], []
+        for point in z:
+            x = Value(point)
+            out = function(x)
+            out.backward()
+            values.append(out.data)
+            slopes.append(x.grad)
+        panel.axhline(0.0, color=GREY, linewidth=0.6)
+        panel.axvline(0.0, color=GREY, linewidth=0.6)
+        panel.plot(z, values, color=BLUE, linewidth=2.0, label=f"g(z) = {name}(z)")
+        panel.plot(z, slopes, color=ORANGE, linewidth=1.5, linestyle="--", label="dg/dz")
+        panel.set_title(name)
+        panel.set_xlabel("z")
+        panel.legend(fontsize="small", loc="upper left")
+    figure.tight_layout()
+    return figure  # type: ignore[no-any-return]
+
+
+def _linspace(low: float, high: float, count: int) -> list[float]:
+    if count < 2:
+        return [low]
+    step = (high - low) / (count - 1)
+    return [low + i * step for i in range(count)]
+
+
+def _as_float(value: Value | list[Value]) -> float:
+    return value.data if isinstance(value, Value) else value[0].data
+
+
+def _argmax(value: Value | list[Value]) -> int:
+    scores = [value.data] if isinstance(value, Value) else [v.data for v in value]
+    return scores.index(max(scores))
+
+
+def _output_activation(model: Module) -> str:
+    # The last neuron in definition order belongs to the output layer.
+    from nn.neuron import Neuron
+
+    neurons = [module for _, module in model.named_modules() if isinstance(module, Neuron)]
+    return neurons[-1].activation if neurons else "linear"
