@@ -20,6 +20,7 @@ subcommands that draw or train, so ``glassgrad --help`` is instant.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -27,17 +28,22 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from autograd.expression import Expression, ExpressionError, parse, parse_bindings
 
 if TYPE_CHECKING:
     from autograd import Value
+    from nn import History, Module, Optimizer
 
 PROGRAM = "glassgrad"
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta")
 DATA_SETS = ("moons", "circles", "xor", "spirals", "pass_fail")
+PASS_FAIL_PLOT = {
+    "feature_names": ("lectures attended", "hours on the final project"),
+    "class_names": ("failed", "passed"),
+}
 
 
 class CommandError(Exception):
@@ -188,17 +194,17 @@ def run_check(args: argparse.Namespace) -> int:
 def run_train(args: argparse.Namespace) -> int:
     """``glassgrad train ...``: train an MLP on a generated data set; save model, history and plots."""
     import nn
-    from nn import data as datasets
 
     out = Path(args.out)
     _check_writable(out / "model.json")
-    X, y = _data_set(datasets, args.data, args.samples, args.seed)  # noqa: N806  (X is the data matrix)
-    X_train, y_train, X_val, y_val = datasets.train_val_split(X, y, validation_fraction=0.2, seed=args.seed)  # noqa: N806
+    X, y = _data_set(args.data, args.samples, args.seed)  # noqa: N806  (X is the data matrix)
+    X_train, y_train, X_val, y_val = nn.data.train_val_split(X, y, validation_fraction=0.2, seed=args.seed)  # noqa: N806
     model = nn.MLP(len(X[0]), [*args.hidden, 1], activation="relu", output_activation="sigmoid", seed=args.seed)
-    optimizer = _optimizer(nn, args.optimizer, model.parameters(), args.learning_rate)
-    _say(f"training {model.num_parameters()} parameters on {len(X_train)} {args.data} examples "
-         f"({len(X_val)} held out) with {args.optimizer}, learning rate {args.learning_rate}")
-    started = time.perf_counter()
+    optimizer = _optimizer(args.optimizer, model, args.learning_rate)
+    _say(
+        f"training {model.num_parameters()} parameters on {len(X_train)} {args.data} examples "
+        f"({len(X_val)} held out) with {args.optimizer}, learning rate {args.learning_rate}"
+    )
     history = nn.fit(
         model,
         X_train,
@@ -211,44 +217,62 @@ def run_train(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         seed=args.seed,
     )
-    seconds = time.perf_counter() - started
     written = [out / "model.json", out / "history.json"]
     model.save(written[0])
-    _write_json(written[1], _history_dict(history))
-    written += _save_training_plots(model, X, y, history, out)
+    _write_json(written[1], dataclasses.asdict(history))
+    options = PASS_FAIL_PLOT if args.data == "pass_fail" else {}
+    written += _save_training_plots(model, X, y, history, out, **options)
     _say(
-        f"trained in {seconds:.1f} s: validation accuracy {history.val_accuracy[-1]:.1%}, "
+        f"trained in {history.seconds:.1f} s: validation accuracy {history.val_accuracy[-1]:.1%}, "
         f"validation loss {history.val_loss[-1]:.4f}"
     )
     _list_files(written)
     return 0
 
 
-def _data_set(datasets: object, name: str, samples: int, seed: int) -> tuple[list[list[float]], list[float]]:
-    make: Callable[..., tuple[list[list[float]], list[float]]] = getattr(datasets, name)
-    return make(samples, seed=seed)
+def _data_set(name: str, samples: int, seed: int) -> tuple[list[list[float]], list[int]]:
+    from nn import data
+
+    makers: dict[str, Callable[..., tuple[list[list[float]], list[int]]]] = {
+        "moons": data.moons,
+        "circles": data.circles,
+        "xor": data.xor,
+        "spirals": data.spirals,
+        "pass_fail": data.pass_fail,
+    }
+    return makers[name](samples, seed=seed)
 
 
-def _optimizer(nn: object, name: str, parameters: list[Value], learning_rate: float) -> object:
-    classes = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta"}
-    optimizer_class: Callable[..., object] = getattr(nn, classes[name])
-    return optimizer_class(parameters, learning_rate=learning_rate)
+def _optimizer(name: str, model: Module, learning_rate: float) -> Optimizer:
+    import nn
 
-
-def _history_dict(history: object) -> dict[str, object]:
-    fields = ("train_loss", "val_loss", "train_accuracy", "val_accuracy", "best_epoch", "stopped_epoch")
-    return {name: getattr(history, name) for name in fields if hasattr(history, name)}
+    classes: dict[str, Callable[..., Optimizer]] = {
+        "sgd": nn.SGD,
+        "adam": nn.Adam,
+        "rmsprop": nn.RMSprop,
+        "adagrad": nn.Adagrad,
+        "adadelta": nn.Adadelta,
+    }
+    return classes[name](model.parameters(), learning_rate=learning_rate)
 
 
 def _write_json(path: Path, content: object) -> None:
     path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
 
 
-def _save_training_plots(model: object, X: object, y: object, history: object, out: Path) -> list[Path]:  # noqa: N803
+def _save_training_plots(
+    model: Module,
+    X: Sequence[Sequence[float]],  # noqa: N803  (X is the data matrix)
+    y: Sequence[int],
+    history: History,
+    out: Path,
+    **boundary_options: Any,
+) -> list[Path]:
     from nn import plots
 
     files = [out / "decision_boundary.png", out / "loss_curves.png"]
-    for figure, path in ((plots.decision_boundary(model, X, y), files[0]), (plots.loss_curves(history), files[1])):
+    figures = (plots.decision_boundary(model, X, y, **boundary_options), plots.loss_curves(history))
+    for figure, path in zip(figures, files):
         figure.savefig(path, dpi=110, bbox_inches="tight")
         _close(figure)
     return files
@@ -288,25 +312,26 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _demo_perceptron(out: Path) -> list[Path]:
     import nn
+    from autograd import Value
     from autograd.render import save
     from autograd.trace import trace_backward
 
     _say("1. The course's perceptron: bias w0 = 1, weights W = (3, −2), input x = (−1, 2)")
-    neuron = nn.Neuron(2, activation="sigmoid")
-    neuron.bias.data = 1.0
-    for weight, value in zip(neuron.weights, (3.0, -2.0)):
-        weight.data = value
-    y = neuron([-1.0, 2.0])
+    neuron = nn.Neuron(2, activation="sigmoid", weights=[3.0, -2.0], bias=1.0)
+    y = neuron([Value(-1.0, label="x1"), Value(2.0, label="x2")])
     z = y.inputs[0]
+    z.label, y.label = "z", "y"
     _say(f"   z = w0 + x₁w₁ + x₂w₂ = 1 − 3 − 4 = {_number(z.data)}")
     _say(f"   y = σ(z) = {y.data:.4f}  (the lecture rounds it to 0.002): far on the y < 0.5 side of the line z = 0")
-    # Backprop from the loss for "this point is a pass" (J = −log y), as training would.
-    loss = -y.log()
+    # Backprop from the loss for "this point is class 1" (J = −log y), as training would.
+    log_y = y.log()
+    log_y.label = "log y"
+    loss = -log_y
     loss.label = "J"
     trace = trace_backward(loss)
     graph_path = save(loss, out / "perceptron.svg")
     player_path = out / "backprop.html"
-    trace.to_html(player_path)
+    trace.to_html(player_path, title="Backprop through the course's perceptron, J = −log y")
     _say(f"   ∂J/∂w1 = {_number(neuron.weights[0].grad)}, ∂J/∂w2 = {_number(neuron.weights[1].grad)}")
     _say(f"2. Its graph, every value and gradient: {graph_path}")
     _say(f"3. Backprop step by step ({len(trace)} steps, open in any browser, arrow keys step): {player_path}")
@@ -321,7 +346,8 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
     student = [4.0, 5.0]
     X, y = datasets.pass_fail(200, seed=0)  # noqa: N806  (X is the data matrix)
     X_train, y_train, X_val, y_val = datasets.train_val_split(X, y, validation_fraction=0.25, seed=0)  # noqa: N806
-    model = nn.MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=0)
+    # seed 37 starts, like the lecture's untrained network, at about P(pass) = 0.1.
+    model = nn.MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=37)
     _say("4. 'Will I pass this class?' features: lectures attended, hours on the final project")
     _say(f"   untrained, a 2-3-1 network says a student with 4 lectures and 5 hours passes with p = "
          f"{_probability(model, student):.2f}: it has learned nothing yet")
@@ -331,15 +357,24 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
         y_train,
         loss=nn.binary_cross_entropy,
         optimizer=nn.Adam(model.parameters(), learning_rate=0.05),
-        epochs=150,
-        batch_size=32,
+        epochs=60,
+        batch_size=16,
         validation=(X_val, y_val),
         progress=progress,
         seed=0,
     )
     p = _probability(model, student)
     _say(f"   trained: validation accuracy {history.val_accuracy[-1]:.0%}; the student passes with p = {p:.2f}")
-    written = _save_training_plots(model, X, y, history, out)
+    written = _save_training_plots(
+        model,
+        X,
+        y,
+        history,
+        out,
+        **PASS_FAIL_PLOT,
+        highlight=[student],
+        title="Will I pass? The trained network's answer",
+    )
     _say(f"5. Decision boundary and loss curves: {written[0]}, {written[1]}")
 
     # gradcheck the whole network: its loss as a function of every parameter, nudged in place.
