@@ -56,7 +56,7 @@ class MLP(Sequential):
         initializer: str | Initializer | None = None,
     ) -> None:
         _check_count(n_inputs, "MLP", "n_inputs")
-        if isinstance(layer_sizes, int) or not isinstance(layer_sizes, Sequence) or len(layer_sizes) == 0:
+        if isinstance(layer_sizes, (int, str)) or not isinstance(layer_sizes, Sequence) or not layer_sizes:
             raise ValueError(
                 f"MLP got layer_sizes={layer_sizes!r}; expected a non-empty list of layer widths such as [16, 16, 1]."
             )

@@ -121,12 +121,18 @@ class Module:
         """
         seen: set[int] = set()
         found: list[tuple[str, Value]] = []
-        for path, module in self.named_modules():
-            for name, child in module._children():
-                if isinstance(child, Value) and id(child) not in seen:
-                    seen.add(id(child))
-                    found.append((f"{path}.{name}" if path else name, child))
+        self._collect("", seen, found)
         return found
+
+    def _collect(self, prefix: str, seen: set[int], found: list[tuple[str, Value]]) -> None:
+        # Depth first in attribute order, so names come out as the fields were declared.
+        for name, child in self._children():
+            if isinstance(child, Module):
+                child._name = name
+                child._collect(f"{prefix}{name}.", seen, found)
+            elif id(child) not in seen:
+                seen.add(id(child))
+                found.append((prefix + name, child))
 
     def parameters(self) -> list[Value]:
         """Every trainable Value (weights and biases), in definition order.

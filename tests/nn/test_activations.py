@@ -1,0 +1,53 @@
+import math
+
+import pytest
+
+import nn
+from autograd import Value
+from nn.activations import resolve_activation
+
+
+def test_named_activations_table():
+    assert list(nn.ACTIVATIONS) == ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+    x = Value(-6.0)
+    assert round(nn.sigmoid(x).data, 7) == 0.0024726
+    assert nn.tanh(Value(0.5)).data == math.tanh(0.5)
+    assert nn.relu(Value(-1.0)).data == 0.0
+    assert nn.leaky_relu(Value(-1.0)).data == -0.01
+    assert nn.linear(x) is x
+
+
+@pytest.mark.parametrize("name", list(nn.ACTIVATIONS))
+def test_resolved_functions_match_the_readable_ones(name):
+    _, fast = resolve_activation(name)
+    for point in (-2.0, 0.0, 0.7):
+        assert fast(Value(point)).data == nn.ACTIVATIONS[name](Value(point)).data
+
+
+def test_softmax_sums_to_one_and_keeps_order():
+    probabilities = nn.softmax([1.0, 2.0, 3.0])
+    assert sum(p.data for p in probabilities) == pytest.approx(1.0, abs=1e-15)
+    exps = [math.exp(v) for v in (1.0, 2.0, 3.0)]
+    assert [p.data for p in probabilities] == pytest.approx([e / sum(exps) for e in exps], abs=1e-15)
+
+
+def test_softmax_is_stable_at_large_scores_and_has_finite_gradients():
+    scores = [Value(1000.0), Value(-1000.0), Value(999.0)]
+    probabilities = nn.softmax(scores)
+    assert all(math.isfinite(p.data) for p in probabilities)
+    probabilities[0].backward()
+    assert all(math.isfinite(s.grad) for s in scores)
+    p0, p2 = probabilities[0].data, probabilities[2].data
+    assert scores[0].grad == pytest.approx(p0 * (1 - p0), abs=1e-12)
+    assert scores[2].grad == pytest.approx(-p0 * p2, abs=1e-12)
+
+
+def test_softmax_of_nothing():
+    with pytest.raises(ValueError, match=r"softmax\(\) got an empty list; expected at least one score."):
+        nn.softmax([])
+
+
+def test_softmax_gradient_passes_gradcheck():
+    from autograd import gradcheck
+
+    assert gradcheck(lambda a, b, c: nn.softmax([a, b, c])[1], [0.3, -1.2, 2.0])

@@ -1,0 +1,70 @@
+import pytest
+
+import nn
+from autograd import Value
+
+
+def test_mlp_2_16_16_1_has_337_parameters():
+    assert nn.MLP(2, [16, 16, 1]).num_parameters() == 337
+
+
+@pytest.mark.parametrize(
+    ("n_inputs", "sizes", "count"),
+    [(2, [3, 1], 13), (3, [4, 4, 1], 41), (2, [1], 3), (4, [3], 15)],
+)
+def test_parameter_counts(n_inputs, sizes, count):
+    # Each layer has (inputs + 1) × outputs parameters.
+    assert nn.MLP(n_inputs, sizes).num_parameters() == count
+
+
+def test_one_output_gives_a_value_several_give_a_list():
+    assert isinstance(nn.MLP(2, [3, 1], seed=0)([1.0, 2.0]), Value)
+    outputs = nn.MLP(2, [3, 4], seed=0)([1.0, 2.0])
+    assert isinstance(outputs, list)
+    assert len(outputs) == 4
+
+
+def test_hidden_and_output_activations():
+    model = nn.MLP(2, [3, 3, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    assert [layer.activation for layer in model.layers] == ["tanh", "tanh", "sigmoid"]
+    assert 0.0 < model([4.0, 5.0]).data < 1.0
+    assert nn.MLP(2, [3, 1]).layers[-1].activation == "linear"
+
+
+def test_the_will_i_pass_network_has_one_hidden_layer_of_three_units():
+    model = nn.MLP(2, [3, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    assert [(layer.n_inputs, layer.n_outputs) for layer in model.layers] == [(2, 3), (3, 1)]
+
+
+def test_seed_is_reproducible_and_different_seeds_differ():
+    assert nn.MLP(2, [4, 1], seed=5).state_dict() == nn.MLP(2, [4, 1], seed=5).state_dict()
+    assert nn.MLP(2, [4, 1], seed=5).state_dict() != nn.MLP(2, [4, 1], seed=6).state_dict()
+
+
+def test_a_shared_generator_advances():
+    import random
+
+    rng = random.Random(0)
+    assert nn.MLP(2, [2], seed=rng).state_dict() != nn.MLP(2, [2], seed=rng).state_dict()
+
+
+@pytest.mark.parametrize("sizes", [[], 3, "16", None])
+def test_layer_sizes_must_be_a_non_empty_list(sizes):
+    with pytest.raises(ValueError, match=r"MLP got layer_sizes=.*; expected a non-empty list of layer widths"):
+        nn.MLP(2, sizes)
+
+
+def test_a_zero_width_layer():
+    with pytest.raises(ValueError, match=r"MLP got a layer size=0; expected a whole number ≥ 1."):
+        nn.MLP(2, [16, 0, 1])
+
+
+def test_wrong_number_of_inputs_names_the_first_layer():
+    with pytest.raises(ValueError, match="Dense got 3 inputs"):
+        nn.MLP(2, [3, 1])([1.0, 2.0, 3.0])
+
+
+def test_deep_network_backward_reaches_the_first_layer():
+    model = nn.MLP(2, [8, 8, 8, 1], activation="tanh", seed=0)
+    model([0.5, -0.5]).backward()
+    assert any(w.grad != 0.0 for w in model.layers[0].neurons[0].weights)
