@@ -53,6 +53,14 @@ def test_reals_rejects_bad_bounds(arguments, message):
     assert str(error.value) == message
 
 
+def test_reals_in_says_when_a_domain_and_bounds_leave_nothing_to_draw():
+    with pytest.raises(ValueError, match=r"^reals_in\(\)") as error:
+        reals_in(POSITIVE, -3.0, -1.0)
+    assert str(error.value) == (
+        "reals_in() got the domain x > 0 and bounds [-3.0, -1.0], which leave nothing to draw; widen the bounds."
+    )
+
+
 @pytest.mark.parametrize("domain", [REALS, POSITIVE, NONZERO], ids=["reals", "positive", "nonzero"])
 @given(data=st.data())
 def test_reals_in_stays_inside_a_domain_and_away_from_its_edges(domain, data):
