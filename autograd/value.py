@@ -17,7 +17,7 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 from itertools import repeat
-from typing import SupportsFloat
+from typing import SupportsFloat, cast
 
 from autograd import ops
 from autograd.errors import AnomalyError, DomainError
@@ -481,12 +481,14 @@ def sum(values: Iterable[Value | Number]) -> Value:
         >>> s.data, s.op, len(s.inputs)
         (6.0, 'sum', 3)
     """
-    inputs = tuple(values)
-    if not inputs:
+    given = tuple(values)
+    if not given:
         return Value(0.0)
     # The common case, all Values, is checked in C; numbers become constant leaves.
-    if not all(map(isinstance, inputs, repeat(Value, len(inputs)))):
-        inputs = tuple(x if isinstance(x, Value) else _coerce(x, ops.total) for x in inputs)
+    if all(map(isinstance, given, repeat(Value, len(given)))):
+        inputs = cast("tuple[Value, ...]", given)
+    else:
+        inputs = tuple(x if isinstance(x, Value) else _coerce(x, ops.total) for x in given)
     return _apply(ops.total, inputs, ())
 
 
