@@ -1,0 +1,224 @@
+import math
+import sys
+
+import pytest
+
+import nn
+from nn.training import count_correct
+
+
+def test_a_2_16_16_1_mlp_reaches_95_percent_on_moons():
+    X, y = nn.data.moons(200, noise=0.1, seed=0)
+    X_train, y_train, X_val, y_val = nn.data.train_val_split(X, y, validation_fraction=0.25, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    history = nn.fit(model, X_train, y_train, optimizer=nn.Adam(model, learning_rate=0.03), epochs=20,
+                     batch_size=16, validation=(X_val, y_val), progress=False)
+    assert history.val_accuracy[-1] >= 0.95
+    assert history.train_loss[-1] < history.train_loss[0]
+    print(f"moons: val accuracy {history.val_accuracy[-1]:.1%} in {history.seconds:.1f} s")
+
+
+def test_will_i_pass_the_untrained_network_is_poor_and_training_fixes_it():
+    X, y = nn.data.pass_fail(200, seed=0)
+    X_train, y_train, X_val, y_val = nn.data.train_val_split(X, y, validation_fraction=0.25, seed=0)
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    assert model([4, 5]).data == pytest.approx(0.11, abs=0.01)  # the course: "0.1, not very good"
+    optimizer = nn.Adam(model, learning_rate=0.05)
+    history = nn.fit(model, X_train, y_train, loss=nn.binary_cross_entropy, optimizer=optimizer, epochs=40,
+                     batch_size=16, validation=(X_val, y_val), progress=False)
+    assert history.val_accuracy[-1] >= 0.9
+    assert model([4, 5]).data > 0.9
+    print(f"pass_fail: val accuracy {history.val_accuracy[-1]:.1%}, P(pass | 4, 5) = {model([4, 5]).data:.3f}")
+
+
+def test_history_has_one_entry_per_epoch():
+    X, y = nn.data.xor(24, seed=0)
+    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=3, batch_size=8, validation=(X, y), progress=False)
+    assert history.epochs == 3
+    assert len(history.train_loss) == len(history.val_loss) == len(history.train_accuracy) == 3
+    assert len(history.val_accuracy) == 3
+    assert all(0.0 <= a <= 1.0 for a in history.train_accuracy + history.val_accuracy)
+    assert history.best_epoch is None
+    assert history.stopped_epoch is None
+    assert not history.interrupted
+    assert history.seconds > 0.0
+
+
+def test_fit_leaves_the_model_in_eval_mode():
+    model = nn.Sequential(nn.Dense(2, 4, seed=0), nn.Dropout(0.5, seed=0), nn.Dense(4, 1, seed=0))
+    nn.fit(model, [[0.0, 1.0]], [1], epochs=1, progress=False)
+    assert not model.training
+
+
+def test_fit_is_reproducible_with_a_seed():
+    X, y = nn.data.xor(24, seed=0)
+    runs = []
+    for _ in range(2):
+        model = nn.MLP(2, [4, 1], seed=0)
+        nn.fit(model, X, y, epochs=2, batch_size=4, seed=3, progress=False)
+        runs.append(model.state_dict())
+    assert runs[0] == runs[1]
+
+
+def test_regression_has_no_accuracy():
+    X = [[x / 10] for x in range(10)]
+    y = [2 * x[0] + 1 for x in X]
+    model = nn.MLP(1, [1], seed=0)
+    history = nn.fit(model, X, y, loss=nn.mean_squared_error, optimizer=nn.SGD(model, learning_rate=0.3), epochs=60,
+                     batch_size=None, validation=(X, y), progress=False)
+    assert history.train_accuracy == history.val_accuracy == []
+    assert history.val_loss[-1] < 1e-3
+
+
+def test_multi_class_with_cross_entropy():
+    X, y = nn.data.blobs(60, centers=3, spread=0.3, seed=0)
+    model = nn.MLP(2, [8, 3], seed=0)
+    history = nn.fit(model, X, y, loss=nn.cross_entropy, optimizer=nn.Adam(model, learning_rate=0.05), epochs=8,
+                     batch_size=10, validation=(X, y), progress=False)
+    assert history.val_accuracy[-1] >= 0.95
+
+
+def test_hinge_with_zero_one_labels():
+    X, y = nn.data.blobs(60, centers=2, spread=0.5, seed=0)
+    model = nn.MLP(2, [1], seed=0)
+    history = nn.fit(model, X, y, loss=nn.hinge, optimizer=nn.SGD(model, learning_rate=0.05, momentum=0.9),
+                     epochs=20, batch_size=None, progress=False)
+    assert history.train_accuracy[-1] >= 0.95
+
+
+def test_progress_bar_shows_the_loss(capsys):
+    pytest.importorskip("tqdm", reason="tqdm is not installed; pip install tqdm")
+    X, y = nn.data.xor(8, seed=0)
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=2, validation=(X, y), progress=True)
+    shown = capsys.readouterr().err
+    assert "2/2" in shown
+    assert "loss=" in shown
+    assert "val_loss=" in shown
+
+
+def test_progress_false_is_silent(capsys):
+    X, y = nn.data.xor(8, seed=0)
+    nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=2, progress=False)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_without_tqdm_fit_warns_and_trains(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    X, y = nn.data.xor(8, seed=0)
+    with pytest.warns(UserWarning, match="fit\\(progress=True\\) needs tqdm for its progress bar: pip install tqdm"):
+        history = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1)
+    assert history.epochs == 1
+
+
+class InterruptAt:
+    """A loss that presses Ctrl-C on its n-th call (in the middle of an epoch)."""
+
+    def __init__(self, n):
+        self.calls, self.n = 0, n
+
+    def __call__(self, outputs, targets):
+        self.calls += 1
+        if self.calls == self.n:
+            raise KeyboardInterrupt
+        return nn.binary_cross_entropy_with_logits(outputs, targets)
+
+
+def test_ctrl_c_stops_cleanly_with_the_last_finished_epoch():
+    X, y = nn.data.xor(16, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    snapshots = []
+
+    class Snapshot(nn.Callback):
+        def on_epoch_end(self, epoch, monitored, model):
+            snapshots.append(model.state_dict())
+            return False
+
+    # 4 batches per epoch: the 10th loss is mid-way through epoch 3.
+    history = nn.fit(model, X, y, loss=InterruptAt(10), epochs=5, batch_size=4, callbacks=[Snapshot()],
+                     progress=False)
+    assert history.interrupted
+    assert history.epochs == 2
+    assert model.state_dict() == snapshots[-1]
+
+
+def test_ctrl_c_with_early_stopping_keeps_the_best_weights():
+    X, y = nn.data.xor(16, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    stopper = nn.EarlyStopping(patience=100)
+    history = nn.fit(model, X, y, loss=InterruptAt(13), epochs=10, batch_size=4, validation=(X, y),
+                     callbacks=[stopper], progress=False)
+    assert history.interrupted
+    assert history.best_epoch == stopper.best_epoch
+    assert nn.evaluate(model, X, y)[0] == pytest.approx(min(history.val_loss), abs=1e-12)
+
+
+def test_evaluate_keeps_the_mode_and_records_no_graph():
+    model = nn.Sequential(nn.Dense(2, 2, seed=0), nn.Dropout(0.5))
+    loss, accuracy = nn.evaluate(model, [[1.0, 2.0]], [[0.0, 0.0]], loss=nn.mean_squared_error)
+    assert model.training
+    assert math.isfinite(loss)
+    assert accuracy is None
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_count_correct_reads_outputs_the_way_the_loss_does():
+    assert count_correct([0.6, 0.4], [1, 1], nn.binary_cross_entropy) == 1
+    assert count_correct([0.2, -0.1], [1, 0], nn.binary_cross_entropy_with_logits) == 2
+    assert count_correct([0.2, -0.1], [1, -1], nn.hinge) == 2
+    assert count_correct([[0.1, 0.9], [2.0, 1.0]], [1, 1], nn.cross_entropy) == 1
+    assert count_correct([0.7], [1], nn.mean_squared_error) == 1
+    assert count_correct([0.7], [3.5], nn.mean_squared_error) is None
+    assert count_correct([0.7], [1], lambda o, t: o[0]) is None
+
+
+def test_accuracy_helper_and_its_error():
+    assert nn.accuracy([2.0, -1.0, 0.5], [1, 0, 0]) == 2 / 3
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.accuracy([0.5], [0.3], loss=nn.mean_squared_error)
+    assert str(caught.value) == (
+        "accuracy() got loss='mean_squared_error' and 1 outputs; accuracy needs outputs and a classification loss "
+        "(binary_cross_entropy[_with_logits], hinge, cross_entropy)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "exception", "message"),
+    [
+        (lambda m: nn.fit(m, [], [], progress=False), ValueError, "fit got no examples; expected at least one."),
+        (
+            lambda m: nn.fit(m, [[1.0, 2.0]], [1, 0], progress=False),
+            ValueError,
+            "fit got 1 examples and 2 targets; expected one target per example.",
+        ),
+        (
+            lambda m: nn.fit(m, [[1.0, 2.0]], [1], epochs=0, progress=False),
+            ValueError,
+            "fit() got epochs=0; expected a whole number ≥ 1.",
+        ),
+        (
+            lambda m: nn.fit(m, [[1.0, 2.0]], [1], validation=[[1.0, 2.0]], progress=False),
+            ValueError,
+            "fit() got validation=[[1.0, 2.0]]; expected a pair (X_val, y_val).",
+        ),
+        (
+            lambda m: nn.fit(m, [[1.0, 2.0]], [1], validation=([[1.0, 2.0]], []), progress=False),
+            ValueError,
+            "fit() validation got 1 examples and 0 targets; expected one target per example.",
+        ),
+        (
+            lambda m: nn.fit(m, 3, [1], progress=False),
+            TypeError,
+            "fit got X of type int; expected lists X (examples) and y (targets).",
+        ),
+        (lambda m: nn.evaluate(m, [], []), ValueError, "evaluate got no examples; expected at least one."),
+    ],
+)
+def test_bad_arguments(call, exception, message):
+    with pytest.raises(exception, match="got") as caught:
+        call(nn.MLP(2, [2, 1], seed=0))
+    assert str(caught.value) == message
+
+
+def test_wrong_example_width_fails_clearly_in_fit():
+    with pytest.raises(ValueError, match="Dense got 3 inputs"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), [[1.0, 2.0, 3.0]], [1], progress=False)
