@@ -301,6 +301,9 @@ def _well_conditioned(op: Op, operands: tuple[float, ...], constants: tuple[floa
             spreads.append(abs(slopes[1] - slopes[0]) / d)
         if max(spreads) > 1.5 * min(spreads) + 1e-6:
             return False
+        # The slope at the operand itself must match its neighbours' (clamp(0, 0, 0) is 1 only at 0).
+        if abs((slopes[0] + slopes[1]) / 2 - local_grads[i]) > 1e-6 * (1 + abs(local_grads[i])):
+            return False
     return True
 
 
