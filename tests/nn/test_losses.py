@@ -215,3 +215,24 @@ def test_cross_entropy_equals_torch():
     assert loss.data == pytest.approx(reference.item(), abs=1e-12)
     flat = [v.grad for row in logits for v in row]
     assert flat == pytest.approx(tensor.grad.flatten().tolist(), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("loss", "outputs", "targets"),
+    [
+        (nn.mean_squared_error, [0.3, -1.2, 2.0], [0.0, 1.0, 2.5]),
+        (nn.binary_cross_entropy, [0.3, 0.8, 0.55], [1, 0, 1]),
+        (nn.binary_cross_entropy_with_logits, [0.3, -1.2, 2.0], [1, 0, 0]),
+        (nn.hinge, [0.3, -1.2, 2.0], [1, -1, -1]),
+    ],
+)
+def test_every_loss_passes_gradcheck(loss, outputs, targets):
+    from autograd import gradcheck
+
+    assert gradcheck(lambda *values: loss(list(values), targets), outputs)
+
+
+def test_cross_entropy_passes_gradcheck():
+    from autograd import gradcheck
+
+    assert gradcheck(lambda a, b, c, d: nn.cross_entropy([[a, b], [c, d]], [0, 1]), [0.3, -1.2, 2.0, 0.1])

@@ -68,3 +68,29 @@ def test_deep_network_backward_reaches_the_first_layer():
     model = nn.MLP(2, [8, 8, 8, 1], activation="tanh", seed=0)
     model([0.5, -0.5]).backward()
     assert any(w.grad != 0.0 for w in model.layers[0].neurons[0].weights)
+
+
+def test_a_networks_loss_passes_gradcheck_in_every_parameter():
+    from autograd import gradcheck
+
+    model = nn.MLP(2, [4, 3, 1], activation="tanh", output_activation="sigmoid", seed=0)
+    X, y = nn.data.pass_fail(6, seed=0)
+    inputs = [[a / 10, b / 8] for a, b in X]
+
+    def loss(*_):
+        return nn.binary_cross_entropy([model(x) for x in inputs], y)
+
+    result = gradcheck(loss, dict(model.named_parameters()))
+    assert result
+    assert len(result.rows) == model.num_parameters() == 31
+    assert result.rows[0].input.endswith("layers.0.neurons.0.weights.0")
+
+
+def test_a_relu_network_with_dropout_in_eval_mode_passes_gradcheck():
+    from autograd import gradcheck
+
+    model = nn.Sequential(
+        nn.Dense(2, 5, activation="relu", seed=1), nn.Dropout(0.5, seed=0), nn.Dense(5, 2, seed=1)
+    ).eval()
+    X, y = nn.data.blobs(5, centers=2, seed=0)
+    assert gradcheck(lambda *_: nn.cross_entropy([model(x) for x in X], y), dict(model.named_parameters()))

@@ -1,0 +1,146 @@
+import sys
+
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib", reason="matplotlib is not installed; pip install matplotlib")
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+import nn  # noqa: E402
+from autograd import Parameter  # noqa: E402
+from nn import plots  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def trained():
+    X, y = nn.data.moons(60, noise=0.1, seed=0)
+    model = nn.MLP(2, [8, 1], seed=0)
+    history = nn.fit(model, X, y, epochs=12, batch_size=None, validation=(X, y),
+                     callbacks=[nn.EarlyStopping(3)], progress=False)
+    return model, X, y, history
+
+
+def test_decision_boundary_for_one_output(trained, tmp_path):
+    model, X, y, _ = trained
+    figure = plots.decision_boundary(model, X, y, resolution=20, class_names=("failed", "passed"),
+                                     highlight=[[0.5, 0.25]])
+    assert isinstance(figure, Figure)
+    axes = figure.axes[0]
+    assert axes.get_title() == "Decision boundary of MLP"
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["failed", "passed", "(0.5, 0.25)"]
+    figure.savefig(tmp_path / "boundary.png")
+    assert (tmp_path / "boundary.png").stat().st_size > 1000
+
+
+def test_decision_boundary_threshold_follows_a_sigmoid_output():
+    from nn.plots import _output_activation
+
+    assert _output_activation(nn.MLP(2, [3, 1], output_activation="sigmoid")) == "sigmoid"
+    assert _output_activation(nn.MLP(2, [3, 1])) == "linear"
+
+
+def test_decision_boundary_for_several_classes():
+    X, y = nn.data.blobs(30, centers=3, seed=0)
+    figure = plots.decision_boundary(nn.MLP(2, [4, 3], seed=0), X, y, resolution=10)
+    assert isinstance(figure, Figure)
+
+
+def test_decision_boundary_keeps_the_mode():
+    model = nn.Sequential(nn.Dense(2, 2, seed=0), nn.Dropout(0.5), nn.Dense(2, 1, seed=0))
+    plots.decision_boundary(model, [[0.0, 0.0], [1.0, 1.0]], [0, 1], resolution=5)
+    assert model.training
+
+
+def test_decision_boundary_needs_two_features():
+    with pytest.raises(ValueError, match="got") as caught:
+        plots.decision_boundary(nn.MLP(3, [1]), [[1.0, 2.0, 3.0]], [1])
+    assert str(caught.value) == (
+        "decision_boundary() got examples that are not pairs of numbers; it draws 2-feature data."
+    )
+
+
+def test_loss_curves_mark_early_stopping(trained, tmp_path):
+    *_, history = trained
+    history = nn.History(train_loss=[0.7, 0.5, 0.4, 0.35], val_loss=[0.72, 0.6, 0.65, 0.7],
+                         train_accuracy=[0.5, 0.7, 0.8, 0.9], val_accuracy=[0.5, 0.7, 0.7, 0.6],
+                         best_epoch=2, stopped_epoch=4)
+    figure = plots.loss_curves(history)
+    assert len(figure.axes) == 2
+    labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert labels == ["training loss", "validation loss", "best, weights kept: epoch 2", "stopped: epoch 4"]
+    figure.savefig(tmp_path / "curves.png")
+
+
+def test_loss_curves_of_a_real_history_and_without_accuracy(trained):
+    *_, history = trained
+    assert isinstance(plots.loss_curves(history), Figure)
+    assert len(plots.loss_curves(nn.History(train_loss=[1.0, 0.5])).axes) == 1
+
+
+def test_loss_curves_need_epochs():
+    with pytest.raises(ValueError, match="got") as caught:
+        plots.loss_curves(nn.History())
+    assert str(caught.value) == "loss_curves() got a History with no epochs; train first with nn.fit(...)."
+
+
+def test_loss_landscape_with_a_descent_path_leaves_the_weights_alone(tmp_path):
+    w1, w2 = Parameter(-2.0, label="w1"), Parameter(-2.5, label="w2")
+    points = [(1.0, 0.8), (-1.0, 0.2)]
+
+    def loss():
+        return nn.mean_squared_error([w2 * (w1 * x).sigmoid() for x, _ in points], [t for _, t in points])
+
+    path = plots.descend(loss, [w1, w2], learning_rate=2.0, steps=15)
+    assert len(path) == 16
+    assert (w1.data, w2.data) == path[-1]
+    assert plots.descend(loss, [w1, w2], steps=0) == [path[-1]]
+    w1.data, w2.data = path[0]
+    start = loss().data
+    w1.data, w2.data = path[-1]
+    assert loss().data < 0.5 * start
+    w1.data, w2.data = path[0]
+    figure = plots.loss_landscape(loss, w1, w2, path=path, resolution=12)
+    assert (w1.data, w2.data) == path[0]
+    assert figure.axes[0].get_xlabel() == "w1"
+    assert figure.axes[1].get_title() == "Seen from above: each step goes downhill"
+    figure.savefig(tmp_path / "landscape.png")
+
+
+def test_descend_lowers_a_bowl():
+    w = [Parameter(2.0), Parameter(-1.0)]
+    path = plots.descend(lambda: w[0] * w[0] + w[1] * w[1], w, learning_rate=0.1, steps=10)
+    assert path[-1][0] == pytest.approx(2.0 * 0.8**10)
+
+
+def test_loss_landscape_without_a_path():
+    w1, w2 = Parameter(0.0), Parameter(0.0)
+    figure = plots.loss_landscape(lambda: w1 * w1 + w2 * w2, w1, w2, span=2.0, resolution=8)
+    assert figure.axes[1].get_xlabel() == "w₁"
+
+
+def test_activations_panels():
+    figure = plots.activations(["sigmoid", "relu"])
+    assert [axes.get_title() for axes in figure.axes] == ["sigmoid", "relu"]
+    with pytest.raises(ValueError, match="activation got 'swish'"):
+        plots.activations(["swish"])
+
+
+def test_missing_matplotlib_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match="needs matplotlib") as caught:
+        plots.activations()
+    assert str(caught.value) == (
+        "nn.plots needs matplotlib, which is not installed; install it with: pip install matplotlib"
+    )
+
+
+def test_import_nn_needs_only_the_standard_library():
+    import subprocess
+
+    code = (
+        "import sys, nn, nn.plots; heavy = {'matplotlib', 'numpy', 'tqdm', 'torch'} & "
+        "{m.split('.')[0] for m in sys.modules}; print(sorted(heavy))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
