@@ -24,6 +24,7 @@ import dataclasses
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -33,11 +34,12 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from autograd.expression import Expression, ExpressionError, parse, parse_bindings
 
 if TYPE_CHECKING:
-    from autograd import Value
     from nn import History, Module, Optimizer
 
 PROGRAM = "glassgrad"
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
+MAX_GRAPH_NODES = 200
+"""The most nodes ``glassgrad graph`` draws: beyond it a picture is unreadable and slow to lay out."""
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta")
 DATA_SETS = ("moons", "circles", "xor", "spirals", "pass_fail")
 PASS_FAIL_PLOT = {
@@ -141,6 +143,9 @@ def _build(expression_text: str, assignments: Sequence[str]) -> tuple[Expression
 
 def run_graph(args: argparse.Namespace) -> int:
     """``glassgrad graph EXPR [name=value ...] -o FILE``: draw a formula with its gradients."""
+    from autograd import topological_order
+    from autograd.render import save
+
     output = Path(args.output)
     if output.suffix.lower() not in GRAPH_FORMATS:
         raise UsageError(
@@ -148,23 +153,28 @@ def run_graph(args: argparse.Namespace) -> int:
         )
     expression, values = _build(args.expression, args.values)
     root = expression.evaluate(values)
+    nodes = topological_order(root)
+    if len(nodes) > MAX_GRAPH_NODES:
+        # Graphviz needs minutes for a few hundred nodes, and nobody can read them anyway.
+        raise UsageError(
+            f"the formula makes {len(nodes)} nodes; glassgrad graph draws at most {MAX_GRAPH_NODES}, "
+            "so draw a shorter formula."
+        )
     root.backward()
-    leaves = _named_leaves(root)
+    leaves = {node.label: node for node in nodes if node.is_leaf and node.label}
     _say(f"{expression.text} = {root.data:.6g}")
     for name in expression.names:
         _say(f"  ∂/∂{name} = {leaves[name].grad:.6g}")
     _check_writable(output)
-    from autograd.render import save
-
-    save(root, output)
+    try:
+        save(root, output)
+    except OSError as error:
+        raise CommandError(f"cannot write {str(output)!r}: {error.strerror or error}.") from error
+    except subprocess.TimeoutExpired as error:
+        message = f"graphviz took over {error.timeout:g} s to lay out the graph; draw a smaller one."
+        raise CommandError(message) from error
     _say(f"wrote {output}")
     return 0
-
-
-def _named_leaves(root: Value) -> dict[str, Value]:
-    from autograd import topological_order
-
-    return {node.label: node for node in topological_order(root) if node.is_leaf and node.label}
 
 
 # --- check -----------------------------------------------------------------------------------

@@ -161,7 +161,16 @@ def test_graph_formula_mistakes_are_one_line_plus_a_caret_and_exit_2(tmp_path, a
     assert not target.exists()
 
 
-def test_graph_into_an_unwritable_place_fails_with_exit_1(tmp_path, capsys):
+def test_graph_refuses_a_formula_too_big_to_draw(tmp_path, capsys):
+    code, _, err = run(["graph", "+".join(["x"] * 300), "x=1", "-o", str(tmp_path / "g.svg")], capsys)
+    assert code == 2
+    assert err == (
+        "glassgrad graph: error: the formula makes 300 nodes; glassgrad graph draws at most 200, "
+        "so draw a shorter formula.\n"
+    )
+
+
+def test_graph_into_a_folder_that_is_a_file_fails_with_exit_1(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     code, _, err = run(["graph", "x", "x=1", "-o", str(blocker / "g.svg")], capsys)
