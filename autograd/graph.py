@@ -35,14 +35,16 @@ def topological_order(root: Value) -> list[Value]:
     if not isinstance(root, Value):
         raise TypeError(f"topological_order() got {root!r} of type {type(root).__name__}; expected a Value.")
     seen = {root}
-    stack = [root]
-    visit, push, pop = seen.add, stack.append, stack.pop
-    while stack:
-        for child in pop().inputs:
+    found = [root]
+    visit, keep = seen.add, found.append
+    # `found` is also the work list: the loop walks the nodes appended behind it.
+    for node in found:
+        for child in node.inputs:
             if child not in seen:
                 visit(child)
-                push(child)
-    return sorted(seen, key=_by_creation)
+                keep(child)
+    found.sort(key=_by_creation)
+    return found
 
 
 def backward(root: Value) -> None:
@@ -54,18 +56,19 @@ def backward(root: Value) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"backward() got {root!r} of type {type(root).__name__}; expected a Value.")
     # Only nodes with inputs pass gradients on, so only they need ordering;
-    # leaves just receive. Each is reset to zero as it is found.
+    # leaves just receive. Each is reset to zero as it is found. `newest_first`
+    # is also the work list: the loop walks the nodes appended behind it.
     seen = {root}
-    stack = [root]
-    visit, push, pop = seen.add, stack.append, stack.pop
-    while stack:
-        for child in pop().inputs:
+    newest_first = [root]
+    visit, keep = seen.add, newest_first.append
+    for node in newest_first:
+        for child in node.inputs:
             if child.inputs and child not in seen:
                 child.grad = 0.0
                 visit(child)
-                push(child)
+                keep(child)
     root.grad = 1.0 if root.inputs else root.grad + 1.0
-    newest_first = sorted(seen, key=_by_creation, reverse=True)
+    newest_first.sort(key=_by_creation, reverse=True)
     if RECORDING.get().detect_anomaly:
         _backward_checked(newest_first)
         return
