@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import time
 from pathlib import Path
 
@@ -44,15 +46,28 @@ def test_notebook_is_stored_clean_and_follows_the_house_rules(path):
         assert len(cell.source.splitlines()) <= MAX_CODE_LINES, f"{path.name}: a cell over {MAX_CODE_LINES} lines"
 
 
+@pytest.fixture
+def kernel_name(tmp_path_factory, monkeypatch):
+    """A kernel that runs THIS interpreter (the .venv's), whatever kernels the machine has installed."""
+    folder = tmp_path_factory.mktemp("jupyter")
+    spec = folder / "kernels" / "glassgrad-tests"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "glassgrad tests", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    monkeypatch.setenv("JUPYTER_PATH", str(folder))  # searched before the user's and the system's kernels
+    return "glassgrad-tests"
+
+
 @pytest.mark.notebook
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_notebook_runs_top_to_bottom_without_error(path, tmp_path):
+def test_notebook_runs_top_to_bottom_without_error(path, tmp_path, kernel_name):
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT,
-        kernel_name="python3",
+        kernel_name=kernel_name,
         resources={"metadata": {"path": str(tmp_path)}},  # files a notebook writes land in a temp dir
     )
     started = time.perf_counter()
