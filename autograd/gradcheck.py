@@ -154,7 +154,7 @@ def gradcheck(
     model.parameters())`` checks a network's loss. Rows are named by the
     Values' labels; float inputs become leaves named after f's parameters; a
     dict such as ``dict(model.named_parameters())`` names them by its keys.
-    No ``.grad`` is touched.
+    No ``.grad`` is touched. ``f`` must be deterministic: put dropout in eval mode.
 
     Expected failures are reported as such, not as mismatches: a ``kink`` row
     (relu or abs at 0) passes when the engine's choice lies between the left
