@@ -230,7 +230,9 @@ def run_train(args: argparse.Namespace) -> int:
     written = [out / "model.json", out / "history.json"]
     model.save(written[0])
     _write_json(written[1], dataclasses.asdict(history))
-    options = PASS_FAIL_PLOT if args.data == "pass_fail" else {}
+    options: dict[str, Any] = dict(PASS_FAIL_PLOT) if args.data == "pass_fail" else {}
+    sizes = "-".join(str(size) for size in [len(X[0]), *args.hidden, 1])
+    options["title"] = f"{args.data}: a {sizes} network trained with {args.optimizer}"
     written += _save_training_plots(model, X, y, history, out, **options)
     _say(
         f"trained in {history.seconds:.1f} s: validation accuracy {history.val_accuracy[-1]:.1%}, "
