@@ -101,7 +101,8 @@ class GradcheckResult:
         """One line: how many derivatives were checked and which failed, by label."""
         counts = f"{len(self.rows)} derivative{'s' if len(self.rows) != 1 else ''}"
         if self:
-            return f"gradcheck passed: all {counts} match (eps={self.eps:g}, atol={self.atol:g}, rtol={self.rtol:g})"
+            verdict = f"all {counts} match" if len(self.rows) > 1 else f"{counts} matches"
+            return f"gradcheck passed: {verdict} (eps={self.eps:g}, atol={self.atol:g}, rtol={self.rtol:g})"
         failed = ", ".join(f"{row.input} ({row.status})" for row in self.failures)
         return f"gradcheck failed: {len(self.failures)} of {counts} wrong: {failed}"
 
