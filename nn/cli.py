@@ -141,7 +141,7 @@ def _build(expression_text: str, assignments: Sequence[str]) -> tuple[Expression
 # --- graph ----------------------------------------------------------------------------------
 
 
-def run_graph(args: argparse.Namespace) -> int:
+def _run_graph(args: argparse.Namespace) -> int:
     """``glassgrad graph EXPR [name=value ...] -o FILE``: draw a formula with its gradients."""
     from autograd import topological_order
     from autograd.render import save
@@ -180,7 +180,7 @@ def run_graph(args: argparse.Namespace) -> int:
 # --- check -----------------------------------------------------------------------------------
 
 
-def run_check(args: argparse.Namespace) -> int:
+def _run_check(args: argparse.Namespace) -> int:
     """``glassgrad check EXPR [name=value ...]``: compare backprop with finite differences."""
     expression, values = _build(args.expression, args.values)
     if not expression.names:
@@ -201,7 +201,7 @@ def run_check(args: argparse.Namespace) -> int:
 # --- train ----------------------------------------------------------------------------------
 
 
-def run_train(args: argparse.Namespace) -> int:
+def _run_train(args: argparse.Namespace) -> int:
     """``glassgrad train ...``: train an MLP on a generated data set; save model, history and plots."""
     import nn
 
@@ -310,7 +310,7 @@ def _size(path: Path) -> str:
 # --- demo -------------------------------------------------------------------------------------
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def _run_demo(args: argparse.Namespace) -> int:
     """``glassgrad demo``: the course in under a minute, from one perceptron to a checked, trained network."""
     out = Path(args.out)
     _check_writable(out / "perceptron.svg")
@@ -446,7 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", default="out", metavar="DIR", help="folder for the files (default: out)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
-    demo.set_defaults(run=run_demo)
+    demo.set_defaults(run=_run_demo)
 
     expression_help = "a formula such as 'tanh(w*x + b)': numbers, names, + - * / **, ( ), and functions like tanh"
     values_help = "a value for each name in the formula, e.g. w=-3 x=2 b=6.88"
@@ -462,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="where to write: .svg, .png, .pdf or .dot"
     )
-    graph.set_defaults(run=run_graph)
+    graph.set_defaults(run=_run_graph)
 
     check = commands.add_parser(
         "check",
@@ -473,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("expression", metavar="EXPR", help=expression_help)
     check.add_argument("values", nargs="*", metavar="name=value", help=values_help)
     check.add_argument("--order", type=int, choices=(1, 2), default=1, help="2 also checks second derivatives")
-    check.set_defaults(run=run_check)
+    check.set_defaults(run=_run_check)
 
     train = commands.add_parser(
         "train",
@@ -498,7 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="seed for data, weights and shuffling (default: 0)")
     train.add_argument("--out", default="out/train", metavar="DIR", help="folder for the files (default: out/train)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
-    train.set_defaults(run=run_train)
+    train.set_defaults(run=_run_train)
     return parser
 
 
@@ -530,6 +530,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         _say(f"{prefix} {error}", sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (glassgrad ... | head): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except (CommandError, OSError) as error:
         _say(f"{prefix} {_failure(error)}", sys.stderr)
         return 1

@@ -204,6 +204,12 @@ def test_check_at_a_point_where_the_derivative_is_infinite_fails_with_exit_1(cap
     assert err == "glassgrad check: gradcheck failed for 'sqrt(x)' at this point (see the table).\n"
 
 
+def test_a_formula_starting_with_minus_goes_after_double_dash(capsys):
+    code, out, err = run(["check", "--", "-x**2", "x=3"], capsys)
+    assert code == 0, err
+    assert "-6" in out  # d/dx −x² = −2x
+
+
 def test_check_second_order(capsys):
     code, _, err = run(["check", "sin(x) * y", "x=0.5", "y=2", "--order", "2"], capsys)
     assert code == 0, err
