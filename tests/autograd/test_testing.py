@@ -23,7 +23,7 @@ from autograd.testing import (
     reals_in,
 )
 
-NO_DATABASE = settings(database=None)
+NO_DATABASE = settings(database=None, derandomize=True)  # find() repeats exactly
 
 
 def test_import_autograd_does_not_import_hypothesis():
