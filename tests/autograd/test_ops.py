@@ -13,6 +13,7 @@ from autograd import OPS, DomainError, GradientMismatch, Op, Value, grad, gradch
 from autograd import sum as autograd_sum
 from autograd.ops import FLOAT_MATH
 from autograd.testing import assert_gradients_close, op_calls
+from autograd.value import VALUE_MATH
 
 # Parametrised by name, so a failing example prints as `name='log'`.
 OP_NAMES = list(OPS)
@@ -267,15 +268,20 @@ def test_the_derivative_at_a_kink_is_the_documented_choice(spell, point, expecte
 
 
 @pytest.fixture
-def corrupt() -> Iterator[Callable[[Op, int], None]]:
-    """Make one local derivative of an op wrong (×1.1 + 0.5) until the test ends."""
+def corrupt() -> Iterator[Callable[..., None]]:
+    """Make one local derivative of an op wrong (×1.1 + 0.5) until the test ends.
+
+    With ``only_create_graph`` only the rule run on Values (VALUE_MATH) is wrong.
+    """
     restore: list[tuple[Op, Callable[..., object]]] = []
 
-    def apply(op: Op, position: int) -> None:
+    def apply(op: Op, position: int, only_create_graph: bool = False) -> None:
         rule = op.rule
 
         def corrupted(m: object, *arguments: object) -> tuple[object, tuple[object, ...]]:
             value, local_grads = rule(m, *arguments)
+            if only_create_graph and m is not VALUE_MATH:
+                return value, local_grads
             wrong = tuple(g * 1.1 + 0.5 if i == position else g for i, g in enumerate(local_grads))
             return value, wrong
 
@@ -307,4 +313,16 @@ def test_a_corrupted_derivative_rule_is_caught_by_gradcheck_and_by_the_op_test(n
         given(data=st.data())(test_every_op_matches_central_differences_over_its_domain.hypothesis.inner_test)
     )
     with pytest.raises(GradientMismatch, match=rf"∂/∂x{position} \(mismatch\)"):
+        property_test(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "position"), DERIVATIVES, ids=[f"{name}-d{OPS[name].operands[p].strip('*')}" for name, p in DERIVATIVES]
+)
+def test_a_derivative_wrong_only_on_the_create_graph_path_is_caught(name, position, corrupt):
+    corrupt(OPS[name], position, only_create_graph=True)
+    property_test = settings(database=None, phases=[Phase.generate], max_examples=100)(
+        given(data=st.data())(test_the_create_graph_path_agrees_with_the_float_path.hypothesis.inner_test)
+    )
+    with pytest.raises(AssertionError, match=r"comparison failed"):
         property_test(name)
