@@ -23,6 +23,7 @@ from nn.module import Module
 from nn.training import History
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 # Okabe-Ito colours, distinguishable with colour blindness; the course draws
@@ -41,6 +42,22 @@ def _pyplot() -> object:
     return plt
 
 
+def _new_figure(figsize: tuple[float, float]) -> Figure:
+    plt = _pyplot()
+    figure: Figure = plt.figure(figsize=figsize)  # type: ignore[attr-defined]
+    return figure
+
+
+def _figure_and_axes(ax: Axes | None, function: str, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is None:
+        figure = _new_figure(figsize)
+        return figure, figure.subplots()
+    owner = ax.get_figure(root=True)
+    if owner is None:
+        raise ValueError(f"{function}() got ax={ax!r}, which is in no figure; pass one from Figure.subplots().")
+    return owner, ax
+
+
 def decision_boundary(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -51,6 +68,7 @@ def decision_boundary(
     feature_names: tuple[str, str] = ("x₁", "x₂"),
     class_names: Sequence[str] | None = None,
     highlight: Sequence[Sequence[float]] = (),
+    ax: Axes | None = None,
 ) -> Figure:
     """The model's answer at every point of the plane, with the data on top.
 
@@ -69,9 +87,11 @@ def decision_boundary(
         feature_names: the axis labels.
         class_names: legend names per class label, e.g. ``("failed", "passed")``.
         highlight: extra points to mark with a star, e.g. ``[[4, 5]]`` for a new student.
+        ax: an Axes to draw into, e.g. one panel of a side-by-side comparison;
+            by default a new figure of its own.
 
     Returns:
-        The figure.
+        The figure (``ax``'s figure when ``ax`` is given).
 
     Raises:
         ValueError: examples that are not 2 numbers, or no examples.
@@ -82,10 +102,18 @@ def decision_boundary(
         >>> X, y = nn.data.xor(20, seed=0)
         >>> decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=10).axes[0].get_xlabel()
         'x₁'
+
+        Two models side by side, one panel each:
+
+        >>> from matplotlib.figure import Figure
+        >>> left, right = Figure(figsize=(11, 4.5)).subplots(1, 2)
+        >>> for panel, seed in ((left, 0), (right, 1)):
+        ...     figure = decision_boundary(nn.MLP(2, [4, 1], seed=seed), X, y, resolution=10, ax=panel)
+        >>> len(figure.axes)
+        2
     """
     if len(X) == 0 or any(len(x) != 2 for x in X):
         raise ValueError("decision_boundary() got examples that are not pairs of numbers; it draws 2-feature data.")
-    plt = _pyplot()
     xs, ys = [x[0] for x in X], [x[1] for x in X]
     pad_x, pad_y = 0.15 * (max(xs) - min(xs) or 1.0), 0.15 * (max(ys) - min(ys) or 1.0)
     grid_x = _linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
@@ -99,7 +127,7 @@ def decision_boundary(
             outputs = [[model([gx, gy]) for gx in grid_x] for gy in grid_y]
     finally:
         model.train(was_training)
-    figure, axes = plt.subplots(figsize=(5.5, 4.5))  # type: ignore[attr-defined]
+    figure, axes = _figure_and_axes(ax, "decision_boundary", figsize=(5.5, 4.5))
     classes = sorted(set(y))
     if all(isinstance(row[0], Value) for row in outputs):
         scores = [[_as_float(v) for v in row] for row in outputs]
@@ -138,19 +166,23 @@ def decision_boundary(
     axes.set_ylabel(feature_names[1])
     axes.set_title(title or f"Decision boundary of {type(model).__name__}")
     axes.legend(loc="best", fontsize="small", framealpha=0.8)
-    figure.tight_layout()
-    return figure  # type: ignore[no-any-return]
+    if ax is None:  # a caller's figure is laid out by the caller, once all its panels are drawn
+        figure.tight_layout()
+    return figure
 
 
-def loss_curves(history: History, title: str = "Training and validation loss") -> Figure:
+def loss_curves(history: History, title: str = "Training and validation loss", ax: Axes | None = None) -> Figure:
     """Training vs validation loss per epoch (and accuracy, if measured); early stopping's choice marked.
 
     Args:
         history: what ``nn.fit`` returned.
         title: the title of the loss panel.
+        ax: an Axes to draw the loss panel into, e.g. to compare two trainings side by
+            side; the accuracy panel is then left out. By default a new figure.
 
     Returns:
-        The figure: one panel for the loss, a second for accuracy when there is any.
+        The figure: one panel for the loss, a second for accuracy when there is any
+        (``ax``'s figure, with the loss panel only, when ``ax`` is given).
 
     Raises:
         ValueError: the history has no epochs.
@@ -161,13 +193,19 @@ def loss_curves(history: History, title: str = "Training and validation loss") -
         >>> history = nn.History(train_loss=[0.7, 0.5, 0.4], val_loss=[0.72, 0.6, 0.65], best_epoch=2)
         >>> len(loss_curves(history).axes)
         1
+        >>> from matplotlib.figure import Figure
+        >>> left, right = Figure().subplots(1, 2, sharey=True)
+        >>> loss_curves(history, ax=right).axes[1].get_title()
+        'Training and validation loss'
     """
     if not history.train_loss:
         raise ValueError("loss_curves() got a History with no epochs; train first with nn.fit(...).")
-    plt = _pyplot()
-    panels = 2 if history.train_accuracy or history.val_accuracy else 1
-    figure, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4.0), squeeze=False)  # type: ignore[attr-defined]
-    loss_axes = axes[0][0]
+    panels = 2 if ax is None and (history.train_accuracy or history.val_accuracy) else 1
+    if ax is None:
+        figure = _new_figure(figsize=(5.5 * panels, 4.0))
+        loss_axes, *others = figure.subplots(1, panels, squeeze=False)[0]
+    else:
+        figure, loss_axes = _figure_and_axes(ax, "loss_curves", figsize=(5.5, 4.0))
     epochs = list(range(1, history.epochs + 1))
     loss_axes.plot(epochs, history.train_loss, color=BLUE, label="training loss", linewidth=1.8)
     if history.val_loss:
@@ -187,7 +225,7 @@ def loss_curves(history: History, title: str = "Training and validation loss") -
     loss_axes.set_title(title)
     loss_axes.legend(fontsize="small")
     if panels == 2:
-        accuracy_axes = axes[0][1]
+        accuracy_axes = others[0]
         if history.train_accuracy:
             accuracy_axes.plot(epochs[: len(history.train_accuracy)], history.train_accuracy, color=BLUE,
                                label="training accuracy")
@@ -201,8 +239,9 @@ def loss_curves(history: History, title: str = "Training and validation loss") -
         accuracy_axes.set_ylabel("accuracy")
         accuracy_axes.set_title("Accuracy")
         accuracy_axes.legend(fontsize="small", loc="lower right")
-    figure.tight_layout()
-    return figure  # type: ignore[no-any-return]
+    if ax is None:
+        figure.tight_layout()
+    return figure
 
 
 def descend(

@@ -33,6 +33,19 @@ def test_decision_boundary_for_one_output(trained, tmp_path):
     assert (tmp_path / "boundary.png").stat().st_size > 1000
 
 
+def test_decision_boundary_draws_into_a_given_axes_side_by_side(trained, tmp_path):
+    model, X, y, _ = trained
+    figure = Figure(figsize=(11.0, 4.5))
+    left, right = figure.subplots(1, 2, sharey=True)
+    returned = plots.decision_boundary(model, X, y, resolution=12, title="left", ax=left)
+    assert returned is figure
+    assert plots.decision_boundary(model, X, y, resolution=12, title="right", ax=right) is figure
+    assert [axes.get_title() for axes in figure.axes] == ["left", "right"]
+    assert left.collections  # both panels are drawn on
+    assert right.collections
+    figure.savefig(tmp_path / "side_by_side.png")
+
+
 def test_decision_boundary_threshold_follows_a_sigmoid_output():
     from nn.plots import _output_activation
 
@@ -76,6 +89,17 @@ def test_loss_curves_of_a_real_history_and_without_accuracy(trained):
     *_, history = trained
     assert isinstance(plots.loss_curves(history), Figure)
     assert len(plots.loss_curves(nn.History(train_loss=[1.0, 0.5])).axes) == 1
+
+
+def test_loss_curves_draw_the_loss_panel_into_a_given_axes():
+    history = nn.History(train_loss=[0.7, 0.5], val_loss=[0.8, 0.6], train_accuracy=[0.5, 0.7], val_accuracy=[0.4, 0.6])
+    figure = Figure()
+    left, right = figure.subplots(1, 2, sharey=True)
+    assert plots.loss_curves(history, title="without dropout", ax=left) is figure
+    assert plots.loss_curves(history, title="with dropout", ax=right) is figure
+    assert len(figure.axes) == 2  # no accuracy panel squeezed in
+    assert [axes.get_title() for axes in figure.axes] == ["without dropout", "with dropout"]
+    assert [len(axes.get_lines()) for axes in figure.axes] == [2, 2]
 
 
 def test_loss_curves_need_epochs():
