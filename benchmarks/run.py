@@ -772,7 +772,7 @@ def print_table(report: dict[str, Any]) -> None:
     print(f"\nglassgrad benchmarks ({report['mode']}): Python {m['python']}, {m['cpu']}, {m['cores']} cores")
     print("median [min .. max] of interleaved repetitions; (Nx) = that engine's median / glassgrad's\n")
     rows = [
-        (f"W1 chain N={config['w1']['n']}, per node", results["w1"]),
+        (f"W1 chain N={config['w1']['n']}, per link (×, +, relu)", results["w1"]),
         (f"W2 MLP(2, {config['w2']['sizes']}) per step", results["w2"]),
         ("  same, cycle collector off (diagnostic)", results["w2_collector_off"]),
         (f"W3 fan-in {config['w3']['pairs']:,} pairs", results["w3"]),
