@@ -286,14 +286,7 @@ def _save_training_plots(
     figures = (plots.decision_boundary(model, X, y, **boundary_options), plots.loss_curves(history))
     for figure, path in zip(figures, files):
         figure.savefig(path, dpi=110, bbox_inches="tight")
-        _close(figure)
     return files
-
-
-def _close(figure: object) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)  # type: ignore[arg-type]
 
 
 def _list_files(paths: Sequence[Path]) -> None:

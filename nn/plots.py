@@ -1,9 +1,11 @@
 """Pictures of learning: decision boundaries, loss curves, the loss landscape, activations.
 
-Each function returns a matplotlib ``Figure`` (show it in a notebook, or
-``fig.savefig("out.png")``). matplotlib is imported only when a plot is drawn,
-so ``import nn`` needs nothing outside the standard library; install it with
-``pip install matplotlib`` (or ``pip install glassgrad[notebook]``).
+Each function returns a matplotlib ``Figure`` (the last line of a notebook cell
+shows it, once; ``fig.savefig("out.png")`` writes it). The figures are made
+without ``matplotlib.pyplot``, so pyplot neither shows them a second time nor
+keeps them alive: a figure you drop is freed. matplotlib is imported only when
+a plot is drawn, so ``import nn`` needs nothing outside the standard library;
+install it with ``pip install matplotlib`` (or ``pip install glassgrad[notebook]``).
 
 Example:
     >>> import matplotlib; matplotlib.use("Agg")
@@ -14,7 +16,9 @@ Example:
 
 from __future__ import annotations
 
+import io
 import math
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -32,20 +36,38 @@ RED, GREEN, BLUE, ORANGE, PURPLE, GREY = "#D55E00", "#009E73", "#0072B2", "#E69F
 CLASS_COLOURS = (RED, GREEN, BLUE, ORANGE, PURPLE, "#56B4E9", "#F0E442", "#000000")
 
 
-def _pyplot() -> object:
+def _new_figure(figsize: tuple[float, float]) -> Figure:
     try:
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         raise ImportError(
             "nn.plots needs matplotlib, which is not installed; install it with: pip install matplotlib"
         ) from None
-    return plt
+    _let_ipython_show(Figure)
+    return Figure(figsize=figsize)
 
 
-def _new_figure(figsize: tuple[float, float]) -> Figure:
-    plt = _pyplot()
-    figure: Figure = plt.figure(figsize=figsize)  # type: ignore[attr-defined]
-    return figure
+def _let_ipython_show(figure_class: type[Figure]) -> None:
+    # IPython learns to draw a Figure only when something switches matplotlib's
+    # inline backend on (a first pyplot figure, %matplotlib inline); until then a
+    # figure made without pyplot prints as "<Figure size 550x450 with 1 Axes>".
+    # Register the PNG printer that backend would, unless a printer is there
+    # already, so the user's own figure settings win.
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        formatter.lookup_by_type(figure_class)
+    except KeyError:
+        formatter.for_type(figure_class, _png)
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
 
 
 def _figure_and_axes(ax: Axes | None, function: str, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -312,7 +334,6 @@ def loss_landscape(
         >>> len(figure.axes)  # the surface, the map and its colour bar
         3
     """
-    plt = _pyplot()
     start = (p1.data, p2.data)
     points = [tuple(point) for point in path] if path else [start]
     centre_x = (min(p[0] for p in points) + max(p[0] for p in points)) / 2.0
@@ -337,7 +358,7 @@ def loss_landscape(
                 path_losses.append(loss_fn().data)
     finally:
         p1.data, p2.data = start
-    figure = plt.figure(figsize=(11.0, 5.0))  # type: ignore[attr-defined]
+    figure = _new_figure(figsize=(11.0, 5.0))
     surface_axes = figure.add_subplot(1, 2, 1, projection="3d")
     mesh_x = [list(grid_x) for _ in grid_y]
     mesh_y = [[y for _ in grid_x] for y in grid_y]
@@ -366,7 +387,7 @@ def loss_landscape(
     contour_axes.set_ylabel(p2.label or "w₂")
     contour_axes.set_title("Seen from above: each step goes downhill")
     figure.tight_layout()
-    return figure  # type: ignore[no-any-return]
+    return figure
 
 
 def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu")) -> Figure:
@@ -389,8 +410,8 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu")) -> Figure:
     from nn.activations import resolve_activation
 
     functions = [resolve_activation(name)[1] for name in names]
-    plt = _pyplot()
-    figure, axes = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.2), squeeze=False)  # type: ignore[attr-defined]
+    figure = _new_figure(figsize=(3.6 * len(names), 3.2))
+    axes = figure.subplots(1, len(names), squeeze=False)
     z = _linspace(-5.0, 5.0, 201)
     for panel, name, function in zip(axes[0], names, functions):
         values, slopes = [], []
@@ -408,7 +429,7 @@ def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu")) -> Figure:
         panel.set_xlabel("z")
         panel.legend(fontsize="small", loc="upper left")
     figure.tight_layout()
-    return figure  # type: ignore[no-any-return]
+    return figure
 
 
 def _linspace(low: float, high: float, count: int) -> list[float]:

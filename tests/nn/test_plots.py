@@ -1,4 +1,8 @@
+import gc
+import json
+import subprocess
 import sys
+import weakref
 
 import pytest
 
@@ -151,7 +155,7 @@ def test_activations_panels():
 
 
 def test_missing_matplotlib_says_what_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(ImportError, match="needs matplotlib") as caught:
         plots.activations()
     assert str(caught.value) == (
@@ -159,9 +163,56 @@ def test_missing_matplotlib_says_what_to_install(monkeypatch):
     )
 
 
-def test_import_nn_needs_only_the_standard_library():
-    import subprocess
+def test_figures_are_made_without_pyplot_so_nothing_keeps_them_alive():
+    pyplot = pytest.importorskip("matplotlib.pyplot")
+    open_before = pyplot.get_fignums()
+    X, y = nn.data.xor(8, seed=0)
+    history = nn.History(train_loss=[0.7, 0.5], val_loss=[0.8, 0.6])
+    w1, w2 = Parameter(1.0), Parameter(-1.0)
+    figures = [
+        plots.decision_boundary(nn.MLP(2, [2, 1], seed=0), X, y, resolution=5),
+        plots.loss_curves(history),
+        plots.loss_landscape(lambda: w1 * w1 + w2 * w2, w1, w2, resolution=5),
+        plots.activations(),
+    ]
+    assert pyplot.get_fignums() == open_before  # pyplot's inline display would show each a second time
+    alive = [weakref.ref(figure) for figure in figures]
+    del figures
+    gc.collect()
+    assert [ref() for ref in alive] == [None, None, None, None]
 
+
+def test_a_figure_saves_to_png_without_importing_pyplot(tmp_path):
+    code = (
+        "import sys, nn.plots; figure = nn.plots.activations(); figure.savefig(sys.argv[1]); "
+        "print('matplotlib.pyplot' in sys.modules)"
+    )
+    target = tmp_path / "activations.png"
+    result = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_a_figure_returned_by_a_notebook_cell_is_shown_once_as_an_image(tmp_path, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    spec = tmp_path / "kernels" / "glassgrad-tests"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "tests", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))  # this interpreter's kernel, whatever the machine has
+    # No pyplot in the notebook: nothing else has taught IPython to draw a Figure.
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import nn\nnn.plots.activations()")])
+    nbclient.NotebookClient(notebook, kernel_name="glassgrad-tests", timeout=60).execute()
+    outputs = notebook.cells[0].outputs
+    assert [output.output_type for output in outputs] == ["execute_result"]
+    assert "image/png" in outputs[0].data
+
+
+def test_import_nn_needs_only_the_standard_library():
     code = (
         "import sys, nn, nn.plots; heavy = {'matplotlib', 'numpy', 'tqdm', 'torch'} & "
         "{m.split('.')[0] for m in sys.modules}; print(sorted(heavy))"
