@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -307,11 +308,14 @@ def loss_landscape(
     span: float | None = None,
     resolution: int = 40,
     title: str = "Loss landscape J(w₁, w₂)",
+    learning_rate: float | None = None,
 ) -> Figure:
     """The loss as a surface over two weights, with a gradient-descent path walking down it.
 
     Every other parameter stays fixed; ``p1`` and ``p2`` are set to each grid
-    point in turn and restored afterwards.
+    point in turn and restored afterwards. The map's caption says what the path
+    did: every step downhill, some steps uphill (the steps overshoot), or the
+    loss rising overall.
 
     Args:
         loss_fn: computes the loss from the current parameter values.
@@ -320,7 +324,8 @@ def loss_landscape(
         path: (w₁, w₂) points to draw, e.g. from ``descend(loss_fn, [p1, p2])``.
         span: half the width of the plotted square; by default it covers the path.
         resolution: grid points per side.
-        title: the figure's title.
+        title: the title of the 3-D panel.
+        learning_rate: the η that made ``path``, named in the caption.
 
     Returns:
         The figure: a 3-D surface and a contour map, both with the path.
@@ -333,6 +338,8 @@ def loss_landscape(
         >>> figure = loss_landscape(bowl, w1, w2, path=descend(bowl, [w1, w2], 0.1, 10), resolution=10)
         >>> len(figure.axes)  # the surface, the map and its colour bar
         3
+        >>> figure.axes[1].get_title().splitlines()[1]
+        'every step went downhill: J 5.25 → 0.0259'
     """
     start = (p1.data, p2.data)
     points = [tuple(point) for point in path] if path else [start]
@@ -385,9 +392,42 @@ def loss_landscape(
         contour_axes.legend(fontsize="small", loc="upper right")
     contour_axes.set_xlabel(p1.label or "w₁")
     contour_axes.set_ylabel(p2.label or "w₂")
-    contour_axes.set_title("Seen from above: each step goes downhill")
+    caption = "Seen from above"
+    if len(points) > 1:
+        caption += "\n" + _path_caption(path_losses, learning_rate)
+    contour_axes.set_title(caption)
     figure.tight_layout()
     return figure
+
+
+def _path_caption(losses: Sequence[float], learning_rate: float | None = None) -> str:
+    """What a descent did to the loss, in words, for the caption of its map.
+
+    Example:
+        >>> _path_caption([1.8, 0.59, 0.43], learning_rate=1.0)
+        'η = 1: every step went downhill: J 1.8 → 0.43'
+        >>> _path_caption([1.8, 2.52, 0.66, 0.94])
+        '2 of 3 steps went uphill (overshooting): J 1.8 → 0.94'
+        >>> _path_caption([1.0, 1.44, 2.07], learning_rate=1.1)
+        'η = 1.1: the loss went up, J 1 → 2.07'
+        >>> _path_caption([1.0, 1e200, math.inf])
+        'the loss diverged, J 1 → inf'
+    """
+    first, last = losses[0], losses[-1]
+    steps = len(losses) - 1
+    # A step counts as uphill only beyond rounding noise: at the bottom of a
+    # valley J can tick up in its last digits without the step overshooting.
+    uphill = sum(after > before + 1e-12 * max(1.0, abs(before)) for before, after in itertools.pairwise(losses))
+    numbers = f"J {first:.3g} → {last:.3g}"
+    if not math.isfinite(last):
+        verdict = f"the loss diverged, {numbers}"
+    elif last > first:
+        verdict = f"the loss went up, {numbers}"
+    elif uphill == 0:
+        verdict = f"every step went downhill: {numbers}"
+    else:
+        verdict = f"{uphill} of {steps} steps went uphill (overshooting): {numbers}"
+    return f"η = {learning_rate:g}: {verdict}" if learning_rate is not None else verdict
 
 
 def activations(names: Sequence[str] = ("sigmoid", "tanh", "relu")) -> Figure:

@@ -131,8 +131,33 @@ def test_loss_landscape_with_a_descent_path_leaves_the_weights_alone(tmp_path):
     figure = plots.loss_landscape(loss, w1, w2, path=path, resolution=12)
     assert (w1.data, w2.data) == path[0]
     assert figure.axes[0].get_xlabel() == "w1"
-    assert figure.axes[1].get_title() == "Seen from above: each step goes downhill"
+    assert figure.axes[1].get_title().startswith("Seen from above\n")
     figure.savefig(tmp_path / "landscape.png")
+
+
+def test_loss_landscape_caption_says_when_the_descent_went_uphill(tmp_path):
+    w1, w2 = Parameter(1.0), Parameter(0.5)
+
+    def bowl():
+        return w1 * w1 + w2 * w2
+
+    # η = 1.1 on w²: each step multiplies w by 1 − 2.2 = −1.2, so J grows 1.44× per step.
+    path = plots.descend(bowl, [w1, w2], learning_rate=1.1, steps=6)
+    w1.data, w2.data = path[0]
+    figure = plots.loss_landscape(bowl, w1, w2, path=path, resolution=8, learning_rate=1.1)
+    assert figure.axes[1].get_title() == "Seen from above\nη = 1.1: the loss went up, J 1.25 → 11.1"
+    figure.savefig(tmp_path / "diverging.png")
+
+
+def test_loss_landscape_caption_counts_overshooting_steps_and_downhill_paths():
+    w1, w2 = Parameter(0.0), Parameter(0.0)
+    bowl = lambda: w1 * w1 + w2 * w2  # noqa: E731
+    overshooting = [(1.0, 0.0), (-0.5, 0.0), (0.6, 0.0), (0.1, 0.0)]  # J: 1, 0.25, 0.36, 0.01
+    title = plots.loss_landscape(bowl, w1, w2, path=overshooting, resolution=5).axes[1].get_title()
+    assert title == "Seen from above\n1 of 3 steps went uphill (overshooting): J 1 → 0.01"
+    downhill = [(1.0, 0.0), (0.5, 0.0), (0.25, 0.0)]
+    title = plots.loss_landscape(bowl, w1, w2, path=downhill, resolution=5, learning_rate=0.25).axes[1].get_title()
+    assert title == "Seen from above\nη = 0.25: every step went downhill: J 1 → 0.0625"
 
 
 def test_descend_lowers_a_bowl():
@@ -145,6 +170,7 @@ def test_loss_landscape_without_a_path():
     w1, w2 = Parameter(0.0), Parameter(0.0)
     figure = plots.loss_landscape(lambda: w1 * w1 + w2 * w2, w1, w2, span=2.0, resolution=8)
     assert figure.axes[1].get_xlabel() == "w₁"
+    assert figure.axes[1].get_title() == "Seen from above"  # no path, no claim about one
 
 
 def test_activations_panels():
