@@ -20,6 +20,7 @@ from autograd.errors import (
     GradientMismatch,
     GraphTooLargeError,
     GraphvizNotFound,
+    GraphvizTimeout,
 )
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import grad, topological_order
@@ -59,6 +60,7 @@ __all__ = [
     "GradientMismatch",
     "GraphTooLargeError",
     "GraphvizNotFound",
+    "GraphvizTimeout",
     "Op",
     "Parameter",
     "Value",

@@ -5,7 +5,8 @@ AutogradError
 ├── AnomalyError       (ArithmeticError) detect_anomaly() saw a non-finite number
 ├── GradientMismatch   (AssertionError)  gradcheck() found a wrong derivative
 ├── GraphTooLargeError (ValueError)      a drawing would have too many nodes
-└── GraphvizNotFound   (RuntimeError)    rendering needs the graphviz ``dot`` binary
+├── GraphvizNotFound   (RuntimeError)    rendering needs the graphviz ``dot`` binary
+└── GraphvizTimeout    (RuntimeError)    ``dot`` took too long to lay a graph out
 """
 
 from __future__ import annotations
@@ -41,3 +42,11 @@ class GraphTooLargeError(AutogradError, ValueError):
 
 class GraphvizNotFound(AutogradError, RuntimeError):  # noqa: N818  (reads like FileNotFoundError)
     """Rendering needs the graphviz ``dot`` binary (or the ``graphviz`` package) and it is missing."""
+
+
+class GraphvizTimeout(AutogradError, RuntimeError):  # noqa: N818  (reads like subprocess.TimeoutExpired)
+    """Graphviz's ``dot`` was still laying a graph out when its time ran out.
+
+    A RuntimeError rather than a TimeoutError: TimeoutError is an OSError, which
+    callers rightly read as "the file could not be written".
+    """

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from autograd.errors import GraphTooLargeError, GraphvizNotFound
+from autograd.errors import GraphTooLargeError, GraphvizNotFound, GraphvizTimeout
 from autograd.graph import topological_order
 from autograd.value import Parameter, Value
 
@@ -60,6 +61,8 @@ UNFILLED = "#FFFFFF"
 OP_FILL, OP_BORDER = "#EEEEEE", "#707070"
 EDGE, EDGE_LABEL = "#6E6E6E", "#0072B2"
 MAX_LABEL = 40
+DOT_TIMEOUT = 120.0
+"""Seconds ``dot`` may take to lay out a drawing before rendering gives up."""
 
 INSTALL_GRAPHVIZ = """\
 Install Graphviz (the program, not only the Python package):
@@ -689,6 +692,8 @@ def render_dot(source: str, format: str, function: str = "save") -> bytes:
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.
+        GraphvizTimeout: ``dot`` took longer than ``DOT_TIMEOUT`` seconds (the
+            message gives the node count and how to draw fewer nodes).
         RuntimeError: ``dot`` rejected the input (its message is included).
 
     Example:
@@ -699,11 +704,34 @@ def render_dot(source: str, format: str, function: str = "save") -> bytes:
     arguments = [dot, f"-T{format}"]
     if format == "png":
         arguments.append("-Gdpi=144")  # crisp on high-density screens and in docs
-    result = subprocess.run(arguments, input=source.encode("utf-8"), capture_output=True, timeout=120, check=False)
+    try:
+        result = subprocess.run(
+            arguments, input=source.encode("utf-8"), capture_output=True, timeout=DOT_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise GraphvizTimeout(_timeout_message(source, function)) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{function}(): Graphviz's dot failed with exit code {result.returncode}: {message}")
     return result.stdout
+
+
+def _timeout_message(source: str, function: str) -> str:
+    """What to say when ``dot`` runs out of time on ``source``.
+
+    Example:
+        >>> print(_timeout_message(to_dot(Value(1.0) * 2), "save"))  # doctest: +ELLIPSIS
+        save(): Graphviz's dot took over 120 s to lay out a graph of 4 nodes (values and operations) ...
+    """
+    # Counted in the DOT text, so the number is what dot was given, whatever
+    # collapse= did and however many frames a player put in one run.
+    nodes = len(re.findall(r"^\s*(?!(?:graph|node|edge|subgraph)\b)\w+ \[", source, flags=re.MULTILINE))
+    graphs = len(re.findall(r"^digraph\b", source, flags=re.MULTILINE))
+    what = f"a graph of {nodes} nodes" if graphs <= 1 else f"{graphs} graphs of {nodes} nodes in all"
+    return (
+        f"{function}(): Graphviz's dot took over {DOT_TIMEOUT:g} s to lay out {what} (values and operations) "
+        'and was stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a smaller graph.'
+    )
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -766,6 +794,7 @@ def save(
     Raises:
         ValueError: the extension is not one of ``.svg .png .pdf .dot``.
         GraphvizNotFound: ``dot`` is missing (not needed for ``.dot``).
+        GraphvizTimeout: ``dot`` took over ``DOT_TIMEOUT`` seconds; nothing is written.
         GraphTooLargeError, TypeError: as ``to_dot``.
 
     Example:

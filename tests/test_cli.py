@@ -170,6 +170,24 @@ def test_graph_refuses_a_formula_too_big_to_draw(tmp_path, capsys):
     )
 
 
+def test_graph_reports_a_graphviz_timeout_in_one_line_and_exits_1(tmp_path, capsys, monkeypatch):
+    from autograd import render
+
+    def timing_out(arguments, **options):
+        raise subprocess.TimeoutExpired(arguments, options["timeout"])
+
+    monkeypatch.setattr(render, "require_dot", lambda function: "dot")
+    monkeypatch.setattr(subprocess, "run", timing_out)
+    code, _, err = run(["graph", "x*y", "x=2", "y=3", "-o", str(tmp_path / "g.svg")], capsys)
+    assert code == 1
+    assert err == (
+        "glassgrad graph: error: save(): Graphviz's dot took over 120 s to lay out a graph of 4 nodes (values and "
+        'operations) and was stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a '
+        "smaller graph.\n"
+    )
+    assert not (tmp_path / "g.svg").exists()
+
+
 def test_graph_into_a_folder_that_is_a_file_fails_with_exit_1(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import autograd
-from autograd import GraphTooLargeError, GraphvizNotFound, Parameter, Value, scope
+from autograd import AutogradError, GraphTooLargeError, GraphvizNotFound, GraphvizTimeout, Parameter, Value, scope
 from autograd import render as render_module
 from autograd.render import HIGHLIGHT, PALETTE, draw, save, to_dot
 
@@ -392,6 +392,46 @@ def test_save_is_atomic_when_rendering_fails(tmp_path, monkeypatch):
         save(neuron(), target)
     assert target.read_text() == "old picture"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.svg"]
+
+
+@pytest.fixture
+def dot_that_never_finishes(monkeypatch):
+    """``dot`` "installed" but running out of time on everything, without waiting 120 s."""
+    calls = []
+
+    def timing_out(arguments, **options):
+        calls.append(options["timeout"])
+        raise subprocess.TimeoutExpired(arguments, options["timeout"])
+
+    monkeypatch.setattr(render_module, "require_dot", lambda function: "dot")
+    monkeypatch.setattr(subprocess, "run", timing_out)
+    return calls
+
+
+def test_a_dot_timeout_is_a_clear_error_naming_the_node_count(tmp_path, dot_that_never_finishes):
+    target = tmp_path / "graph.svg"
+    target.write_text("old picture")
+    with pytest.raises(GraphvizTimeout) as error:
+        save(neuron(), target)
+    assert str(error.value) == (
+        "save(): Graphviz's dot took over 120 s to lay out a graph of 9 nodes (values and operations) and was "
+        'stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a smaller graph.'
+    )
+    assert isinstance(error.value, AutogradError)
+    assert isinstance(error.value, RuntimeError)
+    assert not isinstance(error.value, OSError)  # not "cannot write the file"
+    assert error.value.__suppress_context__  # no TimeoutExpired traceback on top of it
+    assert dot_that_never_finishes == [render_module.DOT_TIMEOUT]
+    assert target.read_text() == "old picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.svg"]
+
+
+def test_a_dot_timeout_counts_the_nodes_of_every_frame(dot_that_never_finishes):
+    from autograd.player import frame_svgs
+    from autograd.trace import trace_backward
+
+    with pytest.raises(GraphvizTimeout, match=r"^to_html\(\): .* to lay out 3 graphs of 27 nodes in all "):
+        frame_svgs(trace_backward(neuron()))
 
 
 def test_write_is_atomic_when_writing_fails(tmp_path, monkeypatch):
