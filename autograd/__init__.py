@@ -24,6 +24,7 @@ from autograd.errors import (
 )
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import grad, topological_order
+from autograd.memory import cycle_collector_paused
 from autograd.ops import OPS, Op
 from autograd.recording import detect_anomaly, enable_grad, no_grad, scope
 from autograd.value import Parameter, Value, sum
@@ -64,6 +65,7 @@ __all__ = [
     "Op",
     "Parameter",
     "Value",
+    "cycle_collector_paused",
     "detect_anomaly",
     "draw",
     "enable_grad",

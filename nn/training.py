@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from autograd import Value, no_grad
+from autograd import Value, cycle_collector_paused, no_grad
 from nn.data import batches
 from nn.early_stopping import Callback
 from nn.initializers import Seed, make_rng
@@ -149,16 +149,18 @@ def fit(
         for epoch in range(1, epochs + 1):
             model.train()
             total, right, counted = 0.0, 0, 0
-            for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
-                outputs = [model(x) for x in X_batch]
-                batch_loss = loss(outputs, y_batch)
-                optimizer.zero_grad()
-                batch_loss.backward()
-                optimizer.step()
-                total += batch_loss.data * len(X_batch)
-                correct = count_correct(outputs, y_batch, loss)
-                if correct is not None:
-                    right, counted = right + correct, counted + len(X_batch)
+            # The graphs are acyclic, so the cycle collector's scans of them are pure cost.
+            with cycle_collector_paused():
+                for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
+                    outputs = [model(x) for x in X_batch]
+                    batch_loss = loss(outputs, y_batch)
+                    optimizer.zero_grad()
+                    batch_loss.backward()
+                    optimizer.step()
+                    total += batch_loss.data * len(X_batch)
+                    correct = count_correct(outputs, y_batch, loss)
+                    if correct is not None:
+                        right, counted = right + correct, counted + len(X_batch)
             history.train_loss.append(total / len(X))
             if counted:
                 history.train_accuracy.append(right / counted)
