@@ -146,6 +146,9 @@ class Op:
             expectation that failed, or None.
         test_domains: where property tests draw operands (defaults to ``domains``).
         kinks: the derivative chosen where the function has none, for the docs.
+        constant_names: names of the op's constants for messages, e.g. ``("exponent",)``.
+        title: how messages name the op when it is an operator the user never
+            calls by name, e.g. ``"division"`` (default: ``"log()"`` style).
     """
 
     name: str
@@ -157,13 +160,19 @@ class Op:
     check: Check | None = None
     test_domains: tuple[Domain, ...] | None = None
     kinks: str = ""
-    n_constants: int = 0
+    constant_names: tuple[str, ...] = ()
+    title: str = ""
     checks_domain: bool = field(init=False)
 
     def __post_init__(self) -> None:
         # Only ops narrower than the reals pay for a domain check on the hot path.
         narrow = self.check is not None or any(d is not REALS for d in self.domains)
         object.__setattr__(self, "checks_domain", narrow)
+
+    @property
+    def n_constants(self) -> int:
+        """How many constants follow the operands in a rule call (the 3 of ``x**3``)."""
+        return len(self.constant_names)
 
     @property
     def arity(self) -> int | None:
@@ -187,7 +196,8 @@ def op(
     check: Check | None = None,
     test_domains: tuple[Domain, ...] | None = None,
     kinks: str = "",
-    n_constants: int = 0,
+    constant_names: tuple[str, ...] = (),
+    title: str = "",
 ) -> Callable[[Rule], Op]:
     """Register a rule in the op table under ``name`` and return its ``Op``."""
 
@@ -202,7 +212,8 @@ def op(
             check=check,
             test_domains=test_domains,
             kinks=kinks,
-            n_constants=n_constants,
+            constant_names=constant_names,
+            title=title,
         )
         OPS[name] = entry
         return entry
@@ -231,7 +242,7 @@ def mul(m: Math, x: Scalar, y: Scalar) -> Local:
     return x * y, (y, x)
 
 
-@op("div", symbol="/", display="÷", operands=("numerator", "divisor"), domains=(REALS, NONZERO))
+@op("div", symbol="/", display="÷", operands=("numerator", "divisor"), domains=(REALS, NONZERO), title="division")
 def div(m: Math, x: Scalar, y: Scalar) -> Local:
     """X / y.  ∂/∂x = 1/y, ∂/∂y = −x/y² (written −(x/y)/y so y² cannot underflow to 0)."""
     quotient = x / y
@@ -257,6 +268,7 @@ def _power_check(base: float, exponent: float) -> str | None:
     symbol="**",
     display="^",
     operands=("base", "exponent"),
+    title="power",
     check=_power_check,
     test_domains=(POSITIVE, MODERATE),
 )
@@ -297,9 +309,11 @@ def _power_slope(m: Math, x: Scalar, n: float, exponent: Scalar) -> Scalar:
     "pow_constant",
     symbol="**",
     display="^",
+    operands=("base",),
+    constant_names=("exponent",),
+    title="power",
     check=_power_check,
     test_domains=(POSITIVE,),
-    n_constants=1,
 )
 def power_constant(m: Math, x: Scalar, n: float) -> Local:
     """X ** n for a constant n.  d/dx = n·x^(n−1)."""
@@ -378,7 +392,7 @@ def relu(m: Math, x: Scalar) -> Local:
     return 0.0, (0.0,)
 
 
-@op("leaky_relu", n_constants=1, kinks="d/dx at 0 is the slope, as in PyTorch")
+@op("leaky_relu", constant_names=("slope",), kinks="d/dx at 0 is the slope, as in PyTorch")
 def leaky_relu(m: Math, x: Scalar, slope: float) -> Local:
     """X for x > 0, else slope·x.  d/dx = 1 for x > 0, else slope (the slope at x = 0)."""
     if m.real(x) > 0.0:
@@ -397,7 +411,7 @@ def absolute(m: Math, x: Scalar) -> Local:
     return 0.0 * x, (0.0,)
 
 
-@op("clamp", n_constants=2, kinks="d/dx is 1 on the closed interval [low, high], as in PyTorch")
+@op("clamp", constant_names=("low", "high"), kinks="d/dx is 1 on the closed interval [low, high], as in PyTorch")
 def clamp(m: Math, x: Scalar, low: float, high: float) -> Local:
     """X limited to [low, high].  d/dx = 1 inside (boundaries included), 0 outside."""
     value = m.real(x)

@@ -442,20 +442,30 @@ def _apply(op: Op, inputs: tuple[Value, ...], constants: tuple[float, ...]) -> V
 
 
 def check_domain(op: Op, inputs: Sequence[Value], constants: Sequence[float]) -> None:
-    """Raise ``DomainError`` when an operand is outside ``op``'s domain."""
-    for name, domain, x in zip(op.operands, op.domains, inputs):
+    """Raise ``DomainError`` when an operand is outside ``op``'s domain.
+
+    Example:
+        >>> from autograd import ops
+        >>> check_domain(ops.div, (Value(1.0), Value(0.0, label="d")), ())
+        Traceback (most recent call last):
+        ...
+        autograd.errors.DomainError: division got divisor 0.0 from node 'd'; division needs divisor ≠ 0.
+    """
+    # Operators are named as the user thinks of them ("division"), functions as called ("log()").
+    subject, name_in_need = (op.title, op.title) if op.title else (f"{op.name}()", op.name)
+    for operand, domain, x in zip(op.operands, op.domains, inputs):
         if not domain.contains(x.data):
+            which = f"{operand} " if len(op.operands) > 1 else ""
             raise DomainError(
-                f"{op.name}() got {x.data!r} from {_describe(x)}; {op.name} needs {domain.description.format(name)}."
+                f"{subject} got {which}{x.data!r} from {_describe(x)}; "
+                f"{name_in_need} needs {domain.description.format(operand)}."
             )
     if op.check is not None:
         expected = op.check(*(x.data for x in inputs), *constants)
         if expected is not None:
-            operands = ", ".join(
-                f"{name}={x.data!r} from {_describe(x)}" for name, x in zip(op.operands, inputs)
-            )
-            shown_constants = "".join(f", {c!r}" for c in constants)
-            raise DomainError(f"{op.name}() got {operands}{shown_constants}; {op.name} needs {expected}.")
+            shown = [f"{operand}={x.data!r} from {_describe(x)}" for operand, x in zip(op.operands, inputs)]
+            shown += [f"{name}={c!r}" for name, c in zip(op.constant_names, constants)]
+            raise DomainError(f"{subject} got {', '.join(shown)}; {name_in_need} needs {expected}.")
 
 
 def _check_finite(out: Value, op: Op, inputs: tuple[Value, ...]) -> None:

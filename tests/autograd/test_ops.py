@@ -160,32 +160,35 @@ def test_a_value_exponent_has_the_derivative_of_the_exponent():
             lambda: (Value(1.0) - 2).sqrt(),
             "sqrt() got -1.0 from an unlabeled '-' node; sqrt needs x ≥ 0.",
         ),
-        (lambda: Value(1.0) / Value(0.0, label="d"), "div() got 0.0 from node 'd'; div needs divisor ≠ 0."),
-        (lambda: Value(1.0) / 0, "div() got 0.0 from an unlabeled leaf; div needs divisor ≠ 0."),
-        (lambda: 1 / Value(0.0, label="d"), "div() got 0.0 from node 'd'; div needs divisor ≠ 0."),
+        (
+            lambda: Value(1.0) / Value(0.0, label="d"),
+            "division got divisor 0.0 from node 'd'; division needs divisor ≠ 0.",
+        ),
+        (lambda: Value(1.0) / 0, "division got divisor 0.0 from an unlabeled leaf; division needs divisor ≠ 0."),
+        (lambda: 1 / Value(0.0, label="d"), "division got divisor 0.0 from node 'd'; division needs divisor ≠ 0."),
         (
             lambda: Value(-2.0, label="b") ** Value(0.5, label="e"),
-            "pow() got base=-2.0 from node 'b', exponent=0.5 from node 'e'; pow needs an integer exponent "
+            "power got base=-2.0 from node 'b', exponent=0.5 from node 'e'; power needs an integer exponent "
             "when the base is negative (a real power of a negative number is complex).",
         ),
         (
             lambda: Value(-2.0, label="b") ** 0.5,
-            "pow_constant() got x=-2.0 from node 'b', 0.5; pow_constant needs an integer exponent "
+            "power got base=-2.0 from node 'b', exponent=0.5; power needs an integer exponent "
             "when the base is negative (a real power of a negative number is complex).",
         ),
         (
             lambda: Value(0.0, label="b") ** -1,
-            "pow_constant() got x=0.0 from node 'b', -1.0; pow_constant needs a nonzero base "
+            "power got base=0.0 from node 'b', exponent=-1.0; power needs a nonzero base "
             "when the exponent is negative (0 to a negative power divides by zero).",
         ),
         (
             lambda: Value(0.0, label="b") ** Value(-2.0, label="e"),
-            "pow() got base=0.0 from node 'b', exponent=-2.0 from node 'e'; pow needs a nonzero base "
+            "power got base=0.0 from node 'b', exponent=-2.0 from node 'e'; power needs a nonzero base "
             "when the exponent is negative (0 to a negative power divides by zero).",
         ),
         (
             lambda: 0 ** Value(-1.0, label="e"),
-            "pow() got base=0.0 from an unlabeled leaf, exponent=-1.0 from node 'e'; pow needs a nonzero base "
+            "power got base=0.0 from an unlabeled leaf, exponent=-1.0 from node 'e'; power needs a nonzero base "
             "when the exponent is negative (0 to a negative power divides by zero).",
         ),
     ],
