@@ -11,9 +11,10 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 
+import course_graphs
 import pytest
 
-from autograd import Parameter, Value
+from autograd import Value
 from autograd.render import HIGHLIGHT
 from autograd.trace import Lesson, trace_backward, trace_forward
 
@@ -32,16 +33,7 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pi
 
 
 def course_lesson() -> Lesson:
-    x, y = Value(1.5, label="x"), Value(0.2, label="y")
-    w1, w2 = Parameter(0.8, label="w1"), Parameter(-1.2, label="w2")
-    z1 = w1 * x
-    z1.label = "z1"
-    a1 = z1.sigmoid()
-    a1.label = "a1"
-    y_hat = w2 * a1
-    y_hat.label = "ŷ"
-    loss = (y_hat - y) ** 2
-    loss.label = "J"
+    loss, _ = course_graphs.course_network()
     return trace_forward(loss) + trace_backward(loss)
 
 

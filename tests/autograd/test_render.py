@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import course_graphs
 import pytest
 
 import autograd
@@ -40,16 +41,7 @@ def neuron() -> Value:
 
 def course_network() -> Value:
     """x → w1 → z1 → σ → w2 → ŷ → J = (ŷ − y)², with trainable weights as Parameters."""
-    x, y = Value(1.5, label="x"), Value(0.2, label="y")
-    w1, w2 = Parameter(0.8, label="w1"), Parameter(-1.2, label="w2")
-    z1 = w1 * x
-    z1.label = "z1"
-    a1 = z1.sigmoid()
-    a1.label = "a1"
-    y_hat = w2 * a1
-    y_hat.label = "ŷ"
-    loss = (y_hat - y) ** 2
-    loss.label = "J"
+    loss, _ = course_graphs.course_network()
     loss.backward()
     return loss
 

@@ -6,11 +6,12 @@ import dataclasses
 import math
 import shutil
 
+import course_graphs
 import pytest
 from hypothesis import given
 
 import autograd
-from autograd import GraphvizNotFound, Parameter, Value
+from autograd import GraphvizNotFound, Value
 from autograd.render import HIGHLIGHT, PALETTE, UNFILLED, render_dot
 from autograd.testing import expressions
 from autograd.trace import BackwardTrace, ForwardTrace, Lesson, trace_backward, trace_forward
@@ -32,17 +33,7 @@ def neuron() -> tuple[Value, dict[str, Value]]:
 
 
 def course_network() -> tuple[Value, dict[str, Value]]:
-    x, y = Value(1.5, label="x"), Value(0.2, label="y")
-    w1, w2 = Parameter(0.8, label="w1"), Parameter(-1.2, label="w2")
-    z1 = w1 * x
-    z1.label = "z1"
-    a1 = z1.sigmoid()
-    a1.label = "a1"
-    y_hat = w2 * a1
-    y_hat.label = "ŷ"
-    loss = (y_hat - y) ** 2
-    loss.label = "J"
-    return loss, {"x": x, "y": y, "w1": w1, "w2": w2, "z1": z1, "a1": a1, "ŷ": y_hat, "J": loss}
+    return course_graphs.course_network()
 
 
 # --- the backward pass itself --------------------------------------------------
