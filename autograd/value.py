@@ -32,7 +32,13 @@ def _as_float(data: object, what: str = "Value()") -> float:
     if type(data) is float:
         return data
     if isinstance(data, numbers.Real) and not isinstance(data, bool):
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            shown = f"an int of {len(str(abs(int(data))))} digits" if isinstance(data, int) else repr(data)
+            raise OverflowError(
+                f"{what} got {shown}; it is too large for a float (the largest is about 1.8e308)."
+            ) from None
     raise TypeError(
         f"{what} got {data!r} of type {type(data).__name__}; expected a real number (int, float or NumPy scalar)."
     )
@@ -348,7 +354,7 @@ def _coerce(x: Value | Number, op: Op) -> Value:
     # A number operand becomes a constant leaf, drawn like any other input.
     if type(x) is float or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
         constant: Value = _new_value(Value)
-        constant.data = float(x)
+        constant.data = _as_float(x, f"{op.name}()")
         constant.grad = 0.0
         constant.label = ""
         constant.inputs = constant.local_grads = constant.constants = ()

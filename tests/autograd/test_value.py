@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -168,3 +169,16 @@ def test_parameter_is_a_trainable_leaf_value():
     assert isinstance(w, Value)
     assert w.is_leaf
     assert (w * 2).data == 1.0
+
+
+@pytest.mark.parametrize(
+    ("compute", "message"),
+    [
+        (lambda: Value(10**400), "Value() got an int of 401 digits; it is too large for a float"),
+        (lambda: Value(1.0) + 10**400, "add() got an int of 401 digits; it is too large for a float"),
+        (lambda: 10**400 * Value(1.0), "mul() got an int of 401 digits; it is too large for a float"),
+    ],
+)
+def test_an_int_too_large_for_a_float_is_a_clear_overflow_error(compute, message):
+    with pytest.raises(OverflowError, match=re.escape(message)):
+        compute()
