@@ -354,7 +354,7 @@ def _coerce(x: Value | Number, op: Op) -> Value:
     # A number operand becomes a constant leaf, drawn like any other input.
     if type(x) is float or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
         constant: Value = _new_value(Value)
-        constant.data = _as_float(x, f"{op.name}()")
+        constant.data = x if type(x) is float else _as_float(x, f"{op.name}()")
         constant.grad = 0.0
         constant.label = ""
         constant.inputs = constant.local_grads = constant.constants = ()
