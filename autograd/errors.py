@@ -13,7 +13,16 @@ from __future__ import annotations
 
 
 class AutogradError(Exception):
-    """Base class of every error glassgrad raises on purpose."""
+    """Base class of every error glassgrad raises on purpose.
+
+    Example:
+        >>> from autograd import Value
+        >>> try:
+        ...     Value(0.0).log()
+        ... except AutogradError as error:
+        ...     type(error).__name__
+        'DomainError'
+    """
 
 
 class DomainError(AutogradError, ValueError):
@@ -29,19 +38,54 @@ class DomainError(AutogradError, ValueError):
 
 
 class AnomalyError(AutogradError, ArithmeticError):
-    """Under ``detect_anomaly()``, a value or gradient became inf or nan."""
+    """Under ``detect_anomaly()``, a value or gradient became inf or nan.
+
+    Example:
+        >>> from autograd import Value, detect_anomaly
+        >>> with detect_anomaly():
+        ...     Value(0.0, label="z").sqrt().backward()
+        Traceback (most recent call last):
+        ...
+        autograd.errors.AnomalyError: backward through sqrt() at a 'sqrt' node made the gradient of 'z' inf ...
+    """
 
 
 class GradientMismatch(AutogradError, AssertionError):  # noqa: N818  (the name the issue and users know)
-    """``gradcheck`` found an analytic gradient that disagrees with finite differences."""
+    """``gradcheck`` found an analytic gradient that disagrees with finite differences.
+
+    Example:
+        >>> from autograd import Value, gradcheck
+        >>> gradcheck(lambda x: x * Value(x.data), [3.0])  # the 2nd factor is cut off from the graph
+        Traceback (most recent call last):
+        ...
+        autograd.errors.GradientMismatch: gradcheck failed: 1 of 1 derivative wrong: ∂/∂x (mismatch)...
+    """
 
 
 class GraphTooLargeError(AutogradError, ValueError):
-    """A graph has more nodes than a drawing can show legibly."""
+    """A graph has more nodes than a drawing can show legibly.
+
+    Example:
+        >>> from autograd import Value, to_dot
+        >>> to_dot(Value(1.0) * 2 + 1, max_nodes=2)
+        Traceback (most recent call last):
+        ...
+        autograd.errors.GraphTooLargeError: to_dot() got a graph of 5 nodes, more than max_nodes=2; ...
+    """
 
 
 class GraphvizNotFound(AutogradError, RuntimeError):  # noqa: N818  (reads like FileNotFoundError)
-    """Rendering needs the graphviz ``dot`` binary (or the ``graphviz`` package) and it is missing."""
+    """Rendering needs the graphviz ``dot`` binary (or the ``graphviz`` package) and it is missing.
+
+    Example:
+        >>> from unittest import mock
+        >>> from autograd.render import require_dot
+        >>> with mock.patch("shutil.which", return_value=None):  # as if dot were not installed
+        ...     require_dot("save")
+        Traceback (most recent call last):
+        ...
+        autograd.errors.GraphvizNotFound: save() needs Graphviz's `dot` program, and it is not on PATH...
+    """
 
 
 class GraphvizTimeout(AutogradError, RuntimeError):  # noqa: N818  (reads like subprocess.TimeoutExpired)
@@ -49,4 +93,8 @@ class GraphvizTimeout(AutogradError, RuntimeError):  # noqa: N818  (reads like s
 
     A RuntimeError rather than a TimeoutError: TimeoutError is an OSError, which
     callers rightly read as "the file could not be written".
+
+    Example:
+        >>> issubclass(GraphvizTimeout, RuntimeError), issubclass(GraphvizTimeout, TimeoutError)
+        (True, False)
     """

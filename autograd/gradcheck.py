@@ -46,6 +46,11 @@ class DerivativeCheck:
         numeric: the central finite difference.
         status: ``"ok"``, ``"mismatch"``, ``"kink"``, ``"not finite"`` or ``"left domain"``.
         note: why a row is not plainly ok, in words.
+
+    Example:
+        >>> row = DerivativeCheck("∂/∂x", analytic=3.0, numeric=2.5, status="mismatch")
+        >>> row.ok, row.abs_error, row.rel_error
+        (False, 0.5, 0.2)
     """
 
     input: str
@@ -82,6 +87,11 @@ class GradcheckResult:
         eps: the finite-difference step.
         atol: the absolute tolerance.
         rtol: the relative tolerance.
+
+    Example:
+        >>> result = gradcheck(lambda x, y: x * y, [2.0, 3.0])
+        >>> bool(result), len(result.rows), result.eps
+        (True, 2, 1e-06)
     """
 
     rows: tuple[DerivativeCheck, ...]
@@ -94,11 +104,22 @@ class GradcheckResult:
 
     @property
     def failures(self) -> tuple[DerivativeCheck, ...]:
-        """The rows that do not match."""
+        """The rows that do not match.
+
+        Example:
+            >>> result = gradcheck(lambda x: x * Value(x.data), [3.0], raise_on_failure=False)
+            >>> [(row.input, row.status) for row in result.failures]
+            [('∂/∂x', 'mismatch')]
+        """
         return tuple(row for row in self.rows if not row.ok)
 
     def summary(self) -> str:
-        """One line: how many derivatives were checked and which failed, by label."""
+        """One line: how many derivatives were checked and which failed, by label.
+
+        Example:
+            >>> gradcheck(lambda x, y: x * y, [2.0, 3.0]).summary()
+            'gradcheck passed: all 2 derivatives match (eps=1e-06, atol=1e-05, rtol=0.001)'
+        """
         counts = f"{len(self.rows)} derivative{'s' if len(self.rows) != 1 else ''}"
         if self:
             verdict = f"all {counts} match" if len(self.rows) > 1 else f"{counts} matches"
@@ -107,7 +128,14 @@ class GradcheckResult:
         return f"gradcheck failed: {len(self.failures)} of {counts} wrong: {failed}"
 
     def table(self) -> str:
-        """The rows as an aligned text table, followed by a note for every row that needs one."""
+        """The rows as an aligned text table, followed by a note for every row that needs one.
+
+        Example:
+            >>> result = gradcheck(lambda x: x * Value(x.data), [3.0], raise_on_failure=False)
+            >>> print(result.table())
+            input  analytic  numeric  abs err  rel err  ok
+            ∂/∂x   3         6        3.0e+00  5.0e-01  NO, mismatch
+        """
         header = ("input", "analytic", "numeric", "abs err", "rel err", "ok")
         cells = [header] + [
             (

@@ -44,6 +44,12 @@ class Contribution:
         contribution: ``local_grad × upstream``, the amount added to ``input.grad``.
         grad_before: ``input.grad`` before this addition.
         grad_after: ``input.grad`` after it.
+
+    Example:
+        >>> x = Value(3.0, label="x")
+        >>> c = trace_backward(x * 2)[0].inputs[0]
+        >>> c.input is x, c.local_grad, c.contribution, c.grad_before, c.grad_after
+        (True, 2.0, 2.0, 0.0, 2.0)
     """
 
     input: Value
@@ -62,6 +68,11 @@ class BackwardStep:
         node: the node whose gradient is passed on to its inputs.
         upstream: ∂root/∂node, final by the time the node's turn comes.
         inputs: one ``Contribution`` per operand, in operand order.
+
+    Example:
+        >>> step = trace_backward(Value(3.0, label="x") * 2)[0]
+        >>> step.upstream, [c.local_grad for c in step.inputs]
+        (1.0, [2.0, 3.0])
     """
 
     node: Value
@@ -77,6 +88,11 @@ class ForwardStep:
         node: the node computed in this step.
         value: its ``data``.
         local_grads: ∂node/∂input per operand, stored now for the backward pass.
+
+    Example:
+        >>> step = trace_forward(Value(3.0) * 2)[0]
+        >>> step.value, step.local_grads
+        (6.0, (2.0, 3.0))
     """
 
     node: Value
@@ -92,6 +108,14 @@ class StepTable:
 
     Attributes:
         sections: ``(title, headers, rows)`` per traced phase.
+
+    Example:
+        >>> print(StepTable([("losses", ["epoch", "loss"], [["1", "0.52"], ["2", "0.31"]])]))
+        losses
+        epoch  loss
+        ─────  ────
+        1      0.52
+        2      0.31
     """
 
     def __init__(self, sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]]) -> None:
@@ -128,6 +152,12 @@ class Trace(Generic[StepT]):
         root: the output the trace starts from.
         steps: the recorded steps, in the order they happened.
         precision: significant digits of the numbers in explanations and frames.
+
+    Example:
+        >>> y = Value(2.0, label="x") * 3
+        >>> trace = trace_backward(y)
+        >>> trace, len(trace), trace.root is y
+        (<BackwardTrace of 1 steps from 'v2'>, 1, True)
     """
 
     phase = ""
@@ -204,11 +234,22 @@ class Trace(Generic[StepT]):
         return f"{op.display}({', '.join(operands + constants)})"
 
     def explain(self, i: int) -> str:  # pragma: no cover - overridden
-        """The step in words and numbers."""
+        """The step in words and numbers.
+
+        Example:
+            >>> trace_forward(Value(2.0, label="x") * 3).explain(0).splitlines()[0]
+            'Step 1 of 1: v2 = x × 3.0 = 2.0 × 3.0 = 6.0'
+        """
         raise NotImplementedError
 
     def look(self, i: int) -> Look:  # pragma: no cover - overridden
-        """How frame ``i`` differs from a plain drawing."""
+        """How frame ``i`` differs from a plain drawing.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> trace_backward(y).look(0).current == {y}
+            True
+        """
         raise NotImplementedError
 
     show_grad = True
@@ -271,7 +312,12 @@ class Trace(Generic[StepT]):
         return digraph(lines, "frame")
 
     def table(self) -> StepTable:  # pragma: no cover - overridden
-        """Every step as a table."""
+        """Every step as a table.
+
+        Example:
+            >>> trace_backward(Value(2.0) * 3).table().sections[0][0]
+            'backward pass'
+        """
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
@@ -547,7 +593,13 @@ class Lesson:
 
     @property
     def steps(self) -> tuple[BackwardStep | ForwardStep, ...]:
-        """All steps of all parts, in order."""
+        """All steps of all parts, in order.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> [type(step).__name__ for step in (trace_forward(y) + trace_backward(y)).steps]
+            ['ForwardStep', 'BackwardStep']
+        """
         return tuple(step for part in self.parts for step in part.steps)
 
     def __getitem__(self, i: int) -> BackwardStep | ForwardStep:
@@ -620,13 +672,24 @@ class Lesson:
         return self.table()._repr_html_()
 
     def player(self) -> ipywidgets.VBox:
-        """A Jupyter player for the whole lesson (see ``Trace.player``)."""
+        """A Jupyter player for the whole lesson (see ``Trace.player``).
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> (trace_forward(y) + trace_backward(y)).player()  # doctest: +SKIP
+        """
         from autograd.player import player
 
         return player(self)
 
     def to_html(self, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500) -> Path:
-        """The whole lesson as one offline web page (see ``Trace.to_html``)."""
+        """The whole lesson as one offline web page (see ``Trace.to_html``).
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> (trace_forward(y) + trace_backward(y)).to_html("lesson.html")  # doctest: +SKIP
+            PosixPath('lesson.html')
+        """
         from autograd.player import to_html
 
         return to_html(self, path, title=title, interval=interval)
