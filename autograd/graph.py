@@ -52,6 +52,14 @@ def backward(root: Value) -> None:
 
     Intermediate nodes restart from zero on every call, so calling it twice adds
     exactly the same amount to the leaves again (micrograd compounds instead).
+
+    Example:
+        >>> x = Value(3.0, label="x")
+        >>> y = x * x
+        >>> backward(y); x.grad          # ∂(x²)/∂x = 2x
+        6.0
+        >>> backward(y); x.grad, y.grad  # the leaf accumulates; y restarts
+        (12.0, 1.0)
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward() got {root!r} of type {type(root).__name__}; expected a Value.")
@@ -108,7 +116,14 @@ def _anomaly_message(node: Value, child: Value, local_grad: float, upstream: flo
 
 
 def zero_grad(root: Value) -> None:
-    """Set ``.grad`` to 0.0 on every node of ``root``'s graph."""
+    """Set ``.grad`` to 0.0 on every node of ``root``'s graph.
+
+    Example:
+        >>> x = Value(3.0)
+        >>> y = x * x; y.backward()
+        >>> zero_grad(y); x.grad, y.grad
+        (0.0, 0.0)
+    """
     for node in topological_order(root):
         node.grad = 0.0
 

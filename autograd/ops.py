@@ -110,6 +110,10 @@ class Domain:
 
     ``description`` is a template filled with the operand's name for error
     messages; ``low``/``high`` tell test strategies where to draw inputs.
+
+    Example:
+        >>> POSITIVE.description.format("x"), POSITIVE.contains(-1.0), POSITIVE.low
+        ('x > 0', False, 0.0)
     """
 
     description: str
@@ -149,6 +153,11 @@ class Op:
         constant_names: names of the op's constants for messages, e.g. ``("exponent",)``.
         title: how messages name the op when it is an operator the user never
             calls by name, e.g. ``"division"`` (default: ``"log()"`` style).
+
+    Example:
+        >>> mul = OPS["mul"]
+        >>> mul.symbol, mul.display, mul.arity, mul.rule(FLOAT_MATH, 2.0, 3.0)
+        ('*', '×', 2, (6.0, (3.0, 2.0)))
     """
 
     name: str
@@ -199,7 +208,13 @@ def op(
     constant_names: tuple[str, ...] = (),
     title: str = "",
 ) -> Callable[[Rule], Op]:
-    """Register a rule in the op table under ``name`` and return its ``Op``."""
+    """Register a rule in the op table under ``name`` and return its ``Op``.
+
+    Example:
+        >>> entry = OPS["log"]  # registered below by @op("log", domains=(POSITIVE,))
+        >>> entry, entry.domains[0].description.format("x"), entry.rule(FLOAT_MATH, 1.0)
+        (<op log>, 'x > 0', (0.0, (1.0,)))
+    """
 
     def register(rule: Rule) -> Op:
         entry = Op(

@@ -22,6 +22,11 @@ class Recording:
         grad_enabled: operations record their inputs and local derivatives.
         detect_anomaly: every new value and gradient is checked to be finite.
         scope: the path of ``scope()`` names the new values are tagged with.
+
+    Example:
+        >>> with no_grad(), scope("layer1"):
+        ...     RECORDING.get()
+        Recording(grad_enabled=False, detect_anomaly=False, scope=('layer1',))
     """
 
     grad_enabled: bool = True

@@ -130,6 +130,12 @@ class Node:
         op: the op-table entry.
         operands: indices into the expression's slots (leaves first, then nodes).
         constants: the op's non-differentiable arguments (the 3 of ``x ** 3``).
+
+    Example:
+        >>> from autograd.ops import OPS
+        >>> cube = Node(OPS["pow_constant"], operands=(0,), constants=(3.0,))
+        >>> Expression((2.0,), (cube,)).formula
+        'x0 ** 3.0'
     """
 
     op: Op
@@ -163,11 +169,23 @@ class Expression:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The leaves' labels: ``x0``, ``x1``, …."""
+        """The leaves' labels: ``x0``, ``x1``, ….
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)),)).names
+            ('x0', 'x1')
+        """
         return tuple(f"x{i}" for i in range(len(self.inputs)))
 
     def leaves(self) -> tuple[Value, ...]:
-        """Fresh labeled leaf Values at the drawn point, e.g. for ``assert_gradients_close(e, e.leaves())``."""
+        """Fresh labeled leaf Values at the drawn point, e.g. for ``assert_gradients_close(e, e.leaves())``.
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> Expression((2.0,), (Node(OPS["exp"], (0,)),)).leaves()
+            (Value(data=2.0, grad=0.0, label='x0'),)
+        """
         return tuple(Value(x, label=name) for x, name in zip(self.inputs, self.names))
 
     def __call__(self, *xs: Value | float) -> Value:
@@ -180,7 +198,13 @@ class Expression:
         return slots[-1]
 
     def reference(self, *xs: float) -> float:
-        """The output on plain floats: the same rules, with no graph, no Values and no recording."""
+        """The output on plain floats: the same rules, with no graph, no Values and no recording.
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)),)).reference(4.0, 0.5)
+            2.0
+        """
         slots = [float(x) for x in xs]
         for node in self.nodes:
             slots.append(node.op.rule(FLOAT_MATH, *(slots[i] for i in node.operands), *node.constants)[0])
@@ -188,7 +212,13 @@ class Expression:
 
     @property
     def depth(self) -> int:
-        """The longest path from a leaf to the output, in operations."""
+        """The longest path from a leaf to the output, in operations.
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["exp"], (2,)))).depth
+            2
+        """
         depths = [0] * len(self.inputs)
         for node in self.nodes:
             depths.append(1 + max(depths[i] for i in node.operands))
@@ -196,7 +226,13 @@ class Expression:
 
     @property
     def shared(self) -> tuple[int, ...]:
-        """The slots of nodes (not leaves) read by more than one operand."""
+        """The slots of nodes (not leaves) read by more than one operand.
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> Expression((2.0,), (Node(OPS["sin"], (0,)), Node(OPS["mul"], (1, 1)))).shared  # sin(x0) is slot 1
+            (1,)
+        """
         uses = [0] * (len(self.inputs) + len(self.nodes))
         for node in self.nodes:
             for i in node.operands:
@@ -205,7 +241,13 @@ class Expression:
 
     @property
     def formula(self) -> str:
-        """The expression as a formula, shared sub-expressions named ``t0``, ``t1`` …."""
+        """The expression as a formula, shared sub-expressions named ``t0``, ``t1`` ….
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> Expression((2.0,), (Node(OPS["sin"], (0,)), Node(OPS["mul"], (1, 1)))).formula
+            't0 * t0 where t0 = sin(x0)'
+        """
         shared = {slot: f"t{k}" for k, slot in enumerate(self.shared)}
         texts = list(self.names)
         infix = [False] * len(self.inputs)

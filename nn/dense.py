@@ -69,17 +69,32 @@ class Dense(Module):
 
     @property
     def n_inputs(self) -> int:
-        """Numbers per example coming in."""
+        """Numbers per example coming in.
+
+        Example:
+            >>> Dense(3, 2, seed=0).n_inputs
+            3
+        """
         return self.neurons[0].n_inputs
 
     @property
     def n_outputs(self) -> int:
-        """Neurons in the layer."""
+        """Neurons in the layer.
+
+        Example:
+            >>> Dense(3, 2, seed=0).n_outputs
+            2
+        """
         return len(self.neurons)
 
     @property
     def activation(self) -> str:
-        """The neurons' activation name."""
+        """The neurons' activation name.
+
+        Example:
+            >>> Dense(3, 2, activation="tanh", seed=0).activation
+            'tanh'
+        """
         return self.neurons[0].activation
 
     def __call__(self, inputs: Sequence[Value | float]) -> list[Value]:

@@ -40,7 +40,15 @@ class Callback:
         """Called once before the first epoch."""
 
     def on_epoch_end(self, epoch: int, monitored: float, model: Module) -> bool:
-        """Called after each epoch with the loss it watches; return True to stop training."""
+        """Called after each epoch with the loss it watches; return True to stop training.
+
+        Example:
+            >>> class StopBelow(Callback):  # stop once the loss is small enough
+            ...     def on_epoch_end(self, epoch, monitored, model):
+            ...         return monitored < 0.01
+            >>> StopBelow().on_epoch_end(3, 0.005, None)
+            True
+        """
         return False
 
     def on_train_end(self, model: Module) -> None:
@@ -82,7 +90,15 @@ class EarlyStopping(Callback):
         self.on_train_begin(None)
 
     def on_train_begin(self, model: Module | None) -> None:
-        """Forget any previous run."""
+        """Forget any previous run.
+
+        Example:
+            >>> import nn
+            >>> stopper = EarlyStopping(); stopper.on_epoch_end(1, 0.3, nn.Neuron(1, seed=0))
+            False
+            >>> stopper.on_train_begin(None); stopper.best_loss, stopper.best_epoch
+            (inf, None)
+        """
         self.best_loss = math.inf
         self.best_epoch: int | None = None
         self.stopped_epoch: int | None = None
@@ -103,7 +119,18 @@ class EarlyStopping(Callback):
         return False
 
     def on_train_end(self, model: Module) -> None:
-        """Put the best epoch's weights back (when ``restore_best``)."""
+        """Put the best epoch's weights back (when ``restore_best``).
+
+        Example:
+            >>> import nn
+            >>> model, stopper = nn.Neuron(1, seed=0), EarlyStopping(patience=1)
+            >>> model.weights[0].data = 1.0; stopper.on_epoch_end(1, 0.3, model)  # a new best: weights kept
+            False
+            >>> model.weights[0].data = 9.0; stopper.on_epoch_end(2, 0.5, model)  # worse: stop
+            True
+            >>> stopper.on_train_end(model); model.weights[0].data
+            1.0
+        """
         if self.restore_best and self._best_state is not None:
             model.load_state_dict(self._best_state)
 

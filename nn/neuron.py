@@ -81,7 +81,15 @@ class Neuron(Module):
 
     @property
     def activation(self) -> str:
-        """The activation's name; assign a name or a callable to change it."""
+        """The activation's name; assign a name or a callable to change it.
+
+        Example:
+            >>> neuron = Neuron(2, seed=0)
+            >>> neuron.activation
+            'sigmoid'
+            >>> neuron.activation = "relu"; neuron.activation
+            'relu'
+        """
         return self._activation_name
 
     @activation.setter
@@ -90,7 +98,12 @@ class Neuron(Module):
 
     @property
     def n_inputs(self) -> int:
-        """How many inputs the neuron takes (its number of weights)."""
+        """How many inputs the neuron takes (its number of weights).
+
+        Example:
+            >>> Neuron(3, seed=0).n_inputs
+            3
+        """
         return len(self.weights)
 
     @property

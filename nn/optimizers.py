@@ -38,6 +38,15 @@ class Optimizer:
         names: a name per parameter (dotted paths when given a Module).
         state: per parameter, a dict of the running numbers its rule keeps.
         steps: how many times ``step()`` ran.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> class PlainDescent(Optimizer):  # w ← w − 0.1·∂J/∂w
+        ...     def update(self, value, grad, state):
+        ...         return value - 0.1 * grad
+        >>> w = Parameter(1.0); w.grad = 5.0
+        >>> PlainDescent([w]).step(); w.data
+        0.5
     """
 
     def __init__(self, parameters: Module | Iterable[Value]) -> None:
@@ -95,7 +104,14 @@ class Optimizer:
             parameter.data = update(parameter.data, parameter.grad, state[parameter])
 
     def update(self, value: float, grad: float, state: dict[str, float]) -> float:
-        """The new value of one parameter; ``state`` is its own running numbers."""
+        """The new value of one parameter; ``state`` is its own running numbers.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> state = {}
+            >>> SGD([Parameter(0.0)], learning_rate=0.5, momentum=0.9).update(1.0, 2.0, state), state
+            (0.0, {'momentum_buffer': 2.0})
+        """
         raise NotImplementedError
 
     def hyperparameters(self) -> dict[str, Hyperparameter]:
