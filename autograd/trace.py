@@ -652,7 +652,7 @@ class Lesson:
 
         Example:
             >>> y = Value(2.0) * 3
-            >>> (trace_forward(y) + trace_backward(y)).frame(0).source[:17]
+            >>> (trace_forward(y) + trace_backward(y)).frame(0).source[:17]  # doctest: +SKIP
             'digraph glassgrad'
         """
         part, k = self.locate(i, "frame")

@@ -123,7 +123,13 @@ class Value:
 
     @property
     def is_leaf(self) -> bool:
-        """True for a node with no inputs: an input, a parameter or a constant."""
+        """True for a node with no inputs: an input, a parameter or a constant.
+
+        Example:
+            >>> x = Value(2.0)
+            >>> x.is_leaf, (x * 3).is_leaf
+            (True, False)
+        """
         return not self.inputs
 
     def __repr__(self) -> str:
