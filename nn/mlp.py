@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 from nn.activations import Activation, resolve_activation
@@ -78,25 +79,37 @@ class MLP(Sequential):
             )
         )
         self._hidden_activation = resolve_activation(activation, "MLP activation")
-        self._output_activation = resolve_activation(output_activation, "MLP output_activation")
 
     def architecture(self) -> Architecture | None:
-        """How to rebuild this network; None when an activation is a custom callable.
+        """How to rebuild this network, read from its layers as they are now.
+
+        A layer swapped or an activation changed after construction is what
+        gets saved. When the layers no longer form an MLP (not all ``Dense``,
+        widths that do not chain, hidden layers with different activations) the
+        description is a ``Sequential`` one; None when an activation is a
+        custom callable.
 
         Example:
             >>> MLP(2, [4, 1]).architecture()["layer_sizes"]
             [4, 1]
         """
-        named = all(_is_named_activation(*pair) for pair in (self._hidden_activation, self._output_activation))
         layers = [layer for layer in self.layers if isinstance(layer, Dense)]
-        if not named or len(layers) != len(self.layers):
+        descriptions = [layer.architecture() for layer in layers]
+        if not layers or len(layers) != len(self.layers) or any(d is None for d in descriptions):
             return super().architecture()
+        chained = all(a.n_outputs == b.n_inputs for a, b in itertools.pairwise(layers))
+        hidden = {layer.activation for layer in layers[:-1]}
+        if not chained or len(hidden) > 1:
+            return super().architecture()
+        # A one-layer MLP has no hidden activation; keep the constructor's if it can be written.
+        remembered = self._hidden_activation
+        activation = hidden.pop() if hidden else remembered[0] if _is_named_activation(*remembered) else "relu"
         return {
             "type": "MLP",
             "n_inputs": layers[0].n_inputs,
             "layer_sizes": [layer.n_outputs for layer in layers],
-            "activation": self._hidden_activation[0],
-            "output_activation": self._output_activation[0],
+            "activation": activation,
+            "output_activation": layers[-1].activation,
         }
 
     @classmethod

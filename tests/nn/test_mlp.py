@@ -94,3 +94,44 @@ def test_a_relu_network_with_dropout_in_eval_mode_passes_gradcheck():
     ).eval()
     X, y = nn.data.blobs(5, centers=2, seed=0)
     assert gradcheck(lambda *_: nn.cross_entropy([model(x) for x in X], y), dict(model.named_parameters()))
+
+
+def test_a_swapped_layer_is_saved_as_it_is_now(tmp_path):
+    model = nn.MLP(2, [3, 1], seed=0)
+    model.layers[1] = nn.Dense(3, 1, activation="sigmoid", seed=0)
+    model.save(tmp_path / "m.json")
+    loaded = nn.load(tmp_path / "m.json")
+    assert loaded.architecture() == model.architecture()
+    assert loaded.architecture()["output_activation"] == "sigmoid"
+    assert loaded([1.0, 2.0]).data == model([1.0, 2.0]).data
+
+
+def test_a_changed_neuron_activation_is_saved_as_a_sequential_that_rebuilds_it(tmp_path):
+    model = nn.MLP(2, [3, 1], seed=0)
+    model.layers[0].neurons[1].activation = "tanh"
+    model.save(tmp_path / "m.json")
+    # Mixed activations in one layer are not a Dense description: the model cannot be rebuilt.
+    with pytest.raises(ValueError, match="cannot rebuild"):
+        nn.load(tmp_path / "m.json")
+
+
+def test_every_hidden_layer_activation_changed_is_saved(tmp_path):
+    model = nn.MLP(2, [3, 3, 1], seed=0)
+    for layer in model.layers[:2]:
+        for neuron in layer.neurons:
+            neuron.activation = "tanh"
+    model.save(tmp_path / "m.json")
+    loaded = nn.load(tmp_path / "m.json")
+    assert isinstance(loaded, nn.MLP)
+    assert [layer.activation for layer in loaded.layers] == ["tanh", "tanh", "linear"]
+    assert loaded([1.0, 2.0]).data == model([1.0, 2.0]).data
+
+
+def test_layers_that_no_longer_form_an_mlp_are_saved_as_a_sequential(tmp_path):
+    model = nn.MLP(2, [3, 3, 1], seed=0)
+    model.layers[1] = nn.Dense(3, 3, activation="sigmoid", seed=0)
+    model.layers.insert(2, nn.Dropout(0.5))
+    assert model.architecture()["type"] == "Sequential"
+    model.save(tmp_path / "m.json")
+    loaded = nn.load(tmp_path / "m.json").eval()
+    assert loaded([1.0, 2.0]).data == model.eval()([1.0, 2.0]).data
