@@ -290,7 +290,13 @@ def batches(
     order = list(range(len(X)))
     if shuffle:
         make_rng(seed).shuffle(order)
-    size = batch_size or max(len(order), 1)
+    # Checked above, generated below: a bad argument fails at the call, not at the first next().
+    return _cut(X, y, order, batch_size or max(len(order), 1))
+
+
+def _cut(
+    X: Sequence[Item], y: Sequence[Label], order: list[int], size: int
+) -> Iterator[tuple[list[Item], list[Label]]]:
     for start in range(0, len(order), size):
         chosen = order[start : start + size]
         yield [X[i] for i in chosen], [y[i] for i in chosen]

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import reprlib
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -119,8 +120,14 @@ def fit(
     Returns:
         The ``History`` of losses and accuracies.
 
+    Every example, target and the validation set are checked before the first
+    update, so a bad one is reported by its index in ``X`` / ``y`` and the
+    weights are untouched.
+
     Raises:
-        ValueError: empty data, X and y of different lengths, or ``epochs`` < 1.
+        ValueError: empty data, X and y of different lengths, an example of the
+            wrong length or with a non-number, a target the loss cannot use,
+            ``epochs`` < 1 or ``batch_size`` < 1.
 
     Example:
         >>> import nn
@@ -129,15 +136,28 @@ def fit(
         >>> len(history.val_accuracy)
         2
     """
-    _check_data("fit", X, y)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit() got epochs={epochs!r}; expected a whole number ≥ 1.")
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError(f"fit() got validation={validation!r}; expected a pair (X_val, y_val).")
-        _check_data("fit() validation", *validation)
-    if optimizer is None:
-        optimizer = Adam(model, learning_rate=0.01)
+    try:
+        _check_fit(model, X, y, loss, epochs, batch_size, validation)
+        if optimizer is None:
+            optimizer = Adam(model, learning_rate=0.01)
+        return _train(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed)
+    finally:
+        model.eval()
+
+
+def _train(
+    model: Module,
+    X: Sequence[Sequence[Value | float]],
+    y: Sequence[Target],
+    loss: Loss,
+    optimizer: Optimizer,
+    epochs: int,
+    batch_size: int | None,
+    validation: tuple[Sequence[Sequence[Value | float]], Sequence[Target]] | None,
+    callbacks: Sequence[Callback],
+    progress: bool,
+    seed: Seed,
+) -> History:
     rng = make_rng(seed)
     history = History()
     bar = _progress_bar(epochs) if progress else None
@@ -191,7 +211,6 @@ def fit(
         if isinstance(chosen, int):
             history.best_epoch = chosen
     history.seconds = time.perf_counter() - started
-    model.eval()
     return history
 
 
@@ -283,6 +302,63 @@ def accuracy(
             "outputs and a classification loss (binary_cross_entropy[_with_logits], hinge, cross_entropy)."
         )
     return correct / len(outputs)
+
+
+def _check_fit(
+    model: Module,
+    X: Sequence[Sequence[Value | float]],
+    y: Sequence[Target],
+    loss: Loss,
+    epochs: int,
+    batch_size: int | None,
+    validation: tuple[Sequence[Sequence[Value | float]], Sequence[Target]] | None,
+) -> None:
+    # Everything fit() could trip over mid-training, checked before any weight moves.
+    _check_data("fit", X, y)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit() got epochs={epochs!r}; expected a whole number ≥ 1.")
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"fit() got batch_size={batch_size!r}; expected a whole number ≥ 1, or None (full batch).")
+    sets = [("X", "y", X, y)]
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError(f"fit() got validation={validation!r}; expected a pair (X_val, y_val).")
+        _check_data("fit() validation", *validation)
+        sets.append(("X_val", "y_val", *validation))
+    width = _example_width("X", 0, X[0])
+    for x_name, _, examples, _ in sets:
+        for index, example in enumerate(examples):
+            if _example_width(x_name, index, example) != width:
+                raise ValueError(
+                    f"fit() got {x_name}[{index}] = {reprlib.repr(example)} with {len(example)} numbers; "
+                    f"expected {width}, like X[0]."
+                )
+    # One forward pass gives the shape of an output; the loss then checks every target against it.
+    with no_grad():
+        was_training = model.training
+        model.eval()
+        try:
+            output = model(X[0])
+        finally:
+            model.train(was_training)
+        for _, y_name, _, targets in sets:
+            try:
+                loss([output] * len(targets), targets)
+            except (ValueError, TypeError) as error:
+                raise ValueError(f"fit() got a target in {y_name} the loss cannot use: {error}") from None
+
+
+def _example_width(name: str, index: int, example: object) -> int:
+    if isinstance(example, (str, bytes)) or not isinstance(example, Sequence):
+        raise ValueError(
+            f"fit() got {name}[{index}] = {reprlib.repr(example)}; expected a list of numbers such as [1.0, 2.0]."
+        )
+    for number in example:
+        if not isinstance(number, Value) and (isinstance(number, bool) or not isinstance(number, (int, float))):
+            raise ValueError(
+                f"fit() got {name}[{index}] = {reprlib.repr(example)}, which holds {number!r}; expected numbers."
+            )
+    return len(example)
 
 
 def _check_data(name: str, X: Sequence[object], y: Sequence[object]) -> None:

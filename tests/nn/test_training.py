@@ -222,3 +222,69 @@ def test_bad_arguments(call, exception, message):
 def test_wrong_example_width_fails_clearly_in_fit():
     with pytest.raises(ValueError, match="Dense got 3 inputs"):
         nn.fit(nn.MLP(2, [2, 1], seed=0), [[1.0, 2.0, 3.0]], [1], progress=False)
+
+
+def _bad_fit_leaves_model_untouched(model, call):
+    before = model.state_dict()
+    model.train()
+    with pytest.raises(ValueError, match="fit") as caught:
+        call(model)
+    assert model.state_dict() == before
+    assert model.training is False
+    return str(caught.value)
+
+
+def test_a_bad_validation_set_is_found_before_any_update():
+    X, y = nn.data.pass_fail(40, seed=0)
+    message = _bad_fit_leaves_model_untouched(
+        nn.MLP(2, [3, 1], seed=0),
+        lambda m: nn.fit(m, X, y, epochs=5, validation=([[1.0, 2.0, 3.0]], [1]), progress=False),
+    )
+    assert message == "fit() got X_val[0] = [1.0, 2.0, 3.0] with 3 numbers; expected 2, like X[0]."
+
+
+def test_a_bad_label_is_reported_by_its_index_in_y():
+    X, y = nn.data.pass_fail(40, seed=0)
+    y = list(y)
+    y[19] = 2
+    message = _bad_fit_leaves_model_untouched(
+        nn.MLP(2, [3, 1], seed=0), lambda m: nn.fit(m, X, y, epochs=5, batch_size=4, progress=False)
+    )
+    assert message == (
+        "fit() got a target in y the loss cannot use: binary_cross_entropy_with_logits() got target 2 for "
+        "example 19; expected a number in [0, 1]."
+    )
+
+
+def test_bad_validation_labels_and_examples_and_batch_size_are_found_first():
+    X, y = nn.data.pass_fail(40, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    message = _bad_fit_leaves_model_untouched(
+        model, lambda m: nn.fit(m, X, y, validation=(X[:3], [0, 1, 7]), progress=False)
+    )
+    assert "in y_val" in message
+    assert "example 2" in message
+    bad_X = [*X[:5], [1.0, "2"], *X[6:]]
+    message = _bad_fit_leaves_model_untouched(model, lambda m: nn.fit(m, bad_X, y, progress=False))
+    assert message == "fit() got X[5] = [1.0, '2'], which holds '2'; expected numbers."
+    message = _bad_fit_leaves_model_untouched(model, lambda m: nn.fit(m, X, y, batch_size=0, progress=False))
+    assert message == "fit() got batch_size=0; expected a whole number ≥ 1, or None (full batch)."
+
+
+def test_fit_leaves_eval_mode_even_when_training_raises():
+    X, y = nn.data.pass_fail(10, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+
+    def broken(outputs, targets):
+        if model.training:
+            raise RuntimeError("boom")
+        return nn.binary_cross_entropy_with_logits(outputs, targets)
+
+    with pytest.raises(RuntimeError, match="boom"):
+        nn.fit(model, X, y, loss=broken, epochs=2, progress=False)
+    assert model.training is False
+
+
+def test_batches_checks_its_arguments_at_the_call():
+    with pytest.raises(ValueError, match="batch_size=0"):
+        nn.data.batches([[0.0]], [0], 0)
