@@ -223,19 +223,51 @@ def _run_train(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         seed=args.seed,
     )
+    if history.interrupted:
+        return _stop_interrupted(model, X, y, history, args, out)
     written = [out / "model.json", out / "history.json"]
     model.save(written[0])
     _write_json(written[1], dataclasses.asdict(history))
-    options: dict[str, Any] = dict(PASS_FAIL_PLOT) if args.data == "pass_fail" else {}
-    sizes = "-".join(str(size) for size in [len(X[0]), *args.hidden, 1])
-    options["title"] = f"{args.data}: a {sizes} network trained with {args.optimizer}"
-    written += _save_training_plots(model, X, y, history, out, **options)
+    written += _save_training_plots(model, X, y, history, out, **_plot_options(args, len(X[0])))
     _say(
         f"trained in {history.seconds:.1f} s: validation accuracy {history.val_accuracy[-1]:.1%}, "
         f"validation loss {history.val_loss[-1]:.4f}"
     )
     _list_files(written)
     return 0
+
+
+def _stop_interrupted(
+    model: Module,
+    X: Sequence[Sequence[float]],  # noqa: N803  (X is the data matrix)
+    y: Sequence[int],
+    history: History,
+    args: argparse.Namespace,
+    out: Path,
+) -> int:
+    # fit() caught Ctrl-C and kept the last finished epoch: keep that much, say so, exit as interrupted.
+    done = history.epochs
+    if done == 0:
+        _say(f"{PROGRAM} train: interrupted before the first epoch finished; nothing was saved.", sys.stderr)
+        return 130
+    written = [out / "model.json", out / "history.json"]
+    model.save(written[0])
+    _write_json(written[1], dataclasses.asdict(history))
+    written += _save_training_plots(model, X, y, history, out, **_plot_options(args, len(X[0])))
+    _say(
+        f"{PROGRAM} train: interrupted after {done} of {args.epochs} epochs; saved the model as it was after "
+        f"epoch {done}.",
+        sys.stderr,
+    )
+    _list_files(written)
+    return 130
+
+
+def _plot_options(args: argparse.Namespace, n_inputs: int) -> dict[str, Any]:
+    options: dict[str, Any] = dict(PASS_FAIL_PLOT) if args.data == "pass_fail" else {}
+    sizes = "-".join(str(size) for size in [n_inputs, *args.hidden, 1])
+    options["title"] = f"{args.data}: a {sizes} network trained with {args.optimizer}"
+    return options
 
 
 def _data_set(name: str, samples: int, seed: int) -> tuple[list[list[float]], list[int]]:

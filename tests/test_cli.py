@@ -322,3 +322,46 @@ def test_demo_writes_every_file_and_prints_the_course_numbers(tmp_path, capsys):
     assert html.count("svg width=") >= 6  # one embedded SVG frame per backprop step
     assert not re.search(r"(src|href)=\\?[\"']https?://", html)  # offline: nothing fetched from the network
     assert os.path.getsize(out / "perceptron.svg") > 1000
+
+
+def _interrupt_after(monkeypatch, steps):
+    import nn
+
+    real_step = nn.Adam.step
+    taken = []
+
+    def step(self):
+        if len(taken) == steps:
+            raise KeyboardInterrupt
+        taken.append(1)
+        real_step(self)
+
+    monkeypatch.setattr(nn.Adam, "step", step)
+
+
+def test_train_interrupted_mid_run_saves_the_finished_epochs_and_exits_130(tmp_path, capsys, monkeypatch):
+    # 40 samples, 32 for training, batch size 16: two steps per epoch, so 5 steps finish 2 epochs.
+    _interrupt_after(monkeypatch, 5)
+    out = tmp_path / "run"
+    args = ["train", "--samples", "40", "--batch-size", "16", "--hidden", "4", "--epochs", "10"]
+    code, stdout, err = run([*args, "--out", str(out), "--quiet"], capsys)
+    assert code == 130
+    assert err.strip() == (
+        "glassgrad train: interrupted after 2 of 10 epochs; saved the model as it was after epoch 2."
+    )
+    assert "Traceback" not in err
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["train_loss"]) == 2
+    assert history["interrupted"] is True
+    for name in ("model.json", "decision_boundary.png", "loss_curves.png"):
+        assert f"{out / name}" in stdout
+
+
+def test_train_interrupted_before_an_epoch_saves_nothing_and_exits_130(tmp_path, capsys, monkeypatch):
+    _interrupt_after(monkeypatch, 0)
+    out = tmp_path / "run"
+    code, stdout, err = run(["train", "--samples", "40", "--hidden", "4", "--out", str(out), "--quiet"], capsys)
+    assert code == 130
+    assert err.strip() == "glassgrad train: interrupted before the first epoch finished; nothing was saved."
+    assert not (out / "model.json").exists()
+    assert "files written" not in stdout
