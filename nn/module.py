@@ -22,9 +22,12 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
+import re
+import reprlib
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -69,11 +72,23 @@ class Module:
     # (the recording in force when last called, the same with this scope added).
     _scope_cache: tuple[Recording, Recording] | None = None
 
+    # Fields declared as a Value ("bias: Value") or a list of them ("weights: list[Value]").
+    _value_fields: ClassVar[dict[str, bool]] = {}
+
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
         Module._registry[cls.__name__] = cls
+        fields = dict(cls._value_fields)
+        for name, annotation in inspect.get_annotations(cls).items():
+            text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
+            match = _VALUE_FIELD.fullmatch(text)
+            if match and not name.startswith("_"):
+                fields[name] = bool(match.group(1))
+        cls._value_fields = fields
 
     def __setattr__(self, name: str, value: object) -> None:
+        if name in self._value_fields:
+            _check_value_field(self, name, value, self._value_fields[name])
         object.__setattr__(self, name, value)
         if not name.startswith("_"):
             _name_children(name, value)
@@ -374,6 +389,28 @@ class ModuleScope:
     ) -> None:
         if self.module._name:
             RECORDING.reset(self.token)
+
+
+# "Value", "Parameter", "list[Value]", "list[Parameter]" (annotations are strings here).
+_VALUE_FIELD = re.compile(r"(list\[)?(?:[\w.]+\.)?(?:Value|Parameter)(?(1)\])")
+
+
+def _check_value_field(module: Module, name: str, value: object, is_list: bool) -> None:
+    # A plain number here would silently stop being a parameter: the optimizer, state_dict()
+    # and save() would all skip it. Point at .data, which changes the value and keeps the Value.
+    owner = type(module).__name__
+    if is_list:
+        if isinstance(value, list) and all(isinstance(item, Value) for item in value):
+            return
+        raise TypeError(
+            f"{owner} got {name}={reprlib.repr(value)}; {name} must be a list of Values. "
+            f"Set {owner.lower()}.{name}[i].data = number to change one."
+        )
+    if not isinstance(value, Value):
+        raise TypeError(
+            f"{owner} got {name}={reprlib.repr(value)}; {name} must be a Value. "
+            f"Set {owner.lower()}.{name}.data = {reprlib.repr(value)} to change its value."
+        )
 
 
 def _name_children(name: str, value: object) -> None:

@@ -127,3 +127,40 @@ def test_seed_makes_weights_reproducible_and_leaves_global_random_alone():
     assert nn.Neuron(5, seed=7).state_dict() == first
     assert nn.Neuron(5, seed=8).state_dict() != first
     assert random.getstate() == before
+
+
+def test_setting_the_bias_to_a_number_is_refused_with_the_fix():
+    neuron = nn.Neuron(2, weights=[3, -2], bias=1)
+    with pytest.raises(TypeError, match="must be a Value") as caught:
+        neuron.bias = 5.0
+    assert str(caught.value) == (
+        "Neuron got bias=5.0; bias must be a Value. Set neuron.bias.data = 5.0 to change its value."
+    )
+    assert [name for name, _ in neuron.named_parameters()] == ["weights.0", "weights.1", "bias"]
+    neuron.bias.data = 5.0
+    assert neuron.state_dict()["bias"] == 5.0
+
+
+def test_setting_the_weights_to_numbers_is_refused_with_the_fix():
+    neuron = nn.Neuron(2, weights=[3, -2], bias=1)
+    with pytest.raises(TypeError) as caught:
+        neuron.weights = [1.0, 2.0]
+    assert str(caught.value) == (
+        "Neuron got weights=[1.0, 2.0]; weights must be a list of Values. "
+        "Set neuron.weights[i].data = number to change one."
+    )
+    assert neuron.num_parameters() == 3
+    neuron.weights = [Parameter(1.0), Parameter(2.0)]
+    assert neuron.state_dict() == {"weights.0": 1.0, "weights.1": 2.0, "bias": 1.0}
+
+
+def test_a_user_module_declaring_a_value_field_is_checked_too():
+    class Line(nn.Module):
+        slope: Parameter
+
+        def __init__(self) -> None:
+            self.slope = Parameter(2.0)
+
+    line = Line()
+    with pytest.raises(TypeError, match="Line got slope=3; slope must be a Value"):
+        line.slope = 3
