@@ -65,7 +65,9 @@ class Module:
     """
 
     training: bool = True
-    # Every subclass by name, so nn.load() can rebuild a saved architecture.
+    # Every subclass by the "type" a saved architecture names, so nn.load() can rebuild it:
+    # nn's own classes by their short name ("MLP"), others by module and name
+    # ("__main__.MLP"), so a notebook's class MLP never hides nn.MLP.
     _registry: ClassVar[dict[str, type[Module]]] = {}
     # The name this module has inside its parent ("layers.0"), its scope name.
     _name: str = ""
@@ -77,7 +79,7 @@ class Module:
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
-        Module._registry[cls.__name__] = cls
+        Module._registry[_registry_key(cls)] = cls
         fields = dict(cls._value_fields)
         for name, annotation in inspect.get_annotations(cls).items():
             text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
@@ -389,6 +391,13 @@ class ModuleScope:
     ) -> None:
         if self.module._name:
             RECORDING.reset(self.token)
+
+
+def _registry_key(cls: type[Module]) -> str:
+    # Redefining a class of the same module and name (re-running a notebook cell) replaces it.
+    if cls.__module__ == "nn" or cls.__module__.startswith("nn."):
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 # "Value", "Parameter", "list[Value]", "list[Parameter]" (annotations are strings here).

@@ -366,6 +366,9 @@ def test_build_errors():
     with pytest.raises(ValueError, match=r"Dropout got architecture .*expected a number under 'p'"):
         build({"type": "Dropout"})
     with pytest.raises(ValueError, match=r"Line got architecture .*it cannot be rebuilt from a file"):
+        build({"type": f"{__name__}.Line"})
+    # A user class is registered by module and name, so a bare "Line" is unknown.
+    with pytest.raises(ValueError, match=r"build\(\) got type 'Line'; expected one of"):
         build({"type": "Line"})
 
 
@@ -391,3 +394,14 @@ def _nodes(root):
     from autograd import topological_order
 
     return topological_order(root)
+
+
+def test_a_user_class_named_like_an_nn_class_does_not_break_loading(tmp_path):
+    class MLP(nn.Module):  # a notebook's own class that happens to share the name
+        pass
+
+    nn.MLP(2, [3, 1], seed=0).save(tmp_path / "m.json")
+    loaded = nn.load(tmp_path / "m.json")
+    assert type(loaded) is nn.MLP
+    assert nn.Module._registry["MLP"] is nn.MLP
+    assert nn.Module._registry[f"{__name__}.{MLP.__qualname__}"] is MLP
