@@ -91,6 +91,10 @@ _FAST: dict[str, Activation] = {
     "linear": linear,
 }
 
+# Either form of a built-in, given as a callable, is that built-in: nn.MLP(..., activation=nn.relu)
+# saves as "relu" and runs the fast form.
+_NAMES: dict[Activation, str] = {function: name for table in (ACTIVATIONS, _FAST) for name, function in table.items()}
+
 
 def resolve_activation(activation: str | Activation | None, what: str = "activation") -> tuple[str, Activation]:
     """The name and the function of an activation given by name or as a callable.
@@ -101,15 +105,16 @@ def resolve_activation(activation: str | Activation | None, what: str = "activat
         what: how to name the argument in an error message.
 
     Returns:
-        ``(name, function)``; a callable's name is its ``__name__``.
+        ``(name, function)``; a built-in given as a function (``nn.relu``) has
+        its name, any other callable its ``__name__``.
 
     Raises:
         ValueError: an unknown name.
         TypeError: neither a str nor a callable.
 
     Example:
-        >>> resolve_activation("relu")[0], resolve_activation(None)[0]
-        ('relu', 'linear')
+        >>> resolve_activation("relu")[0], resolve_activation(None)[0], resolve_activation(relu)[0]
+        ('relu', 'linear', 'relu')
     """
     if activation is None:
         return "linear", linear
@@ -119,6 +124,9 @@ def resolve_activation(activation: str | Activation | None, what: str = "activat
             raise ValueError(f"{what} got {activation!r}; expected one of {names}, or a callable Value → Value.")
         return activation, _FAST[activation]
     if callable(activation):
+        name = _NAMES.get(activation)
+        if name is not None:
+            return name, _FAST[name]
         return getattr(activation, "__name__", type(activation).__name__), activation
     raise TypeError(
         f"{what} got {activation!r} of type {type(activation).__name__}; expected a name such as 'relu' or a callable."

@@ -51,3 +51,13 @@ def test_softmax_gradient_passes_gradcheck():
     from autograd import gradcheck
 
     assert gradcheck(lambda a, b, c: nn.softmax([a, b, c])[1], [0.3, -1.2, 2.0])
+
+
+@pytest.mark.parametrize("name", list(nn.ACTIVATIONS))
+def test_a_builtin_given_as_a_function_saves_and_loads_by_name(tmp_path, name):
+    model = nn.MLP(2, [3, 1], activation=nn.ACTIVATIONS[name], output_activation=nn.ACTIVATIONS[name], seed=0)
+    assert [layer.activation for layer in model.layers] == [name, name]
+    model.save(tmp_path / "m.json")
+    loaded = nn.load(tmp_path / "m.json")
+    assert loaded.architecture() == model.architecture()
+    assert loaded([0.5, -1.0]).data == model([0.5, -1.0]).data
