@@ -432,7 +432,13 @@ def _name_children(name: str, value: object) -> None:
 
 
 def _is_finite_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        # An int too large for a float (a 400-digit one in a hand-edited file) is no weight.
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 class Sequential(Module):

@@ -405,3 +405,16 @@ def test_a_user_class_named_like_an_nn_class_does_not_break_loading(tmp_path):
     assert type(loaded) is nn.MLP
     assert nn.Module._registry["MLP"] is nn.MLP
     assert nn.Module._registry[f"{__name__}.{MLP.__qualname__}"] is MLP
+
+
+def test_an_int_too_large_for_a_float_is_not_a_finite_number(tmp_path):
+    model = nn.Neuron(1, weights=[1.0])
+    huge = 10**400
+    with pytest.raises(ValueError, match=r"'bias' got 1000.*, expected a finite number"):
+        model.load_state_dict({"weights.0": 0.0, "bias": huge})
+    assert model.weights[0].data == 1.0
+    path = tmp_path / "m.json"
+    model.save(path)
+    path.write_text(path.read_text().replace('"bias": 0.0', f'"bias": {huge}'))
+    with pytest.raises(ValueError, match=r"does not fit the model: .*expected a finite number"):
+        nn.load(path)
