@@ -401,37 +401,48 @@ def softplus(m: Math, x: Scalar) -> Local:
 
 @op("relu", kinks="d/dx at 0 is 0, as in PyTorch")
 def relu(m: Math, x: Scalar) -> Local:
-    """max(x, 0).  d/dx = 1 for x > 0, else 0 (so 0 at the kink x = 0)."""
-    if m.real(x) > 0.0:
+    """max(x, 0).  d/dx = 1 for x > 0, else 0 (so 0 at the kink x = 0); nan stays nan."""
+    value = m.real(x)
+    if value > 0.0:
         return x, (1.0,)
-    return 0.0, (0.0,)
+    if value <= 0.0:
+        return 0.0, (0.0,)
+    # nan fails both comparisons: keep it (as PyTorch does), never turn it into 0.
+    return x, (math.nan,)
 
 
 @op("leaky_relu", constant_names=("slope",), kinks="d/dx at 0 is the slope, as in PyTorch")
 def leaky_relu(m: Math, x: Scalar, slope: float) -> Local:
-    """X for x > 0, else slope·x.  d/dx = 1 for x > 0, else slope (the slope at x = 0)."""
-    if m.real(x) > 0.0:
+    """X for x > 0, else slope·x.  d/dx = 1 for x > 0, else slope (the slope at x = 0); nan stays nan."""
+    value = m.real(x)
+    if value > 0.0:
         return x, (1.0,)
-    return slope * x, (slope,)
+    if value <= 0.0:
+        return slope * x, (slope,)
+    return x, (math.nan,)  # nan: on neither side, so no slope either
 
 
 @op("abs", kinks="d/dx at 0 is 0, as in PyTorch")
 def absolute(m: Math, x: Scalar) -> Local:
-    """|x|.  d/dx = sign(x), and 0 at the kink x = 0."""
+    """|x|.  d/dx = sign(x), and 0 at the kink x = 0; nan stays nan."""
     value = m.real(x)
     if value > 0.0:
         return x, (1.0,)
     if value < 0.0:
         return -x, (-1.0,)
-    return 0.0 * x, (0.0,)
+    if value == 0.0:
+        return 0.0 * x, (0.0,)
+    return x, (math.nan,)  # nan: no sign, so no derivative either
 
 
 @op("clamp", constant_names=("low", "high"), kinks="d/dx is 1 on the closed interval [low, high], as in PyTorch")
 def clamp(m: Math, x: Scalar, low: float, high: float) -> Local:
-    """X limited to [low, high].  d/dx = 1 inside (boundaries included), 0 outside."""
+    """X limited to [low, high].  d/dx = 1 inside (boundaries included), 0 outside; nan stays nan."""
     value = m.real(x)
     if value < low:
         return low, (0.0,)
     if value > high:
         return high, (0.0,)
-    return x, (1.0,)
+    if value <= high:
+        return x, (1.0,)
+    return x, (math.nan,)  # nan fails every comparison: neither inside nor outside

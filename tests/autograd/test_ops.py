@@ -267,6 +267,27 @@ def test_the_derivative_at_a_kink_is_the_documented_choice(spell, point, expecte
     assert grad(spell(x), [x]) == (expected,)
 
 
+PIECEWISE = {
+    "relu": lambda x: x.relu(),
+    "leaky_relu": lambda x: x.leaky_relu(0.1),
+    "abs": lambda x: x.abs(),
+    "clamp": lambda x: x.clamp(-1.0, 1.0),
+}
+
+
+@pytest.mark.parametrize("spell", PIECEWISE.values(), ids=PIECEWISE.keys())
+def test_a_piecewise_op_keeps_nan_and_its_derivative_is_nan(spell):
+    # nan fails every comparison, so a rule that branches on x must not let it
+    # fall into a finite branch (relu(nan) = 0 would hide the nan, as PyTorch does not).
+    x = Value(math.nan)
+    out = spell(x)
+    assert math.isnan(out.data)
+    (derivative,) = grad(out, [x])
+    assert math.isnan(derivative)
+    (as_value,) = grad(out, [x], create_graph=True)
+    assert math.isnan(as_value.data)
+
+
 # --- show that the tests can fail: corrupt each derivative rule ---------------------
 
 
