@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import types
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from autograd.errors import GraphTooLargeError, GraphvizNotFound, GraphvizTimeout
+from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
 from autograd.graph import topological_order
 from autograd.value import Parameter, Value
 
@@ -738,33 +738,6 @@ def _timeout_message(source: str, function: str) -> str:
         f"{function}(): Graphviz's dot took over {DOT_TIMEOUT:g} s to lay out {what} (values and operations) "
         'and was stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a smaller graph.'
     )
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file, so an error never leaves half a file.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
-        >>> write_atomically(target, b"hi"); target.read_bytes()
-        b'hi'
-    """
-    # mkstemp makes a private (0600) file; give the result the mode a plain open() would.
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def save(

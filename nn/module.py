@@ -28,7 +28,6 @@ import math
 import os
 import re
 import reprlib
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +35,7 @@ from types import TracebackType
 from typing import ClassVar
 
 from autograd import Value
+from autograd.files import write_atomically
 from autograd.recording import RECORDING, Recording
 
 FORMAT = "glassgrad.nn"
@@ -301,6 +301,7 @@ class Module:
 
         Raises:
             ValueError: a parameter is inf or nan (JSON cannot hold it).
+            FileNotFoundError: the folder to write in does not exist.
 
         Example:
             >>> import nn, os, tempfile
@@ -324,16 +325,12 @@ class Module:
         }
         text = json.dumps(document, indent=1)
         target = Path(path)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        if not target.parent.is_dir():
+            raise FileNotFoundError(
+                f"save() got {str(path)!r}; the folder {str(target.parent)!r} does not exist. "
+                f"Create it first: os.makedirs({str(target.parent)!r}, exist_ok=True)."
+            )
+        write_atomically(target, text.encode("utf-8"))
 
     # --- printing -------------------------------------------------------------------------
 

@@ -418,3 +418,33 @@ def test_an_int_too_large_for_a_float_is_not_a_finite_number(tmp_path):
     path.write_text(path.read_text().replace('"bias": 0.0', f'"bias": {huge}'))
     with pytest.raises(ValueError, match=r"does not fit the model: .*expected a finite number"):
         nn.load(path)
+
+
+def test_a_saved_model_gets_the_permissions_of_a_plain_file(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        nn.Neuron(1, weights=[1.0]).save(tmp_path / "m.json")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_save_into_a_missing_folder_names_the_folder(tmp_path):
+    path = tmp_path / "no" / "dir" / "m.json"
+    with pytest.raises(FileNotFoundError) as caught:
+        nn.Neuron(1, weights=[1.0]).save(path)
+    folder = str(tmp_path / "no" / "dir")
+    assert str(caught.value) == (
+        f"save() got {str(path)!r}; the folder {folder!r} does not exist. "
+        f"Create it first: os.makedirs({folder!r}, exist_ok=True)."
+    )
+    assert not (tmp_path / "no").exists()
+
+
+def test_save_and_the_renderer_share_one_atomic_writer():
+    import autograd.files
+    import autograd.render
+    import nn.module
+
+    assert autograd.render.write_atomically is autograd.files.write_atomically
+    assert nn.module.write_atomically is autograd.files.write_atomically
