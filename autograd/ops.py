@@ -124,8 +124,10 @@ class Domain:
 
 
 REALS = Domain("any real {}", lambda x: True)
-POSITIVE = Domain("{} > 0", lambda x: x > 0.0, low=0.0)
-NONNEGATIVE = Domain("{} ≥ 0", lambda x: x >= 0.0, low=0.0)
+# nan is let through (written "not x <= 0" rather than "x > 0"): it propagates as
+# in IEEE and PyTorch, and detect_anomaly names the op that first produced it.
+POSITIVE = Domain("{} > 0", lambda x: not x <= 0.0, low=0.0)
+NONNEGATIVE = Domain("{} ≥ 0", lambda x: not x < 0.0, low=0.0)
 NONZERO = Domain("{} ≠ 0", lambda x: x != 0.0, excludes_zero=True)
 # Where exp-like ops stay finite in tests; the ops themselves accept any real.
 MODERATE = Domain("any real {}", lambda x: True, low=-30.0, high=30.0)
@@ -271,7 +273,7 @@ def neg(m: Math, x: Scalar) -> Local:
 
 
 def _power_check(base: float, exponent: float) -> str | None:
-    if base < 0.0 and not float(exponent).is_integer():
+    if base < 0.0 and not float(exponent).is_integer() and not math.isnan(exponent):
         return "an integer exponent when the base is negative (a real power of a negative number is complex)"
     if base == 0.0 and exponent < 0.0:
         return "a nonzero base when the exponent is negative (0 to a negative power divides by zero)"
@@ -361,7 +363,7 @@ def log(m: Math, x: Scalar) -> Local:
 def sqrt(m: Math, x: Scalar) -> Local:
     """√x.  d/dx = 1/(2√x) (reuses the value); inf at x = 0."""
     root = m.sqrt(x)
-    return root, ((0.5 / root) if m.real(root) > 0.0 else math.inf,)
+    return root, (math.inf if m.real(root) == 0.0 else 0.5 / root,)
 
 
 @op("sin")

@@ -147,6 +147,32 @@ def test_a_value_exponent_has_the_derivative_of_the_exponent():
     assert grad(base**exponent, [base, exponent]) == pytest.approx((12.0, 8.0 * math.log(2.0)))
 
 
+# --- nan in, nan out: never a silent finite number ----------------------------------
+
+NAN_OPERANDS = [(name, position) for name, op in OPS.items() for position in range(op.arity or 2)]
+
+
+@pytest.mark.parametrize(("name", "position"), NAN_OPERANDS, ids=[f"{n}-x{p}" for n, p in NAN_OPERANDS])
+def test_a_nan_operand_gives_a_nan_value_for_every_op(name, position):
+    # Not a DomainError either: log(nan) is nan, as in IEEE and PyTorch, so the
+    # nan reaches detect_anomaly, which names the op that first produced it.
+    operands = [Value(0.5), Value(0.5)]
+    operands[position] = Value(math.nan)
+    assert math.isnan(SPELLINGS[name](*operands).data)
+
+
+def test_sqrt_of_nan_has_a_nan_derivative_not_the_inf_of_its_kink():
+    x = Value(math.nan)
+    assert math.isnan(grad(x.sqrt(), [x])[0])
+
+
+def test_a_nan_exponent_of_a_negative_base_is_nan_and_ieee_keeps_its_two_exact_powers():
+    assert math.isnan((Value(-2.0) ** Value(math.nan)).data)
+    # IEEE 754 (and PyTorch) define these exactly, whatever the nan: x⁰ = 1 and 1ʸ = 1.
+    assert (Value(math.nan) ** 0).data == 1.0
+    assert (Value(1.0) ** Value(math.nan)).data == 1.0
+
+
 # --- domains: every DomainError message, exactly ---------------------------------
 
 
