@@ -19,6 +19,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
+from nn.checks import is_number
 from nn.initializers import Seed, make_rng
 
 Example = list[float]
@@ -305,7 +306,7 @@ def _cut(
 def _start(name: str, n: int, seed: Seed, noise: float = 0.0, noise_name: str = "noise") -> random.Random:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{name}() got n={n!r}; expected a whole number of points ≥ 1.")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0.0:
+    if not is_number(noise) or not noise >= 0.0:
         raise ValueError(f"{name}() got {noise_name}={noise!r}; a standard deviation must be ≥ 0.")
     return make_rng(seed)
 

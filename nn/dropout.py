@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from autograd import Value
+from nn.checks import is_number
 from nn.initializers import Seed, make_rng
 from nn.module import Architecture, Module
 
@@ -41,7 +42,7 @@ class Dropout(Module):
     p: float
 
     def __init__(self, p: float = 0.5, seed: Seed = None) -> None:
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0 or math.isnan(p):
+        if not is_number(p) or not 0.0 <= p <= 1.0 or math.isnan(p):
             raise ValueError(f"Dropout got p={p!r}; p is a probability, so 0 ≤ p ≤ 1 (0.5 is common).")
         self.p = float(p)
         self._rng = make_rng(seed)
@@ -89,6 +90,6 @@ class Dropout(Module):
             Dropout(p=0.1)
         """
         p = architecture.get("p")
-        if not isinstance(p, (int, float)) or isinstance(p, bool):
+        if not is_number(p):
             raise ValueError(f"Dropout got architecture {dict(architecture)!r}; expected a number under 'p'.")
         return cls(p)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 
+from nn.checks import is_number
 from nn.module import Module
 
 
@@ -82,7 +83,7 @@ class EarlyStopping(Callback):
     def __init__(self, patience: int = 5, restore_best: bool = True, min_delta: float = 0.0) -> None:
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
             raise ValueError(f"EarlyStopping got patience={patience!r}; expected a whole number of epochs ≥ 1.")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) or not min_delta >= 0.0:
+        if not is_number(min_delta) or not min_delta >= 0.0:
             raise ValueError(f"EarlyStopping got min_delta={min_delta!r}; expected a number ≥ 0.")
         self.patience = patience
         self.restore_best = bool(restore_best)

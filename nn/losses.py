@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import autograd
 from autograd import Value
+from nn.checks import as_index, is_number
 
 Output = Value | float | Sequence[Value | float]
 """What a model returns for one example: one number, or a list of numbers."""
@@ -157,7 +158,8 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
                 f"cross_entropy() got output {reprlib.repr(output)} for example {index}; expected a list of at least "
                 "2 class scores. For one score per example use binary_cross_entropy_with_logits."
             )
-        if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(output):
+        index_of_class = as_index(target)
+        if index_of_class is None or not 0 <= index_of_class < len(output):
             raise ValueError(
                 f"cross_entropy() got target {target!r} for example {index}; expected a class index 0 … "
                 f"{len(output) - 1}."
@@ -166,7 +168,7 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
         largest = max(z.data for z in scores)
         shift = largest if math.isfinite(largest) else 0.0
         log_total = autograd.sum([(z - shift).exp() for z in scores]).log() + shift
-        losses.append(log_total - scores[target])
+        losses.append(log_total - scores[index_of_class])
     return _mean(losses)
 
 
@@ -225,7 +227,7 @@ def _scalar(name: str, output: object, index: int) -> Value:
         output = output[0]
     if isinstance(output, Value):
         return output
-    if isinstance(output, (int, float)) and not isinstance(output, bool):
+    if is_number(output):
         return Value(output)
     raise ValueError(
         f"{name}() got output {reprlib.repr(output)} for example {index}; expected one number per example. "
@@ -234,7 +236,7 @@ def _scalar(name: str, output: object, index: int) -> Value:
 
 
 def _number(name: str, target: object, index: int) -> float:
-    if isinstance(target, bool) or not isinstance(target, (int, float)):
+    if not is_number(target):
         raise ValueError(f"{name}() got target {target!r} for example {index}; expected a number.")
     return float(target)
 

@@ -37,6 +37,7 @@ from typing import ClassVar
 from autograd import Value
 from autograd.files import write_atomically
 from autograd.recording import RECORDING, Recording
+from nn.checks import is_finite_number
 
 FORMAT = "glassgrad.nn"
 FORMAT_VERSION = 1
@@ -259,7 +260,7 @@ class Module:
         problems = [f"missing {name!r}" for name in parameters if name not in state]
         problems += [f"unexpected {name!r}" for name in state if name not in parameters]
         for name, value in state.items():
-            if name in parameters and not _is_finite_number(value):
+            if name in parameters and not is_finite_number(value):
                 problems.append(f"{name!r} got {value!r}, expected a finite number")
         if problems:
             raise ValueError(f"load_state_dict() found problems, nothing was loaded: {'; '.join(problems)}.")
@@ -426,16 +427,6 @@ def _name_children(name: str, value: object) -> None:
         for index, item in enumerate(value):
             if isinstance(item, Module):
                 item._name = f"{name}.{index}"
-
-
-def _is_finite_number(value: object) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        # An int too large for a float (a 400-digit one in a hand-edited file) is no weight.
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
 
 
 class Sequential(Module):

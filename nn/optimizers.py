@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
+from nn.checks import is_number
 from nn.module import Module
 
 Hyperparameter = float | bool | tuple[float, float]
@@ -149,7 +150,7 @@ class Optimizer:
 
 def _check(owner: str, name: str, value: float, low: float, high: float = math.inf, *, open_low: bool = False) -> float:
     # One place for "the learning rate must be > 0"-style checks, so every message reads alike.
-    number = isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+    number = is_number(value) and not math.isnan(value)
     if not (number and (value > low if open_low else value >= low) and value <= high):
         bound = f"> {low:g}" if open_low else f"≥ {low:g}"
         if high < math.inf:
@@ -159,7 +160,7 @@ def _check(owner: str, name: str, value: float, low: float, high: float = math.i
 
 
 def _check_below_one(owner: str, name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+    if not is_number(value) or not 0.0 <= value < 1.0:
         raise ValueError(f"{owner} got {name}={value!r}; {name} must be in [0, 1), e.g. 0.9.")
     return float(value)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from autograd import Value, cycle_collector_paused, no_grad
+from nn.checks import is_number
 from nn.data import batches
 from nn.early_stopping import Callback
 from nn.initializers import Seed, make_rng
@@ -354,7 +355,7 @@ def _example_width(name: str, index: int, example: object) -> int:
             f"fit() got {name}[{index}] = {reprlib.repr(example)}; expected a list of numbers such as [1.0, 2.0]."
         )
     for number in example:
-        if not isinstance(number, Value) and (isinstance(number, bool) or not isinstance(number, (int, float))):
+        if not isinstance(number, Value) and not is_number(number):
             raise ValueError(
                 f"fit() got {name}[{index}] = {reprlib.repr(example)}, which holds {number!r}; expected numbers."
             )
