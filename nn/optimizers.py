@@ -283,7 +283,7 @@ class Adam(Optimizer):
         if not isinstance(betas, tuple) or len(betas) != 2:
             raise ValueError(f"Adam got betas={betas!r}; expected a pair (β₁, β₂) such as (0.9, 0.999).")
         self.betas = (_check_below_one("Adam", "betas[0]", betas[0]), _check_below_one("Adam", "betas[1]", betas[1]))
-        self.epsilon = _check("Adam", "epsilon", epsilon, 0.0)
+        self.epsilon = _check("Adam", "epsilon", epsilon, 0.0, open_low=True)
         self.weight_decay = _check("Adam", "weight_decay", weight_decay, 0.0)
         self.amsgrad = bool(amsgrad)
         self._step_size = self._correction2_sqrt = 1.0
@@ -362,7 +362,7 @@ class RMSprop(Optimizer):
     ) -> None:
         self.learning_rate = _check("RMSprop", "learning_rate", learning_rate, 0.0, open_low=True)
         self.alpha = _check_below_one("RMSprop", "alpha", alpha)
-        self.epsilon = _check("RMSprop", "epsilon", epsilon, 0.0)
+        self.epsilon = _check("RMSprop", "epsilon", epsilon, 0.0, open_low=True)
         self.weight_decay = _check("RMSprop", "weight_decay", weight_decay, 0.0)
         self.momentum = _check("RMSprop", "momentum", momentum, 0.0)
         self.centered = bool(centered)
@@ -437,7 +437,7 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = _check(
             "Adagrad", "initial_accumulator_value", initial_accumulator_value, 0.0
         )
-        self.epsilon = _check("Adagrad", "epsilon", epsilon, 0.0)
+        self.epsilon = _check("Adagrad", "epsilon", epsilon, 0.0, open_low=True)
         super().__init__(parameters)
 
     def hyperparameters(self) -> dict[str, Hyperparameter]:  # noqa: D102
@@ -495,7 +495,7 @@ class Adadelta(Optimizer):
     ) -> None:
         self.learning_rate = _check("Adadelta", "learning_rate", learning_rate, 0.0, open_low=True)
         self.rho = _check_below_one("Adadelta", "rho", rho)
-        self.epsilon = _check("Adadelta", "epsilon", epsilon, 0.0)
+        self.epsilon = _check("Adadelta", "epsilon", epsilon, 0.0, open_low=True)
         self.weight_decay = _check("Adadelta", "weight_decay", weight_decay, 0.0)
         super().__init__(parameters)
 

@@ -169,7 +169,7 @@ def test_base_update_is_abstract():
         ),
         (lambda w: nn.Adam(w, betas=(0.9,)), "Adam got betas=(0.9,); expected a pair (β₁, β₂) such as (0.9, 0.999)."),
         (lambda w: nn.Adam(w, betas=(1.0, 0.9)), "Adam got betas[0]=1.0; betas[0] must be in [0, 1), e.g. 0.9."),
-        (lambda w: nn.Adam(w, epsilon=-1e-8), "Adam got epsilon=-1e-08; epsilon must be ≥ 0."),
+        (lambda w: nn.Adam(w, epsilon=-1e-8), "Adam got epsilon=-1e-08; epsilon must be > 0."),
         (lambda w: nn.Adam(w, weight_decay=-1), "Adam got weight_decay=-1; weight_decay must be ≥ 0."),
         (lambda w: nn.RMSprop(w, alpha=1.5), "RMSprop got alpha=1.5; alpha must be in [0, 1), e.g. 0.9."),
         (lambda w: nn.RMSprop(w, momentum=-0.5), "RMSprop got momentum=-0.5; momentum must be ≥ 0."),
@@ -202,3 +202,11 @@ def test_parameters_of_the_wrong_type():
     with pytest.raises(TypeError, match="got") as caught:
         nn.Adam([1.0])
     assert str(caught.value) == "Adam got parameter 0 = 1.0 of type float; expected a Value."
+
+
+@pytest.mark.parametrize("optimizer", [nn.Adam, nn.RMSprop, nn.Adagrad, nn.Adadelta])
+def test_epsilon_must_be_positive_as_the_docstrings_say(optimizer):
+    # torch allows eps=0, but then Adadelta never moves and the others divide 0 by 0 at a zero gradient.
+    with pytest.raises(ValueError, match="epsilon") as caught:
+        optimizer([Parameter(1.0)], epsilon=0)
+    assert str(caught.value) == f"{optimizer.__name__} got epsilon=0; epsilon must be > 0."
