@@ -368,14 +368,20 @@ def sqrt(m: Math, x: Scalar) -> Local:
 
 @op("sin")
 def sin(m: Math, x: Scalar) -> Local:
-    """Sin x.  d/dx = cos x."""
-    return m.sin(x), (m.cos(x),)
+    """Sin x.  d/dx = cos x; both nan at ±inf."""
+    try:
+        return m.sin(x), (m.cos(x),)
+    except ValueError:  # math.sin(±inf) raises "math domain error"; IEEE gives nan
+        return math.nan, (math.nan,)
 
 
 @op("cos")
 def cos(m: Math, x: Scalar) -> Local:
-    """Cos x.  d/dx = −sin x."""
-    return m.cos(x), (-m.sin(x),)
+    """Cos x.  d/dx = −sin x; both nan at ±inf."""
+    try:
+        return m.cos(x), (-m.sin(x),)
+    except ValueError:  # as in sin; a try costs nothing until it catches
+        return math.nan, (math.nan,)
 
 
 @op("tanh")

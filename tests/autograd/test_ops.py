@@ -173,6 +173,52 @@ def test_a_nan_exponent_of_a_negative_base_is_nan_and_ieee_keeps_its_two_exact_p
     assert (Value(1.0) ** Value(math.nan)).data == 1.0
 
 
+inf = math.inf
+# Each op's value with ±inf in an operand (the other 0.5), as IEEE and PyTorch give
+# it: x0 = inf, x0 = −inf, then x1 = inf, x1 = −inf for two-operand ops.
+AT_INFINITY: dict[str, tuple[float | type[DomainError], ...]] = {
+    "add": (inf, -inf, inf, -inf),
+    "sub": (inf, -inf, -inf, inf),
+    "mul": (inf, -inf, inf, -inf),
+    "div": (inf, -inf, 0.0, -0.0),
+    "neg": (-inf, inf),
+    "pow": (inf, DomainError, 0.0, inf),  # (−inf)**0.5 is complex
+    "pow_constant": (inf, inf),
+    "sum": (inf, -inf, inf, -inf),
+    "exp": (inf, 0.0),
+    "log": (inf, DomainError),
+    "sqrt": (inf, DomainError),
+    "sin": (math.nan, math.nan),
+    "cos": (math.nan, math.nan),
+    "tanh": (1.0, -1.0),
+    "sigmoid": (1.0, 0.0),
+    "softplus": (inf, 0.0),
+    "relu": (inf, 0.0),
+    "leaky_relu": (inf, -inf),
+    "abs": (inf, inf),
+    "clamp": (1.0, 0.0),
+}
+INFINITE_OPERANDS = [(name, position, sign) for name, position in NAN_OPERANDS for sign in (1.0, -1.0)]
+
+
+@pytest.mark.parametrize(
+    ("name", "position", "sign"), INFINITE_OPERANDS, ids=[f"{n}-x{p}={s * inf}" for n, p, s in INFINITE_OPERANDS]
+)
+def test_an_infinite_operand_gives_the_ieee_value_for_every_op(name, position, sign):
+    expected = AT_INFINITY[name][2 * position + (sign < 0)]
+    operands = [Value(0.5), Value(0.5)]
+    operands[position] = Value(sign * inf)
+    if expected is DomainError:
+        with pytest.raises(DomainError):
+            SPELLINGS[name](*operands)
+        return
+    value = SPELLINGS[name](*operands).data
+    if math.isnan(expected):
+        assert math.isnan(value)
+    else:  # the sign too: 0.5 / −inf is −0.0
+        assert (value, math.copysign(1.0, value)) == (expected, math.copysign(1.0, expected))
+
+
 # --- domains: every DomainError message, exactly ---------------------------------
 
 
