@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
-from autograd.graph import topological_order
+from autograd.graph import backward_steps, topological_order
 from autograd.render import Look, digraph, dot_lines, format_number, node_names, require_dot
 from autograd.value import Value
 
@@ -720,6 +720,8 @@ def trace_backward(root: Value, *, precision: int = 4) -> BackwardTrace:
 
     Raises:
         TypeError: ``root`` is not a Value.
+        AnomalyError: inside ``autograd.detect_anomaly()``, a step made a gradient
+            inf or nan (as ``backward()`` raises).
 
     Example:
         >>> from autograd import Value
@@ -729,24 +731,18 @@ def trace_backward(root: Value, *, precision: int = 4) -> BackwardTrace:
         ([(3.0, 3.0), (3.0, 3.0)], 6.0)
     """
     _check_root(root, "trace_backward", precision)
-    order = topological_order(root)
-    for node in order:
-        if node.inputs:
-            node.grad = 0.0
-    root.grad = 1.0 if root.inputs else root.grad + 1.0
-    initial = {node: node.grad for node in order}
-    steps = []
-    for node in reversed(order):
-        if not node.inputs:
-            continue
-        upstream = node.grad
-        contributions = []
-        for position, (child, local_grad) in enumerate(zip(node.inputs, node.local_grads)):
-            before = child.grad
-            contribution = local_grad * upstream
-            child.grad = before + contribution
-            contributions.append(Contribution(child, position, local_grad, contribution, before, child.grad))
-        steps.append(BackwardStep(node, upstream, tuple(contributions)))
+    # backward_steps resets and seeds the gradients when called, so `initial`
+    # is what the first step starts from; the steps are backward()'s own.
+    passes = backward_steps(root)
+    initial = {node: node.grad for node in topological_order(root)}
+    steps = [
+        BackwardStep(
+            node,
+            upstream,
+            tuple(Contribution(child, position, *numbers) for position, (child, *numbers) in enumerate(contributions)),
+        )
+        for node, upstream, contributions in passes
+    ]
     return BackwardTrace(root, steps, initial, precision)
 
 

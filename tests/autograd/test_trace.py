@@ -138,6 +138,24 @@ def test_trace_rejects_a_non_value():
         trace_forward(Value(1.0), precision=0)
 
 
+def test_trace_backward_under_detect_anomaly_raises_the_same_error_as_backward():
+    def sqrt_at_zero() -> Value:
+        return Value(0.0, label="x").sqrt()
+
+    with pytest.raises(autograd.AnomalyError) as from_backward, autograd.detect_anomaly():
+        sqrt_at_zero().backward()
+    with pytest.raises(autograd.AnomalyError) as from_trace, autograd.detect_anomaly():
+        trace_backward(sqrt_at_zero())
+    assert str(from_trace.value) == str(from_backward.value)
+    assert "'x'" in str(from_trace.value)
+
+
+def test_trace_backward_outside_detect_anomaly_lets_inf_through_like_backward():
+    x = Value(0.0, label="x")
+    trace_backward(x.sqrt())
+    assert x.grad == math.inf
+
+
 # --- explanations --------------------------------------------------------------
 
 
