@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from autograd import Value, no_grad
 from nn.module import Module
+from nn.optimizers import SGD
 from nn.training import History
 
 if TYPE_CHECKING:
@@ -270,7 +271,7 @@ def loss_curves(history: History, title: str = "Training and validation loss", a
 def descend(
     loss_fn: Callable[[], Value], parameters: Sequence[Value], learning_rate: float = 0.1, steps: int = 30
 ) -> list[tuple[float, ...]]:
-    """Run plain gradient descent W ← W − η·∂J/∂W and return the path, starting point first.
+    """Run plain gradient descent W ← W − η·∂J/∂W (``nn.SGD``) and return the path, starting point first.
 
     The parameters end where the descent ended.
 
@@ -283,19 +284,21 @@ def descend(
     Returns:
         ``steps + 1`` tuples of parameter values.
 
+    Raises:
+        ValueError: ``learning_rate`` ≤ 0 (``nn.SGD``'s check).
+
     Example:
         >>> from autograd import Parameter
         >>> w = Parameter(2.0)
         >>> [round(p[0], 3) for p in descend(lambda: w * w, [w], learning_rate=0.25, steps=2)]
         [2.0, 1.0, 0.5]
     """
+    optimizer = SGD(parameters, learning_rate=learning_rate)
     path = [tuple(p.data for p in parameters)]
     for _ in range(steps):
-        for p in parameters:
-            p.grad = 0.0
+        optimizer.zero_grad()
         loss_fn().backward()
-        for p in parameters:
-            p.data -= learning_rate * p.grad
+        optimizer.step()
         path.append(tuple(p.data for p in parameters))
     return path
 

@@ -245,3 +245,17 @@ def test_import_nn_needs_only_the_standard_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_descend_steps_with_nn_sgd(monkeypatch):
+    from autograd import Parameter
+    from nn.plots import descend
+
+    steps = []
+    real_step = nn.SGD.step
+    monkeypatch.setattr(nn.SGD, "step", lambda self: steps.append(1) or real_step(self))
+    w = Parameter(2.0)
+    assert descend(lambda: w * w, [w], learning_rate=0.25, steps=2) == [(2.0,), (1.0,), (0.5,)]
+    assert len(steps) == 2
+    with pytest.raises(ValueError, match="SGD got learning_rate=0; learning_rate must be > 0"):
+        descend(lambda: w * w, [w], learning_rate=0)
