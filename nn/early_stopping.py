@@ -80,6 +80,16 @@ class EarlyStopping(Callback):
         EarlyStopping(patience=5, restore_best=True, min_delta=0.0)
     """
 
+    patience: int
+    restore_best: bool
+    min_delta: float
+    best_loss: float
+    best_epoch: int | None
+    stopped_epoch: int | None
+    # The weights of the best epoch, and the epochs waited since it.
+    _best_state: dict[str, float] | None
+    _waited: int
+
     def __init__(self, patience: int = 5, restore_best: bool = True, min_delta: float = 0.0) -> None:
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
             raise ValueError(f"EarlyStopping got patience={patience!r}; expected a whole number of epochs ≥ 1.")
@@ -101,9 +111,9 @@ class EarlyStopping(Callback):
             (inf, None)
         """
         self.best_loss = math.inf
-        self.best_epoch: int | None = None
-        self.stopped_epoch: int | None = None
-        self._best_state: dict[str, float] | None = None
+        self.best_epoch = None
+        self.stopped_epoch = None
+        self._best_state = None
         self._waited = 0
 
     def on_epoch_end(self, epoch: int, monitored: float, model: Module) -> bool:

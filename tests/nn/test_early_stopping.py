@@ -79,3 +79,11 @@ def test_base_callback_does_nothing():
     callback.on_train_begin(model)
     assert callback.on_epoch_end(1, 0.5, model) is False
     callback.on_train_end(model)
+
+
+def test_early_stopping_declares_its_fields_at_class_level():
+    import typing
+
+    hints = typing.get_type_hints(nn.EarlyStopping)
+    for name in ("patience", "restore_best", "min_delta", "best_loss", "best_epoch", "stopped_epoch"):
+        assert name in hints, name
