@@ -73,7 +73,8 @@ def _overflowing_power(x: float, exponent: float) -> float:
     try:
         return float(x**exponent)
     except OverflowError:
-        return math.inf
+        # IEEE keeps the sign: a negative base to an odd integer power is negative.
+        return -math.inf if x < 0.0 and exponent % 2.0 == 1.0 else math.inf
     except ZeroDivisionError:  # 0.0 ** negative: the derivative's pole
         return math.inf
 

@@ -300,6 +300,21 @@ def test_a_power_that_overflows_is_inf():
     assert (Value(10.0) ** Value(400.0)).data == math.inf
 
 
+@pytest.mark.parametrize(
+    ("base", "exponent", "expected"),
+    [
+        (-10.0, 309.0, -math.inf),
+        (-1e200, 3.0, -math.inf),
+        (-1e-200, -3.0, -math.inf),
+        (-10.0, 310.0, math.inf),
+        (-1e200, 4.0, math.inf),
+    ],
+)
+def test_a_power_that_overflows_keeps_the_sign_ieee_gives_it(base, exponent, expected):
+    assert (Value(base) ** exponent).data == expected
+    assert (Value(base) ** Value(exponent)).data == expected
+
+
 @pytest.mark.parametrize("method", ["sigmoid", "tanh", "softplus"])
 @pytest.mark.parametrize("x", [-1000.0, -50.0, 50.0, 1000.0])
 def test_sigmoid_tanh_and_softplus_are_finite_with_finite_gradients_at_large_inputs(method, x):
