@@ -106,7 +106,7 @@ def test_a_swapped_layer_is_saved_as_it_is_now(tmp_path):
     assert loaded([1.0, 2.0]).data == model([1.0, 2.0]).data
 
 
-def test_a_changed_neuron_activation_is_saved_as_a_sequential_that_rebuilds_it(tmp_path):
+def test_a_changed_neuron_activation_is_not_silently_rebuilt_as_the_old_one(tmp_path):
     model = nn.MLP(2, [3, 1], seed=0)
     model.layers[0].neurons[1].activation = "tanh"
     model.save(tmp_path / "m.json")
