@@ -21,7 +21,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from autograd.render import HIGHLIGHT, PALETTE, render_dot, write_atomically
+from autograd.render import HIGHLIGHT, PALETTE, Collapse, render_dot, write_atomically
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -34,7 +34,9 @@ class Playable(Protocol):
 
     def explain(self, i: int) -> str: ...  # noqa: D102
 
-    def frame_dot(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> str: ...  # noqa: D102
+    def frame_dot(  # noqa: D102
+        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = ...
+    ) -> str: ...
 
 
 def phase_of(trace: Playable, i: int) -> str:
@@ -62,19 +64,23 @@ def _check_playable(trace: Playable, function: str) -> int:
     return n
 
 
-def frame_svgs(trace: Playable, *, function: str = "to_html", max_nodes: int = 500) -> list[str]:
+def frame_svgs(
+    trace: Playable, *, function: str = "to_html", max_nodes: int = 500, collapse: Collapse = None
+) -> list[str]:
     """Every frame of ``trace`` as inline SVG markup, rendered by one run of ``dot``.
 
     Args:
         trace: a trace or lesson.
         function: the public caller, for error messages.
-        max_nodes: refuse graphs with more nodes than this.
+        max_nodes: refuse graphs with more nodes (or boxes) than this.
+        collapse: as ``autograd.to_dot``; ``"scope"`` draws each scope as one box.
 
     Returns:
         One ``<svg>…</svg>`` string per step.
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.
+        GraphTooLargeError: a frame has more than ``max_nodes`` nodes (the message names ``function``).
 
     Example:
         >>> from autograd import Value, trace_backward
@@ -84,7 +90,9 @@ def frame_svgs(trace: Playable, *, function: str = "to_html", max_nodes: int = 5
     n = _check_playable(trace, function)
     # dot lays out every graph of its input in turn, so one process renders all
     # frames (spawning dot per frame costs ~30 ms each).
-    source = "".join(trace.frame_dot(i, caption=False, max_nodes=max_nodes) for i in range(n))
+    source = "".join(
+        trace.frame_dot(i, caption=False, max_nodes=max_nodes, collapse=collapse, function=function) for i in range(n)
+    )
     output = render_dot(source, "svg", function).decode("utf-8")
     svgs = [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", output, flags=re.DOTALL)]
     if len(svgs) != n:
@@ -113,7 +121,9 @@ def _explanation_html(trace: Playable, i: int) -> str:
     )
 
 
-def player(trace: Playable, *, interval: int = 1500) -> ipywidgets.VBox:
+def player(
+    trace: Playable, *, interval: int = 1500, max_nodes: int = 500, collapse: Collapse = None
+) -> ipywidgets.VBox:
     """An ipywidgets player: play/pause, previous/next, a step slider, the frame and its explanation.
 
     Only standard widgets are used (``Play``, ``IntSlider`` joined by ``jslink``,
@@ -122,12 +132,16 @@ def player(trace: Playable, *, interval: int = 1500) -> ipywidgets.VBox:
     Args:
         trace: a trace from ``trace_backward`` / ``trace_forward``, or their sum.
         interval: milliseconds per step while playing.
+        max_nodes: refuse graphs with more nodes (or boxes) than this.
+        collapse: ``"scope"`` draws each ``autograd.scope`` as one box, so a whole
+            network plays (a step inside a box highlights the box); see ``autograd.to_dot``.
 
     Returns:
         An ``ipywidgets.VBox``; the last line of a cell displays it.
 
     Raises:
         GraphvizNotFound: Graphviz's ``dot`` is missing.
+        GraphTooLargeError: more than ``max_nodes`` nodes; the message suggests ``collapse=``.
         ImportError: ipywidgets is missing (the message says what to install).
         ValueError: the trace has no steps, or ``interval`` is not positive.
 
@@ -139,7 +153,7 @@ def player(trace: Playable, *, interval: int = 1500) -> ipywidgets.VBox:
         raise ValueError(f"player() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     n = _check_playable(trace, "player")
     widgets = _ipywidgets("player")
-    svgs = frame_svgs(trace, function="player")
+    svgs = frame_svgs(trace, function="player", max_nodes=max_nodes, collapse=collapse)
     play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="play")
     slider = widgets.IntSlider(value=0, min=0, max=n - 1, step=1, description="step", continuous_update=True)
     # jslink moves the slider with Play in the browser, even between kernel round trips.
@@ -301,7 +315,9 @@ def _json_for_script(value: object) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def page(trace: Playable, *, title: str = "", interval: int = 1500) -> str:
+def page(
+    trace: Playable, *, title: str = "", interval: int = 1500, max_nodes: int = 500, collapse: Collapse = None
+) -> str:
     """The offline player page for ``trace`` as HTML text (``to_html`` writes it to a file).
 
     Example:
@@ -315,7 +331,7 @@ def page(trace: Playable, *, title: str = "", interval: int = 1500) -> str:
     if not isinstance(title, str):
         raise TypeError(f"to_html() got title {title!r} of type {type(title).__name__}; expected a str.")
     data = {
-        "frames": frame_svgs(trace, function="to_html"),
+        "frames": frame_svgs(trace, function="to_html", max_nodes=max_nodes, collapse=collapse),
         "explanations": [trace.explain(i) for i in range(n)],
         "phases": [phase_of(trace, i) for i in range(n)],
         "interval": interval,
@@ -359,7 +375,15 @@ def default_title(trace: Playable) -> str:
     return f"{what} through {names.get(root, 'the graph')}"
 
 
-def to_html(trace: Playable, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500) -> Path:
+def to_html(
+    trace: Playable,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "",
+    interval: int = 1500,
+    max_nodes: int = 500,
+    collapse: Collapse = None,
+) -> Path:
     """Write the trace as ONE self-contained web page: SVG frames, buttons, arrow keys, explanations.
 
     The file needs no server and makes no network request (a Content-Security-Policy
@@ -370,12 +394,15 @@ def to_html(trace: Playable, path: str | os.PathLike[str], *, title: str = "", i
         path: the ``.html`` file to write.
         title: the page heading (default: names the passes and the output).
         interval: milliseconds per step while playing.
+        max_nodes: refuse graphs with more nodes (or boxes) than this.
+        collapse: as for ``player``; ``"scope"`` plays a whole network.
 
     Returns:
         The path written.
 
     Raises:
         GraphvizNotFound: Graphviz's ``dot`` is missing.
+        GraphTooLargeError: more than ``max_nodes`` nodes; the message suggests ``collapse=``.
         ValueError: the trace has no steps.
 
     Example:
@@ -384,5 +411,6 @@ def to_html(trace: Playable, path: str | os.PathLike[str], *, title: str = "", i
         PosixPath('backprop.html')
     """
     target = Path(path)
-    write_atomically(target, page(trace, title=title, interval=interval).encode("utf-8"))
+    text = page(trace, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
+    write_atomically(target, text.encode("utf-8"))
     return target

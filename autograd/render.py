@@ -318,7 +318,7 @@ def dot_lines(
         caption = "".join(f'{_html(line, limit=500)}<BR ALIGN="LEFT"/>' for line in look.caption.split("\n"))
         header.append(f"\tgraph [label=<{caption}>]\n")
     if collapse is not None:
-        drawing = _collapsed(order, root, collapse, precision, show_grad, highlighted, max_nodes, function)
+        drawing = _collapsed(order, root, collapse, precision, show_grad, highlighted, max_nodes, function, look)
         return header + drawing.lines()
     if len(order) > max_nodes:
         raise GraphTooLargeError(_too_large(function, len(order), max_nodes, order))
@@ -439,8 +439,17 @@ def _collapsed(
     highlighted: set[Value],
     max_nodes: int,
     function: str,
+    look: Look,
 ) -> _Drawing:
-    """One box per scope group, individual nodes for the unscoped rest."""
+    """One box per scope group, individual nodes for the unscoped rest.
+
+    In a trace frame (``look``) a box stands for everything inside it: it is
+    highlighted when this step's node is inside, filled once all of its nodes
+    are, and its last row names the node of this step.
+    """
+
+    def grad_of(node: Value) -> float:
+        return look.grads.get(node, node.grad) if look.grads is not None else node.grad
 
     def key_of(node: Value) -> tuple[str, ...]:
         return node.scope if collapse == "scope" else node.scope[: int(collapse)]
@@ -486,18 +495,24 @@ def _collapsed(
         is_output = root in inside
         border, fill = PALETTE["output" if is_output else "intermediate"]
         color = HIGHLIGHT if any(node in highlighted for node in inside) else border
+        if look.filled is not None and not all(node in look.filled for node in inside):
+            fill = UNFILLED
         rows = [
             f'<TR><TD COLSPAN="3" CELLPADDING="3"><B>{_html(key[-1])}</B> '
             f'<FONT POINT-SIZE="8" COLOR="#555555">{_html(summary)}</FONT></TD></TR>'
         ]
         for node in outputs[:3]:
-            data, grad = format_number(node.data, precision), format_number(node.grad, precision)
-            cells = f'<TD ALIGN="LEFT">{_html(names[node])}</TD><TD ALIGN="RIGHT">{data}</TD>'
-            if show_grad:
-                cells += f'<TD ALIGN="RIGHT"><FONT COLOR="#555555">grad {grad}</FONT></TD>'
-            rows.append(f"<TR>{cells}</TR>")
+            rows.append(_box_row(names[node], node, look, grad_of(node), precision, show_grad))
         if len(outputs) > 3:
             rows.append(f'<TR><TD COLSPAN="3">… {len(outputs) - 3} more outputs</TD></TR>')
+        if look.current:
+            # Every box keeps this row, so boxes keep their size from frame to frame.
+            here = [node for node in inside if node in look.current]
+            rows.append(
+                _box_row("▶ " + names[here[0]], here[0], look, grad_of(here[0]), precision, show_grad, HIGHLIGHT)
+                if here
+                else '<TR><TD COLSPAN="3"> </TD></TR>'
+            )
         table = (
             f'<TABLE BORDER="{3 if color == HIGHLIGHT else 2}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
             f'STYLE="ROUNDED" COLOR="{color}" BGCOLOR="{fill}">{"".join(rows)}</TABLE>'
@@ -506,12 +521,14 @@ def _collapsed(
         drawing.add(place, f"{box_ids[key]} [label=<{table}>, tooltip={_quoted('/'.join(key))}]")
     for node in loose:
         kind = kind_of(node, root)
+        active = node in look.active
         label = _value_label(
             names[node],
             kind,
-            node.data,
-            node.grad if show_grad else None,
+            None if node in look.hidden_data else node.data,
+            grad_of(node) if show_grad else None,
             precision,
+            filled=look.filled is None or node in look.filled,
             highlighted=node in highlighted,
             auto_named=not node.label,
         )
@@ -520,20 +537,35 @@ def _collapsed(
             drawing.add(
                 (),
                 f"{ids[node]}_op [label={_quoted(operation_text(node, precision))}, shape=circle, style=filled, "
-                f'fillcolor="{OP_FILL}", color="{OP_BORDER}", width=0.38, height=0.38, margin=0.02, fontsize=12]',
+                f'fillcolor="{OP_FILL}", color="{HIGHLIGHT if active else OP_BORDER}", '
+                + ("penwidth=2.5, " if active else "")
+                + "width=0.38, height=0.38, margin=0.02, fontsize=12]",
             )
-            drawing.edges.append(f"{ids[node]}_op -> {ids[node]}")
-    seen_edges: set[tuple[str, str]] = set()
+            drawing.edges.append(
+                f"{ids[node]}_op -> {ids[node]}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else "")
+            )
+    # One edge per pair of boxes or nodes, highlighted when this step's node uses it.
+    edges: dict[tuple[str, str], bool] = {}
     for node in order:
         target = box_ids[group[node]] if group[node] else f"{ids[node]}_op"
         for child in node.inputs:
             if group[child] and group[child] == group[node]:
                 continue
             source = box_ids[group[child]] if group[child] else ids[child]
-            if (source, target) not in seen_edges:
-                seen_edges.add((source, target))
-                drawing.edges.append(f"{source} -> {target}")
+            edges[source, target] = edges.get((source, target), False) or node in look.active
+    for (source, target), active in edges.items():
+        drawing.edges.append(f"{source} -> {target}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
     return drawing
+
+
+def _box_row(name: str, node: Value, look: Look, grad: float, precision: int, show_grad: bool, color: str = "") -> str:
+    """One ``name  data  grad`` row of a collapsed scope's box."""
+    data = "?" if node in look.hidden_data else format_number(node.data, precision)
+    text = f'<FONT COLOR="{color}"><B>{_html(name)}</B></FONT>' if color else _html(name)
+    cells = f'<TD ALIGN="LEFT">{text}</TD><TD ALIGN="RIGHT">{data}</TD>'
+    if show_grad:
+        cells += f'<TD ALIGN="RIGHT"><FONT COLOR="#555555">grad {format_number(grad, precision)}</FONT></TD>'
+    return f"<TR>{cells}</TR>"
 
 
 # --- public API -----------------------------------------------------------------

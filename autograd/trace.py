@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from autograd.graph import backward_steps, topological_order
-from autograd.render import Look, digraph, dot_lines, format_number, node_names, require_dot
+from autograd.render import Collapse, Look, digraph, dot_lines, format_number, node_names, require_dot
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -254,15 +254,17 @@ class Trace(Generic[StepT]):
 
     show_grad = True
 
-    def frame_lines(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> list[str]:
-        """The DOT body of frame ``i`` (``frame`` wraps it in a Digraph).
+    def frame_lines(
+        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
+    ) -> list[str]:
+        """The DOT body of frame ``i`` (``frame`` wraps it in a Digraph); ``function`` names the caller in errors.
 
         Example:
             >>> trace = trace_backward(Value(2.0, label="x") * 3)
             >>> any("v2_op" in line for line in trace.frame_lines(0))
             True
         """
-        i = self._index(i, "frame")
+        i = self._index(i, function)
         look = self.look(i)
         if caption:
             look = Look(look.grads, look.hidden_data, look.filled, look.current, look.active, self.explain(i))
@@ -271,35 +273,54 @@ class Trace(Generic[StepT]):
             show_grad=self.show_grad,
             precision=self.precision,
             max_nodes=max_nodes,
+            collapse=collapse,
             look=look,
-            function="frame",
+            function=function,
         )
 
-    def frame_dot(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> str:
-        """Frame ``i`` as DOT text (no Graphviz needed).
+    def frame_dot(
+        self,
+        i: int,
+        *,
+        caption: bool = True,
+        max_nodes: int = 500,
+        collapse: Collapse = None,
+        function: str = "frame_dot",
+    ) -> str:
+        """Frame ``i`` as DOT text (no Graphviz needed); ``function`` names the caller in errors.
 
         Example:
             >>> trace_backward(Value(2.0) * 3).frame_dot(0).startswith("digraph glassgrad {")
             True
         """
-        return "digraph glassgrad {\n" + "".join(self.frame_lines(i, caption=caption, max_nodes=max_nodes)) + "}\n"
+        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse, function=function)
+        return "digraph glassgrad {\n" + "".join(lines) + "}\n"
 
-    def frame(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> graphviz.Digraph:
+    def frame(
+        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None
+    ) -> graphviz.Digraph:
         """The graph as it stands after step ``i``, as a ``graphviz.Digraph`` (shows inline in Jupyter).
 
         The step's node has a thick purple border and the edges it uses are drawn
         bold with their local derivatives; nodes that are finished are filled in.
+        With ``collapse="scope"`` each scope is one box (a whole network stays
+        legible): a step on a node inside a box highlights the box, names the
+        node in the box's last row and highlights the edges into the box it uses.
 
         Args:
             i: the step (negative counts from the end, as for lists).
             caption: write the step's explanation under the picture.
-            max_nodes: refuse graphs with more nodes than this.
+            max_nodes: refuse graphs with more nodes (or boxes) than this.
+            collapse: as ``autograd.to_dot``: ``"scope"`` draws each innermost
+                ``autograd.scope`` as one box, an int ``k`` one box per scope path
+                cut to ``k`` names, None every node.
 
         Returns:
             A ``graphviz.Digraph``.
 
         Raises:
             IndexError: there is no step ``i``.
+            GraphTooLargeError: more than ``max_nodes`` nodes (the message suggests ``collapse=``).
             GraphvizNotFound: the ``graphviz`` package or the ``dot`` program is missing.
 
         Example:
@@ -307,7 +328,7 @@ class Trace(Generic[StepT]):
             >>> "penwidth=2.5" in trace.frame(0).source  # doctest: +SKIP
             True
         """
-        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes)
+        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse)
         require_dot("frame")
         return digraph(lines, "frame")
 
@@ -323,23 +344,36 @@ class Trace(Generic[StepT]):
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
-    def player(self) -> ipywidgets.VBox:
+    def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
         """A Jupyter player for this trace: play/pause, previous/next, a step slider, frame and explanation.
+
+        ``max_nodes`` and ``collapse`` are as for ``frame``: pass ``collapse="scope"``
+        to play a whole network.
 
         Example:
             >>> trace_backward(Value(2.0) * 3).player()  # doctest: +SKIP
         """
         from autograd.player import player
 
-        return player(self)
+        return player(self, max_nodes=max_nodes, collapse=collapse)
 
-    def to_html(self, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500) -> Path:
+    def to_html(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        title: str = "",
+        interval: int = 1500,
+        max_nodes: int = 500,
+        collapse: Collapse = None,
+    ) -> Path:
         """Write the trace as ONE self-contained web page that works offline in any browser.
 
         Args:
             path: the ``.html`` file to write.
             title: the page heading (default: names the pass and the output).
             interval: milliseconds per step while playing.
+            max_nodes: as for ``frame``.
+            collapse: as for ``frame``; ``"scope"`` plays a whole network legibly.
 
         Returns:
             The path written.
@@ -350,7 +384,7 @@ class Trace(Generic[StepT]):
         """
         from autograd.player import to_html
 
-        return to_html(self, path, title=title, interval=interval)
+        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
 
 
 class BackwardTrace(Trace[BackwardStep]):
@@ -636,19 +670,29 @@ class Lesson:
         text = part.explain(k)
         return part.phase.capitalize() + " s" + text[1:] if text.startswith("Step") else text
 
-    def frame_dot(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> str:
-        """Frame ``i`` as DOT text.
+    def frame_dot(
+        self,
+        i: int,
+        *,
+        caption: bool = True,
+        max_nodes: int = 500,
+        collapse: Collapse = None,
+        function: str = "frame_dot",
+    ) -> str:
+        """Frame ``i`` as DOT text (options as ``Trace.frame_dot``).
 
         Example:
             >>> y = Value(2.0) * 3
             >>> (trace_forward(y) + trace_backward(y)).frame_dot(1, caption=False)[:17]
             'digraph glassgrad'
         """
-        part, k = self.locate(i, "frame")
-        return part.frame_dot(k, caption=caption, max_nodes=max_nodes)
+        part, k = self.locate(i, function)
+        return part.frame_dot(k, caption=caption, max_nodes=max_nodes, collapse=collapse, function=function)
 
-    def frame(self, i: int, *, caption: bool = True, max_nodes: int = 500) -> graphviz.Digraph:
-        """Frame ``i`` as a ``graphviz.Digraph``.
+    def frame(
+        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None
+    ) -> graphviz.Digraph:
+        """Frame ``i`` as a ``graphviz.Digraph`` (options as ``Trace.frame``).
 
         Example:
             >>> y = Value(2.0) * 3
@@ -656,7 +700,7 @@ class Lesson:
             'digraph glassgrad'
         """
         part, k = self.locate(i, "frame")
-        return part.frame(k, caption=caption, max_nodes=max_nodes)
+        return part.frame(k, caption=caption, max_nodes=max_nodes, collapse=collapse)
 
     def table(self) -> StepTable:
         """Each part's table, one after the other.
@@ -671,7 +715,7 @@ class Lesson:
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
-    def player(self) -> ipywidgets.VBox:
+    def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
         """A Jupyter player for the whole lesson (see ``Trace.player``).
 
         Example:
@@ -680,9 +724,17 @@ class Lesson:
         """
         from autograd.player import player
 
-        return player(self)
+        return player(self, max_nodes=max_nodes, collapse=collapse)
 
-    def to_html(self, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500) -> Path:
+    def to_html(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        title: str = "",
+        interval: int = 1500,
+        max_nodes: int = 500,
+        collapse: Collapse = None,
+    ) -> Path:
         """The whole lesson as one offline web page (see ``Trace.to_html``).
 
         Example:
@@ -692,7 +744,7 @@ class Lesson:
         """
         from autograd.player import to_html
 
-        return to_html(self, path, title=title, interval=interval)
+        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
 
 
 def _check_root(root: Value, function: str, precision: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
 import json
 import re
 import shutil
@@ -10,8 +12,9 @@ import xml.etree.ElementTree as ET
 import course_graphs
 import pytest
 
-from autograd import GraphvizNotFound, Value
+from autograd import GraphTooLargeError, GraphvizNotFound, Value
 from autograd.player import frame_svgs, page, player
+from autograd.render import HIGHLIGHT
 from autograd.trace import trace_backward, trace_forward
 
 needs_dot = pytest.mark.skipif(
@@ -170,3 +173,85 @@ def test_to_html_leaves_no_file_when_rendering_fails(tmp_path, monkeypatch):
     with pytest.raises(GraphvizNotFound):
         trace_backward(course_network()).to_html(target)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- whole networks: collapse= ---------------------------------------------------------
+
+
+GRAD = re.compile(r">grad (-?[0-9.e+-]+|nan|inf)<")
+
+
+def mlp_loss(sizes: list[int]) -> Value:
+    import nn
+
+    return nn.binary_cross_entropy_with_logits([nn.MLP(2, sizes, seed=0)([1.0, 2.0])], [1])
+
+
+@pytest.mark.parametrize("caller", ["to_html", "player", "frame"])
+def test_a_graph_too_large_names_the_function_called_and_options_it_really_takes(tmp_path, caller):
+    trace = trace_backward(mlp_loss([16, 16, 1]))  # 715 nodes
+    calls = {
+        "to_html": lambda **options: trace.to_html(tmp_path / "mlp.html", **options),
+        "player": lambda **options: trace.player(**options),
+        "frame": lambda **options: trace.frame(0, **options),
+    }
+    with pytest.raises(GraphTooLargeError) as error:
+        calls[caller]()
+    message = str(error.value)
+    assert message.startswith(f"{caller}() got a graph of 715 nodes, more than max_nodes=500;")
+    assert 'pass collapse="scope"' in message
+    assert message.endswith("or raise max_nodes.")
+    # Both suggestions are keyword arguments of the function named (rendering a
+    # 715-node graph in full takes minutes, so only its signature is checked here).
+    parameters = inspect.signature(getattr(trace, caller)).parameters
+    assert {"collapse", "max_nodes"} <= set(parameters)
+    assert trace.frame_dot(0, collapse="scope").startswith("digraph")
+
+
+def test_frame_dot_of_a_collapsed_trace_highlights_the_box_holding_the_step_node():
+    trace = trace_backward(mlp_loss([16, 16, 1]))
+    # A step inside neuron 11 of layer 1 that multiplies by an output of layer 0.
+    inside, source = next(
+        (i, child)
+        for i, step in enumerate(trace)
+        if step.node.scope == ("layers.1", "neurons.11")
+        for child in step.node.inputs
+        if child.scope[:1] == ("layers.0",)
+    )
+    dot = trace.frame_dot(inside, collapse="scope", caption=False)
+    boxes = [line for line in dot.splitlines() if re.match(r"\s*s\d+ \[", line)]
+    assert len(boxes) == 16 + 16 + 1
+    (highlighted,) = [line for line in boxes if f'COLOR="{HIGHLIGHT}" BGCOLOR' in line]
+    assert 'tooltip="layers.1/neurons.11"' in highlighted
+    assert f"▶ {trace.names[trace[inside].node]}" in highlighted
+    # The one edge this step uses is drawn in the highlight colour: from the box of its input.
+    box_of = {line.split('tooltip="')[1].split('"')[0]: line.split()[0] for line in boxes}
+    (edge,) = [line.strip() for line in dot.splitlines() if f'[color="{HIGHLIGHT}", penwidth=2.5]' in line]
+    assert edge.startswith(f"{box_of['/'.join(source.scope)]} -> {box_of['layers.1/neurons.11']} ")
+    with pytest.raises(GraphTooLargeError, match=r"^frame_dot\(\) got a graph of 715 nodes"):
+        trace.frame_dot(inside)
+
+
+def test_a_collapsed_frame_shows_grads_as_of_that_step_and_fills_boxes_once_finished():
+    trace = trace_backward(mlp_loss([3, 1]))
+    first, last = trace.frame_dot(0, collapse="scope"), trace.frame_dot(len(trace) - 1, collapse="scope")
+    assert first.count('BGCOLOR="#FFFFFF"') > last.count('BGCOLOR="#FFFFFF"')
+    assert 'BGCOLOR="#FFFFFF"><TR><TD COLSPAN="3"' not in last  # every box is finished at the end
+
+    def box_grads(dot: str) -> list[str]:
+        return [grad for line in dot.splitlines() if re.match(r"\s*s\d+ \[", line) for grad in GRAD.findall(line)]
+
+    assert set(box_grads(first)) == {"0.0"}  # nothing has reached the boxes yet
+    assert set(box_grads(last)) != {"0.0"}
+
+
+@needs_dot
+def test_an_mlp_trace_collapsed_by_scope_plays_as_html_and_in_the_player(tmp_path):
+    trace = trace_forward(mlp_loss([3, 1])) + trace_backward(mlp_loss([3, 1]))
+    with pytest.raises(GraphTooLargeError, match=r"^to_html\(\) got a graph of 38 nodes"):
+        trace.to_html(tmp_path / "mlp.html", max_nodes=20)
+    data = page_data(trace.to_html(tmp_path / "mlp.html", max_nodes=20, collapse="scope").read_text())
+    assert len(data["frames"]) == len(trace) == 42
+    assert all("neurons.0" in frame and "layers.1" in frame for frame in data["frames"])
+    if importlib.util.find_spec("ipywidgets") is not None:
+        assert trace.player(max_nodes=20, collapse="scope").children

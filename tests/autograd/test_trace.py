@@ -363,7 +363,7 @@ def test_forward_plus_backward_makes_a_lesson_that_plays_both():
     assert [title for title, _, _ in lesson.table().sections] == ["forward pass", "backward pass"]
     assert repr(lesson) == "<Lesson of 10 steps: forward + backward>"
     assert len(lesson + trace_forward(loss)) == 15
-    with pytest.raises(IndexError, match=r"frame\(\) got step 10; this lesson has 10 steps"):
+    with pytest.raises(IndexError, match=r"frame_dot\(\) got step 10; this lesson has 10 steps"):
         lesson.frame_dot(10)
 
 
