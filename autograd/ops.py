@@ -439,8 +439,8 @@ def absolute(m: Math, x: Scalar) -> Local:
         return x, (1.0,)
     if value < 0.0:
         return -x, (-1.0,)
-    if value == 0.0:
-        return 0.0 * x, (0.0,)
+    if value == 0.0:  # also −0.0, and |−0.0| is +0.0 (0.0 * x would keep the sign)
+        return 0.0, (0.0,)
     return x, (math.nan,)  # nan: no sign, so no derivative either
 
 

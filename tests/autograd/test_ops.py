@@ -354,6 +354,17 @@ def test_the_derivative_at_a_kink_is_the_documented_choice(spell, point, expecte
     assert grad(spell(x), [x]) == (expected,)
 
 
+@pytest.mark.parametrize("zero", [0.0, -0.0])
+def test_abs_of_a_signed_zero_is_positive_zero_with_derivative_zero_to_any_order(zero):
+    x = Value(zero)
+    out = abs(x)
+    assert math.copysign(1.0, out.data) == 1.0
+    assert grad(out, [x]) == (0.0,)
+    (slope,) = grad(out, [x], create_graph=True)
+    assert slope.data == 0.0
+    assert grad(slope, [x]) == (0.0,)
+
+
 PIECEWISE = {
     "relu": lambda x: x.relu(),
     "leaky_relu": lambda x: x.leaky_relu(0.1),
