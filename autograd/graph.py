@@ -195,8 +195,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad() got output {output!r} of type {type(output).__name__}; expected a Value.")
-    if isinstance(inputs, Value):
-        inputs = [inputs]
+    # A list first: validating a generator would consume it, leaving nothing to differentiate.
+    inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
     for position, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(

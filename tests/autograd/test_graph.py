@@ -259,3 +259,10 @@ def test_a_create_graph_derivative_is_freed_too():
     references = [weakref.ref(node) for node in topological_order(dy) if node is not x]
     del y, dy
     assert [r() for r in references] == [None] * len(references)
+
+
+def test_grad_accepts_inputs_from_a_generator():
+    x = Value(3.0)
+    assert grad(x * x, (v for v in [x])) == (6.0,)
+    (slope,) = grad(x * x, (v for v in [x]), create_graph=True)
+    assert slope.data == 6.0
