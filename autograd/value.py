@@ -291,6 +291,10 @@ class Value:
             1.0
         """
         bounds = (_as_float(low, "clamp() low"), _as_float(high, "clamp() high"))
+        # Checked apart: "low=nan > high=1.0" would blame the order of the bounds.
+        for name, bound, unbounded in zip(("low", "high"), bounds, ("-math.inf", "math.inf")):
+            if math.isnan(bound):
+                raise ValueError(f"clamp() got {name}=nan; {name} must be a number (for no bound, use {unbounded}).")
         if not bounds[0] <= bounds[1]:
             raise ValueError(f"clamp() got low={low!r} > high={high!r}; low must be ≤ high.")
         return _apply(ops.clamp, (self,), bounds)

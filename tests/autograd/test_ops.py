@@ -284,6 +284,18 @@ def test_clamp_rejects_bounds_in_the_wrong_order():
         Value(0.0).clamp(2.0, 1.0)
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "message"),
+    [
+        (math.nan, 1.0, r"^clamp\(\) got low=nan; low must be a number \(for no bound, use -math\.inf\)\.$"),
+        (0.0, math.nan, r"^clamp\(\) got high=nan; high must be a number \(for no bound, use math\.inf\)\.$"),
+    ],
+)
+def test_clamp_rejects_a_nan_bound_by_name(low, high, message):
+    with pytest.raises(ValueError, match=message):
+        Value(1.0).clamp(low, high)
+
+
 # --- overflow follows IEEE; the stable ops stay finite ----------------------------
 
 
