@@ -36,8 +36,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hypothesis import assume
-from hypothesis import strategies as st
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:
+    raise ModuleNotFoundError(
+        "autograd.testing needs hypothesis: pip install 'glassgrad[test]'", name="hypothesis"
+    ) from error
 
 from autograd.gradcheck import Function, gradcheck
 from autograd.ops import FLOAT_MATH, OPS, Domain, Op

@@ -217,3 +217,17 @@ def test_the_guides_new_op_with_a_wrong_derivative_fails_with_a_shrunk_formula(c
         _guide_property()()
     notes = "\n".join(getattr(error.value, "__notes__", []))
     assert "expr=cube(x0); at x0 = " in notes
+
+
+def test_importing_testing_without_hypothesis_says_what_to_install():
+    # A subprocess, so hiding hypothesis (None in sys.modules) cannot leak into other tests.
+    script = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n    import autograd.testing\n"
+        "except ModuleNotFoundError as error:\n    print(error); print(type(error.__cause__).__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        "autograd.testing needs hypothesis: pip install 'glassgrad[test]'",
+        "ModuleNotFoundError",
+    ]
