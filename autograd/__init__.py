@@ -52,6 +52,12 @@ def __getattr__(name: str) -> object:
     return getattr(importlib.import_module(_LAZY[name]), name)
 
 
+def __dir__() -> list[str]:
+    # Without this, dir() and tab completion miss the lazy names until first use;
+    # globals() keeps what dir() showed before, such as the submodule ops.
+    return sorted({*globals(), *__all__})
+
+
 __all__ = [
     "OPS",
     "AnomalyError",

@@ -182,3 +182,11 @@ def test_parameter_is_a_trainable_leaf_value():
 def test_an_int_too_large_for_a_float_is_a_clear_overflow_error(compute, message):
     with pytest.raises(OverflowError, match=re.escape(message)):
         compute()
+
+
+def test_dir_of_the_package_lists_the_lazily_loaded_names_too():
+    listed = dir(autograd)
+    assert {"draw", "save", "to_dot", "trace_backward", "trace_forward"} <= set(listed)
+    assert set(autograd.__all__) <= set(listed)
+    assert "ops" in listed  # the submodules learners open stay listed
+    assert listed == sorted(listed)
