@@ -17,12 +17,14 @@ The functions are the one-operand ops of ``autograd.OPS`` that ``Value`` has a
 method for (``tanh``, ``exp``, ``log``, ``sigmoid``, ``relu``, ...), so a new op
 is callable here as soon as it is in the table.
 
-Nothing is ever passed to ``eval``: the text is read character by character
-into a postfix program, then run on a small stack machine, so neither step
-recurses on the input's shape. Hostile input is rejected with an
-``ExpressionError`` before any work is done: the text length, the nesting
-depth and the size of each number are bounded, and every intermediate result
-must stay finite.
+Nothing is ever passed to ``eval``: the text is split into tokens, a
+recursive-descent parser turns them into a postfix program, and a small stack
+machine runs it. Only the parser recurses, one level per parenthesis, function
+call, unary sign or ``**``, and it stops at ``MAX_DEPTH`` levels, well within
+Python's recursion limit; the stack machine does not recurse at all. Hostile
+input is rejected with an ``ExpressionError``: the text length, the nesting
+depth and the size of each number are bounded before any Value is built, and
+every intermediate result must stay finite.
 """
 
 from __future__ import annotations
