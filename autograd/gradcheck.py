@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from autograd.errors import DomainError, GradientMismatch
 from autograd.graph import grad, topological_order
 from autograd.recording import enable_grad, no_grad
-from autograd.value import Value
+from autograd.value import Value, is_real
 
 Function = Callable[..., Value]
 Probe = Callable[[float], float]
@@ -242,7 +242,7 @@ def _validate(
             f"expected a list of floats or Values. Pass [x] to check a single input."
         )
     for name, tolerance, positive in (("eps", eps, True), ("atol", atol, False), ("rtol", rtol, False)):
-        if not _is_real(tolerance) or not math.isfinite(tolerance) or tolerance < 0 or (positive and tolerance == 0):
+        if not is_real(tolerance) or not math.isfinite(tolerance) or tolerance < 0 or (positive and tolerance == 0):
             expected = "a finite number > 0" if positive else "a finite number ≥ 0"
             raise ValueError(f"gradcheck() got {name}={tolerance!r}; {name} must be {expected}.")
     if order not in (1, 2) or isinstance(order, bool):
@@ -262,17 +262,13 @@ def _validate(
                     f"pass each input once."
                 )
             seen[id(x)] = position
-        elif not _is_real(x):
+        elif not is_real(x):
             raise TypeError(
                 f"gradcheck() got inputs[{position}] = {x!r} of type {type(x).__name__}; expected a float or a Value."
             )
     names = keys if keys is not None else _names(f, given)
     leaves = [x if isinstance(x, Value) else Value(float(x), label=name) for x, name in zip(given, names)]
     return leaves, names
-
-
-def _is_real(x: object) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _names(f: object, inputs: list[object]) -> list[str]:
@@ -301,7 +297,7 @@ def _call(f: Function, leaves: list[Value]) -> Value:
     out = f(*leaves)
     if isinstance(out, Value):
         return out
-    if _is_real(out):  # a constant function: every derivative is 0
+    if is_real(out):  # a constant function: every derivative is 0
         return Value(float(out))
     raise TypeError(f"gradcheck() got f returning {out!r} of type {type(out).__name__}; f must return a Value.")
 

@@ -17,7 +17,7 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 from itertools import repeat
-from typing import SupportsFloat, cast
+from typing import SupportsFloat, TypeGuard, cast
 
 from autograd import ops
 from autograd.errors import AnomalyError, DomainError
@@ -27,11 +27,22 @@ from autograd.recording import RECORDING
 Number = int | float
 
 
+def is_real(x: object) -> TypeGuard[float]:
+    """True for what a Value accepts as a number: any real (int, float, NumPy scalar) except a bool.
+
+    bool is an int subclass, but ``Value(True)`` is almost always a bug.
+
+    Example:
+        >>> is_real(3), is_real(2.5), is_real(True), is_real("3")
+        (True, True, False, False)
+    """
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
 def _as_float(data: object, what: str = "Value()") -> float:
-    # bool is an int subclass, but Value(True) is almost always a bug.
     if type(data) is float:
         return data
-    if isinstance(data, numbers.Real) and not isinstance(data, bool):
+    if is_real(data):
         try:
             return float(data)
         except OverflowError:
@@ -362,7 +373,7 @@ _next_serial = itertools.count().__next__
 
 def _coerce(x: Value | Number, op: Op) -> Value:
     # A number operand becomes a constant leaf, drawn like any other input.
-    if type(x) is float or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
+    if type(x) is float or is_real(x):
         constant: Value = _new_value(Value)
         constant.data = x if type(x) is float else _as_float(x, f"{op.name}()")
         constant.grad = 0.0

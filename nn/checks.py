@@ -16,9 +16,10 @@ Example:
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 from typing import SupportsIndex, TypeGuard
+
+from autograd.value import is_real
 
 
 def is_number(value: object) -> TypeGuard[float]:
@@ -28,7 +29,7 @@ def is_number(value: object) -> TypeGuard[float]:
         >>> is_number(2), is_number(False)
         (True, False)
     """
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    return is_real(value)
 
 
 def is_finite_number(value: object) -> TypeGuard[float]:
