@@ -1,8 +1,11 @@
 """Walking the graph: topological order, backward, ``grad`` and ``zero_grad``.
 
 Everything here is iterative, so a chain a million nodes deep needs no
-recursion limit, and every pass is built on the one ``topological_order``
-that the renderer and the backprop tracer use too.
+recursion limit. Order always comes from creation serials (a node's inputs
+exist before it): ``topological_order`` gives every node, for the renderer and
+``grad``; backward orders only the nodes with inputs (leaves just receive) and
+shares that set-up and its anomaly check with ``backward_steps``, which the
+backprop tracer records.
 """
 
 from __future__ import annotations
