@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from autograd import Value, no_grad
+from autograd.render import format_number
 from nn.module import Module
 from nn.optimizers import SGD
 from nn.training import History
@@ -31,6 +32,8 @@ from nn.training import History
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from nn.neuron import Neuron
 
 # Okabe-Ito colours, distinguishable with colour blindness; the course draws
 # failing students red and passing ones green.
@@ -497,3 +500,273 @@ def _output_activation(model: Module) -> str:
 
     neurons = [module for _, module in model.named_modules() if isinstance(module, Neuron)]
     return neurons[-1].activation if neurons else "linear"
+
+
+# --- the lecture's picture of a network ------------------------------------------
+
+# Above this many weights a label per weight would cover the picture; the lines
+# still show every weight (colour and width), and each neuron shows ∂J/∂z.
+MAX_WEIGHT_LABELS = 48
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
+def network(
+    model: Module,
+    example: Sequence[float] | None = None,
+    feature_names: Sequence[str] | None = None,
+    weight_labels: bool | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """The network as the lecture draws it: neurons as circles in columns, weights as lines.
+
+    Inputs form the first column, each layer the next; a line joins every
+    input of a neuron to it, blue for a positive weight and red for a
+    negative one, thicker for a larger |w|. With an ``example``, every circle
+    shows its value for it (xᵢ, then each neuron's activation a). After a
+    backward pass (any weight with a nonzero ``.grad``), every neuron shows
+    ∂J/∂z (its bias's gradient) and, for small networks, every weight is
+    labelled with its value and its gradient ∂J/∂w.
+
+    Args:
+        model: a ``Neuron``, ``Dense``, ``MLP`` or ``Sequential`` of those
+            (``Dropout`` layers are skipped: they pass values through when
+            evaluating).
+        example: one input, e.g. ``[4, 5]``; its values are computed in eval
+            mode without recording a graph.
+        feature_names: a name per input (default x₁, x₂, …).
+        weight_labels: label each weight with w and ∂J/∂w; by default only
+            when there are at most 48 weights.
+        title: the title; by default the architecture.
+        ax: an Axes to draw into; by default a new figure of its own.
+
+    Returns:
+        The figure (``ax``'s figure when ``ax`` is given).
+
+    Raises:
+        TypeError: a layer this picture cannot draw (a custom module).
+        ValueError: an ``example`` or ``feature_names`` of the wrong length.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import nn
+        >>> model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
+        >>> figure = network(model, example=[4.0, 5.0])
+        >>> figure.axes[0].get_title()
+        'MLP 2 → 3 → 1, for the example (4.0, 5.0)'
+    """
+    layers = _neuron_columns(model)
+    n_inputs = layers[0][0].n_inputs
+    if feature_names is not None and (isinstance(feature_names, str) or len(feature_names) != n_inputs):
+        raise ValueError(
+            f"network() got feature_names={feature_names!r}; expected {n_inputs} names, one per input."
+        )
+    if example is not None and (isinstance(example, str) or len(example) != n_inputs):
+        raise ValueError(f"network() got example={example!r}; expected {n_inputs} numbers, one per input.")
+    values = _column_values(model, layers, example) if example is not None else None
+    weights = [w for column in layers for neuron in column for w in neuron.weights]
+    biases = [neuron.bias for column in layers for neuron in column]
+    backpropagated = any(p.grad != 0.0 for p in (*weights, *biases))
+    if weight_labels is None:
+        weight_labels = len(weights) <= MAX_WEIGHT_LABELS
+
+    widths = [n_inputs] + [len(column) for column in layers]
+    tallest = max(widths)
+    small = tallest <= 8
+    figure, axes = _figure_and_axes(
+        ax, "network", figsize=(max(6.4, 2.5 * len(widths) + 0.8), max(4.2, (1.0 if small else 0.52) * tallest + 2.2))
+    )
+    if ax is None:
+        # Fixed margins instead of tight_layout: the label placement below reads
+        # pixel positions, which must not move after it.
+        axes.set_position((0.03, 0.12, 0.94, 0.74))
+    axes.axis("off")
+    axes.set_xlim(-0.45, len(widths) - 0.55)
+    axes.set_ylim(-(tallest - 1) / 2.0 - 0.6, (tallest - 1) / 2.0 + 0.3)
+    # Rows one unit apart, centred on the tallest column; columns one unit apart.
+    positions = [
+        [(float(column), (count - 1) / 2.0 - row) for row in range(count)] for column, count in enumerate(widths)
+    ]
+    largest = max((abs(w.data) for w in weights), default=1.0) or 1.0
+    text_size = 9.0 if small else 6.5
+    radius_points = 21.0 if small else 12.0
+    pixels_per_point = figure.dpi / 72.0
+
+    def to_pixels(point: tuple[float, float]) -> tuple[float, float]:
+        px, py = axes.transData.transform(point)
+        return float(px), float(py)
+    placed: list[tuple[float, float, float, float]] = []  # boxes of circles and labels drawn so far, in pixels
+
+    def occupy(x: float, y: float, half_width: float, half_height: float, down: float = 0.0) -> None:
+        px, py = to_pixels((x, y))
+        placed.append((px - half_width, py - down - 2 * half_height, px + half_width, py - down))
+
+    last = len(layers) - 1
+    for column, count in enumerate(widths):
+        xs = [x for x, _ in positions[column]]
+        ys = [y for _, y in positions[column]]
+        face = "#EEEEEE" if column == 0 else "#FCE3C4" if column - 1 == last else "#D6E6F5"
+        axes.scatter(xs, ys, s=(2.0 * radius_points) ** 2, facecolors=face, edgecolors="#333333", linewidths=1.2,
+                     zorder=2)
+        for row in range(count):
+            x, y = positions[column][row]
+            r = radius_points * pixels_per_point
+            occupy(x, y, r, r, down=-r)
+            if column == 0:
+                name = feature_names[row] if feature_names is not None else f"x{row + 1}".translate(_SUBSCRIPTS)
+            else:
+                name = _neuron_name(column, row, count, column - 1 == last)
+            number = _number(values[column][row]) if values is not None else ""
+            if column == 0 and len(name) > 3:  # a long feature name goes beside its circle, not across it
+                axes.annotate(name, (x, y), xytext=(-radius_points - 4.0, 0.0), textcoords="offset points",
+                              ha="right", va="center", fontsize=text_size, zorder=4)
+                name = ""
+            axes.text(x, y, "\n".join(part for part in (name, number) if part), fontsize=text_size,
+                      ha="center", va="center", zorder=4)
+            if column > 0 and (backpropagated or weight_labels):
+                neuron = layers[column - 1][row]
+                below = [f"b {_number(neuron.bias.data)}"] if weight_labels else []
+                if backpropagated:
+                    below.append(f"∂J/∂z {_number(neuron.bias.grad)}")
+                axes.annotate("\n".join(below), (x, y), xytext=(0.0, -radius_points - 2.0), textcoords="offset points",
+                              ha="center", va="top", fontsize=text_size - 1.0, color="#333333", zorder=4,
+                              bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
+                                    "alpha": 0.85})
+                size = (text_size - 1.0) * pixels_per_point
+                occupy(x, y, 0.3 * size * max(map(len, below)), 0.62 * size * len(below), down=r + 2.0)
+
+    from matplotlib.lines import Line2D
+
+    for layer_index, column_neurons in enumerate(layers):
+        for row, neuron in enumerate(column_neurons):
+            x1, y1 = positions[layer_index + 1][row]
+            for source, weight in enumerate(neuron.weights):
+                x0, y0 = positions[layer_index][source]
+                colour = BLUE if weight.data >= 0 else RED
+                axes.add_line(
+                    Line2D([x0, x1], [y0, y1], color=colour, linewidth=0.4 + 4.6 * abs(weight.data) / largest,
+                           alpha=0.8 if small else 0.55, zorder=1, solid_capstyle="butt")
+                )
+                if weight_labels:
+                    text = _number(weight.data) + (f"\n∂J/∂w {_number(weight.grad)}" if backpropagated else "")
+                    lx, ly = _free_spot((x0, y0), (x1, y1), text, text_size - 1.0, pixels_per_point, to_pixels, placed)
+                    axes.text(lx, ly, text, fontsize=text_size - 1.0, ha="center", va="center", color=colour,
+                              zorder=3, bbox={"boxstyle": "round,pad=0.12", "facecolor": "white",
+                                              "edgecolor": "none", "alpha": 0.9})
+
+    for column in range(len(widths)):
+        heading = "inputs" if column == 0 else "output" if column - 1 == last else f"layer {column}"
+        axes.annotate(heading, (float(column), (tallest - 1) / 2.0), xytext=(0.0, radius_points + 6.0),
+                      textcoords="offset points", ha="center", va="bottom", fontsize=text_size + 1.0,
+                      fontweight="bold", color="#333333")
+    legend = [
+        Line2D([], [], color=BLUE, linewidth=2.5, label="positive weight"),
+        Line2D([], [], color=RED, linewidth=2.5, label="negative weight"),
+    ]
+    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize="small",
+                frameon=False, title="line width ∝ |w|", title_fontsize="small")
+    if title is None:
+        title = f"{type(model).__name__} " + " → ".join(str(width) for width in widths)
+        if example is not None:
+            title += ", for the example (" + ", ".join(_number(float(v)) for v in example) + ")"
+    axes.set_title(title, pad=22.0)
+    return figure
+
+
+def _free_spot(
+    start: tuple[float, float],
+    end: tuple[float, float],
+    text: str,
+    size: float,
+    pixels_per_point: float,
+    to_pixels: Callable[[tuple[float, float]], tuple[float, float]],
+    placed: list[tuple[float, float, float, float]],
+) -> tuple[float, float]:
+    # Lines that share an end crowd there: try points along the line and keep the
+    # one whose label overlaps least with labels and circles already placed.
+    lines = text.split("\n")
+    half_width = 0.32 * size * max(len(line) for line in lines) * pixels_per_point
+    half_height = 0.62 * size * len(lines) * pixels_per_point
+    best: tuple[float, float, tuple[float, float, float, float], tuple[float, float]] | None = None
+    for step in range(17):
+        along = 0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.04
+        x = start[0] + along * (end[0] - start[0])
+        y = start[1] + along * (end[1] - start[1])
+        px, py = to_pixels((x, y))
+        box = (px - half_width, py - half_height, px + half_width, py + half_height)
+        overlap = sum(
+            max(0.0, min(box[2], other[2]) - max(box[0], other[0]))
+            * max(0.0, min(box[3], other[3]) - max(box[1], other[1]))
+            for other in placed
+        )
+        if best is None or overlap < best[0]:
+            best = (overlap, along, box, (x, y))
+        if overlap == 0.0:
+            break
+    assert best is not None  # the loop runs at least once
+    placed.append(best[2])
+    return best[3]
+
+
+def _neuron_columns(model: Module) -> list[list[Neuron]]:
+    # The neurons of each layer, input side first; Dropout passes values through in eval mode.
+    from nn.dense import Dense
+    from nn.dropout import Dropout
+    from nn.module import Sequential
+    from nn.neuron import Neuron
+
+    if isinstance(model, Neuron):
+        return [[model]]
+    if isinstance(model, Dense):
+        return [list(model.neurons)]
+    if isinstance(model, Sequential):
+        columns: list[list[Neuron]] = []
+        for position, layer in enumerate(model.layers):
+            if isinstance(layer, Dropout):
+                continue
+            if not isinstance(layer, (Neuron, Dense)):
+                raise TypeError(
+                    f"network() got a {type(layer).__name__} at layers.{position}; it draws Neuron and Dense "
+                    "layers (and skips Dropout). Draw the computation graph instead: autograd.draw(model(x))."
+                )
+            columns.extend(_neuron_columns(layer))
+        if columns:
+            return columns
+    raise TypeError(
+        f"network() got a {type(model).__name__}; it draws an nn.Neuron, nn.Dense, nn.MLP or nn.Sequential of "
+        "those. Draw the computation graph instead: autograd.draw(model(x))."
+    )
+
+
+def _column_values(model: Module, layers: Sequence[Sequence[Neuron]], example: Sequence[float]) -> list[list[float]]:
+    # Each column's values for the example: the inputs, then each neuron's activation a.
+    from nn.checks import is_finite_number
+
+    for position, x in enumerate(example):
+        if not is_finite_number(x):
+            raise ValueError(f"network() got example[{position}]={x!r}; expected a finite number.")
+    inputs = [float(x) for x in example]
+    columns = [inputs]
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            for column in layers:
+                previous = columns[-1]
+                columns.append([neuron(previous).data for neuron in column])
+    finally:
+        model.train(was_training)
+    return columns
+
+
+def _neuron_name(column: int, row: int, count: int, is_output: bool) -> str:
+    # The lecture's notation: ŷ for the output, a with neuron and layer index for hidden units.
+    if is_output:
+        return "ŷ" if count == 1 else "ŷ" + f"{row + 1}".translate(_SUBSCRIPTS)
+    return "a" + f"{row + 1}".translate(_SUBSCRIPTS) + f"({column})".translate(_SUPERSCRIPTS)
+
+
+def _number(x: float) -> str:
+    # Three figures: the picture is read from a slide, the exact numbers are in the trace.
+    return format_number(x, precision=3)

@@ -259,3 +259,94 @@ def test_descend_steps_with_nn_sgd(monkeypatch):
     assert len(steps) == 2
     with pytest.raises(ValueError, match="SGD got learning_rate=0; learning_rate must be > 0"):
         descend(lambda: w * w, [w], learning_rate=0)
+
+
+# --- network(): the lecture's picture -------------------------------------------
+
+
+def _texts(figure):
+    axes = figure.axes[0]
+    return [t.get_text() for t in axes.texts]
+
+
+def test_network_draws_a_circle_per_input_and_neuron_and_a_line_per_weight():
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
+    figure = plots.network(model)
+    axes = figure.axes[0]
+    circles = sum(len(collection.get_offsets()) for collection in axes.collections)
+    assert circles == 2 + 3 + 1
+    assert len(axes.lines) == 2 * 3 + 3 * 1
+
+
+def test_network_lines_show_each_weights_sign_by_colour_and_size_by_width():
+    model = nn.Neuron(3, activation="linear", weights=[2.0, -1.0, 0.5], bias=0.0)
+    axes = plots.network(model).figure.axes[0]
+    colours = [line.get_color() for line in axes.lines]
+    widths = [line.get_linewidth() for line in axes.lines]
+    assert colours == [plots.BLUE, plots.RED, plots.BLUE]
+    assert widths[0] > widths[1] > widths[2]
+
+
+def test_network_shows_each_neurons_value_for_the_example():
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
+    output = model([4.0, 5.0]).data
+    texts = _texts(plots.network(model, example=[4.0, 5.0]))
+    assert f"ŷ\n{plots._number(output)}" in texts
+    assert "x₁\n4.0" in texts
+    hidden = [neuron([4.0, 5.0]).data for neuron in model.layers[0].neurons]
+    assert f"a₂⁽¹⁾\n{plots._number(hidden[1])}" in texts
+
+
+def test_network_shows_gradients_only_after_a_backward_pass():
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
+    before = " ".join(_texts(plots.network(model, example=[4.0, 5.0])))
+    assert "∂J/∂w" not in before
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1])
+    loss.backward()
+    after = _texts(plots.network(model, example=[4.0, 5.0]))
+    weight = model.layers[1].neurons[0].weights[0]
+    assert f"{plots._number(weight.data)}\n∂J/∂w {plots._number(weight.grad)}" in after
+    bias = model.layers[1].neurons[0].bias
+    assert any(f"∂J/∂z {plots._number(bias.grad)}" in text for text in after)
+
+
+def test_network_labels_weights_only_when_few_enough_to_read():
+    small = _texts(plots.network(nn.MLP(2, [3, 1], seed=0)))
+    big = _texts(plots.network(nn.MLP(2, [16, 16, 1], seed=0)))
+    assert sum(text.startswith(("-", "0", "1")) for text in small) >= 9
+    assert not any(text.startswith("b ") for text in big)
+    forced = _texts(plots.network(nn.MLP(2, [3, 1], seed=0), weight_labels=False))
+    assert not any(text.startswith("b ") for text in forced)
+
+
+def test_network_uses_feature_names_and_leaves_the_model_as_it_was():
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
+    model.train()
+    figure = plots.network(model, example=[4, 5], feature_names=["lectures", "hours"])
+    assert "lectures" in _texts(figure) or any(a.get_text() == "lectures" for a in figure.axes[0].texts)
+    assert model.training
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_network_skips_dropout_and_draws_dense_and_neuron():
+    model = nn.Sequential(nn.Dense(2, 4, seed=0), nn.Dropout(0.5), nn.Dense(4, 1, seed=0))
+    assert len(plots.network(model).figure.axes[0].lines) == 2 * 4 + 4
+    assert len(plots.network(nn.Dense(3, 2, seed=0)).figure.axes[0].lines) == 6
+
+
+def test_network_refuses_what_it_cannot_draw():
+    class Custom(nn.Module):
+        def __call__(self, inputs):
+            return inputs[0]
+
+    with pytest.raises(TypeError, match=r"network\(\) got a Custom at layers.1; .*autograd.draw"):
+        plots.network(nn.Sequential(nn.Dense(2, 2, seed=0), Custom()))
+    with pytest.raises(TypeError, match=r"network\(\) got a Custom; it draws an nn.Neuron"):
+        plots.network(Custom())
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"example=\[1.0\]; expected 2 numbers"):
+        plots.network(model, example=[1.0])
+    with pytest.raises(ValueError, match=r"example\[1\]=nan; expected a finite number"):
+        plots.network(model, example=[1.0, float("nan")])
+    with pytest.raises(ValueError, match=r"feature_names='ab'; expected 2 names"):
+        plots.network(model, feature_names="ab")
