@@ -95,6 +95,8 @@ def decision_boundary(
     feature_names: tuple[str, str] = ("x₁", "x₂"),
     class_names: Sequence[str] | None = None,
     highlight: Sequence[Sequence[float]] = (),
+    circled: Sequence[Sequence[float]] = (),
+    circled_label: str = "circled",
     ax: Axes | None = None,
 ) -> Figure:
     """The model's answer at every point of the plane, with the data on top.
@@ -114,6 +116,9 @@ def decision_boundary(
         feature_names: the axis labels.
         class_names: legend names per class label, e.g. ``("failed", "passed")``.
         highlight: extra points to mark with a star, e.g. ``[[4, 5]]`` for a new student.
+        circled: examples to ring in black, keeping their colour visible,
+            e.g. the training points whose labels are wrong.
+        circled_label: the legend entry for the rings.
         ax: an Axes to draw into, e.g. one panel of a side-by-side comparison;
             by default a new figure of its own.
 
@@ -189,6 +194,9 @@ def decision_boundary(
     for point in highlight:
         axes.scatter([point[0]], [point[1]], s=220, marker="*", color="white", edgecolors="black", zorder=6,
                      label=f"({point[0]:g}, {point[1]:g})")
+    if circled:
+        axes.scatter([point[0] for point in circled], [point[1] for point in circled], s=150, facecolors="none",
+                     edgecolors="black", linewidths=1.4, zorder=5, label=circled_label)
     axes.set_xlabel(feature_names[0])
     axes.set_ylabel(feature_names[1])
     axes.set_title(title or f"Decision boundary of {type(model).__name__}")

@@ -350,3 +350,13 @@ def test_network_refuses_what_it_cannot_draw():
         plots.network(model, example=[1.0, float("nan")])
     with pytest.raises(ValueError, match=r"feature_names='ab'; expected 2 names"):
         plots.network(model, feature_names="ab")
+
+
+def test_decision_boundary_rings_circled_points_under_one_legend_entry():
+    X, y = nn.data.xor(20, seed=0)
+    axes = plots.decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=10, circled=X[:3],
+                                   circled_label="wrong label").axes[0]
+    labels = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert labels.count("wrong label") == 1
+    rings = [c for c in axes.collections if c.get_label() == "wrong label"]
+    assert len(rings[0].get_offsets()) == 3
