@@ -604,6 +604,10 @@ def network(
     def to_pixels(point: tuple[float, float]) -> tuple[float, float]:
         px, py = axes.transData.transform(point)
         return float(px), float(py)
+
+    def to_data(point: tuple[float, float]) -> tuple[float, float]:
+        x, y = axes.transData.inverted().transform(point)
+        return float(x), float(y)
     placed: list[tuple[float, float, float, float]] = []  # boxes of circles and labels drawn so far, in pixels
 
     def occupy(x: float, y: float, half_width: float, half_height: float, down: float = 0.0) -> None:
@@ -658,7 +662,8 @@ def network(
                 )
                 if weight_labels:
                     text = _number(weight.data) + (f"\n∂J/∂w {_number(weight.grad)}" if backpropagated else "")
-                    lx, ly = _free_spot((x0, y0), (x1, y1), text, text_size - 1.0, pixels_per_point, to_pixels, placed)
+                    lx, ly = _free_spot((x0, y0), (x1, y1), text, text_size - 1.0, pixels_per_point, to_pixels, to_data,
+                                        placed)
                     axes.text(lx, ly, text, fontsize=text_size - 1.0, ha="center", va="center", color=colour,
                               zorder=3, bbox={"boxstyle": "round,pad=0.12", "facecolor": "white",
                                               "edgecolor": "none", "alpha": 0.9})
@@ -689,32 +694,38 @@ def _free_spot(
     size: float,
     pixels_per_point: float,
     to_pixels: Callable[[tuple[float, float]], tuple[float, float]],
+    to_data: Callable[[tuple[float, float]], tuple[float, float]],
     placed: list[tuple[float, float, float, float]],
 ) -> tuple[float, float]:
     # Lines that share an end crowd there: try points along the line and keep the
     # one whose label overlaps least with labels and circles already placed.
     lines = text.split("\n")
-    half_width = 0.32 * size * max(len(line) for line in lines) * pixels_per_point
-    half_height = 0.62 * size * len(lines) * pixels_per_point
-    best: tuple[float, float, tuple[float, float, float, float], tuple[float, float]] | None = None
-    for step in range(17):
-        along = 0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.04
-        x = start[0] + along * (end[0] - start[0])
-        y = start[1] + along * (end[1] - start[1])
-        px, py = to_pixels((x, y))
-        box = (px - half_width, py - half_height, px + half_width, py + half_height)
-        overlap = sum(
-            max(0.0, min(box[2], other[2]) - max(box[0], other[0]))
-            * max(0.0, min(box[3], other[3]) - max(box[1], other[1]))
-            for other in placed
-        )
-        if best is None or overlap < best[0]:
-            best = (overlap, along, box, (x, y))
-        if overlap == 0.0:
-            break
-    assert best is not None  # the loop runs at least once
-    placed.append(best[2])
-    return best[3]
+    half_width = 0.36 * size * max(len(line) for line in lines) * pixels_per_point
+    half_height = 0.72 * size * len(lines) * pixels_per_point
+    alongs = [0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.03 for step in range(23)]
+    # Failing a free spot on the line, a label may sit just above or below it, in the line's colour.
+    shifts = (0.0, 2.2 * half_height, -2.2 * half_height)
+    best: tuple[float, tuple[float, float, float, float], tuple[float, float]] | None = None
+    for shift in shifts:
+        for along in alongs:
+            x = start[0] + along * (end[0] - start[0])
+            y = start[1] + along * (end[1] - start[1])
+            px, py = to_pixels((x, y))
+            py += shift
+            box = (px - half_width, py - half_height, px + half_width, py + half_height)
+            overlap = sum(
+                max(0.0, min(box[2], other[2]) - max(box[0], other[0]))
+                * max(0.0, min(box[3], other[3]) - max(box[1], other[1]))
+                for other in placed
+            )
+            if best is None or overlap < best[0]:
+                best = (overlap, box, (px, py))
+            if overlap == 0.0:
+                placed.append(box)
+                return to_data((px, py))
+    assert best is not None  # the loops run at least once
+    placed.append(best[1])
+    return to_data(best[2])
 
 
 def _neuron_columns(model: Module) -> list[list[Neuron]]:
