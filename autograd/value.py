@@ -111,7 +111,7 @@ class Value:
     def __init__(self, data: SupportsFloat, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value() got label {label!r} of type {type(label).__name__}; a label must be a str.")
-        self.data = _as_float(data)
+        self.data = data if type(data) is float else _as_float(data)  # a float needs no call
         self.grad = 0.0
         self.label = label
         self.inputs = ()
@@ -454,10 +454,10 @@ def _apply(op: Op, inputs: tuple[Value | Number, ...], constants: tuple[float, .
     if len(inputs) == 2 and not constants:
         a, b = inputs
         if not isinstance(a, Value) or not isinstance(b, Value):
-            inputs = (_constant(a, op), _constant(b, op))
+            inputs = a, b = _constant(a, op), _constant(b, op)
         if op.checks_domain:
             check_domain(op, inputs, constants)  # type: ignore[arg-type]  # coerced just above
-        data, local_grads = op.rule(FLOAT_MATH, inputs[0].data, inputs[1].data)  # type: ignore[union-attr]
+        data, local_grads = op.rule(FLOAT_MATH, a.data, b.data)
     elif len(inputs) == 1 and not constants:
         if op.checks_domain:
             check_domain(op, inputs, ())  # type: ignore[arg-type]  # Value methods pass self
@@ -491,6 +491,8 @@ def _constant(x: Value | Number, op: Op) -> Value:
     # A number operand becomes a constant leaf, drawn like any other input.
     if isinstance(x, Value):
         return x
+    if type(x) is float:  # the common case, before the slower check of numbers.Real
+        return Value(x)
     if is_real(x):
         return Value(_as_float(x, f"{op.name}()"))
     raise TypeError(

@@ -77,7 +77,9 @@ def reference(op: Op, point: Sequence[float]) -> Derivatives:
         return Derivatives(
             value=+op.reference(mp, *xs, *cs),
             gradient=tuple(derivative(unit[i]) for i in range(n)),
-            hessian=tuple(tuple(derivative([a + b for a, b in zip(unit[i], unit[j])]) for j in range(n)) for i in range(n)),
+            hessian=tuple(
+                tuple(derivative([a + b for a, b in zip(unit[i], unit[j])]) for j in range(n)) for i in range(n)
+            ),
         )
 
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 import autograd
-from autograd import OPS, DomainError, Value, gradcheck, grad, no_grad
+from autograd import OPS, DomainError, Value, grad, gradcheck, no_grad
 from autograd.expression import FUNCTIONS, parse
 from autograd.trace import trace_forward
 
@@ -31,12 +31,16 @@ def test_a_leaf_created_after_an_intermediate_node_gets_its_second_derivative():
 
 
 def test_a_node_without_a_path_to_the_output_is_skipped_not_the_rest():
-    x = Value(2.0, label="x")
-    zero_slope = x.relu() * 0.0  # its local derivatives to x.relu() are exact zeros on the Values path
-    late = Value(4.0, label="late")
-    y = zero_slope + x * late
-    (d_x,) = grad(y, [x], create_graph=True)
-    assert grad(d_x, [x, late]) == (0.0, 1.0)
+    # relu's local derivative below 0 is the float 0.0; times an upstream Value
+    # (here x) the Values path skips it, so `negative` receives no gradient and
+    # the sweep must go on to x² (a `break` there made this 0, not 6).
+    x = Value(3.0, label="x")
+    square = x * x
+    negative = x * -1.0  # created after x², so the sweep meets it first
+    y = negative.relu() * x + square
+    (slope,) = grad(y, [x], create_graph=True)
+    assert slope.data == 6.0
+    assert grad(slope, [x]) == (2.0,)
 
 
 def test_create_graph_records_a_graph_even_inside_no_grad():
@@ -140,15 +144,23 @@ def test_each_new_op_has_a_value_method_a_parser_function_and_passes_gradcheck(n
     assert gradcheck(lambda x: method(x), [point], order=2)
 
 
-@pytest.mark.parametrize(("name", "x", "expected"), [("sinh", 1000.0, math.inf), ("sinh", -1000.0, -math.inf),
-                                                      ("cosh", -1000.0, math.inf), ("expm1", 1000.0, math.inf)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "x", "expected"),
+    [
+        ("sinh", 1000.0, math.inf),
+        ("sinh", -1000.0, -math.inf),
+        ("cosh", -1000.0, math.inf),
+        ("expm1", 1000.0, math.inf),
+    ],
+)
 def test_the_new_ops_overflow_to_the_signed_infinity(name, x, expected):
     assert getattr(Value(x), name)().data == expected
 
 
 def test_log1p_and_expm1_are_exact_where_log_and_exp_round():
     tiny = Value(1e-17)
-    assert tiny.log1p().data == 1e-17 and tiny.expm1().data == 1e-17
+    assert tiny.log1p().data == 1e-17
+    assert tiny.expm1().data == 1e-17
     assert (tiny + 1.0).log().data == 0.0  # what they avoid
 
 

@@ -1,8 +1,8 @@
 """Precision: every op's value, gradient and Hessian within 1e-12 of a 60-digit mpmath reference.
 
 The points come from the op table (``Op.points``): tails where the textbook
-forms cancel (tanh′(19), σ′(40), softplus″(30)), tiny arguments (log1p(1e-10)),
-and poles (sqrt″(0) = −inf). ``benchmarks/precision.py`` prints the same
+forms cancel (d/dx tanh at 19, d/dx σ at 40), tiny arguments (log1p(1e-10)),
+and poles (the second derivative of sqrt at 0 is −inf). ``benchmarks/precision.py`` prints the same
 comparison with PyTorch alongside, for the table in ``docs/precision.md``.
 """
 
@@ -16,7 +16,7 @@ from autograd import OPS, Value, grad
 from autograd.ops import FLOAT_MATH
 
 pytest.importorskip("mpmath", reason="the precision tests need mpmath: pip install 'glassgrad[test]'")
-from mpmath_reference import errors, glassgrad, reference  # noqa: E402  (after the skip)
+from mpmath_reference import errors, glassgrad, reference
 
 TOLERANCE = 1e-12
 POINTS = [(name, point) for name, op in OPS.items() for point in op.points]
@@ -30,7 +30,7 @@ def test_value_gradient_and_hessian_match_a_60_digit_reference(name, point):
 
 
 def test_the_precision_test_catches_the_cancelling_textbook_form():
-    # Show the test can fail: tanh′ = 1 − tanh² (the old rule, and PyTorch's) is 77% off at 19.
+    # Show the test can fail: d/dx tanh = 1 − tanh² (the old rule, and PyTorch's) is 77% off at 19.
     op = OPS["tanh"]
     rule = op.rule
 
