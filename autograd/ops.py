@@ -36,9 +36,10 @@ the signed infinity, and so does the derivative of that infinity.
 from __future__ import annotations
 
 import math
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -105,18 +106,17 @@ def _reciprocal(x: float) -> float:
     return 1.0 / x if x else math.copysign(math.inf, x)
 
 
-class FloatMath:
-    """``Math`` on plain floats; ``exp``, ``tanh``, ... are added by ``op()`` from the table."""
-
-    # float() of a float is the same object, and a C call costs less than a
-    # Python frame: relu, abs and clamp ask for it on every forward step.
-    real = staticmethod(float)
-    power = staticmethod(_overflowing_power)
-    reciprocal = staticmethod(_reciprocal)
-    total = staticmethod(sum)
-
-
-FLOAT_MATH: Math = FloatMath()  # type: ignore[assignment]  # the op functions arrive with op()
+# ``Math`` on plain floats. A module object rather than a class instance: rules
+# call ``m.exp(x)`` on every forward step, and a module attribute is the fastest
+# lookup Python has (measured: 21 ns against 33 ns for a staticmethod).
+_float_math: Any = types.ModuleType("FLOAT_MATH", "Math on plain floats; op() adds exp, tanh, ...")
+# float() of a float is the same object, and a C call costs less than a Python
+# frame: relu, abs and clamp ask for it on every forward step.
+_float_math.real = float
+_float_math.power = _overflowing_power
+_float_math.reciprocal = _reciprocal
+_float_math.total = sum
+FLOAT_MATH: Math = cast("Math", _float_math)
 
 
 @dataclass(frozen=True)
@@ -211,11 +211,15 @@ class Op:
     points: tuple[tuple[float, ...], ...] = ()
     reference: Reference | None = None
     checks_domain: bool = field(init=False)
+    fixed_arity: int = field(init=False)
 
     def __post_init__(self) -> None:
         # Only ops narrower than the reals pay for a domain check on the hot path.
         narrow = self.check is not None or any(d is not REALS for d in self.domains)
         object.__setattr__(self, "checks_domain", narrow)
+        # 1 or 2 for ops the node constructor calls with spelled-out operands, 0 for the rest.
+        plain = not self.constant_names and self.operands != ("*xs",) and len(self.operands) <= 2
+        object.__setattr__(self, "fixed_arity", len(self.operands) if plain else 0)
 
     @property
     def n_constants(self) -> int:
@@ -306,7 +310,7 @@ def op(
         )
         OPS[name] = entry
         if function is not None:
-            setattr(FloatMath, name, staticmethod(function))
+            setattr(_float_math, name, function)
         return entry
 
     return register if rule is None else register(rule)
