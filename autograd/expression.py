@@ -47,9 +47,10 @@ MAX_NUMBER_LENGTH = 40
 """The most characters one number literal may have (``1.5e-3`` has 6)."""
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    name: getattr(Value, name)
+    name: getattr(Value, entry.method)
     for name, entry in OPS.items()
-    if entry.arity == 1 and entry.n_constants == 0 and callable(getattr(Value, name, None))
+    if entry.form == "prefix" and entry.method.isidentifier() and not entry.method.startswith("_")
+    and entry.arity == 1 and entry.n_constants == 0
 }
 """The functions an expression may call, by name: one-operand ops of the op table."""
 
@@ -446,7 +447,7 @@ def _run(expression: Expression, leaves: Mapping[str, Value]) -> Value:
                 stack.append(leaves[str(argument)])
                 continue
             if kind == "negate":
-                stack.append(-_as_value(stack.pop()))
+                stack.append(_NEGATE(_as_value(stack.pop())))
             elif kind == "call":
                 stack.append(FUNCTIONS[str(argument)](_as_value(stack.pop())))
             else:
@@ -478,13 +479,12 @@ def _as_value(x: Value | float) -> Value:
     return x if isinstance(x, Value) else Value(x)
 
 
+# The infix operators, by symbol, from the op table (pow and pow_constant share
+# "**": Value.__pow__ picks one by the exponent). Their precedence is the grammar's.
 _BINARY: dict[str, Callable[[Value, Value | float], Value]] = {
-    "+": Value.__add__,
-    "-": Value.__sub__,
-    "*": Value.__mul__,
-    "/": Value.__truediv__,
-    "**": Value.__pow__,
+    entry.symbol: getattr(Value, entry.method) for entry in OPS.values() if entry.form == "infix"
 }
+_NEGATE: Callable[[Value], Value] = getattr(Value, OPS["neg"].method)
 
 
 def parse(text: str) -> Expression:

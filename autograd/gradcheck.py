@@ -173,7 +173,8 @@ def gradcheck(
     """Check f's reverse-mode derivatives against central finite differences.
 
     For every input x, ∂f/∂x from ``grad`` is compared with
-    (f(x + ε) − f(x − ε)) / 2ε and accepted when
+    (f(x + h) − f(x − h)) / 2h, where the step h = ε·max(1, |x|) grows with
+    |x| so that x ± h stay distinct floats, and accepted when
     |analytic − numeric| ≤ atol + rtol·|numeric|. With ``order=2`` every
     second derivative ∂²f/∂x∂y from ``grad(..., create_graph=True)`` is also
     compared with the finite difference of the first derivative.
@@ -193,7 +194,7 @@ def gradcheck(
         f: a function of ``len(inputs)`` Values that returns a Value.
         inputs: the point, as floats or Values (labels name the table's rows),
             or a dict from names to them (the names name the rows).
-        eps: the finite-difference step ε.
+        eps: the finite-difference step ε, relative for |x| > 1.
         atol: the absolute tolerance.
         rtol: the relative tolerance.
         order: 1 for gradients, 2 to also check second derivatives.
@@ -361,6 +362,9 @@ def _compare(
     def close(a: float, b: float) -> bool:
         return abs(a - b) <= atol + rtol * abs(b)
 
+    # The step grows with |x|: past |x| ≈ 2e10 a fixed 1e-6 is below half a float
+    # spacing, so x + eps == x − eps and the difference quotient divides by zero.
+    eps *= max(1.0, abs(x)) if math.isfinite(x) else 1.0
     try:
         plus, minus = probe(x + eps), probe(x - eps)
     except DomainError as error:

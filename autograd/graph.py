@@ -4,19 +4,32 @@ Everything here is iterative, so a chain a million nodes deep needs no
 recursion limit. Order always comes from creation serials (a node's inputs
 exist before it): ``topological_order`` gives every node, for the renderer and
 ``grad``; backward orders only the nodes with inputs (leaves just receive) and
-shares that set-up and its anomaly check with ``backward_steps``, which the
-backprop tracer records.
+shares that set-up with ``backward_steps``, which the backprop tracer records.
+
+The chain rule is written once, in ``_sweep``, parameterised by where the
+gradients are kept (``.grad`` or a dict) and where the local derivatives come
+from (the floats stored at forward time, or the rule re-run on Values for
+``create_graph``). ``backward()`` has one measured fast path of the same
+arithmetic for floats in ``.grad``.
+
+Threads: ``backward()`` takes a lock, so concurrent calls on a shared graph
+give the leaves the same gradients as the calls made one after another, and
+``grad()`` only reads the graph. Not thread-safe: ``backward_steps`` and the
+tracers (step through a graph no other thread is differentiating),
+``zero_grad`` or an optimizer step while another thread runs ``backward`` on
+the same parameters, and changing ``.data`` of a shared Value.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
-from typing import Literal, overload
+from typing import Literal, Protocol, overload
 
 from autograd.errors import AnomalyError
-from autograd.recording import RECORDING
+from autograd.recording import RECORDING, enable_grad
 from autograd.value import VALUE_MATH, Value
 
 _by_creation = attrgetter("serial")
@@ -50,11 +63,18 @@ def topological_order(root: Value) -> list[Value]:
     return found
 
 
+# One lock for every backward(): concurrent calls on one shared graph would
+# otherwise interleave their resets and sums of the intermediate gradients.
+_backward_lock = threading.Lock()
+
+
 def backward(root: Value) -> None:
     """Set ``node.grad`` = ∂root/∂node on every node of the graph (leaves accumulate).
 
     Intermediate nodes restart from zero on every call, so calling it twice adds
     exactly the same amount to the leaves again (micrograd compounds instead).
+    Calls from several threads are serialised by a lock, so concurrent calls
+    on one shared graph add up to what the same calls made one after another give.
 
     Example:
         >>> x = Value(3.0, label="x")
@@ -64,27 +84,29 @@ def backward(root: Value) -> None:
         >>> backward(y); x.grad, y.grad  # the leaf accumulates; y restarts
         (12.0, 1.0)
     """
-    newest_first = _start_backward(root, "backward")
-    if RECORDING.get().detect_anomaly:
-        for _ in _steps(newest_first, check=True):
-            pass
-        return
-    # The hot path of every training step: the same chain rule as _steps, without
-    # recording anything (measured on the W2 graph: looping over backward_steps is 1.4-1.8x slower).
-    for node in newest_first:
-        upstream = node.grad
-        inputs = node.inputs
-        # Unpacking the common one- and two-input cases is ~2x faster than zip().
-        if len(inputs) == 2:
-            a, b = inputs
-            local_a, local_b = node.local_grads
-            a.grad += local_a * upstream
-            b.grad += local_b * upstream
-        elif len(inputs) == 1:
-            inputs[0].grad += node.local_grads[0] * upstream
-        else:
-            for child, local_grad in zip(inputs, node.local_grads):
-                child.grad += local_grad * upstream
+    with _backward_lock:
+        newest_first = _start_backward(root, "backward")
+        if RECORDING.get().detect_anomaly:
+            for _ in _sweep(newest_first, _ON_NODES, _stored, check=True):
+                pass
+            return
+        # The hot path of every training step: _sweep's chain rule for floats kept
+        # in .grad, without recording anything (measured on the W2 graph: looping
+        # over the general sweep is 1.4-1.8x slower).
+        for node in newest_first:
+            upstream = node.grad
+            inputs = node.inputs
+            # Unpacking the common one- and two-input cases is ~2x faster than zip().
+            if len(inputs) == 2:
+                a, b = inputs
+                local_a, local_b = node.local_grads
+                a.grad += local_a * upstream
+                b.grad += local_b * upstream
+            elif len(inputs) == 1:
+                inputs[0].grad += node.local_grads[0] * upstream
+            else:
+                for child, local_grad in zip(inputs, node.local_grads):
+                    child.grad += local_grad * upstream
 
 
 Contributions = tuple[tuple[Value, float, float, float, float], ...]
@@ -97,14 +119,17 @@ def backward_steps(root: Value) -> Iterator[tuple[Value, float, Contributions]]:
     Calling it resets and seeds the gradients exactly as ``backward`` does; each
     ``next()`` then passes one node's gradient to its inputs (newest node first)
     and yields ``(node, upstream, contributions)``. Under ``detect_anomaly()`` a
-    non-finite gradient raises ``AnomalyError``, as in ``backward``.
+    non-finite gradient raises ``AnomalyError``, as in ``backward``. Unlike
+    ``backward`` it takes no lock: step through a graph no other thread is
+    differentiating.
 
     Example:
         >>> x = Value(3.0, label="x")
         >>> [(node.op, upstream, contributions[0][1:]) for node, upstream, contributions in backward_steps(x * 2)]
         [('*', 1.0, (2.0, 2.0, 0.0, 2.0))]
     """
-    return _steps(_start_backward(root, "backward_steps"), check=RECORDING.get().detect_anomaly)
+    newest_first = _start_backward(root, "backward_steps")
+    return _sweep(newest_first, _ON_NODES, _stored, check=RECORDING.get().detect_anomaly)
 
 
 def _start_backward(root: Value, function: str) -> list[Value]:
@@ -130,18 +155,105 @@ def _start_backward(root: Value, function: str) -> list[Value]:
     return newest_first
 
 
-def _steps(newest_first: list[Value], check: bool) -> Iterator[tuple[Value, float, Contributions]]:
+# --- the one reverse sweep, and what it is parameterised by -------------------------
+
+Scalar = Value | float
+
+
+class _Gradients(Protocol):
+    """Where a sweep keeps gradients: ``.grad`` on the nodes, or a dict of its own."""
+
+    def upstream(self, node: Value) -> Scalar | None: ...
+    def add(self, node: Value, contribution: Scalar) -> tuple[Scalar, Scalar]: ...
+
+
+class _OnNodes:
+    """Gradients in ``node.grad``, as ``backward`` leaves them."""
+
+    @staticmethod
+    def upstream(node: Value) -> float:
+        return node.grad
+
+    @staticmethod
+    def add(node: Value, contribution: Scalar) -> tuple[Scalar, Scalar]:
+        before = node.grad
+        node.grad = after = before + contribution  # type: ignore[assignment]  # floats on this path
+        return before, after
+
+
+class _InDict:
+    """Gradients in a dict, so no ``.grad`` is touched (``grad``); floats or Values."""
+
+    def __init__(self, output: Value) -> None:
+        self.grads: dict[Value, Scalar] = {output: 1.0}
+
+    def upstream(self, node: Value) -> Scalar | None:
+        return self.grads.get(node)
+
+    def add(self, node: Value, contribution: Scalar) -> tuple[Scalar, Scalar]:
+        before = self.grads.get(node)
+        # The first contribution is kept as it is: 0.0 + a Value would add a node.
+        after = contribution if before is None else before + contribution
+        self.grads[node] = after
+        return (0.0 if before is None else before), after
+
+
+_ON_NODES = _OnNodes()
+
+
+def _stored(node: Value) -> tuple[Scalar, ...]:
+    """The local derivatives the forward pass stored, as floats."""
+    return node.local_grads
+
+
+def _rerun(node: Value) -> tuple[Scalar, ...]:
+    """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable."""
+    if node.operation is None:
+        return ()
+    return node.operation.rule(VALUE_MATH, *node.inputs, *node.constants)[1]
+
+
+def _sweep(
+    newest_first: Iterable[Value],
+    gradients: _Gradients,
+    local_grads_of: Callable[[Value], tuple[Scalar, ...]],
+    check: bool = False,
+) -> Iterator[tuple[Value, float, Contributions]]:
+    """The chain rule, once: pass each node's gradient to its inputs, newest node first.
+
+    ``gradients`` says where gradients live, ``local_grads_of`` where the local
+    derivatives come from; each step is yielded for tracers. A node with no
+    gradient (every path to it was an exact zero, skipped on the Values path) passes nothing.
+    """
     for node in newest_first:
-        upstream = node.grad
+        upstream = gradients.upstream(node)
+        if upstream is None:
+            continue
         contributions = []
-        for child, local_grad in zip(node.inputs, node.local_grads):
-            before = child.grad
-            contribution = local_grad * upstream
-            child.grad = after = before + contribution
-            if check and not math.isfinite(after):
-                raise AnomalyError(_anomaly_message(node, child, local_grad, upstream))
+        for child, local_grad in zip(node.inputs, local_grads_of(node)):
+            contribution = _times(local_grad, upstream)
+            if contribution is None:
+                continue
+            before, after = gradients.add(child, contribution)
+            if check and not math.isfinite(after):  # floats when checked
+                raise AnomalyError(_anomaly_message(node, child, local_grad, upstream))  # type: ignore[arg-type]
             contributions.append((child, local_grad, contribution, before, after))
-        yield node, upstream, tuple(contributions)
+        yield node, upstream, tuple(contributions)  # type: ignore[arg-type, misc]  # floats on traced paths
+
+
+def _times(local_grad: Scalar, upstream: Scalar) -> Scalar | None:
+    # Floats multiply as IEEE says (0 × inf is nan). Between Values, exact zeros
+    # and ones are skipped so a Hessian's graph holds only real terms.
+    if isinstance(local_grad, float):
+        if isinstance(upstream, float):
+            return local_grad * upstream
+        if local_grad == 0.0:
+            return None
+        if local_grad == 1.0:
+            return upstream
+    if isinstance(upstream, float) and upstream == 1.0:
+        return local_grad
+    return local_grad * upstream
 
 
 def _anomaly_message(node: Value, child: Value, local_grad: float, upstream: float) -> str:
@@ -175,18 +287,20 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     """∂output/∂x for each x in ``inputs``, without touching any ``.grad``.
 
     With ``create_graph=True`` the derivatives are Values built from the op
-    rules' own expressions, so they can be differentiated again (Hessians).
+    rules' own expressions, so they can be differentiated again (Hessians);
+    that graph is recorded even inside ``no_grad()``, as in PyTorch. ``grad``
+    only reads the graph, so threads may call it on a shared graph at once.
 
     Args:
         output: the Value to differentiate.
-        inputs: the Values to differentiate with respect to.
+        inputs: the Values to differentiate with respect to (one Value is taken as ``[value]``).
         create_graph: return differentiable Values instead of floats.
 
     Returns:
         One derivative per input (0.0 for an input ``output`` does not depend on).
 
     Raises:
-        TypeError: ``output`` or an input is not a Value.
+        TypeError: ``output`` or an input is not a Value, or ``inputs`` is not a list of them.
 
     Example:
         >>> from autograd import Value, grad
@@ -198,54 +312,30 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad() got output {output!r} of type {type(output).__name__}; expected a Value.")
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    elif not isinstance(inputs, Iterable) or isinstance(inputs, (str, bytes)):
+        raise TypeError(
+            f"grad() got inputs={inputs!r} of type {type(inputs).__name__}; "
+            f"expected a list of Values, e.g. grad(y, [x, w])."
+        )
     # A list first: validating a generator would consume it, leaving nothing to differentiate.
-    inputs = [inputs] if isinstance(inputs, Value) else list(inputs)
+    inputs = list(inputs)
     for position, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(
                 f"grad() got inputs[{position}] = {x!r} of type {type(x).__name__}; expected a Value."
             )
-    order = topological_order(output)
+    newest_first = topological_order(output)[::-1]
+    gradients = _InDict(output)
     if create_graph:
-        return _grad_as_values(order, output, inputs)
-    grads: dict[Value, float] = {output: 1.0}
-    for node in reversed(order):
-        upstream = grads.get(node)
-        if upstream is None:
-            continue
-        for child, local_grad in zip(node.inputs, node.local_grads):
-            grads[child] = grads.get(child, 0.0) + local_grad * upstream
-    return tuple(grads.get(x, 0.0) for x in inputs)
-
-
-def _grad_as_values(order: list[Value], output: Value, inputs: Sequence[Value]) -> tuple[Value, ...]:
-    # Same sweep, but each local derivative comes from re-running the op's rule
-    # on Values, so every product below is itself a recorded, differentiable node.
-    grads: dict[Value, Value | float] = {output: 1.0}
-    for node in reversed(order):
-        upstream = grads.get(node)
-        if upstream is None or node.operation is None:
-            continue
-        _, local_grads = node.operation.rule(VALUE_MATH, *node.inputs, *node.constants)
-        for child, local_grad in zip(node.inputs, local_grads):
-            contribution = _times(local_grad, upstream)
-            if contribution is None:
-                continue
-            previous = grads.get(child)
-            grads[child] = contribution if previous is None else previous + contribution
-    return tuple(_as_value(grads.get(x, 0.0)) for x in inputs)
-
-
-def _times(local_grad: Value | float, upstream: Value | float) -> Value | float | None:
-    # Skip exact zeros and ones so a Hessian's graph holds only real terms.
-    if isinstance(local_grad, float):
-        if local_grad == 0.0:
-            return None
-        if local_grad == 1.0:
-            return upstream
-    if isinstance(upstream, float) and upstream == 1.0:
-        return local_grad
-    return local_grad * upstream
+        with enable_grad():  # the derivatives' graph is the point, even inside no_grad()
+            for _ in _sweep(newest_first, gradients, _rerun):
+                pass
+        return tuple(_as_value(gradients.grads.get(x, 0.0)) for x in inputs)
+    for _ in _sweep(newest_first, gradients, _stored):
+        pass
+    return tuple(gradients.grads.get(x, 0.0) for x in inputs)  # type: ignore[return-value]  # floats here
 
 
 def _as_value(x: Value | float) -> Value:

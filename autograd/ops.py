@@ -1,4 +1,4 @@
-"""The op table: every operation's value, local derivatives and domain, in one rule each.
+"""The op table: every operation's value, local derivatives, domain and display form, one entry each.
 
 A rule is a small pure function ``rule(m, *inputs, *constants) -> (value, local_grads)``
 where ``local_grads[i]`` is ∂value/∂inputs[i]. It is written once against a math
@@ -13,20 +13,33 @@ namespace ``m``:
 
 Rules branch on ``m.real(x)`` (the plain float) so both paths take the same branch.
 
-Adding an op is one decorated function here plus a method on ``Value``::
+An op's entry (``Op``) owns everything about it: the rule, the float function
+the math namespaces call it by (``m.tanh``), its domain, how formulas show it
+(``x × y`` or ``tanh(x)``), the ``Value`` method that applies it, and the points
+and high-precision reference its tests use. Adding an op is its rule and one
+``op(...)`` call here, plus a one-line method on ``Value``::
 
-    @op("tanh", symbol="tanh")
     def tanh(m: Math, x: Scalar) -> Local:
-        t = m.tanh(x)
-        return t, (1.0 - t * t,)
+        sech = m.reciprocal(m.cosh(x))
+        return m.tanh(x), (sech * sech,)
+
+    op("tanh", tanh, function=math.tanh, points=((0.5,), (19.0,)), reference=lambda m, x: m.tanh(x))
+
+Derivatives are written in forms that keep full relative precision where a
+textbook form cancels: d/dx tanh x = sech²x (not 1 − tanh²x, which is 0 past
+x ≈ 19), d/dx σ(x) = ¼·sech²(x/2) (not σ(1 − σ)), 1 − x² as (1 − x)(1 + x) near ±1
+for asin. Each form's own derivative is a product, so second derivatives stay
+precise too. At a pole (d/dx √x at 0, d/dx asin x at ±1) ``m.reciprocal`` gives
+the signed infinity, and so does the derivative of that infinity.
 """
 
 from __future__ import annotations
 
 import math
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,19 +51,18 @@ Local = tuple[Scalar, tuple[Scalar, ...]]
 
 
 class Math(Protocol):
-    """The functions a rule may call; ``FLOAT_MATH`` and ``VALUE_MATH`` provide them."""
+    """The functions a rule may call; ``FLOAT_MATH`` and ``VALUE_MATH`` provide them.
+
+    Besides the four below, every op registered with a float ``function`` is
+    callable by its name (``m.exp``, ``m.tanh``, ``m.log1p``, ...): the
+    namespaces are filled from the op table, so a new op needs no line here.
+    """
 
     def real(self, x: Scalar) -> float: ...  # noqa: D102
-    def exp(self, x: Scalar) -> Scalar: ...  # noqa: D102
-    def log(self, x: Scalar) -> Scalar: ...  # noqa: D102
-    def tanh(self, x: Scalar) -> Scalar: ...  # noqa: D102
-    def sigmoid(self, x: Scalar) -> Scalar: ...  # noqa: D102
-    def softplus(self, x: Scalar) -> Scalar: ...  # noqa: D102
-    def sqrt(self, x: Scalar) -> Scalar: ...  # noqa: D102
-    def sin(self, x: Scalar) -> Scalar: ...  # noqa: D102
-    def cos(self, x: Scalar) -> Scalar: ...  # noqa: D102
     def power(self, x: Scalar, exponent: Scalar) -> Scalar: ...  # noqa: D102
+    def reciprocal(self, x: Scalar) -> Scalar: ...  # noqa: D102
     def total(self, xs: Sequence[Scalar]) -> Scalar: ...  # noqa: D102
+    def __getattr__(self, name: str) -> Callable[..., Scalar]: ...
 
 
 def _stable_sigmoid(x: float) -> float:
@@ -61,12 +73,22 @@ def _stable_sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _overflowing_exp(x: float) -> float:
-    # math.exp raises OverflowError; IEEE (and the user) expect inf.
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
+def _stable_softplus(x: float) -> float:
+    # log(1 + eˣ) = max(x, 0) + log1p(e^−|x|): finite for every finite x.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _overflowing(function: Callable[[float], float], odd: bool = False) -> Callable[[float], float]:
+    # math.exp, sinh, cosh and expm1 raise OverflowError; IEEE (and the user) expect
+    # inf, or -inf where an odd function (sinh) overflows below.
+    def ieee(x: float) -> float:
+        try:
+            return function(x)
+        except OverflowError:
+            return math.copysign(math.inf, x) if odd else math.inf
+
+    ieee.__name__ = function.__name__
+    return ieee
 
 
 def _overflowing_power(x: float, exponent: float) -> float:
@@ -79,30 +101,22 @@ def _overflowing_power(x: float, exponent: float) -> float:
         return math.inf
 
 
-class FloatMath:
-    """``Math`` on plain floats: IEEE overflow to inf, stable sigmoid and softplus."""
-
-    # float() of a float is the same object, and a C call costs less than a
-    # Python frame: relu, abs and clamp ask for it on every forward step.
-    real = staticmethod(float)
-
-    exp = staticmethod(_overflowing_exp)
-    log = staticmethod(math.log)
-    tanh = staticmethod(math.tanh)
-    sigmoid = staticmethod(_stable_sigmoid)
-    sqrt = staticmethod(math.sqrt)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
-    power = staticmethod(_overflowing_power)
-    total = staticmethod(sum)
-
-    @staticmethod
-    def softplus(x: float) -> float:
-        """log(1 + eˣ) = max(x, 0) + log1p(e^−|x|), finite for every finite x."""
-        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+def _reciprocal(x: float) -> float:
+    # 1/x, and at a pole the IEEE signed infinity (Python raises ZeroDivisionError).
+    return 1.0 / x if x else math.copysign(math.inf, x)
 
 
-FLOAT_MATH = FloatMath()
+# ``Math`` on plain floats. A module object rather than a class instance: rules
+# call ``m.exp(x)`` on every forward step, and a module attribute is the fastest
+# lookup Python has (measured: 21 ns against 33 ns for a staticmethod).
+_float_math: Any = types.ModuleType("FLOAT_MATH", "Math on plain floats; op() adds exp, tanh, ...")
+# float() of a float is the same object, and a C call costs less than a Python
+# frame: relu, abs and clamp ask for it on every forward step.
+_float_math.real = float
+_float_math.power = _overflowing_power
+_float_math.reciprocal = _reciprocal
+_float_math.total = sum
+FLOAT_MATH: Math = cast("Math", _float_math)
 
 
 @dataclass(frozen=True)
@@ -130,23 +144,34 @@ REALS = Domain("any real {}", lambda x: True)
 POSITIVE = Domain("{} > 0", lambda x: not x <= 0.0, low=0.0)
 NONNEGATIVE = Domain("{} ≥ 0", lambda x: not x < 0.0, low=0.0)
 NONZERO = Domain("{} ≠ 0", lambda x: x != 0.0, excludes_zero=True)
+ABOVE_MINUS_ONE = Domain("{} > -1", lambda x: not x <= -1.0, low=-1.0)
+UNIT_INTERVAL = Domain("-1 ≤ {} ≤ 1", lambda x: not (x < -1.0 or x > 1.0), low=-1.0, high=1.0)
 # Where exp-like ops stay finite in tests; the ops themselves accept any real.
 MODERATE = Domain("any real {}", lambda x: True, low=-30.0, high=30.0)
+# Where tan stays away from its poles at ±π/2 in tests.
+AWAY_FROM_POLES = Domain("any real {}", lambda x: True, low=-1.4, high=1.4)
 
 
 Rule = Callable[..., Local]
 Check = Callable[..., "str | None"]
+Reference = Callable[..., Any]
 
 
 @dataclass(frozen=True, eq=False, slots=True)
 class Op:
-    """One entry of the op table.
+    """One entry of the op table: everything about one operation.
 
     Attributes:
         name: the function name used in messages, e.g. ``"log"``.
         symbol: what ``Value.op`` shows, e.g. ``"*"``.
-        display: what a drawing shows, e.g. ``"×"``.
+        display: what a drawing and a narrated formula show, e.g. ``"×"``.
         rule: value and local derivatives, see the module docstring.
+        form: ``"infix"`` (``x × y``) or ``"prefix"`` (``tanh(x)``, or ``−x``
+            when ``display`` is a sign rather than a word).
+        method: the ``Value`` attribute that applies the op (``"__mul__"``,
+            ``"tanh"``); ``""`` when it is a module function (``autograd.sum``).
+        function: the float function the math namespaces offer as ``m.<name>``
+            (``math.tanh``), or None when no rule needs it.
         operands: operand names for messages, e.g. ``("numerator", "divisor")``.
         domains: per operand, where the op is defined (checked before the rule runs).
         check: a joint condition on all operands and constants; returns the
@@ -156,17 +181,26 @@ class Op:
         constant_names: names of the op's constants for messages, e.g. ``("exponent",)``.
         title: how messages name the op when it is an operator the user never
             calls by name, e.g. ``"division"`` (default: ``"log()"`` style).
+        points: where the precision tests evaluate it (operands, then constants),
+            tails and cancellation-prone spots included.
+        reference: the function written against a namespace with mpmath's names
+            (``exp``, ``log1p``, ...), for the high-precision tests.
 
     Example:
         >>> mul = OPS["mul"]
         >>> mul.symbol, mul.display, mul.arity, mul.rule(FLOAT_MATH, 2.0, 3.0)
         ('*', '×', 2, (6.0, (3.0, 2.0)))
+        >>> mul.format(["w", "x"]), OPS["tanh"].format(["z"]), OPS["neg"].format(["x"])
+        ('w × x', 'tanh(z)', '−x')
     """
 
     name: str
     symbol: str
     display: str
     rule: Rule
+    form: str = "prefix"
+    method: str = ""
+    function: Callable[..., float] | None = None
     operands: tuple[str, ...] = ("x",)
     domains: tuple[Domain, ...] = (REALS,)
     check: Check | None = None
@@ -174,12 +208,18 @@ class Op:
     kinks: str = ""
     constant_names: tuple[str, ...] = ()
     title: str = ""
+    points: tuple[tuple[float, ...], ...] = ()
+    reference: Reference | None = None
     checks_domain: bool = field(init=False)
+    fixed_arity: int = field(init=False)
 
     def __post_init__(self) -> None:
         # Only ops narrower than the reals pay for a domain check on the hot path.
         narrow = self.check is not None or any(d is not REALS for d in self.domains)
         object.__setattr__(self, "checks_domain", narrow)
+        # 1 or 2 for ops the node constructor calls with spelled-out operands, 0 for the rest.
+        plain = not self.constant_names and self.operands != ("*xs",) and len(self.operands) <= 2
+        object.__setattr__(self, "fixed_arity", len(self.operands) if plain else 0)
 
     @property
     def n_constants(self) -> int:
@@ -191,6 +231,25 @@ class Op:
         """The number of Value operands, or None for the n-ary ``sum``."""
         return None if self.operands == ("*xs",) else len(self.operands)
 
+    def format(self, arguments: Sequence[str], *, plain: bool = False) -> str:
+        """The op applied to ``arguments`` (operands, then constants) as formula text.
+
+        ``plain=True`` spells it the way Python and ``autograd.expression.parse``
+        read it (``x * y``, ``-x``, ``sigmoid(x)``) instead of the display form
+        (``x × y``, ``−x``, ``σ(x)``).
+
+        Example:
+            >>> OPS["pow_constant"].format(["x", "2"]), OPS["pow_constant"].format(["x", "2"], plain=True)
+            ('x ^ 2', 'x ** 2')
+            >>> OPS["sigmoid"].format(["z"]), OPS["sigmoid"].format(["z"], plain=True)
+            ('σ(z)', 'sigmoid(z)')
+        """
+        if self.form == "infix":
+            return f" {self.symbol if plain else self.display} ".join(arguments)
+        if not self.display.isidentifier():  # a sign, −x (neg, the one such op, is "-" in Python)
+            return f"{'-' if plain else self.display}{arguments[0]}"
+        return f"{self.name if plain else self.display}({', '.join(arguments)})"
+
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
@@ -200,9 +259,13 @@ OPS: dict[str, Op] = {}
 
 def op(
     name: str,
+    rule: Rule | None = None,
     *,
     symbol: str | None = None,
     display: str | None = None,
+    form: str = "prefix",
+    method: str | None = None,
+    function: Callable[..., float] | None = None,
     operands: tuple[str, ...] = ("x",),
     domains: tuple[Domain, ...] | None = None,
     check: Check | None = None,
@@ -210,11 +273,18 @@ def op(
     kinks: str = "",
     constant_names: tuple[str, ...] = (),
     title: str = "",
-) -> Callable[[Rule], Op]:
-    """Register a rule in the op table under ``name`` and return its ``Op``.
+    points: tuple[tuple[float, ...], ...] = (),
+    reference: Reference | None = None,
+) -> Any:
+    """Register ``rule`` in the op table under ``name`` and return its ``Op``.
+
+    The table registers each rule with a plain call after its ``def`` (so
+    mutation tools, which skip decorated functions, reach every rule); called
+    without ``rule`` it returns a decorator, for a user's quick experiment.
+    A ``function`` also becomes ``FLOAT_MATH.<name>``, so rules can call it.
 
     Example:
-        >>> entry = OPS["log"]  # registered below by @op("log", domains=(POSITIVE,))
+        >>> entry = OPS["log"]  # registered below by op("log", log, function=math.log, ...)
         >>> entry, entry.domains[0].description.format("x"), entry.rule(FLOAT_MATH, 1.0)
         (<op log>, 'x > 0', (0.0, (1.0,)))
     """
@@ -225,6 +295,9 @@ def op(
             symbol=symbol or name,
             display=display or symbol or name,
             rule=rule,
+            form=form,
+            method=name if method is None else method,
+            function=function,
             operands=operands,
             domains=domains or (REALS,) * len(operands),
             check=check,
@@ -232,45 +305,64 @@ def op(
             kinks=kinks,
             constant_names=constant_names,
             title=title,
+            points=points,
+            reference=reference,
         )
         OPS[name] = entry
+        if function is not None:
+            setattr(_float_math, name, function)
         return entry
 
-    return register
+    return register if rule is None else register(rule)
 
 
 # --- arithmetic -------------------------------------------------------------
 
 
-@op("add", symbol="+", operands=("x", "y"))
 def add(m: Math, x: Scalar, y: Scalar) -> Local:
     """X + y.  ∂/∂x = 1, ∂/∂y = 1."""
     return x + y, (1.0, 1.0)
 
 
-@op("sub", symbol="-", display="−", operands=("x", "y"))
+op("add", add, symbol="+", form="infix", method="__add__", operands=("x", "y"),
+   points=((0.5, 1.25), (-3.0, 1e-3)), reference=lambda m, x, y: x + y)  # fmt: skip
+
+
 def sub(m: Math, x: Scalar, y: Scalar) -> Local:
     """X − y.  ∂/∂x = 1, ∂/∂y = −1."""
     return x - y, (1.0, -1.0)
 
 
-@op("mul", symbol="*", display="×", operands=("x", "y"))
+op("sub", sub, symbol="-", display="−", form="infix", method="__sub__", operands=("x", "y"),
+   points=((0.5, 1.25), (3.0, 2.5)), reference=lambda m, x, y: x - y)  # fmt: skip
+
+
 def mul(m: Math, x: Scalar, y: Scalar) -> Local:
     """X · y.  ∂/∂x = y, ∂/∂y = x."""
     return x * y, (y, x)
 
 
-@op("div", symbol="/", display="÷", operands=("numerator", "divisor"), domains=(REALS, NONZERO), title="division")
+op("mul", mul, symbol="*", display="×", form="infix", method="__mul__", operands=("x", "y"),
+   points=((0.5, -1.25), (3.0, 7.0)), reference=lambda m, x, y: x * y)  # fmt: skip
+
+
 def div(m: Math, x: Scalar, y: Scalar) -> Local:
     """X / y.  ∂/∂x = 1/y, ∂/∂y = −x/y² (written −(x/y)/y so y² cannot underflow to 0)."""
     quotient = x / y
     return quotient, (1.0 / y, -quotient / y)
 
 
-@op("neg", symbol="neg", display="−")
+op("div", div, symbol="/", display="÷", form="infix", method="__truediv__", operands=("numerator", "divisor"),
+   domains=(REALS, NONZERO), title="division",
+   points=((1.0, 3.0), (-2.5, 0.1), (1e10, 7.0)), reference=lambda m, x, y: x / y)  # fmt: skip
+
+
 def neg(m: Math, x: Scalar) -> Local:
     """−x.  d/dx = −1."""
     return -x, (-1.0,)
+
+
+op("neg", neg, symbol="neg", display="−", method="__neg__", points=((0.5,), (-3.0,)), reference=lambda m, x: -x)
 
 
 def _power_check(base: float, exponent: float) -> str | None:
@@ -281,15 +373,6 @@ def _power_check(base: float, exponent: float) -> str | None:
     return None
 
 
-@op(
-    "pow",
-    symbol="**",
-    display="^",
-    operands=("base", "exponent"),
-    title="power",
-    check=_power_check,
-    test_domains=(POSITIVE, MODERATE),
-)
 def power(m: Math, x: Scalar, y: Scalar) -> Local:
     """X ** y with a Value exponent.  ∂/∂x = y·x^(y−1), ∂/∂y = x^y·ln x.
 
@@ -317,57 +400,86 @@ def _power_slope(m: Math, x: Scalar, n: float, exponent: Scalar) -> Scalar:
     if n == 1.0 and constant:
         return 1.0
     if n < 1.0 and m.real(x) == 0.0:
-        # The pole of x^(n−1) at 0: the float path gets inf from the power, but
-        # Value math would raise DomainError for 0 to a negative power.
-        return math.inf
+        # The pole of x^(n−1) at 0, as n / x^(1−n): inf, and its own derivative
+        # is the signed infinity too (Value math cannot take 0 to a negative power).
+        return exponent * m.reciprocal(m.power(x, 1.0 - exponent))
     return exponent * m.power(x, exponent - 1.0)
 
 
-@op(
-    "pow_constant",
-    symbol="**",
-    display="^",
-    operands=("base",),
-    constant_names=("exponent",),
-    title="power",
-    check=_power_check,
-    test_domains=(POSITIVE,),
-)
+op("pow", power, symbol="**", display="^", form="infix", method="__pow__", operands=("base", "exponent"),
+   title="power", check=_power_check, test_domains=(POSITIVE, MODERATE),
+   points=((2.0, 3.0), (0.5, -1.5), (3.0, 0.5), (1.5, 2.5)), reference=lambda m, x, y: m.power(x, y))  # fmt: skip
+
+
 def power_constant(m: Math, x: Scalar, n: float) -> Local:
     """X ** n for a constant n.  d/dx = n·x^(n−1)."""
     return m.power(x, n), (_power_slope(m, x, n, n),)
 
 
-@op("sum", symbol="sum", display="Σ", operands=("*xs",))
+op("pow_constant", power_constant, symbol="**", display="^", form="infix", method="__pow__", operands=("base",),
+   constant_names=("exponent",), title="power", check=_power_check, test_domains=(POSITIVE,),
+   points=((2.0, 3.0), (0.5, -1.5), (3.0, 0.5), (-2.0, 3.0)), reference=lambda m, x, n: m.power(x, n))  # fmt: skip
+
+
 def total(m: Math, *xs: Scalar) -> Local:
     """x₁ + x₂ + … + xₙ as one node.  ∂/∂xᵢ = 1."""
     return m.total(xs), (1.0,) * len(xs)
 
 
+op("sum", total, symbol="sum", display="Σ", method="", operands=("*xs",),
+   points=((0.5, 1.5, -2.0),), reference=lambda m, *xs: sum(xs))  # fmt: skip
+
+
 # --- elementary functions -----------------------------------------------------
 
 
-@op("exp", test_domains=(MODERATE,))
 def exp(m: Math, x: Scalar) -> Local:
     """eˣ.  d/dx = eˣ (reuses the value). Overflows to inf past x ≈ 709.8."""
     e = m.exp(x)
     return e, (e,)
 
 
-@op("log", domains=(POSITIVE,))
+op("exp", exp, function=_overflowing(math.exp), test_domains=(MODERATE,),
+   points=((-30.0,), (-1.0,), (0.5,), (20.0,), (700.0,)), reference=lambda m, x: m.exp(x))  # fmt: skip
+
+
+def expm1(m: Math, x: Scalar) -> Local:
+    """eˣ − 1, exact for tiny x where exp(x) − 1 cancels.  d/dx = eˣ."""
+    return m.expm1(x), (m.exp(x),)
+
+
+op("expm1", expm1, function=_overflowing(math.expm1), test_domains=(MODERATE,),
+   points=((1e-10,), (-0.5,), (3.0,), (-40.0,), (700.0,)), reference=lambda m, x: m.expm1(x))  # fmt: skip
+
+
 def log(m: Math, x: Scalar) -> Local:
     """Ln x.  d/dx = 1/x."""
     return m.log(x), (1.0 / x,)
 
 
-@op("sqrt", domains=(NONNEGATIVE,), test_domains=(POSITIVE,), kinks="d/dx at 0 is inf")
+op("log", log, function=math.log, domains=(POSITIVE,),
+   points=((1e-100,), (0.5,), (1.0 + 2.0**-40,), (3.0,), (1e100,)), reference=lambda m, x: m.log(x))  # fmt: skip
+
+
+def log1p(m: Math, x: Scalar) -> Local:
+    """Ln(1 + x), exact for tiny x where log(1 + x) rounds.  d/dx = 1/(1 + x)."""
+    return m.log1p(x), (1.0 / (1.0 + x),)
+
+
+op("log1p", log1p, function=math.log1p, domains=(ABOVE_MINUS_ONE,),
+   points=((1e-10,), (-0.5,), (-0.999,), (3.0,), (1e100,)), reference=lambda m, x: m.log1p(x))  # fmt: skip
+
+
 def sqrt(m: Math, x: Scalar) -> Local:
-    """√x.  d/dx = 1/(2√x) (reuses the value); inf at x = 0."""
+    """√x.  d/dx = 1/(2√x) (reuses the value); +inf at x = 0, where d²/dx² is −inf."""
     root = m.sqrt(x)
-    return root, (math.inf if m.real(root) == 0.0 else 0.5 / root,)
+    return root, (0.5 * m.reciprocal(root),)
 
 
-@op("sin")
+op("sqrt", sqrt, function=math.sqrt, domains=(NONNEGATIVE,), test_domains=(POSITIVE,), kinks="d/dx at 0 is inf",
+   points=((1e-100,), (0.5,), (2.0,), (1e100,)), reference=lambda m, x: m.sqrt(x))  # fmt: skip
+
+
 def sin(m: Math, x: Scalar) -> Local:
     """Sin x.  d/dx = cos x; both nan at ±inf."""
     try:
@@ -376,7 +488,10 @@ def sin(m: Math, x: Scalar) -> Local:
         return math.nan, (math.nan,)
 
 
-@op("cos")
+op("sin", sin, function=math.sin,
+   points=((1e-8,), (1.0,), (3.0,), (math.pi,)), reference=lambda m, x: m.sin(x))  # fmt: skip
+
+
 def cos(m: Math, x: Scalar) -> Local:
     """Cos x.  d/dx = −sin x; both nan at ±inf."""
     try:
@@ -385,30 +500,132 @@ def cos(m: Math, x: Scalar) -> Local:
         return math.nan, (math.nan,)
 
 
-@op("tanh")
+op("cos", cos, function=math.cos,
+   points=((1e-8,), (1.0,), (3.0,), (math.pi / 2,)), reference=lambda m, x: m.cos(x))  # fmt: skip
+
+
+def tan(m: Math, x: Scalar) -> Local:
+    """Tan x.  d/dx = 1 + tan²x (reuses the value); both nan at ±inf."""
+    try:
+        t = m.tan(x)
+    except ValueError:  # as in sin
+        return math.nan, (math.nan,)
+    return t, (1.0 + t * t,)
+
+
+op("tan", tan, function=math.tan, test_domains=(AWAY_FROM_POLES,),
+   points=((1e-8,), (1.0,), (-1.5,), (1.57,)), reference=lambda m, x: m.tan(x))  # fmt: skip
+
+
+def atan(m: Math, x: Scalar) -> Local:
+    """Arctan x.  d/dx = 1/(1 + x²), as u²/(1 + u²) with u = 1/x for |x| > 1 (x² would overflow)."""
+    if abs(m.real(x)) > 1.0:
+        u = m.reciprocal(x)
+        u2 = u * u
+        return m.atan(x), (u2 / (1.0 + u2),)
+    return m.atan(x), (1.0 / (1.0 + x * x),)
+
+
+op("atan", atan, function=math.atan,
+   points=((1e-8,), (0.5,), (-3.0,), (1e10,), (1e100,)), reference=lambda m, x: m.atan(x))  # fmt: skip
+
+
+def _one_minus_square(x: Scalar, value: float) -> Scalar:
+    # 1 − x², precise everywhere: near ±1 as (1 − x)(1 + x) (1 − x is exact
+    # there), elsewhere (and at ±1 exactly, where both are 0) as 1 − x·x, whose
+    # derivative −2x has no cancellation.
+    if 0.5 <= abs(value) < 1.0:
+        return (1.0 - x) * (1.0 + x)
+    return 1.0 - x * x
+
+
+def asin(m: Math, x: Scalar) -> Local:
+    """Arcsin x on [−1, 1].  d/dx = 1/√(1 − x²): +inf at ±1."""
+    return m.asin(x), (m.reciprocal(m.sqrt(_one_minus_square(x, m.real(x)))),)
+
+
+op("asin", asin, function=math.asin, domains=(UNIT_INTERVAL,), kinks="d/dx at ±1 is inf",
+   points=((1e-8,), (0.5,), (-0.9,), (0.999999,)), reference=lambda m, x: m.asin(x))  # fmt: skip
+
+
+def acos(m: Math, x: Scalar) -> Local:
+    """Arccos x on [−1, 1].  d/dx = −1/√(1 − x²): −inf at ±1."""
+    return m.acos(x), (-m.reciprocal(m.sqrt(_one_minus_square(x, m.real(x)))),)
+
+
+op("acos", acos, function=math.acos, domains=(UNIT_INTERVAL,), kinks="d/dx at ±1 is −inf",
+   points=((1e-8,), (0.5,), (-0.9,), (0.999999,)), reference=lambda m, x: m.acos(x))  # fmt: skip
+
+
+def sinh(m: Math, x: Scalar) -> Local:
+    """Sinh x.  d/dx = cosh x. Overflows to ±inf past |x| ≈ 710.5."""
+    return m.sinh(x), (m.cosh(x),)
+
+
+op("sinh", sinh, function=_overflowing(math.sinh, odd=True), test_domains=(MODERATE,),
+   points=((1e-8,), (-0.5,), (3.0,), (700.0,)), reference=lambda m, x: m.sinh(x))  # fmt: skip
+
+
+def cosh(m: Math, x: Scalar) -> Local:
+    """Cosh x.  d/dx = sinh x. Overflows to inf past |x| ≈ 710.5."""
+    return m.cosh(x), (m.sinh(x),)
+
+
+op("cosh", cosh, function=_overflowing(math.cosh), test_domains=(MODERATE,),
+   points=((1e-8,), (-0.5,), (3.0,), (700.0,)), reference=lambda m, x: m.cosh(x))  # fmt: skip
+
+
+def _sech(m: Math, x: Scalar) -> Scalar:
+    # 1/cosh x. Past |x| = 20 it is 2e^−|x| to the last bit (the rest, e^−2|x|,
+    # is below 2^−57), and that form never overflows: 1/cosh(1000) = 1/inf has
+    # the derivative 0 × inf = nan on the create_graph path.
+    value = m.real(x)
+    if value > 20.0:
+        return 2.0 * m.exp(-x)
+    if value < -20.0:
+        return 2.0 * m.exp(x)
+    return m.reciprocal(m.cosh(x))
+
+
 def tanh(m: Math, x: Scalar) -> Local:
-    """Tanh x.  d/dx = 1 − tanh²x (reuses the value)."""
-    t = m.tanh(x)
-    return t, (1.0 - t * t,)
+    """Tanh x.  d/dx = sech²x (1 − tanh²x cancels: it is 0 from x ≈ 19 on)."""
+    sech = _sech(m, x)
+    return m.tanh(x), (sech * sech,)
 
 
-@op("sigmoid", display="σ")
+op("tanh", tanh, function=math.tanh,
+   points=((-25.0,), (-3.0,), (1e-8,), (0.5,), (15.0,), (19.0,), (300.0,)),
+   reference=lambda m, x: m.tanh(x))  # fmt: skip
+
+
 def sigmoid(m: Math, x: Scalar) -> Local:
-    """σ(x) = 1/(1 + e⁻ˣ).  d/dx = σ(x)(1 − σ(x)) (reuses the value)."""
-    s = m.sigmoid(x)
-    return s, (s * (1.0 - s),)
+    """σ(x) = 1/(1 + e⁻ˣ).  d/dx = σ(x)σ(−x) = ¼·sech²(x/2), written as the latter.
+
+    σ(1 − σ) is 0 from x ≈ 37 on; σ(x)σ(−x) is precise, but its own derivative
+    is a difference that cancels near 0. ¼·sech²(x/2) and its derivative are products.
+    """
+    sech = _sech(m, 0.5 * x)
+    return m.sigmoid(x), (0.25 * (sech * sech),)
 
 
-@op("softplus")
+op("sigmoid", sigmoid, display="σ", function=_stable_sigmoid,
+   points=((-700.0,), (-40.0,), (-1.0,), (1e-8,), (2.0,), (25.0,), (40.0,), (700.0,)),
+   reference=lambda m, x: 1 / (1 + m.exp(-x)))  # fmt: skip
+
+
 def softplus(m: Math, x: Scalar) -> Local:
     """log(1 + eˣ), a smooth relu.  d/dx = σ(x)."""
     return m.softplus(x), (m.sigmoid(x),)
 
 
+op("softplus", softplus, function=_stable_softplus,
+   points=((-700.0,), (-30.0,), (-1.0,), (1e-8,), (2.0,), (30.0,), (700.0,)),
+   reference=lambda m, x: m.log1p(m.exp(x)))  # fmt: skip
+
+
 # --- piecewise functions: each documents the derivative it picks at its kink ---
 
 
-@op("relu", kinks="d/dx at 0 is 0, as in PyTorch")
 def relu(m: Math, x: Scalar) -> Local:
     """max(x, 0).  d/dx = 1 for x > 0, else 0 (so 0 at the kink x = 0); nan stays nan."""
     value = m.real(x)
@@ -420,7 +637,10 @@ def relu(m: Math, x: Scalar) -> Local:
     return x, (math.nan,)
 
 
-@op("leaky_relu", constant_names=("slope",), kinks="d/dx at 0 is the slope, as in PyTorch")
+op("relu", relu, kinks="d/dx at 0 is 0, as in PyTorch",
+   points=((-2.0,), (1.5,)), reference=lambda m, x: x if x > 0 else 0 * x)  # fmt: skip
+
+
 def leaky_relu(m: Math, x: Scalar, slope: float) -> Local:
     """X for x > 0, else slope·x.  d/dx = 1 for x > 0, else slope (the slope at x = 0); nan stays nan."""
     value = m.real(x)
@@ -431,7 +651,10 @@ def leaky_relu(m: Math, x: Scalar, slope: float) -> Local:
     return x, (math.nan,)  # nan: on neither side, so no slope either
 
 
-@op("abs", kinks="d/dx at 0 is 0, as in PyTorch")
+op("leaky_relu", leaky_relu, constant_names=("slope",), kinks="d/dx at 0 is the slope, as in PyTorch",
+   points=((-2.0, 0.1), (1.5, 0.1)), reference=lambda m, x, slope: x if x > 0 else slope * x)  # fmt: skip
+
+
 def absolute(m: Math, x: Scalar) -> Local:
     """|x|.  d/dx = sign(x), and 0 at the kink x = 0; nan stays nan."""
     value = m.real(x)
@@ -444,7 +667,10 @@ def absolute(m: Math, x: Scalar) -> Local:
     return x, (math.nan,)  # nan: no sign, so no derivative either
 
 
-@op("clamp", constant_names=("low", "high"), kinks="d/dx is 1 on the closed interval [low, high], as in PyTorch")
+op("abs", absolute, kinks="d/dx at 0 is 0, as in PyTorch",
+   points=((-2.0,), (1.5,)), reference=lambda m, x: abs(x))  # fmt: skip
+
+
 def clamp(m: Math, x: Scalar, low: float, high: float) -> Local:
     """X limited to [low, high].  d/dx = 1 inside (boundaries included), 0 outside; nan stays nan."""
     value = m.real(x)
@@ -455,3 +681,8 @@ def clamp(m: Math, x: Scalar, low: float, high: float) -> Local:
     if value <= high:
         return x, (1.0,)
     return x, (math.nan,)  # nan fails every comparison: neither inside nor outside
+
+
+op("clamp", clamp, constant_names=("low", "high"), kinks="d/dx is 1 on the closed interval [low, high], as in PyTorch",
+   points=((-2.0, -1.0, 1.0), (0.5, -1.0, 1.0), (3.0, -1.0, 1.0)),
+   reference=lambda m, x, low, high: min(max(x, low), high))  # fmt: skip

@@ -222,16 +222,10 @@ class Trace(Generic[StepT]):
         operands = [operand(x) for x in node.inputs]
         constants = [str(int(c)) if c.is_integer() else self._number(c) for c in node.constants]
         op = node.operation
-        if op.name in {"add", "sub", "mul", "div", "pow"}:
-            return f" {op.display} ".join(operands)
-        if op.name == "pow_constant":
-            return f"{operands[0]} ^ {constants[0]}"
-        if op.name == "neg":
-            return f"−{operands[0]}"
-        if op.name == "sum" and len(operands) > MAX_TERMS:
+        if op.form == "prefix" and len(operands) > MAX_TERMS:  # a neuron's Σ of many terms
             shown = operands[: MAX_TERMS - 1]
             return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
-        return f"{op.display}({', '.join(operands + constants)})"
+        return op.format(operands + constants)  # the op table owns how an op reads
 
     def explain(self, i: int) -> str:  # pragma: no cover - overridden
         """The step in words and numbers.

@@ -138,7 +138,7 @@ def test_expression_error_is_a_value_error_and_an_autograd_error():
         ("tanh", 0, "tanh is a function; call it with parentheses"),
         ("tanh()", 5, r"tanh\(\) needs one argument"),
         ("tanh(x, y)", 6, r"tanh\(\) takes exactly one argument"),
-        ("foo(x)", 0, "unknown function 'foo' at column 1; the functions are abs, cos"),
+        ("foo(x)", 0, "unknown function 'foo' at column 1; the functions are abs, acos"),
         ("x $ y", 2, "unexpected character '\\$' at column 3"),
         ("x = 3", 2, "unexpected character '=' at column 3"),
         ("1e999", 0, "the number 1e999 at column 1 is too large"),
