@@ -125,7 +125,7 @@ def test_jvp_of_each_op_matches_reverse_mode_inside_its_domain(name: str, data: 
 @given(expressions())
 def test_jvp_agrees_with_torch_func_jvp(expr: Expression):
     def in_torch(*xs: object) -> object:
-        slots = list(xs)
+        slots = [*xs, *(torch.tensor(c, dtype=torch.float64) for c in expr.literals)]
         for node in expr.nodes:
             slots.append(TORCH[node.op.name]([slots[i] for i in node.operands], node.constants))
         return slots[-1]
