@@ -50,7 +50,7 @@ class TangentTerm:
 
     Attributes:
         input: the operand node.
-        name: the operand's name in the narration (its label, ``t3`` or the constant).
+        name: the operand's name in the narration (its label, ``v3`` or the constant), as in drawings.
         local_grad: ∂node/∂input, stored when the node was computed.
         tangent: the operand's tangent.
 
@@ -88,7 +88,7 @@ class TangentStep:
     Example:
         >>> steps = trace_jvp(lambda x, y: x * y, [2.0, 3.0], [1.0, 0.0])
         >>> [(step.name, step.tangent) for step in steps]
-        [('x', 1.0), ('y', 0.0), ('t1', 3.0)]
+        [('x', 1.0), ('y', 0.0), ('v2', 3.0)]
     """
 
     node: Value
@@ -111,8 +111,8 @@ class TangentTrace:
         >>> print(trace)
         ẋ = 1
         ẏ = 0
-        ṫ1 = ∂t1/∂x·ẋ + ∂t1/∂y·ẏ = 3·1 + 2·0 = 3   (t1 = x × y)
-        ṫ2 = ∂t2/∂t1·ṫ1 + ∂t2/∂x·ẋ = 1·3 + 1·1 = 4   (t2 = t1 + x)
+        v̇2 = ∂v2/∂x·ẋ + ∂v2/∂y·ẏ = 3·1 + 2·0 = 3   (v2 = x × y)
+        v̇3 = ∂v3/∂v2·v̇2 + ∂v3/∂x·ẋ = 1·3 + 1·1 = 4   (v3 = v2 + x)
         >>> trace.value, trace.tangent
         (8.0, 4.0)
     """
@@ -143,7 +143,7 @@ class TangentTrace:
 
         Example:
             >>> trace_jvp(lambda x: x.exp(), [0.0], [2.0]).explain(-1)
-            'ṫ1 = ∂t1/∂x·ẋ = 1·2 = 2   (t1 = exp(x))'
+            'v̇1 = ∂v1/∂x·ẋ = 1·2 = 2   (v1 = exp(x))'
         """
         if not isinstance(i, int) or isinstance(i, bool) or not -len(self.steps) <= i < len(self.steps):
             raise IndexError(
@@ -170,7 +170,7 @@ class TangentTrace:
 
 
 def dotted(name: str) -> str:
-    """The tangent's name: a dot over the first letter, ``x`` → ``ẋ``, ``w1`` → ``ẇ1``.
+    """The tangent's name: a dot over the first letter, ``x`` → ``ẋ``, ``v2`` → ``v̇2``.
 
     Example:
         >>> dotted("x"), dotted("w1")
@@ -220,9 +220,9 @@ def trace_jvp(
     """Forward mode one node at a time: each node's tangent from its operands', with the numbers.
 
     The same pass as ``jvp``, kept as a ``TangentTrace`` that prints one line
-    per node, ``ż = ∂z/∂x·ẋ + ∂z/∂y·ẏ = … = 3``. Unlabeled nodes are named
-    ``t1``, ``t2``, … in creation order; constants have no tangent, so they
-    add no term.
+    per node, ``ż = ∂z/∂x·ẋ + ∂z/∂y·ẏ = … = 3``. Nodes are named as in
+    ``draw`` and ``trace_backward`` (label, else ``v<k>``); constants have no
+    tangent, so they add no term.
 
     Args:
         f: a function of ``len(primals)`` Values returning a Value.
@@ -241,7 +241,7 @@ def trace_jvp(
     Example:
         >>> print(trace_jvp(lambda x: x * x, [3.0], [1.0]))
         ẋ = 1
-        ṫ1 = ∂t1/∂x·ẋ + ∂t1/∂x·ẋ = 3·1 + 3·1 = 6   (t1 = x × x)
+        v̇1 = ∂v1/∂x·ẋ + ∂v1/∂x·ẋ = 3·1 + 3·1 = 6   (v1 = x × x)
     """
     if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
         raise TypeError(f"trace_jvp() got precision={precision!r}; expected an int ≥ 1 (significant digits).")
@@ -269,10 +269,11 @@ def _forward(
             f"f must return a Value (build it from its arguments with Value operations)."
         )
     tangent_of: dict[Value, float] = dict(zip(leaves, seeds))
-    names: dict[Value, str] = {}
-    steps = [TangentStep(x, _name(x, names), "", (), t) for x, t in zip(leaves, seeds)] if keep_steps else []
+    order = topological_order(out)
+    names = _names(order, leaves, precision) if keep_steps else {}
+    steps = [TangentStep(x, names[x], "", (), t) for x, t in zip(leaves, seeds)] if keep_steps else []
     # Creation order is a topological order: every operand's tangent is known before its node's.
-    for node in topological_order(out):
+    for node in order:
         if node in tangent_of or not node.inputs:
             continue
         # Only operands that depend on a primal carry a tangent; constants add nothing.
@@ -284,8 +285,8 @@ def _forward(
             tangent += local * tangent_of[child]
         tangent_of[node] = tangent
         if keep_steps:
-            terms = tuple(TangentTerm(child, _name(child, names), local, tangent_of[child]) for child, local in pairs)
-            steps.append(TangentStep(node, _name(node, names), _formula(node, names), terms, tangent))
+            terms = tuple(TangentTerm(child, names[child], local, tangent_of[child]) for child, local in pairs)
+            steps.append(TangentStep(node, names[node], _formula(node, names, precision), terms, tangent))
     return TangentTrace(steps, out.data, tangent_of.get(out, 0.0), precision)
 
 
@@ -355,23 +356,22 @@ def _parameter_names(f: object, count: int) -> list[str]:
     return [parameters[i] if i < len(parameters) else f"x{i}" for i in range(count)]
 
 
-def _name(node: Value, names: dict[Value, str]) -> str:
-    if node not in names:
-        if node.label:
-            names[node] = node.label
-        elif not node.inputs:  # a constant: show the number itself
-            names[node] = f"{node.data:g}"
-        else:
-            # Unlabeled nodes are numbered in the order they are first named, which is creation order.
-            names[node] = f"t{len([n for n in names if n.inputs and not n.label]) + 1}"
-    return names[node]
+def _names(order: list[Value], leaves: list[Value], precision: int) -> dict[Value, str]:
+    # The drawings' names (label, constant's number, else v<k>), so a narration,
+    # trace_backward and draw() of the same graph call every node the same.
+    from autograd.render import node_names  # standard library only; loaded on first narration
+
+    names = node_names(order, precision)
+    for position, x in enumerate(leaves):  # a primal f never reads is not in the graph
+        names.setdefault(x, x.label or f"primals[{position}]")
+    return names
 
 
-def _formula(node: Value, names: dict[Value, str]) -> str:
+def _formula(node: Value, names: dict[Value, str], precision: int) -> str:
     operation = node.operation
-    arguments = [_name(child, names) for child in node.inputs] + [f"{c:g}" for c in node.constants]
     if operation is None:  # pragma: no cover - only nodes with inputs get a formula
         return ""
+    arguments = [names[child] for child in node.inputs] + [f"{c:.{precision}g}" for c in node.constants]
     symbol = operation.display
     # An operator symbol between two arguments (x × y); everything else as a call (exp(x)).
     if len(arguments) == 2 and not symbol.isidentifier() and symbol not in ("Σ", "σ"):

@@ -233,8 +233,8 @@ def test_trace_jvp_narrates_one_node_per_line_with_the_numbers():
     assert str(trace).splitlines() == [
         "ẋ = 1",
         "ẏ = 0",
-        "ṫ1 = ∂t1/∂x·ẋ + ∂t1/∂y·ẏ = 3·1 + 2·0 = 3   (t1 = x × y)",
-        "ṫ2 = ∂t2/∂t1·ṫ1 + ∂t2/∂x·ẋ = 1·3 + 1·1 = 4   (t2 = t1 + x)",
+        "v̇2 = ∂v2/∂x·ẋ + ∂v2/∂y·ẏ = 3·1 + 2·0 = 3   (v2 = x × y)",
+        "v̇3 = ∂v3/∂v2·v̇2 + ∂v3/∂x·ẋ = 1·3 + 1·1 = 4   (v3 = v2 + x)",
     ]
     assert (trace.value, trace.tangent) == (8.0, 4.0)
     assert len(trace) == 4
@@ -250,9 +250,9 @@ def test_trace_jvp_uses_labels_and_shows_constants_without_a_tangent():
         return z.tanh()
 
     trace = trace_jvp(neuron, [2.0], [1.0], precision=3)
-    assert [step.name for step in trace] == ["x", "t1", "z", "t2"]
-    assert trace.explain(2) == "ż = ∂z/∂t1·ṫ1 = 1·0.5 = 0.5   (z = t1 + 1)"
-    assert trace.explain(1) == "ṫ1 = ∂t1/∂x·ẋ = 0.5·1 = 0.5   (t1 = x × w)"
+    assert [step.name for step in trace] == ["x", "v2", "z", "v5"]  # the names draw() and trace_backward use
+    assert trace.explain(2) == "ż = ∂z/∂v2·v̇2 = 1·0.5 = 0.5   (z = v2 + 1.0)"
+    assert trace.explain(1) == "v̇2 = ∂v2/∂x·ẋ = 0.5·1 = 0.5   (v2 = x × w)"
     assert trace.tangent == jvp(neuron, [2.0], [1.0])[1] == pytest.approx(0.5 * (1 - math.tanh(2.0) ** 2), rel=1e-15)
 
 
