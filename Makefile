@@ -10,7 +10,7 @@ PY := $(BIN)/python
 PYTEST_ARGS ?=
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help demo test lint typecheck pytest bench bench-smoke lab clean graphviz venv
+.PHONY: help demo test lint typecheck pytest bench bench-smoke lab clean graphviz venv mutants mutants-ci
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,18 @@ bench: $(VENV)/.installed-dev  ## run the benchmarks against micrograd (and PyTo
 
 bench-smoke: $(VENV)/.installed-dev
 	$(PY) benchmarks/run.py --smoke --output $(VENV)/bench-smoke.json
+
+# Mutation testing (mutants/run.py): each mutant is one small bug in ops, graph, losses or
+# optimizers; the run fails when the tests kill fewer than MUTANTS_MIN_KILL_RATE % of the
+# non-equivalent ones. CI runs a fixed, hash-chosen MUTANTS_SAMPLE of them to stay fast.
+MUTANTS_MIN_KILL_RATE ?= 95
+MUTANTS_SAMPLE ?= 0.2
+
+mutants: $(VENV)/.installed-dev  ## mutation testing: every mutant (tens of minutes on 2 cores)
+	$(PY) mutants/run.py --min-kill-rate $(MUTANTS_MIN_KILL_RATE)
+
+mutants-ci: $(VENV)/.installed-dev
+	$(PY) mutants/run.py --sample $(MUTANTS_SAMPLE) --min-kill-rate $(MUTANTS_MIN_KILL_RATE)
 
 lab: $(VENV)/.installed-dev graphviz  ## open the course notebooks in JupyterLab
 	$(PY) -m pip install --quiet jupyterlab

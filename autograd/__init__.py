@@ -22,6 +22,7 @@ from autograd.errors import (
     GraphvizNotFound,
     GraphvizTimeout,
 )
+from autograd.forward import jvp, trace_jvp
 from autograd.gradcheck import GradcheckResult, gradcheck
 from autograd.graph import grad, topological_order
 from autograd.memory import cycle_collector_paused
@@ -77,6 +78,7 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradcheck",
+    "jvp",
     "no_grad",
     "save",
     "scope",
@@ -85,4 +87,5 @@ __all__ = [
     "topological_order",
     "trace_backward",
     "trace_forward",
+    "trace_jvp",
 ]

@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 try:
     from hypothesis import assume
@@ -152,13 +152,23 @@ class Node:
 class Expression:
     """A drawn computation DAG and the point it was drawn at; call it on Values or floats.
 
-    Slot i < ``len(inputs)`` is leaf ``x{i}``; slot ``len(inputs) + k`` is
-    ``nodes[k]``; the last node is the output. A node used more than once is
-    a shared sub-expression and prints as ``t0``, ``t1`` ….
+    Slot i < ``len(inputs)`` is leaf ``x{i}``; then come the ``literals``
+    (plain numbers such as the 2 of ``x0 * 2.0``, which become constant leaf
+    Values), then ``nodes[k]``; the last node is the output. A node used more
+    than once is a shared sub-expression and prints as ``t0``, ``t1`` ….
+
+    ``creation`` is the order in which the slots are created when the graph
+    is built, a node always after its operands. Drawn expressions create each
+    leaf and literal just before the first operation that reads it, *between*
+    earlier operations, as user code does (``y = x * x; z = y * w``): a
+    graph sweep that assumed every leaf exists before every operation (and
+    stopped at the first leaf it met) gets these graphs wrong.
 
     Attributes:
         inputs: the leaf values drawn, inside every op's domain.
         nodes: the operations, each reading earlier slots.
+        literals: constant operands, created as unlabeled leaf Values.
+        creation: the slots in creation order; None means inputs, literals, then nodes.
 
     Example:
         >>> from autograd.ops import OPS
@@ -167,10 +177,39 @@ class Expression:
         log(t0) + t0 where t0 = x0 * x1; at x0 = 2.0, x1 = 3.0
         >>> e(*e.leaves()).data == e.reference(2.0, 3.0)
         True
+        >>> mul = OPS["mul"]
+        >>> late = Expression((2.0, 3.0), (Node(mul, (0, 0)), Node(mul, (3, 2)), Node(mul, (4, 1))),
+        ...                   literals=(0.5,), creation=(0, 3, 2, 4, 1, 5))
+        >>> late
+        ((x0 * x0) * 0.5) * x1; at x0 = 2.0, x1 = 3.0
+        >>> from autograd import topological_order
+        >>> out, leaves = late.build()
+        >>> [node.label or node.op or node.data for node in topological_order(out)]
+        ['x0', '*', 0.5, '*', 'x1', '*']
     """
 
     inputs: tuple[float, ...]
     nodes: tuple[Node, ...]
+    literals: tuple[float, ...] = ()
+    creation: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.creation is None:
+            return
+        size = len(self.inputs) + len(self.literals) + len(self.nodes)
+        each_once = f"Expression() got creation={self.creation!r}; it must list each of the {size} slots once."
+        created: set[int] = set()
+        first_node = len(self.inputs) + len(self.literals)
+        for slot in self.creation:
+            if not 0 <= slot < size or slot in created:
+                raise ValueError(each_once)
+            if slot >= first_node and not set(self.nodes[slot - first_node].operands) <= created:
+                raise ValueError(
+                    f"Expression() got creation={self.creation!r}; slot {slot} is created before one of its operands."
+                )
+            created.add(slot)
+        if len(created) != size:
+            raise ValueError(each_once)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -183,8 +222,24 @@ class Expression:
         """
         return tuple(f"x{i}" for i in range(len(self.inputs)))
 
+    @property
+    def creation_order(self) -> tuple[int, ...]:
+        """``creation``, or inputs, literals and nodes in slot order when it is None.
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> Expression((2.0,), (Node(OPS["exp"], (0,)),)).creation_order
+            (0, 1)
+        """
+        if self.creation is not None:
+            return self.creation
+        return tuple(range(len(self.inputs) + len(self.literals) + len(self.nodes)))
+
     def leaves(self) -> tuple[Value, ...]:
         """Fresh labeled leaf Values at the drawn point, e.g. for ``assert_gradients_close(e, e.leaves())``.
+
+        These exist before any operation; ``build()`` creates them where the
+        expression was drawn to create them.
 
         Example:
             >>> from autograd.ops import OPS
@@ -193,14 +248,42 @@ class Expression:
         """
         return tuple(Value(x, label=name) for x, name in zip(self.inputs, self.names))
 
+    def build(self) -> tuple[Value, tuple[Value, ...]]:
+        """Build the graph at the drawn point, each leaf created in its place; return (output, leaves).
+
+        Example:
+            >>> from autograd.ops import OPS
+            >>> out, leaves = Expression((2.0,), (Node(OPS["exp"], (0,)),)).build()
+            >>> out.data == math.exp(2.0), leaves
+            (True, (Value(data=2.0, grad=0.0, label='x0'),))
+        """
+        slots = self._build(self.inputs)
+        return slots[-1], tuple(slots[: len(self.inputs)])
+
     def __call__(self, *xs: Value | float) -> Value:
-        """Build the expression's graph on ``xs`` (floats become labeled leaves) and return its output."""
+        """Build the expression's graph on ``xs`` (floats become labeled leaves) and return its output.
+
+        Literals and float inputs are created in ``creation_order``, between
+        the operations; Values passed in already exist.
+        """
         if len(xs) != len(self.inputs):
             raise TypeError(f"{self.formula} takes {len(self.inputs)} inputs but got {len(xs)}.")
-        slots = [x if isinstance(x, Value) else Value(x, label=name) for x, name in zip(xs, self.names)]
-        for node in self.nodes:
-            slots.append(_apply(node.op, tuple(slots[i] for i in node.operands), node.constants))
-        return slots[-1]
+        return self._build(xs)[-1]
+
+    def _build(self, xs: Sequence[Value | float]) -> list[Value]:
+        n_inputs, first_node = len(self.inputs), len(self.inputs) + len(self.literals)
+        slots: list[Value | None] = [None] * (first_node + len(self.nodes))
+        for slot in self.creation_order:
+            if slot < n_inputs:
+                x = xs[slot]
+                slots[slot] = x if isinstance(x, Value) else Value(x, label=self.names[slot])
+            elif slot < first_node:
+                slots[slot] = Value(self.literals[slot - n_inputs])
+            else:
+                node = self.nodes[slot - first_node]
+                operands = tuple(cast("Value", slots[i]) for i in node.operands)
+                slots[slot] = _apply(node.op, operands, node.constants)
+        return cast("list[Value]", slots)
 
     def reference(self, *xs: float) -> float:
         """The output on plain floats: the same rules, with no graph, no Values and no recording.
@@ -210,7 +293,7 @@ class Expression:
             >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)),)).reference(4.0, 0.5)
             2.0
         """
-        slots = [float(x) for x in xs]
+        slots = [float(x) for x in xs] + list(self.literals)
         for node in self.nodes:
             slots.append(node.op.rule(FLOAT_MATH, *(slots[i] for i in node.operands), *node.constants)[0])
         return slots[-1]
@@ -224,7 +307,7 @@ class Expression:
             >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["exp"], (2,)))).depth
             2
         """
-        depths = [0] * len(self.inputs)
+        depths = [0] * (len(self.inputs) + len(self.literals))
         for node in self.nodes:
             depths.append(1 + max(depths[i] for i in node.operands))
         return depths[-1]
@@ -238,11 +321,12 @@ class Expression:
             >>> Expression((2.0,), (Node(OPS["sin"], (0,)), Node(OPS["mul"], (1, 1)))).shared  # sin(x0) is slot 1
             (1,)
         """
-        uses = [0] * (len(self.inputs) + len(self.nodes))
+        first_node = len(self.inputs) + len(self.literals)
+        uses = [0] * (first_node + len(self.nodes))
         for node in self.nodes:
             for i in node.operands:
                 uses[i] += 1
-        return tuple(i for i in range(len(self.inputs), len(uses)) if uses[i] > 1)
+        return tuple(i for i in range(first_node, len(uses)) if uses[i] > 1)
 
     @property
     def formula(self) -> str:
@@ -254,8 +338,9 @@ class Expression:
             't0 * t0 where t0 = sin(x0)'
         """
         shared = {slot: f"t{k}" for k, slot in enumerate(self.shared)}
-        texts = list(self.names)
-        infix = [False] * len(self.inputs)
+        # A negative literal is parenthesised, so "x0 * (-2.0)" parses as it was built.
+        texts = [*self.names, *(f"({c!r})" if c < 0 or repr(c).startswith("-") else repr(c) for c in self.literals)]
+        infix = [False] * len(texts)
         for node in self.nodes:
             # Parenthesise infix operands so the formula parses the way it was built.
             operands = [shared.get(i) or texts[i] for i in node.operands]
@@ -392,35 +477,51 @@ def op_calls(op: Op | str, min_value: float = -3.0, max_value: float = 3.0) -> s
 
 @st.composite
 def _expressions(
-    draw: st.DrawFn, ops: tuple[Op, ...], max_leaves: int, max_depth: int, share: bool, bounds: tuple[float, float]
+    draw: st.DrawFn,
+    ops: tuple[Op, ...],
+    max_leaves: int,
+    max_depth: int,
+    share: bool,
+    bounds: tuple[float, float],
+    literals: bool,
+    edges: bool,
 ) -> Expression:
-    # Slots in creation order (leaves are created on demand, inside the domain
-    # of the op that first reads them): each slot's value, depth, and whether it is a leaf.
+    # Slots in creation order: each leaf or literal is created on demand, inside
+    # the domain of the op that first reads it, so it lands between earlier
+    # operations. Per slot: its value, depth, and kind.
     values: list[float] = []
     depths: list[int] = []
-    is_leaf: list[bool] = []
+    kinds: list[str] = []  # INPUT, LITERAL or NODE
     used: set[int] = set()
-    nodes: list[Node] = []
+    nodes: dict[int, Node] = {}
     # Results nothing reads are dropped at the end, so draw more operations than a path needs.
     for _ in range(draw(st.integers(1, 2 * (max_leaves + max_depth)))):
         op = draw(st.sampled_from(ops))
         count = op.arity if op.arity is not None else draw(st.integers(1, 3))
         constants = tuple(sorted(draw(reals(*bounds)) for _ in range(op.n_constants)))
         operands: list[int] = []
-        new_leaves: list[float] = []
-        for domain in _operand_domains(op, count):
+        new_slots: list[tuple[float, str]] = []
+        domains = _operand_domains(op, count) if not edges else (op.domains * count if op.arity is None else op.domains)
+        for domain in domains:
             candidates = [
                 slot
                 for slot, value in enumerate(values)
                 if depths[slot] < max_depth
-                and _inside(domain, value)
+                and (domain.contains(value) if edges else _inside(domain, value))
                 and (share or (slot not in used and slot not in operands))
             ]
-            room = is_leaf.count(True) + len(new_leaves) < max_leaves
+            n_inputs = kinds.count(INPUT) + sum(kind == INPUT for _, kind in new_slots)
+            room = n_inputs < max_leaves
+            # A literal only once there is an input to differentiate by.
+            can_literal = literals and n_inputs > 0
             # Mostly reuse an earlier result (deeper graphs, shared nodes); shrinks toward reuse.
-            if room and (not candidates or draw(st.integers(0, 2)) == 2):
-                new_leaves.append(draw(reals_in(domain, *bounds)))
-                operands.append(len(values) + len(new_leaves) - 1)
+            if (room or can_literal) and (not candidates or draw(st.integers(0, 2)) == 2):
+                if room and can_literal:  # shrinks toward an input
+                    kind = LITERAL if draw(st.integers(0, 2)) == 2 else INPUT
+                else:
+                    kind = INPUT if room else LITERAL
+                new_slots.append((draw(_operand_values(domain, bounds, edges)), kind))
+                operands.append(len(values) + len(new_slots) - 1)
             elif candidates:
                 # Newest first: reading the latest result makes deeper graphs.
                 operands.append(draw(st.sampled_from(candidates[::-1])))
@@ -428,37 +529,73 @@ def _expressions(
                 break
         if len(operands) < count:
             continue
-        extended = values + new_leaves
+        extended = values + [value for value, _ in new_slots]
         operand_values = tuple(extended[slot] for slot in operands)
-        if not _well_conditioned(op, operand_values, constants):
+        result = _result(op, operand_values, constants, edges)
+        if result is None:
             continue
-        values += new_leaves
-        depths += [0] * len(new_leaves)
-        is_leaf += [True] * len(new_leaves)
-        nodes.append(Node(op, tuple(operands), constants))
+        values += [value for value, _ in new_slots]
+        depths += [0] * len(new_slots)
+        kinds += [kind for _, kind in new_slots]
+        nodes[len(values)] = Node(op, tuple(operands), constants)
         used.update(operands)
-        values.append(op.rule(FLOAT_MATH, *operand_values, *constants)[0])
+        values.append(result)
         depths.append(1 + max(depths[slot] for slot in operands))
-        is_leaf.append(False)
+        kinds.append(NODE)
     assume(nodes)
     # Keep only what the output (the last node) reads, so a counterexample shows
-    # nothing irrelevant; then renumber: leaves first, then nodes, in creation order.
-    node_at = dict(zip([s for s in range(len(values)) if not is_leaf[s]], nodes))
+    # nothing irrelevant; then renumber: inputs, literals, nodes (each in creation
+    # order), and keep the creation order itself.
     needed = {len(values) - 1}
     for slot in range(len(values) - 1, -1, -1):
-        if slot in needed and slot in node_at:
-            needed.update(node_at[slot].operands)
-    order = [s for s in range(len(values)) if s in needed and is_leaf[s]]
-    order += [s for s in range(len(values)) if s in needed and not is_leaf[s]]
+        if slot in needed and slot in nodes:
+            needed.update(nodes[slot].operands)
+    created = [s for s in range(len(values)) if s in needed]
+    order = [s for kind in (INPUT, LITERAL, NODE) for s in created if kinds[s] == kind]
+    assume(any(kinds[s] == INPUT for s in order))
     new_slot = {old: new for new, old in enumerate(order)}
     return Expression(
-        tuple(values[s] for s in order if is_leaf[s]),
+        tuple(values[s] for s in order if kinds[s] == INPUT),
         tuple(
-            Node(node_at[s].op, tuple(new_slot[i] for i in node_at[s].operands), node_at[s].constants)
+            Node(nodes[s].op, tuple(new_slot[i] for i in nodes[s].operands), nodes[s].constants)
             for s in order
-            if not is_leaf[s]
+            if s in nodes
         ),
+        literals=tuple(values[s] for s in order if kinds[s] == LITERAL),
+        creation=tuple(new_slot[s] for s in created),
     )
+
+
+INPUT, LITERAL, NODE = "input", "literal", "node"
+
+
+def _operand_values(domain: Domain, bounds: tuple[float, float], edges: bool) -> st.SearchStrategy[float]:
+    """Operands inside ``domain``; with ``edges``, also the domain's edge points (0, ±inf, its bounds)."""
+    inside = reals_in(domain, *bounds)
+    if not edges:
+        return inside
+    points = [x for x in (0.0, -0.0, math.inf, -math.inf, domain.low, domain.high) if domain.contains(x)]
+    # Edge points come second, so a counterexample shrinks toward an ordinary number.
+    return inside | st.sampled_from(points) if points else inside
+
+
+def _result(op: Op, operands: tuple[float, ...], constants: tuple[float, ...], edges: bool) -> float | None:
+    """The op's value at these operands, or None when the expression should not use it here."""
+    if not edges:
+        return op.rule(FLOAT_MATH, *operands, *constants)[0] if _well_conditioned(op, operands, constants) else None
+    # At the edges anything the engine accepts goes (inf values, inf or 0 slopes), but not nan:
+    # nan compares unequal to everything, so a test could not tell right from wrong.
+    if not all(d.contains(x) for d, x in zip(op.domains * len(operands), operands)):
+        return None
+    if op.check is not None and op.check(*operands, *constants) is not None:
+        return None
+    try:
+        value, local_grads = op.rule(FLOAT_MATH, *operands, *constants)
+    except (ValueError, ArithmeticError):
+        return None
+    if any(math.isnan(x) for x in (value, *local_grads)):
+        return None
+    return float(value)
 
 
 def _inside(domain: Domain, x: float) -> bool:
@@ -477,6 +614,9 @@ def expressions(
     share: bool = True,
     min_value: float = -3.0,
     max_value: float = 3.0,
+    *,
+    literals: bool = True,
+    edges: bool = False,
 ) -> st.SearchStrategy[Expression]:
     """Random computation DAGs, each with the point it is drawn at, inside every op's domain.
 
@@ -488,6 +628,19 @@ def expressions(
     sub-expressions, ``x * x``); without it the graph is a tree. Shrinks toward
     one operation on one leaf, and prints as a formula with the point.
 
+    Leaves and literals (constant operands such as the 0.5 of ``x0 * 0.5``)
+    are created just before the first operation that reads them, so they sit
+    *between* intermediate nodes in creation order, as in real code
+    (``Expression.build()`` and calling the expression keep that order).
+
+    With ``edges=True`` operands may also be the edge points of the ops' own
+    domains (``Op.domains``, not the test domains): 0 (a base 0, ``0 ** 0``,
+    the poles of d/dx √x and d/dx xⁿ at 0, relu's kink), ±inf (infinite logits:
+    sigmoid(inf), tanh(−inf), exp(−inf)) and finite domain bounds; values and
+    local derivatives may then be infinite or exactly 0, but never nan. Such
+    expressions are for comparing exact paths with each other (reverse mode
+    with ``create_graph``, forward mode), not with finite differences.
+
     Args:
         ops: op names or ``Op``s to draw from; all of ``autograd.OPS`` by default.
         max_leaves: the most input leaves.
@@ -495,12 +648,15 @@ def expressions(
         share: let a result be read more than once.
         min_value: the smallest leaf value (or op constant) drawn.
         max_value: the largest leaf value (or op constant) drawn.
+        literals: also draw constant operands (constant leaf Values).
+        edges: also draw the domains' edge points (see above).
 
     Returns:
         A hypothesis strategy of ``Expression``.
 
     Raises:
         ValueError: an unknown op, or a size below 1.
+        TypeError: ``literals`` or ``edges`` is not a bool.
 
     Example:
         >>> from hypothesis import given
@@ -508,13 +664,21 @@ def expressions(
         ... def test_graph_matches_reference(e):
         ...     assert e(*e.leaves()).data == e.reference(*e.inputs)
         >>> test_graph_matches_reference()
+        >>> @given(expressions(ops=["pow", "sqrt", "sigmoid"], edges=True))
+        ... def test_the_graph_matches_the_reference_even_at_the_edges(e):
+        ...     out, leaves = e.build()  # leaves created between the operations, as drawn
+        ...     assert out.data == e.reference(*e.inputs)  # inf == inf; nan is never drawn
+        >>> test_the_graph_matches_the_reference_even_at_the_edges()
     """
     resolved = _resolve(ops, "expressions")
     for name, size in (("max_leaves", max_leaves), ("max_depth", max_depth)):
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ValueError(f"expressions() got {name}={size!r}; expected an int ≥ 1.")
     reals(min_value, max_value)  # validates the bounds
-    return _expressions(resolved, max_leaves, max_depth, share, (min_value, max_value))
+    for name, flag in (("literals", literals), ("edges", edges)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"expressions() got {name}={flag!r}; expected True or False.")
+    return _expressions(resolved, max_leaves, max_depth, share, (min_value, max_value), literals, edges)
 
 
 def assert_gradients_close(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
-from autograd import OPS, GradientMismatch, Value, grad
+from autograd import OPS, GradientMismatch, Value, grad, jvp, topological_order
 from autograd.ops import FLOAT_MATH, NONZERO, POSITIVE, REALS, op
 from autograd.testing import (
     EDGE,
@@ -87,7 +87,7 @@ def test_op_calls_draw_operands_inside_the_ops_declared_domain(name, data):
 
 @given(expressions())
 def test_expressions_stay_inside_every_ops_domain_and_match_their_reference(expr: Expression):
-    values = list(expr.inputs)
+    values = list(expr.inputs) + list(expr.literals)
     for node in expr.nodes:
         operands = [values[i] for i in node.operands]
         for domain, x in zip(node.op.domains * len(operands), operands):
@@ -231,3 +231,95 @@ def test_importing_testing_without_hypothesis_says_what_to_install():
         "autograd.testing needs hypothesis: pip install 'glassgrad[test]'",
         "ModuleNotFoundError",
     ]
+
+
+# --- the blind spot: leaves and literals created between operations, and domain edges ----
+
+
+def _created_between(expr: Expression) -> bool:
+    """Whether some leaf or literal is created after some operation."""
+    first_node = len(expr.inputs) + len(expr.literals)
+    order = expr.creation_order
+    first_operation = next(i for i, slot in enumerate(order) if slot >= first_node)
+    return any(slot < first_node for slot in order[first_operation:])
+
+
+def test_drawn_expressions_create_leaves_and_literals_between_operations():
+    expr = find(expressions(), _created_between, settings=NO_DATABASE)
+    out, leaves = expr.build()
+    serials = {node: node.serial for node in topological_order(out)}
+    # The graph really is built in the drawn order: a leaf or literal is younger than an operation.
+    assert any(not node.inputs and serials[node] > min(s for n, s in serials.items() if n.inputs) for node in serials)
+    assert expr.literals or len(leaves) > 1
+
+
+def test_drawn_expressions_contain_literals_and_they_print_as_numbers():
+    expr = find(expressions(ops=["mul", "add"]), lambda e: len(e.literals) >= 1, settings=NO_DATABASE)
+    assert repr(expr.literals[0]) in expr.formula or f"({expr.literals[0]!r})" in expr.formula
+    assert expr(*expr.leaves()).data == expr.reference(*expr.inputs)
+
+
+def test_without_literals_none_are_drawn():
+    @settings(max_examples=30, database=None, derandomize=True)
+    @given(expressions(literals=False))
+    def check(expr: Expression) -> None:
+        assert expr.literals == ()
+
+    check()
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12, abs=1e-300)
+
+
+@given(expressions())
+def test_create_graph_first_derivatives_equal_the_float_path_on_graphs_built_in_drawn_order(expr: Expression):
+    out, leaves = expr.build()
+    as_values = grad(out, leaves, create_graph=True)
+    assert [g.data for g in as_values] == pytest.approx(list(grad(out, leaves)), rel=1e-12, abs=1e-12)
+
+
+@given(expressions(edges=True))
+def test_at_domain_edges_every_exact_path_gives_the_same_derivatives(expr: Expression):
+    out, leaves = expr.build()
+    assert _same(out.data, expr.reference(*expr.inputs))
+    floats = grad(out, leaves)
+    as_values = [g.data for g in grad(out, leaves, create_graph=True)]
+    forward = [jvp(expr, expr.inputs, [float(i == j) for j in range(len(leaves))])[1] for i in range(len(leaves))]
+    for position, (exact, value_path, forward_mode) in enumerate(zip(floats, as_values, forward)):
+        assert _same(value_path, exact), f"∂/∂x{position}: create_graph {value_path!r}, float path {exact!r}"
+        # Forward mode adds the same products in another order; inf·0 terms can only differ as nan vs inf.
+        assert _same(forward_mode, exact) or math.isnan(forward_mode) or math.isnan(exact), f"∂/∂x{position}"
+
+
+def test_edges_draw_base_zero_zero_to_the_zero_poles_and_infinite_logits():
+    def drawn(ops: list[str], condition) -> Expression:  # type: ignore[no-untyped-def]
+        return find(expressions(ops=ops, edges=True, max_depth=1), condition, settings=NO_DATABASE)
+
+    assert drawn(["pow"], lambda e: e.inputs[0] == 0.0).inputs[0] == 0.0  # base 0
+    zero_to_the_zero = drawn(["pow"], lambda e: len(e.inputs) == 2 and e.inputs == (0.0, 0.0))
+    assert zero_to_the_zero.reference(0.0, 0.0) == 1.0
+    pole = drawn(["sqrt"], lambda e: e.inputs[0] == 0.0)
+    assert OPS["sqrt"].rule(FLOAT_MATH, pole.inputs[0])[1] == (math.inf,)
+    logit = drawn(["sigmoid"], lambda e: math.isinf(e.inputs[0]))
+    assert logit.reference(*logit.inputs) in (0.0, 1.0)
+
+
+def test_expressions_reject_a_non_bool_flag():
+    with pytest.raises(TypeError) as error:
+        expressions(edges=1)  # type: ignore[arg-type]
+    assert str(error.value) == "expressions() got edges=1; expected True or False."
+
+
+@pytest.mark.parametrize(
+    ("creation", "message"),
+    [
+        ((0, 1), "Expression() got creation=(0, 1); it must list each of the 3 slots once."),
+        ((0, 0, 1), "Expression() got creation=(0, 0, 1); it must list each of the 3 slots once."),
+        ((0, 2, 1), "Expression() got creation=(0, 2, 1); slot 2 is created before one of its operands."),
+    ],
+)
+def test_an_impossible_creation_order_is_refused(creation, message):
+    with pytest.raises(ValueError, match=r"^Expression\(\) got creation=") as error:
+        Expression((2.0,), (Node(OPS["mul"], (0, 1)),), literals=(3.0,), creation=creation)
+    assert str(error.value) == message

@@ -53,7 +53,7 @@ def test_every_op_has_a_torch_spelling():
 
 def _in_torch(expr: Expression) -> tuple[Tensor, list[Tensor]]:
     leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in expr.inputs]
-    slots = list(leaves)
+    slots = leaves + [torch.tensor(c, dtype=torch.float64) for c in expr.literals]
     for node in expr.nodes:
         slots.append(TORCH[node.op.name]([slots[i] for i in node.operands], node.constants))
     return slots[-1], leaves
@@ -83,7 +83,7 @@ def _masks_a_power(expr: Expression) -> bool:
     # PyTorch's pow backward returns 0 where the exponent is 0 through a mask, so
     # its ∂²(x**y)/∂y∂x there is 0; the true value, x^(y−1)·(1 + y·ln x), is 1/x
     # (our answer, which gradcheck confirms by finite differences).
-    values = list(expr.inputs)
+    values = list(expr.inputs) + list(expr.literals)
     for node in expr.nodes:
         if node.op.name == "pow" and values[node.operands[1]] == 0.0:
             return True
