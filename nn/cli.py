@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import math
 import os
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from autograd.expression import Expression, ExpressionError, parse, parse_bindings
+from autograd.files import FileWriteError, write_atomically
 
 if TYPE_CHECKING:
     from nn import History, Module, Optimizer
@@ -124,11 +126,22 @@ def _number(x: float) -> str:
     return f"{x:.4g}".replace("-", "−")
 
 
-def _check_writable(path: Path) -> None:
+def _make_output_folder(folder: Path, option: str) -> None:
+    # --out names a folder for several files: make it (saying so), but only below a folder that exists.
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise CommandError(f"{option} got {str(folder)!r}, which is a file, not a folder; choose a folder.")
+    if not folder.parent.is_dir():
+        raise CommandError(
+            f"{option} got {str(folder)!r}, but its parent folder {str(folder.parent)!r} does not exist; "
+            f"create it first (mkdir -p {str(folder.parent)!r})."
+        )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir()
     except OSError as error:
-        raise CommandError(f"cannot create the folder {str(path.parent)!r}: {error.strerror or error}.") from error
+        raise CommandError(f"cannot create the folder {str(folder)!r}: {error.strerror or error}.") from error
+    _say(f"created the folder {folder}")
 
 
 def _build(expression_text: str, assignments: Sequence[str]) -> tuple[Expression, dict[str, float]]:
@@ -164,11 +177,7 @@ def _run_graph(args: argparse.Namespace) -> int:
     _say(f"{expression.text} = {root.data:.6g}")
     for name in expression.names:
         _say(f"  ∂/∂{name} = {leaves[name].grad:.6g}")
-    _check_writable(output)
-    try:
-        save(root, output)
-    except OSError as error:
-        raise CommandError(f"cannot write {str(output)!r}: {error.strerror or error}.") from error
+    save(root, output)
     _say(f"wrote {output}")
     return 0
 
@@ -202,7 +211,7 @@ def _run_train(args: argparse.Namespace) -> int:
     import nn
 
     out = Path(args.out)
-    _check_writable(out / "model.json")
+    _make_output_folder(out, "--out")
     X, y = _data_set(args.data, args.samples, args.seed)  # noqa: N806  (X is the data matrix)
     X_train, y_train, X_val, y_val = nn.data.train_val_split(X, y, validation_fraction=0.2, seed=args.seed)  # noqa: N806
     model = nn.MLP(len(X[0]), [*args.hidden, 1], activation="relu", output_activation="sigmoid", seed=args.seed)
@@ -225,9 +234,7 @@ def _run_train(args: argparse.Namespace) -> int:
     )
     if history.interrupted:
         return _stop_interrupted(model, X, y, history, args, out)
-    written = [out / "model.json", out / "history.json"]
-    model.save(written[0])
-    _write_json(written[1], dataclasses.asdict(history))
+    written = _save_model_and_history(model, history, out)
     written += _save_training_plots(model, X, y, history, out, **_plot_options(args, len(X[0])))
     _say(
         f"trained in {history.seconds:.1f} s: validation accuracy {history.val_accuracy[-1]:.1%}, "
@@ -250,9 +257,7 @@ def _stop_interrupted(
     if done == 0:
         _say(f"{PROGRAM} train: interrupted before the first epoch finished; nothing was saved.", sys.stderr)
         return 130
-    written = [out / "model.json", out / "history.json"]
-    model.save(written[0])
-    _write_json(written[1], dataclasses.asdict(history))
+    written = _save_model_and_history(model, history, out)
     written += _save_training_plots(model, X, y, history, out, **_plot_options(args, len(X[0])))
     _say(
         f"{PROGRAM} train: interrupted after {done} of {args.epochs} epochs; saved the model as it was after "
@@ -296,8 +301,15 @@ def _optimizer(name: str, model: Module, learning_rate: float) -> Optimizer:
     return classes[name](model.parameters(), learning_rate=learning_rate)
 
 
-def _write_json(path: Path, content: object) -> None:
-    path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+def _save_model_and_history(model: Module, history: History, out: Path) -> list[Path]:
+    written = [out / "model.json", out / "history.json"]
+    try:
+        model.save(written[0])
+    except ValueError as error:  # inf or nan weights: the run diverged
+        raise CommandError(f"{error} Nothing was saved.") from error
+    content = json.dumps(dataclasses.asdict(history), indent=2) + "\n"
+    write_atomically(written[1], content.encode("utf-8"), caller="train")
+    return written
 
 
 def _save_training_plots(
@@ -313,7 +325,9 @@ def _save_training_plots(
     files = [out / "decision_boundary.png", out / "loss_curves.png"]
     figures = (plots.decision_boundary(model, X, y, **boundary_options), plots.loss_curves(history))
     for figure, path in zip(figures, files):
-        figure.savefig(path, dpi=110, bbox_inches="tight")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        write_atomically(path, buffer.getvalue(), caller="train")
     return files
 
 
@@ -334,7 +348,7 @@ def _size(path: Path) -> str:
 def _run_demo(args: argparse.Namespace) -> int:
     """``glassgrad demo``: the course in under a minute, from one perceptron to a checked, trained network."""
     out = Path(args.out)
-    _check_writable(out / "perceptron.svg")
+    _make_output_folder(out, "--out")
     started = time.perf_counter()
     written = _demo_perceptron(out)
     written += _demo_pass_fail(out, progress=not args.quiet)
@@ -575,6 +589,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _failure(error: Exception) -> str:
+    if isinstance(error, FileWriteError):
+        return _one_line(str(error))  # names the user's path and the fix already
     if isinstance(error, OSError) and error.filename:
         return f"cannot write {os.fsdecode(error.filename)!r}: {error.strerror}."
     return _one_line(str(error))

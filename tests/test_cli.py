@@ -121,8 +121,82 @@ def test_graph_writes_png_and_dot_by_extension(tmp_path, capsys):
     png, dot = tmp_path / "g.png", tmp_path / "nested" / "g.dot"
     assert run(["graph", "x*x", "x=3", "-o", str(png)], capsys)[0] == 0
     assert_valid_png(png)
+    (tmp_path / "nested").mkdir()
     assert run(["graph", "x*x", "x=3", "-o", str(dot)], capsys)[0] == 0
     assert dot.read_text().startswith("digraph")
+
+
+def test_graph_never_creates_a_missing_folder(tmp_path, capsys):
+    target = tmp_path / "no" / "g.dot"
+    code, _, err = run(["graph", "x*x", "x=3", "-o", str(target)], capsys)
+    assert code == 1
+    folder = str(tmp_path / "no")
+    assert err == (
+        f"glassgrad graph: error: save() got {str(target)!r}; the folder {folder!r} does not exist. "
+        f"Create it first: os.makedirs({folder!r}, exist_ok=True).\n"
+    )
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "read-only", "folder"])
+def test_graph_refuses_to_replace_what_is_not_a_writable_regular_file(tmp_path, capsys, kind):
+    target = tmp_path / "g.dot"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target.write_text("keep")
+        target.chmod(0o444)
+    code, _, err = run(["graph", "x*x", "x=3", "-o", str(target)], capsys)
+    assert code == 1
+    expected = {"fifo": "which is a FIFO (named pipe), not a regular file", "folder": "which is a folder",
+                "read-only": "which is read-only (mode -r--r--r--)"}[kind]
+    assert err.startswith(f"glassgrad graph: error: save() got {str(target)!r}, {expected}")
+    assert len(err.splitlines()) == 1
+    if kind == "read-only":
+        assert target.read_text() == "keep"
+
+
+def test_train_history_goes_through_the_safe_writer_and_a_full_disk_names_it(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import autograd.files
+
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "history.json").write_text('{"old": true}')
+    real_replace = os.replace
+
+    def full_disk_for_history(source, target):
+        if str(target).endswith("history.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(source, target)
+
+    monkeypatch.setattr(autograd.files.os, "replace", full_disk_for_history)
+    code, _, err = run(["train", "--samples", "40", "--hidden", "2", "--epochs", "1", "--out", str(out), "--quiet"],
+                       capsys)
+    assert code == 1
+    assert err == (
+        f"glassgrad train: error: train could not write {str(out / 'history.json')!r}: No space left on device. "
+        "The disk is full: free some space; the old file (if any) is unchanged.\n"
+    )
+    assert (out / "history.json").read_text() == '{"old": true}'
+    assert not [name for name in os.listdir(out) if name.endswith(".glassgrad-tmp")]
+
+
+def test_train_makes_its_out_folder_and_says_so_but_not_a_missing_parent(tmp_path, capsys):
+    code, _, err = run(["train", "--out", str(tmp_path / "a" / "b"), "--quiet"], capsys)
+    assert code == 1
+    assert err == (
+        f"glassgrad train: error: --out got {str(tmp_path / 'a' / 'b')!r}, but its parent folder "
+        f"{str(tmp_path / 'a')!r} does not exist; create it first (mkdir -p {str(tmp_path / 'a')!r}).\n"
+    )
+    assert not (tmp_path / "a").exists()
+    code, out, _ = run(["train", "--samples", "40", "--hidden", "2", "--epochs", "1", "--out",
+                        str(tmp_path / "a"), "--quiet"], capsys)
+    assert code == 0
+    assert out.startswith(f"created the folder {tmp_path / 'a'}\n")
 
 
 def test_graph_with_an_unknown_format_is_a_usage_error(tmp_path, capsys):
@@ -193,8 +267,10 @@ def test_graph_into_a_folder_that_is_a_file_fails_with_exit_1(tmp_path, capsys):
     blocker.write_text("not a folder")
     code, _, err = run(["graph", "x", "x=1", "-o", str(blocker / "g.svg")], capsys)
     assert code == 1
-    assert err.startswith("glassgrad graph: error: cannot create the folder")
-    assert len(err.splitlines()) == 1
+    assert err == (
+        f"glassgrad graph: error: save() got {str(blocker / 'g.svg')!r}; the folder {str(blocker)!r} is a file, "
+        "not a folder; write somewhere else.\n"
+    )
 
 
 # --- check ------------------------------------------------------------------------------
