@@ -257,6 +257,13 @@ def _stop_interrupted(
     if done == 0:
         _say(f"{PROGRAM} train: interrupted before the first epoch finished; nothing was saved.", sys.stderr)
         return 130
+    if not all(math.isfinite(value) for value in model.state_dict().values()):
+        _say(
+            f"{PROGRAM} train: interrupted after {done} of {args.epochs} epochs; the weights are inf or nan "
+            "(training diverged: lower the learning rate), so nothing was saved.",
+            sys.stderr,
+        )
+        return 130
     written = _save_model_and_history(model, history, out)
     written += _save_training_plots(model, X, y, history, out, **_plot_options(args, len(X[0])))
     _say(

@@ -441,3 +441,29 @@ def test_train_interrupted_before_an_epoch_saves_nothing_and_exits_130(tmp_path,
     assert err.strip() == "glassgrad train: interrupted before the first epoch finished; nothing was saved."
     assert not (out / "model.json").exists()
     assert "files written" not in stdout
+
+
+def test_train_interrupted_after_the_weights_went_nan_exits_130_and_saves_nothing(tmp_path, capsys, monkeypatch):
+    import math
+
+    import nn
+
+    taken = []
+
+    def diverge(self):
+        if len(taken) == 3:
+            raise KeyboardInterrupt
+        taken.append(1)
+        for parameter in self.parameters:
+            parameter.data = math.nan
+
+    monkeypatch.setattr(nn.Adam, "step", diverge)
+    out = tmp_path / "run"
+    args = ["train", "--samples", "40", "--batch-size", "16", "--hidden", "4", "--epochs", "10"]
+    code, _, err = run([*args, "--out", str(out), "--quiet"], capsys)
+    assert code == 130
+    assert err == (
+        "glassgrad train: interrupted after 1 of 10 epochs; the weights are inf or nan (training diverged: lower "
+        "the learning rate), so nothing was saved.\n"
+    )
+    assert not (out / "model.json").exists()
