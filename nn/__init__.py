@@ -13,6 +13,11 @@ Example (the course's perceptron: w0 = 1, W = (3, −2), x = (−1, 2)):
 
 from __future__ import annotations
 
+from nn.doctor import check_autograd
+
+# Before anything imports autograd: another package of that name gets a clear ImportError (see nn/doctor.py).
+check_autograd()
+
 from nn import data, persistence, plots
 from nn.activations import ACTIVATIONS, Activation, leaky_relu, linear, relu, sigmoid, softmax, tanh
 from nn.dense import Dense
