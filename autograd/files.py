@@ -129,11 +129,26 @@ def write_atomically(path: str | os.PathLike[str], content: bytes, *, caller: st
         finally:
             os.close(descriptor)
         os.replace(temporary, target)
+        _sync_folder(target.parent)
     except BaseException as error:
         temporary.unlink(missing_ok=True)
         if isinstance(error, OSError) and error.errno is not None:
             raise _naming(error, shown, caller) from None
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is only durable once the folder itself is on disk; where folders cannot be opened, skip it.
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def _next() -> int:

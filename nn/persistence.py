@@ -67,12 +67,17 @@ def register(cls: type[Module]) -> None:
     module and name (``"__main__.MLP"``), so a notebook's class ``MLP`` never
     hides ``nn.MLP``; re-running a notebook cell replaces the class.
 
+    Only nn's classes that can be rebuilt (they define ``from_architecture``)
+    take a short name, so another nn module's class called ``MLP`` (say, a
+    micrograd-compatible one) never takes ``nn.MLP``'s place.
+
     Example:
         >>> import nn
         >>> REGISTRY["Dense"] is nn.Dense
         True
     """
-    if cls.__module__ == "nn" or cls.__module__.startswith("nn."):
+    ours = cls.__module__ == "nn" or cls.__module__.startswith("nn.")
+    if ours and "from_architecture" in vars(cls):
         REGISTRY[cls.__name__] = cls
     else:
         REGISTRY[f"{cls.__module__}.{cls.__qualname__}"] = cls

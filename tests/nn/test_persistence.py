@@ -345,3 +345,10 @@ def test_optional_value_fields_accept_none_and_values():
     fancy.extra = [Parameter(5.0)]
     fancy.gain = None
     assert [name for name, _ in fancy.named_parameters()] == ["weights.0", "weights.1", "extra.0", "plain.0"]
+
+
+def test_another_nn_class_named_mlp_that_cannot_be_rebuilt_never_takes_nn_mlps_name(monkeypatch):
+    monkeypatch.setattr(persistence, "REGISTRY", dict(persistence.REGISTRY))
+    look_alike = type("MLP", (nn.Module,), {"__module__": "nn.micrograd", "__qualname__": "MLP"})
+    assert persistence.REGISTRY["MLP"] is nn.MLP
+    assert persistence.REGISTRY["nn.micrograd.MLP"] is look_alike
