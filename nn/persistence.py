@@ -386,7 +386,7 @@ def _layer_sizes(value: object) -> bool:
 
 
 def _probability(value: object) -> bool:
-    return type(value) in (int, float) and 0.0 <= value < 1.0  # type: ignore[operator]
+    return type(value) in (int, float) and 0.0 <= value <= 1.0  # type: ignore[operator]
 
 
 def _layers(value: object) -> bool:
@@ -400,7 +400,7 @@ def _name(value: object) -> bool:
 _EXPECTED: dict[Callable[[object], bool], str] = {
     _width: f"an integer from 1 to {MAX_WIDTH:,}",
     _layer_sizes: f"a list of 1 to {MAX_LAYERS:,} integers from 1 to {MAX_WIDTH:,}",
-    _probability: "a number from 0 up to (not including) 1",
+    _probability: "a number from 0 to 1",
     _layers: f"a list of at most {MAX_LAYERS:,} module descriptions",
     _name: "the name of an activation such as 'relu'",
 }

@@ -167,8 +167,8 @@ def test_a_parameter_that_is_not_a_finite_number_is_named(tmp_path, value):
          "architecture.activation", "the name of an activation such as 'relu'"),
         ({"type": "MLP", "n_inputs": 2, "layer_sizes": [4] * 2000, "activation": "relu", "output_activation": "linear"},
          "architecture.layer_sizes", "a list of 1 to 1,000 integers from 1 to 10,000"),
-        ({"type": "Dropout", "p": True}, "architecture.p", "a number from 0 up to (not including) 1"),
-        ({"type": "Dropout", "p": 1.5}, "architecture.p", "a number from 0 up to (not including) 1"),
+        ({"type": "Dropout", "p": True}, "architecture.p", "a number from 0 to 1"),
+        ({"type": "Dropout", "p": 1.5}, "architecture.p", "a number from 0 to 1"),
         ({"type": "Sequential", "layers": {"0": {"type": "Dropout", "p": 0.5}}},
          "architecture.layers", "a list of at most 1,000 module descriptions"),
     ],
@@ -297,6 +297,12 @@ def test_a_bad_file_loads_nothing_into_a_given_model(tmp_path):
 
 
 # --- the registry and the split --------------------------------------------------------------
+
+
+def test_every_dropout_rate_nn_accepts_round_trips(tmp_path):
+    for p in (0.0, 0.5, 1.0):
+        nn.Sequential(nn.Dropout(p)).save(tmp_path / "d.json")
+        assert nn.load(tmp_path / "d.json").layers[0].p == p
 
 
 def test_the_public_api_is_unchanged_by_the_split(tmp_path):
