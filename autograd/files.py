@@ -230,6 +230,8 @@ def _remove_stale_temporaries(target: Path) -> None:
 def _running(pid: int) -> bool:
     if pid == os.getpid():
         return True  # another thread of this process may be writing it now
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) terminates the process on Windows: never probe there
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
