@@ -29,6 +29,7 @@ every intermediate result must stay finite.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import sys
@@ -606,8 +607,11 @@ def _check_bindings_match(values: Mapping[str, float], expression: Expression, a
         if name not in expression.names:
             used = ", ".join(expression.names) or "no names"
             entry = next(a for a in assignments if a.partition("=")[0].strip() == name)
+            unbound = {n.lower(): n for n in expression.names if n not in values}
+            close = difflib.get_close_matches(name.lower(), list(unbound), n=1)  # X for x is a typo too
+            hint = f"did you mean {unbound[close[0]]!r}?" if close else "check the spelling."
             raise ExpressionError(
-                f"{entry!r}: the expression does not use {name!r} (it uses {used}); check the spelling.", entry, 0
+                f"{_echo(entry)}: the expression does not use {name!r} (it uses {used}); {hint}", entry, 0
             )
     for name in expression.names:
         if name not in values:

@@ -355,8 +355,12 @@ def test_a_repeated_binding_is_an_error():
 
 def test_bindings_checked_against_an_expression_catch_typos_and_missing_names():
     expression = parse("w*x + b")
-    with pytest.raises(ExpressionError, match=r"does not use 'X' \(it uses w, x, b\); check the spelling"):
+    with pytest.raises(ExpressionError) as caught:
         parse_bindings(["w=1", "X=2", "b=0"], expression)
+    assert caught.value.message == "'X=2': the expression does not use 'X' (it uses w, x, b); did you mean 'x'?"
+    with pytest.raises(ExpressionError) as caught:
+        parse_bindings(["w=1", "q=2", "b=0"], expression)
+    assert caught.value.message == "'q=2': the expression does not use 'q' (it uses w, x, b); check the spelling."
     with pytest.raises(ExpressionError, match="'b' has no value; add b=NUMBER") as caught:
         parse_bindings(["w=1", "x=2"], expression)
     assert caught.value.text == "w*x + b"
