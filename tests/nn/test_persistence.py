@@ -321,8 +321,10 @@ class Fancy(nn.Module):
     weights: Sequence[Value]
     extra: list[Parameter] | None
     gain: Parameter | None
+    spare: tuple[Value, ...]
 
     def __init__(self) -> None:
+        self.spare = ()  # empty: only the annotation says it holds Values
         self.weights = (Parameter(1.0), Parameter(2.0))
         self.extra = None
         self.gain = Parameter(3.0)
@@ -336,6 +338,8 @@ class Fancy(nn.Module):
         ("extra", [5.0], "Fancy got extra=[5.0]; extra must be a list of Values."),
         ("gain", 3.0, "Fancy got gain=3.0; gain must be a Value."),
         ("plain", [4.0], "Fancy got plain=[4.0]; plain must be a list of Values."),
+        ("spare", [4.0], "Fancy got spare=[4.0]; spare must be a list of Values."),
+        ("weights", None, "Fancy got weights=None; weights must be a list of Values."),
     ],
 )
 def test_every_spelling_of_a_value_field_is_guarded(field, value, message):

@@ -299,10 +299,10 @@ def test_ctrl_c_after_the_weights_went_nan_returns_the_history_without_raising()
     class Diverging(nn.SGD):
         def step(self):
             steps.append(1)
-            if len(steps) == 2:
-                raise KeyboardInterrupt
             for parameter in self.parameters:
-                parameter.data = math.nan
+                parameter.data = math.nan if len(steps) == 1 else 7.0
+            if len(steps) == 2:
+                raise KeyboardInterrupt  # mid-update of epoch 2: its 7.0s must be dropped
 
     history = nn.fit(model, X, y, optimizer=Diverging(model.parameters(), learning_rate=0.1), epochs=3,
                      batch_size=None, progress=False)
