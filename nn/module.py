@@ -39,6 +39,8 @@ from autograd.recording import RECORDING, Recording
 from nn import persistence
 from nn.checks import is_finite_number
 from nn.persistence import Architecture as Architecture  # re-exported: layers declare their architecture with it
+from nn.persistence import build as build  # re-exported: where they lived before nn/persistence.py
+from nn.persistence import load as load
 
 
 class Module:
