@@ -30,6 +30,9 @@ from autograd.ops import OPS, Op
 from autograd.recording import detect_anomaly, enable_grad, no_grad, scope
 from autograd.value import Parameter, Value, sum
 
+__glassgrad__ = True
+"""Marks this ``autograd`` as glassgrad's engine: HIPS autograd has the same import name (see ``nn/doctor.py``)."""
+
 if TYPE_CHECKING:
     from autograd.render import draw, save, to_dot
     from autograd.trace import trace_backward, trace_forward

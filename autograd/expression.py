@@ -29,6 +29,7 @@ every intermediate result must stay finite.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import sys
@@ -523,7 +524,14 @@ def parse(text: str) -> Expression:
 
 
 _BINDING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_BINDING_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+# Each part of a number is matched by one quantifier only, so a mismatch backtracks in linear time.
+_BINDING_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _echo(text: str) -> str:
+    # A binding is quoted in full in the message unless it is long; the caret line shows where.
+    return repr(text) if len(text) <= 60 else repr(text[:50]) + f"… ({len(text):,} characters)"
+
 
 
 def parse_bindings(assignments: Sequence[str], expression: Expression | None = None) -> dict[str, float]:
@@ -556,29 +564,38 @@ def parse_bindings(assignments: Sequence[str], expression: Expression | None = N
     for assignment in assignments:
         name, equals, number = assignment.partition("=")
         name = name.strip()
+        shown = _echo(assignment)
         if not equals:
-            raise ExpressionError(f"{assignment!r} is not name=value; write e.g. w=-3.", assignment, 0)
+            raise ExpressionError(f"{shown} is not name=value; write e.g. w=-3.", assignment, 0)
         if not _BINDING_NAME.match(name):
             raise ExpressionError(
-                f"{assignment!r}: {name!r} is not a name; a name is letters, digits and _, not starting with a digit.",
+                f"{shown}: {_echo(name)} is not a name; a name is letters, digits and _, not starting with a digit.",
                 assignment,
                 0,
             )
         if name in FUNCTIONS:
-            raise ExpressionError(f"{assignment!r}: {name!r} is a function and cannot be given a value.", assignment, 0)
+            raise ExpressionError(f"{shown}: {name!r} is a function and cannot be given a value.", assignment, 0)
         if name in values:
-            raise ExpressionError(f"{assignment!r}: {name!r} was already given a value.", assignment, 0)
+            raise ExpressionError(f"{shown}: {name!r} was already given a value.", assignment, 0)
         number_at = len(assignment) - len(number)
         stripped = number.strip()
-        if not _BINDING_NUMBER.match(stripped) or len(stripped) > MAX_NUMBER_LENGTH:
+        # The length first: no pattern ever sees a long string (and this one is linear anyway).
+        if len(stripped) > MAX_NUMBER_LENGTH:
             raise ExpressionError(
-                f"{assignment!r}: {stripped!r} is not a plain number; write e.g. {name}=-3 or {name}=0.5.",
+                f"{shown}: a number of {len(stripped):,} characters; a number may have at most "
+                f"{MAX_NUMBER_LENGTH}, e.g. {name}=-3 or {name}=1.5e-3.",
+                assignment,
+                number_at + MAX_NUMBER_LENGTH,
+            )
+        if not _BINDING_NUMBER.fullmatch(stripped):
+            raise ExpressionError(
+                f"{shown}: {stripped!r} is not a plain number; write e.g. {name}=-3 or {name}=0.5.",
                 assignment,
                 number_at,
             )
         value = float(stripped)
         if not math.isfinite(value):
-            raise ExpressionError(f"{assignment!r}: {stripped} is too large for a float.", assignment, number_at)
+            raise ExpressionError(f"{shown}: {stripped} is too large for a float.", assignment, number_at)
         values[name] = value
     if expression is not None:
         _check_bindings_match(values, expression, assignments)
@@ -590,8 +607,11 @@ def _check_bindings_match(values: Mapping[str, float], expression: Expression, a
         if name not in expression.names:
             used = ", ".join(expression.names) or "no names"
             entry = next(a for a in assignments if a.partition("=")[0].strip() == name)
+            unbound = {n.lower(): n for n in expression.names if n not in values}
+            close = difflib.get_close_matches(name.lower(), list(unbound), n=1)  # X for x is a typo too
+            hint = f"did you mean {unbound[close[0]]!r}?" if close else "check the spelling."
             raise ExpressionError(
-                f"{entry!r}: the expression does not use {name!r} (it uses {used}); check the spelling.", entry, 0
+                f"{_echo(entry)}: the expression does not use {name!r} (it uses {used}); {hint}", entry, 0
             )
     for name in expression.names:
         if name not in values:

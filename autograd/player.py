@@ -412,5 +412,5 @@ def to_html(
     """
     target = Path(path)
     text = page(trace, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
-    write_atomically(target, text.encode("utf-8"))
+    write_atomically(target, text.encode("utf-8"), caller="to_html()")
     return target

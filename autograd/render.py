@@ -833,5 +833,5 @@ def save(
         collapse=collapse,
     )
     content = source.encode("utf-8") if extension == ".dot" else render_dot(source, extension[1:], "save")
-    write_atomically(target, content)
+    write_atomically(target, content, caller="save()")
     return target

@@ -728,7 +728,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds_total": time.perf_counter() - began,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    from autograd.files import write_atomically
+
+    write_atomically(args.output, (json.dumps(report, indent=2) + "\n").encode("utf-8"), caller="bench")
     print_table(report)
     print(f"\nwrote {args.output} in {report['seconds_total']:.1f} s")
     failed = [c for c in checks if c["status"] == "missed"]

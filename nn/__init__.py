@@ -13,7 +13,12 @@ Example (the course's perceptron: w0 = 1, W = (3, −2), x = (−1, 2)):
 
 from __future__ import annotations
 
-from nn import data, plots
+from nn.doctor import check_autograd
+
+# Before anything imports autograd: another package of that name gets a clear ImportError (see nn/doctor.py).
+check_autograd()
+
+from nn import data, persistence, plots
 from nn.activations import ACTIVATIONS, Activation, leaky_relu, linear, relu, sigmoid, softmax, tanh
 from nn.dense import Dense
 from nn.dropout import Dropout
@@ -38,9 +43,10 @@ from nn.losses import (
     mean_squared_error,
 )
 from nn.mlp import MLP
-from nn.module import Module, Sequential, load
+from nn.module import Module, Sequential
 from nn.neuron import Neuron, Perceptron
 from nn.optimizers import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
+from nn.persistence import load
 from nn.training import History, accuracy, evaluate, fit
 
 __all__ = [
@@ -81,6 +87,7 @@ __all__ = [
     "load",
     "mean_squared_error",
     "normal",
+    "persistence",
     "plots",
     "relu",
     "sigmoid",

@@ -23,27 +23,24 @@ Example:
 from __future__ import annotations
 
 import inspect
-import json
-import math
 import os
-import re
 import reprlib
+import sys
+import types
+import typing
+from collections import abc
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from types import TracebackType
 from typing import ClassVar
 
 from autograd import Value
-from autograd.files import write_atomically
 from autograd.recording import RECORDING, Recording
+from nn import persistence
 from nn.checks import is_finite_number
-
-FORMAT = "glassgrad.nn"
-FORMAT_VERSION = 1
-
-Architecture = dict[str, object]
-"""A JSON description of how to rebuild a module, e.g. ``{"type": "Dense", ...}``."""
+from nn.persistence import Architecture as Architecture  # re-exported: layers declare their architecture with it
+from nn.persistence import build as build  # re-exported: where they lived before nn/persistence.py
+from nn.persistence import load as load
 
 
 class Module:
@@ -66,32 +63,19 @@ class Module:
     """
 
     training: bool = True
-    # Every subclass by the "type" a saved architecture names, so nn.load() can rebuild it:
-    # nn's own classes by their short name ("MLP"), others by module and name
-    # ("__main__.MLP"), so a notebook's class MLP never hides nn.MLP.
-    _registry: ClassVar[dict[str, type[Module]]] = {}
     # The name this module has inside its parent ("layers.0"), its scope name.
     _name: str = ""
     # (the recording in force when last called, the same with this scope added).
     _scope_cache: tuple[Recording, Recording] | None = None
 
-    # Fields declared as a Value ("bias: Value") or a list of them ("weights: list[Value]").
-    _value_fields: ClassVar[dict[str, bool]] = {}
-
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
-        Module._registry[_registry_key(cls)] = cls
-        fields = dict(cls._value_fields)
-        for name, annotation in inspect.get_annotations(cls).items():
-            text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
-            match = _VALUE_FIELD.fullmatch(text)
-            if match and not name.startswith("_"):
-                fields[name] = bool(match.group(1))
-        cls._value_fields = fields
+        # Every subclass can be rebuilt by nn.load() from the "type" a saved architecture names.
+        persistence.register(cls)
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name in self._value_fields:
-            _check_value_field(self, name, value, self._value_fields[name])
+        if not name.startswith("_"):
+            _check_value_field(self, name, value)
         object.__setattr__(self, name, value)
         if not name.startswith("_"):
             _name_children(name, value)
@@ -295,7 +279,9 @@ class Module:
         """Write the parameters (and the architecture when known) to a JSON file.
 
         The file is written to a temporary file beside ``path`` and moved into
-        place, so a crash never leaves a half-written model behind.
+        place, so a crash never leaves a half-written model behind; a FIFO, a
+        device, a folder or a read-only file at ``path`` is refused (see
+        ``nn.persistence``).
 
         Args:
             path: where to write, e.g. ``"model.json"``.
@@ -303,6 +289,7 @@ class Module:
         Raises:
             ValueError: a parameter is inf or nan (JSON cannot hold it).
             FileNotFoundError: the folder to write in does not exist.
+            PermissionError: ``path`` is not a regular file the user may write.
 
         Example:
             >>> import nn, os, tempfile
@@ -311,27 +298,7 @@ class Module:
             >>> nn.load(path).state_dict()
             {'weights.0': 3.0, 'weights.1': -2.0, 'bias': 1.0}
         """
-        state = self.state_dict()
-        for name, value in state.items():
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"save() got parameter {name!r} = {value!r}; only finite numbers can be saved. "
-                    "Training diverged: lower the learning rate."
-                )
-        document = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "architecture": self.architecture(),
-            "parameters": state,
-        }
-        text = json.dumps(document, indent=1)
-        target = Path(path)
-        if not target.parent.is_dir():
-            raise FileNotFoundError(
-                f"save() got {str(path)!r}; the folder {str(target.parent)!r} does not exist. "
-                f"Create it first: os.makedirs({str(target.parent)!r}, exist_ok=True)."
-            )
-        write_atomically(target, text.encode("utf-8"))
+        persistence.save(self, path)
 
     # --- printing -------------------------------------------------------------------------
 
@@ -391,23 +358,22 @@ class ModuleScope:
             RECORDING.reset(self.token)
 
 
-def _registry_key(cls: type[Module]) -> str:
-    # Redefining a class of the same module and name (re-running a notebook cell) replaces it.
-    if cls.__module__ == "nn" or cls.__module__.startswith("nn."):
-        return cls.__name__
-    return f"{cls.__module__}.{cls.__qualname__}"
+# How a field holds parameters: one Value, or a list (or tuple) of them; and whether None is allowed too.
+_FieldKind = tuple[bool, bool]
 
 
-# "Value", "Parameter", "list[Value]", "list[Parameter]" (annotations are strings here).
-_VALUE_FIELD = re.compile(r"(list\[)?(?:[\w.]+\.)?(?:Value|Parameter)(?(1)\])")
-
-
-def _check_value_field(module: Module, name: str, value: object, is_list: bool) -> None:
+def _check_value_field(module: Module, name: str, value: object) -> None:
     # A plain number here would silently stop being a parameter: the optimizer, state_dict()
     # and save() would all skip it. Point at .data, which changes the value and keeps the Value.
+    kind = _declared_value_fields(type(module)).get(name) or _held_values(module.__dict__.get(name))
+    if kind is None:
+        return
+    is_list, optional = kind
+    if optional and value is None:
+        return
     owner = type(module).__name__
     if is_list:
-        if isinstance(value, list) and all(isinstance(item, Value) for item in value):
+        if isinstance(value, (list, tuple)) and all(isinstance(item, Value) for item in value):
             return
         raise TypeError(
             f"{owner} got {name}={reprlib.repr(value)}; {name} must be a list of Values. "
@@ -418,6 +384,60 @@ def _check_value_field(module: Module, name: str, value: object, is_list: bool) 
             f"{owner} got {name}={reprlib.repr(value)}; {name} must be a Value. "
             f"Set {owner.lower()}.{name}.data = {reprlib.repr(value)} to change its value."
         )
+
+
+def _held_values(current: object) -> _FieldKind | None:
+    # An undeclared field that holds parameters now keeps holding parameters.
+    if isinstance(current, Value):
+        return False, False
+    if isinstance(current, (list, tuple)) and current and all(isinstance(item, Value) for item in current):
+        return True, False
+    return None
+
+
+def _declared_value_fields(cls: type[Module]) -> dict[str, _FieldKind]:
+    """The fields whose annotations hold Values (``Value``, ``list[Parameter]``, ``Sequence[Value] | None``, ...).
+
+    The annotations are evaluated to types and tested with ``issubclass``, once per class.
+    """
+    cached = cls.__dict__.get("_value_fields")
+    if isinstance(cached, dict):
+        return cached
+    fields: dict[str, _FieldKind] = {}
+    for klass in reversed(cls.__mro__):
+        namespace = vars(sys.modules[klass.__module__]) if klass.__module__ in sys.modules else {}
+        for name, annotation in inspect.get_annotations(klass).items():
+            if name.startswith("_"):
+                continue
+            try:
+                # Annotations are strings (``from __future__ import annotations``): evaluate them as typing does.
+                resolved = annotation
+                if isinstance(annotation, str):
+                    resolved = eval(annotation, dict(namespace), dict(vars(klass)))
+            except Exception:
+                continue  # a name imported only for type checking: the held-values rule still applies
+            kind = _value_kind(resolved)
+            if kind is not None:
+                fields[name] = kind
+            else:
+                fields.pop(name, None)
+    type.__setattr__(cls, "_value_fields", fields)
+    return fields
+
+
+def _value_kind(annotation: object) -> _FieldKind | None:
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        inner = [argument for argument in arguments if argument is not type(None)]
+        kind = _value_kind(inner[0]) if len(inner) == 1 else None
+        return None if kind is None else (kind[0], len(inner) < len(arguments))
+    if isinstance(annotation, type) and issubclass(annotation, Value):
+        return False, False
+    if origin in (list, tuple, abc.Sequence, abc.MutableSequence) and arguments:
+        element = arguments[0]
+        if isinstance(element, type) and issubclass(element, Value):
+            return True, False
+    return None
 
 
 def _name_children(name: str, value: object) -> None:
@@ -511,7 +531,7 @@ class Sequential(Module):
         layers = architecture.get("layers")
         if not isinstance(layers, list):
             raise ValueError(f"Sequential got architecture {dict(architecture)!r}; expected a list under 'layers'.")
-        return cls(*(build(layer) for layer in layers))
+        return cls(*(persistence.build(layer) for layer in layers))
 
 
 def _widths(layers: Sequence[Module]) -> list[int]:
@@ -524,96 +544,3 @@ def _widths(layers: Sequence[Module]) -> list[int]:
                 widths.append(n_inputs)
             widths.append(n_outputs)
     return widths
-
-
-def build(architecture: object) -> Module:
-    """Rebuild a module (weights not set) from a saved architecture description.
-
-    Raises:
-        ValueError: the description names no known module type or does not fit it.
-
-    Example:
-        >>> build({"type": "Dropout", "p": 0.25})
-        Dropout(p=0.25)
-    """
-    if not isinstance(architecture, dict) or not isinstance(architecture.get("type"), str):
-        raise ValueError(f"build() got {architecture!r}; expected a dict with a 'type' such as 'MLP'.")
-    kind = architecture["type"]
-    cls = Module._registry.get(kind)
-    if cls is None:
-        raise ValueError(f"build() got type {kind!r}; expected one of {', '.join(sorted(Module._registry))}.")
-    return cls.from_architecture(architecture)
-
-
-def load(path: str | os.PathLike[str], model: Module | None = None) -> Module:
-    """Read a model written by ``Module.save()``; every problem is a clear error and changes nothing.
-
-    Args:
-        path: the file ``save()`` wrote.
-        model: load the weights into this model instead of rebuilding one from
-            the saved architecture (needed for your own Module subclasses).
-
-    Returns:
-        The model with the saved weights (``model`` itself when given).
-
-    Raises:
-        FileNotFoundError: there is no file at ``path``.
-        ValueError: the file is not valid JSON, not a glassgrad model, or its
-            parameters do not fit the model.
-
-    Example:
-        >>> import nn, os, tempfile
-        >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
-        >>> nn.MLP(2, [3, 1], seed=0).save(path)
-        >>> nn.load(path)
-        MLP(2 → 3 → 1, 13 parameters)
-          layers.0: Dense(2 → 3, relu)
-          layers.1: Dense(3 → 1, linear)
-    """
-    where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f"load() got {where!r}; there is no such file. Save a model first with model.save(path)."
-        ) from None
-    except (UnicodeDecodeError, IsADirectoryError) as error:
-        raise ValueError(
-            f"load() got {where!r}, which is not a text file ({error}); expected a file from model.save()."
-        ) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"load() got {where!r}, which is not valid JSON ({error}); the file is corrupted or was not written by "
-            "model.save()."
-        ) from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f"load() got {where!r}, which is not a glassgrad model file (no \"format\": {FORMAT!r}).")
-    version = document.get("version")
-    if version != FORMAT_VERSION:
-        raise ValueError(
-            f"load() got {where!r} with format version {version!r}; this glassgrad reads version {FORMAT_VERSION}. "
-            "Upgrade glassgrad or save the model again."
-        )
-    parameters = document.get("parameters")
-    if not isinstance(parameters, dict):
-        raise ValueError(f"load() got {where!r} with parameters {parameters!r}; expected a dict of name → number.")
-    if model is None:
-        architecture = document.get("architecture")
-        if architecture is None:
-            raise ValueError(
-                f"load() got {where!r}, saved from a model it cannot rebuild (a custom module or activation); "
-                "pass the model to fill: nn.load(path, model)."
-            )
-        try:
-            model = build(architecture)
-        except (ValueError, TypeError) as error:
-            raise ValueError(f"load() got {where!r} with an invalid architecture: {error}") from None
-    elif not isinstance(model, Module):
-        raise TypeError(f"load() got model {model!r} of type {type(model).__name__}; expected an nn.Module.")
-    try:
-        model.load_state_dict(parameters)
-    except ValueError as error:
-        raise ValueError(f"load() got {where!r}, which does not fit the model: {error}") from None
-    return model

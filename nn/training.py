@@ -200,9 +200,11 @@ def _train(
                 history.stopped_epoch = epoch
                 break
     except KeyboardInterrupt:
-        # The interrupted epoch may have stopped mid-update: go back to the last whole one.
+        # The interrupted epoch may have stopped mid-update: go back to the last whole one, as it was. Not
+        # load_state_dict(): it refuses the nan of a diverged run, and must not raise inside this handler.
         history.interrupted = True
-        model.load_state_dict(finished)
+        for name, parameter in model.named_parameters():
+            parameter.data = finished[name]
     finally:
         if bar is not None:
             bar.close()

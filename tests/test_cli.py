@@ -121,8 +121,82 @@ def test_graph_writes_png_and_dot_by_extension(tmp_path, capsys):
     png, dot = tmp_path / "g.png", tmp_path / "nested" / "g.dot"
     assert run(["graph", "x*x", "x=3", "-o", str(png)], capsys)[0] == 0
     assert_valid_png(png)
+    (tmp_path / "nested").mkdir()
     assert run(["graph", "x*x", "x=3", "-o", str(dot)], capsys)[0] == 0
     assert dot.read_text().startswith("digraph")
+
+
+def test_graph_never_creates_a_missing_folder(tmp_path, capsys):
+    target = tmp_path / "no" / "g.dot"
+    code, _, err = run(["graph", "x*x", "x=3", "-o", str(target)], capsys)
+    assert code == 1
+    folder = str(tmp_path / "no")
+    assert err == (
+        f"glassgrad graph: error: save() got {str(target)!r}; the folder {folder!r} does not exist. "
+        f"Create it first: os.makedirs({folder!r}, exist_ok=True).\n"
+    )
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "read-only", "folder"])
+def test_graph_refuses_to_replace_what_is_not_a_writable_regular_file(tmp_path, capsys, kind):
+    target = tmp_path / "g.dot"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    else:
+        target.write_text("keep")
+        target.chmod(0o444)
+    code, _, err = run(["graph", "x*x", "x=3", "-o", str(target)], capsys)
+    assert code == 1
+    expected = {"fifo": "which is a FIFO (named pipe), not a regular file", "folder": "which is a folder",
+                "read-only": "which is read-only (mode -r--r--r--)"}[kind]
+    assert err.startswith(f"glassgrad graph: error: save() got {str(target)!r}, {expected}")
+    assert len(err.splitlines()) == 1
+    if kind == "read-only":
+        assert target.read_text() == "keep"
+
+
+def test_train_history_goes_through_the_safe_writer_and_a_full_disk_names_it(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import autograd.files
+
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "history.json").write_text('{"old": true}')
+    real_replace = os.replace
+
+    def full_disk_for_history(source, target):
+        if str(target).endswith("history.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(source, target)
+
+    monkeypatch.setattr(autograd.files.os, "replace", full_disk_for_history)
+    code, _, err = run(["train", "--samples", "40", "--hidden", "2", "--epochs", "1", "--out", str(out), "--quiet"],
+                       capsys)
+    assert code == 1
+    assert err == (
+        f"glassgrad train: error: train could not write {str(out / 'history.json')!r}: No space left on device. "
+        "The disk is full: free some space; the old file (if any) is unchanged.\n"
+    )
+    assert (out / "history.json").read_text() == '{"old": true}'
+    assert not [name for name in os.listdir(out) if name.endswith(".glassgrad-tmp")]
+
+
+def test_train_makes_its_out_folder_and_says_so_but_not_a_missing_parent(tmp_path, capsys):
+    code, _, err = run(["train", "--out", str(tmp_path / "a" / "b"), "--quiet"], capsys)
+    assert code == 1
+    assert err == (
+        f"glassgrad train: error: --out got {str(tmp_path / 'a' / 'b')!r}, but its parent folder "
+        f"{str(tmp_path / 'a')!r} does not exist; create it first (mkdir -p {str(tmp_path / 'a')!r}).\n"
+    )
+    assert not (tmp_path / "a").exists()
+    code, out, _ = run(["train", "--samples", "40", "--hidden", "2", "--epochs", "1", "--out",
+                        str(tmp_path / "a"), "--quiet"], capsys)
+    assert code == 0
+    assert out.startswith(f"created the folder {tmp_path / 'a'}\n")
 
 
 def test_graph_with_an_unknown_format_is_a_usage_error(tmp_path, capsys):
@@ -193,8 +267,10 @@ def test_graph_into_a_folder_that_is_a_file_fails_with_exit_1(tmp_path, capsys):
     blocker.write_text("not a folder")
     code, _, err = run(["graph", "x", "x=1", "-o", str(blocker / "g.svg")], capsys)
     assert code == 1
-    assert err.startswith("glassgrad graph: error: cannot create the folder")
-    assert len(err.splitlines()) == 1
+    assert err == (
+        f"glassgrad graph: error: save() got {str(blocker / 'g.svg')!r}; the folder {str(blocker)!r} is a file, "
+        "not a folder; write somewhere else.\n"
+    )
 
 
 # --- check ------------------------------------------------------------------------------
@@ -365,3 +441,174 @@ def test_train_interrupted_before_an_epoch_saves_nothing_and_exits_130(tmp_path,
     assert err.strip() == "glassgrad train: interrupted before the first epoch finished; nothing was saved."
     assert not (out / "model.json").exists()
     assert "files written" not in stdout
+
+
+def test_train_interrupted_after_the_weights_went_nan_exits_130_and_saves_nothing(tmp_path, capsys, monkeypatch):
+    import math
+
+    import nn
+
+    taken = []
+
+    def diverge(self):
+        if len(taken) == 3:
+            raise KeyboardInterrupt
+        taken.append(1)
+        for parameter in self.parameters:
+            parameter.data = math.nan
+
+    monkeypatch.setattr(nn.Adam, "step", diverge)
+    out = tmp_path / "run"
+    args = ["train", "--samples", "40", "--batch-size", "16", "--hidden", "4", "--epochs", "10"]
+    code, _, err = run([*args, "--out", str(out), "--quiet"], capsys)
+    assert code == 130
+    assert err == (
+        "glassgrad train: interrupted after 1 of 10 epochs; the weights are inf or nan (training diverged: lower "
+        "the learning rate), so nothing was saved.\n"
+    )
+    assert not (out / "model.json").exists()
+
+
+# --- version, did you mean, one-line errors, narrow terminals ----------------------------------------
+
+
+def test_version_prints_the_installed_version(capsys):
+    from importlib import metadata
+
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0
+    assert out == f"glassgrad {metadata.version('glassgrad')}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["grpah", "x"], "glassgrad: error: argument COMMAND: invalid choice: 'grpah' (choose from 'demo', 'graph', "
+         "'check', 'train', 'doctor'); did you mean 'graph'? (see 'glassgrad --help')\n"),
+        (["train", "--epohcs", "3"], "glassgrad train: error: unrecognized arguments: --epohcs 3; did you mean "
+         "'--epochs'? (see 'glassgrad train --help')\n"),
+        (["train", "--learning_rate=0.1"], "glassgrad train: error: unrecognized arguments: --learning_rate=0.1; "
+         "did you mean '--learning-rate'? (see 'glassgrad train --help')\n"),
+        (["train", "--optimizer", "adma"], "glassgrad train: error: argument --optimizer: invalid choice: 'adma' "
+         "(choose from 'sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta'); did you mean 'adam'? "
+         "(see 'glassgrad train --help')\n"),
+        (["train", "--zzz"], "glassgrad train: error: unrecognized arguments: --zzz (see 'glassgrad train --help')\n"),
+        (["fly"], "glassgrad: error: argument COMMAND: invalid choice: 'fly' (choose from 'demo', 'graph', 'check', "
+         "'train', 'doctor') (see 'glassgrad --help')\n"),
+    ],
+)
+def test_mistakes_get_one_line_with_a_did_you_mean(args, expected, capsys):
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert out == ""
+    assert err == expected
+
+
+def test_demo_help_states_its_measured_duration(capsys):
+    code, out, _ = run(["demo", "--help"], capsys)
+    assert code == 0
+    assert "about 10 seconds" in " ".join(out.split())
+
+
+def _ascii_run(args, cwd):
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    return subprocess.run([sys.executable, "-m", "nn", *args], capture_output=True, cwd=cwd, env=env, timeout=120,
+                          check=False)
+
+
+def test_graph_on_an_ascii_terminal_prints_plain_symbols(tmp_path):
+    done = _ascii_run(["graph", "tanh(w*x + b)", "w=-3", "x=2", "b=6.88", "-o", "g.dot"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("ascii").splitlines()[:2] == ["tanh(w*x + b) = 0.706419", "  d/dw = 1.00194"]
+    assert (tmp_path / "g.dot").read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_help_and_errors_on_an_ascii_terminal_do_not_crash(tmp_path):
+    done = _ascii_run(["train", "--help"], tmp_path)
+    assert done.returncode == 0
+    assert b"step size eta" in done.stdout
+    done = _ascii_run(["train", "--epochs", "0"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.decode("ascii") == (
+        "glassgrad train: error: argument --epochs: got '0'; expected a whole number >= 1, e.g. 100 "
+        "(see 'glassgrad train --help')\n"
+    )
+
+
+# --- doctor and the import-name clash ------------------------------------------------------------
+
+
+def test_doctor_reports_python_packages_and_programs(capsys):
+    code, out, _ = run(["doctor"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("glassgrad ")
+    assert lines[1].startswith(f"  python        {sys.version.split()[0]} at ")
+    assert "(glassgrad's engine)" in lines[2]
+    for name in ("graphviz", "matplotlib", "torch", "dot", "chromium"):
+        assert any(line.startswith(f"  {name} ") for line in lines), name
+    assert lines[-1] == "no problems found"
+
+
+def _hips_autograd(site):
+    """A stand-in for HIPS autograd 1.9.1 installed into site-packages (its __init__ must never run)."""
+    package = site / "autograd"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise RuntimeError('HIPS autograd was executed')\n")
+    info = site / "autograd-1.9.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: autograd\nVersion: 1.9.1\n")
+    (info / "RECORD").write_text("autograd/__init__.py,,\nautograd-1.9.1.dist-info/METADATA,,\n")
+    (info / "top_level.txt").write_text("autograd\n")
+    return package / "__init__.py"
+
+
+def test_import_nn_with_hips_autograd_installed_names_it_and_the_fix(tmp_path):
+    origin = _hips_autograd(tmp_path / "site")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'site'}{os.pathsep}{Path(__file__).resolve().parents[1]}"}
+    script = "import nn"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=tmp_path, check=False)
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == (
+        f"ImportError: import nn found a different 'autograd' package at {str(origin)!r}, installed by the "
+        "distribution 'autograd' 1.9.1 (HIPS autograd, which PennyLane and other packages depend on). glassgrad's "
+        "engine is also imported as 'autograd', and one Python environment can hold only one of the two. Fix: use "
+        "glassgrad in its own virtual environment: python -m venv ~/.venvs/glassgrad && "
+        "~/.venvs/glassgrad/bin/pip install glassgrad (or, if nothing here needs the other autograd: pip uninstall "
+        "autograd && pip install --force-reinstall glassgrad). 'glassgrad doctor' shows what is installed where."
+    )
+    assert "HIPS autograd was executed" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "nn", "--help"], capture_output=True, text=True, env=env,
+                          timeout=120, cwd=tmp_path, check=False)
+    assert done.returncode == 1
+    assert "ImportError: import nn found a different 'autograd' package" in done.stderr
+
+
+def test_an_autograd_folder_nobody_installed_is_named_too(tmp_path, monkeypatch):
+    import types
+
+    from nn import doctor
+
+    foreign = types.ModuleType("autograd")
+    foreign.__file__ = str(tmp_path / "autograd" / "__init__.py")
+    monkeypatch.setitem(sys.modules, "autograd", foreign)
+    monkeypatch.setattr(doctor, "other_owners", lambda package: [])
+    with pytest.raises(ImportError, match=r"which no installed distribution claims \(a folder named autograd in the"):
+        doctor.check_autograd()
+    text, healthy = doctor.report()
+    assert healthy is False
+    assert text.splitlines()[-1].startswith("PROBLEM: import nn found a different 'autograd' package at ")
+
+
+def test_doctor_exits_1_when_nn_is_also_another_distribution(capsys, monkeypatch):
+    from nn import doctor
+
+    monkeypatch.setattr(doctor, "other_owners", lambda package: [("nn", "0.1.1")] if package == "nn" else [])
+    code, out, _ = run(["doctor"], capsys)
+    assert code == 1
+    assert out.splitlines()[-1] == (
+        "PROBLEM: the import name 'nn' is also provided by the distribution 'nn' 0.1.1; use glassgrad in its own "
+        "virtual environment."
+    )

@@ -314,6 +314,40 @@ def test_bad_bindings_are_clear_errors(assignment, message, position):
     assert caught.value.text == assignment
 
 
+@pytest.mark.parametrize("digits", [41, 40_000, 1_000_000])
+def test_a_long_number_is_refused_by_its_length_before_any_pattern_runs(digits):
+    # x= + 40,000 digits + x took 25 s when the pattern ran first; a million digits would take hours.
+    assignment = "x=" + "1" * digits + "x"
+    with pytest.raises(ExpressionError) as caught:
+        parse_bindings([assignment])
+    shown = repr(assignment) if len(assignment) <= 60 else repr(assignment[:50]) + f"… ({len(assignment):,} characters)"
+    assert caught.value.message == (
+        f"{shown}: a number of {digits + 1:,} characters; a number may have at most 40, e.g. x=-3 or x=1.5e-3."
+    )
+    assert caught.value.position == 42
+    assert len(str(caught.value)) < 400
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [("1", True), ("1.", True), (".5", True), ("-1.5e-3", True), ("+2E10", True), ("1.2.3", False), (".", False),
+     ("1e", False), ("e5", False), ("1" * 39 + "x", False), ("12..", False), ("--1", False)],
+)
+def test_the_number_pattern_accepts_plain_numbers_only(text, matches):
+    from autograd.expression import _BINDING_NUMBER
+
+    assert bool(_BINDING_NUMBER.fullmatch(text)) is matches
+
+
+def test_the_number_pattern_backtracks_linearly():
+    # Nested quantifiers over the same digits ([0-9]+\.?[0-9]*) backtrack quadratically: count the steps instead
+    # of timing them, by checking the pattern has one quantifier per run of digits.
+    from autograd.expression import _BINDING_NUMBER
+
+    assert r"[0-9]+\.?[0-9]*" not in _BINDING_NUMBER.pattern
+    assert _BINDING_NUMBER.fullmatch("1" * 100_000 + "x") is None
+
+
 def test_a_repeated_binding_is_an_error():
     with pytest.raises(ExpressionError, match="'x' was already given a value"):
         parse_bindings(["x=1", "x=2"])
@@ -321,8 +355,12 @@ def test_a_repeated_binding_is_an_error():
 
 def test_bindings_checked_against_an_expression_catch_typos_and_missing_names():
     expression = parse("w*x + b")
-    with pytest.raises(ExpressionError, match=r"does not use 'X' \(it uses w, x, b\); check the spelling"):
+    with pytest.raises(ExpressionError) as caught:
         parse_bindings(["w=1", "X=2", "b=0"], expression)
+    assert caught.value.message == "'X=2': the expression does not use 'X' (it uses w, x, b); did you mean 'x'?"
+    with pytest.raises(ExpressionError) as caught:
+        parse_bindings(["w=1", "q=2", "b=0"], expression)
+    assert caught.value.message == "'q=2': the expression does not use 'q' (it uses w, x, b); check the spelling."
     with pytest.raises(ExpressionError, match="'b' has no value; add b=NUMBER") as caught:
         parse_bindings(["w=1", "x=2"], expression)
     assert caught.value.text == "w*x + b"

@@ -288,3 +288,24 @@ def test_fit_leaves_eval_mode_even_when_training_raises():
 def test_batches_checks_its_arguments_at_the_call():
     with pytest.raises(ValueError, match="batch_size=0"):
         nn.data.batches([[0.0]], [0], 0)
+
+
+def test_ctrl_c_after_the_weights_went_nan_returns_the_history_without_raising():
+    # The first step makes every weight nan (a diverged run); Ctrl-C comes in the second epoch.
+    X, y = nn.data.xor(8, seed=0)
+    model = nn.MLP(2, [2, 1], seed=0)
+    steps = []
+
+    class Diverging(nn.SGD):
+        def step(self):
+            steps.append(1)
+            for parameter in self.parameters:
+                parameter.data = math.nan if len(steps) == 1 else 7.0
+            if len(steps) == 2:
+                raise KeyboardInterrupt  # mid-update of epoch 2: its 7.0s must be dropped
+
+    history = nn.fit(model, X, y, optimizer=Diverging(model.parameters(), learning_rate=0.1), epochs=3,
+                     batch_size=None, progress=False)
+    assert history.interrupted is True
+    assert len(history.train_loss) == 1
+    assert all(math.isnan(value) for value in model.state_dict().values())  # the last whole epoch, as it was
