@@ -265,7 +265,7 @@ def test_very_long_labels_are_shortened_in_the_picture_but_not_the_tooltip():
 
 def test_scopes_are_drawn_as_nested_labelled_clusters():
     dot = to_dot(tiny_mlp())
-    assert dot.count("subgraph cluster_") == 5  # layer0 {neuron0, neuron1}, layer1 {neuron0}
+    assert dot.count("subgraph cluster_") == 6  # inputs; layer0 {neuron0, neuron1}, layer1 {neuron0}
     assert "<B>layer0</B>" in dot
     assert "<B>neuron1</B>" in dot
     assert dot.index("<B>layer0</B>") < dot.index("<B>neuron0</B>")
