@@ -611,6 +611,9 @@ def _too_large(function: str, count: int, max_nodes: int, order: Sequence[Value]
     return f"{function}() got a graph of {count} nodes, more than max_nodes={max_nodes}; {hint}, or raise max_nodes."
 
 
+DENSE_FAN_IN = 8
+"""From this many edges into one box, a collapsed drawing draws edges as straight thin lines."""
+DENSE_EDGE = "#A8A8A8"
 MAX_BOX_ROWS = 4
 """Outputs a collapsed box lists before "… n more"."""
 
@@ -655,6 +658,14 @@ def _collapsed(scene: Scene, drawing: _Drawing) -> None:
                 continue
             source = box_ids[box_of[child]] if box_of[child] else scene.ids[child]
             edges[source, target] = edges.get((source, target), False) or node in scene.look.active
+    fan_in: dict[str, int] = {}
+    for _, target in edges:
+        fan_in[target] = fan_in.get(target, 0) + 1
+    if max(fan_in.values(), default=0) >= DENSE_FAN_IN:
+        # Dense layers: straight, thin, light lines fanning out like the lecture's picture of a network,
+        # with room between the columns; a curved bundle of 256 edges reads as one dark band.
+        drawing.add((), "graph [splines=line, ranksep=1.2]")
+        drawing.add((), f'edge [color="{DENSE_EDGE}", penwidth=0.6, arrowsize=0.4, tailport=e, headport=w]')
     for (source, target), active in edges.items():
         drawing.edges.append(f"{source} -> {target}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
 
