@@ -688,7 +688,10 @@ def _box_table(scene: Scene, box: Box) -> str:
     if look.current:
         # Every box keeps this row, so boxes keep their size from frame to frame.
         here = [node for node in inside if node in look.current]
-        rows.append(_box_row(scene, here[-1], HIGHLIGHT) if here else '<TR><TD COLSPAN="3"> </TD></TR>')
+        # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
+        sums = [node for node in here if scene.roles.get(node) == "z"]
+        marked = (sums or here)[-1] if here else None
+        rows.append(_box_row(scene, marked, HIGHLIGHT) if marked else '<TR><TD COLSPAN="3"> </TD></TR>')
     note = _box_note(box, options.precision)
     if note:
         small = f'<FONT POINT-SIZE="8" COLOR="#707070">{_html(note)}</FONT>'
