@@ -108,6 +108,15 @@ class NeuronTrace:
             for node in (neuron.z, neuron.a, *(product for _, _, product in neuron.weights)):
                 self.neurons[node] = neuron
         self.neurons_inputs = frozenset(inputs)
+        # (per-node step, operand) pairs that add to a gradient already begun: narrated with "+=".
+        self._accumulating: set[tuple[int, int]] = set()
+        reached: set[Value] = set()
+        if isinstance(node_trace, BackwardTrace):
+            for index, backward_step in enumerate(node_trace.steps):
+                for c in backward_step.inputs:
+                    if c.input in reached:
+                        self._accumulating.add((index, c.position))
+                    reached.add(c.input)
         runs: list[tuple[Key, int, int]] = []  # (box, first per-node step, how many)
         per_node: Sequence[BackwardStep | ForwardStep] = node_trace.steps
         for index, step in enumerate(per_node):
@@ -215,14 +224,14 @@ class NeuronTrace:
         def grad(node: Value) -> str:
             return f"∂{out}/∂{symbol(node)}"
 
-        for node_step in step.node_steps:
+        for offset, node_step in enumerate(step.node_steps):
             if not isinstance(node_step, BackwardStep):  # pragma: no cover - a backward trace holds backward steps
                 continue
             node = node_step.node
             neuron = self.neurons.get(node)
             for c in node_step.inputs:
-                accumulates = "+=" if c.grad_before != 0.0 else "="
-                product = f"{number(node_step.upstream)} × {number(c.local_grad)} = {number(c.contribution)}"
+                accumulates = "+=" if (step.first + offset, c.position) in self._accumulating else "="
+                product = self._product(node_step.upstream, c.local_grad, c.contribution)
                 if neuron is None:
                     if not c.input.inputs and not c.input.label and c.input not in self.neurons_inputs:
                         continue  # a constant: its gradient is computed but nobody asks for it
@@ -246,6 +255,12 @@ class NeuronTrace:
                         line = f"{grad(c.input)} {accumulates} {grad(neuron.z)} · {names[other]} = {product}"
                         lines.append(((3, index), line))
         return [line for _, line in sorted(lines, key=lambda entry: entry[0])]
+
+    def _product(self, a: float, b: float, result: float) -> str:
+        """``a × b = result`` as printed; ``≈`` when the printed factors do not multiply to the printed result."""
+        shown = [self._number(x) for x in (a, b, result)]
+        exact = self._number(float(shown[0]) * float(shown[1])) == shown[2]
+        return f"{shown[0]} × {shown[1]} {'=' if exact else '≈'} {shown[2]}"
 
     # --- pictures -----------------------------------------------------------------------
 

@@ -102,6 +102,9 @@ def svg_texts(svg: bytes) -> list[str]:
         ("course_network_no_grad_tb", course_network, {"show_grad": False, "rankdir": "TB", "precision": 3}),
         ("tiny_mlp_clusters", tiny_mlp, {}),
         ("tiny_mlp_collapsed", tiny_mlp, {"collapse": "scope"}),
+        ("course_mlp", course_graphs.course_mlp, {}),
+        ("course_mlp_layers", course_graphs.course_mlp, {"collapse": 1}),
+        ("course_mlp_neurons", course_graphs.course_mlp, {"collapse": "scope"}),
     ],
 )
 def test_dot_matches_golden_file(name, build, options):
