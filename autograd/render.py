@@ -611,6 +611,8 @@ def _too_large(function: str, count: int, max_nodes: int, order: Sequence[Value]
     return f"{function}() got a graph of {count} nodes, more than max_nodes={max_nodes}; {hint}, or raise max_nodes."
 
 
+COMPACT_BOXES = 8
+"""Above this many boxes side by side (a wide layer), each is drawn as one line."""
 DENSE_FAN_IN = 8
 """From this many edges into one box, a collapsed drawing draws edges as straight thin lines."""
 DENSE_EDGE = "#A8A8A8"
@@ -635,9 +637,15 @@ def _collapsed(scene: Scene, drawing: _Drawing) -> None:
         )
     box_ids = {key: f"s{position}" for position, key in enumerate(grouping.boxes)}
     nested = {key[:depth] for key in grouping.boxes for depth in range(1, len(key))}
+    places = {key: key if key in nested else key[:-1] for key in grouping.boxes}
+    crowd: dict[tuple[str, ...], int] = {}
+    for place in places.values():
+        crowd[place] = crowd.get(place, 0) + 1
     for key, box in grouping.boxes.items():
-        place = key if key in nested else key[:-1]
-        drawing.add(place, f"{box_ids[key]} [label=<{_box_table(scene, box)}>, tooltip={_quoted('/'.join(key))}]")
+        place = places[key]
+        # A wide layer's neurons are one line each ("a₃⁽¹⁾ = 0.52  grad 0.01"), so 16 fit a projector.
+        table = _box_table(scene, box, compact=bool(place) and crowd[place] > COMPACT_BOXES)
+        drawing.add(place, f"{box_ids[key]} [label=<{table}>, tooltip={_quoted('/'.join(key))}]")
     for node in grouping.loose:
         place = scene.place(node)
         drawing.add(place, f"{scene.ids[node]} [label=<{scene.value_label(node)}>]")
@@ -664,14 +672,18 @@ def _collapsed(scene: Scene, drawing: _Drawing) -> None:
     if max(fan_in.values(), default=0) >= DENSE_FAN_IN:
         # Dense layers: straight, thin, light lines fanning out like the lecture's picture of a network,
         # with room between the columns; a curved bundle of 256 edges reads as one dark band.
-        drawing.add((), "graph [splines=line, ranksep=1.2]")
+        drawing.add((), "graph [splines=line, ranksep=0.9]")
         drawing.add((), f'edge [color="{DENSE_EDGE}", penwidth=0.6, arrowsize=0.4, tailport=e, headport=w]')
     for (source, target), active in edges.items():
         drawing.edges.append(f"{source} -> {target}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
 
 
-def _box_table(scene: Scene, box: Box) -> str:
-    """The HTML table of one collapsed box: its title, then ``name = value  grad`` per output."""
+def _box_table(scene: Scene, box: Box, *, compact: bool = False) -> str:
+    """The HTML table of one collapsed box: its title, then ``name = value  grad`` per output.
+
+    ``compact`` leaves out the title (the output's name says which neuron it is)
+    and the row naming this step's node (the highlight and the caption say it).
+    """
     look, options = scene.look, scene.options
     inside = box.members
     is_output = scene.root in inside
@@ -680,17 +692,20 @@ def _box_table(scene: Scene, box: Box) -> str:
     if look.filled is not None and not all(node in look.filled for node in inside):
         fill = UNFILLED
     summary = f' <FONT POINT-SIZE="8" COLOR="#555555">{box.n_parameters} parameters</FONT>' if box.n_parameters else ""
-    rows = [f'<TR><TD COLSPAN="3" CELLPADDING="3"><B>{_html(box.title)}</B>{summary}</TD></TR>']
-    for node in box.outputs[:MAX_BOX_ROWS]:
-        rows.append(_box_row(scene, node))
+    rows = [] if compact else [f'<TR><TD COLSPAN="3" CELLPADDING="3"><B>{_html(box.title)}</B>{summary}</TD></TR>']
+    here = [node for node in inside if node in look.current]
+    # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
+    sums = [node for node in here if scene.roles.get(node) == "z"]
+    marked = (sums or here)[-1] if here else None
+    if compact and marked is not None:
+        # One line per box: this step's node takes the line, so the box keeps its height.
+        rows.append(_box_row(scene, marked, HIGHLIGHT))
+    else:
+        rows.extend(_box_row(scene, node) for node in box.outputs[:MAX_BOX_ROWS])
     if len(box.outputs) > MAX_BOX_ROWS:
         rows.append(f'<TR><TD COLSPAN="3">… {len(box.outputs) - MAX_BOX_ROWS} more outputs</TD></TR>')
-    if look.current:
+    if look.current and not compact:
         # Every box keeps this row, so boxes keep their size from frame to frame.
-        here = [node for node in inside if node in look.current]
-        # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
-        sums = [node for node in here if scene.roles.get(node) == "z"]
-        marked = (sums or here)[-1] if here else None
         rows.append(_box_row(scene, marked, HIGHLIGHT) if marked else '<TR><TD COLSPAN="3"> </TD></TR>')
     note = _box_note(box, options.precision)
     if note:
