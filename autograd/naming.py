@@ -324,9 +324,22 @@ def derive_names(
         >>> names[loss], sorted(n for n in names.values() if n.startswith("a"))
         ('J', ['a₁⁽¹⁾', 'a₂⁽¹⁾'])
     """
+    return names_and_roles(order, root, precision, feature_names)[0]
+
+
+def names_and_roles(
+    order: Sequence[Value], root: Value, precision: int = 4, feature_names: Sequence[str] = ()
+) -> tuple[dict[Value, str], dict[Value, str]]:
+    """``derive_names`` and the roles of ``lecture_roles``, reading the graph once for both.
+
+    Example:
+        >>> x = Value(1.0, label="x")
+        >>> names_and_roles([x], x)
+        ({Value(data=1.0, grad=0.0, label='x'): 'x'}, {})
+    """
     from autograd.render import format_number
 
-    lecture, _ = lecture_roles(order, root, feature_names)
+    lecture, roles = lecture_roles(order, root, feature_names)
     names: dict[Value, str] = {}
     derived: set[Value] = set()
     for position, node in enumerate(order):
@@ -340,7 +353,7 @@ def derive_names(
         else:
             names[node] = f"v{position}"
     if not lecture:
-        return names
+        return names, roles
     # Lecture names first (made unique), then formulas built from those final names.
     _unique(order, names, derived)
     constants = {node for node in order if not node.inputs and node not in derived and not node.label}
@@ -349,7 +362,7 @@ def derive_names(
         if node.inputs and node not in derived and not node.label:
             names[node] = formula_name(node, names, precision, constants)
             formulas.add(node)
-    return _unique(order, names, formulas)
+    return _unique(order, names, formulas), roles
 
 
 def _unique(order: Sequence[Value], names: dict[Value, str], derived: set[Value]) -> dict[Value, str]:

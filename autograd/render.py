@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import types
 import unicodedata
+import weakref
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ from autograd.files import write_atomically as write_atomically  # re-exported: 
 from autograd.graph import topological_order
 from autograd.grouping import Box, Grouping, group_nodes
 from autograd.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
-from autograd.naming import derive_names, lecture_roles, scope_title
+from autograd.naming import derive_names, names_and_roles, scope_title
 from autograd.value import Parameter, Value
 
 if TYPE_CHECKING:
@@ -448,6 +449,16 @@ def graph_lines(root: Value, options: DrawOptions, look: Look | None = None) -> 
     return header + drawing.lines()
 
 
+# The names and groups of the last graph drawn from each root. A trace draws one
+# frame per step of the same graph, and naming a 715-node network costs more than
+# writing its DOT; the graph under a root never changes, only labels can, and they
+# are part of the key.
+_SCENES: weakref.WeakKeyDictionary[
+    Value,
+    tuple[tuple[object, ...], dict[Value, str], dict[Value, str], Grouping, dict[Value, str]],
+] = weakref.WeakKeyDictionary()
+
+
 @dataclass(frozen=True)
 class Scene:
     """Everything one picture needs, computed once: the graph, its names, groups and the frame's look."""
@@ -463,12 +474,18 @@ class Scene:
 
     @classmethod
     def of(cls, root: Value, order: list[Value], options: DrawOptions, look: Look) -> Scene:
-        """Name and group the nodes of ``root``'s graph."""
-        names = derive_names(order, root, options.precision, options.feature_names)
-        _, roles = lecture_roles(order, root, options.feature_names)
-        inputs = [node for node in order if roles.get(node) == "input"]
-        grouping = group_nodes(order, root, options.collapse, inputs)
-        ids = {node: f"v{position}" for position, node in enumerate(order)}
+        """Name and group the nodes of ``root``'s graph (once per graph, labels and options: see ``_SCENES``)."""
+        labels = tuple(node.label for node in order)
+        key = (len(order), labels, options.precision, options.feature_names, options.collapse)
+        cached = _SCENES.get(root)
+        if cached is None or cached[0] != key:
+            names, roles = names_and_roles(order, root, options.precision, options.feature_names)
+            inputs = [node for node in order if roles.get(node) == "input"]
+            grouping = group_nodes(order, root, options.collapse, inputs)
+            ids = {node: f"v{position}" for position, node in enumerate(order)}
+            cached = (key, names, roles, grouping, ids)
+            _SCENES[root] = cached
+        _, names, roles, grouping, ids = cached
         return cls(root, order, options, look, names, roles, grouping, ids)
 
     def kind(self, node: Value) -> str:
