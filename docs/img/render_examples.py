@@ -46,8 +46,12 @@ def course_mlp() -> Value:
 
 
 def network_pictures() -> None:
-    """Write network.png (one box per neuron), network-nodes.png (every node), network-backprop-frame.png
-    (the neuron-level backprop step through the output neuron) and network-2-16-16-1.png."""
+    """Write the pictures of the course network: network*.png.
+
+    network.png has one box per neuron, network-nodes.png every node,
+    network-backprop-frame.png the neuron-level backprop step through the output
+    neuron, and network-2-16-16-1.png a wider network, collapsed.
+    """
     loss = course_mlp()
     loss.backward()
     autograd.save(loss, HERE / "network.png", collapse="scope", feature_names=["lectures", "hours"])
