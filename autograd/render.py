@@ -572,6 +572,11 @@ def _every_node(scene: Scene, drawing: _Drawing) -> None:
                 attributes.append(f'fontcolor="{FADED_TEXT}"')
             drawing.edges.append(f"{ids[child]} -> {op_id}" + (f" [{', '.join(attributes)}]" if attributes else ""))
         drawing.edges.append(f"{op_id} -> {ids[node]}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
+        weight, x = (node.inputs + (node, node))[:2]
+        if scene.roles.get(weight) == "weight" and x is not weight:
+            # Each weight one column right of the input it multiplies, as the lecture draws
+            # x → w: inputs on the left, and the layers side by side instead of stacked.
+            drawing.edges.append(f"{ids[x]} -> {ids[weight]} [style=invis]")
 
 
 def _value_label(
