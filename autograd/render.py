@@ -17,7 +17,14 @@ intermediates green, constants small and grey.
 
 Nodes created inside ``autograd.scope(name)`` are drawn inside a labelled box
 (a Graphviz cluster); ``collapse="scope"`` draws each innermost scope as one box
-instead, which keeps a whole network legible.
+instead, which keeps a whole network legible. A network built with ``nn`` reads
+as in the lecture: names such as ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ`` and ``J``
+(``naming.py``, derived when drawing: training stores no strings), each weight
+inside its neuron's box, the inputs in one column on the left, the loss in a box
+of its own (``grouping.py`` decides the boxes; this module only writes DOT).
+
+Every drawing function takes one frozen, validated ``DrawOptions``; the public
+functions build it from their keyword arguments.
 """
 
 from __future__ import annotations
@@ -572,7 +579,7 @@ def _every_node(scene: Scene, drawing: _Drawing) -> None:
                 attributes.append(f'fontcolor="{FADED_TEXT}"')
             drawing.edges.append(f"{ids[child]} -> {op_id}" + (f" [{', '.join(attributes)}]" if attributes else ""))
         drawing.edges.append(f"{op_id} -> {ids[node]}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
-        weight, x = (node.inputs + (node, node))[:2]
+        weight, x = (*node.inputs, node, node)[:2]
         if scene.roles.get(weight) == "weight" and x is not weight:
             # Each weight one column right of the input it multiplies, as the lecture draws
             # x → w: inputs on the left, and the layers side by side instead of stacked.

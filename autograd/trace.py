@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, TypeVar, overload
 
 from autograd.graph import backward_steps, topological_order
-from autograd.render import Collapse, Look, digraph, dot_lines, format_number, node_names, require_dot
+from autograd.render import Collapse, DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -791,6 +791,7 @@ def trace_backward(root: Value, *, precision: int = 4, collapse: Collapse = None
         ([(3.0, 3.0), (3.0, 3.0)], 6.0)
     """
     _check_root(root, "trace_backward", precision)
+    DrawOptions(collapse=collapse, caller="trace_backward")  # checked before any gradient changes
     # backward_steps resets and seeds the gradients when called, so `initial`
     # is what the first step starts from; the steps are backward()'s own.
     passes = backward_steps(root)
@@ -838,6 +839,7 @@ def trace_forward(root: Value, *, precision: int = 4, collapse: Collapse = None)
         Step 1 of 2: v2 = x × 3.0 = 2.0 × 3.0 = 6.0
     """
     _check_root(root, "trace_forward", precision)
+    DrawOptions(collapse=collapse, caller="trace_forward")
     steps = [ForwardStep(node, node.data, node.local_grads) for node in topological_order(root) if node.inputs]
     if collapse is not None:  # one step per neuron box: autograd/neuron_trace.py
         from autograd.neuron_trace import by_boxes

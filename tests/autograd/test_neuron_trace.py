@@ -136,9 +136,12 @@ def test_a_frame_highlights_the_whole_box_and_the_edges_into_it():
     assert by_layer.count("tooltip=\"layers.") == 2
 
 
-def test_bad_collapse_is_rejected_naming_the_tracer():
+def test_bad_collapse_is_rejected_naming_the_tracer_before_any_gradient_changes():
+    loss = course_graphs.course_mlp()
+    grads = [node.grad for node in autograd.graph.topological_order(loss)]
     with pytest.raises(ValueError, match=r"^trace_backward\(\) got collapse='neurons'; expected None, \"scope\""):
-        autograd.trace_backward(course_loss(), collapse="neurons")  # type: ignore[call-overload]
+        autograd.trace_backward(loss, collapse="neurons")  # type: ignore[call-overload]
+    assert [node.grad for node in autograd.graph.topological_order(loss)] == grads
     with pytest.raises(ValueError, match=r"^trace_forward\(\) got collapse=0;"):
         autograd.trace_forward(course_loss(), collapse=0)
     with pytest.raises(IndexError, match=r"explain\(\) got step 5; this trace has 5 steps \(0 to 4\)"):
