@@ -215,7 +215,8 @@ class NeuronTrace:
     def _backward_lines(self, step: BoxStep) -> list[str]:
         # (order, line): the lecture's order inside a neuron (z, b, the w's, then what goes back to
         # the layer before); a loss keeps the order backprop took.
-        lines: list[tuple[tuple[int, int], str]] = []
+        lines: list[tuple[tuple[int, int, int], str]] = []
+        ranks: dict[Neuron | None, int] = {}  # neurons in the order backprop reaches them (a layer box holds several)
         number, names, out = self._number, self.names, self.names[self.root]
 
         def symbol(node: Value) -> str:
@@ -229,6 +230,7 @@ class NeuronTrace:
                 continue
             node = node_step.node
             neuron = self.neurons.get(node)
+            rank = ranks.setdefault(neuron, len(ranks))
             for c in node_step.inputs:
                 accumulates = "+=" if (step.first + offset, c.position) in self._accumulating else "="
                 product = self._product(node_step.upstream, c.local_grad, c.contribution)
@@ -237,23 +239,24 @@ class NeuronTrace:
                         continue  # a constant: its gradient is computed but nobody asks for it
                     local = f"∂{symbol(node)}/∂{symbol(c.input)}"
                     line = f"{grad(c.input)} {accumulates} {grad(node)} · {local} = {product}"
-                    lines.append(((4, len(lines)), line))
+                    lines.append(((rank, 4, len(lines)), line))
                 elif node is neuron.a and node is not neuron.z:
                     derivative = f"{node.operation.display if node.operation else 'g'}′({names[c.input]})"
-                    lines.append(((0, 0), f"{grad(c.input)} = {grad(node)} · {derivative} = {product}"))
+                    lines.append(((rank, 0, 0), f"{grad(c.input)} = {grad(node)} · {derivative} = {product}"))
                 elif node is neuron.z:
                     if c.input is neuron.bias:
-                        lines.append(((1, 0), f"{grad(c.input)} {accumulates} {grad(node)} = {number(c.contribution)}"))
+                        line = f"{grad(c.input)} {accumulates} {grad(node)} = {number(c.contribution)}"
+                        lines.append(((rank, 1, 0), line))
                 else:
                     # A product w·x: ∂(w·x)/∂w = x and ∂(w·x)/∂x = w; the Σ passed ∂J/∂z on unchanged.
                     index = next(k for k, (_, _, p) in enumerate(neuron.weights) if p is node)
                     other = node.inputs[1 - c.position]
                     if c.position == 0:
                         line = f"{grad(c.input)} {accumulates} {grad(neuron.z)} · {names[other]} = {product}"
-                        lines.append(((2, index), line))
+                        lines.append(((rank, 2, index), line))
                     elif c.input.inputs:
                         line = f"{grad(c.input)} {accumulates} {grad(neuron.z)} · {names[other]} = {product}"
-                        lines.append(((3, index), line))
+                        lines.append(((rank, 3, index), line))
         return [line for _, line in sorted(lines, key=lambda entry: entry[0])]
 
     def _product(self, a: float, b: float, result: float) -> str:
