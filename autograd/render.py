@@ -458,8 +458,8 @@ def graph_lines(root: Value, options: DrawOptions, look: Look | None = None) -> 
 
 # The names and groups of the last graph drawn from each root. A trace draws one
 # frame per step of the same graph, and naming a 715-node network costs more than
-# writing its DOT; the graph under a root never changes, only labels can, and they
-# are part of the key.
+# writing its DOT; the graph under a root never changes, only labels and the numbers
+# of constants can, and they are part of the key.
 _SCENES: weakref.WeakKeyDictionary[
     Value,
     tuple[tuple[object, ...], dict[Value, str], dict[Value, str], Grouping, dict[Value, str]],
@@ -483,7 +483,9 @@ class Scene:
     def of(cls, root: Value, order: list[Value], options: DrawOptions, look: Look) -> Scene:
         """Name and group the nodes of ``root``'s graph (once per graph, labels and options: see ``_SCENES``)."""
         labels = tuple(node.label for node in order)
-        key = (len(order), labels, options.precision, options.feature_names, options.collapse)
+        # A constant is named by its number, so the numbers of leaves are part of the key too.
+        numbers = tuple(node.data for node in order if not node.inputs and not isinstance(node, Parameter))
+        key = (len(order), labels, numbers, options.precision, options.feature_names, options.collapse)
         cached = _SCENES.get(root)
         if cached is None or cached[0] != key:
             names, roles = names_and_roles(order, root, options.precision, options.feature_names)

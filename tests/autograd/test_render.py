@@ -584,3 +584,16 @@ def test_a_small_network_keeps_curved_edges_and_titled_boxes():
     dot = to_dot(course_graphs.course_mlp(), collapse="scope")
     assert "splines=line" not in dot
     assert "<B>neuron 1</B>" in dot
+
+
+def test_redrawing_after_a_label_or_a_constant_changes_shows_the_change():
+    loss = course_graphs.course_mlp()
+    before = to_dot(loss, collapse="scope")
+    loss.label = "cost"
+    constant = next(node for node in autograd.topological_order(loss) if not node.inputs and node.data == 1.0)
+    constant.data = 2.0
+    after = to_dot(loss)
+    assert "<B>cost</B>" in after
+    assert "<B>J</B>" not in after
+    assert ">2.0</TD>" in after
+    assert before != to_dot(loss, collapse="scope")
