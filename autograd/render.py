@@ -198,9 +198,14 @@ def operation_parts(node: Value, precision: int = 4) -> tuple[str, str]:
 def _printable(text: str, limit: int = MAX_LABEL) -> str:
     # Control and format characters (and lone surrogates) either break DOT or
     # hide in the picture; show them the way Python's repr would.
-    cleaned = "".join(
-        repr(ch)[1:-1] if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} and ch != "\n" else ch
-        for ch in text
+    # str.isprintable() is False for all of those, so the usual text skips the slow per-character scan.
+    cleaned = (
+        text
+        if text.isprintable()
+        else "".join(
+            repr(ch)[1:-1] if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} and ch != "\n" else ch
+            for ch in text
+        )
     )
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
