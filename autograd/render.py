@@ -649,8 +649,8 @@ def _too_large(function: str, count: int, max_nodes: int, order: Sequence[Value]
 
 COMPACT_BOXES = 8
 """Above this many boxes side by side (a wide layer), each is drawn as one line."""
-DENSE_FAN_IN = 8
-"""From this many edges into one box, a collapsed drawing draws edges as straight thin lines."""
+DENSE_FAN_IN = 4
+"""From this many edges into one box, a collapsed drawing draws its edges thin and light."""
 DENSE_EDGE = "#A8A8A8"
 MAX_BOX_ROWS = 4
 """Outputs a collapsed box lists before "… n more"."""
@@ -705,11 +705,14 @@ def _collapsed(scene: Scene, drawing: _Drawing) -> None:
     fan_in: dict[str, int] = {}
     for _, target in edges:
         fan_in[target] = fan_in.get(target, 0) + 1
-    if max(fan_in.values(), default=0) >= DENSE_FAN_IN:
-        # Dense layers: straight, thin, light lines fanning out like the lecture's picture of a network,
-        # with room between the columns; a curved bundle of 256 edges reads as one dark band.
+    if grouping.inputs:
+        # A network: straight lines from box side to box side, fanning out like the lecture's
+        # picture of one, with room between the columns.
         drawing.add((), "graph [splines=line, ranksep=0.9]")
-        drawing.add((), f'edge [color="{DENSE_EDGE}", penwidth=0.6, arrowsize=0.4, tailport=e, headport=w]')
+        drawing.add((), "edge [tailport=e, headport=w]")
+    if max(fan_in.values(), default=0) >= DENSE_FAN_IN:
+        # Dense layers: thin, light lines; a bundle of 256 dark edges reads as one band.
+        drawing.add((), f'edge [color="{DENSE_EDGE}", penwidth=0.6, arrowsize=0.4]')
     for (source, target), active in edges.items():
         drawing.edges.append(f"{source} -> {target}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
 

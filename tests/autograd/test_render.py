@@ -580,10 +580,17 @@ def test_a_2_16_16_1_network_keeps_neuron_order_and_draws_dense_layers_as_thin_s
     assert len(edges(dot)) == 2 * 16 + 16 * 16 + 16 + 1
 
 
-def test_a_small_network_keeps_curved_edges_and_titled_boxes():
+def test_a_small_network_has_straight_dark_edges_and_titled_boxes():
     dot = to_dot(course_graphs.course_mlp(), collapse="scope")
-    assert "splines=line" not in dot
+    assert "graph [splines=line" in dot
+    assert "penwidth=0.6" not in dot  # thin light edges only where layers are dense
     assert "<B>neuron 1</B>" in dot
+    assert "splines=line" not in to_dot(tiny_mlp_without_scopes(), collapse="scope")
+
+
+def tiny_mlp_without_scopes() -> Value:
+    x = Value(1.0, label="x")
+    return (x * 2).tanh()
 
 
 def test_redrawing_after_a_label_or_a_constant_changes_shows_the_change():
