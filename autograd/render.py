@@ -17,7 +17,14 @@ intermediates green, constants small and grey.
 
 Nodes created inside ``autograd.scope(name)`` are drawn inside a labelled box
 (a Graphviz cluster); ``collapse="scope"`` draws each innermost scope as one box
-instead, which keeps a whole network legible.
+instead, which keeps a whole network legible. A network built with ``nn`` reads
+as in the lecture: names such as ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ`` and ``J``
+(``naming.py``, derived when drawing: training stores no strings), each weight
+inside its neuron's box, the inputs in one column on the left, the loss in a box
+of its own (``grouping.py`` decides the boxes; this module only writes DOT).
+
+Every drawing function takes one frozen, validated ``DrawOptions``; the public
+functions build it from their keyword arguments.
 """
 
 from __future__ import annotations
@@ -30,20 +37,23 @@ import shutil
 import subprocess
 import types
 import unicodedata
+import weakref
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from autograd.errors import GraphTooLargeError, GraphvizNotFound, GraphvizTimeout
 from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
 from autograd.graph import topological_order
+from autograd.grouping import Box, Grouping, group_nodes
+from autograd.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
+from autograd.naming import derive_names, names_and_roles, scope_title
 from autograd.value import Parameter, Value
 
 if TYPE_CHECKING:
     import graphviz
 
-Collapse = Literal["scope"] | int | None
 RANKDIRS = ("LR", "RL", "TB", "BT")
 FORMATS = (".svg", ".png", ".pdf", ".dot")
 
@@ -118,15 +128,18 @@ def kind_of(node: Value, root: Value) -> str:
     return "input" if node.label else "constant"
 
 
-def node_names(order: Sequence[Value], precision: int = 4) -> dict[Value, str]:
-    """A readable name for every node: its label, its number for a constant, else ``v<k>``.
+def node_names(order: Sequence[Value], precision: int = 4, feature_names: Sequence[str] = ()) -> dict[Value, str]:
+    """A readable, unique name for every node: its label, its lecture name, a formula, its number, else ``v<k>``.
 
-    ``k`` is the node's position in ``order``, so the names in a drawing and in
-    a trace's explanations agree.
+    Names are derived from each node's scope and role (``autograd.naming``), so
+    a network's nodes read ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ``, ``J``; in a graph
+    with no ``nn`` structure an unlabelled intermediate is ``v<k>``, ``k`` its
+    position in ``order``. A drawing and a trace's explanations agree.
 
     Args:
-        order: the nodes, usually ``topological_order(root)``.
+        order: the nodes, ``topological_order(root)`` (the root last).
         precision: significant digits for a constant's number.
+        feature_names: names for a network's inputs (default x₁, x₂, …).
 
     Returns:
         A dict from node to name.
@@ -137,15 +150,7 @@ def node_names(order: Sequence[Value], precision: int = 4) -> dict[Value, str]:
         >>> list(node_names(topological_order(y)).values())
         ['x', '3.0', 'v2', 'v3']
     """
-    names: dict[Value, str] = {}
-    for position, node in enumerate(order):
-        if node.label:
-            names[node] = node.label
-        elif not node.inputs and not isinstance(node, Parameter):
-            names[node] = format_number(node.data, precision)
-        else:
-            names[node] = f"v{position}"
-    return names
+    return derive_names(order, order[-1], precision, feature_names) if order else {}
 
 
 def operation_text(node: Value, precision: int = 4) -> str:
@@ -165,12 +170,42 @@ def operation_text(node: Value, precision: int = 4) -> str:
     return f"{display}{constants}" if display == "^" else f"{display} {constants}"
 
 
+SHORT_CONSTANTS = 5
+"""Constants up to this many characters are drawn on their operation (``^2``); longer ones as a note."""
+
+
+def operation_parts(node: Value, precision: int = 4) -> tuple[str, str]:
+    """What an op circle shows, and a small note for long constants (a clamp's ε), or "".
+
+    Implementation constants such as the ``3.72e-44`` that keeps a loss's log finite
+    would make a giant circle; they become a note beside it instead.
+
+    Example:
+        >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(0.5).clamp(1e-12, 1.0))
+        (('^2', ''), ('clamp', 'clamp: low 1e-12, high 1'))
+    """
+    text = operation_text(node, precision)
+    if node.operation is None or not node.constants:
+        return text, ""
+    shown = text.removeprefix(node.operation.display).strip()
+    if len(shown) <= SHORT_CONSTANTS:
+        return text, ""
+    names = node.operation.constant_names or tuple(f"c{i}" for i in range(len(node.constants)))
+    values = ", ".join(f"{name} {format_number(c, 2).removesuffix('.0')}" for name, c in zip(names, node.constants))
+    return node.operation.display, f"{node.operation.display}: {values}"
+
+
 def _printable(text: str, limit: int = MAX_LABEL) -> str:
     # Control and format characters (and lone surrogates) either break DOT or
     # hide in the picture; show them the way Python's repr would.
-    cleaned = "".join(
-        repr(ch)[1:-1] if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} and ch != "\n" else ch
-        for ch in text
+    # str.isprintable() is False for all of those, so the usual text skips the slow per-character scan.
+    cleaned = (
+        text
+        if text.isprintable()
+        else "".join(
+            repr(ch)[1:-1] if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} and ch != "\n" else ch
+            for ch in text
+        )
     )
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
@@ -248,11 +283,19 @@ class _Drawing:
             if path:
                 out.append("\t" * len(path) + f"subgraph cluster_{cluster} {{\n")
                 cluster += 1
-                out.append(
-                    f"{indent}graph [label=<<B>{_html(path[-1])}</B>>, tooltip={_quoted('/'.join(path))}, "
-                    'style="rounded,dashed", color="#8C8C8C", fontcolor="#555555", labeljust=l, margin=10]\n'
-                )
-            out.extend(f"{indent}{statement}\n" for statement in self.statements[path])
+                if path == INPUTS:
+                    # One column for the inputs, shared by every neuron of the first layer.
+                    out.append(
+                        f'{indent}graph [label=<<B>inputs</B>>, style="rounded,dotted", color="#0072B2", '
+                        'fontcolor="#0072B2", labeljust=l, margin=8, rank=same]\n'
+                    )
+                else:
+                    out.append(
+                        f"{indent}graph [label=<<B>{_html(scope_title(path[-1]))}</B>>, "
+                        f"tooltip={_quoted('/'.join(path))}, "
+                        'style="rounded,dashed", color="#8C8C8C", fontcolor="#555555", labeljust=l, margin=10]\n'
+                    )
+            out.extend(f"{indent}{statement}\n" for statement in self.statements[path] if statement)
             if path:
                 stack.append((path, False))
             stack.extend((child, True) for child in reversed(children.get(path, [])))
@@ -260,24 +303,95 @@ class _Drawing:
         return out
 
 
-def _check_options(function: str, rankdir: str, precision: int, max_nodes: int, collapse: Collapse) -> None:
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"{function}() got rankdir={rankdir!r}; expected one of {', '.join(RANKDIRS)}.")
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
-        raise ValueError(
-            f"{function}() got precision={precision!r}; expected an int from 1 to 17 (significant digits)."
-        )
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"{function}() got max_nodes={max_nodes!r}; expected an int ≥ 1.")
-    if (
-        collapse is not None
-        and collapse != "scope"
-        and (isinstance(collapse, bool) or not isinstance(collapse, int) or collapse < 1)
-    ):
-        raise ValueError(
-            f'{function}() got collapse={collapse!r}; expected None, "scope" (one box per innermost scope) '
-            "or an int depth ≥ 1 (one box per scope path cut to that many names)."
-        )
+@dataclass(frozen=True)
+class DrawOptions:
+    """How to draw a graph: one frozen, validated object passed through all drawing code.
+
+    ``to_dot``, ``draw``, ``save`` and a trace's ``frame`` build one from their
+    keyword arguments, so a bad option fails at once with the caller's name.
+
+    Attributes:
+        rankdir: flow direction, ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
+        show_grad: show each node's ``.grad`` under its data.
+        show_local_grads: label each edge into an operation with ∂out/∂in.
+        precision: significant digits of the numbers shown (1 to 17).
+        highlight: Values drawn with a thick highlight border.
+        max_nodes: refuse graphs with more nodes (or boxes) than this.
+        collapse: ``"scope"`` draws each innermost ``autograd.scope`` as one box;
+            an int ``k`` one box per scope path cut to ``k`` names; None every node.
+        feature_names: names for a network's inputs, in order (default x₁, x₂, …).
+        caller: the public function the options came from, named in error messages.
+
+    Raises:
+        ValueError: an option is out of range (the message names the caller, the value and the choices).
+        TypeError: ``highlight`` holds something other than Values, or ``feature_names`` non-strings.
+
+    Example:
+        >>> DrawOptions(collapse="scope").collapse
+        'scope'
+        >>> DrawOptions(rankdir="XY", caller="to_dot")
+        Traceback (most recent call last):
+        ...
+        ValueError: to_dot() got rankdir='XY'; expected one of LR, RL, TB, BT.
+    """
+
+    rankdir: str = "LR"
+    show_grad: bool = True
+    show_local_grads: bool = True
+    precision: int = 4
+    highlight: Collection[Value] = frozenset()
+    max_nodes: int = 500
+    collapse: Collapse = None
+    feature_names: Sequence[str] = ()
+    caller: str = field(default="DrawOptions", compare=False)
+
+    def __post_init__(self) -> None:
+        function = self.caller
+        if self.rankdir not in RANKDIRS:
+            raise ValueError(f"{function}() got rankdir={self.rankdir!r}; expected one of {', '.join(RANKDIRS)}.")
+        if not is_count(self.precision) or not 1 <= self.precision <= 17:
+            raise ValueError(
+                f"{function}() got precision={self.precision!r}; expected an int from 1 to 17 (significant digits)."
+            )
+        if not is_count(self.max_nodes) or self.max_nodes < 1:
+            raise ValueError(f"{function}() got max_nodes={self.max_nodes!r}; expected an int ≥ 1.")
+        collapse = self.collapse
+        if collapse is not None and collapse != "scope" and (not is_count(collapse) or collapse < 1):
+            raise ValueError(
+                f'{function}() got collapse={collapse!r}; expected None, "scope" (one box per innermost scope) '
+                "or an int depth ≥ 1 (one box per scope path cut to that many names)."
+            )
+        for flag in ("show_grad", "show_local_grads"):
+            if not isinstance(getattr(self, flag), bool):
+                raise TypeError(f"{function}() got {flag}={getattr(self, flag)!r}; expected True or False.")
+        highlight = frozenset(self.highlight)
+        strangers = [item for item in highlight if not isinstance(item, Value)]
+        if strangers:
+            raise TypeError(
+                f"{function}() got highlight containing {strangers[0]!r} of type {type(strangers[0]).__name__}; "
+                "expected Values of the graph."
+            )
+        if isinstance(self.feature_names, str) or not all(isinstance(n, str) and n for n in self.feature_names):
+            raise TypeError(
+                f"{function}() got feature_names={self.feature_names!r}; expected a list of non-empty names, "
+                'one per input, such as ["lectures", "hours"].'
+            )
+        object.__setattr__(self, "highlight", highlight)
+        object.__setattr__(self, "feature_names", tuple(self.feature_names))
+
+
+def is_count(x: object) -> bool:
+    """True for an int that is not a bool.
+
+    Example:
+        >>> is_count(3), is_count(True), is_count(3.0)
+        (True, False, False)
+    """
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+INPUTS: tuple[str, ...] = ("\x00inputs",)
+"""The cluster path of a network's input column (no scope name can start with NUL by accident)."""
 
 
 def dot_lines(
@@ -295,85 +409,188 @@ def dot_lines(
 ) -> list[str]:
     """The body of the DOT graph, one statement per line; ``to_dot`` wraps it in ``digraph {}``.
 
-    Args and Raises: as ``to_dot``; ``look`` restyles the picture for a trace
-    frame, and ``function`` names the public caller in error messages.
+    Kept for callers that pass keywords (a trace's frames); it builds a
+    ``DrawOptions`` and calls ``graph_lines``.
 
     Example:
         >>> [line.strip()[:10] for line in dot_lines(Value(1.0, label="x"))][-1]
         'v0 [label='
     """
+    options = DrawOptions(
+        rankdir, show_grad, show_local_grads, precision, frozenset(highlight), max_nodes, collapse, (), function
+    )
+    return graph_lines(root, options, look)
+
+
+def graph_lines(root: Value, options: DrawOptions, look: Look | None = None) -> list[str]:
+    """The body of the DOT graph of ``root`` drawn with ``options``; ``look`` restyles it as a trace frame.
+
+    Raises:
+        GraphTooLargeError: more nodes (or boxes) than ``options.max_nodes``.
+        TypeError: ``root`` is not a Value.
+
+    Example:
+        >>> graph_lines(Value(1.0, label="x"), DrawOptions())[-1].strip()[:10]
+        'v0 [label='
+    """
+    function = options.caller
     if not isinstance(root, Value):
         raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
-    _check_options(function, rankdir, precision, max_nodes, collapse)
     order = topological_order(root)
-    look = look or Look()
-    highlighted = set(highlight) | set(look.current)
+    if options.collapse is None and len(order) > options.max_nodes:
+        raise GraphTooLargeError(_too_large(function, len(order), options.max_nodes, order))
+    scene = Scene.of(root, order, options, look or Look())
     header = [
-        f'\tgraph [rankdir={rankdir}, fontname="Helvetica", fontsize=11, nodesep=0.3, ranksep=0.35, '
+        f'\tgraph [rankdir={options.rankdir}, fontname="Helvetica", fontsize=11, nodesep=0.3, ranksep=0.35, '
         'bgcolor="white", pad=0.2, newrank=true, labelloc=b, labeljust=l]\n',
         '\tnode [fontname="Helvetica", fontsize=11, shape=plain]\n',
         f'\tedge [fontname="Helvetica", fontsize=9, color="{EDGE}", arrowsize=0.6, fontcolor="{EDGE_LABEL}"]\n',
     ]
-    if look.caption:
-        caption = "".join(f'{_html(line, limit=500)}<BR ALIGN="LEFT"/>' for line in look.caption.split("\n"))
+    if scene.grouping.inputs:
+        # A network reads in lecture order: x₁ above x₂, neuron 1 above neuron 2. Nodes
+        # are written in that order; a short crossing search keeps it (a full one
+        # shuffles a layer's equivalent neurons, every order crossing equally).
+        header.append("\tgraph [mclimit=0.01]\n")
+    if scene.look.caption:
+        caption = "".join(f'{_html(line, limit=500)}<BR ALIGN="LEFT"/>' for line in scene.look.caption.split("\n"))
         header.append(f"\tgraph [label=<{caption}>]\n")
-    if collapse is not None:
-        drawing = _collapsed(order, root, collapse, precision, show_grad, highlighted, max_nodes, function, look)
-        return header + drawing.lines()
-    if len(order) > max_nodes:
-        raise GraphTooLargeError(_too_large(function, len(order), max_nodes, order))
-    names = node_names(order, precision)
-    ids = {node: f"v{position}" for position, node in enumerate(order)}
     drawing = _Drawing()
-    for node in order:
-        kind = kind_of(node, root)
-        grad = look.grads.get(node, node.grad) if look.grads is not None else node.grad
-        filled = look.filled is None or node in look.filled
-        label = _value_label(
-            names[node],
-            kind,
+    if scene.grouping.inputs:
+        drawing.add(INPUTS, "")  # the input column comes first: dot starts from the written order
+    (_collapsed if options.collapse is not None else _every_node)(scene, drawing)
+    return header + drawing.lines()
+
+
+# The names and groups of the last graph drawn from each root. A trace draws one
+# frame per step of the same graph, and naming a 715-node network costs more than
+# writing its DOT; the graph under a root never changes, only labels and the numbers
+# of constants can, and they are part of the key.
+_SCENES: weakref.WeakKeyDictionary[
+    Value,
+    tuple[tuple[object, ...], dict[Value, str], dict[Value, str], Grouping, dict[Value, str]],
+] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything one picture needs, computed once: the graph, its names, groups and the frame's look."""
+
+    root: Value
+    order: list[Value]
+    options: DrawOptions
+    look: Look
+    names: dict[Value, str]
+    roles: dict[Value, str]
+    grouping: Grouping
+    ids: dict[Value, str]
+
+    @classmethod
+    def of(cls, root: Value, order: list[Value], options: DrawOptions, look: Look) -> Scene:
+        """Name and group the nodes of ``root``'s graph (once per graph, labels and options: see ``_SCENES``)."""
+        labels = tuple(node.label for node in order)
+        # A constant is named by its number, so the numbers of leaves are part of the key too.
+        numbers = tuple(node.data for node in order if not node.inputs and not isinstance(node, Parameter))
+        key = (len(order), labels, numbers, options.precision, options.feature_names, options.collapse)
+        cached = _SCENES.get(root)
+        if cached is None or cached[0] != key:
+            names, roles = names_and_roles(order, root, options.precision, options.feature_names)
+            inputs = [node for node in order if roles.get(node) == "input"]
+            grouping = group_nodes(order, root, options.collapse, inputs)
+            ids = {node: f"v{position}" for position, node in enumerate(order)}
+            cached = (key, names, roles, grouping, ids)
+            _SCENES[root] = cached
+        _, names, roles, grouping, ids = cached
+        return cls(root, order, options, look, names, roles, grouping, ids)
+
+    def kind(self, node: Value) -> str:
+        """How ``node`` is styled; a network's inputs are inputs even without a label."""
+        return "input" if self.roles.get(node) == "input" and node is not self.root else kind_of(node, self.root)
+
+    def grad(self, node: Value) -> float:
+        """The gradient shown for ``node`` in this frame."""
+        return self.look.grads.get(node, node.grad) if self.look.grads is not None else node.grad
+
+    def is_highlighted(self, node: Value) -> bool:
+        """Drawn with the highlight border (asked for, or this step's node)."""
+        return node in self.options.highlight or node in self.look.current
+
+    def value_label(self, node: Value) -> str:
+        """The HTML label of a value node."""
+        look = self.look
+        return _value_label(
+            self.names[node],
+            self.kind(node),
             None if node in look.hidden_data else node.data,
-            grad if show_grad else None,
-            precision,
-            filled=filled,
-            highlighted=node in highlighted,
-            auto_named=not node.label,
+            self.grad(node) if self.options.show_grad else None,
+            self.options.precision,
+            filled=look.filled is None or node in look.filled,
+            highlighted=self.is_highlighted(node),
+            auto_named=not node.label and node not in self.roles,
         )
-        tooltip = f"{names[node]} ({kind}): data={node.data!r}, grad={grad!r}"
+
+    def place(self, node: Value) -> tuple[str, ...]:
+        """The cluster a loose node is drawn in: the input column, else its scope (uncollapsed only)."""
+        if node in self.grouping.inputs:
+            return INPUTS
+        return self.grouping.home[node] if self.options.collapse is None else ()
+
+
+def _operation_statement(scene: Scene, node: Value, place: tuple[str, ...], drawing: _Drawing) -> str:
+    """Add ``node``'s operation circle to ``drawing``; return its id."""
+    if node.operation is None:  # pragma: no cover - callers pass computed nodes only
+        return ""
+    op_id = f"{scene.ids[node]}_op"
+    active = node in scene.look.active
+    text, note = operation_parts(node, scene.options.precision)
+    annotation = f', xlabel=<<FONT POINT-SIZE="8" COLOR="#707070">{_html(note)}</FONT>>' if note else ""
+    drawing.add(
+        place,
+        f"{op_id} [label={_quoted(text)}, shape=circle, style=filled, "
+        f'fillcolor="{OP_FILL}", color="{HIGHLIGHT if active else OP_BORDER}", '
+        f"penwidth={2.5 if active else 1}, width=0.38, height=0.38, margin=0.02, fontsize=12, "
+        f"tooltip={_quoted(node.operation.name)}{annotation}]",
+    )
+    return op_id
+
+
+def _every_node(scene: Scene, drawing: _Drawing) -> None:
+    """Every value and operation, each scope a dashed cluster around its nodes."""
+    names, look, options, ids = scene.names, scene.look, scene.options, scene.ids
+    for node in scene.order:
+        place = scene.place(node)
+        kind = scene.kind(node)
+        tooltip = f"{names[node]} ({kind}): data={node.data!r}, grad={scene.grad(node)!r}"
         if node.scope:
             tooltip += f", scope={'/'.join(node.scope)}"
-        drawing.add(node.scope, f"{ids[node]} [label=<{label}>, tooltip={_quoted(tooltip)}]")
+        drawing.add(place, f"{ids[node]} [label=<{scene.value_label(node)}>, tooltip={_quoted(tooltip)}]")
         if node.operation is None:
             continue
-        op_id = f"{ids[node]}_op"
+        op_id = _operation_statement(scene, node, place, drawing)
         active = node in look.active
-        drawing.add(
-            node.scope,
-            f"{op_id} [label={_quoted(operation_text(node, precision))}, shape=circle, style=filled, "
-            f'fillcolor="{OP_FILL}", color="{HIGHLIGHT if active else OP_BORDER}", '
-            f"penwidth={2.5 if active else 1}, width=0.38, height=0.38, margin=0.02, fontsize=12, "
-            f"tooltip={_quoted(node.operation.name)}]",
-        )
         for child, local_grad in zip(node.inputs, node.local_grads):
             attributes = []
-            if show_local_grads:
+            if options.show_local_grads:
                 derivative = f"∂{names[node]}/∂{names[child]} = {local_grad!r}"
                 if node in look.hidden_data:
                     derivative = f"∂{names[node]}/∂{names[child]}: not computed yet"
-                attributes.append(f"label={_quoted(format_number(local_grad, precision))}")
+                attributes.append(f"label={_quoted(format_number(local_grad, options.precision))}")
                 attributes.append(f"tooltip={_quoted(derivative)}, labeltooltip={_quoted(derivative)}")
             if active:
                 attributes.append(f'color="{HIGHLIGHT}", penwidth=2.5, fontcolor="#000000"')
-            elif node in look.hidden_data and show_local_grads:
+            elif node in look.hidden_data and options.show_local_grads:
                 # Not computed yet: the label keeps its place in the layout but is invisible.
                 attributes.append('fontcolor="transparent"')
-            elif look.active and show_local_grads:
+            elif look.active and options.show_local_grads:
                 # Every frame keeps every label, so the layout does not jump between
                 # steps; only this step's derivatives are drawn in strong colour.
                 attributes.append(f'fontcolor="{FADED_TEXT}"')
             drawing.edges.append(f"{ids[child]} -> {op_id}" + (f" [{', '.join(attributes)}]" if attributes else ""))
         drawing.edges.append(f"{op_id} -> {ids[node]}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
-    return header + drawing.lines()
+        weight, x = (*node.inputs, node, node)[:2]
+        if scene.roles.get(weight) == "weight" and x is not weight:
+            # Each weight one column right of the input it multiplies, as the lecture draws
+            # x → w: inputs on the left, and the layers side by side instead of stacked.
+            drawing.edges.append(f"{ids[x]} -> {ids[weight]} [style=invis]")
 
 
 def _value_label(
@@ -430,141 +647,130 @@ def _too_large(function: str, count: int, max_nodes: int, order: Sequence[Value]
     return f"{function}() got a graph of {count} nodes, more than max_nodes={max_nodes}; {hint}, or raise max_nodes."
 
 
-def _collapsed(
-    order: list[Value],
-    root: Value,
-    collapse: Literal["scope"] | int,
-    precision: int,
-    show_grad: bool,
-    highlighted: set[Value],
-    max_nodes: int,
-    function: str,
-    look: Look,
-) -> _Drawing:
-    """One box per scope group, individual nodes for the unscoped rest.
+COMPACT_BOXES = 8
+"""Above this many boxes side by side (a wide layer), each is drawn as one line."""
+DENSE_FAN_IN = 4
+"""From this many edges into one box, a collapsed drawing draws its edges thin and light."""
+DENSE_EDGE = "#A8A8A8"
+MAX_BOX_ROWS = 4
+"""Outputs a collapsed box lists before "… n more"."""
+
+
+def _collapsed(scene: Scene, drawing: _Drawing) -> None:
+    """One box per group (``grouping.py`` decides which), individual nodes for the rest.
 
     In a trace frame (``look``) a box stands for everything inside it: it is
     highlighted when this step's node is inside, filled once all of its nodes
     are, and its last row names the node of this step.
     """
-
-    def grad_of(node: Value) -> float:
-        return look.grads.get(node, node.grad) if look.grads is not None else node.grad
-
-    def key_of(node: Value) -> tuple[str, ...]:
-        return node.scope if collapse == "scope" else node.scope[: int(collapse)]
-
-    group: dict[Value, tuple[str, ...]] = {node: key_of(node) for node in order}
-    consumers: dict[Value, list[Value]] = {}
-    for node in order:
-        for child in node.inputs:
-            consumers.setdefault(child, []).append(node)
-    # A weight or constant used only inside one group belongs to it, even when it
-    # was created outside the scope (nn creates weights in __init__, uses them in calls).
-    for node in order:
-        users = consumers.get(node, [])
-        if node.inputs or group[node] or not users or (node.label and not isinstance(node, Parameter)):
-            continue
-        user_groups = {group[user] for user in users}
-        if len(user_groups) == 1 and () not in user_groups:
-            group[node] = user_groups.pop()
-    keys = list(dict.fromkeys(key for key in group.values() if key))
-    members: dict[tuple[str, ...], list[Value]] = {key: [] for key in keys}
-    for node in order:
-        if group[node]:
-            members[group[node]].append(node)
-    loose = [node for node in order if not group[node]]
-    count = len(keys) + len(loose)
-    if count > max_nodes:
+    grouping, options = scene.grouping, scene.options
+    count = len(grouping.boxes) + len(grouping.loose)
+    if count > options.max_nodes:
         raise GraphTooLargeError(
-            f"{function}() got a graph of {count} boxes and nodes even with collapse={collapse!r}, "
-            f"more than max_nodes={max_nodes}; pass a smaller collapse depth such as collapse=1, or raise max_nodes."
+            f"{options.caller}() got a graph of {count} boxes and nodes even with collapse={options.collapse!r}, "
+            f"more than max_nodes={options.max_nodes}; pass a smaller collapse depth such as collapse=1, "
+            "or raise max_nodes."
         )
-    names = node_names(order, precision)
-    ids = {node: f"v{position}" for position, node in enumerate(order)}
-    box_ids = {key: f"s{position}" for position, key in enumerate(keys)}
-    nested = {key[:depth] for key in keys for depth in range(1, len(key))}
-    drawing = _Drawing()
-    for key in keys:
-        inside = members[key]
-        outputs = [
-            node for node in inside if node is root or any(group[user] != key for user in consumers.get(node, []))
-        ]
-        n_parameters = sum(isinstance(node, Parameter) for node in inside)
-        summary = f"{len(inside)} nodes" + (f", {n_parameters} parameters" if n_parameters else "")
-        is_output = root in inside
-        border, fill = PALETTE["output" if is_output else "intermediate"]
-        color = HIGHLIGHT if any(node in highlighted for node in inside) else border
-        if look.filled is not None and not all(node in look.filled for node in inside):
-            fill = UNFILLED
-        rows = [
-            f'<TR><TD COLSPAN="3" CELLPADDING="3"><B>{_html(key[-1])}</B> '
-            f'<FONT POINT-SIZE="8" COLOR="#555555">{_html(summary)}</FONT></TD></TR>'
-        ]
-        for node in outputs[:3]:
-            rows.append(_box_row(names[node], node, look, grad_of(node), precision, show_grad))
-        if len(outputs) > 3:
-            rows.append(f'<TR><TD COLSPAN="3">… {len(outputs) - 3} more outputs</TD></TR>')
-        if look.current:
-            # Every box keeps this row, so boxes keep their size from frame to frame.
-            here = [node for node in inside if node in look.current]
-            rows.append(
-                _box_row("▶ " + names[here[0]], here[0], look, grad_of(here[0]), precision, show_grad, HIGHLIGHT)
-                if here
-                else '<TR><TD COLSPAN="3"> </TD></TR>'
-            )
-        table = (
-            f'<TABLE BORDER="{3 if color == HIGHLIGHT else 2}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
-            f'STYLE="ROUNDED" COLOR="{color}" BGCOLOR="{fill}">{"".join(rows)}</TABLE>'
-        )
-        place = key if key in nested else key[:-1]
+    box_ids = {key: f"s{position}" for position, key in enumerate(grouping.boxes)}
+    nested = {key[:depth] for key in grouping.boxes for depth in range(1, len(key))}
+    places = {key: key if key in nested else key[:-1] for key in grouping.boxes}
+    crowd: dict[tuple[str, ...], int] = {}
+    for place in places.values():
+        crowd[place] = crowd.get(place, 0) + 1
+    for key, box in grouping.boxes.items():
+        place = places[key]
+        # A wide layer's neurons are one line each ("a₃⁽¹⁾ = 0.52  grad 0.01"), so 16 fit a projector.
+        table = _box_table(scene, box, compact=bool(place) and crowd[place] > COMPACT_BOXES)
         drawing.add(place, f"{box_ids[key]} [label=<{table}>, tooltip={_quoted('/'.join(key))}]")
-    for node in loose:
-        kind = kind_of(node, root)
-        active = node in look.active
-        label = _value_label(
-            names[node],
-            kind,
-            None if node in look.hidden_data else node.data,
-            grad_of(node) if show_grad else None,
-            precision,
-            filled=look.filled is None or node in look.filled,
-            highlighted=node in highlighted,
-            auto_named=not node.label,
-        )
-        drawing.add((), f"{ids[node]} [label=<{label}>]")
+    for node in grouping.loose:
+        place = scene.place(node)
+        drawing.add(place, f"{scene.ids[node]} [label=<{scene.value_label(node)}>]")
+
         if node.operation is not None:
-            drawing.add(
-                (),
-                f"{ids[node]}_op [label={_quoted(operation_text(node, precision))}, shape=circle, style=filled, "
-                f'fillcolor="{OP_FILL}", color="{HIGHLIGHT if active else OP_BORDER}", '
-                + ("penwidth=2.5, " if active else "")
-                + "width=0.38, height=0.38, margin=0.02, fontsize=12]",
-            )
+            op_id = _operation_statement(scene, node, place, drawing)
+            active = node in scene.look.active
             drawing.edges.append(
-                f"{ids[node]}_op -> {ids[node]}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else "")
+                f"{op_id} -> {scene.ids[node]}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else "")
             )
     # One edge per pair of boxes or nodes, highlighted when this step's node uses it.
     edges: dict[tuple[str, str], bool] = {}
-    for node in order:
-        target = box_ids[group[node]] if group[node] else f"{ids[node]}_op"
+    box_of = grouping.key
+    for node in scene.order:
+        target = box_ids[box_of[node]] if box_of[node] else f"{scene.ids[node]}_op"
         for child in node.inputs:
-            if group[child] and group[child] == group[node]:
+            if box_of[child] and box_of[child] == box_of[node]:
                 continue
-            source = box_ids[group[child]] if group[child] else ids[child]
-            edges[source, target] = edges.get((source, target), False) or node in look.active
+            source = box_ids[box_of[child]] if box_of[child] else scene.ids[child]
+            edges[source, target] = edges.get((source, target), False) or node in scene.look.active
+    fan_in: dict[str, int] = {}
+    for _, target in edges:
+        fan_in[target] = fan_in.get(target, 0) + 1
+    if grouping.inputs:
+        # A network: straight lines from box side to box side, fanning out like the lecture's
+        # picture of one, with room between the columns.
+        drawing.add((), "graph [splines=line, ranksep=0.9]")
+        drawing.add((), "edge [tailport=e, headport=w]")
+    if max(fan_in.values(), default=0) >= DENSE_FAN_IN:
+        # Dense layers: thin, light lines; a bundle of 256 dark edges reads as one band.
+        drawing.add((), f'edge [color="{DENSE_EDGE}", penwidth=0.6, arrowsize=0.4]')
     for (source, target), active in edges.items():
         drawing.edges.append(f"{source} -> {target}" + (f' [color="{HIGHLIGHT}", penwidth=2.5]' if active else ""))
-    return drawing
 
 
-def _box_row(name: str, node: Value, look: Look, grad: float, precision: int, show_grad: bool, color: str = "") -> str:
-    """One ``name  data  grad`` row of a collapsed scope's box."""
-    data = "?" if node in look.hidden_data else format_number(node.data, precision)
-    text = f'<FONT COLOR="{color}"><B>{_html(name)}</B></FONT>' if color else _html(name)
-    cells = f'<TD ALIGN="LEFT">{text}</TD><TD ALIGN="RIGHT">{data}</TD>'
-    if show_grad:
-        cells += f'<TD ALIGN="RIGHT"><FONT COLOR="#555555">grad {format_number(grad, precision)}</FONT></TD>'
+def _box_table(scene: Scene, box: Box, *, compact: bool = False) -> str:
+    """The HTML table of one collapsed box: its title, then ``name = value  grad`` per output.
+
+    ``compact`` leaves out the title (the output's name says which neuron it is)
+    and the row naming this step's node (the highlight and the caption say it).
+    """
+    look, options = scene.look, scene.options
+    inside = box.members
+    is_output = scene.root in inside
+    border, fill = PALETTE["output" if is_output else "intermediate"]
+    color = HIGHLIGHT if any(scene.is_highlighted(node) for node in inside) else border
+    if look.filled is not None and not all(node in look.filled for node in inside):
+        fill = UNFILLED
+    summary = f' <FONT POINT-SIZE="8" COLOR="#555555">{box.n_parameters} parameters</FONT>' if box.n_parameters else ""
+    rows = [] if compact else [f'<TR><TD COLSPAN="3" CELLPADDING="3"><B>{_html(box.title)}</B>{summary}</TD></TR>']
+    here = [node for node in inside if node in look.current]
+    # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
+    sums = [node for node in here if scene.roles.get(node) == "z"]
+    marked = (sums or here)[-1] if here else None
+    if compact and marked is not None:
+        # One line per box: this step's node takes the line, so the box keeps its height.
+        rows.append(_box_row(scene, marked, HIGHLIGHT))
+    else:
+        rows.extend(_box_row(scene, node) for node in box.outputs[:MAX_BOX_ROWS])
+    if len(box.outputs) > MAX_BOX_ROWS:
+        rows.append(f'<TR><TD COLSPAN="3">… {len(box.outputs) - MAX_BOX_ROWS} more outputs</TD></TR>')
+    if look.current and not compact:
+        # Every box keeps this row, so boxes keep their size from frame to frame.
+        rows.append(_box_row(scene, marked, HIGHLIGHT) if marked else '<TR><TD COLSPAN="3"> </TD></TR>')
+    note = _box_note(box, options.precision)
+    if note:
+        small = f'<FONT POINT-SIZE="8" COLOR="#707070">{_html(note)}</FONT>'
+        rows.append(f'<TR><TD COLSPAN="3" ALIGN="LEFT">{small}</TD></TR>')
+    return (
+        f'<TABLE BORDER="{3 if color == HIGHLIGHT else 2}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+        f'STYLE="ROUNDED" COLOR="{color}" BGCOLOR="{fill}">{"".join(rows)}</TABLE>'
+    )
+
+
+def _box_note(box: Box, precision: int) -> str:
+    """Implementation constants inside a box (the clamp ε of a loss), as one small line."""
+    notes = dict.fromkeys(note for node in box.members for note in [operation_parts(node, precision)[1]] if note)
+    return "; ".join(notes)
+
+
+def _box_row(scene: Scene, node: Value, color: str = "") -> str:
+    """One ``name = data   grad g`` row of a collapsed box (``▶`` marks this step's node)."""
+    name = scene.names[node]
+    data = "?" if node in scene.look.hidden_data else format_number(node.data, scene.options.precision)
+    text = f'<FONT COLOR="{color}"><B>▶ {_html(name)}</B></FONT>' if color else _html(name)
+    cells = f'<TD ALIGN="LEFT">{text} = {data}</TD>'
+    if scene.options.show_grad:
+        grad = format_number(scene.grad(node), scene.options.precision)
+        cells += f'<TD ALIGN="RIGHT"><FONT COLOR="#555555">grad {grad}</FONT></TD>'
     return f"<TR>{cells}</TR>"
 
 
@@ -581,6 +787,7 @@ def to_dot(
     highlight: Iterable[Value] = (),
     max_nodes: int = 500,
     collapse: Collapse = None,
+    feature_names: Sequence[str] = (),
 ) -> str:
     """The graph that computed ``root``, as Graphviz DOT text (no Graphviz needed).
 
@@ -598,6 +805,7 @@ def to_dot(
         collapse: ``"scope"`` draws each innermost ``autograd.scope`` as one box;
             an int ``k`` draws one box per scope path cut to its first ``k`` names;
             None draws every node, with a dashed box around each scope.
+        feature_names: names for a network's inputs (default x₁, x₂, …).
 
     Returns:
         DOT source text, ``digraph glassgrad { ... }``.
@@ -614,17 +822,21 @@ def to_dot(
         >>> dot.splitlines()[0], dot.count("v0 -> v1_op")
         ('digraph glassgrad {', 2)
     """
-    lines = dot_lines(
-        root,
-        rankdir=rankdir,
-        show_grad=show_grad,
-        show_local_grads=show_local_grads,
-        precision=precision,
-        highlight=highlight,
-        max_nodes=max_nodes,
-        collapse=collapse,
+    options = DrawOptions(
+        rankdir, show_grad, show_local_grads, precision, frozenset(highlight), max_nodes, collapse, feature_names,
+        "to_dot",
     )
-    return "digraph glassgrad {\n" + "".join(lines) + "}\n"
+    return dot_text(root, options)
+
+
+def dot_text(root: Value, options: DrawOptions, look: Look | None = None) -> str:
+    """``graph_lines`` wrapped in ``digraph glassgrad { … }``.
+
+    Example:
+        >>> dot_text(Value(1.0), DrawOptions()).splitlines()[0]
+        'digraph glassgrad {'
+    """
+    return "digraph glassgrad {\n" + "".join(graph_lines(root, options, look)) + "}\n"
 
 
 def require_dot(function: str) -> str:
@@ -682,6 +894,7 @@ def draw(
     highlight: Iterable[Value] = (),
     max_nodes: int = 500,
     collapse: Collapse = None,
+    feature_names: Sequence[str] = (),
 ) -> graphviz.Digraph:
     """The graph as a ``graphviz.Digraph``: the last line of a Jupyter cell shows it.
 
@@ -702,17 +915,11 @@ def draw(
         >>> graph.render("neuron", format="png")  # doctest: +SKIP
         'neuron.png'
     """
-    lines = dot_lines(
-        root,
-        rankdir=rankdir,
-        show_grad=show_grad,
-        show_local_grads=show_local_grads,
-        precision=precision,
-        highlight=highlight,
-        max_nodes=max_nodes,
-        collapse=collapse,
-        function="draw",
+    options = DrawOptions(
+        rankdir, show_grad, show_local_grads, precision, frozenset(highlight), max_nodes, collapse, feature_names,
+        "draw",
     )
+    lines = graph_lines(root, options)
     require_dot("draw")
     return digraph(lines, "draw")
 
@@ -783,6 +990,7 @@ def save(
     highlight: Iterable[Value] = (),
     max_nodes: int = 500,
     collapse: Collapse = None,
+    feature_names: Sequence[str] = (),
 ) -> Path:
     """Draw the graph into ``path``: ``.svg``, ``.png``, ``.pdf`` or ``.dot``, chosen by extension.
 
@@ -798,6 +1006,7 @@ def save(
         highlight: as ``to_dot``.
         max_nodes: as ``to_dot``.
         collapse: as ``to_dot``.
+        feature_names: as ``to_dot``.
 
     Returns:
         The path written.
@@ -815,6 +1024,10 @@ def save(
         >>> save(Value(1.0, label="x") * 2, target).read_text().startswith("digraph")
         True
     """
+    options = DrawOptions(
+        rankdir, show_grad, show_local_grads, precision, frozenset(highlight), max_nodes, collapse, feature_names,
+        "save",
+    )
     target = Path(path)
     extension = target.suffix.lower()
     if extension not in FORMATS:
@@ -822,16 +1035,7 @@ def save(
             f"save() got path {str(path)!r} with extension {extension or '(none)'!r}; "
             f"expected one of {', '.join(FORMATS)}."
         )
-    source = to_dot(
-        root,
-        rankdir=rankdir,
-        show_grad=show_grad,
-        show_local_grads=show_local_grads,
-        precision=precision,
-        highlight=highlight,
-        max_nodes=max_nodes,
-        collapse=collapse,
-    )
+    source = dot_text(root, options)
     content = source.encode("utf-8") if extension == ".dot" else render_dot(source, extension[1:], "save")
     write_atomically(target, content, caller="save()")
     return target

@@ -19,15 +19,17 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, overload
 
 from autograd.graph import backward_steps, topological_order
-from autograd.render import Collapse, Look, digraph, dot_lines, format_number, node_names, require_dot
+from autograd.render import Collapse, DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
 from autograd.value import Value
 
 if TYPE_CHECKING:
     import graphviz
     import ipywidgets
+
+    from autograd.neuron_trace import NeuronTrace
 
 # How many operands of an n-ary Σ an explanation spells out before "…".
 MAX_TERMS = 6
@@ -748,7 +750,11 @@ def _check_root(root: Value, function: str, precision: int) -> None:
         raise ValueError(f"{function}() got precision={precision!r}; expected an int from 1 to 17.")
 
 
-def trace_backward(root: Value, *, precision: int = 4) -> BackwardTrace:
+@overload
+def trace_backward(root: Value, *, precision: int = 4, collapse: None = None) -> BackwardTrace: ...
+@overload
+def trace_backward(root: Value, *, precision: int = 4, collapse: Literal["scope"] | int) -> NeuronTrace: ...
+def trace_backward(root: Value, *, precision: int = 4, collapse: Collapse = None) -> BackwardTrace | NeuronTrace:
     """Run ``root.backward()`` step by step and record every chain-rule step.
 
     The gradients left in ``.grad`` are exactly those of ``root.backward()``:
@@ -759,6 +765,8 @@ def trace_backward(root: Value, *, precision: int = 4) -> BackwardTrace:
     Args:
         root: the output to differentiate, e.g. the loss.
         precision: significant digits of the numbers in explanations and frames.
+        collapse: ``"scope"`` (or a depth, as ``to_dot``) gives a ``NeuronTrace``:
+            one step per neuron box and one for the loss, in the lecture's form.
 
     Returns:
         A ``BackwardTrace``: ``len``, ``trace[i]``, ``explain(i)``, ``frame(i)``,
@@ -777,6 +785,7 @@ def trace_backward(root: Value, *, precision: int = 4) -> BackwardTrace:
         ([(3.0, 3.0), (3.0, 3.0)], 6.0)
     """
     _check_root(root, "trace_backward", precision)
+    DrawOptions(collapse=collapse, caller="trace_backward")  # checked before any gradient changes
     # backward_steps resets and seeds the gradients when called, so `initial`
     # is what the first step starts from; the steps are backward()'s own.
     passes = backward_steps(root)
@@ -789,10 +798,18 @@ def trace_backward(root: Value, *, precision: int = 4) -> BackwardTrace:
         )
         for node, upstream, contributions in passes
     ]
+    if collapse is not None:  # one step per neuron box: autograd/neuron_trace.py
+        from autograd.neuron_trace import by_boxes
+
+        return by_boxes(BackwardTrace(root, steps, initial, precision), collapse, "trace_backward")
     return BackwardTrace(root, steps, initial, precision)
 
 
-def trace_forward(root: Value, *, precision: int = 4) -> ForwardTrace:
+@overload
+def trace_forward(root: Value, *, precision: int = 4, collapse: None = None) -> ForwardTrace: ...
+@overload
+def trace_forward(root: Value, *, precision: int = 4, collapse: Literal["scope"] | int) -> NeuronTrace: ...
+def trace_forward(root: Value, *, precision: int = 4, collapse: Collapse = None) -> ForwardTrace | NeuronTrace:
     """Replay the forward pass that built ``root``: one step per operation, in topological order.
 
     Nothing is recomputed: each step shows the value and the local derivatives
@@ -801,6 +818,7 @@ def trace_forward(root: Value, *, precision: int = 4) -> ForwardTrace:
     Args:
         root: the output.
         precision: significant digits of the numbers shown.
+        collapse: ``"scope"`` (or a depth) gives a ``NeuronTrace``: one step per neuron box.
 
     Returns:
         A ``ForwardTrace`` (same interface as ``BackwardTrace``).
@@ -815,5 +833,10 @@ def trace_forward(root: Value, *, precision: int = 4) -> ForwardTrace:
         Step 1 of 2: v2 = x × 3.0 = 2.0 × 3.0 = 6.0
     """
     _check_root(root, "trace_forward", precision)
+    DrawOptions(collapse=collapse, caller="trace_forward")
     steps = [ForwardStep(node, node.data, node.local_grads) for node in topological_order(root) if node.inputs]
+    if collapse is not None:  # one step per neuron box: autograd/neuron_trace.py
+        from autograd.neuron_trace import by_boxes
+
+        return by_boxes(ForwardTrace(root, steps, precision), collapse, "trace_forward")
     return ForwardTrace(root, steps, precision)

@@ -13,9 +13,11 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 import reprlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import ParamSpec
 
 import autograd
 from autograd import Value
@@ -28,7 +30,24 @@ Output = Value | float | Sequence[Value | float]
 # saturated sigmoid (p exactly 0 or 1) gives a large but finite loss.
 _SMALLEST_PROBABILITY = math.exp(-100.0)
 
+_P = ParamSpec("_P")
 
+
+def _scoped(title: str) -> Callable[[Callable[_P, Value]], Callable[_P, Value]]:
+    """Compute the loss inside ``autograd.scope(title)``: a drawing shows it as one named, collapsible box."""
+
+    def decorate(loss: Callable[_P, Value]) -> Callable[_P, Value]:
+        @functools.wraps(loss)
+        def scoped(*args: _P.args, **kwargs: _P.kwargs) -> Value:
+            with autograd.scope(title):
+                return loss(*args, **kwargs)
+
+        return scoped
+
+    return decorate
+
+
+@_scoped("mean squared error")
 def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequence[float]]) -> Value:
     """Mean of (ŷ − y)²: for predicting real numbers such as a final grade.
 
@@ -66,6 +85,7 @@ def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequ
     return _mean([(_value(p) - t) ** 2 for p, t in zip(predictions, truths)])
 
 
+@_scoped("binary cross-entropy")
 def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[float]) -> Value:
     """−[y·log p + (1 − y)·log(1 − p)], averaged: for pass/fail with a sigmoid output.
 
@@ -101,6 +121,7 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
     return _mean(losses)
 
 
+@_scoped("binary cross-entropy (logits)")
 def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """Binary cross-entropy of σ(z), computed from the score z directly: softplus(z) − y·z.
 
@@ -138,6 +159,7 @@ def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence
     return _mean(losses)
 
 
+@_scoped("cross-entropy")
 def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """Softmax cross-entropy for several classes: log Σⱼ e^zⱼ − z_target, averaged.
 
@@ -186,6 +208,7 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     return _mean(losses)
 
 
+@_scoped("hinge loss")
 def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
     """Mean of max(0, 1 − y·s): zero once an example is on the right side by a margin of 1.
 

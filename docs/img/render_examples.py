@@ -1,15 +1,20 @@
 """Re-create the example pictures in this folder: ``python docs/img/render_examples.py``.
 
+``python docs/img/render_examples.py network`` re-creates only the pictures of
+the course's "Will I pass?" network (network*.png), which need only ``dot``.
+
 Needs Graphviz's ``dot`` and, for the player screenshot, Debian's chromium and
 chromium-driver plus selenium (all installed by ``make test`` / ``.ci/run``).
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 import autograd
+import nn
 from autograd import Parameter, Value
 from autograd.render import render_dot
 
@@ -31,8 +36,38 @@ def course_network() -> Value:
     return loss
 
 
+def course_mlp() -> Value:
+    """The course's network nn.MLP(2, [3, 1], output_activation="sigmoid") and its loss for one student.
+
+    The student went to 4 lectures and spent 5 hours on the project, and passed (1).
+    """
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    return nn.binary_cross_entropy([model([4.0, 5.0])], [1])
+
+
+def network_pictures() -> None:
+    """Write the pictures of the course network: network*.png.
+
+    network.png has one box per neuron, network-nodes.png every node,
+    network-backprop-frame.png the neuron-level backprop step through the output
+    neuron, and network-2-16-16-1.png a wider network, collapsed.
+    """
+    loss = course_mlp()
+    loss.backward()
+    autograd.save(loss, HERE / "network.png", collapse="scope", feature_names=["lectures", "hours"])
+    autograd.save(loss, HERE / "network-nodes.png")
+    loss.zero_grad()  # leaves accumulate: trace from zero, as a training step would
+    trace = autograd.trace_backward(loss, collapse="scope")
+    (HERE / "network-backprop-frame.png").write_bytes(render_dot(trace.frame_dot(1), "png"))
+    model = nn.MLP(2, [16, 16, 1], output_activation="sigmoid", seed=0)
+    wide = nn.binary_cross_entropy([model([4.0, 5.0])], [1])
+    wide.backward()
+    autograd.save(wide, HERE / "network-2-16-16-1.png", collapse="scope")
+
+
 def main() -> None:
-    """Write graph.png, backprop-frame.png, forward-frame.png and player.png."""
+    """Write graph.png, backprop-frame.png, forward-frame.png, player.png and the network pictures."""
+    network_pictures()
     loss = course_network()
     loss.backward()
     autograd.save(loss, HERE / "graph.png")
@@ -80,4 +115,4 @@ def screenshot(page: Path, target: Path, steps: int) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    network_pictures() if sys.argv[1:] == ["network"] else main()

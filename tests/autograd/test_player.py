@@ -220,7 +220,7 @@ def test_frame_dot_of_a_collapsed_trace_highlights_the_box_holding_the_step_node
     )
     dot = trace.frame_dot(inside, collapse="scope", caption=False)
     boxes = [line for line in dot.splitlines() if re.match(r"\s*s\d+ \[", line)]
-    assert len(boxes) == 16 + 16 + 1
+    assert len(boxes) == 16 + 16 + 1 + 1  # the neurons, and the loss's own box
     (highlighted,) = [line for line in boxes if f'COLOR="{HIGHLIGHT}" BGCOLOR' in line]
     assert 'tooltip="layers.1/neurons.11"' in highlighted
     assert f"▶ {trace.names[trace[inside].node]}" in highlighted
@@ -239,9 +239,11 @@ def test_a_collapsed_frame_shows_grads_as_of_that_step_and_fills_boxes_once_fini
     assert 'BGCOLOR="#FFFFFF"><TR><TD COLSPAN="3"' not in last  # every box is finished at the end
 
     def box_grads(dot: str) -> list[str]:
-        return [grad for line in dot.splitlines() if re.match(r"\s*s\d+ \[", line) for grad in GRAD.findall(line)]
+        # The neurons' boxes; the loss's box holds the root, whose grad is 1 from the start.
+        lines = [line for line in dot.splitlines() if re.match(r"\s*s\d+ \[", line) and "neurons." in line]
+        return [grad for line in lines for grad in GRAD.findall(line)]
 
-    assert set(box_grads(first)) == {"0.0"}  # nothing has reached the boxes yet
+    assert set(box_grads(first)) == {"0.0"}  # nothing has reached the neurons yet
     assert set(box_grads(last)) != {"0.0"}
 
 

@@ -102,6 +102,9 @@ def svg_texts(svg: bytes) -> list[str]:
         ("course_network_no_grad_tb", course_network, {"show_grad": False, "rankdir": "TB", "precision": 3}),
         ("tiny_mlp_clusters", tiny_mlp, {}),
         ("tiny_mlp_collapsed", tiny_mlp, {"collapse": "scope"}),
+        ("course_mlp", course_graphs.course_mlp, {}),
+        ("course_mlp_layers", course_graphs.course_mlp, {"collapse": 1}),
+        ("course_mlp_neurons", course_graphs.course_mlp, {"collapse": "scope"}),
     ],
 )
 def test_dot_matches_golden_file(name, build, options):
@@ -265,7 +268,7 @@ def test_very_long_labels_are_shortened_in_the_picture_but_not_the_tooltip():
 
 def test_scopes_are_drawn_as_nested_labelled_clusters():
     dot = to_dot(tiny_mlp())
-    assert dot.count("subgraph cluster_") == 5  # layer0 {neuron0, neuron1}, layer1 {neuron0}
+    assert dot.count("subgraph cluster_") == 6  # inputs; layer0 {neuron0, neuron1}, layer1 {neuron0}
     assert "<B>layer0</B>" in dot
     assert "<B>neuron1</B>" in dot
     assert dot.index("<B>layer0</B>") < dot.index("<B>neuron0</B>")
@@ -483,3 +486,119 @@ def test_hostile_scope_names_are_escaped_and_compile():
     for options in ({}, {"collapse": "scope"}):
         svg = subprocess.run(["dot", "-Tsvg"], input=to_dot(y, **options).encode(), capture_output=True, check=True)
         assert '<layer "0"> {a|b}' in svg_texts(svg.stdout)
+
+
+# --- networks drawn like the lecture draws them ------------------------------------
+
+
+def clusters(dot: str) -> dict[str, list[str]]:
+    """Cluster label -> the node ids written directly inside it (nested clusters excluded)."""
+    found: dict[str, list[str]] = {}
+    stack: list[str] = []
+    for line in dot.splitlines():
+        if line.strip().startswith("subgraph cluster_"):
+            stack.append("?")
+        elif line.strip() == "}" and stack:
+            stack.pop()
+        elif stack and line.strip().startswith("graph [label=<<B>"):
+            stack[-1] = line.split("<B>")[1].split("</B>")[0]
+            found.setdefault(stack[-1] + f"#{len(found)}", [])
+        elif stack and re.match(r"\s*(v\d+|s\d+) \[", line):
+            key = next(k for k in reversed(list(found)) if k.startswith(stack[-1] + "#"))
+            found[key].append(line.split()[0])
+    return found
+
+
+def test_each_parameter_is_drawn_once_inside_its_neurons_box():
+    loss = course_graphs.course_mlp()
+    dot = to_dot(loss)
+    order = autograd.topological_order(loss)
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
+    inside = clusters(dot)
+    neurons = [members for label, members in inside.items() if label.startswith("neuron")]
+    assert len(neurons) == 4
+    parameters = [node for node in order if isinstance(node, Parameter)]
+    for parameter in parameters:
+        holders = [members for members in neurons if ids[parameter] in members]
+        assert len(holders) == 1, parameter
+        assert dot.count(f"\t{ids[parameter]} [label=") == 1
+
+
+def test_the_inputs_are_drawn_once_in_one_column_shared_by_the_first_layer():
+    loss = course_graphs.course_mlp()
+    for collapse in (None, "scope"):
+        dot = to_dot(loss, collapse=collapse)
+        (inputs,) = [members for label, members in clusters(dot).items() if label.startswith("inputs")]
+        assert len(inputs) == 2
+        assert "<B>x₁</B>" in dot
+        assert "<B>x₂</B>" in dot
+        assert 'rank=same]' in dot
+    links = edges(to_dot(loss, collapse="scope"))
+    assert {target for source, target in links if source == inputs[0]} == {"s0", "s1", "s2"}
+
+
+def test_the_loss_is_its_own_box_with_its_clamp_as_a_small_note():
+    dot = to_dot(course_graphs.course_mlp(), collapse="scope")
+    (loss_box,) = [line for line in dot.splitlines() if "<B>binary cross-entropy</B>" in line]
+    assert "J = 2.201" in loss_box
+    assert 'POINT-SIZE="8" COLOR="#707070">clamp: low 3.7e-44, high 1<' in loss_box
+    full = to_dot(course_graphs.course_mlp())
+    assert 'label="clamp", shape=circle' in full  # the circle says what it does, the ε goes in a note
+    assert "xlabel=<<FONT POINT-SIZE=\"8\" COLOR=\"#707070\">clamp: low 3.7e-44, high 1</FONT>>" in full
+    assert "3.72e-44" not in full
+
+
+def test_collapsed_boxes_carry_readable_names_and_values():
+    loss = course_graphs.course_mlp()
+    neurons = to_dot(loss, collapse="scope")
+    assert "<B>neuron 2</B>" in neurons
+    assert "<B>layer 1</B>" in neurons
+    assert "a₂⁽¹⁾ = 7.555" in neurons
+    assert "ŷ = 0.1107" in neurons
+    layers = to_dot(loss, collapse=1)
+    assert all(f"a{i}⁽¹⁾ = " in layers for i in "₁₂₃")
+
+
+def wide_network() -> Value:
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], output_activation="sigmoid", seed=0)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1])
+    loss.backward()
+    return loss
+
+
+def test_a_2_16_16_1_network_keeps_neuron_order_and_draws_dense_layers_as_thin_straight_lines():
+    dot = to_dot(wide_network(), collapse="scope")
+    layer_2 = [line for line in dot.splitlines() if 'tooltip="layers.1/' in line]
+    assert [re.search(r"a(\S+)⁽²⁾ = ", line).group(1) for line in layer_2][:3] == ["₁", "₂", "₃"]  # in order
+    assert "mclimit=0.01" in dot  # the written order survives the crossing search
+    assert "graph [splines=line" in dot
+    assert "tailport=e, headport=w" in dot
+    # A wide layer's boxes are one line each: no "neuron k" title row.
+    assert not any("<B>neuron" in line for line in layer_2)
+    assert len(edges(dot)) == 2 * 16 + 16 * 16 + 16 + 1
+
+
+def test_a_small_network_has_straight_dark_edges_and_titled_boxes():
+    dot = to_dot(course_graphs.course_mlp(), collapse="scope")
+    assert "graph [splines=line" in dot
+    assert "penwidth=0.6" not in dot  # thin light edges only where layers are dense
+    assert "<B>neuron 1</B>" in dot
+    assert "splines=line" not in to_dot(tiny_mlp_without_scopes(), collapse="scope")
+
+
+def tiny_mlp_without_scopes() -> Value:
+    x = Value(1.0, label="x")
+    return (x * 2).tanh()
+
+
+def test_redrawing_after_a_label_or_a_constant_changes_shows_the_change():
+    loss = course_graphs.course_mlp()
+    assert "<B>J</B>" in to_dot(loss)
+    loss.label = "cost"
+    assert "<B>cost</B>" in to_dot(loss)
+    constant = next(node for node in autograd.topological_order(loss) if not node.inputs and node.data == 1.0)
+    assert ">2.0</TD>" not in to_dot(loss)
+    constant.data = 2.0  # only a number changes: the drawing must not reuse the old names
+    assert ">2.0</TD>" in to_dot(loss)

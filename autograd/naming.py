@@ -1,0 +1,386 @@
+"""Names in the lecture's notation, derived when a graph is drawn or traced.
+
+Training stores no strings: a node keeps only its ``scope`` path (set by
+``nn`` modules and losses) and its place in the graph. From those this module
+reads each node's *role* and names it as the lecture does:
+
+* the weighted sum of a neuron is ``z``, its activation ``a``, its weights
+  ``w`` and its bias ``b``, with the neuron's index as a subscript and the
+  layer's as a superscript: ``z₂⁽¹⁾``, ``a₂⁽¹⁾``, ``w₂₁⁽¹⁾`` (neuron 2, input 1);
+* the network's inputs are ``x₁, x₂, …`` (or the feature names you give);
+* the last layer's activations are ``ŷ``; a loss (the root, inside a scope) is
+  ``J``, its per-example terms ``L``;
+* any other intermediate of such a graph gets a short formula of its operands'
+  names (``1 − ŷ``, ``log ŷ``), never an internal id.
+
+A label you set always wins. A name that would appear twice (the same neuron
+run on two examples) gets the example's number in brackets: ``x₁[2]``. Graphs
+with no ``nn`` structure keep the plain fallback ``v<k>`` of ``node_names``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from autograd.ops import OPS, Op
+from autograd.value import Parameter, Value
+
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+MAX_FORMULA = 16
+"""Longest derived formula name; longer ones are shortened to ``log(…)`` style."""
+
+LOSS_TITLES = frozenset(
+    {"mean squared error", "binary cross-entropy", "binary cross-entropy (logits)", "cross-entropy", "hinge loss"}
+)
+"""The scopes ``nn.losses`` computes each loss in: their root is the loss J."""
+
+# The labels nn.Neuron gives its parameters ("w1", "w2", …, "b"): defaults, not a user's choice.
+_DEFAULT_WEIGHT_LABEL = re.compile(r"w\d+")
+_LAYER = re.compile(r"layers\.(\d+)")
+_NEURON = re.compile(r"neurons\.(\d+)")
+_INFIX = {"add", "sub", "mul", "div"}
+# Ops that a formula name looks through: the clamp in a loss is an implementation detail.
+_TRANSPARENT = {"clamp"}
+
+
+def subscript(number: int | str) -> str:
+    """``number`` written in subscript digits.
+
+    Example:
+        >>> subscript(12), subscript("3")
+        ('₁₂', '₃')
+    """
+    return str(number).translate(SUBSCRIPTS)
+
+
+def superscript(number: int | str) -> str:
+    """``number`` written in superscript digits (brackets included).
+
+    Example:
+        >>> superscript("(2)")
+        '⁽²⁾'
+    """
+    return str(number).translate(SUPERSCRIPTS)
+
+
+def scope_title(name: str) -> str:
+    """A scope name as a reader says it: ``layers.0`` → ``layer 1``, ``neurons.2`` → ``neuron 3``.
+
+    Example:
+        >>> scope_title("layers.0"), scope_title("neurons.2"), scope_title("binary cross-entropy")
+        ('layer 1', 'neuron 3', 'binary cross-entropy')
+    """
+    for pattern, word in ((_LAYER, "layer"), (_NEURON, "neuron")):
+        match = pattern.fullmatch(name)
+        if match:
+            return f"{word} {int(match.group(1)) + 1}"
+    return name
+
+
+@dataclass(frozen=True)
+class Neuron:
+    """The nodes of one neuron call, as found in a graph: y = g(Σ wᵢxᵢ + b).
+
+    Attributes:
+        z: the weighted sum (one n-ary Σ node).
+        a: the activation g(z); ``z`` itself for a linear neuron.
+        weights: ``(w, x, product)`` per input, in input order.
+        bias: the bias Parameter, or None.
+        layer: the layer's number from the scope (1-based), or None.
+        index: the neuron's number in its layer (1-based), or None.
+    """
+
+    z: Value
+    a: Value
+    weights: tuple[tuple[Value, Value, Value], ...]
+    bias: Value | None
+    layer: int | None
+    index: int | None
+
+    def indices(self, *more: int) -> str:
+        """Subscript and superscript for this neuron, e.g. ``₂₁⁽¹⁾`` for ``more=(1,)``."""
+        numbers = [n for n in (self.index, *more) if n is not None]
+        wide = any(n >= 10 for n in numbers)
+        text = ",".join(subscript(n) for n in numbers) if wide else "".join(subscript(n) for n in numbers)
+        if self.layer is not None:
+            text += superscript(f"({self.layer})")
+        return text
+
+
+def _scope_index(node: Value, pattern: re.Pattern[str]) -> int | None:
+    for name in reversed(node.scope):
+        match = pattern.fullmatch(name)
+        if match:
+            return int(match.group(1)) + 1
+    return None
+
+
+def find_neurons(order: Sequence[Value], consumers: dict[Value, list[Value]]) -> list[Neuron]:
+    """Every neuron call in the graph: a Σ of (Parameter × input) products plus an optional bias.
+
+    Args:
+        order: the graph's nodes in topological order.
+        consumers: node → the nodes that use it.
+
+    Returns:
+        The neurons, in the order their sums were computed.
+
+    Example:
+        >>> from autograd import Parameter, Value, sum as total
+        >>> x, w, b = Value(2.0), Parameter(0.5), Parameter(1.0)
+        >>> z = total([w * x, b]); a = z.sigmoid()
+        >>> from autograd.graph import topological_order
+        >>> [n.a is a for n in find_neurons(topological_order(a), consumers_of(topological_order(a)))]
+        [True]
+    """
+    found = []
+    for node in order:
+        if node.operation is not OPS["sum"]:
+            continue
+        weights: list[tuple[Value, Value, Value]] = []
+        bias: Value | None = None
+        for position, term in enumerate(node.inputs):
+            if isinstance(term, Parameter) and position == len(node.inputs) - 1 and weights:
+                bias = term
+            elif term.operation is OPS["mul"] and isinstance(term.inputs[0], Parameter):
+                weights.append((term.inputs[0], term.inputs[1], term))
+            else:
+                weights = []
+                break
+        if not weights:
+            continue
+        users = consumers.get(node, [])
+        activation = users[0] if len(users) == 1 and len(users[0].inputs) == 1 else None
+        a = activation if activation is not None and activation.scope == node.scope else node
+        found.append(Neuron(node, a, tuple(weights), bias, _scope_index(node, _LAYER), _scope_index(node, _NEURON)))
+    return found
+
+
+def consumers_of(order: Sequence[Value]) -> dict[Value, list[Value]]:
+    """Node → the nodes that take it as an input (once per use).
+
+    Example:
+        >>> x = Value(1.0); y = x * x
+        >>> len(consumers_of([x, y])[x])
+        2
+    """
+    users: dict[Value, list[Value]] = {}
+    for node in order:
+        for child in node.inputs:
+            users.setdefault(child, []).append(node)
+    return users
+
+
+def is_default_label(node: Value) -> bool:
+    """True for the labels ``nn.Neuron`` gives (``w1``, ``w2``, …, ``b``): a derived name may replace them.
+
+    Example:
+        >>> is_default_label(Parameter(1.0, label="w2")), is_default_label(Parameter(1.0, label="slope"))
+        (True, False)
+    """
+    return isinstance(node, Parameter) and (node.label == "b" or bool(_DEFAULT_WEIGHT_LABEL.fullmatch(node.label)))
+
+
+def lecture_roles(
+    order: Sequence[Value], root: Value, feature_names: Sequence[str] = ()
+) -> tuple[dict[Value, str], dict[Value, str]]:
+    """The lecture's name for every node whose role the graph shows, and each node's role.
+
+    Args:
+        order: the graph, ``topological_order(root)``.
+        root: its output.
+        feature_names: names for the network's inputs, in input order (else x₁, x₂, …).
+
+    Returns:
+        ``(names, roles)``: derived names (before making them unique) and roles
+        (``"input"``, ``"weight"``, ``"bias"``, ``"z"``, ``"a"``, ``"output"``, ``"loss"``).
+
+    Example:
+        >>> import nn
+        >>> model = nn.MLP(2, [1], output_activation="sigmoid", seed=0)
+        >>> y = model([1.0, 2.0])
+        >>> from autograd.graph import topological_order
+        >>> sorted(lecture_roles(topological_order(y), y)[0].values())
+        ['b₁⁽¹⁾', 'w₁₁⁽¹⁾', 'w₁₂⁽¹⁾', 'x₁', 'x₂', 'z₁⁽¹⁾', 'ŷ']
+    """
+    consumers = consumers_of(order)
+    neurons = find_neurons(order, consumers)
+    products = {product for neuron in neurons for _, _, product in neuron.weights}
+    names: dict[Value, str] = {}
+    roles: dict[Value, str] = {}
+    outputs = [n for n in neurons if not any(user in products for user in consumers.get(n.a, []))]
+    several_outputs = len({n.index for n in outputs}) > 1
+    for neuron in neurons:
+        is_output = neuron in outputs
+        for position, (weight, x, product) in enumerate(neuron.weights, start=1):
+            names[weight], roles[weight] = f"w{neuron.indices(position)}", "weight"
+            if not x.inputs and not isinstance(x, Parameter):
+                feature = feature_names[position - 1] if position <= len(feature_names) else f"x{subscript(position)}"
+                names[x], roles[x] = feature, "input"
+            names[product] = ""  # named by formula once its operands have names
+        if neuron.bias is not None:
+            names[neuron.bias], roles[neuron.bias] = f"b{neuron.indices()}", "bias"
+        if neuron.a is not neuron.z:
+            names[neuron.z], roles[neuron.z] = f"z{neuron.indices()}", "z"
+        if is_output:
+            suffix = subscript(neuron.index) if several_outputs and neuron.index is not None else ""
+            names[neuron.a], roles[neuron.a] = f"ŷ{suffix}", "output"
+        else:
+            names[neuron.a], roles[neuron.a] = f"a{neuron.indices()}", "a"
+    if root.scope and root not in roles and (neurons or root.scope[-1] in LOSS_TITLES):
+        names[root], roles[root] = "J", "loss"
+        # The mean of a loss is (Σ Lᵢ)·(1/n): name the sum and its per-example terms.
+        total = next((x for x in root.inputs if x.operation is OPS["sum"] and x.scope == root.scope), None)
+        if total is not None:
+            names[total] = "Σ L"
+            for term in total.inputs:
+                if term not in roles and term.inputs:
+                    names[term], roles[term] = "L", "loss term"
+    return {node: name for node, name in names.items() if name}, roles
+
+
+def formula_name(
+    node: Value, names: dict[Value, str], precision: int, constants: Collection[Value] = frozenset()
+) -> str:
+    """A short formula naming an intermediate from its operands' names: ``1 − ŷ``, ``log ŷ``, ``(ŷ − y)²``.
+
+    Example:
+        >>> x = Value(0.25); y = (1.0 - x).log()
+        >>> formula_name(y, {x: "ŷ", y.inputs[0]: "1 − ŷ"}, 4, constants=set())
+        'log(1 − ŷ)'
+    """
+    from autograd.render import format_number
+
+    operation: Op | None = node.operation
+    if operation is None:  # pragma: no cover - only intermediates are named by formula
+        return ""
+
+    def operand(x: Value) -> str:
+        while x.operation is not None and x.operation.name in _TRANSPARENT:
+            x = x.inputs[0]
+        if x in constants or (not x.inputs and x not in names):
+            return format_number(x.data, precision).removesuffix(".0")
+        return names.get(x, "…")
+
+    def wrapped(x: Value) -> str:
+        text = operand(x)
+        return f"({text})" if " " in text and not _is_call(text) else text
+
+    if operation.name in _TRANSPARENT:
+        text = f"{operation.display} {wrapped(node.inputs[0])}"
+    elif operation.name in _INFIX and len(node.inputs) == 2:
+        symbol = "·" if operation.name == "mul" else operation.display
+        spacing = "" if symbol == "·" else " "
+        text = f"{wrapped(node.inputs[0])}{spacing}{symbol}{spacing}{wrapped(node.inputs[1])}"
+    elif operation.name == "pow_constant" and node.constants:
+        exponent = node.constants[0]
+        power = superscript(int(exponent)) if exponent.is_integer() and exponent >= 0 else f"^{exponent:g}"
+        text = f"{wrapped(node.inputs[0])}{power}"
+    elif operation.name == "neg":
+        text = f"−{wrapped(node.inputs[0])}"
+    elif operation.name == "sum":
+        text = "Σ " + (wrapped(node.inputs[0]) if len(node.inputs) == 1 else "…")
+    else:
+        inner = operand(node.inputs[0]) if node.inputs else ""
+        bare = " " not in inner and len(node.inputs) == 1
+        text = f"{operation.display} {inner}" if bare else f"{operation.display}({inner})"
+    return text if len(text) <= MAX_FORMULA else f"{operation.display}(…)"
+
+
+def _is_call(text: str) -> bool:
+    # "log ŷ" or "σ(z)" reads as one factor; "1 − ŷ" needs brackets.
+    head, _, rest = text.partition(" ")
+    return head.isalpha() and " " not in rest
+
+
+def derive_names(
+    order: Sequence[Value], root: Value, precision: int = 4, feature_names: Sequence[str] = ()
+) -> dict[Value, str]:
+    """Every node's name: its label, else its lecture name, else a formula, a number or ``v<k>``.
+
+    Unique within the graph: derived names that repeat get ``[1]``, ``[2]``, …
+    (by the order they were computed), and never take a name a label uses.
+    Constants show their number; in a graph with no ``nn`` structure,
+    unlabelled intermediates keep the fallback ``v<k>`` (``k`` = position in ``order``).
+
+    Args:
+        order: the nodes, ``topological_order(root)``.
+        root: the output.
+        precision: significant digits of a constant's number.
+        feature_names: names for the network's inputs.
+
+    Returns:
+        A dict from node to name.
+
+    Example:
+        >>> import nn
+        >>> model = nn.MLP(2, [2, 1], output_activation="sigmoid", seed=0)
+        >>> loss = nn.binary_cross_entropy([model([1.0, 2.0])], [1])
+        >>> from autograd.graph import topological_order
+        >>> names = derive_names(topological_order(loss), loss)
+        >>> names[loss], sorted(n for n in names.values() if n.startswith("a"))
+        ('J', ['a₁⁽¹⁾', 'a₂⁽¹⁾'])
+    """
+    return names_and_roles(order, root, precision, feature_names)[0]
+
+
+def names_and_roles(
+    order: Sequence[Value], root: Value, precision: int = 4, feature_names: Sequence[str] = ()
+) -> tuple[dict[Value, str], dict[Value, str]]:
+    """``derive_names`` and the roles of ``lecture_roles``, reading the graph once for both.
+
+    Example:
+        >>> x = Value(1.0, label="x")
+        >>> names_and_roles([x], x)
+        ({Value(data=1.0, grad=0.0, label='x'): 'x'}, {})
+    """
+    from autograd.render import format_number
+
+    lecture, roles = lecture_roles(order, root, feature_names)
+    names: dict[Value, str] = {}
+    derived: set[Value] = set()
+    for position, node in enumerate(order):
+        if node.label and not (node in lecture and is_default_label(node)):
+            names[node] = node.label
+        elif node in lecture:
+            names[node] = lecture[node]
+            derived.add(node)
+        elif not node.inputs and not isinstance(node, Parameter):
+            names[node] = format_number(node.data, precision)
+        else:
+            names[node] = f"v{position}"
+    if not lecture:
+        return names, roles
+    # Lecture names first (made unique), then formulas built from those final names.
+    _unique(order, names, derived)
+    constants = {node for node in order if not node.inputs and node not in derived and not node.label}
+    formulas = set()
+    for node in order:
+        if node.inputs and node not in derived and not node.label:
+            names[node] = formula_name(node, names, precision, constants)
+            formulas.add(node)
+    return _unique(order, names, formulas), roles
+
+
+def _unique(order: Sequence[Value], names: dict[Value, str], derived: set[Value]) -> dict[Value, str]:
+    taken = {names[node] for node in order if node not in derived}
+    counts: dict[str, int] = {}
+    for node in order:
+        if node in derived:
+            counts[names[node]] = counts.get(names[node], 0) + 1
+    seen: dict[str, int] = {}
+    for node in order:
+        name = names[node]
+        if node not in derived or (counts[name] == 1 and name not in taken):
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        candidate = f"{name}[{seen[name]}]"
+        while candidate in taken:
+            seen[name] += 1
+            candidate = f"{name}[{seen[name]}]"
+        names[node] = candidate
+        taken.add(candidate)
+    return names
