@@ -150,10 +150,10 @@ def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence
         y = _label("binary_cross_entropy_with_logits", target, index, (0.0, 1.0))
         # softplus(z) − y·z = y·softplus(−z) + (1 − y)·softplus(z): a sum of terms ≥ 0,
         # so a tiny loss (z ≥ 36.5, y = 1: 36.5 − 36.5 was 0.0) keeps its digits.
-        if y == 1.0:
-            losses.append((-z).softplus())
-        elif y == 0.0:
+        if y == 0.0:
             losses.append(z.softplus())
+        elif y == 1.0:
+            losses.append(y * (-z).softplus())
         else:
             losses.append(y * (-z).softplus() + (1.0 - y) * z.softplus())
     return _mean(losses)

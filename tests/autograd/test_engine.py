@@ -195,3 +195,16 @@ def test_a_plain_formula_parses_back_to_the_same_op():
         text = op.format(names, plain=True)
         out = parse(text).evaluate(dict(zip(names, op.points[0])))
         assert out.operation is op, (name, text)
+
+
+# --- gradcheck far from 0 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("f", "point"), [(lambda x: x * x, 3e10), (lambda x: x.log(), 1e300), (lambda x: x * 2.0, -1e15)]
+)
+def test_gradcheck_scales_its_step_with_x_so_large_inputs_work(f, point):
+    # A fixed step of 1e-6 is lost past |x| ≈ 2e10 (x + ε == x − ε): ZeroDivisionError before.
+    result = gradcheck(f, [point])
+    assert result
+    assert result.rows[0].rel_error < 1e-6
