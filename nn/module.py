@@ -393,7 +393,8 @@ class ModuleScope:
 
 def _registry_key(cls: type[Module]) -> str:
     # Redefining a class of the same module and name (re-running a notebook cell) replaces it.
-    if cls.__module__ == "nn" or cls.__module__.startswith("nn."):
+    # nn.micrograd's look-alikes share nn's short names ("MLP"), so they keep their full ones.
+    if cls.__module__ == "nn" or (cls.__module__.startswith("nn.") and cls.__module__ != "nn.micrograd"):
         return cls.__name__
     return f"{cls.__module__}.{cls.__qualname__}"
 
