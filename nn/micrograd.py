@@ -170,7 +170,7 @@ class MLP(mlp.MLP):
         loaded, looking for cycles a glassgrad graph cannot have. Pausing it while
         the forward pass builds its nodes (and restarting it after, as it was:
         see ``autograd.cycle_collector_paused``) makes micrograd's demo step about
-        1.4x faster (``benchmarks/run.py``, "verbatim" row).
+        1.4-1.7x faster (measured A/B; ``benchmarks/run.py`` reports the "demo loop as written").
 
         Example:
             >>> import gc
