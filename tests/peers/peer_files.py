@@ -256,7 +256,8 @@ def differences(expected: Any, actual: Any, tolerance: float, where: str = "") -
         if ("label" in expected) != ("label" in actual):  # a label compares only where both engines have one
             expected, actual = {**expected, "label": None}, {**actual, "label": None}
         if expected.keys() != actual.keys():
-            return [f"{where}: keys {sorted(actual)} != {sorted(expected)}"]
+            missing, extra = sorted(expected.keys() - actual.keys()), sorted(actual.keys() - expected.keys())
+            return [f"{where}: missing {missing}, unexpected {extra}"]
         return [d for key in expected for d in differences(expected[key], actual[key], tolerance, f"{where}.{key}")]
     if isinstance(expected, list) and isinstance(actual, list):
         if len(expected) != len(actual):
