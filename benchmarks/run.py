@@ -509,9 +509,10 @@ FRESH_TASKS: dict[str, Callable[..., dict[str, Any]]] = {"w4": memory, "w1_big":
 # Where the time goes (gc.callbacks): about once a step a full collection scans the notebook's whole
 # heap (~135k objects from NumPy/scikit-learn/matplotlib) plus the live graph. A glassgrad node makes 3
 # tracked allocations (the Value, its inputs tuple, its local_grads tuple, which the collector untracks
-# at its first pass) against micrograd's ~6.5 (a closure and its cells, the _prev set...); backward()
-# allocates none, so pausing the collector there changes nothing; nn.micrograd.MLP pauses it during each
-# forward pass (measured A/B: the step 1.7x faster, the collector's share 62% -> 52%).
+# at its first pass) against micrograd's ~6.5 (a closure and its cells, the _prev set...). backward()
+# allocates none, so pausing the collector there changes nothing. Pausing it in each model(x) call
+# helped (1.4-1.7x) only when the loop dropped its graph after each step; with the demo's own loop,
+# which keeps it alive into the next step, it did not (0.92-0.97x, more full collections): not taken.
 
 VERBATIM = {"full": {"steps": 4, "rounds": 3}, "smoke": {"steps": 1, "rounds": 1}}
 

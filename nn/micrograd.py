@@ -31,7 +31,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from autograd import Value, cycle_collector_paused
+from autograd import Value
 from nn import mlp, neuron
 from nn.activations import resolve_activation
 from nn.dense import Dense
@@ -161,25 +161,6 @@ class MLP(mlp.MLP):
             self, *(Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts)))
         )
         self._hidden_activation = resolve_activation("relu")
-
-    def __call__(self, inputs: Sequence[Value | float]) -> Value | list[Value]:
-        """The network's output for one example, with Python's cycle collector paused during the call.
-
-        micrograd-style training loops run with the collector on, and in a notebook
-        each of its passes scans everything NumPy, scikit-learn and matplotlib
-        loaded, looking for cycles a glassgrad graph cannot have. Pausing it while
-        the forward pass builds its nodes (and restarting it after, as it was:
-        see ``autograd.cycle_collector_paused``) makes micrograd's demo step about
-        1.4-1.7x faster (measured A/B; ``benchmarks/run.py`` reports the "demo loop as written").
-
-        Example:
-            >>> import gc
-            >>> model = MLP(2, [1])
-            >>> model([1.0, 2.0]).op, gc.isenabled()
-            ('sum', True)
-        """
-        with cycle_collector_paused():
-            return super().__call__(inputs)
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
