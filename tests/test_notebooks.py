@@ -21,6 +21,7 @@ MAX_CODE_LINES = 15
 
 def test_the_six_course_notebooks_are_there():
     assert [path.stem for path in NOTEBOOKS] == [
+        "00_from_micrograd",
         "01_perceptron",
         "02_networks",
         "03_backprop",
