@@ -40,7 +40,7 @@ from nn.losses import (
 from nn.mlp import MLP
 from nn.module import Module, Sequential, load
 from nn.neuron import Neuron, Perceptron
-from nn.optimizers import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
+from nn.optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from nn.training import History, accuracy, evaluate, fit
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "Adadelta",
     "Adagrad",
     "Adam",
+    "AdamW",
     "Callback",
     "Dense",
     "Dropout",

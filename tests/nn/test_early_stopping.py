@@ -70,7 +70,7 @@ def test_repr_and_bad_settings():
     assert str(caught.value) == "EarlyStopping got patience=0; expected a whole number of epochs ≥ 1."
     with pytest.raises(ValueError, match="got") as caught:
         nn.EarlyStopping(min_delta=-1.0)
-    assert str(caught.value) == "EarlyStopping got min_delta=-1.0; expected a number ≥ 0."
+    assert str(caught.value) == "EarlyStopping got min_delta=-1.0; expected a finite number ≥ 0, such as 0.001."
 
 
 def test_base_callback_does_nothing():

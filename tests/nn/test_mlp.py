@@ -55,7 +55,7 @@ def test_layer_sizes_must_be_a_non_empty_list(sizes):
 
 
 def test_a_zero_width_layer():
-    with pytest.raises(ValueError, match=r"MLP got a layer size=0; expected a whole number ≥ 1."):
+    with pytest.raises(ValueError, match=r"MLP got layer_sizes\[1\]=0; expected a whole number ≥ 1."):
         nn.MLP(2, [16, 0, 1])
 
 

@@ -76,7 +76,10 @@ def test_n_inputs_must_be_a_positive_whole_number(n_inputs):
 def test_weights_of_the_wrong_length():
     with pytest.raises(ValueError, match="got") as caught:
         nn.Neuron(3, weights=[1.0, 2.0])
-    assert str(caught.value) == "Neuron got weights=[1.0, 2.0] (2 numbers); n_inputs=3 needs exactly 3."
+    assert str(caught.value) == (
+        "Neuron got weights=[1.0, 2.0] (2 numbers); n_inputs=3 needs a list of exactly 3 numbers, one per input, "
+        "such as [0.5, 0.5, 0.5]."
+    )
 
 
 def test_unknown_activation_name_lists_the_choices():

@@ -184,16 +184,16 @@ def test_accuracy_helper_and_its_error():
 @pytest.mark.parametrize(
     ("call", "exception", "message"),
     [
-        (lambda m: nn.fit(m, [], [], progress=False), ValueError, "fit got no examples; expected at least one."),
+        (lambda m: nn.fit(m, [], [], progress=False), ValueError, "fit() got no examples; expected at least one."),
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1, 0], progress=False),
             ValueError,
-            "fit got 1 examples and 2 targets; expected one target per example.",
+            "fit() got 1 example and 2 targets; expected one target per example.",
         ),
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1], epochs=0, progress=False),
             ValueError,
-            "fit() got epochs=0; expected a whole number ≥ 1.",
+            "fit() got epochs=0; expected a whole number of epochs ≥ 1.",
         ),
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1], validation=[[1.0, 2.0]], progress=False),
@@ -203,14 +203,14 @@ def test_accuracy_helper_and_its_error():
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1], validation=([[1.0, 2.0]], []), progress=False),
             ValueError,
-            "fit() validation got 1 examples and 0 targets; expected one target per example.",
+            "fit() validation got 1 example and 0 targets; expected one target per example.",
         ),
         (
             lambda m: nn.fit(m, 3, [1], progress=False),
             TypeError,
-            "fit got X of type int; expected lists X (examples) and y (targets).",
+            "fit() got examples of type int; expected a list, one example per entry.",
         ),
-        (lambda m: nn.evaluate(m, [], []), ValueError, "evaluate got no examples; expected at least one."),
+        (lambda m: nn.evaluate(m, [], []), ValueError, "evaluate() got no examples; expected at least one."),
     ],
 )
 def test_bad_arguments(call, exception, message):
@@ -251,8 +251,8 @@ def test_a_bad_label_is_reported_by_its_index_in_y():
         nn.MLP(2, [3, 1], seed=0), lambda m: nn.fit(m, X, y, epochs=5, batch_size=4, progress=False)
     )
     assert message == (
-        "fit() got a target in y the loss cannot use: binary_cross_entropy_with_logits() got target 2 for "
-        "example 19; expected a number in [0, 1]."
+        "fit() got a target in y that loss=binary_cross_entropy_with_logits cannot use: "
+        "binary_cross_entropy_with_logits() got target 2 for example 19; expected a number in [0, 1]."
     )
 
 
@@ -266,7 +266,10 @@ def test_bad_validation_labels_and_examples_and_batch_size_are_found_first():
     assert "example 2" in message
     bad_X = [*X[:5], [1.0, "2"], *X[6:]]
     message = _bad_fit_leaves_model_untouched(model, lambda m: nn.fit(m, bad_X, y, progress=False))
-    assert message == "fit() got X[5] = [1.0, '2'], which holds '2'; expected numbers."
+    assert message == (
+        "fit() got X[5] = [1.0, '2'], which holds '2'; expected finite numbers. Drop or fill in that example (nan "
+        "and inf make every loss nan)."
+    )
     message = _bad_fit_leaves_model_untouched(model, lambda m: nn.fit(m, X, y, batch_size=0, progress=False))
     assert message == "fit() got batch_size=0; expected a whole number ≥ 1, or None (full batch)."
 
