@@ -172,8 +172,14 @@ def test_base_update_is_abstract():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda w: nn.SGD(w, learning_rate=-0.1), "SGD got learning_rate=-0.1; learning_rate must be a finite number > 0."),
-        (lambda w: nn.SGD(w, learning_rate=math.nan), "SGD got learning_rate=nan; learning_rate must be a finite number > 0."),
+        (
+            lambda w: nn.SGD(w, learning_rate=-0.1),
+            "SGD got learning_rate=-0.1; learning_rate must be a finite number > 0.",
+        ),
+        (
+            lambda w: nn.SGD(w, learning_rate=math.nan),
+            "SGD got learning_rate=nan; learning_rate must be a finite number > 0.",
+        ),
         (lambda w: nn.SGD(w, momentum=-1), "SGD got momentum=-1; momentum must be a finite number ≥ 0."),
         (lambda w: nn.SGD(w, dampening=2), "SGD got dampening=2; dampening must be a finite number in [0, 1]."),
         (
@@ -196,7 +202,10 @@ def test_base_update_is_abstract():
             "Adagrad got initial_accumulator_value=-1; initial_accumulator_value must be a finite number ≥ 0.",
         ),
         (lambda w: nn.Adadelta(w, rho=1), "Adadelta got rho=1; rho must be in [0, 1), e.g. 0.9."),
-        (lambda w: nn.Adadelta(w, learning_rate=0), "Adadelta got learning_rate=0; learning_rate must be a finite number > 0."),
+        (
+            lambda w: nn.Adadelta(w, learning_rate=0),
+            "Adadelta got learning_rate=0; learning_rate must be a finite number > 0.",
+        ),
         (lambda w: nn.SGD([]), "SGD got no parameters; pass model.parameters() (or the model)."),
     ],
 )

@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import golden_cases  # noqa: E402  (the folder above, once the path is set)
+import golden_cases  # the folder above, once the path is set
 
 
 def optimizer_trajectories(torch: Any) -> list[dict[str, Any]]:
