@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from autograd import Value, cycle_collector_paused, no_grad
+from autograd import OPS, Value, cycle_collector_paused, enable_grad, no_grad
 from nn.checks import evaluating, is_finite_number, same_length, whole_number
 from nn.data import batches
 from nn.early_stopping import Callback
@@ -235,6 +235,11 @@ def evaluate(
     Returns:
         ``(loss, accuracy)``; accuracy is None for a loss that does not classify.
 
+    Raises:
+        ValueError: empty data, X and y of different lengths, or a sigmoid
+            output with a loss that expects raw scores.
+        TypeError: ``model`` is not an ``nn.Module``.
+
     Example:
         >>> import nn
         >>> neuron = nn.Neuron(1, activation="linear", weights=[1.0])
@@ -243,6 +248,7 @@ def evaluate(
     """
     _check_model("evaluate()", model)
     _check_data("evaluate()", X, y)
+    _check_output_matches_loss("evaluate()", _probe(model, X[0]), loss)
     with evaluating(model), no_grad():
         outputs = [model(x) for x in X]
         value = loss(outputs, y).data
@@ -342,9 +348,8 @@ def _check_fit(
                     f"expected {width}, like X[0]."
                 )
     # One forward pass gives the shape of an output; the loss then checks every target against it.
-    with evaluating(model), no_grad():
-        output = model(X[0])
-    _check_output_matches_loss(output, loss)
+    output = _probe(model, X[0])
+    _check_output_matches_loss("fit()", output, loss)
     name = getattr(loss, "__name__", repr(loss))
     for _, y_name, _, targets in sets:
         try:
@@ -365,14 +370,13 @@ def _check_fit(
 _RAW_SCORE_LOSSES = (binary_cross_entropy_with_logits, hinge, cross_entropy)
 
 
-def _check_output_matches_loss(output: Output, loss: Loss) -> None:
+def _check_output_matches_loss(owner: str, output: Output, loss: Loss) -> None:
     # The learner's first trap: a sigmoid output (every README example) with fit's default loss
     # trains towards σ(σ(z)), which never goes below σ(0) = 0.5, so accuracy sits near 50%.
     if loss not in _RAW_SCORE_LOSSES:
         return
     values = output if isinstance(output, Sequence) else [output]
-    sigmoid = Value(0.0).sigmoid().operation
-    if values and all(isinstance(v, Value) and v.operation is sigmoid for v in values):
+    if values and all(isinstance(v, Value) and v.operation is OPS["sigmoid"] for v in values):
         name = getattr(loss, "__name__", repr(loss))
         fix = (
             "pass loss=nn.binary_cross_entropy (it takes probabilities), or build the model with "
@@ -381,9 +385,15 @@ def _check_output_matches_loss(output: Output, loss: Loss) -> None:
             else "build the model with output_activation=None (raw scores)"
         )
         raise ValueError(
-            f"fit() got loss={name} and a model whose output goes through a sigmoid; {name} expects raw "
+            f"{owner} got loss={name} and a model whose output goes through a sigmoid; {name} expects raw "
             f"scores and squashes them itself, so training would stall near 50% accuracy. To fix it, {fix}."
         )
+
+
+def _probe(model: Module, example: Sequence[Value | float]) -> Output:
+    # Recorded even inside no_grad(), so the output's last operation can be read.
+    with evaluating(model), enable_grad():
+        return model(example)
 
 
 def _check_model(owner: str, model: object) -> None:
@@ -435,8 +445,8 @@ def _example_width(name: str, index: int, example: object) -> int:
         value = number.data if isinstance(number, Value) else number
         if not is_finite_number(value):
             raise ValueError(
-                f"fit() got {name}[{index}] = {reprlib.repr(example)}, which holds {number!r}; expected finite "
-                "numbers. Drop or fill in that example (nan and inf make every loss nan)."
+                f"fit() got {name}[{index}] = {reprlib.repr(example)}, which holds {reprlib.repr(number)}; expected "
+                "finite numbers. Drop or fill in that example (nan and inf make every loss nan)."
             )
     return len(example)
 
