@@ -19,7 +19,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from nn.checks import as_index, is_finite_number, same_length, whole_number
+from nn.checks import as_index, is_finite_number, is_number, same_length, whole_number
 from nn.initializers import Seed, make_rng
 
 Example = list[float]
@@ -247,7 +247,7 @@ def train_val_split(
         (4, 1)
     """
     _check_pairs("train_val_split", X, y)
-    if isinstance(validation_fraction, bool) or not 0.0 < validation_fraction < 1.0:
+    if not is_number(validation_fraction) or not 0.0 < validation_fraction < 1.0:
         raise ValueError(
             f"train_val_split() got validation_fraction={validation_fraction!r}; expected a share between 0 and 1, "
             "e.g. 0.2."

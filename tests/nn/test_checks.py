@@ -135,3 +135,12 @@ def test_evaluating_restores_each_module_and_survives_an_error():
     assert seen == [False] * len(before)
     assert [m.training for _, m in model.named_modules()] == before
     assert before.count(False) == 1
+
+
+def test_numpy_integer_seeds_and_a_string_fraction():
+    assert nn.MLP(2, [2, 1], seed=np.int64(3)).state_dict() == nn.MLP(2, [2, 1], seed=3).state_dict()
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.data.train_val_split([[0.0], [1.0]], [0, 1], "0.2")
+    assert str(caught.value) == (
+        "train_val_split() got validation_fraction='0.2'; expected a share between 0 and 1, e.g. 0.2."
+    )
