@@ -28,8 +28,8 @@ OPTIMIZERS, LOSSES = "nn/optimizers.py", "nn/losses.py"
 # (name, file, original text, mutated text)
 MUTANTS = [
     ("Adam ε default 1e-8 → 1e-6", OPTIMIZERS,
-     "epsilon: float = 1e-8,\n        weight_decay: float = 0.0,",
-     "epsilon: float = 1e-6,\n        weight_decay: float = 0.0,"),
+     "epsilon: float = 1e-8,\n        weight_decay: float = 0.0,\n        amsgrad",
+     "epsilon: float = 1e-6,\n        weight_decay: float = 0.0,\n        amsgrad"),
     ("amsgrad max → min", OPTIMIZERS, 'max(state.get("max_exp_avg_sq", 0.0), square)',
      'min(state.get("max_exp_avg_sq", 0.0), square)'),
     ("Nesterov ignored", OPTIMIZERS, "grad + self.momentum * buffer if self.nesterov else buffer", "buffer"),
@@ -74,8 +74,8 @@ MUTANTS = [
 ]
 
 
-def run(root: Path, hide_torch: bool) -> list[tuple[str, str]]:
-    """Apply each mutant to a copy of ``root`` and run the nn tests there; (name, outcome) per mutant."""
+def run(root: Path, hide_torch: bool, only: str = "") -> list[tuple[str, str]]:
+    """Apply each mutant (whose name contains ``only``) to a copy of ``root``, run the nn tests; outcome per mutant."""
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
@@ -84,10 +84,13 @@ def run(root: Path, hide_torch: bool) -> list[tuple[str, str]]:
         if hide_torch:
             env["GLASSGRAD_HIDE"] = "torch"
         for name, file, original, mutated in MUTANTS:
+            if only not in name:
+                continue
             path = tree / file
             source = path.read_text(encoding="utf-8")
             if source.count(original) != 1:
                 results.append((name, "not applicable"))
+                print(f"{results[-1][1]:>14}  {name}", flush=True)
                 continue
             path.write_text(source.replace(original, mutated), encoding="utf-8")
             try:
@@ -108,8 +111,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hide-torch", action="store_true", help="run as on a machine without torch")
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[3], help="the tree to mutate")
+    parser.add_argument("--only", default="", help="run only the mutants whose name contains this")
     options = parser.parse_args()
-    results = run(options.root, options.hide_torch)
+    results = run(options.root, options.hide_torch, options.only)
     applicable = [outcome for _, outcome in results if outcome != "not applicable"]
     print(f"{applicable.count('killed')} of {len(applicable)} applicable mutants killed "
           f"({'torch hidden' if options.hide_torch else 'torch available'}) in {options.root}")
