@@ -295,12 +295,14 @@ def accuracy(
     """The share of outputs that name the right class (see ``count_correct``).
 
     Raises:
-        ValueError: ``loss`` does not classify, or there are no outputs.
+        ValueError: ``loss`` does not classify, there are no outputs, or
+            ``outputs`` and ``targets`` differ in length.
 
     Example:
         >>> accuracy([2.0, -1.0, 0.5], [1, 0, 0])
         0.6666666666666666
     """
+    same_length("accuracy()", outputs, targets, ("output", "target"))
     correct = count_correct(outputs, targets, loss) if len(outputs) else None
     if correct is None:
         raise ValueError(

@@ -481,3 +481,10 @@ def test_numpy_integers_are_counts_everywhere():
     assert sorted(set(nn.data.blobs(6, centers=np.int64(2))[1])) == [0, 1]
     assert type(nn.Neuron(np.int64(2)).n_inputs) is int
     assert nn.Dense(np.int64(2), np.int64(3)).n_outputs == 3
+
+
+def test_accuracy_needs_one_target_per_output():
+    # Before, zip() dropped the extra output and the share was computed over the wrong count.
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.accuracy([0.5, -0.2], [1])
+    assert str(caught.value) == "accuracy() got 2 outputs and 1 target; expected one target per output."
