@@ -353,18 +353,19 @@ def _check_fit(
     output = _probe(model, X[0])
     _check_output_matches_loss("fit()", output, loss)
     name = getattr(loss, "__name__", repr(loss))
-    for _, y_name, _, targets in sets:
-        try:
-            loss([output] * len(targets), targets)
-        except (ValueError, TypeError) as error:
-            # Blame the targets only if the output alone passes (with a target that did not fail).
+    with no_grad():
+        for _, y_name, _, targets in sets:
             try:
-                loss([output], [y[0]])
-            except (ValueError, TypeError) as output_error:
-                raise ValueError(
-                    f"fit() got loss={name}, which cannot use the model's output for X[0]: {output_error}"
-                ) from None
-            raise ValueError(f"fit() got a target in {y_name} that loss={name} cannot use: {error}") from None
+                loss([output] * len(targets), targets)
+            except (ValueError, TypeError) as error:
+                # If X[0]'s output fails with y[0] alone, the loss's own message says which of the two it refused.
+                try:
+                    loss([output], [y[0]])
+                except (ValueError, TypeError) as first_error:
+                    raise ValueError(
+                        f"fit() got loss={name}, which cannot use the model's output for X[0] with y[0]: {first_error}"
+                    ) from None
+                raise ValueError(f"fit() got a target in {y_name} that loss={name} cannot use: {error}") from None
     return epochs, batch_size
 
 

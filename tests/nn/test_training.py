@@ -382,9 +382,19 @@ def test_a_model_output_the_loss_cannot_use_is_blamed_on_the_output_not_the_targ
         model, lambda m: nn.fit(m, [[1.0, 1.0]], [1], loss=nn.binary_cross_entropy, progress=False)
     )
     assert message == (
-        "fit() got loss=binary_cross_entropy, which cannot use the model's output for X[0]: binary_cross_entropy() "
-        "got output 4.0 for example 0; expected a probability in [0, 1]. Give the model a sigmoid output "
-        "(output_activation='sigmoid'), or use binary_cross_entropy_with_logits on raw scores."
+        "fit() got loss=binary_cross_entropy, which cannot use the model's output for X[0] with y[0]: "
+        "binary_cross_entropy() got output 4.0 for example 0; expected a probability in [0, 1]. Give the model a "
+        "sigmoid output (output_activation='sigmoid'), or use binary_cross_entropy_with_logits on raw scores."
+    )
+
+
+def test_a_bad_first_target_is_named_as_the_target():
+    message = _bad_fit_leaves_model_untouched(
+        nn.MLP(2, [2, 1], seed=0), lambda m: nn.fit(m, [[1.0, 1.0], [0.0, 1.0]], [math.nan, 1], progress=False)
+    )
+    assert message == (
+        "fit() got loss=binary_cross_entropy_with_logits, which cannot use the model's output for X[0] with y[0]: "
+        "binary_cross_entropy_with_logits() got target nan for example 0; expected a finite number."
     )
 
 
