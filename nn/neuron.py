@@ -14,7 +14,7 @@ Example (the course's worked example, w0 = 1, W = (3, −2), x = (−1, 2)):
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import TypeVar
 
 import autograd
@@ -203,13 +203,17 @@ def check_inputs(module: Module, inputs: Sequence[Value | float], expected: int)
 def _check_weights(weights: object, n_inputs: int) -> list[float]:
     # Checked whole before any Parameter exists: a bad weight leaves nothing half-built.
     example = ", ".join(["0.5"] * min(n_inputs, 3)) + (", …" if n_inputs > 3 else "")
-    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence) or len(weights) != n_inputs:
-        count = f" ({len(weights)} numbers)" if isinstance(weights, Sequence) else ""
-        raise ValueError(
-            f"Neuron got weights={reprlib.repr(weights)}{count}; n_inputs={n_inputs} needs a list of exactly "
-            f"{n_inputs} numbers, one per input, such as [{example}]."
-        )
-    return [finite_number("Neuron", f"weights[{i}]", w) for i, w in enumerate(weights)]
+    # Any sized collection (a list, a tuple, a NumPy array), but not a string of digits.
+    if isinstance(weights, Sized) and isinstance(weights, Iterable) and not isinstance(weights, (str, bytes)):
+        if len(weights) == n_inputs:
+            return [finite_number("Neuron", f"weights[{i}]", w) for i, w in enumerate(weights)]
+        count = f" ({len(weights)} numbers)"
+    else:
+        count = ""
+    raise ValueError(
+        f"Neuron got weights={reprlib.repr(weights)}{count}; n_inputs={n_inputs} needs a list of exactly "
+        f"{n_inputs} numbers, one per input, such as [{example}]."
+    )
 
 
 def _is_named_activation(name: str, function: Activation) -> bool:

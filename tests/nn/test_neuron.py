@@ -178,8 +178,8 @@ def test_a_user_module_declaring_a_value_field_is_checked_too():
         ),
         (
             {"weights": "12"},
-            "Neuron got weights='12' (2 numbers); n_inputs=2 needs a list of exactly 2 numbers, one per input, such "
-            "as [0.5, 0.5].",
+            "Neuron got weights='12'; n_inputs=2 needs a list of exactly 2 numbers, one per input, such as [0.5, "
+            "0.5].",
         ),
         ({"weights": [math.nan, 1.0]}, "Neuron got weights[0]=nan; expected a finite number."),
         ({"weights": [1.0, -math.inf]}, "Neuron got weights[1]=-inf; expected a finite number."),
@@ -213,5 +213,6 @@ def test_numpy_integer_n_inputs():
     np = pytest.importorskip("numpy")
     neuron = nn.Neuron(np.int64(2), weights=[np.float32(0.5), np.int64(1)], bias=np.float64(0.25))
     assert neuron.n_inputs == 2
+    assert [w.data for w in nn.Neuron(2, weights=np.array([1.5, -2.0])).weights] == [1.5, -2.0]
     assert [w.data for w in neuron.weights] == [0.5, 1.0]
     assert neuron.bias.data == 0.25
