@@ -304,7 +304,7 @@ def _cut(
 def _start(name: str, n: int, seed: Seed, noise: float = 0.0, noise_name: str = "noise") -> random.Random:
     whole_number(f"{name}()", "n", n, unit="points")
     if not is_finite_number(noise) or not noise >= 0.0:
-        raise ValueError(f"{name}() got {noise_name}={noise!r}; a standard deviation must be ≥ 0.")
+        raise ValueError(f"{name}() got {noise_name}={noise!r}; expected a finite standard deviation ≥ 0, such as 0.1.")
     return make_rng(seed)
 
 

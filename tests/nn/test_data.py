@@ -36,10 +36,14 @@ def test_n_must_be_positive(generate, n):
 
 
 @pytest.mark.parametrize("generate", [data.moons, data.circles, data.xor, data.spirals])
-def test_noise_must_be_non_negative(generate):
+@pytest.mark.parametrize("noise", [-0.1, -5e-324, float("nan"), float("inf"), True])
+def test_noise_must_be_a_finite_non_negative_number(generate, noise):
     with pytest.raises(ValueError, match="got") as caught:
-        generate(10, noise=-0.1)
-    assert str(caught.value) == f"{generate.__name__}() got noise=-0.1; a standard deviation must be ≥ 0."
+        generate(10, noise=noise)
+    assert str(caught.value) == (
+        f"{generate.__name__}() got noise={noise!r}; expected a finite standard deviation ≥ 0, such as 0.1."
+    )
+    assert len(generate(10, noise=0.0)[0]) == 10  # the boundary itself
 
 
 def test_pass_fail_features_and_rule():
@@ -109,7 +113,7 @@ def test_blobs_centres():
     assert str(caught.value) == "blobs() got centers=[]; expected at least 1 centre point."
     with pytest.raises(ValueError, match="got") as caught:
         data.blobs(10, spread=-1.0)
-    assert str(caught.value) == "blobs() got spread=-1.0; a standard deviation must be ≥ 0."
+    assert str(caught.value) == "blobs() got spread=-1.0; expected a finite standard deviation ≥ 0, such as 0.1."
 
 
 def test_train_val_split_partitions_the_data():
