@@ -1,11 +1,13 @@
-"""What nn accepts as a number, a count and a class index, in one place so every check agrees.
+"""What nn accepts as a number, a count, a class index and a pair of lists, in one place so every check agrees.
 
 A number is any real number except a bool: ``int``, ``float``, ``fractions.Fraction``
 and NumPy scalars such as ``np.float32(0.1)`` (``numbers.Real``). ``True`` is
 refused: it is almost always a slip, not a learning rate of 1. A class index or
 a count is anything ``operator.index`` accepts (``int``, ``np.int64``), again
-except a bool. The checkers here raise the library's own messages, in the
-house template: who got which value, and what to pass instead.
+except a bool. The checkers here (``whole_number``, ``finite_number``,
+``same_length``) raise the library's own messages, in the house template: who
+got which value, and what to pass instead. ``evaluating`` puts a model in eval
+mode for a ``with`` block.
 
 Example:
     >>> from fractions import Fraction
