@@ -95,7 +95,9 @@ def run(root: Path, hide_torch: bool, only: str = "") -> list[tuple[str, str]]:
             path.write_text(source.replace(original, mutated), encoding="utf-8")
             try:
                 completed = subprocess.run(
-                    [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "tests/nn", "nn"],
+                    # The optimizer and loss tests first, so most mutants die within seconds; then all of tests/nn.
+                    [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "tests/nn/test_optimizers.py",
+                     "tests/nn/test_losses.py", "tests/nn", "nn"],
                     cwd=tree, env=env, capture_output=True, text=True, timeout=900,
                 )
             finally:
