@@ -45,7 +45,7 @@ from nn.losses import (
 from nn.mlp import MLP
 from nn.module import Module, Sequential
 from nn.neuron import Neuron, Perceptron
-from nn.optimizers import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
+from nn.optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from nn.persistence import load
 from nn.training import History, accuracy, evaluate, fit
 
@@ -58,6 +58,7 @@ __all__ = [
     "Adadelta",
     "Adagrad",
     "Adam",
+    "AdamW",
     "Callback",
     "Dense",
     "Dropout",

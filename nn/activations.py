@@ -15,10 +15,12 @@ Example:
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Callable, Sequence
 
 import autograd
 from autograd import Value
+from nn.checks import finite_number, is_number
 
 Activation = Callable[[Value], Value]
 
@@ -53,14 +55,23 @@ def relu(x: Value) -> Value:
     return x.relu()
 
 
-def leaky_relu(x: Value) -> Value:
-    """X for x > 0, else 0.01·x: a relu whose negative side still passes a gradient.
+def leaky_relu(x: Value, slope: float = 0.01) -> Value:
+    """X for x > 0, else slope·x: a relu whose negative side still passes a gradient.
+
+    Args:
+        x: the neuron's weighted sum.
+        slope: the gradient on the negative side, a finite number (default 0.01).
+
+    Raises:
+        ValueError: a ``slope`` that is not a finite number (nan would make every output nan).
 
     Example:
-        >>> leaky_relu(Value(-2.0)).data
-        -0.02
+        >>> leaky_relu(Value(-2.0)).data, leaky_relu(Value(-2.0), slope=0.1).data
+        (-0.02, -0.2)
     """
-    return x.leaky_relu(0.01)
+    if slope != 0.01:  # the default needs no check: this runs once per neuron
+        slope = finite_number("leaky_relu()", "slope", slope, "The usual slope is 0.01.")
+    return x.leaky_relu(slope)
 
 
 def linear(x: Value) -> Value:
@@ -147,13 +158,24 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
 
     Raises:
         ValueError: ``values`` is empty.
+        TypeError: ``values`` is not a list of numbers.
 
     Example:
         >>> [round(p.data, 4) for p in softmax([1.0, 2.0, 3.0])]
         [0.09, 0.2447, 0.6652]
     """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(
+            f"softmax() got {reprlib.repr(values)} of type {type(values).__name__}; expected a list of scores such as "
+            "[1.0, 2.0, 3.0]."
+        )
     if len(values) == 0:
         raise ValueError("softmax() got an empty list; expected at least one score.")
+    for index, v in enumerate(values):
+        if not isinstance(v, Value) and not is_number(v):
+            raise TypeError(
+                f"softmax() got values[{index}]={v!r} of type {type(v).__name__}; expected a number or a Value."
+            )
     scores = [v if isinstance(v, Value) else Value(v) for v in values]
     largest = max(v.data for v in scores)
     if not math.isfinite(largest):

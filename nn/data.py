@@ -19,7 +19,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from nn.checks import is_number
+from nn.checks import as_index, is_finite_number, is_number, same_length, whole_number
 from nn.initializers import Seed, make_rng
 
 Example = list[float]
@@ -178,8 +178,7 @@ def spirals(n: int = 200, n_classes: int = 2, noise: float = 0.05, turns: float 
         [0, 0, 1, 1, 2, 2]
     """
     rng = _start("spirals", n, seed, noise)
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
-        raise ValueError(f"spirals() got n_classes={n_classes!r}; a spiral needs at least 2 arms.")
+    n_classes = whole_number("spirals()", "n_classes", n_classes, minimum=2, unit="arms")
     points = []
     for i in range(n):
         arm = i % n_classes
@@ -212,9 +211,8 @@ def blobs(n: int = 200, centers: int | Sequence[Sequence[float]] = 3, spread: fl
         ((0.0, 0.0), [0, 0, 0, 1, 1, 1])
     """
     rng = _start("blobs", n, seed, spread, noise_name="spread")
-    if isinstance(centers, int):
-        if centers < 1:
-            raise ValueError(f"blobs() got centers={centers!r}; expected at least 1 cluster.")
+    if isinstance(centers, int) or as_index(centers) is not None:
+        centers = whole_number("blobs()", "centers", centers, unit="clusters", alternative="a list of centre points")
         angles = [2.0 * math.pi * k / centers for k in range(centers)]
         points_at = [[2.0 * math.cos(a), 2.0 * math.sin(a)] for a in angles]
     else:
@@ -249,7 +247,7 @@ def train_val_split(
         (4, 1)
     """
     _check_pairs("train_val_split", X, y)
-    if isinstance(validation_fraction, bool) or not 0.0 < validation_fraction < 1.0:
+    if not is_number(validation_fraction) or not 0.0 < validation_fraction < 1.0:
         raise ValueError(
             f"train_val_split() got validation_fraction={validation_fraction!r}; expected a share between 0 and 1, "
             "e.g. 0.2."
@@ -286,8 +284,8 @@ def batches(
         [2, 2, 1]
     """
     _check_pairs("batches", X, y)
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batches() got batch_size={batch_size!r}; expected a whole number ≥ 1, or None.")
+    if batch_size is not None:
+        batch_size = whole_number("batches()", "batch_size", batch_size, alternative="None (full batch)")
     order = list(range(len(X)))
     if shuffle:
         make_rng(seed).shuffle(order)
@@ -304,10 +302,9 @@ def _cut(
 
 
 def _start(name: str, n: int, seed: Seed, noise: float = 0.0, noise_name: str = "noise") -> random.Random:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{name}() got n={n!r}; expected a whole number of points ≥ 1.")
-    if not is_number(noise) or not noise >= 0.0:
-        raise ValueError(f"{name}() got {noise_name}={noise!r}; a standard deviation must be ≥ 0.")
+    whole_number(f"{name}()", "n", n, unit="points")
+    if not is_finite_number(noise) or not noise >= 0.0:
+        raise ValueError(f"{name}() got {noise_name}={noise!r}; expected a finite standard deviation ≥ 0, such as 0.1.")
     return make_rng(seed)
 
 
@@ -319,6 +316,5 @@ def _jitter_and_shuffle(points: list[tuple[Example, int]], noise: float, rng: ra
 
 
 def _check_pairs(name: str, X: Sequence[object], y: Sequence[object]) -> None:
-    if len(X) != len(y):
-        raise ValueError(f"{name}() got {len(X)} examples and {len(y)} labels; expected one label per example.")
+    same_length(f"{name}()", X, y, ("example", "label"))
 

@@ -17,9 +17,10 @@ from collections.abc import Mapping, Sequence
 
 from autograd import Value
 from nn.activations import Activation, resolve_activation
+from nn.checks import whole_number
 from nn.initializers import Initializer, Seed, make_rng, resolve_initializer
 from nn.module import Architecture, Module
-from nn.neuron import Neuron, _check_count, _is_named_activation, check_inputs, field
+from nn.neuron import Neuron, _is_named_activation, check_inputs, field
 
 
 class Dense(Module):
@@ -56,8 +57,8 @@ class Dense(Module):
         seed: Seed = None,
         initializer: str | Initializer | None = None,
     ) -> None:
-        _check_count(n_inputs, "Dense", "n_inputs")
-        _check_count(n_outputs, "Dense", "n_outputs")
+        n_inputs = whole_number("Dense", "n_inputs", n_inputs)
+        n_outputs = whole_number("Dense", "n_outputs", n_outputs)
         name, _ = resolve_activation(activation, "Dense activation")
         draw = resolve_initializer(initializer, name)
         rng = make_rng(seed)

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Mapping, Sequence
 
 from autograd import Value
@@ -54,6 +55,11 @@ class Dropout(Module):
             >>> [y.data for y in Dropout(0.0)([1.0, 2.0])]
             [1.0, 2.0]
         """
+        if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+            raise TypeError(
+                f"Dropout got {reprlib.repr(inputs)} of type {type(inputs).__name__}; expected a list of numbers "
+                "(one example), such as a layer's outputs."
+            )
         values = [x if isinstance(x, Value) else Value(x) for x in inputs]
         if not self.training or self.p == 0.0:
             return values

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from nn.checks import is_number
+from nn.checks import is_finite_number, whole_number
 from nn.module import Module
 
 
@@ -91,10 +91,9 @@ class EarlyStopping(Callback):
     _waited: int
 
     def __init__(self, patience: int = 5, restore_best: bool = True, min_delta: float = 0.0) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"EarlyStopping got patience={patience!r}; expected a whole number of epochs ≥ 1.")
-        if not is_number(min_delta) or not min_delta >= 0.0:
-            raise ValueError(f"EarlyStopping got min_delta={min_delta!r}; expected a number ≥ 0.")
+        patience = whole_number("EarlyStopping", "patience", patience, unit="epochs")
+        if not is_finite_number(min_delta) or not min_delta >= 0.0:
+            raise ValueError(f"EarlyStopping got min_delta={min_delta!r}; expected a finite number ≥ 0, such as 0.001.")
         self.patience = patience
         self.restore_best = bool(restore_best)
         self.min_delta = float(min_delta)

@@ -18,6 +18,8 @@ import math
 import random
 from collections.abc import Callable
 
+from nn.checks import as_index
+
 Initializer = Callable[[int, int, random.Random], float]
 Seed = int | random.Random | None
 
@@ -46,8 +48,9 @@ def make_rng(seed: Seed, what: str = "seed") -> random.Random:
         return seed
     if seed is None:
         return random.Random()
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
+    whole = as_index(seed)  # int or np.int64, not a bool
+    if whole is not None:
+        return random.Random(whole)
     raise TypeError(f"{what} got {seed!r} of type {type(seed).__name__}; expected an int, a random.Random or None.")
 
 

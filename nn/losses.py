@@ -21,7 +21,7 @@ from typing import ParamSpec
 
 import autograd
 from autograd import Value
-from nn.checks import as_index, is_number
+from nn.checks import as_index, is_finite_number, is_number, same_length
 
 Output = Value | float | Sequence[Value | float]
 """What a model returns for one example: one number, or a list of numbers."""
@@ -101,7 +101,8 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
         The mean binary cross-entropy.
 
     Raises:
-        ValueError: a target outside [0, 1]; empty or mismatched lengths.
+        ValueError: a probability or a target outside [0, 1] (nan included);
+            empty or mismatched lengths.
 
     Example:
         >>> round(binary_cross_entropy([0.9, 0.2], [1, 0]).data, 6)  # −(log 0.9 + log 0.8)/2
@@ -112,6 +113,12 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
     for index, (output, target) in enumerate(zip(probabilities, targets)):
         p = _scalar("binary_cross_entropy", output, index)
         y = _label("binary_cross_entropy", target, index, (0.0, 1.0))
+        if not 0.0 <= p.data <= 1.0:  # nan fails too; PyTorch's BCELoss refuses these as well
+            raise ValueError(
+                f"binary_cross_entropy() got output {p.data!r} for example {index}; expected a probability in "
+                "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "
+                "binary_cross_entropy_with_logits on raw scores."
+            )
         terms: list[Value] = []
         if y != 0.0:
             terms.append(y * p.clamp(_SMALLEST_PROBABILITY, 1.0).log())
@@ -239,19 +246,8 @@ def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
 
 
 def _check_batch(name: str, outputs: Sequence[object], targets: Sequence[object]) -> None:
-    try:
-        sizes = (len(outputs), len(targets))
-    except TypeError:
-        raise TypeError(
-            f"{name}() got outputs of type {type(outputs).__name__} and targets of type {type(targets).__name__}; "
-            "expected two lists, one entry per example."
-        ) from None
-    if sizes[0] == 0:
+    if same_length(f"{name}()", outputs, targets, ("output", "target")) == 0:
         raise ValueError(f"{name}() got no outputs; the loss is a mean over examples, so it needs at least one.")
-    if sizes[0] != sizes[1]:
-        raise ValueError(
-            f"{name}() got {sizes[0]} outputs and {sizes[1]} targets; expected one target per output."
-        )
 
 
 def _value(x: Value | float) -> Value:
@@ -273,8 +269,8 @@ def _scalar(name: str, output: object, index: int) -> Value:
 
 
 def _number(name: str, target: object, index: int) -> float:
-    if not is_number(target):
-        raise ValueError(f"{name}() got target {target!r} for example {index}; expected a number.")
+    if not is_finite_number(target):
+        raise ValueError(f"{name}() got target {target!r} for example {index}; expected a finite number.")
     return float(target)
 
 

@@ -13,10 +13,11 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from nn.activations import Activation, resolve_activation
+from nn.checks import whole_number
 from nn.dense import Dense
 from nn.initializers import Initializer, Seed, make_rng
 from nn.module import Architecture, Sequential
-from nn.neuron import _check_count, _is_named_activation, field
+from nn.neuron import _is_named_activation, field
 
 
 class MLP(Sequential):
@@ -56,15 +57,14 @@ class MLP(Sequential):
         seed: Seed = None,
         initializer: str | Initializer | None = None,
     ) -> None:
-        _check_count(n_inputs, "MLP", "n_inputs")
-        if isinstance(layer_sizes, (int, str)) or not isinstance(layer_sizes, Sequence) or not layer_sizes:
+        n_inputs = whole_number("MLP", "n_inputs", n_inputs)
+        if isinstance(layer_sizes, str) or not isinstance(layer_sizes, Sequence) or not layer_sizes:
             raise ValueError(
                 f"MLP got layer_sizes={layer_sizes!r}; expected a non-empty list of layer widths such as [16, 16, 1]."
             )
-        for size in layer_sizes:
-            _check_count(size, "MLP", "a layer size")
+        widths = [whole_number("MLP", f"layer_sizes[{i}]", size) for i, size in enumerate(layer_sizes)]
         rng = make_rng(seed)
-        sizes = [n_inputs, *layer_sizes]
+        sizes = [n_inputs, *widths]
         last = len(layer_sizes) - 1
         super().__init__(
             *(

@@ -14,12 +14,13 @@ Example (the course's worked example, w0 = 1, W = (3, −2), x = (−1, 2)):
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import TypeVar
 
 import autograd
 from autograd import Parameter, Value
 from nn.activations import Activation, resolve_activation
+from nn.checks import finite_number, whole_number
 from nn.initializers import Initializer, Seed, make_rng, resolve_initializer
 from nn.module import Architecture, Module
 
@@ -43,7 +44,8 @@ class Neuron(Module):
         bias: the bias w0, a ``Parameter``.
 
     Raises:
-        ValueError: ``n_inputs`` < 1, or ``weights`` of the wrong length.
+        ValueError: ``n_inputs`` not a whole number ≥ 1, ``weights`` not a list
+            of ``n_inputs`` finite numbers, or a ``bias`` that is not a finite number.
 
     Example:
         >>> neuron = Neuron(2, weights=[3, -2], bias=1)
@@ -65,19 +67,17 @@ class Neuron(Module):
         weights: Sequence[float] | None = None,
         bias: float = 0.0,
     ) -> None:
-        _check_count(n_inputs, "Neuron", "n_inputs")
+        n_inputs = whole_number("Neuron", "n_inputs", n_inputs)
+        start = finite_number("Neuron", "bias", bias, "The bias is one number, such as 0 or 1.")
+        if weights is not None:
+            weights = _check_weights(weights, n_inputs)
         self.activation = activation
         if weights is None:
             draw = resolve_initializer(initializer, self.activation)
             rng = make_rng(seed)
             weights = [draw(n_inputs, 1, rng) for _ in range(n_inputs)]
-        elif len(weights) != n_inputs:
-            raise ValueError(
-                f"Neuron got weights={reprlib.repr(weights)} ({len(weights)} numbers); n_inputs={n_inputs} needs "
-                f"exactly {n_inputs}."
-            )
         self.weights = [Parameter(w, label=f"w{i + 1}") for i, w in enumerate(weights)]
-        self.bias = Parameter(bias, label="b")
+        self.bias = Parameter(start, label="b")
 
     @property
     def activation(self) -> str:
@@ -200,9 +200,20 @@ def check_inputs(module: Module, inputs: Sequence[Value | float], expected: int)
         )
 
 
-def _check_count(value: object, owner: str, name: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{owner} got {name}={value!r}; expected a whole number ≥ 1.")
+def _check_weights(weights: object, n_inputs: int) -> list[float]:
+    # Checked whole before any Parameter exists: a bad weight leaves nothing half-built.
+    example = ", ".join(["0.5"] * min(n_inputs, 3)) + (", …" if n_inputs > 3 else "")
+    # Any sized collection (a list, a tuple, a NumPy array), but not a string of digits.
+    if isinstance(weights, Sized) and isinstance(weights, Iterable) and not isinstance(weights, (str, bytes)):
+        if len(weights) == n_inputs:
+            return [finite_number("Neuron", f"weights[{i}]", w) for i, w in enumerate(weights)]
+        count = f" ({len(weights)} numbers)"
+    else:
+        count = ""
+    raise ValueError(
+        f"Neuron got weights={reprlib.repr(weights)}{count}; n_inputs={n_inputs} needs a list of exactly "
+        f"{n_inputs} numbers, one per input, such as [{example}]."
+    )
 
 
 def _is_named_activation(name: str, function: Activation) -> bool:

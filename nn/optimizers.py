@@ -6,6 +6,11 @@ in ``optimizer.state[parameter]`` so you can watch them. Update rules, defaults
 and argument meanings equal PyTorch's ``torch.optim``; only the names are
 spelled out (``learning_rate`` for ``lr``, ``epsilon`` for ``eps``).
 
+Settings are checked when the optimizer is built, alike in every optimizer:
+each must be a finite number (no nan, inf or bool), the learning rate and ε
+strictly > 0. Unlike torch, ``learning_rate=0`` is refused: it would train
+nothing without a word; to freeze a weight, leave it out of the parameters.
+
 Example:
     >>> import nn
     >>> from autograd import Parameter
@@ -20,10 +25,11 @@ Example:
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Iterable
 
 from autograd import Value
-from nn.checks import is_number
+from nn.checks import is_finite_number, is_number
 from nn.module import Module
 
 Hyperparameter = float | bool | tuple[float, float]
@@ -150,18 +156,19 @@ class Optimizer:
 
 def _check(owner: str, name: str, value: float, low: float, high: float = math.inf, *, open_low: bool = False) -> float:
     # One place for "the learning rate must be > 0"-style checks, so every message reads alike.
-    number = is_number(value) and not math.isnan(value)
-    if not (number and (value > low if open_low else value >= low) and value <= high):
+    # inf and 10**400 are refused too: one step would send every weight to inf or nan.
+    inside = is_finite_number(value) and (value > low if open_low else value >= low) and value <= high
+    if not inside:
         bound = f"> {low:g}" if open_low else f"≥ {low:g}"
         if high < math.inf:
             bound = f"in [{low:g}, {high:g}]"
-        raise ValueError(f"{owner} got {name}={value!r}; {name} must be {bound}.")
+        raise ValueError(f"{owner} got {name}={reprlib.repr(value)}; {name} must be a finite number {bound}.")
     return float(value)
 
 
 def _check_below_one(owner: str, name: str, value: float) -> float:
     if not is_number(value) or not 0.0 <= value < 1.0:
-        raise ValueError(f"{owner} got {name}={value!r}; {name} must be in [0, 1), e.g. 0.9.")
+        raise ValueError(f"{owner} got {name}={reprlib.repr(value)}; {name} must be in [0, 1), e.g. 0.9.")
     return float(value)
 
 
@@ -279,12 +286,13 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
     ) -> None:
-        self.learning_rate = _check("Adam", "learning_rate", learning_rate, 0.0, open_low=True)
+        owner = type(self).__name__
+        self.learning_rate = _check(owner, "learning_rate", learning_rate, 0.0, open_low=True)
         if not isinstance(betas, tuple) or len(betas) != 2:
-            raise ValueError(f"Adam got betas={betas!r}; expected a pair (β₁, β₂) such as (0.9, 0.999).")
-        self.betas = (_check_below_one("Adam", "betas[0]", betas[0]), _check_below_one("Adam", "betas[1]", betas[1]))
-        self.epsilon = _check("Adam", "epsilon", epsilon, 0.0, open_low=True)
-        self.weight_decay = _check("Adam", "weight_decay", weight_decay, 0.0)
+            raise ValueError(f"{owner} got betas={reprlib.repr(betas)}; expected a pair (β₁, β₂) such as (0.9, 0.999).")
+        self.betas = (_check_below_one(owner, "betas[0]", betas[0]), _check_below_one(owner, "betas[1]", betas[1]))
+        self.epsilon = _check(owner, "epsilon", epsilon, 0.0, open_low=True)
+        self.weight_decay = _check(owner, "weight_decay", weight_decay, 0.0)
         self.amsgrad = bool(amsgrad)
         self._step_size = self._correction2_sqrt = 1.0
         super().__init__(parameters)
@@ -307,9 +315,12 @@ class Adam(Optimizer):
         super().step()
 
     def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
-        beta1, beta2 = self.betas
         if self.weight_decay:
             grad += self.weight_decay * value
+        return self._adam_step(value, grad, state)
+
+    def _adam_step(self, value: float, grad: float, state: dict[str, float]) -> float:
+        beta1, beta2 = self.betas
         mean = state.get("exp_avg", 0.0)
         mean += (1.0 - beta1) * (grad - mean)
         square = beta2 * state.get("exp_avg_sq", 0.0) + (1.0 - beta2) * grad * grad
@@ -318,6 +329,47 @@ class Adam(Optimizer):
             square = state["max_exp_avg_sq"] = max(state.get("max_exp_avg_sq", 0.0), square)
         denominator = math.sqrt(square) / self._correction2_sqrt + self.epsilon
         return value - self._step_size * mean / denominator
+
+
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay, which shrinks the weights directly, not through the gradient.
+
+    Adam's L2 penalty (λ·w added to g) is divided by √v̂ like the rest of the
+    gradient, so weights with large gradients are hardly decayed. AdamW
+    (Loshchilov & Hutter) decays every weight at the same rate, then takes
+    the plain Adam step on g = ∂J/∂w::
+
+        w ← w·(1 − η·λ)
+        m, v, v̂ and the step as in Adam, without λ in g
+
+    Same arguments as ``Adam``; only ``weight_decay`` defaults to 1e-2, as in
+    PyTorch's ``torch.optim.AdamW``.
+
+    Raises:
+        ValueError: a setting out of range.
+
+    Example:
+        >>> from autograd import Parameter
+        >>> w = Parameter(1.0); w.grad = 0.0  # no gradient: only the decay acts
+        >>> AdamW([w], learning_rate=0.1, weight_decay=0.5).step(); w.data  # 1·(1 − 0.1·0.5)
+        0.95
+    """
+
+    def __init__(
+        self,
+        parameters: Module | Iterable[Value],
+        learning_rate: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        epsilon: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(parameters, learning_rate, betas, epsilon, weight_decay, amsgrad)
+
+    def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
+        if self.weight_decay:
+            value *= 1.0 - self.learning_rate * self.weight_decay
+        return self._adam_step(value, grad, state)
 
 
 class RMSprop(Optimizer):

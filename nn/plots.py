@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from autograd import Value, no_grad
 from autograd.render import format_number
+from nn.checks import evaluating
 from nn.module import Module
 from nn.optimizers import SGD
 from nn.training import History
@@ -152,13 +153,8 @@ def decision_boundary(
     grid_y = _linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
     if threshold is None:
         threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0
-    was_training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            outputs = [[model([gx, gy]) for gx in grid_x] for gy in grid_y]
-    finally:
-        model.train(was_training)
+    with evaluating(model), no_grad():
+        outputs = [[model([gx, gy]) for gx in grid_x] for gy in grid_y]
     figure, axes = _figure_and_axes(ax, "decision_boundary", figsize=(5.5, 4.5))
     classes = sorted(set(y))
     if all(isinstance(row[0], Value) for row in outputs):
@@ -767,15 +763,10 @@ def _column_values(model: Module, layers: Sequence[Sequence[Neuron]], example: S
             raise ValueError(f"network() got example[{position}]={x!r}; expected a finite number.")
     inputs = [float(x) for x in example]
     columns = [inputs]
-    was_training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            for column in layers:
-                previous = columns[-1]
-                columns.append([neuron(previous).data for neuron in column])
-    finally:
-        model.train(was_training)
+    with evaluating(model), no_grad():
+        for column in layers:
+            previous = columns[-1]
+            columns.append([neuron(previous).data for neuron in column])
     return columns
 
 

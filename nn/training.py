@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from autograd import Value, cycle_collector_paused, no_grad
-from nn.checks import is_number
+from autograd import OPS, Value, cycle_collector_paused, enable_grad, no_grad
+from nn.checks import evaluating, is_finite_number, same_length, whole_number
 from nn.data import batches
 from nn.early_stopping import Callback
 from nn.initializers import Seed, make_rng
@@ -127,8 +127,10 @@ def fit(
 
     Raises:
         ValueError: empty data, X and y of different lengths, an example of the
-            wrong length or with a non-number, a target the loss cannot use,
-            ``epochs`` < 1 or ``batch_size`` < 1.
+            wrong length or with a non-number, nan or inf, a target the loss
+            cannot use, ``epochs`` < 1 or ``batch_size`` < 1, a sigmoid output
+            with a loss that expects raw scores (it would stall silently).
+        TypeError: ``model``, ``loss``, ``optimizer`` or a callback of the wrong kind.
 
     Example:
         >>> import nn
@@ -137,8 +139,9 @@ def fit(
         >>> len(history.val_accuracy)
         2
     """
+    _check_model("fit()", model)
     try:
-        _check_fit(model, X, y, loss, epochs, batch_size, validation)
+        epochs, batch_size = _check_fit(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks)
         if optimizer is None:
             optimizer = Adam(model, learning_rate=0.01)
         return _train(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed)
@@ -234,21 +237,23 @@ def evaluate(
     Returns:
         ``(loss, accuracy)``; accuracy is None for a loss that does not classify.
 
+    Raises:
+        ValueError: empty data, X and y of different lengths, or a sigmoid
+            output with a loss that expects raw scores.
+        TypeError: ``model`` is not an ``nn.Module``.
+
     Example:
         >>> import nn
         >>> neuron = nn.Neuron(1, activation="linear", weights=[1.0])
         >>> evaluate(neuron, [[-2.0], [3.0]], [0, 1])
         (0.08775..., 1.0)
     """
-    _check_data("evaluate", X, y)
-    was_training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            outputs = [model(x) for x in X]
-            value = loss(outputs, y).data
-    finally:
-        model.train(was_training)
+    _check_model("evaluate()", model)
+    _check_data("evaluate()", X, y)
+    _check_output_matches_loss("evaluate()", _probe(model, X[0]), loss)
+    with evaluating(model), no_grad():
+        outputs = [model(x) for x in X]
+        value = loss(outputs, y).data
     correct = count_correct(outputs, y, loss)
     return value, None if correct is None else correct / len(X)
 
@@ -292,12 +297,14 @@ def accuracy(
     """The share of outputs that name the right class (see ``count_correct``).
 
     Raises:
-        ValueError: ``loss`` does not classify, or there are no outputs.
+        ValueError: ``loss`` does not classify, there are no outputs, or
+            ``outputs`` and ``targets`` differ in length.
 
     Example:
         >>> accuracy([2.0, -1.0, 0.5], [1, 0, 0])
         0.6666666666666666
     """
+    same_length("accuracy()", outputs, targets, ("output", "target"))
     correct = count_correct(outputs, targets, loss) if len(outputs) else None
     if correct is None:
         raise ValueError(
@@ -312,20 +319,28 @@ def _check_fit(
     X: Sequence[Sequence[Value | float]],
     y: Sequence[Target],
     loss: Loss,
+    optimizer: Optimizer | None,
     epochs: int,
     batch_size: int | None,
     validation: tuple[Sequence[Sequence[Value | float]], Sequence[Target]] | None,
-) -> None:
+    callbacks: Sequence[Callback],
+) -> tuple[int, int | None]:
     # Everything fit() could trip over mid-training, checked before any weight moves.
-    _check_data("fit", X, y)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit() got epochs={epochs!r}; expected a whole number ≥ 1.")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"fit() got batch_size={batch_size!r}; expected a whole number ≥ 1, or None (full batch).")
+    _check_data("fit()", X, y)
+    epochs = whole_number("fit()", "epochs", epochs, unit="epochs")
+    if batch_size is not None:
+        batch_size = whole_number("fit()", "batch_size", batch_size, alternative="None (full batch)")
+    if not callable(loss):
+        raise TypeError(
+            f"fit() got loss={loss!r}; expected a loss function such as nn.binary_cross_entropy_with_logits "
+            "(raw scores, 0/1 targets), nn.cross_entropy or nn.mean_squared_error."
+        )
+    _check_optimizer(model, optimizer)
+    _check_callbacks(callbacks)
     sets = [("X", "y", X, y)]
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError(f"fit() got validation={validation!r}; expected a pair (X_val, y_val).")
+            raise ValueError(f"fit() got validation={reprlib.repr(validation)}; expected a pair (X_val, y_val).")
         _check_data("fit() validation", *validation)
         sets.append(("X_val", "y_val", *validation))
     width = _example_width("X", 0, X[0])
@@ -337,18 +352,93 @@ def _check_fit(
                     f"expected {width}, like X[0]."
                 )
     # One forward pass gives the shape of an output; the loss then checks every target against it.
+    output = _probe(model, X[0])
+    _check_output_matches_loss("fit()", output, loss)
+    name = getattr(loss, "__name__", repr(loss))
     with no_grad():
-        was_training = model.training
-        model.eval()
-        try:
-            output = model(X[0])
-        finally:
-            model.train(was_training)
         for _, y_name, _, targets in sets:
             try:
                 loss([output] * len(targets), targets)
             except (ValueError, TypeError) as error:
-                raise ValueError(f"fit() got a target in {y_name} the loss cannot use: {error}") from None
+                # If X[0]'s output fails with y[0] alone, the loss's own message says which of the two it refused.
+                try:
+                    loss([output], [y[0]])
+                except (ValueError, TypeError) as first_error:
+                    raise ValueError(
+                        f"fit() got loss={name}, which cannot use the model's output for X[0] with y[0]: {first_error}"
+                    ) from None
+                raise ValueError(f"fit() got a target in {y_name} that loss={name} cannot use: {error}") from None
+    return epochs, batch_size
+
+
+# These losses apply the squashing themselves: a sigmoid in the model would squash twice.
+_RAW_SCORE_LOSSES = (binary_cross_entropy_with_logits, hinge, cross_entropy)
+
+
+def _check_output_matches_loss(owner: str, output: Output, loss: Loss) -> None:
+    # The learner's first trap: a sigmoid output (every README example) with fit's default loss
+    # trains towards σ(σ(z)), which never goes below σ(0) = 0.5, so accuracy sits near 50%.
+    if loss not in _RAW_SCORE_LOSSES:
+        return
+    values = output if isinstance(output, Sequence) else [output]
+    if values and all(isinstance(v, Value) and v.operation is OPS["sigmoid"] for v in values):
+        name = getattr(loss, "__name__", repr(loss))
+        fix = (
+            "pass loss=nn.binary_cross_entropy (it takes probabilities), or build the model with "
+            "output_activation=None (raw scores) and keep this loss"
+            if loss is binary_cross_entropy_with_logits
+            else "build the model with output_activation=None (raw scores)"
+        )
+        raise ValueError(
+            f"{owner} got loss={name} and a model whose output goes through a sigmoid; {name} expects raw "
+            f"scores and squashes them itself, so training would stall near 50% accuracy. To fix it, {fix}."
+        )
+
+
+def _probe(model: Module, example: Sequence[Value | float]) -> Output:
+    # Recorded even inside no_grad(), so the output's last operation can be read.
+    with evaluating(model), enable_grad():
+        return model(example)
+
+
+def _check_model(owner: str, model: object) -> None:
+    if not isinstance(model, Module):
+        raise TypeError(
+            f"{owner} got model={reprlib.repr(model)} of type {type(model).__name__}; expected an nn.Module such as "
+            "nn.MLP(2, [16, 16, 1])."
+        )
+
+
+def _check_optimizer(model: Module, optimizer: object) -> None:
+    if optimizer is None:
+        return
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"fit() got optimizer={reprlib.repr(optimizer)} of type {type(optimizer).__name__}; expected an "
+            "optimizer built on the model, such as nn.Adam(model, learning_rate=0.01), or None for that default."
+        )
+    # An optimizer made for another model trains nothing here, silently.
+    if not {id(p) for p in optimizer.parameters} & {id(p) for p in model.parameters()}:
+        raise ValueError(
+            f"fit() got optimizer={optimizer!r}, which holds none of the model's parameters; build it on this model: "
+            f"nn.{type(optimizer).__name__}(model, ...)."
+        )
+
+
+def _check_callbacks(callbacks: object) -> None:
+    if isinstance(callbacks, Callback) or not isinstance(callbacks, Sequence) or isinstance(callbacks, str):
+        raise TypeError(
+            f"fit() got callbacks={reprlib.repr(callbacks)}; expected a list of callbacks such as "
+            "[nn.EarlyStopping(patience=10)]."
+        )
+    hooks = ("on_train_begin", "on_epoch_end", "on_train_end")
+    for index, callback in enumerate(callbacks):
+        if not all(callable(getattr(callback, hook, None)) for hook in hooks):
+            raise TypeError(
+                f"fit() got callbacks[{index}]={reprlib.repr(callback)} of type {type(callback).__name__}; expected "
+                "an nn.Callback (with on_train_begin, on_epoch_end and on_train_end), such as "
+                "nn.EarlyStopping(patience=10)."
+            )
 
 
 def _example_width(name: str, index: int, example: object) -> int:
@@ -357,24 +447,18 @@ def _example_width(name: str, index: int, example: object) -> int:
             f"fit() got {name}[{index}] = {reprlib.repr(example)}; expected a list of numbers such as [1.0, 2.0]."
         )
     for number in example:
-        if not isinstance(number, Value) and not is_number(number):
+        value = number.data if isinstance(number, Value) else number
+        if not is_finite_number(value):
             raise ValueError(
-                f"fit() got {name}[{index}] = {reprlib.repr(example)}, which holds {number!r}; expected numbers."
+                f"fit() got {name}[{index}] = {reprlib.repr(example)}, which holds {reprlib.repr(number)}; expected "
+                "finite numbers. Drop or fill in that example (nan and inf make every loss nan)."
             )
     return len(example)
 
 
 def _check_data(name: str, X: Sequence[object], y: Sequence[object]) -> None:
-    try:
-        sizes = (len(X), len(y))
-    except TypeError:
-        raise TypeError(
-            f"{name} got X of type {type(X).__name__}; expected lists X (examples) and y (targets)."
-        ) from None
-    if sizes[0] == 0:
+    if same_length(name, X, y) == 0:
         raise ValueError(f"{name} got no examples; expected at least one.")
-    if sizes[0] != sizes[1]:
-        raise ValueError(f"{name} got {sizes[0]} examples and {sizes[1]} targets; expected one target per example.")
 
 
 def _postfix(history: History) -> dict[str, str]:

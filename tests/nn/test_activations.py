@@ -61,3 +61,30 @@ def test_a_builtin_given_as_a_function_saves_and_loads_by_name(tmp_path, name):
     loaded = nn.load(tmp_path / "m.json")
     assert loaded.architecture() == model.architecture()
     assert loaded([0.5, -1.0]).data == model([0.5, -1.0]).data
+
+
+def test_leaky_relu_slope_is_checked():
+    assert nn.leaky_relu(Value(-2.0), slope=0.2).data == pytest.approx(-0.4)
+    assert nn.leaky_relu(Value(-2.0), slope=0).data == 0.0
+    for slope in (math.nan, math.inf, "0.1", None):
+        with pytest.raises(ValueError, match="got") as caught:
+            nn.leaky_relu(Value(-2.0), slope=slope)
+        assert str(caught.value) == (
+            f"leaky_relu() got slope={slope!r}; expected a finite number. The usual slope is 0.01."
+        )
+
+
+@pytest.mark.parametrize(
+    ("values", "exception", "message"),
+    [
+        (None, TypeError, "softmax() got None of type NoneType; expected a list of scores such as [1.0, 2.0, 3.0]."),
+        (3.0, TypeError, "softmax() got 3.0 of type float; expected a list of scores such as [1.0, 2.0, 3.0]."),
+        ("abc", TypeError, "softmax() got 'abc' of type str; expected a list of scores such as [1.0, 2.0, 3.0]."),
+        ([1.0, None], TypeError, "softmax() got values[1]=None of type NoneType; expected a number or a Value."),
+        ([], ValueError, "softmax() got an empty list; expected at least one score."),
+    ],
+)
+def test_softmax_bad_input(values, exception, message):
+    with pytest.raises(exception, match="got") as caught:
+        nn.softmax(values)
+    assert str(caught.value) == message

@@ -36,10 +36,14 @@ def test_n_must_be_positive(generate, n):
 
 
 @pytest.mark.parametrize("generate", [data.moons, data.circles, data.xor, data.spirals])
-def test_noise_must_be_non_negative(generate):
+@pytest.mark.parametrize("noise", [-0.1, -5e-324, float("nan"), float("inf"), True])
+def test_noise_must_be_a_finite_non_negative_number(generate, noise):
     with pytest.raises(ValueError, match="got") as caught:
-        generate(10, noise=-0.1)
-    assert str(caught.value) == f"{generate.__name__}() got noise=-0.1; a standard deviation must be ≥ 0."
+        generate(10, noise=noise)
+    assert str(caught.value) == (
+        f"{generate.__name__}() got noise={noise!r}; expected a finite standard deviation ≥ 0, such as 0.1."
+    )
+    assert len(generate(10, noise=0.0)[0]) == 10  # the boundary itself
 
 
 def test_pass_fail_features_and_rule():
@@ -89,7 +93,7 @@ def test_spirals_classes():
     assert [y.count(k) for k in range(3)] == [30, 30, 30]
     with pytest.raises(ValueError, match="got") as caught:
         data.spirals(10, n_classes=1)
-    assert str(caught.value) == "spirals() got n_classes=1; a spiral needs at least 2 arms."
+    assert str(caught.value) == "spirals() got n_classes=1; expected a whole number of arms ≥ 2."
 
 
 def test_blobs_centres():
@@ -101,13 +105,15 @@ def test_blobs_centres():
         assert mean == pytest.approx([2 * math.cos(angle), 2 * math.sin(angle)], abs=0.05)
     with pytest.raises(ValueError, match="got") as caught:
         data.blobs(10, centers=0)
-    assert str(caught.value) == "blobs() got centers=0; expected at least 1 cluster."
+    assert str(caught.value) == (
+        "blobs() got centers=0; expected a whole number of clusters ≥ 1, or a list of centre points."
+    )
     with pytest.raises(ValueError, match="got") as caught:
         data.blobs(10, centers=[])
     assert str(caught.value) == "blobs() got centers=[]; expected at least 1 centre point."
     with pytest.raises(ValueError, match="got") as caught:
         data.blobs(10, spread=-1.0)
-    assert str(caught.value) == "blobs() got spread=-1.0; a standard deviation must be ≥ 0."
+    assert str(caught.value) == "blobs() got spread=-1.0; expected a finite standard deviation ≥ 0, such as 0.1."
 
 
 def test_train_val_split_partitions_the_data():
@@ -140,7 +146,7 @@ def test_train_val_split_needs_two_examples_and_matching_lengths():
     assert str(caught.value) == "train_val_split() got 1 example; splitting needs at least 2."
     with pytest.raises(ValueError, match="got") as caught:
         data.train_val_split([[0.0], [1.0]], [0])
-    assert str(caught.value) == "train_val_split() got 2 examples and 1 labels; expected one label per example."
+    assert str(caught.value) == "train_val_split() got 2 examples and 1 label; expected one label per example."
 
 
 @pytest.mark.parametrize(("batch_size", "sizes"), [(1, [1] * 5), (2, [2, 2, 1]), (5, [5]), (None, [5]), (9, [5])])
@@ -163,4 +169,6 @@ def test_batches_shuffle_or_keep_order():
 def test_batch_size_must_be_positive(batch_size):
     with pytest.raises(ValueError, match="got") as caught:
         list(data.batches([[0.0]], [0], batch_size))
-    assert str(caught.value) == f"batches() got batch_size={batch_size!r}; expected a whole number ≥ 1, or None."
+    assert str(caught.value) == (
+        f"batches() got batch_size={batch_size!r}; expected a whole number ≥ 1, or None (full batch)."
+    )

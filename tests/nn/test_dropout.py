@@ -69,3 +69,13 @@ def _nodes(root):
     from autograd import topological_order
 
     return topological_order(root)
+
+
+@pytest.mark.parametrize("inputs", [3.0, None, "ab"])
+def test_dropout_needs_a_list(inputs):
+    with pytest.raises(TypeError, match="got") as caught:
+        nn.Dropout(0.5)(inputs)
+    assert str(caught.value) == (
+        f"Dropout got {inputs!r} of type {type(inputs).__name__}; expected a list of numbers (one example), such as "
+        "a layer's outputs."
+    )

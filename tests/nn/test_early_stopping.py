@@ -70,7 +70,16 @@ def test_repr_and_bad_settings():
     assert str(caught.value) == "EarlyStopping got patience=0; expected a whole number of epochs ≥ 1."
     with pytest.raises(ValueError, match="got") as caught:
         nn.EarlyStopping(min_delta=-1.0)
-    assert str(caught.value) == "EarlyStopping got min_delta=-1.0; expected a number ≥ 0."
+    assert str(caught.value) == "EarlyStopping got min_delta=-1.0; expected a finite number ≥ 0, such as 0.001."
+    for bad in (float("nan"), float("inf"), True):
+        with pytest.raises(ValueError, match="got") as caught:
+            nn.EarlyStopping(min_delta=bad)
+        assert str(caught.value) == f"EarlyStopping got min_delta={bad!r}; expected a finite number ≥ 0, such as 0.001."
+    for bad in (2.0, True, "3"):
+        with pytest.raises(ValueError, match="got") as caught:
+            nn.EarlyStopping(patience=bad)
+        assert str(caught.value) == f"EarlyStopping got patience={bad!r}; expected a whole number of epochs ≥ 1."
+    assert nn.EarlyStopping(patience=1, min_delta=0).patience == 1  # both boundaries accepted
 
 
 def test_base_callback_does_nothing():

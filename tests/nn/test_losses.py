@@ -1,5 +1,7 @@
+import json
 import math
 
+import golden_cases
 import pytest
 
 import nn
@@ -122,14 +124,14 @@ def test_empty_and_mismatched_batches(loss):
     assert str(caught.value) == f"{name}() got no outputs; the loss is a mean over examples, so it needs at least one."
     with pytest.raises(ValueError, match="got") as caught:
         loss([0.5, 0.5], [1])
-    assert str(caught.value) == f"{name}() got 2 outputs and 1 targets; expected one target per output."
+    assert str(caught.value) == f"{name}() got 2 outputs and 1 target; expected one target per output."
 
 
 def test_outputs_that_are_not_lists():
     with pytest.raises(TypeError, match="got") as caught:
         nn.hinge(0.5, [1])
     assert str(caught.value) == (
-        "hinge() got outputs of type float and targets of type list; expected two lists, one entry per example."
+        "hinge() got outputs of type float; expected a list, one output per entry."
     )
 
 
@@ -148,8 +150,9 @@ def test_bad_binary_targets(loss, target, expected):
 
 
 def test_non_number_target():
-    with pytest.raises(ValueError, match=r"mean_squared_error\(\) got target 'a' for example 0; expected a number."):
+    with pytest.raises(ValueError, match="got") as caught:
         nn.mean_squared_error([0.5], ["a"])
+    assert str(caught.value) == "mean_squared_error() got target 'a' for example 0; expected a finite number."
 
 
 def test_several_outputs_for_a_binary_loss():
@@ -236,3 +239,73 @@ def test_cross_entropy_passes_gradcheck():
     from autograd import gradcheck
 
     assert gradcheck(lambda a, b, c, d: nn.cross_entropy([[a, b], [c, d]], [0, 1]), [0.3, -1.2, 2.0, 0.1])
+
+
+# --- golden values from PyTorch, checked without it ---------------------------------------
+
+LOSS_GOLDEN = json.loads((golden_cases.GOLDEN / "losses.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("recorded", LOSS_GOLDEN["cases"], ids=lambda r: f"{r['loss']}-{r['outputs']}")
+def test_loss_value_and_gradient_equal_the_golden_torch_numbers(recorded):
+    # These numbers came from torch.nn.functional (tests/nn/golden/make_golden.py): no torch needed here.
+    nested = isinstance(recorded["outputs"][0], list)
+    outputs = [_values(row) for row in recorded["outputs"]] if nested else _values(recorded["outputs"])
+    loss = getattr(nn, recorded["loss"])(outputs, recorded["targets"])
+    assert loss.data == pytest.approx(recorded["value"], rel=1e-12, abs=1e-12)
+    if recorded["gradient"] is not None:
+        loss.backward()
+        flat = [v for row in outputs for v in row] if nested else outputs
+        expected = [g for row in recorded["gradient"] for g in row] if nested else recorded["gradient"]
+        assert [v.grad for v in flat] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+def test_the_golden_loss_file_holds_every_case_and_every_loss():
+    recorded = [(r["loss"], r["outputs"], r["targets"], r["gradient"] is not None) for r in LOSS_GOLDEN["cases"]]
+    assert recorded == golden_cases.LOSSES, "cases changed: rerun tests/nn/golden/make_golden.py"
+    assert {name for name, *_ in recorded} == {
+        "mean_squared_error", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "hinge"
+    }
+
+
+# --- inputs that used to pass silently ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("probability", "target"),
+    [(1.5, 1), (2.0, 0), (-1e-300, 0), (1.0000000000000002, 1), (math.nan, 1), (math.inf, 1), (-math.inf, 0)],
+)
+def test_binary_cross_entropy_refuses_a_probability_outside_zero_one(probability, target):
+    # PyTorch's BCELoss raises too; before, (1.5, 1) gave 0.0 and (2.0, 0) gave 100 with zero gradient.
+    for output in (probability, Value(probability), [Value(probability)]):
+        with pytest.raises(ValueError, match="got") as caught:
+            nn.binary_cross_entropy([0.5, output], [1, target])
+        assert str(caught.value) == (
+            f"binary_cross_entropy() got output {float(probability)!r} for example 1; expected a probability in "
+            "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "
+            "binary_cross_entropy_with_logits on raw scores."
+        )
+
+
+def test_binary_cross_entropy_takes_both_ends_of_zero_one():
+    assert nn.binary_cross_entropy([0.0, 1.0], [0, 1]).data == 0.0
+    assert nn.binary_cross_entropy([0.0], [1]).data == 100.0  # log clamped at −100, as in PyTorch
+
+
+@pytest.mark.parametrize(
+    "loss", [nn.mean_squared_error, nn.binary_cross_entropy, nn.binary_cross_entropy_with_logits, nn.hinge]
+)
+@pytest.mark.parametrize("target", [math.nan, math.inf, -math.inf, 10**400])
+def test_a_target_that_is_not_finite_is_refused(loss, target):
+    with pytest.raises(ValueError, match="got") as caught:
+        loss([0.5], [target])
+    assert str(caught.value) == f"{loss.__name__}() got target {target!r} for example 0; expected a finite number."
+
+
+def test_targets_that_are_not_a_list():
+    with pytest.raises(TypeError, match="got") as caught:
+        nn.hinge([0.5], None)
+    assert str(caught.value) == "hinge() got targets of type NoneType; expected a list, one target per output."
+    with pytest.raises(TypeError, match="got") as caught:
+        nn.hinge("0.5", [1])
+    assert str(caught.value) == "hinge() got outputs of type str; expected a list, one output per entry."

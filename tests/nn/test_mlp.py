@@ -55,7 +55,7 @@ def test_layer_sizes_must_be_a_non_empty_list(sizes):
 
 
 def test_a_zero_width_layer():
-    with pytest.raises(ValueError, match=r"MLP got a layer size=0; expected a whole number ≥ 1."):
+    with pytest.raises(ValueError, match=r"MLP got layer_sizes\[1\]=0; expected a whole number ≥ 1."):
         nn.MLP(2, [16, 0, 1])
 
 
@@ -135,3 +135,27 @@ def test_layers_that_no_longer_form_an_mlp_are_saved_as_a_sequential(tmp_path):
     model.save(tmp_path / "m.json")
     loaded = nn.load(tmp_path / "m.json").eval()
     assert loaded([1.0, 2.0]).data == model.eval()([1.0, 2.0]).data
+
+
+WIDTHS = "expected a non-empty list of layer widths such as [16, 16, 1]."
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: nn.MLP(0, [1]), "MLP got n_inputs=0; expected a whole number ≥ 1."),
+        (lambda: nn.MLP(2.0, [1]), "MLP got n_inputs=2.0; expected a whole number ≥ 1."),
+        (lambda: nn.MLP(2, 16), f"MLP got layer_sizes=16; {WIDTHS}"),
+        (lambda: nn.MLP(2, []), f"MLP got layer_sizes=[]; {WIDTHS}"),
+        (lambda: nn.MLP(2, "16"), f"MLP got layer_sizes='16'; {WIDTHS}"),
+        (lambda: nn.MLP(2, [16, True]), "MLP got layer_sizes[1]=True; expected a whole number ≥ 1."),
+        (lambda: nn.MLP(2, [16, 1.0]), "MLP got layer_sizes[1]=1.0; expected a whole number ≥ 1."),
+        (lambda: nn.Dense(2, -1), "Dense got n_outputs=-1; expected a whole number ≥ 1."),
+        (lambda: nn.Dense("2", 1), "Dense got n_inputs='2'; expected a whole number ≥ 1."),
+    ],
+)
+def test_constructor_messages_in_full(make, message):
+    with pytest.raises(ValueError, match="got") as caught:
+        make()
+    assert str(caught.value) == message
+    assert nn.MLP(1, [1]).num_parameters() == 2  # the smallest network is fine

@@ -76,7 +76,10 @@ def test_n_inputs_must_be_a_positive_whole_number(n_inputs):
 def test_weights_of_the_wrong_length():
     with pytest.raises(ValueError, match="got") as caught:
         nn.Neuron(3, weights=[1.0, 2.0])
-    assert str(caught.value) == "Neuron got weights=[1.0, 2.0] (2 numbers); n_inputs=3 needs exactly 3."
+    assert str(caught.value) == (
+        "Neuron got weights=[1.0, 2.0] (2 numbers); n_inputs=3 needs a list of exactly 3 numbers, one per input, "
+        "such as [0.5, 0.5, 0.5]."
+    )
 
 
 def test_unknown_activation_name_lists_the_choices():
@@ -164,3 +167,52 @@ def test_a_user_module_declaring_a_value_field_is_checked_too():
     line = Line()
     with pytest.raises(TypeError, match="Line got slope=3; slope must be a Value"):
         line.slope = 3
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"weights": 3},
+            "Neuron got weights=3; n_inputs=2 needs a list of exactly 2 numbers, one per input, such as [0.5, 0.5].",
+        ),
+        (
+            {"weights": "12"},
+            "Neuron got weights='12'; n_inputs=2 needs a list of exactly 2 numbers, one per input, such as [0.5, "
+            "0.5].",
+        ),
+        ({"weights": [math.nan, 1.0]}, "Neuron got weights[0]=nan; expected a finite number."),
+        ({"weights": [1.0, -math.inf]}, "Neuron got weights[1]=-inf; expected a finite number."),
+        ({"weights": [1.0, "2"]}, "Neuron got weights[1]='2'; expected a finite number."),
+        ({"weights": [1.0, True]}, "Neuron got weights[1]=True; expected a finite number."),
+        ({"bias": math.nan}, "Neuron got bias=nan; expected a finite number. The bias is one number, such as 0 or 1."),
+        ({"bias": None}, "Neuron got bias=None; expected a finite number. The bias is one number, such as 0 or 1."),
+    ],
+)
+def test_bad_weights_and_bias_are_refused_before_anything_is_built(options, message):
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.Neuron(2, **options)
+    assert str(caught.value) == message
+
+
+def test_a_wide_neuron_shows_an_example_that_fits_on_a_line():
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.Neuron(40, weights=[1.0])
+    assert str(caught.value).endswith("needs a list of exactly 40 numbers, one per input, such as [0.5, 0.5, 0.5, …].")
+
+
+@pytest.mark.parametrize(("n_inputs", "shown"), [(0, "0"), (-1, "-1"), (2.5, "2.5"), (True, "True"), ("2", "'2'")])
+def test_the_n_inputs_message_in_full(n_inputs, shown):
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.Neuron(n_inputs)
+    assert str(caught.value) == f"Neuron got n_inputs={shown}; expected a whole number ≥ 1."
+    assert nn.Neuron(1).n_inputs == 1  # the boundary itself
+
+
+def test_numpy_integer_n_inputs():
+    np = pytest.importorskip("numpy")
+    neuron = nn.Neuron(np.int64(2), weights=[np.float32(0.5), np.int64(1)], bias=np.float64(0.25))
+    assert neuron.n_inputs == 2
+    assert [w.data for w in nn.Neuron(2, weights=np.array([1.5, -2.0])).weights] == [1.5, -2.0]
+    assert [w.data for w in neuron.weights] == [0.5, 1.0]
+    assert neuron.bias.data == 0.25

@@ -1,80 +1,94 @@
 import inspect
+import json
 import math
+import reprlib
 
+import golden_cases
 import pytest
 
 import nn
 from autograd import Parameter
 
-START = [1.5, -0.8, 0.3, 2.0]
-
-# Our argument names, spelled out, and torch.optim's.
-TORCH_NAMES = {
-    "learning_rate": "lr",
-    "epsilon": "eps",
-    "learning_rate_decay": "lr_decay",
-}
-
-CONFIGURATIONS = [
-    (nn.SGD, "SGD", {"learning_rate": 0.05}),
-    (nn.SGD, "SGD", {"learning_rate": 0.05, "momentum": 0.9}),
-    (nn.SGD, "SGD", {"learning_rate": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
-    (nn.SGD, "SGD", {"learning_rate": 0.05, "momentum": 0.8, "dampening": 0.5}),
-    (nn.Adam, "Adam", {}),
-    (nn.Adam, "Adam", {"learning_rate": 0.1, "betas": (0.8, 0.9), "weight_decay": 0.05}),
-    (nn.Adam, "Adam", {"learning_rate": 0.1, "amsgrad": True, "epsilon": 1e-6}),
-    (nn.RMSprop, "RMSprop", {}),
-    (nn.RMSprop, "RMSprop", {"learning_rate": 0.01, "centered": True, "momentum": 0.5}),
-    (nn.RMSprop, "RMSprop", {"learning_rate": 0.01, "alpha": 0.9, "weight_decay": 0.1, "momentum": 0.3}),
-    (nn.Adagrad, "Adagrad", {}),
-    (nn.Adagrad, "Adagrad", {"learning_rate": 0.3, "learning_rate_decay": 0.1, "initial_accumulator_value": 0.5}),
-    (nn.Adagrad, "Adagrad", {"learning_rate": 0.3, "weight_decay": 0.1, "epsilon": 1e-6}),
-    (nn.Adadelta, "Adadelta", {}),
-    (nn.Adadelta, "Adadelta", {"learning_rate": 0.5, "rho": 0.5, "weight_decay": 0.1, "epsilon": 1e-4}),
-]
+TORCH_NAMES = golden_cases.TORCH_NAMES
+GOLDEN = json.loads((golden_cases.GOLDEN / "optimizers.json").read_text(encoding="utf-8"))
+OPTIMIZER_CLASSES = [nn.SGD, nn.Adam, nn.AdamW, nn.RMSprop, nn.Adagrad, nn.Adadelta]
 
 
-def _loss(w, sin, m=None):
-    # Not quadratic, with coupled parameters, so every state variable matters.
-    return (w[0] - 1) ** 2 + 3 * (w[1] + 0.5) ** 2 + w[0] * w[1] + sin(w[2]) * w[3] + 0.1 * w[3] ** 4
+def _settings(recorded):
+    # JSON has no tuples; betas go back to the pair the constructor takes.
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in recorded.items()}
 
 
-def _our_trajectory(cls, settings, steps=20):
-    w = [Parameter(x) for x in START]
+def _our_trajectory(cls, settings, steps=golden_cases.STEPS):
+    w = [Parameter(x) for x in golden_cases.START]
     optimizer = cls(w, **settings)
     path = []
     for _ in range(steps):
         optimizer.zero_grad()
-        _loss(w, lambda v: v.sin()).backward()
+        golden_cases.objective(w, lambda v: v.sin()).backward()
         optimizer.step()
         path.append([p.data for p in w])
     return path
 
 
-def _torch_trajectory(torch, name, settings, steps=20):
-    w = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+def _torch_trajectory(torch, name, settings, steps=golden_cases.STEPS):
+    w = torch.tensor(golden_cases.START, dtype=torch.float64, requires_grad=True)
     translated = {TORCH_NAMES.get(key, key): value for key, value in settings.items()}
     optimizer = getattr(torch.optim, name)([w], **translated)
     path = []
     for _ in range(steps):
         optimizer.zero_grad()
-        _loss(w, torch.sin).backward()
+        golden_cases.objective(w, torch.sin).backward()
         optimizer.step()
         path.append(w.detach().tolist())
     return path
 
 
-@pytest.mark.parametrize(
-    ("cls", "name", "settings"), CONFIGURATIONS, ids=lambda v: str(v) if isinstance(v, dict) else ""
-)
-def test_twenty_steps_equal_torch_optim(cls, name, settings):
-    torch = pytest.importorskip("torch", reason="torch==2.13.0 is not installed; pip install torch==2.13.0")
-    ours, theirs = _our_trajectory(cls, settings), _torch_trajectory(torch, name, settings)
+def _same_path(ours, theirs):
+    assert len(ours) == len(theirs)
     for step, (a, b) in enumerate(zip(ours, theirs), 1):
         assert a == pytest.approx(b, abs=1e-10, rel=0), f"step {step}"
 
 
-@pytest.mark.parametrize("cls", [nn.SGD, nn.Adam, nn.RMSprop, nn.Adagrad, nn.Adadelta])
+def _case_id(case):
+    name, settings = case
+    return f"{name}-" + ",".join(f"{key}={value}" for key, value in settings.items())
+
+
+@pytest.mark.parametrize("recorded", GOLDEN["cases"], ids=lambda r: _case_id((r["optimizer"], r["settings"])))
+def test_twenty_steps_equal_the_golden_torch_trajectory(recorded):
+    # Pins the math without torch: these numbers came from torch.optim (tests/nn/golden/make_golden.py).
+    cls = getattr(nn, recorded["optimizer"])
+    _same_path(_our_trajectory(cls, _settings(recorded["settings"])), recorded["trajectory"])
+
+
+def test_the_golden_file_holds_every_case_and_every_optimizer():
+    recorded = [(r["optimizer"], _settings(r["settings"])) for r in GOLDEN["cases"]]
+    assert recorded == golden_cases.OPTIMIZERS, "cases changed: rerun tests/nn/golden/make_golden.py"
+    assert {name for name, _ in recorded} == {cls.__name__ for cls in OPTIMIZER_CLASSES}
+    exported = {name for name in nn.__all__ if isinstance(getattr(nn, name), type)
+                and issubclass(getattr(nn, name), nn.Optimizer) and name != "Optimizer"}
+    assert exported == {cls.__name__ for cls in OPTIMIZER_CLASSES}
+
+
+@pytest.mark.parametrize("case", golden_cases.OPTIMIZERS, ids=_case_id)
+def test_twenty_steps_equal_torch_optim(case):
+    torch = pytest.importorskip("torch", reason="torch==2.13.0 is not installed; pip install torch==2.13.0")
+    name, settings = case
+    _same_path(_our_trajectory(getattr(nn, name), settings), _torch_trajectory(torch, name, settings))
+
+
+@pytest.mark.parametrize("cls", OPTIMIZER_CLASSES, ids=lambda cls: cls.__name__)
+def test_defaults_equal_the_golden_torch_defaults(cls):
+    theirs = GOLDEN["defaults"][cls.__name__]
+    for name, parameter in inspect.signature(cls).parameters.items():
+        if name == "parameters":
+            continue
+        expected = theirs[TORCH_NAMES.get(name, name)]
+        assert _settings({name: expected})[name] == parameter.default, name
+
+
+@pytest.mark.parametrize("cls", OPTIMIZER_CLASSES, ids=lambda cls: cls.__name__)
 def test_defaults_equal_torch(cls):
     torch = pytest.importorskip("torch", reason="torch==2.13.0 is not installed; pip install torch==2.13.0")
     theirs = inspect.signature(getattr(torch.optim, cls.__name__)).parameters
@@ -158,10 +172,16 @@ def test_base_update_is_abstract():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda w: nn.SGD(w, learning_rate=-0.1), "SGD got learning_rate=-0.1; learning_rate must be > 0."),
-        (lambda w: nn.SGD(w, learning_rate=math.nan), "SGD got learning_rate=nan; learning_rate must be > 0."),
-        (lambda w: nn.SGD(w, momentum=-1), "SGD got momentum=-1; momentum must be ≥ 0."),
-        (lambda w: nn.SGD(w, dampening=2), "SGD got dampening=2; dampening must be in [0, 1]."),
+        (
+            lambda w: nn.SGD(w, learning_rate=-0.1),
+            "SGD got learning_rate=-0.1; learning_rate must be a finite number > 0.",
+        ),
+        (
+            lambda w: nn.SGD(w, learning_rate=math.nan),
+            "SGD got learning_rate=nan; learning_rate must be a finite number > 0.",
+        ),
+        (lambda w: nn.SGD(w, momentum=-1), "SGD got momentum=-1; momentum must be a finite number ≥ 0."),
+        (lambda w: nn.SGD(w, dampening=2), "SGD got dampening=2; dampening must be a finite number in [0, 1]."),
         (
             lambda w: nn.SGD(w, nesterov=True),
             "SGD got nesterov=True with momentum=0.0, dampening=0.0; Nesterov momentum needs momentum > 0 and "
@@ -169,20 +189,23 @@ def test_base_update_is_abstract():
         ),
         (lambda w: nn.Adam(w, betas=(0.9,)), "Adam got betas=(0.9,); expected a pair (β₁, β₂) such as (0.9, 0.999)."),
         (lambda w: nn.Adam(w, betas=(1.0, 0.9)), "Adam got betas[0]=1.0; betas[0] must be in [0, 1), e.g. 0.9."),
-        (lambda w: nn.Adam(w, epsilon=-1e-8), "Adam got epsilon=-1e-08; epsilon must be > 0."),
-        (lambda w: nn.Adam(w, weight_decay=-1), "Adam got weight_decay=-1; weight_decay must be ≥ 0."),
+        (lambda w: nn.Adam(w, epsilon=-1e-8), "Adam got epsilon=-1e-08; epsilon must be a finite number > 0."),
+        (lambda w: nn.Adam(w, weight_decay=-1), "Adam got weight_decay=-1; weight_decay must be a finite number ≥ 0."),
         (lambda w: nn.RMSprop(w, alpha=1.5), "RMSprop got alpha=1.5; alpha must be in [0, 1), e.g. 0.9."),
-        (lambda w: nn.RMSprop(w, momentum=-0.5), "RMSprop got momentum=-0.5; momentum must be ≥ 0."),
+        (lambda w: nn.RMSprop(w, momentum=-0.5), "RMSprop got momentum=-0.5; momentum must be a finite number ≥ 0."),
         (
             lambda w: nn.Adagrad(w, learning_rate_decay=-1),
-            "Adagrad got learning_rate_decay=-1; learning_rate_decay must be ≥ 0.",
+            "Adagrad got learning_rate_decay=-1; learning_rate_decay must be a finite number ≥ 0.",
         ),
         (
             lambda w: nn.Adagrad(w, initial_accumulator_value=-1),
-            "Adagrad got initial_accumulator_value=-1; initial_accumulator_value must be ≥ 0.",
+            "Adagrad got initial_accumulator_value=-1; initial_accumulator_value must be a finite number ≥ 0.",
         ),
         (lambda w: nn.Adadelta(w, rho=1), "Adadelta got rho=1; rho must be in [0, 1), e.g. 0.9."),
-        (lambda w: nn.Adadelta(w, learning_rate=0), "Adadelta got learning_rate=0; learning_rate must be > 0."),
+        (
+            lambda w: nn.Adadelta(w, learning_rate=0),
+            "Adadelta got learning_rate=0; learning_rate must be a finite number > 0.",
+        ),
         (lambda w: nn.SGD([]), "SGD got no parameters; pass model.parameters() (or the model)."),
     ],
 )
@@ -209,4 +232,92 @@ def test_epsilon_must_be_positive_as_the_docstrings_say(optimizer):
     # torch allows eps=0, but then Adadelta never moves and the others divide 0 by 0 at a zero gradient.
     with pytest.raises(ValueError, match="epsilon") as caught:
         optimizer([Parameter(1.0)], epsilon=0)
-    assert str(caught.value) == f"{optimizer.__name__} got epsilon=0; epsilon must be > 0."
+    assert str(caught.value) == f"{optimizer.__name__} got epsilon=0; epsilon must be a finite number > 0."
+
+
+# --- every boundary of every setting ------------------------------------------------------
+
+# (setting, the smallest accepted, the nearest refused below, the bound as the message words it)
+LOWER_BOUNDS = {
+    "learning_rate": (5e-324, 0, "a finite number > 0"),
+    "epsilon": (5e-324, 0, "a finite number > 0"),
+    "weight_decay": (0, -5e-324, "a finite number ≥ 0"),
+    "momentum": (0, -5e-324, "a finite number ≥ 0"),
+    "learning_rate_decay": (0, -5e-324, "a finite number ≥ 0"),
+    "initial_accumulator_value": (0, -5e-324, "a finite number ≥ 0"),
+    "dampening": (0, -5e-324, "a finite number in [0, 1]"),
+}
+BOUNDED = [
+    (cls, name)
+    for cls in OPTIMIZER_CLASSES
+    for name in inspect.signature(cls).parameters
+    if name in LOWER_BOUNDS
+]
+
+
+@pytest.mark.parametrize(("cls", "name"), BOUNDED, ids=lambda v: getattr(v, "__name__", v))
+def test_lower_bound_of_every_setting(cls, name):
+    # learning_rate=0 is refused by every optimizer alike: it would train nothing, silently.
+    accepted, refused, bound = LOWER_BOUNDS[name]
+    assert getattr(cls([Parameter(0.0)], **{name: accepted}), name) == accepted
+    with pytest.raises(ValueError, match="got") as caught:
+        cls([Parameter(0.0)], **{name: refused})
+    assert str(caught.value) == f"{cls.__name__} got {name}={refused!r}; {name} must be {bound}."
+
+
+@pytest.mark.parametrize(("cls", "name"), BOUNDED, ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, 10**400, True, "0.1", None])
+def test_no_setting_takes_inf_nan_huge_ints_bools_or_strings(cls, name, value):
+    with pytest.raises(ValueError, match="got") as caught:
+        cls([Parameter(0.0)], **{name: value})
+    shown = reprlib.repr(value)
+    assert str(caught.value) == f"{cls.__name__} got {name}={shown}; {name} must be {LOWER_BOUNDS[name][2]}."
+    assert len(str(caught.value)) < 200  # a 400-digit int is shortened, not printed whole
+
+
+def test_dampening_upper_bound():
+    assert nn.SGD([Parameter(0.0)], momentum=0.9, dampening=1).dampening == 1.0
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.SGD([Parameter(0.0)], dampening=1.0000000000000002)
+    assert str(caught.value) == (
+        "SGD got dampening=1.0000000000000002; dampening must be a finite number in [0, 1]."
+    )
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"),
+    [(nn.Adam, "betas[0]"), (nn.Adam, "betas[1]"), (nn.AdamW, "betas[0]"), (nn.AdamW, "betas[1]"),
+     (nn.RMSprop, "alpha"), (nn.Adadelta, "rho")],
+)
+@pytest.mark.parametrize(("value", "accepted"), [(0, True), (0.9999999999999999, True), (1, False), (-1e-300, False),
+                                                  (math.nan, False), (True, False)])
+def test_smoothing_constants_are_in_zero_to_one(cls, name, value, accepted):
+    settings = {"betas": (value, 0.9) if name == "betas[0]" else (0.9, value)} if name.startswith("betas") else {
+        name: value}
+    if accepted:
+        cls([Parameter(0.0)], **settings)
+        return
+    with pytest.raises(ValueError, match="got") as caught:
+        cls([Parameter(0.0)], **settings)
+    assert str(caught.value) == f"{cls.__name__} got {name}={value!r}; {name} must be in [0, 1), e.g. 0.9."
+
+
+def test_adamw_names_itself_in_its_messages():
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.AdamW([Parameter(0.0)], betas=[0.9, 0.999])
+    assert str(caught.value) == "AdamW got betas=[0.9, 0.999]; expected a pair (β₁, β₂) such as (0.9, 0.999)."
+
+
+def test_adamw_decays_the_weight_apart_from_the_gradient():
+    # With a zero gradient Adam's L2 penalty still moves w through m/√v by ≈ η; AdamW shrinks w by the factor.
+    adam_w, adamw_w = Parameter(2.0), Parameter(2.0)
+    adam, adamw = nn.Adam([adam_w], learning_rate=0.1, weight_decay=0.5), nn.AdamW([adamw_w], learning_rate=0.1,
+                                                                                  weight_decay=0.5)
+    for optimizer in (adam, adamw):
+        optimizer.step()
+    assert adamw_w.data == 2.0 * (1 - 0.1 * 0.5)
+    assert adam_w.data == pytest.approx(2.0 - 0.1, abs=1e-7)
+    assert repr(adamw) == (
+        "AdamW(1 parameters, learning_rate=0.1, betas=(0.9, 0.999), epsilon=1e-08, weight_decay=0.5, amsgrad=False)"
+    )
+    assert adamw.state_dict()["type"] == "AdamW"

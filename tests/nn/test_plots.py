@@ -257,7 +257,7 @@ def test_descend_steps_with_nn_sgd(monkeypatch):
     w = Parameter(2.0)
     assert descend(lambda: w * w, [w], learning_rate=0.25, steps=2) == [(2.0,), (1.0,), (0.5,)]
     assert len(steps) == 2
-    with pytest.raises(ValueError, match="SGD got learning_rate=0; learning_rate must be > 0"):
+    with pytest.raises(ValueError, match="SGD got learning_rate=0; learning_rate must be a finite number > 0"):
         descend(lambda: w * w, [w], learning_rate=0)
 
 

@@ -1,4 +1,5 @@
 import math
+import reprlib
 import sys
 
 import pytest
@@ -184,16 +185,16 @@ def test_accuracy_helper_and_its_error():
 @pytest.mark.parametrize(
     ("call", "exception", "message"),
     [
-        (lambda m: nn.fit(m, [], [], progress=False), ValueError, "fit got no examples; expected at least one."),
+        (lambda m: nn.fit(m, [], [], progress=False), ValueError, "fit() got no examples; expected at least one."),
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1, 0], progress=False),
             ValueError,
-            "fit got 1 examples and 2 targets; expected one target per example.",
+            "fit() got 1 example and 2 targets; expected one target per example.",
         ),
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1], epochs=0, progress=False),
             ValueError,
-            "fit() got epochs=0; expected a whole number ≥ 1.",
+            "fit() got epochs=0; expected a whole number of epochs ≥ 1.",
         ),
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1], validation=[[1.0, 2.0]], progress=False),
@@ -203,14 +204,14 @@ def test_accuracy_helper_and_its_error():
         (
             lambda m: nn.fit(m, [[1.0, 2.0]], [1], validation=([[1.0, 2.0]], []), progress=False),
             ValueError,
-            "fit() validation got 1 examples and 0 targets; expected one target per example.",
+            "fit() validation got 1 example and 0 targets; expected one target per example.",
         ),
         (
             lambda m: nn.fit(m, 3, [1], progress=False),
             TypeError,
-            "fit got X of type int; expected lists X (examples) and y (targets).",
+            "fit() got examples of type int; expected a list, one example per entry.",
         ),
-        (lambda m: nn.evaluate(m, [], []), ValueError, "evaluate got no examples; expected at least one."),
+        (lambda m: nn.evaluate(m, [], []), ValueError, "evaluate() got no examples; expected at least one."),
     ],
 )
 def test_bad_arguments(call, exception, message):
@@ -251,8 +252,8 @@ def test_a_bad_label_is_reported_by_its_index_in_y():
         nn.MLP(2, [3, 1], seed=0), lambda m: nn.fit(m, X, y, epochs=5, batch_size=4, progress=False)
     )
     assert message == (
-        "fit() got a target in y the loss cannot use: binary_cross_entropy_with_logits() got target 2 for "
-        "example 19; expected a number in [0, 1]."
+        "fit() got a target in y that loss=binary_cross_entropy_with_logits cannot use: "
+        "binary_cross_entropy_with_logits() got target 2 for example 19; expected a number in [0, 1]."
     )
 
 
@@ -266,7 +267,10 @@ def test_bad_validation_labels_and_examples_and_batch_size_are_found_first():
     assert "example 2" in message
     bad_X = [*X[:5], [1.0, "2"], *X[6:]]
     message = _bad_fit_leaves_model_untouched(model, lambda m: nn.fit(m, bad_X, y, progress=False))
-    assert message == "fit() got X[5] = [1.0, '2'], which holds '2'; expected numbers."
+    assert message == (
+        "fit() got X[5] = [1.0, '2'], which holds '2'; expected finite numbers. Drop or fill in that example (nan "
+        "and inf make every loss nan)."
+    )
     message = _bad_fit_leaves_model_untouched(model, lambda m: nn.fit(m, X, y, batch_size=0, progress=False))
     assert message == "fit() got batch_size=0; expected a whole number ≥ 1, or None (full batch)."
 
@@ -309,3 +313,209 @@ def test_ctrl_c_after_the_weights_went_nan_returns_the_history_without_raising()
     assert history.interrupted is True
     assert len(history.train_loss) == 1
     assert all(math.isnan(value) for value in model.state_dict().values())  # the last whole epoch, as it was
+
+
+# --- inputs fit() used to take silently or fail on with Python internals -------------------
+
+
+def test_the_sigmoid_output_with_the_default_logits_loss_is_caught_before_the_first_step():
+    # The trap: every README model has a sigmoid output, and fit's default loss squashes again: 50% on moons.
+    X, y = nn.data.moons(40, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 1], output_activation="sigmoid", seed=0)
+    message = _bad_fit_leaves_model_untouched(model, lambda m: nn.fit(m, X, y, progress=False))
+    assert message == (
+        "fit() got loss=binary_cross_entropy_with_logits and a model whose output goes through a sigmoid; "
+        "binary_cross_entropy_with_logits expects raw scores and squashes them itself, so training would stall near "
+        "50% accuracy. To fix it, pass loss=nn.binary_cross_entropy (it takes probabilities), or build the model with "
+        "output_activation=None (raw scores) and keep this loss."
+    )
+    # Both fixes the message names train.
+    nn.fit(model, X, y, loss=nn.binary_cross_entropy, epochs=1, progress=False)
+    nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("loss", [nn.hinge, nn.cross_entropy])
+def test_other_raw_score_losses_refuse_a_sigmoid_output(loss):
+    model = nn.MLP(2, [3, 2 if loss is nn.cross_entropy else 1], output_activation="sigmoid", seed=0)
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.fit(model, [[0.0, 1.0]], [1], loss=loss, progress=False)
+    assert str(caught.value) == (
+        f"fit() got loss={loss.__name__} and a model whose output goes through a sigmoid; {loss.__name__} expects raw "
+        "scores and squashes them itself, so training would stall near 50% accuracy. To fix it, build the model with "
+        "output_activation=None (raw scores)."
+    )
+
+
+def test_evaluate_refuses_the_sigmoid_and_logits_pair_too():
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
+    with pytest.raises(ValueError, match=r"^evaluate\(\) got loss=binary_cross_entropy_with_logits and a model"):
+        nn.evaluate(model, [[0.0, 1.0]], [1])
+    assert nn.evaluate(model, [[0.0, 1.0]], [1], loss=nn.binary_cross_entropy)[1] in (0.0, 1.0)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, 10**400], ids=["nan", "inf", "-inf", "10**400"])
+@pytest.mark.parametrize("where", ["X", "X_val"])
+def test_nan_and_inf_in_the_examples_are_found_before_any_update(bad, where):
+    X, y = nn.data.pass_fail(20, seed=0)
+    poisoned = [list(x) for x in X]
+    poisoned[7] = [1.0, bad]
+    model = nn.MLP(2, [3, 1], seed=0)
+    if where == "X":
+        call = lambda m: nn.fit(m, poisoned, y, progress=False)  # noqa: E731
+    else:
+        call = lambda m: nn.fit(m, X, y, validation=(poisoned, y), progress=False)  # noqa: E731
+    message = _bad_fit_leaves_model_untouched(model, call)
+    assert message == (
+        f"fit() got {where}[7] = {reprlib.repr([1.0, bad])}, which holds {reprlib.repr(bad)}; expected finite "
+        "numbers. Drop or fill in that example (nan and inf make every loss nan)."
+    )
+
+
+def test_a_nan_inside_a_value_example_is_found_too():
+    from autograd import Value
+
+    with pytest.raises(ValueError, match=r"fit\(\) got X\[0\] = \[Value\(data=nan"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), [[Value(math.nan), 1.0]], [1], progress=False)
+
+
+@pytest.mark.parametrize(("bad", "where"), [(math.nan, "y"), (math.inf, "y"), (math.nan, "y_val")])
+def test_nan_and_inf_targets_are_found_before_any_update(bad, where):
+    X = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    y = [0.5, 1.0, -2.0]
+    poisoned = [0.5, bad, -2.0]
+    model = nn.MLP(2, [3, 1], seed=0)
+    if where == "y":
+        call = lambda m: nn.fit(m, X, poisoned, loss=nn.mean_squared_error, progress=False)  # noqa: E731
+    else:
+        call = lambda m: nn.fit(m, X, y, loss=nn.mean_squared_error, validation=(X, poisoned),  # noqa: E731
+                                progress=False)
+    message = _bad_fit_leaves_model_untouched(model, call)
+    assert message == (
+        f"fit() got a target in {where} that loss=mean_squared_error cannot use: mean_squared_error() got target "
+        f"{bad!r} for example 1; expected a finite number."
+    )
+
+
+def test_a_model_output_the_loss_cannot_use_is_blamed_on_the_output_not_the_targets():
+    # A linear output with binary_cross_entropy: the probe sees a score outside [0, 1] before any step.
+    model = nn.Neuron(2, activation="linear", weights=[2.0, 2.0], bias=0.0)
+    message = _bad_fit_leaves_model_untouched(
+        model, lambda m: nn.fit(m, [[1.0, 1.0]], [1], loss=nn.binary_cross_entropy, progress=False)
+    )
+    assert message == (
+        "fit() got loss=binary_cross_entropy, which cannot use the model's output for X[0] with y[0]: "
+        "binary_cross_entropy() got output 4.0 for example 0; expected a probability in [0, 1]. Give the model a "
+        "sigmoid output (output_activation='sigmoid'), or use binary_cross_entropy_with_logits on raw scores."
+    )
+
+
+def test_a_bad_first_target_is_named_as_the_target():
+    message = _bad_fit_leaves_model_untouched(
+        nn.MLP(2, [2, 1], seed=0), lambda m: nn.fit(m, [[1.0, 1.0], [0.0, 1.0]], [math.nan, 1], progress=False)
+    )
+    assert message == (
+        "fit() got loss=binary_cross_entropy_with_logits, which cannot use the model's output for X[0] with y[0]: "
+        "binary_cross_entropy_with_logits() got target nan for example 0; expected a finite number."
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "exception", "message"),
+    [
+        (
+            {"loss": None},
+            TypeError,
+            "fit() got loss=None; expected a loss function such as nn.binary_cross_entropy_with_logits (raw scores, "
+            "0/1 targets), nn.cross_entropy or nn.mean_squared_error.",
+        ),
+        (
+            {"loss": "bce"},
+            TypeError,
+            "fit() got loss='bce'; expected a loss function such as nn.binary_cross_entropy_with_logits (raw scores, "
+            "0/1 targets), nn.cross_entropy or nn.mean_squared_error.",
+        ),
+        (
+            {"optimizer": "adam"},
+            TypeError,
+            "fit() got optimizer='adam' of type str; expected an optimizer built on the model, such as "
+            "nn.Adam(model, learning_rate=0.01), or None for that default.",
+        ),
+        (
+            {"callbacks": [None]},
+            TypeError,
+            "fit() got callbacks[0]=None of type NoneType; expected an nn.Callback (with on_train_begin, "
+            "on_epoch_end and on_train_end), such as nn.EarlyStopping(patience=10).",
+        ),
+        (
+            {"callbacks": nn.EarlyStopping()},
+            TypeError,
+            "fit() got callbacks=EarlyStopping...min_delta=0.0); expected a list of callbacks such as "
+            "[nn.EarlyStopping(patience=10)].",
+        ),
+        (
+            {"callbacks": None},
+            TypeError,
+            "fit() got callbacks=None; expected a list of callbacks such as [nn.EarlyStopping(patience=10)].",
+        ),
+        ({"epochs": 2.0}, ValueError, "fit() got epochs=2.0; expected a whole number of epochs ≥ 1."),
+        ({"epochs": True}, ValueError, "fit() got epochs=True; expected a whole number of epochs ≥ 1."),
+        ({"batch_size": -1}, ValueError, "fit() got batch_size=-1; expected a whole number ≥ 1, or None (full batch)."),
+        (
+            {"validation": ([[1.0, 2.0]],)},
+            ValueError,
+            "fit() got validation=([[1.0, 2.0]],); expected a pair (X_val, y_val).",
+        ),
+    ],
+    ids=lambda v: str(v)[:40],
+)
+def test_bad_fit_options_name_the_argument_the_value_and_the_fix(options, exception, message):
+    model = nn.MLP(2, [2, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(exception, match="got") as caught:
+        nn.fit(model, [[1.0, 2.0]], [1], progress=False, **options)
+    assert str(caught.value) == message
+    assert model.state_dict() == before
+
+
+def test_an_optimizer_built_for_another_model_is_refused():
+    model, other = nn.MLP(2, [2, 1], seed=0), nn.MLP(2, [2, 1], seed=1)
+    optimizer = nn.SGD(other, learning_rate=0.1)
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.fit(model, [[1.0, 2.0]], [1], optimizer=optimizer, progress=False)
+    assert str(caught.value) == (
+        f"fit() got optimizer={optimizer!r}, which holds none of the model's parameters; build it on this model: "
+        "nn.SGD(model, ...)."
+    )
+
+
+@pytest.mark.parametrize("model", [None, "model", [nn.Neuron(1)]])
+@pytest.mark.parametrize("function", ["fit", "evaluate"])
+def test_a_model_that_is_not_a_module(model, function):
+    # Before, fit(model=None) raised AttributeError from inside `finally: model.eval()`.
+    with pytest.raises(TypeError, match="got") as caught:
+        getattr(nn, function)(model, [[1.0]], [1])
+    assert str(caught.value) == (
+        f"{function}() got model={model!r} of type {type(model).__name__}; expected an nn.Module such as "
+        "nn.MLP(2, [16, 16, 1])."
+    )
+
+
+def test_numpy_integers_are_counts_everywhere():
+    np = pytest.importorskip("numpy")
+    X, y = nn.data.moons(np.int64(12), seed=0)
+    model = nn.MLP(np.int64(2), [np.int64(3), np.int64(1)], seed=0)
+    stopper = nn.EarlyStopping(patience=np.int64(2))
+    history = nn.fit(model, X, y, epochs=np.int64(2), batch_size=np.int64(4), callbacks=[stopper], progress=False)
+    assert history.epochs == 2
+    assert len(list(nn.data.batches(X, y, batch_size=np.int64(5)))) == 3
+    assert len(nn.data.spirals(np.int64(6), n_classes=np.int64(3))[0]) == 6
+    assert sorted(set(nn.data.blobs(6, centers=np.int64(2))[1])) == [0, 1]
+    assert type(nn.Neuron(np.int64(2)).n_inputs) is int
+    assert nn.Dense(np.int64(2), np.int64(3)).n_outputs == 3
+
+
+def test_accuracy_needs_one_target_per_output():
+    # Before, zip() dropped the extra output and the share was computed over the wrong count.
+    with pytest.raises(ValueError, match="got") as caught:
+        nn.accuracy([0.5, -0.2], [1])
+    assert str(caught.value) == "accuracy() got 2 outputs and 1 target; expected one target per output."
