@@ -276,3 +276,31 @@ def check_engine(function: str, engine: object, loss: Callable[..., Value]) -> N
                 f"{function} got engine='batched' and loss={getattr(loss, '__name__', loss)!r}; the batched engine "
                 f"computes the built-in losses ({known}) on arrays. Use one of them, or engine='scalar'."
             )
+
+
+def per_example_gradients(
+    model: Module, X: Sequence[Sequence[Value | float]], y: Sequence[float], loss: Callable[..., Value]
+) -> tuple[list[str], Array]:
+    """Each example's contribution to ∂loss/∂parameter: the rows sum to the batch gradient.
+
+    The model runs in its current mode (call ``model.eval()`` first to leave dropout out);
+    no ``.grad`` is touched.
+
+    Returns:
+        ``(names, grads)``: the parameter names (``named_parameters`` order) and an
+        (examples, parameters) array.
+
+    Example:
+        >>> import nn
+        >>> model = nn.Neuron(1, activation="linear", weights=[1.0]).eval()
+        >>> names, grads = per_example_gradients(model, [[1.0], [2.0]], [0.0, 0.0], nn.mean_squared_error)
+        >>> names, grads.tolist()  # ∂/∂w (1/2)Σ(w·xᵢ + b)² = xᵢ·(w·xᵢ + b) per example
+        (['weights.0', 'bias'], [[1.0, 1.0], [4.0, 2.0]])
+    """
+    named = model.named_parameters()
+    check_engine("per_example_gradients()", "batched", loss)
+    run = BatchedModel(model, X[0]).run(X)
+    _, output_grads = array_loss(loss, run.outputs, y)
+    per_example = run.per_example_grads(output_grads)
+    order = {id(p): i for i, p in enumerate(run.tape.parameters)}
+    return [name for name, _ in named], per_example[:, [order[id(p)] for _, p in named]]

@@ -497,3 +497,81 @@ def _output_activation(model: Module) -> str:
 
     neurons = [module for _, module in model.named_modules() if isinstance(module, Neuron)]
     return neurons[-1].activation if neurons else "linear"
+
+
+def per_example_gradients(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    loss: Callable[..., Value] | None = None,
+    parameter: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Which examples pull this weight which way: each example's share of ∂loss/∂w, one bar per example.
+
+    The bars sum to the batch gradient. Gradient descent moves w against the
+    gradient, so a bar above 0 pulls w down and a bar below 0 pulls it up; a
+    few tall bars mean a few examples decide the step. Runs the batched engine
+    (NumPy); dropout stays off (the model is put in eval mode for the plot).
+
+    Args:
+        model: the network.
+        X: the examples.
+        y: their targets (bars are coloured by class when the targets are classes).
+        loss: a built-in loss; by default ``binary_cross_entropy_with_logits``.
+        parameter: a name from ``model.named_parameters()``; by default the one
+            with the largest batch gradient.
+        ax: an Axes to draw into; by default a new figure.
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: an unknown parameter name.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import nn
+        >>> X, y = nn.data.moons(30, seed=0)
+        >>> figure = per_example_gradients(nn.MLP(2, [4, 1], seed=0), X, y, parameter="layers.1.neurons.0.bias")
+        >>> figure.axes[0].get_title()
+        'Which examples pull layers.1.neurons.0.bias which way'
+    """
+    from nn.batched import per_example_gradients as gradients
+    from nn.losses import binary_cross_entropy_with_logits
+
+    was_training = model.training
+    try:
+        names, grads = gradients(model.eval(), X, y, loss or binary_cross_entropy_with_logits)
+    finally:
+        model.train(was_training)
+    totals = grads.sum(axis=0)
+    if parameter is None:
+        column = int(abs(totals).argmax())
+    elif parameter in names:
+        column = names.index(parameter)
+    else:
+        raise ValueError(
+            f"per_example_gradients() got parameter={parameter!r}; expected a name from model.named_parameters(), "
+            f"e.g. {names[0]!r}."
+        )
+    figure, axes = _figure_and_axes(ax, "per_example_gradients", figsize=(7.0, 3.8))
+    shares = grads[:, column].tolist()
+    order = sorted(range(len(shares)), key=shares.__getitem__, reverse=True)
+    classes = all(isinstance(t, int) or float(t).is_integer() for t in y) and len(set(y)) <= len(CLASS_COLOURS)
+    colours = [CLASS_COLOURS[int(y[i]) % len(CLASS_COLOURS)] if classes else BLUE for i in order]
+    axes.bar(range(len(order)), [shares[i] for i in order], color=colours, width=1.0, edgecolor="white",
+             linewidth=0.3)
+    axes.axhline(0.0, color="black", linewidth=0.8)
+    if classes:
+        for label in sorted(set(y)):
+            axes.bar([0], [0.0], color=CLASS_COLOURS[int(label) % len(CLASS_COLOURS)], label=f"class {int(label)}")
+        axes.legend(fontsize="small", loc="upper right")
+    axes.set_xlabel("examples, sorted by their pull")
+    axes.set_ylabel(f"share of ∂loss/∂w (Σ = {totals[column]:.3g})")
+    axes.set_title(f"Which examples pull {names[column]} which way")
+    axes.text(0.01, 0.03, "above 0: pulls w down · below 0: pulls w up", transform=axes.transAxes, fontsize="small",
+              color=GREY)
+    if ax is None:
+        figure.tight_layout()
+    return figure

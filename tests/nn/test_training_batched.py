@@ -149,3 +149,30 @@ def test_importing_autograd_and_nn_does_not_import_numpy() -> None:
     code = "import sys, autograd, nn, autograd.batched, nn.batched; print('numpy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_per_example_gradients_are_each_examples_scalar_gradient() -> None:
+    from nn.batched import per_example_gradients
+
+    X, y = nn.data.moons(12, seed=2)
+    model = _model().eval()
+    names, grads = per_example_gradients(model, X, y, nn.binary_cross_entropy_with_logits)
+    assert names == [name for name, _ in model.named_parameters()]
+    for i in (0, 5, 11):
+        model.zero_grad()
+        # Example i's share of the batch loss (1/n)·Σ Lⱼ.
+        (nn.binary_cross_entropy_with_logits([model(X[i])], [y[i]]) * (1 / len(X))).backward()
+        assert grads[i].tolist() == pytest.approx([p.grad for _, p in model.named_parameters()], rel=1e-10, abs=1e-15)
+
+
+def test_the_per_example_gradient_plot_names_its_weight_and_refuses_an_unknown_one() -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    X, y = nn.data.moons(20, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    figure = nn.plots.per_example_gradients(model, X, y, parameter="layers.0.neurons.1.bias")
+    (axes,) = figure.axes
+    assert axes.get_title() == "Which examples pull layers.0.neurons.1.bias which way"
+    assert len(axes.patches) == len(X) + 2  # one bar per example, plus the two legend swatches
+    with pytest.raises(ValueError, match=r"parameter='w9'; expected a name from model.named_parameters\(\)"):
+        nn.plots.per_example_gradients(model, X, y, parameter="w9")
