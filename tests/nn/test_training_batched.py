@@ -176,3 +176,38 @@ def test_the_per_example_gradient_plot_names_its_weight_and_refuses_an_unknown_o
     assert len(axes.patches) == len(X) + 2  # one bar per example, plus the two legend swatches
     with pytest.raises(ValueError, match=r"parameter='w9'; expected a name from model.named_parameters\(\)"):
         nn.plots.per_example_gradients(model, X, y, parameter="w9")
+
+
+def test_digits_load_as_64_pixels_in_0_1_with_labels_0_to_9() -> None:
+    pytest.importorskip("sklearn")
+    X_train, y_train, X_test, y_test = nn.data.digits(seed=0)
+    assert (len(X_train), len(X_test)) == (1348, 449)
+    assert all(len(x) == 64 for x in X_train + X_test)
+    assert min(min(x) for x in X_train) == 0.0
+    assert max(max(x) for x in X_train) == 1.0
+    assert sorted(set(y_train + y_test)) == list(range(10))
+    assert nn.data.digits(seed=0, n=100)[0][0] == nn.data.digits(seed=0, n=100)[0][0]
+    with pytest.raises(ValueError, match=r"digits\(\) got n=1; expected a whole number from 2 to 1,797"):
+        nn.data.digits(n=1)
+
+
+def test_digits_without_scikit_learn_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"pip install 'glassgrad\[data\]'"):
+        nn.data.digits()
+
+
+@pytest.mark.slow
+def test_a_small_network_learns_real_digits_with_the_batched_engine() -> None:
+    # The suite's short version of `make bench`'s digits run (MLP(64, [32, 10]), ≥ 95% in ≤ 20 s).
+    pytest.importorskip("sklearn")
+    X_train, y_train, X_test, y_test = nn.data.digits(seed=0, n=600)
+    model = nn.MLP(64, [16, 10], seed=0)
+    optimizer = nn.Adam(model, learning_rate=0.02)
+    nn.fit(model, X_train, y_train, loss=nn.cross_entropy, optimizer=optimizer, epochs=8, progress=False,
+           engine="batched")
+    _, accuracy = nn.evaluate(model, X_test, y_test, loss=nn.cross_entropy, engine="batched")
+    assert accuracy is not None
+    assert accuracy >= 0.93
