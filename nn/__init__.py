@@ -41,6 +41,7 @@ from nn.mlp import MLP
 from nn.module import Module, Sequential, load
 from nn.neuron import Neuron, Perceptron
 from nn.optimizers import SGD, Adadelta, Adagrad, Adam, Optimizer, RMSprop
+from nn.pytorch import from_torch
 from nn.training import History, accuracy, evaluate, fit
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "data",
     "evaluate",
     "fit",
+    "from_torch",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",

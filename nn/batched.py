@@ -87,6 +87,17 @@ class BatchedModel:
         self.check_with = None if check_with is None else [float(x) for x in check_with]
         self._tapes: dict[bool, tuple[batched.Tape, Slots]] = {}
 
+    @property
+    def tape(self) -> batched.Tape:
+        """The recorded graph for the model's current mode (recorded on first use).
+
+        Example:
+            >>> import nn
+            >>> BatchedModel(nn.MLP(2, [3, 1], seed=0), [0.0, 0.0]).tape
+            <Tape 31 nodes in 3 array operations: linear×3, relu×3, linear×1>
+        """
+        return self._tape()[0]
+
     def _tape(self) -> tuple[batched.Tape, Slots]:
         training = self.model.training
         if training not in self._tapes:
