@@ -39,13 +39,14 @@ Example:
 from __future__ import annotations
 
 import importlib
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import topological_order
-from autograd.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, POSITIVE, REALS, Domain, Op
+from autograd.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
 from autograd.value import Value
 from autograd.value import sum as value_sum
 
@@ -58,6 +59,9 @@ if TYPE_CHECKING:
     Index = NDArray[np.intp]
 
 INSTALL_HINT = "pip install 'glassgrad[batched]'   (or: pip install numpy)"
+
+
+_data = operator.attrgetter("data")
 
 
 class BatchedError(AutogradError, ValueError):
@@ -74,10 +78,16 @@ def numpy() -> Any:
         >>> numpy().__name__
         'numpy'
     """
-    try:
-        return importlib.import_module("numpy")
-    except ImportError:
-        raise ImportError(f"autograd.batched needs NumPy, which is not installed: {INSTALL_HINT}") from None
+    global _NUMPY  # looked up on every array operation: import once
+    if _NUMPY is None:
+        try:
+            _NUMPY = importlib.import_module("numpy")
+        except ImportError:
+            raise ImportError(f"autograd.batched needs NumPy, which is not installed: {INSTALL_HINT}") from None
+    return _NUMPY
+
+
+_NUMPY: Any = None
 
 
 # --- the NumPy math namespace ---------------------------------------------------
@@ -168,29 +178,36 @@ NUMPY_MATH = NumpyMath()
 
 
 class _Explorer:
-    """Chooses the branch a rule takes at each ``m.real(x)`` comparison, one path per call."""
+    """Chooses the branch a rule takes at each ``m.real(x)`` comparison, one path per call.
+
+    ``mask`` marks the examples that follow the path taken so far (None: all of them).
+    """
 
     def __init__(self, forced: tuple[bool, ...], shape: tuple[int, ...]) -> None:
-        np = numpy()
         self.forced = forced
+        self.shape = shape
         self.taken: list[bool] = []
-        self.mask: Mask = np.ones(shape, dtype=bool)
+        self.mask: Mask | None = None
         self.pending: list[tuple[bool, ...]] = []
 
     def decide(self, condition: Any) -> bool:
         np = numpy()
-        condition = np.broadcast_to(condition, self.mask.shape)
-        yes, no = self.mask & condition, self.mask & ~condition
+        condition = np.broadcast_to(condition, self.shape)
+        mask = self.mask
+        yes = condition if mask is None else mask & condition
         step = len(self.taken)
         if step < len(self.forced):
             choice = self.forced[step]
         else:
             choice = bool(yes.any())
             # The other branch is explored later, but only if some example takes it.
-            if choice and no.any():
+            if choice and not (yes.all() if mask is None else (yes == mask).all()):
                 self.pending.append((*self.taken, False))
         self.taken.append(choice)
-        self.mask = yes if choice else no
+        if choice:
+            self.mask = yes
+        else:
+            self.mask = ~condition if mask is None else mask & ~condition
         return choice
 
 
@@ -260,6 +277,10 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
         ([0.0, 2.0], [0.0, 1.0])
     """
     np = numpy()
+    vector_rule = VECTOR_RULES.get(op.name)
+    if vector_rule is not None and vector_rule[0] is op.rule:
+        with np.errstate(all="ignore"):
+            return vector_rule[1](*inputs, *constants)
     shape = np.shape(inputs[0]) if inputs else ()
     paths: list[tuple[Mask, Any, tuple[Any, ...]]] = []
     waiting: list[tuple[bool, ...]] = [()]
@@ -276,7 +297,7 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
                 ) from None
             finally:
                 NUMPY_MATH._explorer = None
-            paths.append((explorer.mask, value, tuple(local_grads)))
+            paths.append((explorer.mask, value, tuple(local_grads)))  # type: ignore[arg-type]
             waiting.extend(explorer.pending)
     if len(paths) == 1:
         return paths[0][1], paths[0][2]
@@ -289,6 +310,31 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
         for merged, local in zip(merged_grads, local_grads):
             np.copyto(merged, local, where=mask)
     return merged_value, tuple(merged_grads)
+
+
+def _relu(x: Array) -> tuple[Array, tuple[Array]]:
+    np = numpy()
+    positive = x > 0.0
+    # Where x ≤ 0 fails too, x is nan: value and slope stay nan, as the rule says.
+    below = x <= 0.0
+    slope = np.where(positive, 1.0, np.where(below, 0.0, np.nan))
+    return np.where(below, 0.0, x), (slope,)
+
+
+def _leaky_relu(x: Array, slope_below: float) -> tuple[Array, tuple[Array]]:
+    np = numpy()
+    slope = np.where(x > 0.0, 1.0, np.where(x <= 0.0, slope_below, np.nan))
+    return np.where(x > 0.0, x, slope_below * x), (slope,)
+
+
+# Branch-free forms of the rules that run on every hidden layer, for speed: the generic
+# branch merging runs a rule once per branch. Each is used only while the op table
+# still holds the rule it was checked against (tests compare both forms), so a
+# changed rule falls back to the generic path instead of silently disagreeing.
+VECTOR_RULES: dict[str, tuple[Callable[..., Any], Callable[..., tuple[Any, tuple[Any, ...]]]]] = {
+    "relu": (OPS["relu"].rule, _relu),
+    "leaky_relu": (OPS["leaky_relu"].rule, _leaky_relu),
+}
 
 
 # Domains the engine checks with one array comparison; any other is checked number by number.
@@ -508,28 +554,6 @@ class Tape:
             else:
                 level[id(node)] = 1 + max(level[id(x)] for x in node.inputs)
 
-        # Rows: inputs, constants, the parameters some non-fused node reads, then each group's outputs.
-        def reads(node: Value) -> list[Value]:
-            # The rows a node reads (a bias read by a matrix product may get one it does not need: harmless).
-            if id(node) in linear_of:
-                (_, xs), rest = linear_of[id(node)]
-                return [*xs, *rest]
-            return list(node.inputs)
-
-        row_parameters = sorted(
-            {parameter_index[id(x)] for n in computed for x in reads(n) if id(x) in parameter_index}
-            | {parameter_index[id(y)] for y in self.outputs if id(y) in parameter_index}
-        )
-        # Every input keeps a row, used or not (the batch gives them all).
-        row: dict[int, int] = {}
-        for node in [*self.inputs, *self.constants, *(self.parameters[i] for i in row_parameters)]:
-            row.setdefault(id(node), len(row))
-        self._input_rows = np.array([row[id(x)] for x in self.inputs], dtype=np.intp)
-        self._constant_rows = np.array([row[id(c)] for c in self.constants], dtype=np.intp)
-        self._constant_values = np.array([c.data for c in self.constants], dtype=float)
-        self._row_parameters = np.array(row_parameters, dtype=np.intp)
-        self._parameter_rows = np.array([row[id(self.parameters[i])] for i in row_parameters], dtype=np.intp)
-
         buckets: dict[tuple[object, ...], list[Value]] = {}
         for node in computed:
             operation = node.operation
@@ -541,6 +565,34 @@ class Tape:
             else:
                 key = (level[id(node)], operation.name, node.constants, len(node.inputs))
             buckets.setdefault(key, []).append(node)
+
+        def summands(members: list[Value]) -> list[list[Value]]:
+            # Per position after the products, that summand of every sum of a matrix product.
+            return [[linear_of[id(n)][1][k] for n in members] for k in range(len(linear_of[id(members[0])][1]))]
+
+        def is_bias(summand: list[Value]) -> bool:
+            return all(id(x) in parameter_index for x in summand)
+
+        # Rows: inputs, constants, the parameters read as rows, then each group's outputs.
+        # A matrix product reads its weights and biases from the parameter vector: they need no row.
+        read: list[Value] = list(self.outputs)
+        for key, members in buckets.items():
+            if key[1] == "linear":
+                read += linear_of[id(members[0])][0][1]
+                read += [x for summand in summands(members) if not is_bias(summand) for x in summand]
+            else:
+                read += [x for n in members for x in n.inputs]
+        row_parameters = sorted({parameter_index[id(x)] for x in read if id(x) in parameter_index})
+        # Every input keeps a row, used or not (the batch gives them all).
+        row: dict[int, int] = {}
+        for node in [*self.inputs, *self.constants, *(self.parameters[i] for i in row_parameters)]:
+            row.setdefault(id(node), len(row))
+        self._input_rows = np.array([row[id(x)] for x in self.inputs], dtype=np.intp)
+        self._constant_rows = np.array([row[id(c)] for c in self.constants], dtype=np.intp)
+        self._constant_values = np.array([c.data for c in self.constants], dtype=float)
+        self._row_parameters = np.array(row_parameters, dtype=np.intp)
+        self._parameter_rows = np.array([row[id(self.parameters[i])] for i in row_parameters], dtype=np.intp)
+
         self._steps: list[_Group | _Linear] = []
         grad_needed = self._grad_needed(parameter_index)
         for key in sorted(buckets, key=lambda k: k[0]):  # type: ignore[arg-type, return-value]
@@ -553,10 +605,9 @@ class Tape:
                 firsts = [linear_of[id(n)] for n in members]
                 weights = np.array([[parameter_index[id(w)] for w in f[0][0]] for f in firsts], dtype=np.intp)
                 shared = np.array([row[id(x)] for x in firsts[0][0][1]], dtype=np.intp)
-                summands = [[f[1][k] for f in firsts] for k in range(len(firsts[0][1]))]
                 # A summand that is a parameter in every sum (the bias) is read from the parameters directly.
-                biases = [s for s in summands if all(id(x) in parameter_index for x in s)]
-                others = [s for s in summands if not all(id(x) in parameter_index for x in s)]
+                biases = [s for s in summands(members) if is_bias(s)]
+                others = [s for s in summands(members) if not is_bias(s)]
                 rest_rows = [np.array([row[id(x)] for x in s], dtype=np.intp) for s in others]
                 self._steps.append(_Linear(
                     rows=rows,
@@ -691,7 +742,7 @@ class Tape:
                 "least one example."
             )
         n = data.shape[0]
-        parameters = np.array([p.data for p in self.parameters], dtype=float)
+        parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))
         values = np.empty((self.n_rows, n))
         values[self._input_rows] = data.T
         values[self._constant_rows] = self._constant_values[:, None]
@@ -704,12 +755,12 @@ class Tape:
         with np.errstate(all="ignore"):
             for step in self._steps:
                 if isinstance(step, _Linear):
-                    out = parameters[step.weights] @ values[step.inputs]
+                    out = values[step.rows]  # a view: the product is written in place
+                    np.matmul(parameters[step.weights], values[step.inputs], out=out)
                     for rest in step.rest:
                         out += values[rest]
                     for bias in step.biases:
                         out += parameters[bias][:, None]
-                    values[step.rows] = out
                     local.append(())
                     continue
                 operands = [values[o] for o in step.operands]
@@ -756,6 +807,7 @@ class Run:
     Attributes:
         tape: the recorded graph.
         outputs: an (examples, outputs) array.
+        parameters: the parameters' values during the run, an array.
 
     Example:
         >>> from autograd import Parameter
@@ -771,6 +823,7 @@ class Run:
         self._parameters = parameters
         self._local = local
         self.outputs: Array = values[tape._output_rows].T
+        self.parameters: Array = parameters  # the values this run used, in tape.parameters order
 
     @property
     def size(self) -> int:
@@ -794,6 +847,17 @@ class Run:
         summed = self._sweep(output_grads, per_example=False)
         for parameter, gradient in zip(self.tape.parameters, summed.tolist()):
             parameter.grad += gradient
+
+    def gradients(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array:
+        """The batch's summed gradient per parameter (``tape.parameters`` order); ``.grad`` is untouched.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(2.0)
+            >>> record(lambda x: w * x[0], [w], [1.0]).run([[1.0], [3.0]]).gradients().tolist()
+            [4.0]
+        """
+        return self._sweep(output_grads, per_example=False)
 
     def per_example_grads(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array:
         """Each example's own gradient: an (examples, parameters) array; ``.grad`` is untouched.
@@ -819,7 +883,7 @@ class Run:
                 f"backward() got output_grads of shape {seed.shape}; expected ({n}, {len(tape.outputs)}), "
                 "one ∂loss/∂output per example and output."
             )
-        grads = np.zeros_like(self._values)
+        grads = np.zeros(self._values.shape)  # calloc: untouched rows cost nothing
         np.add.at(grads, tape._output_rows, seed.T)  # an output listed twice gets both
         parameter_grads = np.zeros((len(tape.parameters), n) if per_example else len(tape.parameters))
         values = self._values

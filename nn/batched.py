@@ -135,7 +135,7 @@ class BatchedModel:
             slots.setdefault(id(generator), (generator, []))[1].append((dropout, leaves[index]))
         return tape, list(slots.values())
 
-    def run(self, X: Sequence[Sequence[Value | float]]) -> batched.Run:
+    def run(self, X: Sequence[Sequence[Value | float]] | Array) -> batched.Run:
         """The model over every example of ``X``, with fresh dropout masks in training mode.
 
         Example:
@@ -145,7 +145,10 @@ class BatchedModel:
         """
         np = batched.numpy()
         tape, slots = self._tape()
-        data = [[float(v) for v in x] for x in X]
+        try:
+            data = np.asarray(X, dtype=float)
+        except (TypeError, ValueError):  # Values among the numbers
+            data = np.array([[float(v) for v in x] for x in X])
         n = len(data)
         leaves: dict[Value, Array] = {}
         for generator, masks in slots:

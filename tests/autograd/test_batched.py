@@ -201,3 +201,15 @@ def test_layers_become_matrix_products() -> None:
     assert repr(tape).count("linear") == 3
     assert "linear×5" in repr(tape)
     assert "relu×5" in repr(tape)
+
+
+@pytest.mark.parametrize(("name", "constants"), [("relu", ()), ("leaky_relu", (0.1,))])
+def test_the_fast_vector_rules_equal_the_generic_branch_merging(name: str, constants: tuple[float, ...]) -> None:
+    op = OPS[name]
+    x = np.array([[-2.0, -0.0, 0.0, 1e-300, 3.0, math.nan, -math.inf, math.inf]])
+    fast = batched.apply_rule(op, [x], constants)
+    generic_op = Op(op.name + "_generic", op.symbol, op.display, rule=op.rule, constant_names=op.constant_names)
+    slow = batched.apply_rule(generic_op, [x], constants)
+    np.testing.assert_array_equal(fast[0], slow[0])
+    np.testing.assert_array_equal(fast[1][0], slow[1][0])
+    assert name in batched.VECTOR_RULES

@@ -138,6 +138,7 @@ def test_missing_numpy_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
         return real(name, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(importlib, "import_module", without_numpy)
+    monkeypatch.setattr(batched, "_NUMPY", None)
     with pytest.raises(ImportError, match=r"pip install 'glassgrad\[batched\]'"):
         batched.numpy()
 
