@@ -314,11 +314,9 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
 
 def _relu(x: Array) -> tuple[Array, tuple[Array]]:
     np = numpy()
-    positive = x > 0.0
-    # Where x ≤ 0 fails too, x is nan: value and slope stay nan, as the rule says.
-    below = x <= 0.0
-    slope = np.where(positive, 1.0, np.where(below, 0.0, np.nan))
-    return np.where(below, 0.0, x), (slope,)
+    # maximum keeps nan and turns −0.0 into 0.0; sign(value) is then 1, 0, or nan: the rule's slope.
+    value = np.maximum(x, 0.0)
+    return value, (np.sign(value),)
 
 
 def _leaky_relu(x: Array, slope_below: float) -> tuple[Array, tuple[Array]]:
