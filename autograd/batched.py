@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from autograd.errors import AutogradError, DomainError
 from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
+from autograd.recording import enable_grad
 from autograd.value import Value
 from autograd.value import sum as value_sum
 
@@ -488,7 +489,8 @@ def record(
 
 def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value]]:
     inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(example)]
-    result = function(inputs)
+    with enable_grad():  # inside no_grad() the graph would be a lone leaf, replayed as a constant
+        result = function(inputs)
     outputs = [result] if isinstance(result, Value) else list(result) if isinstance(result, Sequence) else [result]
     for output in outputs:
         if not isinstance(output, Value):
@@ -530,12 +532,6 @@ class Tape:
             node for node in self.nodes if node.operation is None and id(node) not in parameter_index
             and id(node) not in input_ids
         ]
-        for node in self.nodes:
-            if node.operation is None and node.inputs:
-                raise BatchedError(
-                    f"record() found node {node.label or node!r} with inputs but no operation (recorded under "
-                    "no_grad()?); record the function with gradients enabled."
-                )
         linear_of, fused_products = self._find_linear_sums(parameter_index)
 
         # Which computed nodes need a row: all but the products folded into a matrix product.

@@ -213,3 +213,12 @@ def test_the_fast_vector_rules_equal_the_generic_branch_merging(name: str, const
     np.testing.assert_array_equal(fast[0], slow[0])
     np.testing.assert_array_equal(fast[1][0], slow[1][0])
     assert name in batched.VECTOR_RULES
+
+
+def test_recording_inside_no_grad_still_records_the_graph() -> None:
+    from autograd import no_grad
+
+    w = Parameter(2.0)
+    with no_grad():
+        tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    assert tape.run([[1.0], [5.0]]).outputs[:, 0].tolist() == [2.0, 10.0]
