@@ -13,7 +13,7 @@ Example:
     >>> import nn, torch
     >>> model = nn.MLP(2, [3, 1], seed=0)
     >>> module = to_torch(model)
-    >>> round(float(module(torch.tensor([[1.0, 2.0]], dtype=torch.float64))[0, 0]), 12) == round(
+    >>> round(module(torch.tensor([[1.0, 2.0]], dtype=torch.float64))[0, 0].item(), 12) == round(
     ...     model([1.0, 2.0]).data, 12)
     True
     >>> from_torch(module).state_dict() == model.state_dict()

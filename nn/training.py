@@ -248,12 +248,7 @@ def evaluate(
     was_training = model.training
     model.eval()
     try:
-        if engine != "scalar":
-            value, outputs = _step_function(model, X, loss, engine, "evaluate()").evaluate(X, y)
-        else:
-            with no_grad():
-                outputs = [model(x) for x in X]
-                value = loss(outputs, y).data
+        value, outputs = _step_function(model, X, loss, engine, "evaluate()").evaluate(X, y)
     finally:
         model.train(was_training)
     correct = count_correct(outputs, y, loss)
@@ -403,7 +398,6 @@ def _progress_bar(epochs: int) -> _Bar | None:
         return None
     bar: _Bar = tqdm(total=epochs, unit="epoch", desc="training")
     return bar
-
 
 
 class Step:
