@@ -212,3 +212,26 @@ def test_a_small_network_learns_real_digits_with_the_batched_engine() -> None:
     _, accuracy = nn.evaluate(model, X_test, y_test, loss=nn.cross_entropy, engine="batched")
     assert accuracy is not None
     assert accuracy >= 0.93
+
+
+def test_examples_given_as_values_train_like_floats() -> None:
+    X, y = nn.data.moons(20, seed=0)
+    as_values = [[Value(v) for v in x] for x in X]
+    first, second = _model(), _model()
+    nn.fit(first, X, y, epochs=2, progress=False, engine="batched")
+    nn.fit(second, as_values, y, epochs=2, progress=False, engine="batched")
+    assert first.state_dict() == second.state_dict()
+
+
+def test_example_i_of_a_batched_run_can_be_drawn_and_traced() -> None:
+    from autograd import to_dot, trace_backward
+
+    X, _ = nn.data.moons(8, seed=0)
+    model = _model(dropout=0.5)
+    run = BatchedModel(model, X[0]).run(X)
+    (output,) = run.example(3)
+    assert output.data == pytest.approx(float(run.outputs[3, 0]), rel=1e-12)
+    assert "digraph" in to_dot(output)
+    trace = trace_backward(output)
+    assert len(trace) > 0
+    assert [p.grad for p in model.parameters()] == pytest.approx(run.per_example_grads()[3].tolist(), abs=1e-12)
