@@ -632,6 +632,7 @@ class Tape:
         self._rows = row
         self._output_rows = np.array([row[id(y)] for y in self.outputs], dtype=np.intp)
         self.n_rows = len(row)
+        self._spare_grads: dict[tuple[int, ...], Array] = {}
 
     def _grad_needed(self, parameter_index: Mapping[int, int]) -> set[int]:
         # The nodes a parameter's gradient flows through: only they get gradients in backward.
@@ -877,7 +878,13 @@ class Run:
                 f"backward() got output_grads of shape {seed.shape}; expected ({n}, {len(tape.outputs)}), "
                 "one ∂loss/∂output per example and output."
             )
-        grads = np.zeros(self._values.shape)  # calloc: untouched rows cost nothing
+        # The gradient buffer lives only during this sweep: reuse the last one (its pages are
+        # mapped already; a fresh one pays a page fault per 4 KiB). pop() hands it to one sweep at a time.
+        grads = tape._spare_grads.pop(self._values.shape, None)
+        if grads is None:
+            grads = np.zeros(self._values.shape)
+        else:
+            grads.fill(0.0)
         np.add.at(grads, tape._output_rows, seed.T)  # an output listed twice gets both
         parameter_grads = np.zeros((len(tape.parameters), n) if per_example else len(tape.parameters))
         values = self._values
@@ -907,6 +914,7 @@ class Run:
             parameter_grads[tape._row_parameters] += from_rows
         else:
             parameter_grads[tape._row_parameters] += from_rows.sum(axis=1)
+        tape._spare_grads[self._values.shape] = grads
         return parameter_grads  # type: ignore[no-any-return]
 
     def example(self, index: int) -> list[Value]:
