@@ -456,6 +456,197 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
+# --- issue 14: one graph replayed over the whole batch (autograd.batched) vs PyTorch batched ------------------
+
+
+def _single_threaded(engine: Engine) -> None:
+    """Both batched engines on one thread: PyTorch's intra-op pool and NumPy's BLAS (this machine is shared)."""
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")  # read when NumPy's BLAS loads, so before its first import
+    if engine.name == "torch":
+        engine.torch.set_num_threads(1)  # type: ignore[attr-defined]
+
+
+class BatchedTraining:
+    """W2's step (hinge loss + L2, SGD, full batch) with the whole batch at once: glassgrad batched or PyTorch."""
+
+    def __init__(self, engine: Engine, points: int, sizes: Sequence[int], seed: int = 0) -> None:
+        _single_threaded(engine)
+        self.engine = engine
+        self.x, self.y = make_moons(points, noise=0.1, seed=seed)
+        weights = initial_weights(2, sizes, seed=seed + 1)
+        self.step_index = 0
+        if engine.name == "torch":
+            torch = engine.torch  # type: ignore[attr-defined]
+            self.inputs = torch.tensor(self.x, dtype=torch.float64)
+            self.targets = torch.tensor(self.y, dtype=torch.float64)
+            self.layers = [
+                (torch.tensor([w for w, _ in layer], dtype=torch.float64, requires_grad=True),
+                 torch.tensor([b for _, b in layer], dtype=torch.float64, requires_grad=True))
+                for layer in weights
+            ]
+            self.params = [p for layer in self.layers for p in layer]
+        else:
+            import numpy
+
+            from nn.batched import BatchedModel
+
+            self.model, self.params = engine.mlp(weights)
+            self.batched = BatchedModel(self.model, self.x[0])
+            self.inputs = numpy.array(self.x)  # made once, as PyTorch's tensor is
+
+    def step(self) -> float:
+        learning_rate = 1.0 - 0.9 * self.step_index / 100
+        self.step_index += 1
+        if self.engine.name == "torch":
+            torch = self.engine.torch  # type: ignore[attr-defined]
+            h = self.inputs
+            for depth, (w, b) in enumerate(self.layers):
+                h = h @ w.T + b
+                if depth < len(self.layers) - 1:
+                    h = torch.relu(h)
+            data_loss = torch.relu(1 - self.targets * h[:, 0]).mean()
+            loss = data_loss + 1e-4 * sum((p * p).sum() for p in self.params)
+            for p in self.params:
+                p.grad = None
+            loss.backward()
+            with torch.no_grad():
+                for p in self.params:
+                    p -= learning_rate * p.grad
+            return float(loss.item())
+        import nn
+        from nn.batched import array_loss
+
+        run = self.batched.run(self.inputs)
+        data_loss, output_grads = array_loss(nn.hinge, run.outputs, self.y)
+        weights = run.parameters
+        reg_loss = 1e-4 * float(weights @ weights)
+        # ∂/∂p of the L2 term 1e-4·Σp² is 2e-4·p; one pass sets each grad and takes the SGD step.
+        gradients = (run.gradients(output_grads) + 2e-4 * weights).tolist()
+        for p, gradient in zip(self.params, gradients):
+            p.grad = gradient
+            p.data -= learning_rate * gradient
+        return data_loss + reg_loss
+
+
+def task_batched(engine: Engine, points: int, sizes: list[int], steps: int) -> dict[str, Any]:
+    training = BatchedTraining(engine, points, sizes)
+    losses = [training.step()]  # untimed: recording the graph (glassgrad) and first-call costs are not a step
+    start = time.perf_counter()
+    for _ in range(steps):
+        losses.append(training.step())
+    return {"seconds_per_step": (time.perf_counter() - start) / steps, "losses": losses}
+
+
+def task_digits(engine: Engine, epochs: int, hidden: int, seed: int) -> dict[str, Any]:
+    """Issue 14's real data: MLP(64, [hidden, 10]) on scikit-learn's 8×8 digits, Adam, engine="batched"."""
+    _single_threaded(engine)
+    import nn
+
+    x_train, y_train, x_test, y_test = nn.data.digits(seed=seed)
+    model = nn.MLP(64, [hidden, 10], seed=seed)
+    history = nn.fit(
+        model, x_train, y_train, loss=nn.cross_entropy, optimizer=nn.Adam(model, learning_rate=0.01), epochs=epochs,
+        batch_size=32, progress=False, seed=seed, engine="batched",
+    )
+    _, accuracy = nn.evaluate(model, x_test, y_test, loss=nn.cross_entropy, engine="batched")
+    return {"seconds": history.seconds, "test_accuracy": accuracy, "train_loss": history.train_loss[-1]}
+
+
+TASKS.update({"batched": task_batched, "digits": task_digits})
+BATCHED_FULL = {
+    "w2": {"points": 100, "sizes": [16, 16, 1], "steps": 20, "repeats": 7},
+    "big": {"points": 1000, "sizes": [64, 64, 1], "steps": 5, "repeats": 5},
+    "digits": {"epochs": 20, "hidden": 32, "seed": 0},
+}
+BATCHED_SMOKE = {
+    "w2": {"points": 12, "sizes": [4, 4, 1], "steps": 2, "repeats": 2},
+    "big": {"points": 20, "sizes": [8, 8, 1], "steps": 1, "repeats": 1},
+    "digits": {"epochs": 1, "hidden": 8, "seed": 0},
+}
+BATCHED_TARGETS = [
+    ("batched_w2_vs_torch", "W2 per step, batched: glassgrad ≤ 2x PyTorch batched (float64, 1 thread)", "<=", 2.0),
+    ("batched_big_ms", "MLP(2, [64, 64, 1]) on 1,000 points, batched: ≤ 20 ms a step", "<=", 20.0),
+    ("batched_agrees", "batched glassgrad, PyTorch batched and scalar glassgrad give the same W2 losses", "ok", None),
+    ("digits_accuracy", "digits MLP(64, [32, 10]), Adam: ≥ 95% test accuracy", ">=", 0.95),
+    ("digits_seconds", "digits: ≤ 20 s of training", "<=", 20.0),
+]
+
+
+def run_batched(workers: dict[str, Worker], engines: Sequence[str], smoke: bool) -> dict[str, Any]:
+    """The batched rows: interleaved like the others; PyTorch joins when installed."""
+    config = BATCHED_SMOKE if smoke else BATCHED_FULL
+    names = [name for name in ("glassgrad", "torch") if name in engines]
+    results: dict[str, Any] = {"config": config}
+    for row in ("w2", "big"):
+        args = {k: v for k, v in config[row].items() if k != "repeats"}
+        results[row] = interleaved(workers, names, config[row]["repeats"], "batched", "seconds_per_step", all=args)
+    digits = workers["glassgrad"].run("digits", **config["digits"])
+    results["digits"] = digits.get("result", digits)
+    return results
+
+
+def check_batched(results: dict[str, Any], scalar_w2: dict[str, Any], smoke: bool) -> list[dict[str, Any]]:
+    measured: dict[str, Any] = {}
+    w2, big, digits = results["w2"], results["big"], results["digits"]
+    if "median" in w2.get("torch", {}) and "median" in w2.get("glassgrad", {}):
+        measured["batched_w2_vs_torch"] = w2["glassgrad"]["median"] / w2["torch"]["median"]
+    if "median" in big.get("glassgrad", {}):
+        measured["batched_big_ms"] = big["glassgrad"]["median"] * 1000
+    # The same data, weights and schedule: the first steps' losses must agree across engines.
+    ours = w2.get("glassgrad", {}).get("losses", [])
+    references = [w2.get("torch", {}).get("losses", [])]
+    scalar = scalar_w2.get("glassgrad", {}).get("losses", [])
+    if ours and scalar:
+        references.append(scalar[: len(ours)])
+    measured["batched_agrees"] = bool(ours) and all(
+        all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for a, b in zip(ours, other)) for other in references if other
+    )
+    if "test_accuracy" in digits:
+        measured["digits_accuracy"] = digits["test_accuracy"]
+        measured["digits_seconds"] = digits["seconds"]
+    checks = []
+    for key, what, comparison, threshold in BATCHED_TARGETS:
+        value = measured.get(key)
+        if value is None:
+            status = "n/a"
+        elif comparison == "ok":
+            status = "met" if value else "error"
+        elif smoke:
+            status = "not checked (smoke)"
+        elif comparison == ">=":
+            status = "met" if value >= threshold else "missed"
+        else:
+            status = "met" if value <= threshold else "missed"
+        unit = {"batched_big_ms": " ms", "digits_accuracy": "", "digits_seconds": " s"}.get(key, "x")
+        checks.append(
+            {"target": what, "key": key, "measured": value, "threshold": threshold, "status": status, "unit": unit}
+        )
+    return checks
+
+
+def print_batched(results: dict[str, Any], scalar_w2: dict[str, Any]) -> None:
+    config = results["config"]
+    print("\nbatched engine (issue 14), numpy and torch on 1 thread; (Nx) = that time / glassgrad batched's:")
+    rows = [(f"W2 MLP(2, {config['w2']['sizes']}) {config['w2']['points']} points, per step", results["w2"]),
+            (f"MLP(2, {config['big']['sizes']}) {config['big']['points']} points, per step", results["big"])]
+    for title, entry in rows:
+        cells = [f"glassgrad batched {_cell(entry.get('glassgrad', {'error': 'n/a'}))}"]
+        if "torch" in entry:
+            r = ratio(entry, "torch")
+            cells.append(f"PyTorch batched {_cell(entry['torch'])}" + (f" ({r:.2f}x)" if r else ""))
+        if entry is results["w2"] and "median" in scalar_w2.get("glassgrad", {}) and "median" in entry["glassgrad"]:
+            r = scalar_w2["glassgrad"]["median"] / entry["glassgrad"]["median"]
+            cells.append(f"glassgrad scalar {_cell(scalar_w2['glassgrad'])} ({r:.1f}x)")
+        print(f"  {title}: " + " | ".join(cells))
+    digits = results["digits"]
+    if "test_accuracy" in digits:
+        print(f"  digits MLP(64, [{config['digits']['hidden']}, 10]), {config['digits']['epochs']} epochs: "
+              f"test accuracy {digits['test_accuracy']:.1%} after {digits['seconds']:.1f} s of training")
+    else:
+        print(f"  digits: {digits.get('error', digits)}")
+
+
 def worker(name: str) -> None:
     engine = make_engine(name)
     print(json.dumps({"ready": name}), flush=True)
@@ -799,6 +990,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         visual = workers["glassgrad"].run("visual_check", points=min(w2["points"], 20), sizes=w2["sizes"])
         results["visual_check"] = visual.get("result", visual)
+        results["batched"] = run_batched(workers, engines, args.smoke)  # last: it sets the workers to 1 thread
     finally:
         for w in workers.values():
             w.close()
@@ -812,6 +1004,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["verbatim"] = verbatim_rows(engines, smoke=args.smoke)
 
     checks = check_targets(results, config, smoke=args.smoke)
+    checks += check_batched(results["batched"], results["w2"], smoke=args.smoke)
     report = {
         "mode": "smoke" if args.smoke else "full",
         "machine": machine(),
@@ -827,6 +1020,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     write_atomically(args.output, (json.dumps(report, indent=2) + "\n").encode("utf-8"), caller="bench")
     print_table(report)
+    print_batched(results["batched"], results["w2"])
     print(f"\nwrote {args.output} in {report['seconds_total']:.1f} s")
     failed = [c for c in checks if c["status"] == "missed"]
     errors = [c for c in checks if c["status"] == "error"]
@@ -951,7 +1145,8 @@ def print_table(report: dict[str, Any]) -> None:
     print("\ntargets:")
     for check in report["targets"]:
         value = check["measured"]
-        shown = f"{value:.2f}x" if isinstance(value, float) else str(value)
+        unit = check.get("unit", "x")
+        shown = f"{value:.2f}{unit}" if isinstance(value, float) else str(value)
         print(f"  [{check['status']}] {check['target']}: {shown}")
     print("\nrenderer and tracer on benchmark graphs:")
     for name, text in results.get("visual_check", {}).items():

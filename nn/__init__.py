@@ -47,6 +47,7 @@ from nn.module import Module, Sequential
 from nn.neuron import Neuron, Perceptron
 from nn.optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from nn.persistence import load
+from nn.pytorch import from_torch
 from nn.training import History, accuracy, evaluate, fit
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "data",
     "evaluate",
     "fit",
+    "from_torch",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",

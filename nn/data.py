@@ -318,3 +318,46 @@ def _jitter_and_shuffle(points: list[tuple[Example, int]], noise: float, rng: ra
 def _check_pairs(name: str, X: Sequence[object], y: Sequence[object]) -> None:
     same_length(f"{name}()", X, y, ("example", "label"))
 
+
+
+def digits(
+    test_fraction: float = 0.25, seed: Seed = 0, n: int | None = None
+) -> tuple[list[Example], list[int], list[Example], list[int]]:
+    """Real handwritten digits: scikit-learn's 1,797 8×8 images (shipped inside scikit-learn, no download).
+
+    Each example is 64 pixel intensities read row by row, scaled from 0-16 to
+    0-1 (so ``X[i][8 * row + column]``); the label is the digit 0-9. Needs
+    scikit-learn (``pip install 'glassgrad[data]'``), imported only here.
+
+    Args:
+        test_fraction: the share held out for testing, 0 < fraction < 1.
+        seed: an int or ``random.Random`` for the shuffle before the split.
+        n: use only the first n images (all 1,797 by default), for quick experiments.
+
+    Returns:
+        ``(X_train, y_train, X_test, y_test)``, split as ``train_val_split`` does.
+
+    Raises:
+        ImportError: scikit-learn is missing, with the command that installs it.
+        ValueError: ``n`` outside 2 … 1,797, or a fraction outside (0, 1).
+
+    Example:
+        >>> X_train, y_train, X_test, y_test = digits(seed=0)
+        >>> len(X_train), len(X_test), len(X_train[0]), sorted(set(y_train)) == list(range(10))
+        (1348, 449, 64, True)
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError(
+            "nn.data.digits() needs scikit-learn, which is not installed: pip install 'glassgrad[data]'   "
+            "(or: pip install scikit-learn)"
+        ) from None
+    bunch = load_digits()
+    images, labels = bunch.data.tolist(), bunch.target.tolist()
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= len(images)):
+        raise ValueError(f"digits() got n={n!r}; expected a whole number from 2 to {len(images):,}, or None for all.")
+    count = len(images) if n is None else n
+    X = [[pixel / 16.0 for pixel in image] for image in images[:count]]
+    y = [int(label) for label in labels[:count]]
+    return train_val_split(X, y, validation_fraction=test_fraction, seed=seed)

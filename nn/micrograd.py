@@ -34,9 +34,9 @@ from collections.abc import Sequence
 from autograd import Value
 from nn import mlp, neuron
 from nn.activations import resolve_activation
+from nn.checks import whole_number
 from nn.dense import Dense
 from nn.module import Module, Sequential
-from nn.neuron import _check_count
 
 __all__ = ["MLP", "Layer", "Module", "Neuron"]
 
@@ -63,7 +63,7 @@ class Neuron(neuron.Neuron):
     """
 
     def __init__(self, nin: int, nonlin: bool = True) -> None:
-        _check_count(nin, "Neuron", "nin")
+        whole_number("Neuron", "nin", nin)
         _check_nonlin(nonlin)
         super().__init__(nin, _activation(nonlin), weights=[random.uniform(-1, 1) for _ in range(nin)], bias=0.0)
 
@@ -113,8 +113,8 @@ class Layer(Dense):
 
     def __init__(self, nin: int, nout: int, **kwargs: bool) -> None:
         # Not Dense.__init__: each micrograd neuron draws its own weights, in micrograd's order.
-        _check_count(nin, "Layer", "nin")
-        _check_count(nout, "Layer", "nout")
+        whole_number("Layer", "nin", nin)
+        whole_number("Layer", "nout", nout)
         neurons: list[neuron.Neuron] = [Neuron(nin, **kwargs) for _ in range(nout)]
         self.neurons = neurons
 
@@ -150,11 +150,11 @@ class MLP(mlp.MLP):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int]) -> None:
-        _check_count(nin, "MLP", "nin")
+        whole_number("MLP", "nin", nin)
         if isinstance(nouts, (int, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP got nouts={nouts!r}; expected a non-empty list of layer widths such as [16, 16, 1].")
         for size in nouts:
-            _check_count(size, "MLP", "a layer size")
+            whole_number("MLP", "a layer size", size)
         # Not nn.MLP.__init__: micrograd's layers draw their own weights, in micrograd's order.
         sizes = [nin, *nouts]
         Sequential.__init__(

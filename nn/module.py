@@ -32,7 +32,7 @@ from collections import abc
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from types import TracebackType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from autograd import Value
 from autograd.recording import RECORDING, Recording
@@ -192,6 +192,18 @@ class Module:
             False
         """
         return self.train(False)
+
+    def to_torch(self) -> Any:
+        """The same network as a ``torch.nn.Module`` (float64, same weights); see ``nn.pytorch``.
+
+        Example:
+            >>> import nn
+            >>> type(nn.MLP(2, [1], seed=0).to_torch()).__name__
+            'Sequential'
+        """
+        from nn.pytorch import to_torch
+
+        return to_torch(self)
 
     # --- scope ----------------------------------------------------------------------------
 

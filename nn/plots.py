@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from autograd import Value, no_grad
 from autograd.render import format_number
 from nn.checks import evaluating
+from nn.early_stopping import Callback
 from nn.module import Module
 from nn.optimizers import SGD
 from nn.training import History
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 # failing students red and passing ones green.
 RED, GREEN, BLUE, ORANGE, PURPLE, GREY = "#D55E00", "#009E73", "#0072B2", "#E69F00", "#CC79A7", "#777777"
 CLASS_COLOURS = (RED, GREEN, BLUE, ORANGE, PURPLE, "#56B4E9", "#F0E442", "#000000")
+# matplotlib's "tab10", for the ten digit classes.
+TEN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+               "#17becf")
 
 
 def _new_figure(figsize: tuple[float, float]) -> Figure:
@@ -780,3 +784,138 @@ def _neuron_name(column: int, row: int, count: int, is_output: bool) -> str:
 def _number(x: float) -> str:
     # Three figures: the picture is read from a slide, the exact numbers are in the trace.
     return format_number(x, precision=3)
+
+
+def per_example_gradients(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    loss: Callable[..., Value] | None = None,
+    parameter: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Which examples pull this weight which way: each example's share of ∂loss/∂w, one bar per example.
+
+    The bars sum to the batch gradient. Gradient descent moves w against the
+    gradient, so a bar above 0 pulls w down and a bar below 0 pulls it up; a
+    few tall bars mean a few examples decide the step. Runs the batched engine
+    (NumPy); dropout stays off (the model is put in eval mode for the plot).
+
+    Args:
+        model: the network.
+        X: the examples.
+        y: their targets (bars are coloured by class when the targets are classes).
+        loss: a built-in loss; by default ``binary_cross_entropy_with_logits``.
+        parameter: a name from ``model.named_parameters()``; by default the one
+            with the largest batch gradient.
+        ax: an Axes to draw into; by default a new figure.
+
+    Returns:
+        The figure.
+
+    Raises:
+        ValueError: an unknown parameter name.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import nn
+        >>> X, y = nn.data.moons(30, seed=0)
+        >>> figure = per_example_gradients(nn.MLP(2, [4, 1], seed=0), X, y, parameter="layers.1.neurons.0.bias")
+        >>> figure.axes[0].get_title()
+        'Which examples pull layers.1.neurons.0.bias which way'
+    """
+    from nn.batched import per_example_gradients as gradients
+    from nn.losses import binary_cross_entropy_with_logits
+
+    was_training = model.training
+    try:
+        names, grads = gradients(model.eval(), X, y, loss or binary_cross_entropy_with_logits)
+    finally:
+        model.train(was_training)
+    totals = grads.sum(axis=0)
+    if parameter is None:
+        column = int(abs(totals).argmax())
+    elif parameter in names:
+        column = names.index(parameter)
+    else:
+        raise ValueError(
+            f"per_example_gradients() got parameter={parameter!r}; expected a name from model.named_parameters(), "
+            f"e.g. {names[0]!r}."
+        )
+    figure, axes = _figure_and_axes(ax, "per_example_gradients", figsize=(7.0, 3.8))
+    shares = grads[:, column].tolist()
+    order = sorted(range(len(shares)), key=shares.__getitem__, reverse=True)
+    classes = all(isinstance(t, int) or float(t).is_integer() for t in y) and len(set(y)) <= 10
+    # Up to 8 classes in the course's colours; 9 or 10 (digits) in matplotlib's ten.
+    palette = CLASS_COLOURS if len(set(y)) <= len(CLASS_COLOURS) else TEN_COLOURS
+    colours = [palette[int(y[i]) % len(palette)] if classes else BLUE for i in order]
+    # Thin white gaps separate a few bars; with hundreds they would hide the bars.
+    edges = {"edgecolor": "white", "linewidth": 0.3} if len(order) <= 100 else {"linewidth": 0.0}
+    axes.bar(range(len(order)), [shares[i] for i in order], color=colours, width=1.0, **edges)
+    axes.axhline(0.0, color="black", linewidth=0.8)
+    if classes:
+        for label in sorted(set(y)):
+            axes.bar([0], [0.0], color=palette[int(label) % len(palette)], label=f"class {int(label)}")
+        # Sorted bars leave the lower left empty: positive pulls come first.
+        axes.legend(fontsize="small", loc="lower left", ncol=2 if len(set(y)) > 5 else 1)
+    axes.set_xlabel("examples, sorted by their pull (above 0: pulls w down, below 0: pulls it up)")
+    axes.set_ylabel(f"share of ∂loss/∂w (Σ = {totals[column]:.3g})")
+    axes.set_title(f"Which examples pull {names[column]} which way")
+    if ax is None:
+        figure.tight_layout()
+    return figure
+
+
+class LiveLoss(Callback):
+    """A loss curve that redraws itself after every epoch, in place, while ``nn.fit`` runs.
+
+    Pass it to ``fit(..., callbacks=[nn.plots.LiveLoss()])``. It plots the loss
+    ``fit`` monitors (the validation loss when there is a validation set, else
+    the training loss). In a notebook the figure updates in its cell; elsewhere
+    it only collects ``losses``.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import nn
+        >>> live = LiveLoss()
+        >>> X, y = nn.data.moons(20, seed=0)
+        >>> _ = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=3, callbacks=[live], progress=False)
+        >>> len(live.losses), live.figure.axes[0].get_xlabel()
+        (3, 'epoch')
+    """
+
+    def __init__(self, title: str = "Loss, epoch by epoch") -> None:
+        self.title = title
+        self.losses: list[float] = []
+        self.figure = _new_figure((5.5, 3.2))
+        self._handle: object = None
+
+    def on_train_begin(self, model: Module) -> None:
+        """Start an empty curve and show it."""
+        self.losses = []
+        self._draw()
+        ipython = sys.modules.get("IPython")
+        if ipython is not None and ipython.get_ipython() is not None:
+            from IPython.display import display
+
+            self._handle = display(self.figure, display_id=True)  # type: ignore[no-untyped-call]
+
+    def on_epoch_end(self, epoch: int, monitored: float, model: Module) -> bool:
+        """Add the epoch's loss and redraw; never stops training."""
+        self.losses.append(monitored)
+        self._draw()
+        update = getattr(self._handle, "update", None)
+        if update is not None:
+            update(self.figure)
+        return False
+
+    def _draw(self) -> None:
+        self.figure.clear()
+        axes = self.figure.subplots()
+        epochs = list(range(1, len(self.losses) + 1))
+        axes.plot(epochs, self.losses, color=BLUE, marker="o", markersize=3, linewidth=1.8)
+        axes.set_xlabel("epoch")
+        axes.set_ylabel("loss")
+        shown = f" (now {self.losses[-1]:.4f})" if self.losses else ""
+        axes.set_title(self.title + shown)
+        self.figure.tight_layout()

@@ -97,6 +97,7 @@ def fit(
     callbacks: Sequence[Callback] = (),
     progress: bool = True,
     seed: Seed = 0,
+    engine: str = "scalar",
 ) -> History:
     """Train ``model`` on ``(X, y)``: for each epoch, for each batch, forward, loss, backward, step.
 
@@ -117,6 +118,9 @@ def fit(
         callbacks: e.g. ``[nn.EarlyStopping(patience=10)]``.
         progress: show a tqdm progress bar with the loss.
         seed: the order batches are shuffled in.
+        engine: ``"scalar"`` builds one graph per example; ``"batched"`` records
+            the model's graph once and replays it over each batch with NumPy
+            (many times faster, same numbers; see ``autograd.batched``).
 
     Returns:
         The ``History`` of losses and accuracies.
@@ -142,9 +146,10 @@ def fit(
     _check_model("fit()", model)
     try:
         epochs, batch_size = _check_fit(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks)
+        step = _step_function(model, X, loss, engine, "fit()")
         if optimizer is None:
             optimizer = Adam(model, learning_rate=0.01)
-        return _train(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed)
+        return _train(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed, step)
     finally:
         model.eval()
 
@@ -161,6 +166,7 @@ def _train(
     callbacks: Sequence[Callback],
     progress: bool,
     seed: Seed,
+    step: Step,
 ) -> History:
     rng = make_rng(seed)
     history = History()
@@ -176,12 +182,10 @@ def _train(
             # The graphs are acyclic, so the cycle collector's scans of them are pure cost.
             with cycle_collector_paused():
                 for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
-                    outputs = [model(x) for x in X_batch]
-                    batch_loss = loss(outputs, y_batch)
                     optimizer.zero_grad()
-                    batch_loss.backward()
+                    batch_loss, outputs = step(X_batch, y_batch)
                     optimizer.step()
-                    total += batch_loss.data * len(X_batch)
+                    total += batch_loss * len(X_batch)
                     correct = count_correct(outputs, y_batch, loss)
                     if correct is not None:
                         right, counted = right + correct, counted + len(X_batch)
@@ -189,7 +193,7 @@ def _train(
             if counted:
                 history.train_accuracy.append(right / counted)
             if validation is not None:
-                val_loss, val_accuracy = evaluate(model, *validation, loss=loss)
+                val_loss, val_accuracy = evaluate(model, *validation, loss=loss, engine=step.engine)
                 history.val_loss.append(val_loss)
                 if val_accuracy is not None:
                     history.val_accuracy.append(val_accuracy)
@@ -225,6 +229,7 @@ def evaluate(
     X: Sequence[Sequence[Value | float]],
     y: Sequence[Target],
     loss: Loss = binary_cross_entropy_with_logits,
+    engine: str = "scalar",
 ) -> tuple[float, float | None]:
     """The loss and accuracy on a data set, in eval mode and without recording a graph.
 
@@ -233,6 +238,7 @@ def evaluate(
         X: the examples.
         y: their targets.
         loss: the loss to report.
+        engine: ``"scalar"`` or ``"batched"`` (see ``fit``).
 
     Returns:
         ``(loss, accuracy)``; accuracy is None for a loss that does not classify.
@@ -251,9 +257,8 @@ def evaluate(
     _check_model("evaluate()", model)
     _check_data("evaluate()", X, y)
     _check_output_matches_loss("evaluate()", _probe(model, X[0]), loss)
-    with evaluating(model), no_grad():
-        outputs = [model(x) for x in X]
-        value = loss(outputs, y).data
+    with evaluating(model):
+        value, outputs = _step_function(model, X, loss, engine, "evaluate()").evaluate(X, y)
     correct = count_correct(outputs, y, loss)
     return value, None if correct is None else correct / len(X)
 
@@ -481,3 +486,52 @@ def _progress_bar(epochs: int) -> _Bar | None:
     bar: _Bar = tqdm(total=epochs, unit="epoch", desc="training")
     return bar
 
+
+class Step:
+    """One training step of an engine: ``step(X_batch, y_batch) -> (mean loss, outputs)``, gradients added."""
+
+    engine = "scalar"
+
+    def __init__(self, model: Module, loss: Loss) -> None:
+        self.model, self.loss = model, loss
+
+    def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
+        """Forward every example, the loss, backward: the scalar engine's step."""
+        outputs = [self.model(x) for x in X]
+        batch_loss = self.loss(outputs, y)
+        batch_loss.backward()
+        return batch_loss.data, outputs
+
+    def evaluate(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
+        """The loss and the outputs, without recording a graph."""
+        with no_grad():
+            outputs = [self.model(x) for x in X]
+            return self.loss(outputs, y).data, outputs
+
+
+class _BatchedStep(Step):
+    engine = "batched"
+
+    def __init__(self, model: Module, loss: Loss, X: Sequence[Sequence[Value | float]]) -> None:
+        from nn.batched import BatchedModel
+
+        super().__init__(model, loss)
+        self.batched = BatchedModel(model, X[0], check_with=X[-1] if len(X) > 1 else None)
+
+    def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
+        return self.batched.step(X, y, self.loss)
+
+    def evaluate(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
+        return self.batched.evaluate(X, y, self.loss)
+
+
+def _step_function(
+    model: Module, X: Sequence[Sequence[Value | float]], loss: Loss, engine: str, function: str
+) -> Step:
+    # engine="batched" lives in nn.batched, which needs NumPy: imported only when asked for.
+    if engine == "scalar":
+        return Step(model, loss)
+    from nn.batched import check_engine
+
+    check_engine(function, engine, loss)
+    return _BatchedStep(model, loss, X)

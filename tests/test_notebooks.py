@@ -28,6 +28,7 @@ def test_the_six_course_notebooks_are_there():
         "04_training",
         "05_overfitting",
         "06_gradient_checking",
+        "07_real_data",
     ]
 
 

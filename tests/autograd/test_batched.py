@@ -1,0 +1,224 @@
+"""The batched engine replays one example's graph over a batch: same numbers as the scalar engine."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+np = pytest.importorskip("numpy")
+
+from autograd import OPS, DomainError, Op, Parameter, Value, batched, ops  # noqa: E402
+from autograd.value import _apply  # noqa: E402  (the one constructor that applies any op of the table)
+
+CONSTANTS = {"exponent": 3.0, "slope": 0.1, "low": -0.5, "high": 0.5}
+
+
+def _operand_points(op: Op, count: int, rng: random.Random) -> list[list[float]]:
+    domains = op.test_domains or op.domains
+    arity = op.arity or 3
+    if op.arity is not None and len(domains) < arity:
+        domains = domains * arity
+    rows = []
+    for i in range(count):
+        row = []
+        for k in range(arity):
+            domain = domains[min(k, len(domains) - 1)]
+            low, high = max(domain.low, -3.0), min(domain.high, 3.0)
+            x = rng.uniform(low, high)
+            if domain.low == 0.0:
+                x = max(x, 0.05)
+            # Kinks: every piecewise rule must see both sides and the point itself.
+            if i % 5 == 0 and domain.low < 0.0 < domain.high and not domain.excludes_zero:
+                x = 0.0
+            if i % 7 == 0 and op.name == "clamp":
+                x = CONSTANTS["high"]
+            row.append(x)
+        rows.append(row)
+    return rows
+
+
+def _graph(op: Op, arity: int, parameters: list[Value]):
+    constants = tuple(CONSTANTS.get(name, 0.5) for name in op.constant_names)
+
+    def function(x: list[Value]) -> Value:
+        return _apply(op, tuple(p * xi for p, xi in zip(parameters, x[:arity])), constants)
+
+    return function
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_every_op_gives_the_scalar_engines_values_and_per_example_gradients(name: str) -> None:
+    op = OPS[name]
+    rows = _operand_points(op, 40, random.Random(0))
+    arity = len(rows[0])
+    parameters = [Parameter(1.0, label=f"p{k}") for k in range(arity)]
+    function = _graph(op, arity, parameters)
+    run = batched.record(function, parameters, rows[0]).run(rows)
+    per_example = run.per_example_grads()
+    for i, row in enumerate(rows):
+        for p in parameters:
+            p.grad = 0.0
+        y = function([Value(x) for x in row])
+        y.backward()
+        assert run.outputs[i, 0] == pytest.approx(y.data, rel=1e-12, abs=1e-300), f"{name} value at {row}"
+        for k, p in enumerate(parameters):
+            assert per_example[i, k] == pytest.approx(p.grad, rel=1e-12, abs=1e-300), f"{name} ∂/∂p{k} at {row}"
+
+
+def test_a_corrupted_rule_is_caught_by_the_comparison() -> None:
+    # The test above can fail: a relu whose slope is wrong on the negative side.
+    broken = Op("relu", "relu", "relu", rule=lambda m, x: (x, (1.0,)) if m.real(x) > 0.0 else (0.0, (0.5,)))
+    w = Parameter(1.0)
+    run = batched.record(lambda x: _apply(broken, (w * x[0],), ()), [w], [1.0]).run([[1.0], [-1.0]])
+    assert run.per_example_grads()[:, 0].tolist() == [1.0, -0.5]  # the scalar relu gives [1.0, -0.0]
+
+
+def test_branches_merge_example_by_example_including_nan() -> None:
+    x = np.array([-2.0, 0.0, 3.0, math.nan])
+    value, (slope,) = batched.apply_rule(ops.relu, [x], ())
+    assert value[:3].tolist() == [0.0, 0.0, 3.0]
+    assert math.isnan(value[3])
+    assert slope[:3].tolist() == [0.0, 0.0, 1.0]
+    assert math.isnan(slope[3])
+    value, (slope,) = batched.apply_rule(ops.absolute, [np.array([-2.0, -0.0, 2.0])], ())
+    assert value.tolist() == [2.0, 0.0, 2.0]
+    assert slope.tolist() == [-1.0, 0.0, 1.0]
+    value, (slope,) = batched.apply_rule(ops.clamp, [np.array([-1.0, 0.0, 1.0, 2.0])], (0.0, 1.0))
+    assert value.tolist() == [0.0, 0.0, 1.0, 1.0]
+    assert slope.tolist() == [0.0, 1.0, 1.0, 0.0]
+
+
+def test_a_rule_needing_a_function_numpy_lacks_names_the_op() -> None:
+    strange = Op("wobble", "wobble", "wobble", rule=lambda m, x: (m.wobble(x), (1.0,)))
+    with pytest.raises(batched.BatchedError, match=r"cannot run op 'wobble' yet: its rule needs .*'wobble'"):
+        batched.apply_rule(strange, [np.array([1.0])], ())
+
+
+def test_new_rules_calling_numpy_named_functions_just_work() -> None:
+    # h11engine's new ops (tan, sinh, log1p, atan, ...) need no change here.
+    tan = Op("tan_test", "tan", "tan", rule=lambda m, x: (m.tan(x), (1.0 + m.tan(x) ** 2,)))
+    value, (_slope,) = batched.apply_rule(tan, [np.array([0.0, 0.5])], ())
+    assert value.tolist() == pytest.approx([0.0, math.tan(0.5)])
+    assert batched.NUMPY_MATH.atan(np.array([1.0])).tolist() == pytest.approx([math.pi / 4])
+
+
+def test_a_domain_error_names_the_example() -> None:
+    w = Parameter(1.0)
+    tape = batched.record(lambda x: (w * x[0]).log(), [w], [1.0])
+    with pytest.raises(DomainError, match=r"log\(\) got -3.0 for example 2 \(batched run\); log needs x > 0"):
+        tape.run([[1.0], [2.0], [-3.0]])
+
+
+def test_a_graph_whose_shape_depends_on_the_data_is_refused() -> None:
+    w = Parameter(1.0)
+
+    def branching(x: list[Value]) -> Value:
+        return (w * x[0]).relu() if x[0].data > 0 else (w * x[0]).tanh()
+
+    message = r"graph for example \[-1.0\] differs .* must not depend on the data"
+    with pytest.raises(batched.BatchedError, match=message):
+        batched.record(branching, [w], [1.0], check_with=[-1.0])
+
+
+def test_a_data_dependent_constant_is_refused() -> None:
+    w = Parameter(1.0)
+    with pytest.raises(batched.BatchedError, match="data-dependent constants"):
+        batched.record(lambda x: w * x[0] - x[0].data, [w], [1.0], check_with=[2.0])
+
+
+def test_the_batch_gradient_is_the_sum_of_the_scalar_gradients() -> None:
+    rng = random.Random(1)
+    w = [Parameter(rng.uniform(-1, 1)) for _ in range(6)]
+
+    def f(x: list[Value]) -> list[Value]:
+        h = [(w[0] * x[0] + w[1] * x[1] + w[2]).tanh(), (w[3] * x[0] + w[4] * x[1] + w[5]).relu()]
+        return [h[0] * h[1], (h[0] - h[1]).sigmoid()]
+
+    rows = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(30)]
+    seed = np.array([[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in rows])
+    run = batched.record(f, w, rows[0]).run(rows)
+    run.backward(seed)
+    batched_grads = [p.grad for p in w]
+    for p in w:
+        p.grad = 0.0
+    for row, (a, b) in zip(rows, seed.tolist()):
+        y1, y2 = f([Value(v) for v in row])
+        (a * y1 + b * y2).backward()
+    assert batched_grads == pytest.approx([p.grad for p in w], rel=1e-12)
+
+
+def test_example_i_is_an_ordinary_scalar_graph_with_the_same_numbers() -> None:
+    from autograd import gradcheck
+
+    w = [Parameter(0.3, label="w1"), Parameter(-0.7, label="w2"), Parameter(0.1, label="b")]
+
+    def f(x: list[Value]) -> Value:
+        return (w[0] * x[0] + w[1] * x[1] + w[2]).tanh()
+
+    rows = [[0.5, -1.0], [2.0, 0.25], [-1.5, 1.0]]
+    run = batched.record(f, w, rows[0]).run(rows)
+    (y,) = run.example(1)
+    assert isinstance(y, Value)
+    assert y.operation is ops.tanh
+    assert y.data == pytest.approx(run.outputs[1, 0], rel=1e-15)
+    for p in w:
+        p.grad = 0.0
+    y.backward()
+    assert [p.grad for p in w] == pytest.approx(run.per_example_grads()[1].tolist(), rel=1e-12)
+    # The rebuilt graph reads the parameters, so gradcheck can nudge them.
+    assert gradcheck(lambda *_: run.example(1)[0], w)
+    with pytest.raises(IndexError, match="the batch has 3 examples"):
+        run.example(3)
+
+
+def test_per_example_leaves_replace_constants() -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0] * 1.0, [w], [1.0])
+    (mask,) = tape.constants
+    run = tape.run([[1.0], [1.0]], leaves={mask: np.array([0.0, 2.0])})
+    assert run.outputs[:, 0].tolist() == [0.0, 4.0]
+    assert run.example(1)[0].data == 4.0
+
+
+def test_bad_batches_and_seeds_are_refused() -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    with pytest.raises(ValueError, match=r"shape \(2, 2\); expected \(examples, 1\)"):
+        tape.run([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(ValueError, match=r"output_grads of shape \(1,\); expected \(2, 1\)"):
+        tape.run([[1.0], [2.0]]).backward([1.0])
+    with pytest.raises(batched.BatchedError, match=r"returned 3\.0 of type float"):
+        batched.record(lambda x: 3.0, [w], [1.0])  # type: ignore[arg-type, return-value]
+
+
+def test_layers_become_matrix_products() -> None:
+    import nn
+
+    model = nn.MLP(3, [5, 4, 1], seed=0)
+    tape = batched.record(model, model.parameters(), [0.0, 0.0, 0.0])
+    assert repr(tape).count("linear") == 3
+    assert "linear×5" in repr(tape)
+    assert "relu×5" in repr(tape)
+
+
+@pytest.mark.parametrize(("name", "constants"), [("relu", ()), ("leaky_relu", (0.1,))])
+def test_the_fast_vector_rules_equal_the_generic_branch_merging(name: str, constants: tuple[float, ...]) -> None:
+    op = OPS[name]
+    x = np.array([[-2.0, -0.0, 0.0, 1e-300, 3.0, math.nan, -math.inf, math.inf]])
+    fast = batched.apply_rule(op, [x], constants)
+    generic_op = Op(op.name + "_generic", op.symbol, op.display, rule=op.rule, constant_names=op.constant_names)
+    slow = batched.apply_rule(generic_op, [x], constants)
+    np.testing.assert_array_equal(fast[0], slow[0])
+    np.testing.assert_array_equal(fast[1][0], slow[1][0])
+    assert name in batched.VECTOR_RULES
+
+
+def test_recording_inside_no_grad_still_records_the_graph() -> None:
+    from autograd import no_grad
+
+    w = Parameter(2.0)
+    with no_grad():
+        tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    assert tape.run([[1.0], [5.0]]).outputs[:, 0].tolist() == [2.0, 10.0]

@@ -1,0 +1,237 @@
+"""fit/evaluate with engine="batched": the same weights as the scalar engine, for every optimizer and loss."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import pytest
+
+np = pytest.importorskip("numpy")
+
+import nn  # noqa: E402
+from autograd import Value, batched  # noqa: E402
+from nn.batched import BatchedModel, array_loss  # noqa: E402
+
+OPTIMIZERS: dict[str, Callable[[nn.Module], nn.Optimizer]] = {
+    "SGD": lambda m: nn.SGD(m, learning_rate=0.1, momentum=0.9),
+    "Adam": lambda m: nn.Adam(m, learning_rate=0.02),
+    "RMSprop": lambda m: nn.RMSprop(m, learning_rate=0.01),
+    "Adagrad": lambda m: nn.Adagrad(m, learning_rate=0.1),
+    "Adadelta": lambda m: nn.Adadelta(m),
+}
+OPTIMIZERS.update({name: getattr(nn, name) for name in ("AdamW",) if hasattr(nn, name)})
+
+
+def _model(outputs: int = 1, dropout: float = 0.0, activation: str = "tanh") -> nn.Module:
+    layers: list[nn.Module] = [nn.Dense(2, 6, activation=activation, seed=1)]
+    if dropout:
+        layers.append(nn.Dropout(dropout, seed=7))
+    layers += [nn.Dense(6, 5, activation="relu", seed=2)]
+    if dropout:
+        layers.append(nn.Dropout(dropout / 2, seed=8))
+    layers.append(nn.Dense(5, outputs, activation="linear", seed=3))
+    return nn.Sequential(*layers)
+
+
+def _train(engine: str, optimizer: str, loss=nn.binary_cross_entropy_with_logits, outputs=1, dropout=0.0, y=None):
+    X, labels = nn.data.moons(48, seed=0)
+    model = _model(outputs, dropout)
+    history = nn.fit(
+        model, X, labels if y is None else y, loss=loss, optimizer=OPTIMIZERS[optimizer](model), epochs=6,
+        batch_size=10, validation=(X[:20], (labels if y is None else y)[:20]), progress=False, seed=3, engine=engine,
+    )
+    return model.state_dict(), history
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("dropout", [0.0, 0.4])
+def test_the_same_seeds_give_the_same_weights_as_the_scalar_engine(optimizer: str, dropout: float) -> None:
+    scalar, scalar_history = _train("scalar", optimizer, dropout=dropout)
+    fast, fast_history = _train("batched", optimizer, dropout=dropout)
+    assert scalar.keys() == fast.keys()
+    assert max(abs(scalar[k] - fast[k]) for k in scalar) < 1e-9
+    assert fast_history.train_loss == pytest.approx(scalar_history.train_loss, rel=1e-9)
+    assert fast_history.val_loss == pytest.approx(scalar_history.val_loss, rel=1e-9)
+    assert fast_history.train_accuracy == scalar_history.train_accuracy
+    assert fast_history.val_accuracy == scalar_history.val_accuracy
+
+
+@pytest.mark.parametrize(
+    ("loss", "outputs", "targets"),
+    [
+        (nn.binary_cross_entropy_with_logits, 1, "labels"),
+        (nn.hinge, 1, "labels"),
+        (nn.mean_squared_error, 1, "real"),
+        (nn.cross_entropy, 3, "three"),
+    ],
+)
+def test_every_loss_trains_to_the_same_weights(loss, outputs: int, targets: str) -> None:
+    X, labels = nn.data.moons(48, seed=0)
+    y = {"labels": labels, "real": [x[0] * 0.5 - x[1] for x in X], "three": [i % 3 for i in range(len(X))]}[targets]
+    scalar, _ = _train("scalar", "Adam", loss=loss, outputs=outputs, dropout=0.3, y=y)
+    fast, _ = _train("batched", "Adam", loss=loss, outputs=outputs, dropout=0.3, y=y)
+    assert max(abs(scalar[k] - fast[k]) for k in scalar) < 1e-9
+
+
+def test_binary_cross_entropy_on_probabilities_matches_including_the_clamp() -> None:
+    outputs = np.array([[0.0], [1.0], [0.3], [0.9], [1e-50]])
+    targets = [1.0, 0.0, 1.0, 0.0, 0.5]
+    value, grads = array_loss(nn.binary_cross_entropy, outputs, targets)
+    leaves = [Value(float(o)) for o in outputs[:, 0]]
+    scalar = nn.binary_cross_entropy(leaves, targets)
+    scalar.backward()
+    assert value == pytest.approx(scalar.data, rel=1e-12)
+    assert grads[:, 0].tolist() == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12)
+
+
+def test_evaluate_gives_the_scalar_numbers() -> None:
+    X, y = nn.data.moons(30, seed=1)
+    model = _model(dropout=0.5)
+    scalar = nn.evaluate(model, X, y)
+    fast = nn.evaluate(model, X, y, engine="batched")
+    assert fast[0] == pytest.approx(scalar[0], rel=1e-12)
+    assert fast[1] == scalar[1]
+
+
+def test_outputs_feed_accuracy() -> None:
+    X, y = nn.data.moons(30, seed=1)
+    model = _model().eval()
+    outputs = BatchedModel(model, X[0]).evaluate(X, y, nn.hinge)[1]
+    assert nn.accuracy(outputs, y, nn.hinge) == nn.accuracy([model(x) for x in X], y, nn.hinge)
+
+
+def test_an_unknown_engine_and_a_custom_loss_are_refused_clearly() -> None:
+    X, y = nn.data.moons(10, seed=0)
+    with pytest.raises(ValueError, match="fit\\(\\) got engine='gpu'; expected 'scalar' or 'batched'"):
+        nn.fit(_model(), X, y, epochs=1, progress=False, engine="gpu")
+
+    def my_loss(outputs, targets):
+        return nn.mean_squared_error(outputs, targets)
+
+    with pytest.raises(ValueError, match=r"engine='batched' and loss='my_loss'.*engine='scalar'"):
+        nn.fit(_model(), X, y, loss=my_loss, epochs=1, progress=False, engine="batched")
+    with pytest.raises(ValueError, match="evaluate\\(\\) got engine='fast'"):
+        nn.evaluate(_model(), X, y, engine="fast")
+
+
+def test_a_model_that_branches_on_the_data_is_refused() -> None:
+    class Branchy(nn.Module):
+        def __init__(self) -> None:
+            self.layer = nn.Dense(2, 1, activation="linear", seed=0)
+
+        def __call__(self, inputs):
+            (z,) = self.layer(inputs)
+            return z.relu() if float(inputs[0]) > 0 else z.tanh()
+
+    X = [[1.0, 0.0], [-1.0, 0.0]]
+    with pytest.raises(batched.BatchedError, match="must not depend on the data"):
+        nn.fit(Branchy(), X, [1, 0], epochs=1, progress=False, engine="batched")
+
+
+def test_missing_numpy_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.import_module
+
+    def without_numpy(name: str, *args: object) -> object:
+        if name == "numpy":
+            raise ImportError("No module named 'numpy'")
+        return real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib, "import_module", without_numpy)
+    monkeypatch.setattr(batched, "_NUMPY", None)
+    with pytest.raises(ImportError, match=r"pip install 'glassgrad\[batched\]'"):
+        batched.numpy()
+
+
+def test_importing_autograd_and_nn_does_not_import_numpy() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, autograd, nn, autograd.batched, nn.batched; print('numpy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_per_example_gradients_are_each_examples_scalar_gradient() -> None:
+    from nn.batched import per_example_gradients
+
+    X, y = nn.data.moons(12, seed=2)
+    model = _model().eval()
+    names, grads = per_example_gradients(model, X, y, nn.binary_cross_entropy_with_logits)
+    assert names == [name for name, _ in model.named_parameters()]
+    for i in (0, 5, 11):
+        model.zero_grad()
+        # Example i's share of the batch loss (1/n)·Σ Lⱼ.
+        (nn.binary_cross_entropy_with_logits([model(X[i])], [y[i]]) * (1 / len(X))).backward()
+        assert grads[i].tolist() == pytest.approx([p.grad for _, p in model.named_parameters()], rel=1e-10, abs=1e-15)
+
+
+def test_the_per_example_gradient_plot_names_its_weight_and_refuses_an_unknown_one() -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    X, y = nn.data.moons(20, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    figure = nn.plots.per_example_gradients(model, X, y, parameter="layers.0.neurons.1.bias")
+    (axes,) = figure.axes
+    assert axes.get_title() == "Which examples pull layers.0.neurons.1.bias which way"
+    assert len(axes.patches) == len(X) + 2  # one bar per example, plus the two legend swatches
+    with pytest.raises(ValueError, match=r"parameter='w9'; expected a name from model.named_parameters\(\)"):
+        nn.plots.per_example_gradients(model, X, y, parameter="w9")
+
+
+def test_digits_load_as_64_pixels_in_0_1_with_labels_0_to_9() -> None:
+    pytest.importorskip("sklearn")
+    X_train, y_train, X_test, y_test = nn.data.digits(seed=0)
+    assert (len(X_train), len(X_test)) == (1348, 449)
+    assert all(len(x) == 64 for x in X_train + X_test)
+    assert min(min(x) for x in X_train) == 0.0
+    assert max(max(x) for x in X_train) == 1.0
+    assert sorted(set(y_train + y_test)) == list(range(10))
+    assert nn.data.digits(seed=0, n=100)[0][0] == nn.data.digits(seed=0, n=100)[0][0]
+    with pytest.raises(ValueError, match=r"digits\(\) got n=1; expected a whole number from 2 to 1,797"):
+        nn.data.digits(n=1)
+
+
+def test_digits_without_scikit_learn_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"pip install 'glassgrad\[data\]'"):
+        nn.data.digits()
+
+
+@pytest.mark.slow
+def test_a_small_network_learns_real_digits_with_the_batched_engine() -> None:
+    # The suite's short version of `make bench`'s digits run (MLP(64, [32, 10]), ≥ 95% in ≤ 20 s).
+    pytest.importorskip("sklearn")
+    X_train, y_train, X_test, y_test = nn.data.digits(seed=0, n=600)
+    model = nn.MLP(64, [16, 10], seed=0)
+    optimizer = nn.Adam(model, learning_rate=0.02)
+    nn.fit(model, X_train, y_train, loss=nn.cross_entropy, optimizer=optimizer, epochs=8, progress=False,
+           engine="batched")
+    _, accuracy = nn.evaluate(model, X_test, y_test, loss=nn.cross_entropy, engine="batched")
+    assert accuracy is not None
+    assert accuracy >= 0.93
+
+
+def test_examples_given_as_values_train_like_floats() -> None:
+    X, y = nn.data.moons(20, seed=0)
+    as_values = [[Value(v) for v in x] for x in X]
+    first, second = _model(), _model()
+    nn.fit(first, X, y, epochs=2, progress=False, engine="batched")
+    nn.fit(second, as_values, y, epochs=2, progress=False, engine="batched")
+    assert first.state_dict() == second.state_dict()
+
+
+def test_example_i_of_a_batched_run_can_be_drawn_and_traced() -> None:
+    from autograd import to_dot, trace_backward
+
+    X, _ = nn.data.moons(8, seed=0)
+    model = _model(dropout=0.5)
+    run = BatchedModel(model, X[0]).run(X)
+    (output,) = run.example(3)
+    assert output.data == pytest.approx(float(run.outputs[3, 0]), rel=1e-12)
+    assert "digraph" in to_dot(output)
+    trace = trace_backward(output)
+    assert len(trace) > 0
+    assert [p.grad for p in model.parameters()] == pytest.approx(run.per_example_grads()[3].tolist(), abs=1e-12)
