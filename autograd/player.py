@@ -50,9 +50,8 @@ def phase_of(trace: Playable, i: int) -> str:
         >>> phase_of(trace_forward(Value(2.0) * 3), 0)
         'forward'
     """
-    locate = getattr(trace, "locate", None)
-    part = locate(i)[0] if locate is not None else trace
-    return str(getattr(part, "phase", ""))
+    phase = getattr(trace, "phase_of", None)
+    return str(phase(i)) if callable(phase) else str(getattr(trace, "phase", ""))
 
 
 def _check_playable(trace: Playable, function: str) -> int:

@@ -15,8 +15,8 @@
   var buttons = { first: document.getElementById("first"), prev: document.getElementById("prev"),
                   next: document.getElementById("next"), last: document.getElementById("last") };
   var PAINTED = "path,polygon,ellipse,polyline,text";
-  var LARGE_TYPE = 18;  // px for the graph's 11-point text in presentation mode
-  var mounted = -1, elements = [], applied = [], viewBox = null;
+  var LARGE_TYPE = 14.5;  // px: the graph's smallest text in presentation mode
+  var mounted = -1, elements = [], applied = [], viewBox = null, smallest = 11;
   slider.max = String(n - 1);
 
   function titleOf(group) {
@@ -39,6 +39,8 @@
     var svg = frame.querySelector("svg");
     var box = svg.getAttribute("viewBox").split(/\s+/).map(Number);
     viewBox = { width: box[2], height: box[3] };
+    smallest = Math.min.apply(null, [11].concat(Array.prototype.map.call(
+      svg.querySelectorAll("text[font-size]"), function (t) { return Number(t.getAttribute("font-size")) || 11; })));
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     var nodes = {}, edges = {};
@@ -131,15 +133,15 @@
   }
 
   // Fit the whole picture; in presentation mode, zoom in when that would make the
-  // graph's text smaller than LARGE_TYPE and keep this step's node in view.
+  // graph's smallest text smaller than LARGE_TYPE, and keep this step's node in view.
   function fit() {
     var svg = frame.querySelector("svg");
     if (!svg || !viewBox) { return; }
     var scale = Math.min(frame.clientWidth / viewBox.width, frame.clientHeight / viewBox.height);
-    var zoom = document.body.classList.contains("presenting") && 11 * scale < LARGE_TYPE;
+    var zoom = document.body.classList.contains("presenting") && smallest * scale < LARGE_TYPE;
     frame.classList.toggle("zoomed", zoom);
-    svg.style.width = zoom ? viewBox.width * LARGE_TYPE / 11 + "px" : "";
-    svg.style.height = zoom ? viewBox.height * LARGE_TYPE / 11 + "px" : "";
+    svg.style.width = zoom ? viewBox.width * LARGE_TYPE / smallest + "px" : "";
+    svg.style.height = zoom ? viewBox.height * LARGE_TYPE / smallest + "px" : "";
   }
 
   function follow(i) {

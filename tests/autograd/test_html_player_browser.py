@@ -104,7 +104,7 @@ def test_stepping_through_the_exported_page_with_the_keyboard(browser, tmp_path)
     assert text_of(browser, "counter") == "Step 5 of 10"
     press(browser, Keys.END)
     assert text_of(browser, "counter") == "Step 10 of 10"
-    assert "∂J/∂w1 += ∂J/∂z1 · ∂z1/∂w1" in text_of(browser, "explanation")
+    assert "∂J/∂w1 += ∂J/∂z1 · ∂(w1 × x)/∂w1" in text_of(browser, "explanation")
     assert browser.find_element("id", "next").get_attribute("disabled") == "true"
     press(browser, Keys.ARROW_RIGHT)
     assert text_of(browser, "counter") == "Step 10 of 10"  # stays on the last step

@@ -85,7 +85,7 @@ def test_player_buttons_and_slider_change_the_frame_and_explanation():
     assert "step 2 of 5" in explanation.value
     assert picture.value != first_picture
     slider.value = 4
-    assert "∂J/∂w1 += ∂J/∂z1 · ∂z1/∂w1" in explanation.value
+    assert "∂J/∂w1 += ∂J/∂z1 · ∂(w1 × x)/∂w1" in explanation.value
     assert following.disabled
     following.click()
     assert slider.value == 4
@@ -160,7 +160,7 @@ def test_hostile_labels_cannot_break_out_of_the_page(tmp_path):
     assert text.count("<script") == 2  # the data block and the player code
     assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in text
     data = page_data(text)
-    assert "∂<!-- & -->/∂</script><script>alert(1)</script> +=" in data["explanations"][0]
+    assert "∂(<!-- & -->)/∂(</script><script>alert(1)</script>) +=" in data["explanations"][0]
 
 
 @needs_dot
