@@ -4,12 +4,17 @@
 gradients end up in ``.grad``) and keeps a ``BackwardStep`` for every node it
 passes the gradient through::
 
-    ∂L/∂w1 += ∂L/∂z · ∂z/∂w1 = 0.5 × 2.0 = 1.0
+    ∂L/∂w1 += ∂L/∂z · ∂(w1 × x)/∂w1 = 0.5 × 2.0 = 1.0
 
 ``trace_forward(L)`` records the forward pass the same way, one operation per
 step. Either trace can be explained (``explain``), drawn (``frame``), listed
 (``table``), played in Jupyter (``player``) or exported as one offline web page
 (``to_html``); ``trace_forward(L) + trace_backward(L)`` plays the whole lesson.
+
+∂L/∂z is the gradient accumulated so far; ∂(w1 × x)/∂w1, written with the
+operation itself, is a local derivative kept from the forward pass. Steps are
+numbered from 1 wherever they are shown; ``explain(i)`` and ``frame(i)`` take an
+index from 0 as lists do, so ``frame(3)`` is "Step 4 of n".
 """
 
 from __future__ import annotations
