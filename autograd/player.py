@@ -202,6 +202,7 @@ _ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
 _TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
 _TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
 _SVG = "{http://www.w3.org/2000/svg}"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 TextRun = tuple[str, str, int, str]  # content, colour ("" = default), bold, alignment l/c/r
 NodePaint = tuple[tuple[TextRun, ...], tuple[str, ...], tuple[tuple[str, float], ...], str]
@@ -315,27 +316,39 @@ class _Frame:
     edges: dict[str, str]
 
     @classmethod
-    def parse(cls, dot: str) -> _Frame:
+    def parse(cls, dot: str, known: dict[str, tuple[str, str, str]]) -> _Frame:
+        """Split ``dot``; ``known`` caches each distinct line's reading (most lines repeat frame after frame)."""
         lines = dot.splitlines()
         nodes: dict[str, str] = {}
         edges: dict[str, str] = {}
         for line in lines:
-            edge = _EDGE.match(line)
-            if edge:
-                source, target, attributes = edge.groups()
-                key = f"{source}->{target}"
+            reading = known.get(line)
+            if reading is None:
+                reading = known[line] = _read_statement(line)
+            kind, key, attributes = reading
+            if kind == "edge":
                 occurrence = 0
                 while f"{key}#{occurrence}" in edges:
                     occurrence += 1
-                edges[f"{key}#{occurrence}"] = attributes or ""
-                continue
-            node = _NODE.match(line)
-            if node and node.group(1) not in {"graph", "node", "edge"}:
-                nodes[node.group(1)] = node.group(2)
+                edges[f"{key}#{occurrence}"] = attributes
+            elif kind == "node":
+                nodes[key] = attributes
         return cls(lines, nodes, edges)
 
     def structure(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return tuple(self.nodes), tuple(self.edges)
+
+
+def _read_statement(line: str) -> tuple[str, str, str]:
+    """``("node", id, attributes)``, ``("edge", "a->b", attributes)`` or ``("", "", "")`` for anything else."""
+    edge = _EDGE.match(line)
+    if edge:
+        source, target, attributes = edge.groups()
+        return "edge", f"{source}->{target}", attributes or ""
+    node = _NODE.match(line)
+    if node and node.group(1) not in {"graph", "node", "edge"}:
+        return "node", node.group(1), node.group(2)
+    return "", "", ""
 
 
 def _edge_defaults(lines: list[str]) -> dict[str, str]:
@@ -397,8 +410,11 @@ def page_states(
         (1, [0, 3])
     """
     n = _check_playable(trace, function)
+    known: dict[str, tuple[str, str, str]] = {}
     frames = [
-        _Frame.parse(trace.frame_dot(i, caption=False, max_nodes=max_nodes, collapse=collapse, function=function))
+        _Frame.parse(
+            trace.frame_dot(i, caption=False, max_nodes=max_nodes, collapse=collapse, function=function), known
+        )
         for i in range(n)
     ]
     node_paint: dict[str, NodePaint] = {}
@@ -519,6 +535,11 @@ def _is_highlighted(state: object) -> bool:
 
 
 
+def _visible(text: str) -> str:
+    # A lone surrogate cannot be written as UTF-8; show it the way to_dot does, as Python's repr would.
+    return _SURROGATE.sub(lambda match: repr(match.group(0))[1:-1], text)
+
+
 def _json_for_script(value: object) -> str:
     # Inside <script>, "</script>" or "<!--" in a label would end the block early;
     # escaping <, > and & keeps the JSON identical once parsed.
@@ -547,7 +568,7 @@ def page(
     if not isinstance(title, str):
         raise TypeError(f"to_html() got title {title!r} of type {type(title).__name__}; expected a str.")
     data: dict[str, object] = {
-        "explanations": [trace.explain(i) for i in range(n)],
+        "explanations": [_visible(trace.explain(i)) for i in range(n)],
         "phases": [phase_of(trace, i) for i in range(n)],
         "interval": interval,
     }
@@ -564,7 +585,7 @@ def page(
         "__STYLE__": _template("player.css").replace("__HIGHLIGHT__", HIGHLIGHT),
         "__SCRIPT__": _template("player.js"),
         "__LEGEND__": legend,
-        "__TITLE__": html.escape(title or default_title(trace)),
+        "__TITLE__": html.escape(_visible(title or default_title(trace))),
         "__DATA__": _json_for_script(data),
     }
     pieces = re.split(r"(__[A-Z]+__)", _template("player.html"))

@@ -204,7 +204,7 @@ def test_the_notebook_player_steps_when_its_next_button_is_clicked(lab, browser)
     # The whole notebook ran: its last code cell's checks passed and wrote no error.
     errors = browser.execute_script(
         "return Array.from(document.querySelectorAll('.jp-OutputArea-output[data-mime-type="
-        "\"application/vnd.jupyter.stderr\"], .jp-RenderedText[data-mime-type=\"application/vnd.jupyter.error\"]'))"
+        '"application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]\'))'
         ".map(e => e.textContent);"
     )
     assert [error for error in errors if "Error" in error] == []
