@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import shutil
 
 import course_graphs
@@ -393,3 +394,103 @@ def test_frame_without_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
     ):
         trace_backward(loss).frame(0)
     assert trace_backward(loss).frame_dot(0).startswith("digraph")
+
+
+# --- narration a student can check by hand -----------------------------------------------------
+
+
+def squared_error_with_a_compound_label() -> tuple[Value, Value]:
+    y_hat, y = Value(0.7, label="ŷ"), Value(1.0, label="y")
+    error = y_hat - y
+    error.label = "ŷ − y"
+    loss = error**2
+    loss.label = "J"
+    return loss, error
+
+
+def test_compound_labels_are_bracketed_in_formulas_and_derivatives():
+    loss, _ = squared_error_with_a_compound_label()
+    forward = trace_forward(loss).explain(1)
+    assert forward.startswith("Step 2 of 2: J = (ŷ − y) ^ 2 = (-0.3) ^ 2 = 0.09\n")
+    assert "ŷ − y ^ 2" not in forward
+    backward = trace_backward(loss).explain(0)
+    assert "∂J/∂(ŷ − y) += ∂J/∂J · ∂((ŷ − y) ^ 2)/∂(ŷ − y) = 1.0 × (-0.6) = -0.6" in backward
+    assert "∂J/∂ŷ − y" not in backward
+
+
+def test_the_local_derivative_never_reads_like_the_accumulated_gradient():
+    for loss in (course_network()[0], neuron()[0], squared_error_with_a_compound_label()[0]):
+        trace = trace_backward(loss)
+        out = trace.names[loss]
+        for i in range(len(trace)):
+            for line in trace.explain(i).splitlines()[1:]:
+                # ∂J/∂x += ∂J/∂node · ∂(operation)/∂x: only the gradients are written ∂J/∂….
+                gradient, product = line.split(" += ")
+                upstream, local = product.split(" = ")[0].split(" · ")
+                assert gradient.startswith(f"∂{out}/∂")
+                assert upstream.startswith(f"∂{out}/∂")
+                assert not local.startswith(f"∂{out}/"), line
+        assert "∂J/∂J · ∂J/∂" not in trace.explain(0)
+
+
+PRODUCT = re.compile(r"= (\S+) × \(?(\S+?)\)? ([=≈]) (\S+)")
+
+
+def check_products(text: str) -> int:
+    """Every printed product multiplies out by hand at the printed precision, or says ≈; returns how many."""
+    count = 0
+    for a, b, sign, result in PRODUCT.findall(text):
+        by_hand = autograd.render.format_number(float(a) * float(b), 4)
+        assert (by_hand == result) == (sign == "="), f"{a} × {b} {sign} {result} (by hand {by_hand})"
+        count += 1
+    return count
+
+
+def test_every_printed_product_multiplies_out_or_says_approximately():
+    import nn
+
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    traces = [trace_backward(loss), trace_backward(course_network()[0]), trace_backward(neuron()[0])]
+    texts = [trace.explain(i) for trace in traces for i in range(len(trace))]
+    assert sum(check_products(text) for text in texts) > 50
+    assert any(" ≈ " in text for text in texts)  # rounding does happen, and it is said
+    # The issue's example: shown as -404.4 × 0.002467, which is -0.9977 by hand, the exact product is -0.9975.
+    u, k = Value(1.0, label="u"), Value(0.0024668, label="k")
+    m = u * k
+    m.label = "m"
+    trace = trace_backward(m * -404.37)
+    assert "∂v4/∂u += ∂v4/∂m · ∂(u × k)/∂u = -404.4 × 0.002467 ≈ -0.9975" in trace.explain(1)
+    assert check_products(trace.explain(1)) == 2
+
+
+@given(expressions())
+def test_products_check_by_hand_in_random_graphs(expression):
+    trace = trace_backward(expression(*expression.leaves()))
+    for i in range(len(trace)):
+        check_products(trace.explain(i))
+
+
+def test_one_numbering_for_explain_frame_captions_and_lessons():
+    loss, _ = course_network()
+    trace = trace_backward(loss)
+    for i in range(len(trace)):
+        assert trace.explain(i).startswith(f"Step {i + 1} of {len(trace)}: ")
+        assert trace.counter(i) == f"Step {i + 1} of {len(trace)}"
+        assert f"Step {i + 1} of {len(trace)}: " in trace.frame_dot(i)  # frame(i)'s caption
+    lesson = trace_forward(loss) + trace
+    assert [lesson.counter(i) for i in (0, 4, 5, 9)] == [
+        "Step 1 of 10 (forward pass)",
+        "Step 5 of 10 (forward pass)",
+        "Step 6 of 10 (backward pass)",
+        "Step 10 of 10 (backward pass)",
+    ]
+    assert lesson.describe(5) == trace.describe(0)
+    assert lesson.explain(-1) == lesson.explain(9)
+    with pytest.raises(IndexError, match=r"explain\(\) got step 10; this lesson has 10 steps \(0 to 9\)"):
+        lesson.explain(10)
+
+
+def test_a_lesson_is_built_from_traces_only():
+    with pytest.raises(TypeError, match=r"Lesson got 3 of type int; expected traces from autograd.trace_forward"):
+        Lesson([trace_backward(neuron()[0]), 3])
