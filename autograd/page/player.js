@@ -15,7 +15,8 @@
   var buttons = { first: document.getElementById("first"), prev: document.getElementById("prev"),
                   next: document.getElementById("next"), last: document.getElementById("last") };
   var PAINTED = "path,polygon,ellipse,polyline,text";
-  var LARGE_TYPE = 14.5;  // px: the graph's smallest text in presentation mode
+  var LARGE_TYPE = 14.5;  // px: the graph's smallest text in presentation mode (+ and − change it)
+  var largeType = LARGE_TYPE;
   var mounted = -1, elements = [], applied = [], viewBox = null, smallest = 11;
   slider.max = String(n - 1);
 
@@ -138,10 +139,10 @@
     var svg = frame.querySelector("svg");
     if (!svg || !viewBox) { return; }
     var scale = Math.min(frame.clientWidth / viewBox.width, frame.clientHeight / viewBox.height);
-    var zoom = document.body.classList.contains("presenting") && smallest * scale < LARGE_TYPE;
+    var zoom = document.body.classList.contains("presenting") && smallest * scale < largeType;
     frame.classList.toggle("zoomed", zoom);
-    svg.style.width = zoom ? viewBox.width * LARGE_TYPE / smallest + "px" : "";
-    svg.style.height = zoom ? viewBox.height * LARGE_TYPE / smallest + "px" : "";
+    svg.style.width = zoom ? viewBox.width * largeType / smallest + "px" : "";
+    svg.style.height = zoom ? viewBox.height * largeType / smallest + "px" : "";
   }
 
   function follow(i) {
@@ -199,6 +200,8 @@
     else if (event.key === " ") { toggle(); }
     else if (event.key === "p" || event.key === "P") { present(!document.body.classList.contains("presenting")); }
     else if (event.key === "Escape") { present(false); }
+    else if (event.key === "+" || event.key === "=") { largeType *= 1.25; fit(); follow(current); }
+    else if (event.key === "-") { largeType = Math.max(largeType / 1.25, 4); fit(); follow(current); }
     else { return; }
     event.preventDefault();
   });
