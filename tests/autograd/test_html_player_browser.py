@@ -122,13 +122,16 @@ def test_stepping_through_the_exported_page_with_the_keyboard(browser, tmp_path)
 def test_space_plays_to_the_end_and_stops(browser, tmp_path):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    loss = Value(2.0, label="x") * Value(3.0, label="y")
-    page = trace_backward((loss * loss).tanh()).to_html(tmp_path / "play.html", interval=60)
+    chain = Value(0.5, label="x")
+    for _ in range(10):
+        chain = (chain * 1.1).tanh()
+    # 20 steps of 200 ms: 4 s of playing, long enough to see it play on a loaded CI machine.
+    page = trace_backward(chain).to_html(tmp_path / "play.html", interval=200)
     browser.get(page.as_uri())
     press(browser, " ")
     assert "pause" in text_of(browser, "play")
-    WebDriverWait(browser, 10).until(lambda driver: text_of(driver, "counter") == "Step 3 of 3")
-    WebDriverWait(browser, 2).until(lambda driver: "play" in text_of(driver, "play"))
+    WebDriverWait(browser, 30).until(lambda driver: text_of(driver, "counter") == "Step 20 of 20")
+    WebDriverWait(browser, 5).until(lambda driver: "play" in text_of(driver, "play"))
 
 
 # The page repaints one SVG per pass from data: read back what the browser shows.
