@@ -202,6 +202,8 @@ _ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
 _TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
 _TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
 _SVG = "{http://www.w3.org/2000/svg}"
+_CLUSTER_OPENS = re.compile(r"^\t*subgraph (cluster\w*) \{$")
+_CLUSTER = "cluster:"  # marks a cluster's attributes among the node statements: it is repainted like a node
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 TextRun = tuple[str, str, int, str]  # content, colour ("" = default), bold, alignment l/c/r
@@ -246,7 +248,8 @@ def _paint_of_html(label: str) -> NodePaint:
     for match in _TAG.finditer(label):
         text = label[position : match.start()]
         position = match.end()
-        inside_cell = bool(open_elements) and open_elements[-1][0] == "TD"
+        # Text counts inside a cell, or anywhere in a label without tables (a cluster's <B>name</B>).
+        inside_cell = not open_elements or open_elements[-1][0] == "TD"
         if text and inside_cell:
             color, bold = fonts[-1]
             texts.append((html.unescape(text), color, bold, align))
@@ -284,6 +287,8 @@ def _paint_of_html(label: str) -> NodePaint:
 
 
 def _paint_of_node(attributes: str) -> NodePaint:
+    if attributes.startswith(_CLUSTER):
+        return _paint_of_cluster(attributes[len(_CLUSTER) :])
     label = _html_label(attributes)
     if label is not None:
         return _paint_of_html(label)
@@ -293,6 +298,20 @@ def _paint_of_node(attributes: str) -> NodePaint:
     # A plain node (an operation's circle) is one shape, filled and stroked, then its text.
     fill = values.get("fillcolor", values.get("color", "#000000"))
     stroke = (values.get("color", "#000000"), float(values.get("penwidth", "1")))
+    return texts, (fill,), (stroke,), "b" + "t" * len(texts)
+
+
+def _paint_of_cluster(attributes: str) -> NodePaint:
+    """A cluster (a scope's box) as drawn: its outline, filled or not, then its label's text."""
+    html_label = _html_label(attributes)
+    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(attributes)}
+    if html_label is not None:
+        texts = _paint_of_html(html_label)[0]
+    else:
+        texts = ((values["label"], values.get("fontcolor", ""), 0, "c"),) if values.get("label") else ()
+    filled = "filled" in values.get("style", "") or "bgcolor" in values
+    fill = values.get("fillcolor", values.get("bgcolor", values.get("color", "#000000"))) if filled else "none"
+    stroke = (values.get("pencolor", values.get("color", "#000000")), float(values.get("penwidth", "1")))
     return texts, (fill,), (stroke,), "b" + "t" * len(texts)
 
 
@@ -321,12 +340,20 @@ class _Frame:
         lines = dot.splitlines()
         nodes: dict[str, str] = {}
         edges: dict[str, str] = {}
+        clusters: list[str] = []
         for line in lines:
             reading = known.get(line)
             if reading is None:
                 reading = known[line] = _read_statement(line)
             kind, key, attributes = reading
-            if kind == "edge":
+            if kind == "cluster":
+                clusters.append(key)
+                nodes[key] = _CLUSTER
+            elif kind == "close" and clusters:
+                clusters.pop()
+            elif kind == "graph" and clusters:
+                nodes[clusters[-1]] += (", " if nodes[clusters[-1]] != _CLUSTER else "") + attributes
+            elif kind == "edge":
                 occurrence = 0
                 while f"{key}#{occurrence}" in edges:
                     occurrence += 1
@@ -348,7 +375,12 @@ def _read_statement(line: str) -> tuple[str, str, str]:
     node = _NODE.match(line)
     if node and node.group(1) not in {"graph", "node", "edge"}:
         return "node", node.group(1), node.group(2)
-    return "", "", ""
+    if node and node.group(1) == "graph":
+        return "graph", "", node.group(2)
+    cluster = _CLUSTER_OPENS.match(line)
+    if cluster:
+        return "cluster", cluster.group(1), ""
+    return ("close", "", "") if line.strip() == "}" else ("", "", "")
 
 
 def _edge_defaults(lines: list[str]) -> dict[str, str]:
@@ -365,7 +397,7 @@ def _svg_paint_counts(svg: str) -> dict[str, int]:
 
     counts: dict[str, int] = {}
     for group in ElementTree.fromstring(svg).iter(f"{_SVG}g"):
-        if group.get("class") != "node":
+        if group.get("class") not in {"node", "cluster"}:
             continue
         title = group.find(f"{_SVG}title")
         painted = [

@@ -45,7 +45,7 @@
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     var nodes = {}, edges = {};
-    svg.querySelectorAll("g.node").forEach(function (g) { nodes[titleOf(g)] = g; });
+    svg.querySelectorAll("g.node, g.cluster").forEach(function (g) { nodes[titleOf(g)] = g; });
     svg.querySelectorAll("g.edge").forEach(function (g) {
       var key = titleOf(g), k = 0;
       while (edges[key + "#" + k]) { k += 1; }

@@ -179,3 +179,24 @@ def test_a_label_with_a_lone_surrogate_does_not_break_the_page(tmp_path):
     assert "∂v2/∂x\\ud800 +=" in data["explanations"][0]  # shown escaped, as to_dot shows it
     assert "x\\ud800" in data["pictures"][0]["svg"]
     assert "<title>backprop through v2</title>" in text
+
+
+@needs_dot
+@pytest.mark.parametrize("collapse", [None, "scope", 1])
+def test_every_node_box_and_edge_of_the_picture_is_repaintable(collapse):
+    # If the renderer's DOT changes shape, the page must not silently freeze part of the picture.
+    import xml.etree.ElementTree as ElementTree
+
+    svg_namespace = "{http://www.w3.org/2000/svg}"
+    data = page_states(course_lesson(), collapse=collapse)
+    for picture in data["pictures"]:
+        groups = {"node": [], "cluster": [], "edge": []}
+        for group in ElementTree.fromstring(picture["svg"]).iter(f"{svg_namespace}g"):
+            if group.get("class") in groups:
+                groups[group.get("class")].append(group.find(f"{svg_namespace}title").text)
+        assert sorted(groups["node"] + groups["cluster"]) == sorted(node_id for node_id, _, _ in picture["nodes"])
+        assert all(kinds for _, kinds, _ in picture["nodes"])
+        assert len(groups["edge"]) == len(picture["edges"])
+        assert sorted(title.replace("&#45;&gt;", "->") for title in groups["edge"]) == sorted(
+            key.rsplit("#", 1)[0] for key in picture["edges"]
+        )
