@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 # How many operands of an n-ary Σ an explanation spells out before "…".
 MAX_TERMS = 6
+# Longest formula a local derivative spells out; a longer one is written ∂Σ(…)/∂x.
+MAX_LOCAL = 30
 # Characters that make a name an expression of its own, bracketed when used as an operand.
 OPERATORS = frozenset("+−-×*/^·=<>,÷")
 
@@ -510,8 +512,15 @@ class Trace(Playback, Generic[StepT]):
             >>> y = (x * 3).tanh()
             >>> trace_forward(y).local(y, y.inputs[0])
             '∂tanh(v2)/∂v2'
+            >>> from autograd import sum as total
+            >>> s = total([Value(float(i), label=f"x{i}") for i in range(9)])
+            >>> trace_forward(s).local(s, s.inputs[0])
+            '∂Σ(…)/∂x0'
         """
-        return f"∂{symbol(self.formula(node))}/∂{symbol(self.names[operand])}"
+        formula = self.formula(node)
+        if len(formula) > MAX_LOCAL and node.operation is not None:
+            formula = f"{node.operation.display}(…)"  # a Σ of 17 terms: ∂Σ(…)/∂w, not the whole sum again
+        return f"∂{symbol(formula)}/∂{symbol(self.names[operand])}"
 
 
 class BackwardTrace(Trace[BackwardStep]):
