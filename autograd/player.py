@@ -117,8 +117,8 @@ def _explanation_html(trace: Playable, i: int) -> str:
     phase = phase_of(trace, i)
     badge = f"<b>{html.escape(phase)}</b> · " if phase else ""
     return (
-        f'<div style="font-size:13px;color:#555">{badge}step {i + 1} of {len(trace)}</div>'
-        f'<pre style="font-size:14px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
+        f'<div style="font-size:14px;color:#555">{badge}step {i + 1} of {len(trace)}</div>'
+        f'<pre style="font-size:15px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
         f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(trace.explain(i))}</pre>'
     )
 
@@ -651,10 +651,14 @@ def to_html(
     max_nodes: int = 500,
     collapse: Collapse = None,
 ) -> Path:
-    """Write the trace as ONE self-contained web page: SVG frames, buttons, arrow keys, explanations.
+    """Write the trace as ONE self-contained web page: the graph, buttons, arrow keys, explanations.
 
     The file needs no server and makes no network request (a Content-Security-Policy
     forbids any), so it can be e-mailed or opened from disk. It is written atomically.
+    Each pass is laid out once; the page repaints it step by step from data (see
+    ``page_states``), so a lesson of hundreds of steps stays small. The graph fits
+    the window at any size; ``P`` switches to presentation mode (large type, no
+    controls, the step's node kept in view; ``+``/``−`` zoom, ``Esc`` leaves).
 
     Args:
         trace: a trace from ``trace_backward`` / ``trace_forward``, or their sum.
