@@ -196,6 +196,7 @@ class Playback:
 
     noun = "trace"
     precision: int
+    names: dict[Value, str]
 
     def __len__(self) -> int:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -208,6 +209,42 @@ class Playback:
             valid = f"0 to {n - 1}" if n else "none: the root is a leaf, so nothing is computed"
             raise IndexError(f"{function}() got step {i}; this {self.noun} has {n} steps ({valid}).")
         return i % n
+
+    def _number(self, x: float) -> str:
+        return format_number(x, self.precision)
+
+    def formula(self, node: Value, numbers: bool = False) -> str:
+        """How ``node`` was computed, e.g. ``w1 × x`` (or ``0.5 × 2.0`` with ``numbers=True``).
+
+        Example:
+            >>> x = Value(2.0, label="x")
+            >>> y = (x * 3).tanh()
+            >>> trace = trace_forward(y)
+            >>> trace.formula(y.inputs[0]), trace.formula(y.inputs[0], numbers=True)
+            ('x × 3.0', '2.0 × 3.0')
+        """
+        if node.operation is None:
+            return self.names[node]
+
+        def operand(x: Value) -> str:
+            if not numbers:
+                return symbol(self.names[x])
+            text = self._number(x.data)
+            return f"({text})" if text.startswith("-") else text
+
+        operands = [operand(x) for x in node.inputs]
+        constants = [str(int(c)) if c.is_integer() else self._number(c) for c in node.constants]
+        op = node.operation
+        if op.name in {"add", "sub", "mul", "div", "pow"}:
+            return f" {op.display} ".join(operands)
+        if op.name == "pow_constant":
+            return f"{operands[0]} ^ {constants[0]}"
+        if op.name == "neg":
+            return f"−{operands[0]}"
+        if op.name == "sum" and len(operands) > MAX_TERMS:
+            shown = operands[: MAX_TERMS - 1]
+            return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
+        return f"{op.display}({', '.join(operands + constants)})"
 
     def part_of(self, i: int) -> tuple[Trace[BackwardStep] | Trace[ForwardStep], int]:  # pragma: no cover
         """The single-pass trace that holds step ``i``, and the step's index in it."""
@@ -458,42 +495,6 @@ class Trace(Playback, Generic[StepT]):
             True
         """
         raise NotImplementedError
-
-    def _number(self, x: float) -> str:
-        return format_number(x, self.precision)
-
-    def formula(self, node: Value, numbers: bool = False) -> str:
-        """How ``node`` was computed, e.g. ``w1 × x`` (or ``0.5 × 2.0`` with ``numbers=True``).
-
-        Example:
-            >>> x = Value(2.0, label="x")
-            >>> y = (x * 3).tanh()
-            >>> trace = trace_forward(y)
-            >>> trace.formula(y.inputs[0]), trace.formula(y.inputs[0], numbers=True)
-            ('x × 3.0', '2.0 × 3.0')
-        """
-        if node.operation is None:
-            return self.names[node]
-
-        def operand(x: Value) -> str:
-            if not numbers:
-                return symbol(self.names[x])
-            text = self._number(x.data)
-            return f"({text})" if text.startswith("-") else text
-
-        operands = [operand(x) for x in node.inputs]
-        constants = [str(int(c)) if c.is_integer() else self._number(c) for c in node.constants]
-        op = node.operation
-        if op.name in {"add", "sub", "mul", "div", "pow"}:
-            return f" {op.display} ".join(operands)
-        if op.name == "pow_constant":
-            return f"{operands[0]} ^ {constants[0]}"
-        if op.name == "neg":
-            return f"−{operands[0]}"
-        if op.name == "sum" and len(operands) > MAX_TERMS:
-            shown = operands[: MAX_TERMS - 1]
-            return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
-        return f"{op.display}({', '.join(operands + constants)})"
 
     def _product(self, a: float, b: float, result: float) -> str:
         """``a × b = result`` as shown, with ``≈`` when the shown factors do not give the shown result."""
@@ -786,6 +787,8 @@ class Lesson(Playback):
                 )
         self.parts: list[Trace[BackwardStep] | Trace[ForwardStep]] = flat
         self.precision = flat[0].precision if flat else 4
+        # Parts usually trace one graph; where they differ, the first part's name wins.
+        self.names = {node: name for part in reversed(flat) for node, name in part.names.items()}
 
     def __len__(self) -> int:
         return sum(len(part) for part in self.parts)
