@@ -270,6 +270,8 @@ class Playback:
             kept for the backward pass: ∂(x × 3.0)/∂x = 3.0, ∂(x × 3.0)/∂3.0 = 2.0
         """
         part, k = self.part_of(self._index(i, "describe"))
+        if part is not self and type(part).explain is not Playback.explain:
+            return _explained_the_old_way(part, k)
         return part.describe(k)
 
     def counter(self, i: int) -> str:
@@ -485,6 +487,20 @@ class Trace(Playback, Generic[StepT]):
             True
         """
         return self, i
+
+    def describe(self, i: int) -> str:
+        """Step ``i`` in words and numbers; each kind of trace says it its own way.
+
+        A trace class that overrides ``explain`` instead (the older way) is read
+        from it, so it still plays in a lesson.
+
+        Example:
+            >>> trace_backward(Value(2.0, label="x") * 3).describe(0).splitlines()[0]
+            'start at the output with ∂v2/∂v2 = 1.0; go back through v2 = x × 3.0.'
+        """
+        if type(self).explain is not Playback.explain:
+            return _explained_the_old_way(self, i)
+        raise NotImplementedError(f"{type(self).__name__} must define describe(i), the step in words.")
 
     def look(self, i: int) -> Look:  # pragma: no cover - overridden
         """How frame ``i`` differs from a plain drawing.
@@ -867,6 +883,12 @@ class Lesson(Playback):
                 sections.append((title, headers, renumbered))
             offset += len(part)
         return StepTable(sections)
+
+def _explained_the_old_way(part: Playback, i: int) -> str:
+    """The words of a trace class that overrides ``explain`` (the older way), without its counter."""
+    text, prefix = part.explain(i), f"{part.counter(i)}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
 
 def _check_root(root: Value, function: str, precision: int) -> None:
     if not isinstance(root, Value):

@@ -494,3 +494,18 @@ def test_one_numbering_for_explain_frame_captions_and_lessons():
 def test_a_lesson_is_built_from_traces_only():
     with pytest.raises(TypeError, match=r"Lesson got 3 of type int; expected traces from autograd.trace_forward"):
         Lesson([trace_backward(neuron()[0]), 3])
+
+
+def test_a_trace_class_that_only_overrides_explain_still_plays_in_a_lesson():
+    class Legacy(ForwardTrace):
+        def explain(self, i: int) -> str:
+            return f"{self.counter(i)}: the old way, step {i}"
+
+    class Unfinished(ForwardTrace):
+        describe = autograd.trace.Trace.describe
+
+    loss, _ = course_network()
+    lesson = trace_backward(loss) + Legacy(loss, trace_forward(loss).steps, 4)
+    assert lesson.explain(5) == "Step 6 of 10 (forward pass): the old way, step 0"
+    with pytest.raises(NotImplementedError, match=r"Unfinished must define describe\(i\)"):
+        Unfinished(loss, trace_forward(loss).steps, 4).explain(0)
