@@ -196,8 +196,9 @@ def player(
 # frame's DOT, whatever the renderer draws, so the page shows exactly what `frame(i)`
 # shows, without knowing how a node's label is laid out.
 
-_NODE = re.compile(r"^\t*(\w+) \[(.*)\]$")
-_EDGE = re.compile(r"^\t*(\w+) -> (\w+)(?: \[(.*)\])?$")
+_ID = r'(\w+|"(?:[^"\\]|\\.)*")'  # a DOT id: a plain word or a quoted string
+_NODE = re.compile(rf"^\t*{_ID} \[(.*)\]$")
+_EDGE = re.compile(rf"^\t*{_ID} -> {_ID}(?: \[(.*)\])?$")
 _ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
 _TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
 _TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
@@ -371,10 +372,10 @@ def _read_statement(line: str) -> tuple[str, str, str]:
     edge = _EDGE.match(line)
     if edge:
         source, target, attributes = edge.groups()
-        return "edge", f"{source}->{target}", attributes or ""
+        return "edge", f"{_unquote(source)}->{_unquote(target)}", attributes or ""
     node = _NODE.match(line)
     if node and node.group(1) not in {"graph", "node", "edge"}:
-        return "node", node.group(1), node.group(2)
+        return "node", _unquote(node.group(1)), node.group(2)
     if node and node.group(1) == "graph":
         return "graph", "", node.group(2)
     cluster = _CLUSTER_OPENS.match(line)
@@ -509,8 +510,9 @@ def page_states(
         lines = list(last.lines)
         for position, line in enumerate(lines):
             match = _NODE.match(line)
-            if match and match.group(1) in richest and richest[match.group(1)] != match.group(2):
-                lines[position] = line[: match.start(2)] + richest[match.group(1)] + line[match.end(2) :]
+            node_id = _unquote(match.group(1)) if match else ""
+            if match and node_id in richest and richest[node_id] != match.group(2):
+                lines[position] = line[: match.start(2)] + richest[node_id] + line[match.end(2) :]
         for node_id in node_ids:
             texts, fills, strokes, _ = paint(richest[node_id])
             base.append(state_of((tuple(t[:3] for t in texts), fills, strokes)))

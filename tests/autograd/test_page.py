@@ -200,3 +200,14 @@ def test_every_node_box_and_edge_of_the_picture_is_repaintable(collapse):
         assert sorted(title.replace("&#45;&gt;", "->") for title in groups["edge"]) == sorted(
             key.rsplit("#", 1)[0] for key in picture["edges"]
         )
+
+
+@needs_dot
+def test_quoted_dot_ids_are_read_like_plain_ones():
+    from autograd.player import _read_statement
+
+    assert _read_statement('\t"x₁" [label="a"]') == ("node", "x₁", 'label="a"')
+    assert _read_statement('\t"x₁" -> v2_op [color="red"]') == ("edge", "x₁->v2_op", 'color="red"')
+    assert _read_statement("\tv0 -> v1_op") == ("edge", "v0->v1_op", "")
+    assert _read_statement("\tsubgraph cluster_3 {") == ("cluster", "cluster_3", "")
+    assert _read_statement("\t}") == ("close", "", "")
