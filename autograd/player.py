@@ -200,6 +200,7 @@ _ID = r'(\w+|"(?:[^"\\]|\\.)*")'  # a DOT id: a plain word or a quoted string
 _NODE = re.compile(rf"^\t*{_ID} \[(.*)\]$")
 _EDGE = re.compile(rf"^\t*{_ID} -> {_ID}(?: \[(.*)\])?$")
 _ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
+_BRACKET = re.compile(r"[<>]")
 _TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
 _TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -217,12 +218,14 @@ def _html_label(attributes: str) -> str | None:
     start = attributes.find("label=<")
     if start < 0:
         return None
-    depth, position = 0, start + len("label=")
-    for position in range(start + len("label="), len(attributes)):
-        depth += {"<": 1, ">": -1}.get(attributes[position], 0)
+    # Text inside is escaped (&lt;), so every < and > is a bracket: find the one closing the label.
+    depth, end = 0, len(attributes)
+    for bracket in _BRACKET.finditer(attributes, start + len("label=")):
+        depth += 1 if bracket.group(0) == "<" else -1
         if depth == 0:
+            end = bracket.start()
             break
-    return attributes[start + len("label=<") : position]
+    return attributes[start + len("label=<") : end]
 
 
 def _unquote(value: str) -> str:
