@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, overload
 
 from autograd.graph import backward_steps, topological_order
 from autograd.ops import FLOAT_MATH
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 # How many operands of an n-ary Σ an explanation spells out before "…".
 MAX_TERMS = 6
+# "Step 4 of 10: " or "Step 4 of 10 (backward pass): " at the start of an explanation.
+_COUNTER = re.compile(r"^Step \d+ of \d+(?: \([^)]*\))?: ")
 # Longest formula a local derivative spells out; a longer one is written ∂Σ(…)/∂x.
 MAX_LOCAL = 30
 # Characters that make a name an expression of its own, bracketed when used as an operand.
@@ -182,6 +185,30 @@ class StepTable:
         return "".join(parts)
 
 
+class Pass(Protocol):
+    """One pass a lesson can play: a ``Trace``, or any object with these members (a trace by boxes)."""
+
+    root: Value
+    phase: str
+    precision: int
+    show_grad: bool
+    names: dict[Value, str]
+
+    @property
+    def steps(self) -> Sequence[object]: ...  # noqa: D102
+
+    def __len__(self) -> int: ...
+
+    def explain(self, i: int) -> str: ...  # noqa: D102
+
+    def look(self, i: int) -> Look: ...  # noqa: D102
+
+    def table(self) -> StepTable: ...  # noqa: D102
+
+
+PASS_MEMBERS = ("root", "phase", "precision", "show_grad", "names", "steps", "explain", "look", "table")
+
+
 class Playback:
     """What a trace and a lesson share: steps that can be explained, drawn, tabulated and played.
 
@@ -246,7 +273,7 @@ class Playback:
             return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
         return f"{op.display}({', '.join(operands + constants)})"
 
-    def part_of(self, i: int) -> tuple[Trace[BackwardStep] | Trace[ForwardStep], int]:  # pragma: no cover
+    def part_of(self, i: int) -> tuple[Pass, int]:  # pragma: no cover
         """The single-pass trace that holds step ``i``, and the step's index in it."""
         raise NotImplementedError
 
@@ -270,9 +297,9 @@ class Playback:
             kept for the backward pass: ∂(x × 3.0)/∂x = 3.0, ∂(x × 3.0)/∂3.0 = 2.0
         """
         part, k = self.part_of(self._index(i, "describe"))
-        if part is not self and type(part).explain is not Playback.explain:
-            return _explained_the_old_way(part, k)
-        return part.describe(k)
+        if isinstance(part, Playback) and part is not self and getattr(type(part), "explain", None) is Playback.explain:
+            return part.describe(k)
+        return _explained_the_old_way(part, k)
 
     def counter(self, i: int) -> str:
         """The step's number as every view shows it: ``Step 4 of 10``, with the pass in a lesson.
@@ -314,12 +341,14 @@ class Playback:
         look = part.look(k)
         if caption:
             look = replace(look, caption=self.explain(i))
+        # A trace by boxes draws collapsed as it was traced, unless told otherwise.
+        own: Collapse = getattr(part, "collapse", None)
         return dot_lines(
             part.root,
             show_grad=part.show_grad,
             precision=part.precision,
             max_nodes=max_nodes,
-            collapse=collapse,
+            collapse=own if collapse is None else collapse,
             look=look,
             function=function,
         )
@@ -478,7 +507,7 @@ class Trace(Playback, Generic[StepT]):
     def __add__(self, other: Playback) -> Lesson:
         return Lesson([self, other])
 
-    def part_of(self, i: int) -> tuple[Trace[BackwardStep] | Trace[ForwardStep], int]:
+    def part_of(self, i: int) -> tuple[Pass, int]:
         """This trace and ``i`` itself: a single pass is its own part.
 
         Example:
@@ -789,19 +818,19 @@ class Lesson(Playback):
 
     noun = "lesson"
 
-    def __init__(self, parts: Sequence[Playback]) -> None:
-        flat: list[Trace[BackwardStep] | Trace[ForwardStep]] = []
+    def __init__(self, parts: Sequence[Playback | Pass]) -> None:
+        flat: list[Pass] = []
         for part in parts:
             if isinstance(part, Lesson):
                 flat.extend(part.parts)
-            elif isinstance(part, Trace):
-                flat.append(part)
+            elif all(hasattr(part, member) for member in PASS_MEMBERS):
+                flat.append(part)  # type: ignore[arg-type]  # checked member by member: a Pass
             else:
                 raise TypeError(
                     f"Lesson got {part!r} of type {type(part).__name__}; "
                     "expected traces from autograd.trace_forward() or autograd.trace_backward()."
                 )
-        self.parts: list[Trace[BackwardStep] | Trace[ForwardStep]] = flat
+        self.parts: list[Pass] = flat
         self.precision = flat[0].precision if flat else 4
         # Parts usually trace one graph; where they differ, the first part's name wins.
         self.names = {node: name for part in reversed(flat) for node, name in part.names.items()}
@@ -816,8 +845,8 @@ class Lesson(Playback):
         return f"<Lesson of {len(self)} steps: {' + '.join(part.phase for part in self.parts)}>"
 
     @property
-    def steps(self) -> tuple[BackwardStep | ForwardStep, ...]:
-        """All steps of all parts, in order.
+    def steps(self) -> tuple[object, ...]:
+        """All steps of all parts, in order (``BackwardStep``, ``ForwardStep``, or a box step of a trace by boxes).
 
         Example:
             >>> y = Value(2.0) * 3
@@ -837,11 +866,11 @@ class Lesson(Playback):
         """
         return tuple(part.phase for part in self.parts for _ in part.steps)
 
-    def __getitem__(self, i: int) -> BackwardStep | ForwardStep:
+    def __getitem__(self, i: int) -> object:
         part, k = self.part_of(self._index(i, "__getitem__"))
         return part.steps[k]
 
-    def part_of(self, i: int) -> tuple[Trace[BackwardStep] | Trace[ForwardStep], int]:
+    def part_of(self, i: int) -> tuple[Pass, int]:
         """The pass that holds step ``i`` (an index into the whole lesson), and the step's index in it.
 
         Example:
@@ -879,15 +908,14 @@ class Lesson(Playback):
         offset = 0
         for part in self.parts:
             for title, headers, rows in part.table().sections:
-                renumbered = [[str(int(row[0]) + offset) if row[0] else "", *row[1:]] for row in rows]
+                renumbered = [[str(int(row[0]) + offset) if row[0].isdigit() else row[0], *row[1:]] for row in rows]
                 sections.append((title, headers, renumbered))
             offset += len(part)
         return StepTable(sections)
 
-def _explained_the_old_way(part: Playback, i: int) -> str:
-    """The words of a trace class that overrides ``explain`` (the older way), without its counter."""
-    text, prefix = part.explain(i), f"{part.counter(i)}: "
-    return text[len(prefix) :] if text.startswith(prefix) else text
+def _explained_the_old_way(part: Pass, i: int) -> str:
+    """The words of a pass that overrides ``explain`` (the older way, or a trace by boxes), without its counter."""
+    return _COUNTER.sub("", part.explain(i), count=1)
 
 
 def _check_root(root: Value, function: str, precision: int) -> None:

@@ -509,3 +509,47 @@ def test_a_trace_class_that_only_overrides_explain_still_plays_in_a_lesson():
     assert lesson.explain(5) == "Step 6 of 10 (forward pass): the old way, step 0"
     with pytest.raises(NotImplementedError, match=r"Unfinished must define describe\(i\)"):
         Unfinished(loss, trace_forward(loss).steps, 4).explain(0)
+
+
+class BoxTrace:
+    """Stands in for a trace by boxes (one step per neuron): not a Trace, only the members a lesson uses."""
+
+    phase = "backward"
+    show_grad = True
+    collapse = "scope"
+
+    def __init__(self, node_trace: BackwardTrace) -> None:
+        self.node_trace = node_trace
+        self.root, self.precision, self.names = node_trace.root, node_trace.precision, node_trace.names
+        self.steps = node_trace.steps[:3]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def explain(self, i: int) -> str:
+        return f"Step {i + 1} of {len(self)}: box step {i}"
+
+    def look(self, i: int):
+        return self.node_trace.look(i)
+
+    def table(self):
+        return autograd.trace.StepTable([("by boxes", ["box"], [["neurons.0"]])])
+
+
+def test_a_lesson_plays_any_pass_with_a_traces_members_drawn_as_it_was_traced():
+    import nn
+
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    forward = trace_forward(loss)
+    lesson = forward + BoxTrace(trace_backward(loss))
+    n = len(forward)
+    assert len(lesson) == n + 3
+    assert lesson.explain(n + 1) == f"Step {n + 2} of {n + 3} (backward pass): box step 1"
+    assert lesson.phase_of(n) == "backward"
+    dot = lesson.frame_dot(n, caption=False)
+    assert re.search(r"\ts0 \[", dot)  # drawn by boxes, as the pass was traced
+    assert not re.search(r"\ts0 \[", lesson.frame_dot(0, caption=False))  # the per-node forward pass: no boxes
+    assert [row[0] for _, _, rows in lesson.table().sections[1:] for row in rows] == ["neurons.0"]
+    with pytest.raises(TypeError, match=r"Lesson got 3 of type int"):
+        Lesson([forward, 3])
