@@ -213,19 +213,19 @@ NodePaint = tuple[tuple[TextRun, ...], tuple[str, ...], tuple[tuple[str, float],
 """A node as drawn: its text runs, its fills, its strokes and the kind of each SVG element (f/s/b/t)."""
 
 
-def _html_label(attributes: str) -> str | None:
-    """The HTML-like label of a DOT node statement, or None for a plain label."""
-    start = attributes.find("label=<")
-    if start < 0:
-        return None
-    # Text inside is escaped (&lt;), so every < and > is a bracket: find the one closing the label.
-    depth, end = 0, len(attributes)
-    for bracket in _BRACKET.finditer(attributes, start + len("label=")):
+def _html_value(attributes: str, name: str) -> tuple[str | None, str]:
+    """The HTML-like value of attribute ``name`` (``label=<…>``), and the attributes without it."""
+    match = re.search(rf"(?:^|[\s,]){name}=<", attributes)
+    if match is None:
+        return None, attributes
+    # Text inside is escaped (&lt;), so every < and > is a bracket: find the one closing the value.
+    start, depth, end = match.end() - 1, 0, len(attributes)
+    for bracket in _BRACKET.finditer(attributes, match.end() - 1):
         depth += 1 if bracket.group(0) == "<" else -1
         if depth == 0:
             end = bracket.start()
             break
-    return attributes[start + len("label=<") : end]
+    return attributes[start + 1 : end], attributes[: match.start()] + attributes[end + 1 :]
 
 
 def _unquote(value: str) -> str:
@@ -293,22 +293,29 @@ def _paint_of_html(label: str) -> NodePaint:
 def _paint_of_node(attributes: str) -> NodePaint:
     if attributes.startswith(_CLUSTER):
         return _paint_of_cluster(attributes[len(_CLUSTER) :])
-    label = _html_label(attributes)
+    label, rest = _html_value(attributes, "label")
+    xlabel, rest = _html_value(rest, "xlabel")
+    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(rest)}
+    # An external label (a note beside the node) is drawn last, after the node's own text.
+    if xlabel is not None:
+        notes = _paint_of_html(xlabel)[0]
+    else:
+        notes = ((values["xlabel"], values.get("fontcolor", ""), 0, "c"),) if values.get("xlabel") else ()
     if label is not None:
-        return _paint_of_html(label)
-    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(attributes)}
+        texts, fills, strokes, kinds = _paint_of_html(label)
+        return texts + notes, fills, strokes, kinds + "t" * len(notes)
     text = values.get("label", "")
-    texts: tuple[TextRun, ...] = ((text, values.get("fontcolor", ""), 0, "c"),) if text else ()
+    own: tuple[TextRun, ...] = ((text, values.get("fontcolor", ""), 0, "c"),) if text else ()
     # A plain node (an operation's circle) is one shape, filled and stroked, then its text.
     fill = values.get("fillcolor", values.get("color", "#000000"))
     stroke = (values.get("color", "#000000"), float(values.get("penwidth", "1")))
-    return texts, (fill,), (stroke,), "b" + "t" * len(texts)
+    return own + notes, (fill,), (stroke,), "b" + "t" * (len(own) + len(notes))
 
 
 def _paint_of_cluster(attributes: str) -> NodePaint:
     """A cluster (a scope's box) as drawn: its outline, filled or not, then its label's text."""
-    html_label = _html_label(attributes)
-    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(attributes)}
+    html_label, rest = _html_value(attributes, "label")
+    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(rest)}
     if html_label is not None:
         texts = _paint_of_html(html_label)[0]
     else:

@@ -211,3 +211,14 @@ def test_quoted_dot_ids_are_read_like_plain_ones():
     assert _read_statement("\tv0 -> v1_op") == ("edge", "v0->v1_op", "")
     assert _read_statement("\tsubgraph cluster_3 {") == ("cluster", "cluster_3", "")
     assert _read_statement("\t}") == ("close", "", "")
+
+
+def test_a_note_beside_a_node_is_read_as_its_last_text():
+    from autograd.player import _paint_of_node
+
+    texts, fills, strokes, kinds = _paint_of_node(
+        'label="clamp", shape=circle, style=filled, fillcolor="#EEEEEE", color="#CC79A7", penwidth=2.5, '
+        'xlabel=<<FONT POINT-SIZE="8" COLOR="#707070">clamp: low 3.7e-44, high 1</FONT>>'
+    )
+    assert [t[:2] for t in texts] == [("clamp", ""), ("clamp: low 3.7e-44, high 1", "#707070")]
+    assert (fills, strokes, kinds) == (("#EEEEEE",), (("#CC79A7", 2.5),), "btt")
