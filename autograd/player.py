@@ -201,6 +201,7 @@ _NODE = re.compile(rf"^\t*{_ID} \[(.*)\]$")
 _EDGE = re.compile(rf"^\t*{_ID} -> {_ID}(?: \[(.*)\])?$")
 _ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
 _BRACKET = re.compile(r"[<>]")
+_INVISIBLE = re.compile(r'(?:^|[\s,])style="?invis\b')
 _TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
 _TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -382,6 +383,8 @@ def _read_statement(line: str) -> tuple[str, str, str]:
     edge = _EDGE.match(line)
     if edge:
         source, target, attributes = edge.groups()
+        if _INVISIBLE.search(attributes or ""):
+            return "", "", ""  # a layout hint: Graphviz draws nothing for it
         return "edge", f"{_unquote(source)}->{_unquote(target)}", attributes or ""
     node = _NODE.match(line)
     if node and node.group(1) not in {"graph", "node", "edge"}:

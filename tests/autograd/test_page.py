@@ -209,6 +209,7 @@ def test_quoted_dot_ids_are_read_like_plain_ones():
     assert _read_statement('\t"x₁" [label="a"]') == ("node", "x₁", 'label="a"')
     assert _read_statement('\t"x₁" -> v2_op [color="red"]') == ("edge", "x₁->v2_op", 'color="red"')
     assert _read_statement("\tv0 -> v1_op") == ("edge", "v0->v1_op", "")
+    assert _read_statement("\tv13 -> v0 [style=invis]") == ("", "", "")  # a layout hint, never drawn
     assert _read_statement("\tsubgraph cluster_3 {") == ("cluster", "cluster_3", "")
     assert _read_statement("\t}") == ("close", "", "")
 
