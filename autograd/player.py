@@ -198,14 +198,15 @@ def player(
 
 _ID = r'(\w+|"(?:[^"\\]|\\.)*")'  # a DOT id: a plain word or a quoted string
 _NODE = re.compile(rf"^\t*{_ID} \[(.*)\]$")
-_EDGE = re.compile(rf"^\t*{_ID} -> {_ID}(?: \[(.*)\])?$")
+_EDGE = re.compile(rf"^\t*{_ID}((?::\w+)*) -> {_ID}((?::\w+)*)(?: \[(.*)\])?$")  # ids with :ports
+_PORT = re.compile(r"(?:^|[\s,])(tailport|headport)=\"?(\w+)")
 _ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
 _BRACKET = re.compile(r"[<>]")
 _INVISIBLE = re.compile(r'(?:^|[\s,])style="?invis\b')
 _TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
 _TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
 _SVG = "{http://www.w3.org/2000/svg}"
-_CLUSTER_OPENS = re.compile(r"^\t*subgraph (cluster\w*) \{$")
+_BLOCK_OPENS = re.compile(r"^\t*(?:(?:strict\s+)?(?:di)?graph\s*\w*\s*|subgraph\s*(\w*)\s*)?\{$")
 _CLUSTER = "cluster:"  # marks a cluster's attributes among the node statements: it is repainted like a node
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -352,24 +353,34 @@ class _Frame:
         lines = dot.splitlines()
         nodes: dict[str, str] = {}
         edges: dict[str, str] = {}
-        clusters: list[str] = []
+        # Open blocks, innermost last: a subgraph's name ("" for the graph itself or an
+        # unnamed block) and the edge ports in force there (Graphviz titles edges with them).
+        blocks: list[tuple[str, tuple[str, str]]] = []
         for line in lines:
             reading = known.get(line)
             if reading is None:
                 reading = known[line] = _read_statement(line)
             kind, key, attributes = reading
-            if kind == "cluster":
-                clusters.append(key)
-                nodes[key] = _CLUSTER
-            elif kind == "close" and clusters:
-                clusters.pop()
-            elif kind == "graph" and clusters:
-                nodes[clusters[-1]] += (", " if nodes[clusters[-1]] != _CLUSTER else "") + attributes
+            ports = blocks[-1][1] if blocks else ("", "")
+            if kind == "open":
+                blocks.append((key, ports))
+                if key.startswith("cluster"):
+                    nodes[key] = _CLUSTER
+            elif kind == "close" and blocks:
+                blocks.pop()
+            elif kind == "defaults" and blocks:
+                blocks[-1] = (blocks[-1][0], _ports(attributes, ports))
+            elif kind == "graph" and blocks and blocks[-1][0].startswith("cluster"):
+                cluster = blocks[-1][0]
+                nodes[cluster] += (", " if nodes[cluster] != _CLUSTER else "") + attributes
             elif kind == "edge":
+                source, target = key.split("\t")
+                tail, head = _ports(attributes, ports) if ":" not in key else ("", "")
+                title = f"{source}{tail}->{target}{head}"
                 occurrence = 0
-                while f"{key}#{occurrence}" in edges:
+                while f"{title}#{occurrence}" in edges:
                     occurrence += 1
-                edges[f"{key}#{occurrence}"] = attributes
+                edges[f"{title}#{occurrence}"] = attributes
             elif kind == "node":
                 nodes[key] = attributes
         return cls(lines, nodes, edges)
@@ -379,22 +390,33 @@ class _Frame:
 
 
 def _read_statement(line: str) -> tuple[str, str, str]:
-    """``("node", id, attributes)``, ``("edge", "a->b", attributes)`` or ``("", "", "")`` for anything else."""
+    """What one DOT line says: ``(kind, key, attributes)``.
+
+    Kinds: ``node`` (key: its id), ``edge`` (key: ``tail<TAB>head``, ports
+    included), ``graph`` and ``defaults`` (an ``edge [...]`` line), ``open`` (a
+    subgraph; key: its name) and ``close``; ``""`` for anything else.
+    """
     edge = _EDGE.match(line)
     if edge:
-        source, target, attributes = edge.groups()
+        source, source_port, target, target_port, attributes = edge.groups()
         if _INVISIBLE.search(attributes or ""):
             return "", "", ""  # a layout hint: Graphviz draws nothing for it
-        return "edge", f"{_unquote(source)}->{_unquote(target)}", attributes or ""
+        return "edge", f"{_unquote(source)}{source_port}\t{_unquote(target)}{target_port}", attributes or ""
     node = _NODE.match(line)
-    if node and node.group(1) not in {"graph", "node", "edge"}:
-        return "node", _unquote(node.group(1)), node.group(2)
-    if node and node.group(1) == "graph":
-        return "graph", "", node.group(2)
-    cluster = _CLUSTER_OPENS.match(line)
-    if cluster:
-        return "cluster", cluster.group(1), ""
+    if node:
+        kind = {"graph": "graph", "edge": "defaults", "node": ""}.get(node.group(1), "node")
+        return kind, _unquote(node.group(1)) if kind == "node" else "", node.group(2)
+    block = _BLOCK_OPENS.match(line)
+    if block:
+        return "open", block.group(1) or "", ""
     return ("close", "", "") if line.strip() == "}" else ("", "", "")
+
+
+def _ports(attributes: str, defaults: tuple[str, str]) -> tuple[str, str]:
+    """An edge's tail and head ports (``":e"``, ``":w"`` or ``""``): its own, else the defaults in force."""
+    found = dict(_PORT.findall(attributes))
+    tail, head = found.get("tailport"), found.get("headport")
+    return (f":{tail}" if tail else defaults[0]), (f":{head}" if head else defaults[1])
 
 
 def _edge_defaults(lines: list[str]) -> dict[str, str]:

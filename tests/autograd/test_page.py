@@ -203,15 +203,24 @@ def test_every_node_box_and_edge_of_the_picture_is_repaintable(collapse):
 
 
 @needs_dot
-def test_quoted_dot_ids_are_read_like_plain_ones():
-    from autograd.player import _read_statement
+def test_quoted_dot_ids_ports_and_blocks_are_read_as_graphviz_titles_them():
+    from autograd.player import _Frame, _read_statement
 
     assert _read_statement('\t"x₁" [label="a"]') == ("node", "x₁", 'label="a"')
-    assert _read_statement('\t"x₁" -> v2_op [color="red"]') == ("edge", "x₁->v2_op", 'color="red"')
-    assert _read_statement("\tv0 -> v1_op") == ("edge", "v0->v1_op", "")
+    assert _read_statement('\t"x₁" -> v2_op [color="red"]') == ("edge", "x₁\tv2_op", 'color="red"')
+    assert _read_statement("\tv0 -> v1_op") == ("edge", "v0\tv1_op", "")
     assert _read_statement("\tv13 -> v0 [style=invis]") == ("", "", "")  # a layout hint, never drawn
-    assert _read_statement("\tsubgraph cluster_3 {") == ("cluster", "cluster_3", "")
+    assert _read_statement("\tsubgraph cluster_3 {") == ("open", "cluster_3", "")
+    assert _read_statement("digraph glassgrad {") == ("open", "", "")
     assert _read_statement("\t}") == ("close", "", "")
+    dot = (
+        "digraph glassgrad {\n\tedge [fontsize=9]\n\tsubgraph cluster_0 {\n\t\tgraph [label=<<B>a</B>>]\n"
+        "\t\tedge [tailport=e, headport=w]\n\t\ts0 -> s1\n\t\ts1 -> s2 [headport=n]\n\t}\n\ts2 -> s3\n"
+        "\ts3:s -> s4\n}\n"
+    )
+    frame = _Frame.parse(dot, {})
+    assert list(frame.edges) == ["s0:e->s1:w#0", "s1:e->s2:n#0", "s2->s3#0", "s3:s->s4#0"]
+    assert frame.nodes == {"cluster_0": "cluster:label=<<B>a</B>>"}
 
 
 def test_a_note_beside_a_node_is_read_as_its_last_text():
