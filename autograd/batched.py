@@ -245,6 +245,13 @@ class _Branch:
 
     __hash__ = None  # type: ignore[assignment]
 
+    # A rule may compare |x| rather than x (asin, acos, atan pick their stable form by |x|).
+    def __abs__(self) -> _Branch:
+        return _Branch(self.explorer, abs(self.array))
+
+    def __neg__(self) -> _Branch:
+        return _Branch(self.explorer, -self.array)
+
     def __bool__(self) -> bool:
         raise BatchedError("a rule used m.real(x) as a truth value; the batched engine supports comparisons only.")
 

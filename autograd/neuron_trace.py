@@ -149,7 +149,7 @@ class NeuronTrace:
         return f"<{kind} ({self.collapse!r}) of {len(self)} steps from {self.names[self.root]!r}>"
 
     def __add__(self, other: NeuronTrace | BackwardTrace | ForwardTrace | Lesson) -> Lesson:
-        return Lesson([self, other])  # type: ignore[list-item]  # Lesson plays any trace with phase and frames
+        return Lesson([self, other])
 
     def _index(self, i: int, function: str) -> int:
         if isinstance(i, bool) or not isinstance(i, int):

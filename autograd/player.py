@@ -5,10 +5,11 @@ step's node and edges highlighted), the step's explanation under it, and
 controls to play, pause and step. The frames are rendered once, up front, by a
 single run of Graphviz's ``dot``.
 
-The web page is one file with everything inside it (SVG frames, styles and a
-little vanilla JavaScript): no server, no CDN, no font or script downloads. A
-Content-Security-Policy in the page forbids every network request, so it works
-the same from a USB stick or an e-mail attachment.
+The web page is one file with everything inside it (one laid-out SVG per pass,
+each step's changes as data, styles and a little vanilla JavaScript, from the
+package's ``autograd/page/`` files): no server, no CDN, no font or script
+downloads. A Content-Security-Policy in the page forbids every network request,
+so it works the same from a USB stick or an e-mail attachment.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import json
 import os
 import re
 import types
+from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -47,9 +50,8 @@ def phase_of(trace: Playable, i: int) -> str:
         >>> phase_of(trace_forward(Value(2.0) * 3), 0)
         'forward'
     """
-    locate = getattr(trace, "locate", None)
-    part = locate(i)[0] if locate is not None else trace
-    return str(getattr(part, "phase", ""))
+    phase = getattr(trace, "phase_of", None)
+    return str(phase(i)) if callable(phase) else str(getattr(trace, "phase", ""))
 
 
 def _check_playable(trace: Playable, function: str) -> int:
@@ -115,8 +117,8 @@ def _explanation_html(trace: Playable, i: int) -> str:
     phase = phase_of(trace, i)
     badge = f"<b>{html.escape(phase)}</b> · " if phase else ""
     return (
-        f'<div style="font-size:13px;color:#555">{badge}step {i + 1} of {len(trace)}</div>'
-        f'<pre style="font-size:14px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
+        f'<div style="font-size:14px;color:#555">{badge}step {i + 1} of {len(trace)}</div>'
+        f'<pre style="font-size:15px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
         f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(trace.explain(i))}</pre>'
     )
 
@@ -184,128 +186,427 @@ def player(
     return box
 
 
-# --- the offline web page ------------------------------------------------------------
+# --- the offline web page: one picture per part, each step's state as data ------------------
+#
+# A frame of a trace differs from the next only in paint: colours, border widths and
+# the numbers shown. So the page lays out ONE picture per part of a lesson (forward
+# frames draw no gradient rows, so they get their own), and stores for every step only
+# what changed: per node its texts, fills and strokes; per edge its colour, width and
+# label. The script repaints the SVG from that data. The state is read from each
+# frame's DOT, whatever the renderer draws, so the page shows exactly what `frame(i)`
+# shows, without knowing how a node's label is laid out.
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; \
-script-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="glassgrad">
-<title>__TITLE__</title>
-<style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0;
-         background: #FAFAFA; color: #222; }
-  main { max-width: 1200px; margin: 0 auto; padding: 16px 24px; }
-  h1 { font-size: 20px; margin: 4px 0 12px; font-weight: 600; }
-  #frame { background: #FFF; border: 1px solid #DDD; border-radius: 8px; padding: 8px; text-align: center;
-           min-height: 120px; }
-  #frame svg { max-width: 100%; height: auto; }
-  .controls { display: flex; align-items: center; gap: 8px; margin: 12px 0 8px; flex-wrap: wrap; }
-  button { font: inherit; font-size: 14px; padding: 6px 12px; border: 1px solid #BBB; border-radius: 6px;
-           background: #FFF; cursor: pointer; }
-  button:hover:not(:disabled) { background: #F0F0F0; }
-  button:disabled { color: #AAA; cursor: default; }
-  button:focus-visible, input:focus-visible { outline: 3px solid __HIGHLIGHT__; outline-offset: 1px; }
-  #slider { flex: 1; min-width: 160px; accent-color: __HIGHLIGHT__; }
-  #counter { font-variant-numeric: tabular-nums; min-width: 130px; text-align: right; color: #444; }
-  #phase { display: inline-block; font-size: 12px; font-weight: 600; text-transform: uppercase;
-           letter-spacing: 0.05em; padding: 2px 8px; border-radius: 10px; background: #EEE; }
-  #phase.forward { background: #D9ECF7; color: #00507D; }
-  #phase.backward { background: #F3DCEA; color: #7A2E5B; }
-  #explanation { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 15px;
-                 line-height: 1.6; background: #FFF; border: 1px solid #DDD; border-left: 5px solid __HIGHLIGHT__;
-                 border-radius: 6px; padding: 10px 14px; margin: 8px 0; white-space: pre-wrap; }
-  .legend { display: flex; gap: 14px; flex-wrap: wrap; font-size: 13px; color: #444; margin-top: 8px; }
-  .legend span::before { content: ""; display: inline-block; width: 12px; height: 12px; margin-right: 5px;
-                         vertical-align: -1px; border-radius: 3px; border: 2px solid var(--border);
-                         background: var(--fill); }
-  .help { font-size: 13px; color: #666; }
-  kbd { border: 1px solid #BBB; border-bottom-width: 2px; border-radius: 4px; padding: 0 4px; font-size: 12px;
-        background: #FFF; }
-</style>
-</head>
-<body>
-<main>
-<h1>__TITLE__</h1>
-<div id="frame" aria-live="polite"></div>
-<div class="controls">
-  <button id="first" type="button" title="first step (Home)">|◀</button>
-  <button id="prev" type="button" title="previous step (←)">◀ previous</button>
-  <button id="play" type="button" title="play or pause (space)">▶ play</button>
-  <button id="next" type="button" title="next step (→)">next ▶</button>
-  <button id="last" type="button" title="last step (End)">▶|</button>
-  <input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
-  <span id="counter"></span>
-</div>
-<div><span id="phase"></span></div>
-<pre id="explanation"></pre>
-<div class="legend">__LEGEND__</div>
-<p class="help"><kbd>←</kbd> <kbd>→</kbd> step · <kbd>space</kbd> play/pause · <kbd>Home</kbd> <kbd>End</kbd>
-first/last · edge labels are local derivatives ∂out/∂in · made with glassgrad</p>
-</main>
-<script type="application/json" id="trace-data">__DATA__</script>
-<script>
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("trace-data").textContent);
-  var n = data.frames.length, current = 0, timer = null;
-  var frame = document.getElementById("frame"), slider = document.getElementById("slider");
-  var counter = document.getElementById("counter"), explanation = document.getElementById("explanation");
-  var phase = document.getElementById("phase"), playButton = document.getElementById("play");
-  var buttons = { first: document.getElementById("first"), prev: document.getElementById("prev"),
-                  next: document.getElementById("next"), last: document.getElementById("last") };
-  slider.max = String(n - 1);
+_ID = r'(\w+|"(?:[^"\\]|\\.)*")'  # a DOT id: a plain word or a quoted string
+_NODE = re.compile(rf"^\t*{_ID} \[(.*)\]$")
+_EDGE = re.compile(rf"^\t*{_ID}((?::\w+)*) -> {_ID}((?::\w+)*)(?: \[(.*)\])?$")  # ids with :ports
+_PORT = re.compile(r"(?:^|[\s,])(tailport|headport)=\"?(\w+)")
+_ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
+_BRACKET = re.compile(r"[<>]")
+_INVISIBLE = re.compile(r'(?:^|[\s,])style="?invis\b')
+_TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
+_TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
+_SVG = "{http://www.w3.org/2000/svg}"
+_BLOCK_OPENS = re.compile(r"^\t*(?:(?:strict\s+)?(?:di)?graph\s*\w*\s*|subgraph\s*(\w*)\s*)?\{$")
+_CLUSTER = "cluster:"  # marks a cluster's attributes among the node statements: it is repainted like a node
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
-  function show(i) {
-    current = Math.max(0, Math.min(n - 1, i));
-    frame.innerHTML = data.frames[current];
-    explanation.textContent = data.explanations[current];
-    counter.textContent = "Step " + (current + 1) + " of " + n;
-    phase.textContent = data.phases[current] ? data.phases[current] + " pass" : "";
-    phase.className = data.phases[current];
-    slider.value = String(current);
-    buttons.first.disabled = buttons.prev.disabled = current === 0;
-    buttons.next.disabled = buttons.last.disabled = current === n - 1;
-    if (current === n - 1) { pause(); }
-  }
-  function pause() {
-    if (timer !== null) { clearInterval(timer); timer = null; }
-    playButton.textContent = "▶ play";
-  }
-  function play() {
-    if (current === n - 1) { show(0); }
-    timer = setInterval(function () { show(current + 1); }, data.interval);
-    playButton.textContent = "❚❚ pause";
-  }
-  function toggle() { if (timer === null) { play(); } else { pause(); } }
+TextRun = tuple[str, str, int, str]  # content, colour ("" = default), bold, alignment l/c/r
+NodePaint = tuple[tuple[TextRun, ...], tuple[str, ...], tuple[tuple[str, float], ...], str]
+"""A node as drawn: its text runs, its fills, its strokes and the kind of each SVG element (f/s/b/t)."""
 
-  buttons.first.addEventListener("click", function () { pause(); show(0); });
-  buttons.prev.addEventListener("click", function () { pause(); show(current - 1); });
-  buttons.next.addEventListener("click", function () { pause(); show(current + 1); });
-  buttons.last.addEventListener("click", function () { pause(); show(n - 1); });
-  playButton.addEventListener("click", toggle);
-  slider.addEventListener("input", function () { pause(); show(Number(slider.value)); });
-  document.addEventListener("keydown", function (event) {
-    // The slider and the buttons already handle their own keys; do not step twice.
-    var tag = event.target && event.target.tagName;
-    if (tag === "INPUT" || (tag === "BUTTON" && (event.key === " " || event.key === "Enter"))) { return; }
-    var moves = { ArrowRight: 1, ArrowDown: 1, PageDown: 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1 };
-    if (event.key in moves) { pause(); show(current + moves[event.key]); }
-    else if (event.key === "Home") { pause(); show(0); }
-    else if (event.key === "End") { pause(); show(n - 1); }
-    else if (event.key === " ") { toggle(); }
-    else { return; }
-    event.preventDefault();
-  });
-  show(0);
-})();
-</script>
-</body>
-</html>
-"""
+
+def _html_value(attributes: str, name: str) -> tuple[str | None, str]:
+    """The HTML-like value of attribute ``name`` (``label=<…>``), and the attributes without it."""
+    match = re.search(rf"(?:^|[\s,]){name}=<", attributes)
+    if match is None:
+        return None, attributes
+    # Text inside is escaped (&lt;), so every < and > is a bracket: find the one closing the value.
+    start, depth, end = match.end() - 1, 0, len(attributes)
+    for bracket in _BRACKET.finditer(attributes, match.end() - 1):
+        depth += 1 if bracket.group(0) == "<" else -1
+        if depth == 0:
+            end = bracket.start()
+            break
+    return attributes[start + 1 : end], attributes[: match.start()] + attributes[end + 1 :]
+
+
+def _unquote(value: str) -> str:
+    if value.startswith('"'):
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
+
+
+def _paint_of_html(label: str) -> NodePaint:
+    """What Graphviz draws for an HTML-like label, in the order it draws it.
+
+    A table or cell with BGCOLOR is filled before its content; one with a border is
+    stroked after it; each run of text between font changes and line breaks is one
+    ``<text>`` element (whitespace-only runs inside a cell included).
+    """
+    texts: list[TextRun] = []
+    fills: list[str] = []
+    strokes: list[tuple[str, float]] = []
+    kinds: list[str] = []
+    open_elements: list[tuple[str, dict[str, str]]] = []  # TABLE/TD with their attributes
+    fonts: list[tuple[str, int]] = [("", 0)]
+    align = "c"
+    position = 0
+    for match in _TAG.finditer(label):
+        text = label[position : match.start()]
+        position = match.end()
+        # Text counts inside a cell, or anywhere in a label without tables (a cluster's <B>name</B>).
+        inside_cell = not open_elements or open_elements[-1][0] == "TD"
+        if text and inside_cell:
+            color, bold = fonts[-1]
+            texts.append((html.unescape(text), color, bold, align))
+            kinds.append("t")
+        closing, tag, rest, _ = match.groups()
+        tag = tag.upper()
+        attributes = {key.upper(): value for key, value in _TAG_ATTRIBUTE.findall(rest)}
+        if tag in {"TABLE", "TD"} and not closing:
+            if "BGCOLOR" in attributes:
+                fills.append(attributes["BGCOLOR"])
+                kinds.append("f")
+            if tag == "TD":
+                align = {"LEFT": "l", "RIGHT": "r"}.get(attributes.get("ALIGN", "").upper(), "c")
+                table = next((a for t, a in reversed(open_elements) if t == "TABLE"), {})
+                attributes.setdefault("BORDER", table.get("CELLBORDER", "1"))
+                attributes.setdefault("COLOR", table.get("COLOR", "#000000"))
+            else:
+                attributes.setdefault("BORDER", "1")
+                attributes.setdefault("COLOR", "#000000")
+            open_elements.append((tag, attributes))
+        elif tag in {"TABLE", "TD"} and open_elements:
+            _, opened = open_elements.pop()
+            width = float(opened.get("BORDER", "0") or 0)
+            if width > 0:
+                strokes.append((opened["COLOR"], width))
+                kinds.append("s")
+        elif tag in {"B", "FONT", "I", "U", "S", "SUB", "SUP", "O"}:
+            color, bold = fonts[-1]
+            if closing:
+                if len(fonts) > 1:
+                    fonts.pop()
+            else:
+                fonts.append((attributes.get("COLOR", color), 1 if tag == "B" else bold))
+    return tuple(texts), tuple(fills), tuple(strokes), "".join(kinds)
+
+
+def _paint_of_node(attributes: str) -> NodePaint:
+    if attributes.startswith(_CLUSTER):
+        return _paint_of_cluster(attributes[len(_CLUSTER) :])
+    label, rest = _html_value(attributes, "label")
+    xlabel, rest = _html_value(rest, "xlabel")
+    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(rest)}
+    # An external label (a note beside the node) is drawn last, after the node's own text.
+    if xlabel is not None:
+        notes = _paint_of_html(xlabel)[0]
+    else:
+        notes = ((values["xlabel"], values.get("fontcolor", ""), 0, "c"),) if values.get("xlabel") else ()
+    if label is not None:
+        texts, fills, strokes, kinds = _paint_of_html(label)
+        return texts + notes, fills, strokes, kinds + "t" * len(notes)
+    text = values.get("label", "")
+    own: tuple[TextRun, ...] = ((text, values.get("fontcolor", ""), 0, "c"),) if text else ()
+    # A plain node (an operation's circle) is one shape, filled and stroked, then its text.
+    fill = values.get("fillcolor", values.get("color", "#000000"))
+    stroke = (values.get("color", "#000000"), float(values.get("penwidth", "1")))
+    return own + notes, (fill,), (stroke,), "b" + "t" * (len(own) + len(notes))
+
+
+def _paint_of_cluster(attributes: str) -> NodePaint:
+    """A cluster (a scope's box) as drawn: its outline, filled or not, then its label's text."""
+    html_label, rest = _html_value(attributes, "label")
+    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(rest)}
+    if html_label is not None:
+        texts = _paint_of_html(html_label)[0]
+    else:
+        texts = ((values["label"], values.get("fontcolor", ""), 0, "c"),) if values.get("label") else ()
+    filled = "filled" in values.get("style", "") or "bgcolor" in values
+    fill = values.get("fillcolor", values.get("bgcolor", values.get("color", "#000000"))) if filled else "none"
+    stroke = (values.get("pencolor", values.get("color", "#000000")), float(values.get("penwidth", "1")))
+    return texts, (fill,), (stroke,), "b" + "t" * len(texts)
+
+
+def _paint_of_edge(attributes: str, defaults: dict[str, str]) -> tuple[str, float, str, str]:
+    values = dict(defaults)
+    values.update({key: _unquote(value) for key, value in _ATTRIBUTE.findall(attributes)})
+    return (
+        values.get("color", "#000000"),
+        float(values.get("penwidth", "1")),
+        values.get("fontcolor", "#000000"),
+        values.get("label", ""),
+    )
+
+
+@dataclass
+class _Frame:
+    """One frame's DOT split into its node and edge statements (keyed as in the SVG)."""
+
+    lines: list[str]
+    nodes: dict[str, str]
+    edges: dict[str, str]
+
+    @classmethod
+    def parse(cls, dot: str, known: dict[str, tuple[str, str, str]]) -> _Frame:
+        """Split ``dot``; ``known`` caches each distinct line's reading (most lines repeat frame after frame)."""
+        lines = dot.splitlines()
+        nodes: dict[str, str] = {}
+        edges: dict[str, str] = {}
+        # Open blocks, innermost last: a subgraph's name ("" for the graph itself or an
+        # unnamed block) and the edge ports in force there (Graphviz titles edges with them).
+        blocks: list[tuple[str, tuple[str, str]]] = []
+        for line in lines:
+            reading = known.get(line)
+            if reading is None:
+                reading = known[line] = _read_statement(line)
+            kind, key, attributes = reading
+            ports = blocks[-1][1] if blocks else ("", "")
+            if kind == "open":
+                blocks.append((key, ports))
+                if key.startswith("cluster"):
+                    nodes[key] = _CLUSTER
+            elif kind == "close" and blocks:
+                blocks.pop()
+            elif kind == "defaults" and blocks:
+                blocks[-1] = (blocks[-1][0], _ports(attributes, ports))
+            elif kind == "graph" and blocks and blocks[-1][0].startswith("cluster"):
+                cluster = blocks[-1][0]
+                nodes[cluster] += (", " if nodes[cluster] != _CLUSTER else "") + attributes
+            elif kind == "edge":
+                source, target = key.split("\t")
+                tail, head = _ports(attributes, ports) if ":" not in key else ("", "")
+                title = f"{source}{tail}->{target}{head}"
+                occurrence = 0
+                while f"{title}#{occurrence}" in edges:
+                    occurrence += 1
+                edges[f"{title}#{occurrence}"] = attributes
+            elif kind == "node":
+                nodes[key] = attributes
+        return cls(lines, nodes, edges)
+
+    def structure(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return tuple(self.nodes), tuple(self.edges)
+
+
+def _read_statement(line: str) -> tuple[str, str, str]:
+    """What one DOT line says: ``(kind, key, attributes)``.
+
+    Kinds: ``node`` (key: its id), ``edge`` (key: ``tail<TAB>head``, ports
+    included), ``graph`` and ``defaults`` (an ``edge [...]`` line), ``open`` (a
+    subgraph; key: its name) and ``close``; ``""`` for anything else.
+    """
+    edge = _EDGE.match(line)
+    if edge:
+        source, source_port, target, target_port, attributes = edge.groups()
+        if _INVISIBLE.search(attributes or ""):
+            return "", "", ""  # a layout hint: Graphviz draws nothing for it
+        return "edge", f"{_unquote(source)}{source_port}\t{_unquote(target)}{target_port}", attributes or ""
+    node = _NODE.match(line)
+    if node:
+        kind = {"graph": "graph", "edge": "defaults", "node": ""}.get(node.group(1), "node")
+        return kind, _unquote(node.group(1)) if kind == "node" else "", node.group(2)
+    block = _BLOCK_OPENS.match(line)
+    if block:
+        return "open", block.group(1) or "", ""
+    return ("close", "", "") if line.strip() == "}" else ("", "", "")
+
+
+def _ports(attributes: str, defaults: tuple[str, str]) -> tuple[str, str]:
+    """An edge's tail and head ports (``":e"``, ``":w"`` or ``""``): its own, else the defaults in force."""
+    found = dict(_PORT.findall(attributes))
+    tail, head = found.get("tailport"), found.get("headport")
+    return (f":{tail}" if tail else defaults[0]), (f":{head}" if head else defaults[1])
+
+
+def _edge_defaults(lines: list[str]) -> dict[str, str]:
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("edge ["):
+            return {key: _unquote(value) for key, value in _ATTRIBUTE.findall(stripped[len("edge ") :])}
+    return {}
+
+
+def _svg_paint_counts(svg: str) -> dict[str, int]:
+    """How many paintable elements each node group of a Graphviz SVG holds, by node id."""
+    import xml.etree.ElementTree as ElementTree
+
+    counts: dict[str, int] = {}
+    for group in ElementTree.fromstring(svg).iter(f"{_SVG}g"):
+        if group.get("class") not in {"node", "cluster"}:
+            continue
+        title = group.find(f"{_SVG}title")
+        painted = [
+            element
+            for element in group.iter()
+            if element.tag in {f"{_SVG}{tag}" for tag in ("path", "polygon", "ellipse", "polyline", "text")}
+        ]
+        counts[title.text if title is not None and title.text else ""] = len(painted)
+    return counts
+
+
+def _compact_svg(svg: str) -> str:
+    # Graphviz writes a comment before every node and edge: dead weight in a page.
+    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
+
+
+def page_states(
+    trace: Playable, *, function: str = "to_html", max_nodes: int = 500, collapse: Collapse = None
+) -> dict[str, object]:
+    """Every step of ``trace`` as the page plays it: a few laid-out pictures and each step's paint changes.
+
+    Args:
+        trace: a trace or lesson.
+        function: the public caller, for error messages.
+        max_nodes: as for ``frame``.
+        collapse: as for ``frame``.
+
+    Returns:
+        ``pictures`` (one SVG per run of steps drawn alike, with its nodes and
+        edges), ``picture`` (the picture of each step), ``states`` (every distinct
+        paint of a node or edge), ``changes`` (per step, ``[element, state, ...]``)
+        and ``focus`` (per step, the element drawn highlighted, or -1).
+
+    Raises:
+        GraphvizNotFound: ``dot`` is not installed.
+        GraphTooLargeError: a frame has more than ``max_nodes`` nodes.
+
+    Example:
+        >>> from autograd import Value, trace_backward
+        >>> data = page_states(trace_backward(Value(2.0) * 3))  # doctest: +SKIP
+        >>> len(data["pictures"]), data["changes"][0][:2]  # doctest: +SKIP
+        (1, [0, 3])
+    """
+    n = _check_playable(trace, function)
+    known: dict[str, tuple[str, str, str]] = {}
+    frames = [
+        _Frame.parse(
+            trace.frame_dot(i, caption=False, max_nodes=max_nodes, collapse=collapse, function=function), known
+        )
+        for i in range(n)
+    ]
+    node_paint: dict[str, NodePaint] = {}
+    state_index: dict[object, int] = {}
+    states: list[object] = []
+
+    def state_of(value: object) -> int:
+        if value not in state_index:
+            state_index[value] = len(states)
+            states.append(value)
+        return state_index[value]
+
+    def paint(attributes: str) -> NodePaint:
+        if attributes not in node_paint:
+            node_paint[attributes] = _paint_of_node(attributes)
+        return node_paint[attributes]
+
+    # Consecutive frames with the same phase and the same nodes and edges share a picture.
+    runs: list[list[int]] = []
+    keys: list[object] = []
+    for i, frame in enumerate(frames):
+        key = (phase_of(trace, i), frame.structure())
+        if not keys or keys[-1] != key:
+            runs.append([])
+            keys.append(key)
+        runs[-1].append(i)
+
+    changes: list[list[int]] = [[] for _ in range(n)]
+    focus = [-1] * n
+    pictures: list[dict[str, object]] = []
+    base_sources: list[str] = []
+    for run in runs:
+        last = frames[run[-1]]
+        node_ids, edge_keys = list(last.nodes), list(last.edges)
+        defaults = _edge_defaults(last.lines)
+        # Pass 1: each element's state per step, recorded only when its statement changed.
+        richest = {node_id: last.nodes[node_id] for node_id in node_ids}
+        previous: list[str | None] = [None] * (len(node_ids) + len(edge_keys))
+        per_step: list[list[tuple[int, int]]] = []
+        for i in run:
+            frame, step = frames[i], []
+            for e, node_id in enumerate(node_ids):
+                attributes = frame.nodes[node_id]
+                if attributes != previous[e]:
+                    previous[e] = attributes
+                    texts, fills, strokes, _ = paint(attributes)
+                    step.append((e, state_of((tuple(t[:3] for t in texts), fills, strokes))))
+                    if len(texts) > len(paint(richest[node_id])[0]):
+                        richest[node_id] = attributes
+            for k, edge_key in enumerate(edge_keys):
+                e = len(node_ids) + k
+                attributes = frame.edges[edge_key]
+                if attributes != previous[e]:
+                    previous[e] = attributes
+                    step.append((e, state_of(_paint_of_edge(attributes, defaults))))
+            per_step.append(step)
+        # The picture is laid out once, with each node at its widest (most text), so
+        # that no later number overflows its box.
+        base: list[int] = []
+        lines = list(last.lines)
+        for position, line in enumerate(lines):
+            match = _NODE.match(line)
+            node_id = _unquote(match.group(1)) if match else ""
+            if match and node_id in richest and richest[node_id] != match.group(2):
+                lines[position] = line[: match.start(2)] + richest[node_id] + line[match.end(2) :]
+        for node_id in node_ids:
+            texts, fills, strokes, _ = paint(richest[node_id])
+            base.append(state_of((tuple(t[:3] for t in texts), fills, strokes)))
+        base.extend(state_of(_paint_of_edge(last.edges[key], defaults)) for key in edge_keys)
+        # Pass 2: the first step is stored against the picture as laid out, later ones against the step before.
+        current = list(base)
+        highlighted = {e for e in range(len(node_ids)) if _is_highlighted(states[base[e]])}
+        for i, step in zip(run, per_step):
+            for e, s in step:
+                if current[e] != s:
+                    current[e] = s
+                    changes[i] += [e, s]
+                    if e < len(node_ids):
+                        (highlighted.add if _is_highlighted(states[s]) else highlighted.discard)(e)
+            focus[i] = min(highlighted, default=-1)
+        base_sources.append("\n".join(lines) + "\n")
+        pictures.append(
+            {
+                "first": run[0],
+                "nodes": [[node_id, paint(richest[node_id])[3], "".join(t[3] for t in paint(richest[node_id])[0])]
+                          for node_id in node_ids],
+                "edges": edge_keys,
+                "base": base,
+            }
+        )
+    # One run of dot lays out every picture.
+    output = render_dot("".join(base_sources), "svg", function).decode("utf-8")
+    svgs = [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", output, flags=re.DOTALL)]
+    if len(svgs) != len(pictures):
+        raise RuntimeError(f"{function}(): dot returned {len(svgs)} pictures for {len(pictures)} layouts.")
+    for picture, svg in zip(pictures, svgs):
+        counts = _svg_paint_counts(svg)
+        nodes = picture["nodes"]
+        assert isinstance(nodes, list)
+        for entry in nodes:
+            # A node Graphviz drew differently from the model keeps its first look (no repaint).
+            if counts.get(entry[0], -1) != len(entry[1]):
+                entry[1] = ""
+        picture["svg"] = _compact_svg(svg)
+    picture_of_step = [p for p, run in enumerate(runs) for _ in run]
+    return {
+        "pictures": pictures,
+        "picture": picture_of_step,
+        "states": states,
+        "changes": changes,
+        "focus": focus,
+    }
+
+
+def _is_highlighted(state: object) -> bool:
+    """Whether a node's state draws a stroke in the highlight colour (this step's node or box)."""
+    strokes = state[2] if isinstance(state, tuple) and len(state) == 3 else ()
+    return any(color.upper() == HIGHLIGHT.upper() for color, _ in strokes)
+
+
+
+def _visible(text: str) -> str:
+    # A lone surrogate cannot be written as UTF-8; show it the way to_dot does, as Python's repr would.
+    return _SURROGATE.sub(lambda match: repr(match.group(0))[1:-1], text)
 
 
 def _json_for_script(value: object) -> str:
@@ -313,6 +614,11 @@ def _json_for_script(value: object) -> str:
     # escaping <, > and & keeps the JSON identical once parsed.
     text = json.dumps(value, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _template(name: str) -> str:
+    """One of the page's files (``autograd/page/player.html``, ``.css``, ``.js``), shipped as package data."""
+    return resources.files("autograd").joinpath("page").joinpath(name).read_text(encoding="utf-8")
 
 
 def page(
@@ -330,31 +636,29 @@ def page(
         raise ValueError(f"to_html() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     if not isinstance(title, str):
         raise TypeError(f"to_html() got title {title!r} of type {type(title).__name__}; expected a str.")
-    data = {
-        "frames": frame_svgs(trace, function="to_html", max_nodes=max_nodes, collapse=collapse),
-        "explanations": [trace.explain(i) for i in range(n)],
+    data: dict[str, object] = {
+        "explanations": [_visible(trace.explain(i)) for i in range(n)],
         "phases": [phase_of(trace, i) for i in range(n)],
         "interval": interval,
     }
-    kinds = {
-        "input": "input",
-        "parameter": "parameter",
-        "intermediate": "intermediate",
-        "output": "output",
-        "constant": "constant",
-    }
+    data.update(page_states(trace, function="to_html", max_nodes=max_nodes, collapse=collapse))
+    kinds = ("input", "parameter", "intermediate", "output", "constant")
     legend = "".join(
-        f'<span style="--border:{PALETTE[kind][0]};--fill:{PALETTE[kind][1]}">{text}</span>'
-        for kind, text in kinds.items()
+        f'<span style="--border:{PALETTE[kind][0]};--fill:{PALETTE[kind][1]}">{kind}</span>' for kind in kinds
     )
     legend += f'<span style="--border:{HIGHLIGHT};--fill:#FFFFFF">this step</span>'
     legend += f'<span style="--border:{PALETTE["intermediate"][0]};--fill:#FFFFFF">not reached yet</span>'
-    return (
-        _PAGE.replace("__TITLE__", html.escape(title or default_title(trace)))
-        .replace("__HIGHLIGHT__", HIGHLIGHT)
-        .replace("__LEGEND__", legend)
-        .replace("__DATA__", _json_for_script(data))
-    )
+    # Each placeholder is filled once, in this order, so text put in by an earlier
+    # one (a title, a label in the data) is never taken for a later placeholder.
+    filled = {
+        "__STYLE__": _template("player.css").replace("__HIGHLIGHT__", HIGHLIGHT),
+        "__SCRIPT__": _template("player.js"),
+        "__LEGEND__": legend,
+        "__TITLE__": html.escape(_visible(title or default_title(trace))),
+        "__DATA__": _json_for_script(data),
+    }
+    pieces = re.split(r"(__[A-Z]+__)", _template("player.html"))
+    return "".join(filled.get(piece, piece) for piece in pieces)
 
 
 def default_title(trace: Playable) -> str:
@@ -384,10 +688,14 @@ def to_html(
     max_nodes: int = 500,
     collapse: Collapse = None,
 ) -> Path:
-    """Write the trace as ONE self-contained web page: SVG frames, buttons, arrow keys, explanations.
+    """Write the trace as ONE self-contained web page: the graph, buttons, arrow keys, explanations.
 
     The file needs no server and makes no network request (a Content-Security-Policy
     forbids any), so it can be e-mailed or opened from disk. It is written atomically.
+    Each pass is laid out once; the page repaints it step by step from data (see
+    ``page_states``), so a lesson of hundreds of steps stays small. The graph fits
+    the window at any size; ``P`` switches to presentation mode (large type, no
+    controls, the step's node kept in view; ``+``/``−`` zoom, ``Esc`` leaves).
 
     Args:
         trace: a trace from ``trace_backward`` / ``trace_forward``, or their sum.

@@ -4,24 +4,31 @@
 gradients end up in ``.grad``) and keeps a ``BackwardStep`` for every node it
 passes the gradient through::
 
-    ∂L/∂w1 += ∂L/∂z · ∂z/∂w1 = 0.5 × 2.0 = 1.0
+    ∂L/∂w1 += ∂L/∂z · ∂(w1 × x)/∂w1 = 0.5 × 2.0 = 1.0
 
 ``trace_forward(L)`` records the forward pass the same way, one operation per
 step. Either trace can be explained (``explain``), drawn (``frame``), listed
 (``table``), played in Jupyter (``player``) or exported as one offline web page
 (``to_html``); ``trace_forward(L) + trace_backward(L)`` plays the whole lesson.
+
+∂L/∂z is the gradient accumulated so far; ∂(w1 × x)/∂w1, written with the
+operation itself, is a local derivative kept from the forward pass. Steps are
+numbered from 1 wherever they are shown; ``explain(i)`` and ``frame(i)`` take an
+index from 0 as lists do, so ``frame(3)`` is "Step 4 of n".
 """
 
 from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar, overload
 
 from autograd.graph import backward_steps, topological_order
+from autograd.ops import FLOAT_MATH
 from autograd.render import Collapse, DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
 from autograd.value import Value
 
@@ -33,6 +40,39 @@ if TYPE_CHECKING:
 
 # How many operands of an n-ary Σ an explanation spells out before "…".
 MAX_TERMS = 6
+# "Step 4 of 10: " or "Step 4 of 10 (backward pass): " at the start of an explanation.
+_COUNTER = re.compile(r"^Step \d+ of \d+(?: \([^)]*\))?: ")
+# Longest formula a local derivative spells out; a longer one is written ∂Σ(…)/∂x.
+MAX_LOCAL = 30
+# Characters that make a name an expression of its own, bracketed when used as an operand.
+OPERATORS = frozenset("+−-×*/^·=<>,÷")
+
+
+def symbol(name: str) -> str:
+    """``name`` as an operand: in brackets when it is itself an expression (``ŷ − y`` → ``(ŷ − y)``).
+
+    A function call such as ``tanh(z)`` or a plain number stays as it is; a negative number
+    is bracketed, as in ``2.0 × (-1.5)``.
+
+    Example:
+        >>> symbol("ŷ − y"), symbol("w1"), symbol("σ(z + b)"), symbol("-1.5"), symbol("1e-08")
+        ('(ŷ − y)', 'w1', 'σ(z + b)', '(-1.5)', '1e-08')
+    """
+    if name.startswith("-"):
+        return f"({name})"
+    try:
+        float(name)
+    except ValueError:
+        pass
+    else:
+        return name
+    depth, outside = 0, []
+    for character in name:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and character != ")":
+            outside.append(character)
+    compound = any(c.isspace() or c in OPERATORS for c in outside)
+    return f"({name})" if compound else name
 
 
 @dataclass(frozen=True)
@@ -147,56 +187,56 @@ class StepTable:
         return "".join(parts)
 
 
-class Trace(Generic[StepT]):
-    """Steps of one pass over ``root``'s graph; see ``BackwardTrace`` and ``ForwardTrace``.
+class Pass(Protocol):
+    """One pass a lesson can play: a ``Trace``, or any object with these members (a trace by boxes)."""
 
-    Attributes:
-        root: the output the trace starts from.
-        steps: the recorded steps, in the order they happened.
-        precision: significant digits of the numbers in explanations and frames.
+    root: Value
+    phase: str
+    precision: int
+    show_grad: bool
+    names: dict[Value, str]
 
-    Example:
-        >>> y = Value(2.0, label="x") * 3
-        >>> trace = trace_backward(y)
-        >>> trace, len(trace), trace.root is y
-        (<BackwardTrace of 1 steps from 'v2'>, 1, True)
+    @property
+    def steps(self) -> Sequence[object]: ...  # noqa: D102
+
+    def __len__(self) -> int: ...
+
+    def explain(self, i: int) -> str: ...  # noqa: D102
+
+    def look(self, i: int) -> Look: ...  # noqa: D102
+
+    def table(self) -> StepTable: ...  # noqa: D102
+
+
+PASS_MEMBERS = ("root", "phase", "precision", "show_grad", "names", "steps", "explain", "look", "table")
+
+
+class Playback:
+    """What a trace and a lesson share: steps that can be explained, drawn, tabulated and played.
+
+    A subclass says how long it is (``__len__``), which pass step ``i`` belongs to
+    and what it shows (``part_of``: the trace that drew the step and its index
+    there), and explains the step (``describe``); everything else is here, once.
+
+    Steps are numbered from 1 in everything shown (explanations, captions, tables,
+    the players' counters); an index ``i`` counts from 0 like a list's, so
+    ``explain(3)`` and ``frame(3)`` both show step 4, "Step 4 of n".
     """
 
-    phase = ""
+    noun = "trace"
+    precision: int
+    names: dict[Value, str]
 
-    def __init__(self, root: Value, steps: Sequence[StepT], precision: int) -> None:
-        self.root = root
-        self.steps: tuple[StepT, ...] = tuple(steps)
-        self.precision = precision
-        self.order = topological_order(root)
-        self.names = node_names(self.order, precision)
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    @overload
-    def __getitem__(self, index: int) -> StepT: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[StepT, ...]: ...
-    def __getitem__(self, index: int | slice) -> StepT | tuple[StepT, ...]:
-        return self.steps[index]
-
-    def __iter__(self) -> Iterator[StepT]:
-        return iter(self.steps)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {len(self)} steps from {self.names[self.root]!r}>"
-
-    def __add__(self, other: Trace[BackwardStep] | Trace[ForwardStep]) -> Lesson:
-        return Lesson([self, other])
+    def __len__(self) -> int:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     def _index(self, i: int, function: str) -> int:
         if isinstance(i, bool) or not isinstance(i, int):
             raise TypeError(f"{function}() got step {i!r} of type {type(i).__name__}; expected an int.")
-        n = len(self.steps)
+        n = len(self)
         if not -n <= i < n:
             valid = f"0 to {n - 1}" if n else "none: the root is a leaf, so nothing is computed"
-            raise IndexError(f"{function}() got step {i}; this trace has {n} steps ({valid}).")
+            raise IndexError(f"{function}() got step {i}; this {self.noun} has {n} steps ({valid}).")
         return i % n
 
     def _number(self, x: float) -> str:
@@ -217,7 +257,7 @@ class Trace(Generic[StepT]):
 
         def operand(x: Value) -> str:
             if not numbers:
-                return self.names[x]
+                return symbol(self.names[x])
             text = self._number(x.data)
             return f"({text})" if text.startswith("-") else text
 
@@ -229,26 +269,58 @@ class Trace(Generic[StepT]):
             return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
         return op.format(operands + constants)  # the op table owns how an op reads
 
-    def explain(self, i: int) -> str:  # pragma: no cover - overridden
-        """The step in words and numbers.
+    def part_of(self, i: int) -> tuple[Pass, int]:  # pragma: no cover
+        """The single-pass trace that holds step ``i``, and the step's index in it."""
+        raise NotImplementedError
+
+    def phase_of(self, i: int) -> str:
+        """``"forward"`` or ``"backward"``: the pass step ``i`` belongs to.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> (trace_forward(y) + trace_backward(y)).phase_of(1)
+            'backward'
+        """
+        part, _ = self.part_of(self._index(i, "phase_of"))
+        return part.phase
+
+    def describe(self, i: int) -> str:
+        """Step ``i`` in words and numbers, without the "Step k of n" counter.
+
+        Example:
+            >>> print(trace_forward(Value(2.0, label="x") * 3).describe(0))
+            v2 = x × 3.0 = 2.0 × 3.0 = 6.0
+            kept for the backward pass: ∂(x × 3.0)/∂x = 3.0, ∂(x × 3.0)/∂3.0 = 2.0
+        """
+        part, k = self.part_of(self._index(i, "describe"))
+        if isinstance(part, Playback) and part is not self and getattr(type(part), "explain", None) is Playback.explain:
+            return part.describe(k)
+        return _explained_the_old_way(part, k)
+
+    def counter(self, i: int) -> str:
+        """The step's number as every view shows it: ``Step 4 of 10``, with the pass in a lesson.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> trace_backward(y).counter(0), (trace_forward(y) + trace_backward(y)).counter(1)
+            ('Step 1 of 1', 'Step 2 of 2 (backward pass)')
+        """
+        i = self._index(i, "counter")
+        return f"Step {i + 1} of {len(self)}"
+
+    def explain(self, i: int) -> str:
+        """Step ``i`` explained: its number (counted from 1), then ``describe(i)``.
+
+        Raises:
+            IndexError: there is no step ``i``.
+            TypeError: ``i`` is not an int.
 
         Example:
             >>> trace_forward(Value(2.0, label="x") * 3).explain(0).splitlines()[0]
             'Step 1 of 1: v2 = x × 3.0 = 2.0 × 3.0 = 6.0'
         """
-        raise NotImplementedError
-
-    def look(self, i: int) -> Look:  # pragma: no cover - overridden
-        """How frame ``i`` differs from a plain drawing.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> trace_backward(y).look(0).current == {y}
-            True
-        """
-        raise NotImplementedError
-
-    show_grad = True
+        i = self._index(i, "explain")
+        return f"{self.counter(i)}: {self.describe(i)}"
 
     def frame_lines(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
@@ -261,15 +333,18 @@ class Trace(Generic[StepT]):
             True
         """
         i = self._index(i, function)
-        look = self.look(i)
+        part, k = self.part_of(i)
+        look = part.look(k)
         if caption:
-            look = Look(look.grads, look.hidden_data, look.filled, look.current, look.active, self.explain(i))
+            look = replace(look, caption=self.explain(i))
+        # A trace by boxes draws collapsed as it was traced, unless told otherwise.
+        own: Collapse = getattr(part, "collapse", None)
         return dot_lines(
-            self.root,
-            show_grad=self.show_grad,
-            precision=self.precision,
+            part.root,
+            show_grad=part.show_grad,
+            precision=part.precision,
             max_nodes=max_nodes,
-            collapse=collapse,
+            collapse=own if collapse is None else collapse,
             look=look,
             function=function,
         )
@@ -295,7 +370,7 @@ class Trace(Generic[StepT]):
     def frame(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None
     ) -> graphviz.Digraph:
-        """The graph as it stands after step ``i``, as a ``graphviz.Digraph`` (shows inline in Jupyter).
+        """The graph as it stands after step ``i`` (index from 0), as a ``graphviz.Digraph`` (inline in Jupyter).
 
         The step's node has a thick purple border and the edges it uses are drawn
         bold with their local derivatives; nodes that are finished are filled in.
@@ -304,7 +379,8 @@ class Trace(Generic[StepT]):
         node in the box's last row and highlights the edges into the box it uses.
 
         Args:
-            i: the step (negative counts from the end, as for lists).
+            i: the step's index (negative counts from the end, as for lists);
+                ``frame(3)`` is captioned "Step 4 of n".
             caption: write the step's explanation under the picture.
             max_nodes: refuse graphs with more nodes (or boxes) than this.
             collapse: as ``autograd.to_dot``: ``"scope"`` draws each innermost
@@ -341,7 +417,7 @@ class Trace(Generic[StepT]):
         return self.table()._repr_html_()
 
     def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
-        """A Jupyter player for this trace: play/pause, previous/next, a step slider, frame and explanation.
+        """A Jupyter player: play/pause, previous/next, a step slider, frame and explanation.
 
         ``max_nodes`` and ``collapse`` are as for ``frame``: pass ``collapse="scope"``
         to play a whole network.
@@ -362,7 +438,7 @@ class Trace(Generic[StepT]):
         max_nodes: int = 500,
         collapse: Collapse = None,
     ) -> Path:
-        """Write the trace as ONE self-contained web page that works offline in any browser.
+        """Write the steps as ONE self-contained web page that works offline in any browser.
 
         Args:
             path: the ``.html`` file to write.
@@ -381,6 +457,112 @@ class Trace(Generic[StepT]):
         from autograd.player import to_html
 
         return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
+
+
+class Trace(Playback, Generic[StepT]):
+    """Steps of one pass over ``root``'s graph; see ``BackwardTrace`` and ``ForwardTrace``.
+
+    Attributes:
+        root: the output the trace starts from.
+        steps: the recorded steps, in the order they happened.
+        precision: significant digits of the numbers in explanations and frames.
+
+    Example:
+        >>> y = Value(2.0, label="x") * 3
+        >>> trace = trace_backward(y)
+        >>> trace, len(trace), trace.root is y
+        (<BackwardTrace of 1 steps from 'v2'>, 1, True)
+    """
+
+    phase = ""
+    show_grad = True
+
+    def __init__(self, root: Value, steps: Sequence[StepT], precision: int) -> None:
+        self.root = root
+        self.steps: tuple[StepT, ...] = tuple(steps)
+        self.precision = precision
+        self.order = topological_order(root)
+        self.names = node_names(self.order, precision)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @overload
+    def __getitem__(self, index: int) -> StepT: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[StepT, ...]: ...
+    def __getitem__(self, index: int | slice) -> StepT | tuple[StepT, ...]:
+        return self.steps[index]
+
+    def __iter__(self) -> Iterator[StepT]:
+        return iter(self.steps)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {len(self)} steps from {self.names[self.root]!r}>"
+
+    def __add__(self, other: Playback) -> Lesson:
+        return Lesson([self, other])
+
+    def part_of(self, i: int) -> tuple[Pass, int]:
+        """This trace and ``i`` itself: a single pass is its own part.
+
+        Example:
+            >>> trace = trace_backward(Value(2.0) * 3)
+            >>> trace.part_of(0) == (trace, 0)
+            True
+        """
+        return self, i
+
+    def describe(self, i: int) -> str:
+        """Step ``i`` in words and numbers; each kind of trace says it its own way.
+
+        A trace class that overrides ``explain`` instead (the older way) is read
+        from it, so it still plays in a lesson.
+
+        Example:
+            >>> trace_backward(Value(2.0, label="x") * 3).describe(0).splitlines()[0]
+            'start at the output with ∂v2/∂v2 = 1.0; go back through v2 = x × 3.0.'
+        """
+        if type(self).explain is not Playback.explain:
+            return _explained_the_old_way(self, i)
+        raise NotImplementedError(f"{type(self).__name__} must define describe(i), the step in words.")
+
+    def look(self, i: int) -> Look:  # pragma: no cover - overridden
+        """How frame ``i`` differs from a plain drawing.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> trace_backward(y).look(0).current == {y}
+            True
+        """
+        raise NotImplementedError
+
+    def _product(self, a: float, b: float, result: float) -> str:
+        """``a × b = result`` as shown, with ``≈`` when the shown factors do not give the shown result."""
+        shown_a, shown_b, shown = self._number(a), self._number(b), self._number(result)
+        by_hand = self._number(float(shown_a) * float(shown_b))
+        return f"{shown_a} × {symbol(shown_b)} {'=' if by_hand == shown else '≈'} {shown}"
+
+    def local(self, node: Value, operand: Value) -> str:
+        """The local derivative of ``node``'s operation by one operand, e.g. ``∂(w1 × x)/∂w1``.
+
+        Written with the operation itself, not the node's name, so it never reads
+        like the accumulated gradient ``∂J/∂w1`` it is multiplied into.
+
+        Example:
+            >>> x = Value(2.0, label="x")
+            >>> y = (x * 3).tanh()
+            >>> trace_forward(y).local(y, y.inputs[0])
+            '∂tanh(v2)/∂v2'
+            >>> from autograd import sum as total
+            >>> s = total([Value(float(i), label=f"x{i}") for i in range(9)])
+            >>> trace_forward(s).local(s, s.inputs[0])
+            '∂Σ(…)/∂x0'
+        """
+        formula = self.formula(node)
+        if len(formula) > MAX_LOCAL and node.operation is not None:
+            formula = f"{node.operation.display}(…)"  # a Σ of 17 terms: ∂Σ(…)/∂w, not the whole sum again
+        return f"∂{symbol(formula)}/∂{symbol(self.names[operand])}"
 
 
 class BackwardTrace(Trace[BackwardStep]):
@@ -422,14 +604,20 @@ class BackwardTrace(Trace[BackwardStep]):
                 grads[c.input] = c.grad_after
         return grads
 
-    def explain(self, i: int) -> str:
-        """The chain rule of step ``i`` in words and numbers.
+
+    def describe(self, i: int) -> str:
+        """The chain rule of step ``i`` in words and numbers (``explain`` adds the step's number).
+
+        The gradient so far is written ∂J/∂x; the local derivative of the step's
+        operation is written with the operation, ∂(w1 × x)/∂w1, so the two never
+        look alike. Each product is printed so that the shown factors multiply to
+        the shown result; where rounding makes them differ, it says ``≈``.
 
         Args:
-            i: the step (negative counts from the end).
+            i: the step's index (negative counts from the end).
 
         Returns:
-            Lines such as ``∂L/∂w1 += ∂L/∂z · ∂z/∂w1 = 0.5 × 2.0 = 1.0   (grad 0.0 → 1.0)``.
+            Lines such as ``∂L/∂w1 += ∂L/∂z · ∂(w1 × x)/∂w1 = 0.5 × 2.0 = 1.0   (grad 0.0 → 1.0)``.
 
         Raises:
             IndexError: there is no step ``i``.
@@ -439,27 +627,24 @@ class BackwardTrace(Trace[BackwardStep]):
             >>> w1, x = Value(0.5, label="w1"), Value(2.0, label="x")
             >>> z = w1 * x; z.label = "z"
             >>> print(trace_backward(z).explain(0))
-            Step 1 of 1: start at the output, ∂z/∂z = 1.0, and go back through z = w1 × x.
-            ∂z/∂w1 += ∂z/∂z · ∂z/∂w1 = 1.0 × 2.0 = 2.0   (grad 0.0 → 2.0)
-            ∂z/∂x += ∂z/∂z · ∂z/∂x = 1.0 × 0.5 = 0.5   (grad 0.0 → 0.5)
+            Step 1 of 1: start at the output with ∂z/∂z = 1.0; go back through z = w1 × x.
+            ∂z/∂w1 += ∂z/∂z · ∂(w1 × x)/∂w1 = 1.0 × 2.0 = 2.0   (grad 0.0 → 2.0)
+            ∂z/∂x += ∂z/∂z · ∂(w1 × x)/∂x = 1.0 × 0.5 = 0.5   (grad 0.0 → 0.5)
         """
         i = self._index(i, "explain")
         step = self.steps[i]
         names, num = self.names, self._number
-        out, node = names[self.root], names[step.node]
-        counter = f"Step {i + 1} of {len(self)}"
+        out, node = symbol(names[self.root]), names[step.node]
+        gradient = f"∂{out}/∂{symbol(node)}"
         through = f"{node} = {self.formula(step.node)}"
         if step.node is self.root:
-            lines = [
-                f"{counter}: start at the output, ∂{out}/∂{out} = {num(step.upstream)}, and go back through {through}."
-            ]
+            lines = [f"start at the output with {gradient} = {num(step.upstream)}; go back through {through}."]
         else:
-            lines = [f"{counter}: ∂{out}/∂{node} = {num(step.upstream)} is complete; go back through {through}."]
+            lines = [f"{gradient} = {num(step.upstream)} is complete; go back through {through}."]
         for c in step.inputs:
-            name = names[c.input]
             lines.append(
-                f"∂{out}/∂{name} += ∂{out}/∂{node} · ∂{node}/∂{name} = "
-                f"{num(step.upstream)} × {num(c.local_grad)} = {num(c.contribution)}"
+                f"∂{out}/∂{symbol(names[c.input])} += {gradient} · {self.local(step.node, c.input)} = "
+                f"{self._product(step.upstream, c.local_grad, c.contribution)}"
                 f"   (grad {num(c.grad_before)} → {num(c.grad_after)})"
             )
         return "\n".join(lines)
@@ -518,6 +703,8 @@ class BackwardTrace(Trace[BackwardStep]):
         return StepTable([("backward pass", headers, rows)])
 
 
+
+
 class ForwardTrace(Trace[ForwardStep]):
     """The forward pass, one ``ForwardStep`` per operation, in topological order.
 
@@ -532,8 +719,12 @@ class ForwardTrace(Trace[ForwardStep]):
     phase = "forward"
     show_grad = False
 
-    def explain(self, i: int) -> str:
+
+    def describe(self, i: int) -> str:
         """The computation of step ``i`` and the local derivatives it stores for backward.
+
+        Where rounding the operands to the shown precision would not give the
+        shown result, the last ``=`` is an ``≈``.
 
         Example:
             >>> from autograd import Value
@@ -541,17 +732,27 @@ class ForwardTrace(Trace[ForwardStep]):
             >>> z = w1 * x; z.label = "z"
             >>> print(trace_forward(z).explain(0))
             Step 1 of 1: z = w1 × x = 0.5 × 2.0 = 1.0
-            kept for the backward pass: ∂z/∂w1 = 2.0, ∂z/∂x = 0.5
+            kept for the backward pass: ∂(w1 × x)/∂w1 = 2.0, ∂(w1 × x)/∂x = 0.5
         """
         i = self._index(i, "explain")
         step = self.steps[i]
-        name = self.names[step.node]
-        symbolic, numeric = self.formula(step.node), self.formula(step.node, numbers=True)
-        line = f"Step {i + 1} of {len(self)}: {name} = {symbolic} = {numeric} = {self._number(step.value)}"
-        derivatives = ", ".join(
-            f"∂{name}/∂{self.names[x]} = {self._number(d)}" for x, d in zip(step.node.inputs, step.local_grads)
-        )
+        node, name, num = step.node, self.names[step.node], self._number
+        symbolic, numeric = self.formula(node), self.formula(node, numbers=True)
+        equals = "=" if self._checks_by_hand(node) else "≈"
+        line = f"{name} = {symbolic} = {numeric} {equals} {num(step.value)}"
+        derivatives = ", ".join(f"{self.local(node, x)} = {num(d)}" for x, d in zip(node.inputs, step.local_grads))
         return f"{line}\nkept for the backward pass: {derivatives}"
+
+    def _checks_by_hand(self, node: Value) -> bool:
+        """Whether the operation applied to its operands as shown gives the result as shown."""
+        if node.operation is None:  # pragma: no cover - every step has an operation
+            return True
+        shown = [float(self._number(x.data)) for x in node.inputs]
+        try:
+            value = node.operation.rule(FLOAT_MATH, *shown, *node.constants)[0]
+        except (ArithmeticError, ValueError):
+            return False
+        return self._number(float(value)) == self._number(node.data)
 
     def look(self, i: int) -> Look:
         """Frame ``i``: values up to step ``i`` shown and filled, later ones hidden.
@@ -592,38 +793,56 @@ class ForwardTrace(Trace[ForwardStep]):
         return StepTable([("forward pass", ["step", "node", "computes", "value", "local ∂"], rows)])
 
 
-class Lesson:
-    """Traces played one after the other, e.g. ``trace_forward(L) + trace_backward(L)``.
+
+class Lesson(Playback):
+    """Passes played one after the other, e.g. ``trace_forward(L) + trace_backward(L)``.
+
+    A lesson is itself a trace of phase-tagged steps: ``len``, ``lesson[i]``,
+    ``phase_of(i)``, ``explain(i)``, ``frame(i)``, ``table()``, ``player()`` and
+    ``to_html()`` work as for one pass, numbered through the whole lesson.
 
     Attributes:
-        parts: the traces, in order.
+        parts: the single-pass traces, in order.
 
     Example:
         >>> from autograd import Value
         >>> y = Value(2.0, label="x") * 3
         >>> lesson = trace_forward(y) + trace_backward(y)
-        >>> len(lesson), lesson.explain(1).splitlines()[0][:27]
-        (2, 'Backward step 1 of 1: start')
+        >>> len(lesson), lesson.phases, lesson.explain(1).splitlines()[0][:40]
+        (2, ('forward', 'backward'), 'Step 2 of 2 (backward pass): start at th')
     """
 
-    def __init__(self, parts: Sequence[Trace[BackwardStep] | Trace[ForwardStep] | Lesson]) -> None:
-        flat: list[Trace[BackwardStep] | Trace[ForwardStep]] = []
+    noun = "lesson"
+
+    def __init__(self, parts: Sequence[Playback | Pass]) -> None:
+        flat: list[Pass] = []
         for part in parts:
-            flat.extend(part.parts if isinstance(part, Lesson) else [part])
-        self.parts: list[Trace[BackwardStep] | Trace[ForwardStep]] = flat
+            if isinstance(part, Lesson):
+                flat.extend(part.parts)
+            elif all(hasattr(part, member) for member in PASS_MEMBERS):
+                flat.append(part)  # type: ignore[arg-type]  # checked member by member: a Pass
+            else:
+                raise TypeError(
+                    f"Lesson got {part!r} of type {type(part).__name__}; "
+                    "expected traces from autograd.trace_forward() or autograd.trace_backward()."
+                )
+        self.parts: list[Pass] = flat
+        self.precision = flat[0].precision if flat else 4
+        # Parts usually trace one graph; where they differ, the first part's name wins.
+        self.names = {node: name for part in reversed(flat) for node, name in part.names.items()}
 
     def __len__(self) -> int:
         return sum(len(part) for part in self.parts)
 
-    def __add__(self, other: Trace[BackwardStep] | Trace[ForwardStep] | Lesson) -> Lesson:
+    def __add__(self, other: Playback) -> Lesson:
         return Lesson([self, other])
 
     def __repr__(self) -> str:
         return f"<Lesson of {len(self)} steps: {' + '.join(part.phase for part in self.parts)}>"
 
     @property
-    def steps(self) -> tuple[BackwardStep | ForwardStep, ...]:
-        """All steps of all parts, in order.
+    def steps(self) -> tuple[object, ...]:
+        """All steps of all parts, in order (``BackwardStep``, ``ForwardStep``, or a box step of a trace by boxes).
 
         Example:
             >>> y = Value(2.0) * 3
@@ -632,115 +851,67 @@ class Lesson:
         """
         return tuple(step for part in self.parts for step in part.steps)
 
-    def __getitem__(self, i: int) -> BackwardStep | ForwardStep:
-        return self.steps[i]
-
-    def locate(self, i: int, function: str = "explain") -> tuple[Trace[BackwardStep] | Trace[ForwardStep], int]:
-        """The part that holds overall step ``i``, and the step's index within it.
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The pass of every step, in order.
 
         Example:
             >>> y = Value(2.0) * 3
-            >>> part, k = (trace_forward(y) + trace_backward(y)).locate(1)
+            >>> (trace_forward(y) + trace_backward(y)).phases
+            ('forward', 'backward')
+        """
+        return tuple(part.phase for part in self.parts for _ in part.steps)
+
+    def __getitem__(self, i: int) -> object:
+        part, k = self.part_of(self._index(i, "__getitem__"))
+        return part.steps[k]
+
+    def part_of(self, i: int) -> tuple[Pass, int]:
+        """The pass that holds step ``i`` (an index into the whole lesson), and the step's index in it.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> part, k = (trace_forward(y) + trace_backward(y)).part_of(1)
             >>> part.phase, k
             ('backward', 0)
         """
-        n = len(self)
-        if isinstance(i, bool) or not isinstance(i, int) or not -n <= i < n:
-            raise IndexError(f"{function}() got step {i!r}; this lesson has {n} steps (0 to {n - 1}).")
-        i %= n
         for part in self.parts:
-            if i < len(part):
+            if 0 <= i < len(part):
                 return part, i
             i -= len(part)
-        raise AssertionError("unreachable: i was checked against the total length")  # pragma: no cover
+        raise IndexError(f"part_of() got a step past the end of this lesson of {len(self)} steps.")
 
-    def explain(self, i: int) -> str:
-        """Step ``i`` explained, its first line naming the phase.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> (trace_forward(y) + trace_backward(y)).explain(0)[:22]
-            'Forward step 1 of 1: v'
-        """
-        part, k = self.locate(i)
-        text = part.explain(k)
-        return part.phase.capitalize() + " s" + text[1:] if text.startswith("Step") else text
-
-    def frame_dot(
-        self,
-        i: int,
-        *,
-        caption: bool = True,
-        max_nodes: int = 500,
-        collapse: Collapse = None,
-        function: str = "frame_dot",
-    ) -> str:
-        """Frame ``i`` as DOT text (options as ``Trace.frame_dot``).
+    def counter(self, i: int) -> str:
+        """``Step 7 of 10 (backward pass)``: numbered through the lesson, naming the pass.
 
         Example:
             >>> y = Value(2.0) * 3
-            >>> (trace_forward(y) + trace_backward(y)).frame_dot(1, caption=False)[:17]
-            'digraph glassgrad'
+            >>> (trace_forward(y) + trace_backward(y)).counter(0)
+            'Step 1 of 2 (forward pass)'
         """
-        part, k = self.locate(i, function)
-        return part.frame_dot(k, caption=caption, max_nodes=max_nodes, collapse=collapse, function=function)
-
-    def frame(
-        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None
-    ) -> graphviz.Digraph:
-        """Frame ``i`` as a ``graphviz.Digraph`` (options as ``Trace.frame``).
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> (trace_forward(y) + trace_backward(y)).frame(0).source[:17]  # doctest: +SKIP
-            'digraph glassgrad'
-        """
-        part, k = self.locate(i, "frame")
-        return part.frame(k, caption=caption, max_nodes=max_nodes, collapse=collapse)
+        i = self._index(i, "counter")
+        return f"Step {i + 1} of {len(self)} ({self.phase_of(i)} pass)"
 
     def table(self) -> StepTable:
-        """Each part's table, one after the other.
+        """Each part's table, one after the other, with steps numbered through the lesson.
 
         Example:
             >>> y = Value(2.0) * 3
             >>> [title for title, _, _ in (trace_forward(y) + trace_backward(y)).table().sections]
             ['forward pass', 'backward pass']
         """
-        return StepTable([section for part in self.parts for section in part.table().sections])
+        sections = []
+        offset = 0
+        for part in self.parts:
+            for title, headers, rows in part.table().sections:
+                renumbered = [[str(int(row[0]) + offset) if row[0].isdigit() else row[0], *row[1:]] for row in rows]
+                sections.append((title, headers, renumbered))
+            offset += len(part)
+        return StepTable(sections)
 
-    def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
-
-    def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
-        """A Jupyter player for the whole lesson (see ``Trace.player``).
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> (trace_forward(y) + trace_backward(y)).player()  # doctest: +SKIP
-        """
-        from autograd.player import player
-
-        return player(self, max_nodes=max_nodes, collapse=collapse)
-
-    def to_html(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        title: str = "",
-        interval: int = 1500,
-        max_nodes: int = 500,
-        collapse: Collapse = None,
-    ) -> Path:
-        """The whole lesson as one offline web page (see ``Trace.to_html``).
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> (trace_forward(y) + trace_backward(y)).to_html("lesson.html")  # doctest: +SKIP
-            PosixPath('lesson.html')
-        """
-        from autograd.player import to_html
-
-        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
+def _explained_the_old_way(part: Pass, i: int) -> str:
+    """The words of a pass that overrides ``explain`` (the older way, or a trace by boxes), without its counter."""
+    return _COUNTER.sub("", part.explain(i), count=1)
 
 
 def _check_root(root: Value, function: str, precision: int) -> None:

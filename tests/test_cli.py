@@ -395,7 +395,8 @@ def test_demo_writes_every_file_and_prints_the_course_numbers(tmp_path, capsys):
     assert_valid_png(out / "loss_curves.png")
     html = (out / "backprop.html").read_text()
     assert html.lstrip().lower().startswith("<!doctype html")
-    assert html.count("svg width=") >= 6  # one embedded SVG frame per backprop step
+    assert html.count("svg width=") == 1  # one laid-out SVG, repainted at each backprop step from the data
+    assert html.count('"changes": [[') == 1
     assert not re.search(r"(src|href)=\\?[\"']https?://", html)  # offline: nothing fetched from the network
     assert os.path.getsize(out / "perceptron.svg") > 1000
 

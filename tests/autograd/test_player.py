@@ -85,7 +85,7 @@ def test_player_buttons_and_slider_change_the_frame_and_explanation():
     assert "step 2 of 5" in explanation.value
     assert picture.value != first_picture
     slider.value = 4
-    assert "∂J/∂w1 += ∂J/∂z1 · ∂z1/∂w1" in explanation.value
+    assert "∂J/∂w1 += ∂J/∂z1 · ∂(w1 × x)/∂w1" in explanation.value
     assert following.disabled
     following.click()
     assert slider.value == 4
@@ -123,10 +123,14 @@ def test_to_html_writes_one_self_contained_page(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["lesson.html"]
     text = target.read_text(encoding="utf-8")
     data = page_data(text)
-    assert len(data["frames"]) == len(data["explanations"]) == len(data["phases"]) == 10
+    assert len(data["changes"]) == len(data["explanations"]) == len(data["phases"]) == len(data["picture"]) == 10
     assert data["explanations"] == [trace.explain(i) for i in range(10)]
     assert data["phases"] == ["forward"] * 5 + ["backward"] * 5
-    assert all(frame.startswith("<svg") and frame.endswith("</svg>") for frame in data["frames"])
+    # One laid-out picture per pass (forward frames draw no gradient rows), not one per step.
+    assert data["picture"] == [0] * 5 + [1] * 5
+    assert [picture["first"] for picture in data["pictures"]] == [0, 5]
+    assert all(p["svg"].startswith("<svg") and p["svg"].endswith("</svg>") for p in data["pictures"])
+    assert text.count("\\u003csvg") == 2  # inside the JSON data block, "<" is escaped
     assert "<title>The tiny network</title>" in text
     for control in ('id="prev"', 'id="next"', 'id="play"', 'id="slider"', 'id="explanation"', 'id="frame"'):
         assert control in text
@@ -156,7 +160,7 @@ def test_hostile_labels_cannot_break_out_of_the_page(tmp_path):
     assert text.count("<script") == 2  # the data block and the player code
     assert "<title>&lt;b&gt;t&lt;/b&gt;</title>" in text
     data = page_data(text)
-    assert "∂<!-- & -->/∂</script><script>alert(1)</script> +=" in data["explanations"][0]
+    assert "∂(<!-- & -->)/∂(</script><script>alert(1)</script>) +=" in data["explanations"][0]
 
 
 @needs_dot
@@ -253,7 +257,8 @@ def test_an_mlp_trace_collapsed_by_scope_plays_as_html_and_in_the_player(tmp_pat
     with pytest.raises(GraphTooLargeError, match=r"^to_html\(\) got a graph of 38 nodes"):
         trace.to_html(tmp_path / "mlp.html", max_nodes=20)
     data = page_data(trace.to_html(tmp_path / "mlp.html", max_nodes=20, collapse="scope").read_text())
-    assert len(data["frames"]) == len(trace) == 42
-    assert all("neurons.0" in frame and "layers.1" in frame for frame in data["frames"])
+    assert len(data["changes"]) == len(trace) == 42
+    assert len(data["pictures"]) == 2
+    assert all("neurons.0" in p["svg"] and "layers.1" in p["svg"] for p in data["pictures"])
     if importlib.util.find_spec("ipywidgets") is not None:
         assert trace.player(max_nodes=20, collapse="scope").children

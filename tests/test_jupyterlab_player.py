@@ -1,0 +1,210 @@
+"""The Jupyter player in a real browser: notebook 03 run in JupyterLab, driven by headless Chromium.
+
+A JupyterLab server is started for the test only: on 127.0.0.1, a free port, a
+random token, a temporary root folder (a copy of the notebook, so its files land
+there) and temporary config, data and runtime folders; it is always stopped.
+Debian's ``chromium`` and ``chromium-driver`` are used at fixed paths, so
+Selenium never downloads a browser; the test skips, saying why, without them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "03_backprop.ipynb"
+STARTUP_SECONDS = 90  # JupyterLab's first start on a busy two-core CI machine is slow
+RUN_SECONDS = 180
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.notebook,
+    pytest.mark.skipif(
+        not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)),
+        reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+    ),
+    pytest.mark.skipif(shutil.which("dot") is None, reason="notebook 03 draws graphs: needs Graphviz's `dot`"),
+]
+webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install 'glassgrad[test]')")
+pytest.importorskip("jupyterlab", reason="needs JupyterLab (pip install 'glassgrad[test]')")
+pytest.importorskip("ipywidgets", reason="the player is an ipywidgets widget (pip install 'glassgrad[notebook]')")
+pytest.importorskip("ipykernel", reason="needs ipykernel (pip install 'glassgrad[notebook]')")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_for_server(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"JupyterLab exited with code {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"JupyterLab did not answer within {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and every kernel it started: they share its process group."""
+    for sig, grace in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        with contextlib.suppress(ProcessLookupError):  # already gone
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[str]:
+    """A running JupyterLab serving a copy of notebook 03; yields the notebook's URL (token included)."""
+    with tempfile.TemporaryDirectory(prefix="glassgrad-lab-") as folder:
+        home = Path(folder)
+        root, config, data, runtime = (home / name for name in ("root", "config", "data", "runtime"))
+        for path in (root, config, data, runtime):
+            path.mkdir()
+        shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+        # The notebook asks for "python3": make that THIS interpreter (it sees PYTHONPATH, so this checkout).
+        spec = data / "kernels" / "python3"
+        spec.mkdir(parents=True)
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"}))
+        port, token = free_port(), secrets.token_hex(16)
+        environment = dict(
+            os.environ,
+            JUPYTER_CONFIG_DIR=str(config),
+            JUPYTER_DATA_DIR=str(data),
+            JUPYTER_RUNTIME_DIR=str(runtime),
+            JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+            JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+            IPYTHONDIR=str(home / "ipython"),
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",  # CI containers run as root
+            "--ServerApp.disable_check_xsrf=False",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
+        log = home / "lab.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command, cwd=root, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+            try:
+                base = f"http://127.0.0.1:{port}"
+                wait_for_server(f"{base}/api/status?token={token}", process, log)
+                yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}&reset"
+            finally:
+                # The server and every kernel it started share its session: stop them all, then wait.
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                    process.wait(timeout=20)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1440,1000",
+    ):
+        options.add_argument(flag)
+    with tempfile.TemporaryDirectory() as profile:
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+PLAYER_TEXT = """
+var player = document.querySelector('.glassgrad-player');
+if (!player) { return null; }
+var parts = player.querySelectorAll('.widget-html');  // the frame, then the explanation
+var last = parts[parts.length - 1];
+var counter = last && last.querySelector('.widget-html-content > div');
+var pre = last && last.querySelector('.widget-html-content > pre');
+return counter && pre ? [counter.textContent, pre.textContent] : null;
+"""
+
+
+def test_the_notebook_player_steps_when_its_next_button_is_clicked(lab, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(lab)
+    WebDriverWait(browser, STARTUP_SECONDS).until(
+        lambda driver: driver.execute_script(
+            "var app = window.jupyterapp; var w = app && app.shell.currentWidget;"
+            "return !!(w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
+            " && w.sessionContext.session.kernel.status === 'idle');"
+        )
+    )
+    browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
+    WebDriverWait(browser, RUN_SECONDS).until(lambda driver: driver.execute_script(PLAYER_TEXT) is not None)
+    counter, explanation = browser.execute_script(PLAYER_TEXT)
+    assert counter == "backward · step 1 of 5"
+    assert explanation.startswith("Step 1 of 5: start at the output with ∂J/∂J = 1.0; go back through J = ")
+
+    buttons = browser.find_elements("css selector", ".glassgrad-player button")
+    (following,) = [button for button in buttons if button.get_attribute("title") == "next step"]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", following)
+    following.click()
+    WebDriverWait(browser, 30).until(lambda driver: driver.execute_script(PLAYER_TEXT)[0].endswith("step 2 of 5"))
+    counter, explanation = browser.execute_script(PLAYER_TEXT)
+    assert explanation.startswith("Step 2 of 5: ∂J/∂")
+    assert "is complete; go back through" in explanation
+    # The whole notebook ran: its last code cell's checks passed and wrote no error.
+    errors = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.jp-OutputArea-output[data-mime-type="
+        '"application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]\'))'
+        ".map(e => e.textContent);"
+    )
+    assert [error for error in errors if "Error" in error] == []
