@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, overload
 from autograd.grouping import Collapse, Key, group_nodes
 from autograd.naming import Neuron, find_neurons, lecture_roles, scope_title
 from autograd.render import Look, digraph, dot_lines, require_dot
-from autograd.trace import BackwardStep, BackwardTrace, ForwardStep, ForwardTrace, Lesson, StepTable
+from autograd.trace import BackwardStep, BackwardTrace, ForwardStep, ForwardTrace, Lesson, StepTable, symbol
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -197,10 +197,10 @@ class NeuronTrace:
             name = names[node]
             if neuron is not None and node is neuron.z:
                 terms = [f"{names[w]}·{names[x]}" for w, x, _ in neuron.weights]
-                values = [f"{_bracketed(number(w.data))} × {_bracketed(number(x.data))}" for w, x, _ in neuron.weights]
+                values = [f"{symbol(number(w.data))} × {symbol(number(x.data))}" for w, x, _ in neuron.weights]
                 if neuron.bias is not None:
                     terms.append(names[neuron.bias])
-                    values.append(_bracketed(number(neuron.bias.data)))
+                    values.append(symbol(number(neuron.bias.data)))
                 lines.append(f"{name} = {' + '.join(terms)} = {' + '.join(values)} = {number(node.data)}")
             elif neuron is not None and node is neuron.a and node.operation is not None:
                 g, z = node.operation.display, neuron.z
@@ -219,11 +219,8 @@ class NeuronTrace:
         ranks: dict[Neuron | None, int] = {}  # neurons in the order backprop reaches them (a layer box holds several)
         number, names, out = self._number, self.names, self.names[self.root]
 
-        def symbol(node: Value) -> str:
-            return f"({names[node]})" if " " in names[node] else names[node]
-
         def grad(node: Value) -> str:
-            return f"∂{out}/∂{symbol(node)}"
+            return f"∂{out}/∂{symbol(names[node])}"
 
         for offset, node_step in enumerate(step.node_steps):
             if not isinstance(node_step, BackwardStep):  # pragma: no cover - a backward trace holds backward steps
@@ -237,7 +234,8 @@ class NeuronTrace:
                 if neuron is None:
                     if not c.input.inputs and not c.input.label and c.input not in self.neurons_inputs:
                         continue  # a constant: its gradient is computed but nobody asks for it
-                    local = f"∂{symbol(node)}/∂{symbol(c.input)}"
+                    # Written with the operation, as the per-node trace does, never like a gradient ∂J/∂….
+                    local = self.node_trace.local(node, c.input)
                     line = f"{grad(c.input)} {accumulates} {grad(node)} · {local} = {product}"
                     lines.append(((rank, 4, len(lines)), line))
                 elif node is neuron.a and node is not neuron.z:
@@ -261,9 +259,7 @@ class NeuronTrace:
 
     def _product(self, a: float, b: float, result: float) -> str:
         """``a × b = result`` as printed; ``≈`` when the printed factors do not multiply to the printed result."""
-        shown = [self._number(x) for x in (a, b, result)]
-        exact = self._number(float(shown[0]) * float(shown[1])) == shown[2]
-        return f"{shown[0]} × {shown[1]} {'=' if exact else '≈'} {shown[2]}"
+        return self.node_trace._product(a, b, result)
 
     # --- pictures -----------------------------------------------------------------------
 
@@ -288,7 +284,7 @@ class NeuronTrace:
 
         Example:
             >>> import nn, autograd
-            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], seed=0)([1.0, 2.0])], [1])
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> any("s0 [" in line for line in autograd.trace_backward(loss, collapse=1).frame_lines(0))
             True
         """
@@ -319,7 +315,7 @@ class NeuronTrace:
 
         Example:
             >>> import nn, autograd
-            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], seed=0)([1.0, 2.0])], [1])
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> autograd.trace_backward(loss, collapse="scope").frame_dot(0).startswith("digraph")
             True
         """
@@ -333,7 +329,7 @@ class NeuronTrace:
 
         Example:
             >>> import nn, autograd
-            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], seed=0)([1.0, 2.0])], [1])
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> autograd.trace_backward(loss, collapse="scope").frame(0)  # doctest: +SKIP
         """
         lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse)
@@ -345,7 +341,7 @@ class NeuronTrace:
 
         Example:
             >>> import nn, autograd
-            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], seed=0)([1.0, 2.0])], [1])
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> autograd.trace_backward(loss, collapse="scope").table().sections[0][2][1][:2]
             ['2', 'neuron 1 of layer 1']
         """
@@ -364,7 +360,7 @@ class NeuronTrace:
 
         Example:
             >>> import nn, autograd
-            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], seed=0)([1.0, 2.0])], [1])
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> autograd.trace_backward(loss, collapse="scope").player()  # doctest: +SKIP
         """
         from autograd.player import player
@@ -384,16 +380,12 @@ class NeuronTrace:
 
         Example:
             >>> import nn, autograd
-            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], seed=0)([1.0, 2.0])], [1])
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> autograd.trace_backward(loss, collapse="scope").to_html("neurons.html")  # doctest: +SKIP
         """
         from autograd.player import to_html
 
         return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
-
-
-def _bracketed(text: str) -> str:
-    return f"({text})" if text.startswith("-") else text
 
 
 def by_boxes(node_trace: BackwardTrace | ForwardTrace, collapse: Collapse, function: str) -> NeuronTrace:

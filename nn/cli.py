@@ -47,7 +47,7 @@ PROGRAM = "glassgrad"
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
 MAX_GRAPH_NODES = 200
 """The most nodes ``glassgrad graph`` draws: beyond it a picture is unreadable and slow to lay out."""
-OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta")
 DATA_SETS = ("moons", "circles", "xor", "spirals", "pass_fail")
 PASS_FAIL_PLOT = {
     "feature_names": ("lectures attended", "hours on the final project"),
@@ -249,18 +249,23 @@ def _run_train(args: argparse.Namespace) -> int:
         f"training {model.num_parameters()} parameters on {len(X_train)} {args.data} examples "
         f"({len(X_val)} held out) with {args.optimizer}, learning rate {args.learning_rate}"
     )
-    history = nn.fit(
-        model,
-        X_train,
-        y_train,
-        loss=nn.binary_cross_entropy,
-        optimizer=optimizer,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        validation=(X_val, y_val),
-        progress=not args.quiet,
-        seed=args.seed,
-    )
+    try:
+        history = nn.fit(
+            model,
+            X_train,
+            y_train,
+            loss=nn.binary_cross_entropy,
+            optimizer=optimizer,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            validation=(X_val, y_val),
+            progress=not args.quiet,
+            seed=args.seed,
+        )
+    except ValueError as error:
+        if all(math.isfinite(parameter.data) for parameter in model.parameters()):
+            raise
+        raise CommandError(f"{error} Nothing was saved.") from error  # the run diverged
     if history.interrupted:
         return _stop_interrupted(model, X, y, history, args, out)
     written = _save_model_and_history(model, history, out)
@@ -330,6 +335,7 @@ def _optimizer(name: str, model: Module, learning_rate: float) -> Optimizer:
     classes: dict[str, Callable[..., Optimizer]] = {
         "sgd": nn.SGD,
         "adam": nn.Adam,
+        "adamw": nn.AdamW,
         "rmsprop": nn.RMSprop,
         "adagrad": nn.Adagrad,
         "adadelta": nn.Adadelta,

@@ -113,7 +113,13 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
     for index, (output, target) in enumerate(zip(probabilities, targets)):
         p = _scalar("binary_cross_entropy", output, index)
         y = _label("binary_cross_entropy", target, index, (0.0, 1.0))
-        if not 0.0 <= p.data <= 1.0:  # nan fails too; PyTorch's BCELoss refuses these as well
+        if math.isnan(p.data):
+            raise ValueError(
+                f"binary_cross_entropy() got output nan for example {index}; the model's output is not a number, "
+                "so training has diverged (a weight became inf or nan). Lower the learning rate, or find the first "
+                "nan with `with autograd.detect_anomaly():`."
+            )
+        if not 0.0 <= p.data <= 1.0:  # PyTorch's BCELoss refuses these as well
             raise ValueError(
                 f"binary_cross_entropy() got output {p.data!r} for example {index}; expected a probability in "
                 "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "

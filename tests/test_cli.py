@@ -459,6 +459,15 @@ def test_train_interrupted_after_the_weights_went_nan_exits_130_and_saves_nothin
             parameter.data = math.nan
 
     monkeypatch.setattr(nn.Adam, "step", diverge)
+    # binary_cross_entropy now refuses a nan output; the logits loss lets the diverged epoch finish, as before.
+    loss = nn.binary_cross_entropy
+
+    def nan_tolerant(outputs, targets):
+        if any(math.isnan(output.data) for output in outputs):
+            return nn.binary_cross_entropy_with_logits(outputs, targets)
+        return loss(outputs, targets)
+
+    monkeypatch.setattr(nn, "binary_cross_entropy", nan_tolerant)
     out = tmp_path / "run"
     args = ["train", "--samples", "40", "--batch-size", "16", "--hidden", "4", "--epochs", "10"]
     code, _, err = run([*args, "--out", str(out), "--quiet"], capsys)
@@ -467,6 +476,26 @@ def test_train_interrupted_after_the_weights_went_nan_exits_130_and_saves_nothin
         "glassgrad train: interrupted after 1 of 10 epochs; the weights are inf or nan (training diverged: lower "
         "the learning rate), so nothing was saved.\n"
     )
+    assert not (out / "model.json").exists()
+
+
+def test_train_that_diverges_stops_with_one_line_and_saves_nothing(tmp_path, capsys, monkeypatch):
+    import math
+
+    import nn
+
+    def diverge(self):
+        for parameter in self.parameters:
+            parameter.data = math.nan
+
+    monkeypatch.setattr(nn.Adam, "step", diverge)
+    out = tmp_path / "run"
+    args = ["train", "--samples", "40", "--batch-size", "16", "--hidden", "4", "--epochs", "10"]
+    code, _, err = run([*args, "--out", str(out), "--quiet"], capsys)
+    assert code == 1
+    assert err.startswith("glassgrad train: error: binary_cross_entropy() got output nan for example 0; the model's")
+    assert err.endswith("Nothing was saved.\n")
+    assert err.count("\n") == 1
     assert not (out / "model.json").exists()
 
 
@@ -491,7 +520,7 @@ def test_version_prints_the_installed_version(capsys):
         (["train", "--learning_rate=0.1"], "glassgrad train: error: unrecognized arguments: --learning_rate=0.1; "
          "did you mean '--learning-rate'? (see 'glassgrad train --help')\n"),
         (["train", "--optimizer", "adma"], "glassgrad train: error: argument --optimizer: invalid choice: 'adma' "
-         "(choose from 'sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta'); did you mean 'adam'? "
+         "(choose from 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta'); did you mean 'adam'? "
          "(see 'glassgrad train --help')\n"),
         (["train", "--zzz"], "glassgrad train: error: unrecognized arguments: --zzz (see 'glassgrad train --help')\n"),
         (["fly"], "glassgrad: error: argument COMMAND: invalid choice: 'fly' (choose from 'demo', 'graph', 'check', "

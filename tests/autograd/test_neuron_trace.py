@@ -167,7 +167,7 @@ def test_the_player_and_the_page_play_a_neuron_level_lesson(tmp_path):
     loss = course_loss()
     lesson = autograd.trace_forward(loss, collapse="scope") + autograd.trace_backward(loss, collapse="scope")
     assert len(lesson) == 10
-    assert lesson.explain(5).startswith("Backward step 1 of 5: binary cross-entropy")
+    assert lesson.explain(5).startswith("Step 6 of 10 (backward pass): binary cross-entropy")
     page = lesson.to_html(tmp_path / "neurons.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert len(data["explanations"]) == 10

@@ -273,7 +273,7 @@ def test_the_golden_loss_file_holds_every_case_and_every_loss():
 
 @pytest.mark.parametrize(
     ("probability", "target"),
-    [(1.5, 1), (2.0, 0), (-1e-300, 0), (1.0000000000000002, 1), (math.nan, 1), (math.inf, 1), (-math.inf, 0)],
+    [(1.5, 1), (2.0, 0), (-1e-300, 0), (1.0000000000000002, 1), (math.inf, 1), (-math.inf, 0)],
 )
 def test_binary_cross_entropy_refuses_a_probability_outside_zero_one(probability, target):
     # PyTorch's BCELoss raises too; before, (1.5, 1) gave 0.0 and (2.0, 0) gave 100 with zero gradient.
@@ -284,6 +284,17 @@ def test_binary_cross_entropy_refuses_a_probability_outside_zero_one(probability
             f"binary_cross_entropy() got output {float(probability)!r} for example 1; expected a probability in "
             "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "
             "binary_cross_entropy_with_logits on raw scores."
+        )
+
+
+def test_binary_cross_entropy_says_a_nan_output_means_training_diverged():
+    for output in (math.nan, Value(math.nan), [Value(math.nan)]):
+        with pytest.raises(ValueError, match="got") as caught:
+            nn.binary_cross_entropy([0.5, output], [1, 1])
+        assert str(caught.value) == (
+            "binary_cross_entropy() got output nan for example 1; the model's output is not a number, so training "
+            "has diverged (a weight became inf or nan). Lower the learning rate, or find the first nan with "
+            "`with autograd.detect_anomaly():`."
         )
 
 
