@@ -407,21 +407,22 @@ def _demo_perceptron(out: Path) -> list[Path]:
 
     _say("1. The course's perceptron: bias w0 = 1, weights W = (3, −2), input x = (−1, 2)")
     neuron = nn.Neuron(2, activation="sigmoid", weights=[3.0, -2.0], bias=1.0)
-    y = neuron([Value(-1.0, label="x1"), Value(2.0, label="x2")])
+    neuron.bias.label = "w0"  # the lecture's name for the bias
+    y = neuron([Value(-1.0, label="x₁"), Value(2.0, label="x₂")])
     z = y.inputs[0]
-    z.label, y.label = "z", "y"
+    z.label, y.label = "z", "ŷ"
     _say(f"   z = w0 + x₁w₁ + x₂w₂ = 1 − 3 − 4 = {_number(z.data)}")
-    _say(f"   y = σ(z) = {y.data:.4f}  (the lecture rounds it to 0.002): far on the y < 0.5 side of the line z = 0")
-    # Backprop from the loss for "this point is class 1" (J = −log y), as training would.
+    _say(f"   ŷ = σ(z) = {y.data:.4f}  (the lecture rounds it to 0.002): far on the ŷ < 0.5 side of the line z = 0")
+    # Backprop from the loss for "this point is class 1" (J = −log ŷ), as training would.
     log_y = y.log()
-    log_y.label = "log y"
+    log_y.label = "log ŷ"
     loss = -log_y
     loss.label = "J"
     trace = trace_backward(loss)
     graph_path = save(loss, out / "perceptron.svg")
     player_path = out / "backprop.html"
-    trace.to_html(player_path, title="Backprop through the course's perceptron, J = −log y")
-    _say(f"   ∂J/∂w1 = {_number(neuron.weights[0].grad)}, ∂J/∂w2 = {_number(neuron.weights[1].grad)}")
+    trace.to_html(player_path, title="Backprop through the course's perceptron, J = −log ŷ")
+    _say(f"   ∂J/∂w₁ = {_number(neuron.weights[0].grad)}, ∂J/∂w₂ = {_number(neuron.weights[1].grad)}")
     _say(f"2. Its graph, every value and gradient: {graph_path}")
     _say(f"3. Backprop step by step ({len(trace)} steps, open in any browser, arrow keys step): {player_path}")
     return [Path(graph_path), player_path]
@@ -465,6 +466,7 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
         title="Will I pass? The trained network's answer",
     )
     _say(f"5. Decision boundary and loss curves: {written[0]}, {written[1]}")
+    written += _demo_network(model, student, out)
 
     # gradcheck the whole network: its loss as a function of every parameter, nudged in place.
     batch_X, batch_y = X_val[:10], y_val[:10]  # noqa: N806
@@ -474,10 +476,35 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
         raise_on_failure=False,
     )
     verdict = "all match" if result else "MISMATCH"
-    _say(f"6. gradcheck of the network's loss, {len(result.rows)} parameters: {verdict}")
+    _say(f"8. gradcheck of the network's loss, {len(result.rows)} parameters: {verdict}")
     if not result:
         raise CommandError(f"gradcheck found a wrong gradient in the trained network: {result.summary()}")
     return written
+
+
+def _demo_network(model: Module, student: list[float], out: Path) -> list[Path]:
+    # The trained network three ways, each with the gradients of the student's loss: the lecture's
+    # picture, the computation graph one box per neuron, and backprop stepped through neuron by neuron.
+    import nn
+    from autograd import Value
+    from autograd.render import save
+    from autograd.trace import trace_backward
+    from nn import plots
+
+    features = ("lectures", "hours")
+    inputs = [Value(x, label=name) for x, name in zip(student, features)]
+    loss = nn.binary_cross_entropy([model(inputs)], [1])
+    model.zero_grad()
+    trace = trace_backward(loss, collapse="scope")  # runs the backward pass, one step per box
+    picture, graph, page = out / "network.png", out / "network.svg", out / "network_backprop.html"
+    buffer = io.BytesIO()
+    plots.network(model, example=student, feature_names=features).savefig(buffer, format="png", dpi=110)
+    write_atomically(picture, buffer.getvalue(), caller="demo")
+    save(loss, graph, collapse="scope")
+    trace.to_html(page, title="Backprop through the trained 'Will I pass?' network, neuron by neuron")
+    _say(f"6. The trained network as the lecture draws it, with each weight's ∂J/∂w for this student: {picture}")
+    _say(f"7. Its graph, one box per neuron: {graph}; backprop neuron by neuron ({len(trace)} steps): {page}")
+    return [picture, graph, page]
 
 
 def _probability(model: Callable[[list[float]], object], example: list[float]) -> float:

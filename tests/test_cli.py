@@ -383,10 +383,12 @@ def test_demo_writes_every_file_and_prints_the_course_numbers(tmp_path, capsys):
     code, stdout, err = run(["demo", "--out", str(out), "--quiet"], capsys)
     assert code == 0, err
     assert "z = w0 + x₁w₁ + x₂w₂ = 1 − 3 − 4 = −6" in stdout
-    assert "y = σ(z) = 0.0025" in stdout
+    assert "ŷ = σ(z) = 0.0025" in stdout
     assert "gradcheck" in stdout
     assert "all match" in stdout
-    expected = ["perceptron.svg", "backprop.html", "decision_boundary.png", "loss_curves.png"]
+    assert "backprop neuron by neuron (5 steps)" in stdout  # the loss box, then 4 neuron boxes
+    expected = ["perceptron.svg", "backprop.html", "decision_boundary.png", "loss_curves.png", "network.png",
+                "network.svg", "network_backprop.html"]
     listing = stdout[stdout.index("files written:") :]
     for name in expected:
         assert str(out / name) in listing, name
@@ -399,6 +401,15 @@ def test_demo_writes_every_file_and_prints_the_course_numbers(tmp_path, capsys):
     assert html.count('"changes": [[') == 1
     assert not re.search(r"(src|href)=\\?[\"']https?://", html)  # offline: nothing fetched from the network
     assert os.path.getsize(out / "perceptron.svg") > 1000
+    assert_valid_png(out / "network.png")
+    assert_valid_svg(out / "network.svg")
+    svg = (out / "network.svg").read_text()
+    assert "binary cross&#45;entropy" in svg  # the loss is its own box (graphviz escapes the hyphen)
+    assert "lectures" in svg
+    assert "hours" in svg
+    page = (out / "network_backprop.html").read_text()
+    assert page.count("svg width=") == 1
+    assert "neuron 1 of layer 2" in page
 
 
 def _interrupt_after(monkeypatch, steps):
