@@ -56,6 +56,7 @@ EQUIVALENT_FILE = ROOT / "mutants" / "equivalent.txt"
 TARGETS: dict[str, list[str]] = {
     "autograd/ops.py": [
         "tests/autograd/test_ops.py",
+        "tests/autograd/test_forward.py",
         "tests/autograd/test_precision.py",
         "tests/autograd/test_value.py",
         "tests/autograd/test_torch.py",
@@ -384,6 +385,15 @@ WORKER_CODE = r"""
 import json, os, sys, signal
 hide_torch = os.environ.get("GLASSGRAD_MUTANTS_HIDE_TORCH") == "1"
 import pytest, hypothesis  # the imports every mutant would otherwise pay for
+# Registered before the suite's conftest loads HYPOTHESIS_PROFILE, so "mutants" is found there.
+hypothesis.settings.register_profile(
+    "mutants",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    max_examples=int(os.environ.get("GLASSGRAD_MUTANTS_EXAMPLES", "15")),
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
 if hide_torch:
     sys.modules["torch"] = None  # import torch now raises ModuleNotFoundError, as when it is not installed
 else:
@@ -443,9 +453,11 @@ def _copy_repository(destination: Path) -> None:
             shutil.copy2(source, target)
 
 
-def _start_worker(folder: Path, hide_torch: bool) -> Worker:
-    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-    environment = {**os.environ, "PYTHONPATH": str(folder), "HYPOTHESIS_PROFILE": profile}
+def _start_worker(folder: Path, hide_torch: bool, examples: int) -> Worker:
+    # Fewer hypothesis examples than CI's 60: a mutant is a blatant bug, and most die on the
+    # first examples; the time goes to the survivors, which run every selected test.
+    environment = {**os.environ, "PYTHONPATH": str(folder), "HYPOTHESIS_PROFILE": "mutants"}
+    environment["GLASSGRAD_MUTANTS_EXAMPLES"] = str(examples)
     environment["GLASSGRAD_MUTANTS_HIDE_TORCH"] = "1" if hide_torch else "0"
     process = subprocess.Popen(
         [sys.executable, "-c", WORKER_CODE, str(folder)],
@@ -541,15 +553,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=0.0, help="seconds per mutant (default: 3x the baseline + 30)")
     parser.add_argument("--min-kill-rate", type=float, default=0.0, help="fail below this kill rate, in %%")
     parser.add_argument("--without-torch", action="store_true", help="hide PyTorch, as if it were not installed")
+    parser.add_argument("--examples", type=int, default=15, help="hypothesis examples per property (default: 15)")
+    parser.add_argument("--match", default="", help="run only mutants whose key matches this regular expression")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     parser.add_argument("--report", type=Path, help="write the outcomes as JSON here")
     options = parser.parse_args(argv)
     if not 0.0 < options.sample <= 1.0:
         parser.error(f"--sample got {options.sample!r}; expected a fraction in (0, 1].")
 
+    # A plain `kill` must still stop the workers (the finally below).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(143))
     equivalent = read_equivalent()
     mutants = [m for path in options.paths for m in find_mutants(path)]
-    chosen = [m for m in mutants if m.digest < options.sample * 2**64]
+    chosen = [m for m in mutants if m.digest < options.sample * 2**64 and re.search(options.match, m.key)]
     if options.list:
         for m in chosen:
             mark = "  (equivalent)" if m.key in equivalent else ""
@@ -565,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
         for number in range(max(1, options.jobs)):
             folder = Path(scratch, f"worker{number}")
             _copy_repository(folder)
-            workers.append(_start_worker(folder, options.without_torch))
+            workers.append(_start_worker(folder, options.without_torch, options.examples))
         try:
             started = time.monotonic()
             baseline = _baseline(workers[0], sorted({m.path for m in to_run}), 3600)
