@@ -64,6 +64,8 @@ TARGETS: dict[str, list[str]] = {
     ],
     "autograd/graph.py": [
         "tests/autograd/test_graph.py",
+        "tests/autograd/test_value.py",
+        "tests/autograd/test_recording.py",
         "tests/autograd/test_testing.py",
         "tests/autograd/test_forward.py",
         "tests/autograd/test_gradcheck.py",
@@ -406,8 +408,13 @@ os.chdir(folder)
 sys.path.insert(0, folder)
 
 class Killer:
-    def __init__(self):
+    def __init__(self, first):
+        self.first = first
         self.failed = ""
+    def pytest_collection_modifyitems(self, session, config, items):
+        # The test that killed the last mutant of this function runs first. (Passing its node id
+        # as an argument would make pytest skip the rest of its file as a duplicate.)
+        items.sort(key=lambda item: item.nodeid != self.first)
     def pytest_runtest_logreport(self, report):
         if report.failed and not self.failed:
             self.failed = report.nodeid
@@ -420,7 +427,7 @@ for line in sys.stdin:
         os.close(read)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1); os.dup2(devnull, 2)
-        killer = Killer()
+        killer = Killer(job.get("first", ""))
         code = pytest.main(job["args"], plugins=[killer])
         os.write(write, json.dumps({"code": int(code), "killer": killer.failed}).encode())
         os._exit(0)
@@ -474,14 +481,12 @@ def _tests_for(path: str) -> list[str]:
     return [path] + [test for test in TARGETS.get(path, []) if (ROOT / test).exists()]
 
 
-def _arguments(mutant: Mutant, worker: Worker) -> list[str]:
-    tests = _tests_for(mutant.path)
-    first = worker.killers.get(f"{mutant.path}::{mutant.function}")
-    return ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *([first] if first else []), *tests]
+def _arguments(mutant: Mutant) -> list[str]:
+    return ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *_tests_for(mutant.path)]
 
 
-def _send(worker: Worker, arguments: list[str]) -> int:
-    worker.send({"args": arguments})
+def _send(worker: Worker, arguments: list[str], first: str = "") -> int:
+    worker.send({"args": arguments, "first": first})
     started = worker.receive(60.0)
     if started is None or "pid" not in started:
         raise SystemExit(f"mutants: a worker did not start its test run ({started}).")
@@ -500,7 +505,7 @@ def run_mutants(mutants: list[Mutant], workers: list[Worker], timeouts: dict[str
             worker = workers[index]
             mutant = pending.pop(0)
             (worker.folder / mutant.path).write_text(mutant.apply(originals[mutant.path]))
-            child = _send(worker, _arguments(mutant, worker))
+            child = _send(worker, _arguments(mutant), worker.killers.get(f"{mutant.path}::{mutant.function}", ""))
             busy[index] = (worker, mutant, child, time.monotonic(), originals[mutant.path])
         select.select([workers[i].fileno for i in busy], [], [], 1.0)
         now = time.monotonic()
