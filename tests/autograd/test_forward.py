@@ -206,6 +206,17 @@ def test_jvp_agrees_with_torch_func_jvp(expr: Expression):
     assert derivative == pytest.approx(their_derivative.item(), rel=1e-9, abs=1e-12)
 
 
+def test_jvp_agrees_with_backward_through_an_n_ary_sum():
+    # Σ of three terms takes backward()'s general loop (one and two inputs have fast paths).
+    def f(x: Value, y: Value, z: Value) -> Value:
+        return autograd.sum([x, y * y, z]) * 3.0
+
+    leaves = [Value(1.0), Value(2.0), Value(-1.0)]
+    f(*leaves).backward()
+    forward = [jvp(f, [1.0, 2.0, -1.0], [float(i == j) for j in range(3)])[1] for i in range(3)]
+    assert [x.grad for x in leaves] == forward == [3.0, 12.0, 3.0]
+
+
 # --- how f is run ------------------------------------------------------------------------
 
 
