@@ -215,9 +215,17 @@ class _Finder(ast.NodeVisitor):
         return  # f-strings are messages and labels
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if "__all__" in names:
             return
+        # At module level the assigned name is the scope, so `NONZERO = Domain(…)`'s
+        # mutants are told apart from `REALS = Domain(…)`'s.
+        named = not self.scope and bool(names)
+        if named:
+            self.scope.append(names[0])
         self.generic_visit(node)
+        if named:
+            self.scope.pop()
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         swap = BINARY.get(type(node.op))
