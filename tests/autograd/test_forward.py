@@ -50,6 +50,74 @@ def test_jvp_at_a_pole_and_a_kink_gives_what_reverse_mode_gives():
     assert jvp(lambda x: x.abs(), [-2.0], [1.0]) == (2.0, -1.0)
 
 
+@pytest.mark.parametrize(
+    ("f", "primals", "tangents", "expected"),
+    [
+        # x ** y at a base 0: ∂/∂y is the limit 0 for y > 0; at 0 ** 0 both partials are 0 (as PyTorch).
+        (lambda x, y: x**y, [0.0, 2.0], [0.0, 1.0], (0.0, 0.0)),
+        (lambda x, y: x**y, [0.0, 2.0], [1.0, 0.0], (0.0, 0.0)),
+        (lambda x, y: x**y, [0.0, 0.0], [1.0, 0.0], (1.0, 0.0)),
+        (lambda x, y: x**y, [0.0, 0.0], [0.0, 1.0], (1.0, 0.0)),
+        # A negative base: ∂/∂x = y·x^(y−1) = 12; ∂/∂y = x^y·ln x has no real value.
+        (lambda x, y: x**y, [-2.0, 3.0], [1.0, 0.0], (-8.0, 12.0)),
+        (lambda x, y: x**y, [-2.0, 3.0], [0.0, 1.0], (-8.0, math.nan)),
+        # Constant exponents at 0: the exact 0 and 1 of n·x^(n−1), and the pole of √.
+        (lambda x: x**0, [0.0], [1.0], (1.0, 0.0)),
+        (lambda x: x**1, [0.0], [1.0], (0.0, 1.0)),
+        (lambda x: x**0.5, [0.0], [1.0], (0.0, math.inf)),
+        # Overflow keeps IEEE's sign: 0.5^−1025 = 2^1025 is +inf, (−2^400)³ is −inf.
+        (lambda x: x**-1025.0, [0.5], [1.0], (math.inf, -math.inf)),
+        (lambda x: x**3.0, [-(2.0**400)], [1.0], (-math.inf, 3.0 * 2.0**800)),
+        # Infinite-ish logits: σ saturates exactly, with a zero slope.
+        (lambda x: x.sigmoid(), [0.0], [1.0], (0.5, 0.25)),
+        (lambda x: x.sigmoid(), [800.0], [1.0], (1.0, 0.0)),
+        (lambda x: x.sigmoid(), [-800.0], [1.0], (0.0, 0.0)),
+    ],
+    ids=[
+        "d0^y/dy",
+        "d0^y/dx",
+        "d0^0/dx",
+        "d0^0/dy",
+        "d(-2)^3/dx",
+        "d(-2)^3/dy",
+        "x^0",
+        "x^1",
+        "sqrt-pole",
+        "overflow+",
+        "overflow-",
+        "sigmoid0",
+        "sigmoid+800",
+        "sigmoid-800",
+    ],
+)
+def test_jvp_at_domain_edges_gives_the_mathematical_limits(f, primals, tangents, expected):
+    value, derivative = jvp(f, primals, tangents)
+    assert value == expected[0]
+    assert derivative == expected[1] or (math.isnan(derivative) and math.isnan(expected[1]))
+
+
+@pytest.mark.parametrize(
+    ("f", "point", "expected"),
+    [
+        (lambda x: x.relu(), 0.5, (0.5, 1.0)),
+        (lambda x: x.relu(), -0.5, (0.0, 0.0)),
+        (lambda x: x.relu(), 0.0, (0.0, 0.0)),
+        (lambda x: x.leaky_relu(0.1), 0.5, (0.5, 1.0)),
+        (lambda x: x.leaky_relu(0.1), -0.5, (-0.05, 0.1)),
+        (lambda x: x.abs(), 0.5, (0.5, 1.0)),
+        (lambda x: x.abs(), -0.5, (0.5, -1.0)),
+        (lambda x: x.abs(), 0.0, (0.0, 0.0)),
+        (lambda x: x.clamp(-1.0, 1.0), 0.5, (0.5, 1.0)),
+        (lambda x: x.clamp(-1.0, 1.0), 1.0, (1.0, 1.0)),
+        (lambda x: x.clamp(-1.0, 1.0), 1.5, (1.0, 0.0)),
+        (lambda x: x.clamp(-1.0, 1.0), -1.5, (-1.0, 0.0)),
+    ],
+)
+def test_jvp_of_piecewise_ops_on_each_piece(f, point, expected):
+    # Fixed points: a strategy that skips non-finite slopes cannot notice a rule that gives nan on a piece.
+    assert jvp(f, [point], [1.0]) == expected
+
+
 def test_jvp_of_every_op_in_the_table_is_its_local_derivative():
     # Generic over the op table: a new op works in forward mode with no extra line.
     for op in OPS.values():
@@ -136,6 +204,17 @@ def test_jvp_agrees_with_torch_func_jvp(expr: Expression):
     value, derivative = jvp(expr, expr.inputs, [0.5 + i for i in range(len(expr.inputs))])
     assert value == pytest.approx(their_value.item(), rel=1e-12, abs=1e-12)
     assert derivative == pytest.approx(their_derivative.item(), rel=1e-9, abs=1e-12)
+
+
+def test_jvp_agrees_with_backward_through_an_n_ary_sum():
+    # Σ of three terms takes backward()'s general loop (one and two inputs have fast paths).
+    def f(x: Value, y: Value, z: Value) -> Value:
+        return autograd.sum([x, y * y, z]) * 3.0
+
+    leaves = [Value(1.0), Value(2.0), Value(-1.0)]
+    f(*leaves).backward()
+    forward = [jvp(f, [1.0, 2.0, -1.0], [float(i == j) for j in range(3)])[1] for i in range(3)]
+    assert [x.grad for x in leaves] == forward == [3.0, 12.0, 3.0]
 
 
 # --- how f is run ------------------------------------------------------------------------
