@@ -46,6 +46,7 @@ _COUNTER = re.compile(r"^Step \d+ of \d+(?: \([^)]*\))?: ")
 MAX_LOCAL = 30
 # Characters that make a name an expression of its own, bracketed when used as an operand.
 OPERATORS = frozenset("+−-×*/^·=<>,÷")
+SUBSCRIPT_DIGITS = frozenset("₀₁₂₃₄₅₆₇₈₉")
 
 
 def symbol(name: str) -> str:
@@ -57,6 +58,8 @@ def symbol(name: str) -> str:
     Example:
         >>> symbol("ŷ − y"), symbol("w1"), symbol("σ(z + b)"), symbol("-1.5"), symbol("1e-08")
         ('(ŷ − y)', 'w1', 'σ(z + b)', '(-1.5)', '1e-08')
+        >>> symbol("w₁₀,₁⁽²⁾"), symbol("a, b")
+        ('w₁₀,₁⁽²⁾', '(a, b)')
     """
     if name.startswith("-"):
         return f"({name})"
@@ -71,7 +74,12 @@ def symbol(name: str) -> str:
         depth += {"(": 1, ")": -1}.get(character, 0)
         if depth == 0 and character != ")":
             outside.append(character)
-    compound = any(c.isspace() or c in OPERATORS for c in outside)
+    # A comma between subscripts is part of a name (w₁₀,₁⁽²⁾: neuron 10, input 1), not an operator.
+    text = "".join(outside)
+    text = "".join(c for i, c in enumerate(text) if not (c == "," and 0 < i < len(text) - 1
+                                                          and text[i - 1] in SUBSCRIPT_DIGITS
+                                                          and text[i + 1] in SUBSCRIPT_DIGITS))
+    compound = any(c.isspace() or c in OPERATORS for c in text)
     return f"({name})" if compound else name
 
 
