@@ -65,6 +65,7 @@ def test_jvp_at_a_pole_and_a_kink_gives_what_reverse_mode_gives():
         (lambda x: x**0, [0.0], [1.0], (1.0, 0.0)),
         (lambda x: x**1, [0.0], [1.0], (0.0, 1.0)),
         (lambda x: x**0.5, [0.0], [1.0], (0.0, math.inf)),
+        (lambda x: x**1.5, [0.0], [1.0], (0.0, 0.0)),
         # Overflow keeps IEEE's sign: 0.5^−1025 = 2^1025 is +inf, (−2^400)³ is −inf.
         (lambda x: x**-1025.0, [0.5], [1.0], (math.inf, -math.inf)),
         (lambda x: x**3.0, [-(2.0**400)], [1.0], (-math.inf, 3.0 * 2.0**800)),
@@ -83,6 +84,7 @@ def test_jvp_at_a_pole_and_a_kink_gives_what_reverse_mode_gives():
         "x^0",
         "x^1",
         "sqrt-pole",
+        "x^1.5",
         "overflow+",
         "overflow-",
         "sigmoid0",
