@@ -139,6 +139,13 @@ def _squash(text: str) -> str:
 # --- finding mutants ---------------------------------------------------------------------
 
 
+# Keyword arguments that are test data, by the function they are passed to (autograd/ops.py).
+TEST_DATA_KEYWORDS = {
+    "op": frozenset({"points", "reference", "test_domains"}),
+    "Domain": frozenset({"low", "high", "excludes_zero"}),
+}
+
+
 class _Finder(ast.NodeVisitor):
     """Walk a module and collect every mutant, skipping what cannot change behaviour."""
 
@@ -213,6 +220,19 @@ class _Finder(ast.NodeVisitor):
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         return  # f-strings are messages and labels
+
+    def visit_Call(self, node: ast.Call) -> None:
+        # The op table carries its tests' data beside each rule (reference points, the mpmath
+        # reference, where strategies draw, a domain's drawing bounds); changing it changes what
+        # is tested, not what runs, so it is not mutated.
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        test_data = TEST_DATA_KEYWORDS.get(name, frozenset())
+        self.visit(node.func)
+        for argument in node.args:
+            self.visit(argument)
+        for keyword in node.keywords:
+            if keyword.arg not in test_data:
+                self.visit(keyword.value)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         names = [t.id for t in node.targets if isinstance(t, ast.Name)]
