@@ -25,9 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from headless_chromium import chromium, installed
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "03_backprop.ipynb"
 STARTUP_SECONDS = 90  # JupyterLab's first start on a busy two-core CI machine is slow
 RUN_SECONDS = 180
@@ -36,7 +35,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.notebook,
     pytest.mark.skipif(
-        not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)),
+        not installed(),
         reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
     ),
     pytest.mark.skipif(shutil.which("dot") is None, reason="notebook 03 draws graphs: needs Graphviz's `dot`"),
@@ -141,28 +140,8 @@ def lab() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1440,1000",
-    ):
-        options.add_argument(flag)
-    with tempfile.TemporaryDirectory() as profile:
-        options.add_argument(f"--user-data-dir={profile}")
-        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    with chromium(1440, 1000) as driver:
+        yield driver
 
 
 PLAYER_TEXT = """

@@ -13,6 +13,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from render_examples import headless_chromium  # this folder's script: one way to start Chromium
+
 import nn
 from autograd import trace_backward, trace_forward
 
@@ -40,40 +42,20 @@ def main() -> None:
 
 def screenshot(page: Path, target: Path, steps: int, keys: str) -> None:
     """Open ``page`` at 1024×768 in headless Chromium, press → ``steps`` times, then ``keys``, save a PNG."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.keys import Keys
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-    ):
-        options.add_argument(flag)
-    with tempfile.TemporaryDirectory() as profile:
-        options.add_argument(f"--user-data-dir={profile}")
-        driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
-        try:
-            # The window's frame takes some room: size it so the page itself is 1024×768.
-            driver.set_window_size(WIDTH, HEIGHT)
-            inner_width, inner_height = driver.execute_script("return [window.innerWidth, window.innerHeight]")
-            driver.set_window_size(2 * WIDTH - inner_width, 2 * HEIGHT - inner_height)
-            driver.get(page.as_uri())
-            body = driver.find_element("tag name", "body")
-            for _ in range(steps):
-                body.send_keys(Keys.ARROW_RIGHT)
-            if keys:
-                body.send_keys(keys)
-            driver.save_screenshot(str(target))
-        finally:
-            driver.quit()
+    with headless_chromium("--hide-scrollbars") as driver:
+        # The window's frame takes some room: size it so the page itself is 1024×768.
+        driver.set_window_size(WIDTH, HEIGHT)
+        inner_width, inner_height = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        driver.set_window_size(2 * WIDTH - inner_width, 2 * HEIGHT - inner_height)
+        driver.get(page.as_uri())
+        body = driver.find_element("tag name", "body")
+        for _ in range(steps):
+            body.send_keys(Keys.ARROW_RIGHT)
+        if keys:
+            body.send_keys(keys)
+        driver.save_screenshot(str(target))
 
 
 if __name__ == "__main__":

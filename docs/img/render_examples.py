@@ -9,9 +9,12 @@ chromium-driver plus selenium (all installed by ``make test`` / ``.ci/run``).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import autograd
 import nn
@@ -82,11 +85,11 @@ def main() -> None:
         screenshot(page, HERE / "player.png", steps=len(forward) + 3)
 
 
-def screenshot(page: Path, target: Path, steps: int) -> None:
-    """Open ``page`` in headless Chromium, press → ``steps`` times, save a PNG."""
+@contextlib.contextmanager
+def headless_chromium(*flags: str) -> Iterator[Any]:
+    """Debian's Chromium and its driver at fixed paths (nothing is downloaded), with a fresh profile."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.keys import Keys
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -98,20 +101,28 @@ def screenshot(page: Path, target: Path, steps: int) -> None:
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--window-size=1300,760",
+        *flags,
     ):
         options.add_argument(flag)
     with tempfile.TemporaryDirectory() as profile:
         options.add_argument(f"--user-data-dir={profile}")
         driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
         try:
-            driver.get(page.as_uri())
-            body = driver.find_element("tag name", "body")
-            for _ in range(steps):
-                body.send_keys(Keys.ARROW_RIGHT)
-            driver.save_screenshot(str(target))
+            yield driver
         finally:
             driver.quit()
+
+
+def screenshot(page: Path, target: Path, steps: int) -> None:
+    """Open ``page`` in headless Chromium, press → ``steps`` times, save a PNG."""
+    from selenium.webdriver.common.keys import Keys
+
+    with headless_chromium("--window-size=1300,760") as driver:
+        driver.get(page.as_uri())
+        body = driver.find_element("tag name", "body")
+        for _ in range(steps):
+            body.send_keys(Keys.ARROW_RIGHT)
+        driver.save_screenshot(str(target))
 
 
 if __name__ == "__main__":

@@ -6,25 +6,21 @@ fixed paths, so Selenium never downloads a browser or a driver; skips otherwise.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 
 import course_graphs
 import pytest
+from headless_chromium import chromium, installed
 
 from autograd import Value
 from autograd.render import HIGHLIGHT
 from autograd.trace import Lesson, trace_backward, trace_forward
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)),
+        not installed(),
         reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
     ),
     pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed"),
@@ -39,29 +35,8 @@ def course_lesson() -> Lesson:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1300,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    with tempfile.TemporaryDirectory() as profile:
-        options.add_argument(f"--user-data-dir={profile}")
-        driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    with chromium(1300, 1000, console_log=True) as driver:
+        yield driver
 
 
 def text_of(driver, element_id: str) -> str:
