@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from autograd.gradcheck import check_points
 from autograd.graph import topological_order
 from autograd.recording import enable_grad
 from autograd.value import Value, is_real
@@ -316,22 +317,10 @@ def _validate(
         )
     if not primals:
         raise ValueError(f"{function}() got no primals; pass the point, one number per argument of f.")
-    seen: dict[int, int] = {}
+    check_points(function, "primals", primals, "a real number or a Value")
     points: list[Value | float] = []
     seeds: list[float] = []
     for position, (x, t) in enumerate(zip(primals, tangents)):
-        if isinstance(x, Value):
-            if id(x) in seen:
-                raise ValueError(
-                    f"{function}() got the same Value at primals[{seen[id(x)]}] and primals[{position}]; "
-                    f"pass each input once."
-                )
-            seen[id(x)] = position
-        elif not is_real(x):
-            raise TypeError(
-                f"{function}() got primals[{position}] = {x!r} of type {type(x).__name__}; "
-                f"expected a real number or a Value."
-            )
         if not is_real(t):
             raise TypeError(
                 f"{function}() got tangents[{position}] = {t!r} of type {type(t).__name__}; "
@@ -339,7 +328,7 @@ def _validate(
             )
         if not math.isfinite(t):
             raise ValueError(f"{function}() got tangents[{position}] = {t!r}; a tangent must be finite.")
-        points.append(x if isinstance(x, Value) else float(x))
+        points.append(x if isinstance(x, Value) else float(cast("float", x)))  # check_points: a real number
         seeds.append(float(t))
     names = _parameter_names(f, len(points))
     leaves = [x if isinstance(x, Value) else Value(x, label=name) for x, name in zip(points, names)]

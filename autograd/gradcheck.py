@@ -21,7 +21,7 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from autograd.errors import DomainError, GradientMismatch
@@ -160,6 +160,38 @@ class GradcheckResult:
     __repr__ = __str__
 
 
+def check_points(function: str, argument: str, points: Sequence[object], expected: str) -> None:
+    """Check a point to differentiate at: each entry a real number or a Value, no Value twice.
+
+    Shared by ``gradcheck`` and ``jvp``, so both name the argument, the position and
+    the fix the same way.
+
+    Raises:
+        TypeError: an entry that is neither a real number nor a Value.
+        ValueError: the same Value at two positions (it would be nudged twice).
+
+    Example:
+        >>> x = Value(1.0)
+        >>> check_points("gradcheck", "inputs", [x, 2.0], "a float or a Value")
+        >>> check_points("gradcheck", "inputs", [x, x], "a float or a Value")
+        Traceback (most recent call last):
+        ValueError: gradcheck() got the same Value at inputs[0] and inputs[1]; pass each input once.
+    """
+    seen: dict[int, int] = {}
+    for position, x in enumerate(points):
+        if isinstance(x, Value):
+            if id(x) in seen:
+                raise ValueError(
+                    f"{function}() got the same Value at {argument}[{seen[id(x)]}] and {argument}[{position}]; "
+                    "pass each input once."
+                )
+            seen[id(x)] = position
+        elif not is_real(x):
+            raise TypeError(
+                f"{function}() got {argument}[{position}] = {x!r} of type {type(x).__name__}; expected {expected}."
+            )
+
+
 def gradcheck(
     f: Function,
     inputs: Iterable[Value | float] | Mapping[str, Value | float],
@@ -254,19 +286,7 @@ def _validate(
     given = list(inputs.values()) if isinstance(inputs, Mapping) else list(inputs)
     if not given:
         raise ValueError("gradcheck() got no inputs; pass at least one float or Value to differentiate by.")
-    seen: dict[int, int] = {}
-    for position, x in enumerate(given):
-        if isinstance(x, Value):
-            if id(x) in seen:
-                raise ValueError(
-                    f"gradcheck() got the same Value at inputs[{seen[id(x)]}] and inputs[{position}]; "
-                    f"pass each input once."
-                )
-            seen[id(x)] = position
-        elif not is_real(x):
-            raise TypeError(
-                f"gradcheck() got inputs[{position}] = {x!r} of type {type(x).__name__}; expected a float or a Value."
-            )
+    check_points("gradcheck", "inputs", given, "a float or a Value")
     names = keys if keys is not None else _names(f, given)
     leaves = [x if isinstance(x, Value) else Value(float(x), label=name) for x, name in zip(given, names)]
     return leaves, names
