@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from autograd.errors import (
+from autograd.check.gradcheck import GradcheckResult, gradcheck
+from autograd.engine.errors import (
     AnomalyError,
     AutogradError,
     DomainError,
@@ -22,29 +23,28 @@ from autograd.errors import (
     GraphvizNotFound,
     GraphvizTimeout,
 )
-from autograd.forward import jvp, trace_jvp
-from autograd.gradcheck import GradcheckResult, gradcheck
-from autograd.graph import grad, topological_order
-from autograd.memory import cycle_collector_paused
-from autograd.ops import OPS, Op
-from autograd.recording import detect_anomaly, enable_grad, no_grad, scope
-from autograd.value import Parameter, Value, sum
+from autograd.engine.graph import grad, topological_order
+from autograd.engine.memory import cycle_collector_paused
+from autograd.engine.ops import OPS, Op
+from autograd.engine.recording import detect_anomaly, enable_grad, no_grad, scope
+from autograd.engine.value import Parameter, Value, sum
+from autograd.modes.forward import jvp, trace_jvp
 
 __glassgrad__ = True
 """Marks this ``autograd`` as glassgrad's engine: HIPS autograd has the same import name (see ``nn/doctor.py``)."""
 
 if TYPE_CHECKING:
-    from autograd.render import draw, save, to_dot
-    from autograd.trace import trace_backward, trace_forward
+    from autograd.see.render import draw, save, to_dot
+    from autograd.see.trace import trace_backward, trace_forward
 
 # Drawing and tracing load on first use, so `import autograd` stays light; none
 # of them imports graphviz or ipywidgets until a picture is actually rendered.
 _LAZY = {
-    "draw": "autograd.render",
-    "save": "autograd.render",
-    "to_dot": "autograd.render",
-    "trace_backward": "autograd.trace",
-    "trace_forward": "autograd.trace",
+    "draw": "autograd.see.render",
+    "save": "autograd.see.render",
+    "to_dot": "autograd.see.render",
+    "trace_backward": "autograd.see.trace",
+    "trace_forward": "autograd.see.trace",
 }
 
 

@@ -26,7 +26,7 @@ import stat
 import threading
 from pathlib import Path
 
-from autograd.errors import AutogradError
+from autograd.engine.errors import AutogradError
 
 TEMPORARY_SUFFIX = ".glassgrad-tmp"
 """Temporary files are named ``.<target name>.<pid>-<n>.glassgrad-tmp``, beside the target."""

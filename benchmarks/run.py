@@ -420,8 +420,8 @@ def task_w5(engine: Engine, points: int, sizes: list[int], steps: int) -> dict[s
 
 def task_visual_check(engine: Engine, points: int, sizes: list[int]) -> dict[str, Any]:
     """Draw and step through benchmark graphs: every node stays visible to the renderer and tracer."""
-    from autograd.render import to_dot
-    from autograd.trace import trace_backward
+    from autograd.see.render import to_dot
+    from autograd.see.trace import trace_backward
 
     _, chain_out = chain(engine, 100)
     _, loss = Training(engine, points, sizes).step(keep_graph=True)
@@ -456,7 +456,7 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
-# --- issue 14: one graph replayed over the whole batch (autograd.batched) vs PyTorch batched ------------------
+# --- issue 14: one graph replayed over the whole batch (autograd.modes.batched) vs PyTorch batched ------------------
 
 
 def _single_threaded(engine: Engine) -> None:

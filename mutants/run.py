@@ -54,7 +54,7 @@ EQUIVALENT_FILE = ROOT / "mutants" / "equivalent.txt"
 # Per target file, the tests that exercise it, most targeted first (missing files are skipped,
 # so the list survives renames); the file's own doctests always run first.
 TARGETS: dict[str, list[str]] = {
-    "autograd/ops.py": [
+    "autograd/engine/ops.py": [
         "tests/autograd/test_ops.py",
         "tests/autograd/test_forward.py",
         "tests/autograd/test_precision.py",
@@ -62,7 +62,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/autograd/test_torch.py",
         "tests/autograd/test_graph.py",
     ],
-    "autograd/graph.py": [
+    "autograd/engine/graph.py": [
         "tests/autograd/test_graph.py",
         "tests/autograd/test_value.py",
         "tests/autograd/test_recording.py",
@@ -139,7 +139,7 @@ def _squash(text: str) -> str:
 # --- finding mutants ---------------------------------------------------------------------
 
 
-# Keyword arguments that are test data, by the function they are passed to (autograd/ops.py).
+# Keyword arguments that are test data, by the function they are passed to (autograd/engine/ops.py).
 TEST_DATA_KEYWORDS = {
     "op": frozenset({"points", "reference", "test_domains"}),
     "Domain": frozenset({"low", "high", "excludes_zero"}),

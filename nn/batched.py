@@ -1,4 +1,4 @@
-"""Run an ``nn`` model over a whole batch at once with ``autograd.batched`` (``fit(..., engine="batched")``).
+"""Run an ``nn`` model over a whole batch at once with ``autograd.modes.batched`` (``fit(..., engine="batched")``).
 
 The model's graph for one example is recorded once per mode (training,
 evaluation) and replayed over every batch with NumPy. Two things differ per
@@ -27,8 +27,9 @@ import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from autograd import Value, batched
-from autograd.recording import RECORDING
+from autograd import Value
+from autograd.engine.recording import RECORDING
+from autograd.modes import batched
 from nn.dropout import Dropout
 from nn.losses import (
     Output,

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sized
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, SupportsIndex, TypeGuard
 
-from autograd.value import is_real
+from autograd.engine.value import is_real
 
 if TYPE_CHECKING:  # nn.module imports this module
     from nn.module import Module

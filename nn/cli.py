@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from autograd.expression import Expression, ExpressionError, parse, parse_bindings
+from autograd.engine.expression import Expression, ExpressionError, parse, parse_bindings
 from autograd.files import FileWriteError, write_atomically
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def _build(expression_text: str, assignments: Sequence[str]) -> tuple[Expression
 def _run_graph(args: argparse.Namespace) -> int:
     """``glassgrad graph EXPR [name=value ...] -o FILE``: draw a formula with its gradients."""
     from autograd import topological_order
-    from autograd.render import save
+    from autograd.see.render import save
 
     output = Path(args.output)
     if output.suffix.lower() not in GRAPH_FORMATS:
@@ -402,8 +402,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _demo_perceptron(out: Path) -> list[Path]:
     import nn
     from autograd import Value
-    from autograd.render import save
-    from autograd.trace import trace_backward
+    from autograd.see.render import save
+    from autograd.see.trace import trace_backward
 
     _say("1. The course's perceptron: bias w0 = 1, weights W = (3, −2), input x = (−1, 2)")
     neuron = nn.Neuron(2, activation="sigmoid", weights=[3.0, -2.0], bias=1.0)
@@ -487,8 +487,8 @@ def _demo_network(model: Module, student: list[float], out: Path) -> list[Path]:
     # picture, the computation graph one box per neuron, and backprop stepped through neuron by neuron.
     import nn
     from autograd import Value
-    from autograd.render import save
-    from autograd.trace import trace_backward
+    from autograd.see.render import save
+    from autograd.see.trace import trace_backward
     from nn import plots
 
     features = ("lectures", "hours")

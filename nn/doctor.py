@@ -4,7 +4,7 @@ glassgrad's two packages are imported as ``autograd`` and ``nn``, and both
 names are also taken on PyPI: HIPS autograd (``pip install autograd``, pulled
 in by PennyLane and others) and ``nn``. Installing HIPS autograd after
 glassgrad overwrites ``autograd/__init__.py``; without this check ``import nn``
-then fails with ``No module named 'autograd.value'`` and ``pip check`` says
+then fails with ``No module named 'autograd.engine.value'`` and ``pip check`` says
 nothing. ``check_autograd()`` looks at the ``autograd`` that would be imported,
 without running it, and raises an ImportError naming the distribution that
 owns it and the fix (a separate virtual environment).

@@ -35,7 +35,7 @@ from types import TracebackType
 from typing import Any, ClassVar
 
 from autograd import Value
-from autograd.recording import RECORDING, Recording
+from autograd.engine.recording import RECORDING, Recording
 from nn import persistence
 from nn.checks import is_finite_number
 from nn.persistence import Architecture as Architecture  # re-exported: layers declare their architecture with it

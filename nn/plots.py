@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from autograd import Value, no_grad
-from autograd.render import format_number
+from autograd.see.render import format_number
 from nn.checks import evaluating
 from nn.early_stopping import Callback
 from nn.module import Module

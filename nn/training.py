@@ -120,7 +120,7 @@ def fit(
         seed: the order batches are shuffled in.
         engine: ``"scalar"`` builds one graph per example; ``"batched"`` records
             the model's graph once and replays it over each batch with NumPy
-            (many times faster, same numbers; see ``autograd.batched``).
+            (many times faster, same numbers; see ``autograd.modes.batched``).
 
     Returns:
         The ``History`` of losses and accuracies.

@@ -245,7 +245,7 @@ def test_graph_refuses_a_formula_too_big_to_draw(tmp_path, capsys):
 
 
 def test_graph_reports_a_graphviz_timeout_in_one_line_and_exits_1(tmp_path, capsys, monkeypatch):
-    from autograd import render
+    from autograd.see import render
 
     def timing_out(arguments, **options):
         raise subprocess.TimeoutExpired(arguments, options["timeout"])

@@ -19,7 +19,7 @@ from typing import Any
 import autograd
 import nn
 from autograd import Parameter, Value
-from autograd.render import render_dot
+from autograd.see.render import render_dot
 
 HERE = Path(__file__).parent
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import mpmath
 
 from autograd import Op, Value, grad
-from autograd.value import _apply
+from autograd.engine.value import _apply
 
 mp = mpmath.mp
 SMALLEST_NORMAL = 2.2250738585072014e-308

@@ -9,8 +9,10 @@ import pytest
 
 np = pytest.importorskip("numpy")
 
-from autograd import OPS, DomainError, Op, Parameter, Value, batched, ops  # noqa: E402
-from autograd.value import _apply  # noqa: E402  (the one constructor that applies any op of the table)
+from autograd import OPS, DomainError, Op, Parameter, Value  # noqa: E402
+from autograd.engine import ops  # noqa: E402
+from autograd.engine.value import _apply  # noqa: E402  (the one constructor that applies any op of the table)
+from autograd.modes import batched  # noqa: E402
 
 CONSTANTS = {"exponent": 3.0, "slope": 0.1, "low": -0.5, "high": 0.5}
 

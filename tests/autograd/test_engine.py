@@ -10,8 +10,8 @@ import pytest
 
 import autograd
 from autograd import OPS, DomainError, Value, grad, gradcheck, no_grad
-from autograd.expression import FUNCTIONS, parse
-from autograd.trace import trace_forward
+from autograd.engine.expression import FUNCTIONS, parse
+from autograd.see.trace import trace_forward
 
 NEW_OPS = ["tan", "sinh", "cosh", "atan", "asin", "acos", "log1p", "expm1"]
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value
-from autograd.expression import (
+from autograd.check.testing import expressions
+from autograd.engine.expression import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_LENGTH,
@@ -19,7 +20,6 @@ from autograd.expression import (
     parse,
     parse_bindings,
 )
-from autograd.testing import expressions
 
 
 def evaluate(text: str, **bindings: float) -> float:
@@ -334,7 +334,7 @@ def test_a_long_number_is_refused_by_its_length_before_any_pattern_runs(digits):
      ("1e", False), ("e5", False), ("1" * 39 + "x", False), ("12..", False), ("--1", False)],
 )
 def test_the_number_pattern_accepts_plain_numbers_only(text, matches):
-    from autograd.expression import _BINDING_NUMBER
+    from autograd.engine.expression import _BINDING_NUMBER
 
     assert bool(_BINDING_NUMBER.fullmatch(text)) is matches
 
@@ -342,7 +342,7 @@ def test_the_number_pattern_accepts_plain_numbers_only(text, matches):
 def test_the_number_pattern_backtracks_linearly():
     # Nested quantifiers over the same digits ([0-9]+\.?[0-9]*) backtrack quadratically: count the steps instead
     # of timing them, by checking the pattern has one quantifier per run of digits.
-    from autograd.expression import _BINDING_NUMBER
+    from autograd.engine.expression import _BINDING_NUMBER
 
     assert r"[0-9]+\.?[0-9]*" not in _BINDING_NUMBER.pattern
     assert _BINDING_NUMBER.fullmatch("1" * 100_000 + "x") is None
@@ -398,7 +398,7 @@ def test_random_formula_like_text_parses_or_raises_the_documented_error(text):
     check_never_crashes(text)
 
 
-# --- cross-check: the parser reads the formulas autograd.testing prints --------------
+# --- cross-check: the parser reads the formulas autograd.check.testing prints --------------
 
 PARSEABLE_OPS = [name for name in autograd.OPS if name in FUNCTIONS or name in ("add", "sub", "mul", "div", "pow")]
 

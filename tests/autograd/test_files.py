@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from autograd.errors import AutogradError
+from autograd.engine.errors import AutogradError
 from autograd.files import (
     TEMPORARY_SUFFIX,
     FileWriteError,
@@ -266,12 +266,12 @@ def test_a_very_long_name_still_gets_a_temporary_file(tmp_path):
 
 
 def test_every_project_writer_goes_through_the_safe_writer():
-    import autograd.player
-    import autograd.render
+    import autograd.see.player
+    import autograd.see.render
     import nn.cli
     import nn.persistence
 
-    assert autograd.render.write_atomically is write_atomically
-    assert autograd.player.write_atomically is write_atomically
+    assert autograd.see.render.write_atomically is write_atomically
+    assert autograd.see.player.write_atomically is write_atomically
     assert nn.persistence.write_atomically is write_atomically
     assert nn.cli.write_atomically is write_atomically

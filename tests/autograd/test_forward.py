@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import OPS, DomainError, Parameter, Value, grad, jvp, no_grad, trace_jvp
-from autograd.testing import Expression, expressions, op_calls, reals
+from autograd.check.testing import Expression, expressions, op_calls, reals
 
 try:
     import torch
@@ -127,7 +127,7 @@ def test_jvp_of_every_op_in_the_table_is_its_local_derivative():
         primals = [0.7 + 0.1 * i for i in range(count)]
         constants = (-1.0, 1.0)[: op.n_constants] if op.name == "clamp" else (0.5,) * op.n_constants
         leaves = [Value(x) for x in primals]
-        expected_value, local_grads = op.rule(autograd.ops.FLOAT_MATH, *primals, *constants)
+        expected_value, local_grads = op.rule(autograd.engine.ops.FLOAT_MATH, *primals, *constants)
         for i in range(count):
             tangents = [1.0 if j == i else 0.0 for j in range(count)]
             value, derivative = jvp(lambda *xs, op=op, constants=constants: _call(op, xs, constants), leaves, tangents)
@@ -138,8 +138,8 @@ def _call(op: autograd.Op, xs: tuple[Value, ...], constants: tuple[float, ...]) 
     return Expression(tuple(x.data for x in xs), (_node(op, len(xs), constants),))(*xs)
 
 
-def _node(op: autograd.Op, count: int, constants: tuple[float, ...]) -> autograd.testing.Node:
-    return autograd.testing.Node(op, tuple(range(count)), constants)
+def _node(op: autograd.Op, count: int, constants: tuple[float, ...]) -> autograd.check.testing.Node:
+    return autograd.check.testing.Node(op, tuple(range(count)), constants)
 
 
 # --- properties on random graphs --------------------------------------------------------

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import OPS, GradcheckResult, GradientMismatch, Value, grad, gradcheck
-from autograd.testing import Expression, expressions
-from autograd.value import VALUE_MATH
+from autograd.check.testing import Expression, expressions
+from autograd.engine.value import VALUE_MATH
 
 
 def test_a_correct_gradient_passes_and_the_result_is_truthy():

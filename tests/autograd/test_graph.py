@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 
 from autograd import Value, grad, topological_order
-from autograd.graph import backward
-from autograd.testing import Expression, assert_gradients_close, expressions
+from autograd.check.testing import Expression, assert_gradients_close, expressions
+from autograd.engine.graph import backward
 
 
 @pytest.mark.parametrize("make", [lambda x: x**0.5, lambda x: x ** Value(0.5), lambda x: x**0.25])

@@ -14,8 +14,8 @@ import pytest
 from headless_chromium import chromium, installed
 
 from autograd import Value
-from autograd.render import HIGHLIGHT
-from autograd.trace import Lesson, trace_backward, trace_forward
+from autograd.see.render import HIGHLIGHT
+from autograd.see.trace import Lesson, trace_backward, trace_forward
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,9 +10,9 @@ import pytest
 import autograd
 import nn
 from autograd import Parameter, Value
-from autograd.graph import topological_order
-from autograd.naming import LOSS_TITLES, derive_names, scope_title
-from autograd.render import DrawOptions, node_names, to_dot
+from autograd.engine.graph import topological_order
+from autograd.see.naming import LOSS_TITLES, derive_names, scope_title
+from autograd.see.render import DrawOptions, node_names, to_dot
 
 V_ID = re.compile(r"v\d+")
 
@@ -154,7 +154,7 @@ def test_every_nn_loss_is_computed_in_its_named_scope():
         nn.cross_entropy([[Value(0.25), Value(1.0)]], targets).scope,
     }
     assert {scope[-1] for scope in scopes} == LOSS_TITLES
-    assert autograd.recording.RECORDING.get().scope == ()  # and the scope is closed again
+    assert autograd.engine.recording.RECORDING.get().scope == ()  # and the scope is closed again
 
 
 def test_a_loss_keeps_its_signature_docstring_and_errors():
@@ -162,7 +162,7 @@ def test_a_loss_keeps_its_signature_docstring_and_errors():
     assert "clamped" in (nn.binary_cross_entropy.__doc__ or "")
     with pytest.raises(ValueError, match=r"binary_cross_entropy\(\) got no outputs"):
         nn.binary_cross_entropy([], [])
-    assert autograd.recording.RECORDING.get().scope == ()  # an error leaves no scope open
+    assert autograd.engine.recording.RECORDING.get().scope == ()  # an error leaves no scope open
 
 
 # --- the options object ----------------------------------------------------------

@@ -12,9 +12,9 @@ import pytest
 import autograd
 import nn
 from autograd import Value
-from autograd.neuron_trace import BoxStep, NeuronTrace
-from autograd.render import HIGHLIGHT, format_number
-from autograd.trace import BackwardStep
+from autograd.see.neuron_trace import BoxStep, NeuronTrace
+from autograd.see.render import HIGHLIGHT, format_number
+from autograd.see.trace import BackwardStep
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed")
 
@@ -62,10 +62,10 @@ def test_box_steps_are_the_per_node_steps_in_order_each_once(collapse, examples)
 def test_the_gradients_left_behind_are_those_of_backward():
     loss = course_loss()
     autograd.trace_backward(loss, collapse="scope")
-    traced = {node: node.grad for node in autograd.graph.topological_order(loss)}
+    traced = {node: node.grad for node in autograd.engine.graph.topological_order(loss)}
     loss.zero_grad()
     loss.backward()
-    assert traced == {node: node.grad for node in autograd.graph.topological_order(loss)}
+    assert traced == {node: node.grad for node in autograd.engine.graph.topological_order(loss)}
 
 
 def numbers_of(line: str) -> list[str]:
@@ -138,10 +138,10 @@ def test_a_frame_highlights_the_whole_box_and_the_edges_into_it():
 
 def test_bad_collapse_is_rejected_naming_the_tracer_before_any_gradient_changes():
     loss = course_graphs.course_mlp()
-    grads = [node.grad for node in autograd.graph.topological_order(loss)]
+    grads = [node.grad for node in autograd.engine.graph.topological_order(loss)]
     with pytest.raises(ValueError, match=r"^trace_backward\(\) got collapse='neurons'; expected None, \"scope\""):
         autograd.trace_backward(loss, collapse="neurons")  # type: ignore[call-overload]
-    assert [node.grad for node in autograd.graph.topological_order(loss)] == grads
+    assert [node.grad for node in autograd.engine.graph.topological_order(loss)] == grads
     with pytest.raises(ValueError, match=r"^trace_forward\(\) got collapse=0;"):
         autograd.trace_forward(course_loss(), collapse=0)
     with pytest.raises(IndexError, match=r"explain\(\) got step 5; this trace has 5 steps \(0 to 4\)"):

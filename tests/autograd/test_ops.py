@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from autograd import OPS, DomainError, GradientMismatch, Op, Value, grad, gradcheck
 from autograd import sum as autograd_sum
-from autograd.ops import FLOAT_MATH
-from autograd.testing import assert_gradients_close, op_calls
-from autograd.value import VALUE_MATH
+from autograd.check.testing import assert_gradients_close, op_calls
+from autograd.engine.ops import FLOAT_MATH
+from autograd.engine.value import VALUE_MATH
 
 # Parametrised by name, so a failing example prints as `name='log'`.
 OP_NAMES = list(OPS)

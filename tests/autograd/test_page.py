@@ -14,9 +14,9 @@ import pytest
 
 import nn
 from autograd import Value
-from autograd.player import _edge_defaults, _Frame, _paint_of_edge, _paint_of_node, page, page_states
-from autograd.render import HIGHLIGHT
-from autograd.trace import Lesson, trace_backward, trace_forward
+from autograd.see.player import _edge_defaults, _Frame, _paint_of_edge, _paint_of_node, page, page_states
+from autograd.see.render import HIGHLIGHT
+from autograd.see.trace import Lesson, trace_backward, trace_forward
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)"
@@ -145,7 +145,7 @@ def test_a_2_16_16_1_lesson_by_scope_stays_under_2_mb_and_is_written_in_seconds(
 
 
 def test_the_page_template_ships_as_package_data():
-    folder = resources.files("autograd").joinpath("page")
+    folder = resources.files("autograd.see").joinpath("page")
     names = sorted(entry.name for entry in folder.iterdir())
     assert {"player.html", "player.css", "player.js"} <= set(names)
     html_template = folder.joinpath("player.html").read_text(encoding="utf-8")
@@ -160,7 +160,7 @@ def test_the_page_template_ships_as_package_data():
 @needs_dot
 def test_the_page_inlines_the_template_files_and_fills_every_placeholder():
     text = page(trace_backward(course_graphs.course_network()[0]), title="__DATA__ __SCRIPT__")
-    script = resources.files("autograd").joinpath("page").joinpath("player.js").read_text(encoding="utf-8")
+    script = resources.files("autograd.see").joinpath("page").joinpath("player.js").read_text(encoding="utf-8")
     assert script.strip() in text
     assert "presenting" in text  # the stylesheet's presentation mode
     # A title that looks like a placeholder stays a title.
@@ -204,7 +204,7 @@ def test_every_node_box_and_edge_of_the_picture_is_repaintable(collapse):
 
 @needs_dot
 def test_quoted_dot_ids_ports_and_blocks_are_read_as_graphviz_titles_them():
-    from autograd.player import _Frame, _read_statement
+    from autograd.see.player import _Frame, _read_statement
 
     assert _read_statement('\t"x₁" [label="a"]') == ("node", "x₁", 'label="a"')
     assert _read_statement('\t"x₁" -> v2_op [color="red"]') == ("edge", "x₁\tv2_op", 'color="red"')
@@ -224,7 +224,7 @@ def test_quoted_dot_ids_ports_and_blocks_are_read_as_graphviz_titles_them():
 
 
 def test_a_note_beside_a_node_is_read_as_its_last_text():
-    from autograd.player import _paint_of_node
+    from autograd.see.player import _paint_of_node
 
     texts, fills, strokes, kinds = _paint_of_node(
         'label="clamp", shape=circle, style=filled, fillcolor="#EEEEEE", color="#CC79A7", penwidth=2.5, '

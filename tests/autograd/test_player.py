@@ -13,9 +13,9 @@ import course_graphs
 import pytest
 
 from autograd import GraphTooLargeError, GraphvizNotFound, Value
-from autograd.player import frame_svgs, page, player
-from autograd.render import HIGHLIGHT
-from autograd.trace import trace_backward, trace_forward
+from autograd.see.player import frame_svgs, page, player
+from autograd.see.render import HIGHLIGHT
+from autograd.see.trace import trace_backward, trace_forward
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)"

@@ -13,7 +13,7 @@ import math
 import pytest
 
 from autograd import OPS, Value, grad
-from autograd.ops import FLOAT_MATH
+from autograd.engine.ops import FLOAT_MATH
 
 pytest.importorskip("mpmath", reason="the precision tests need mpmath: pip install 'glassgrad[test]'")
 from mpmath_reference import errors, glassgrad, reference

@@ -15,8 +15,8 @@ import pytest
 
 import autograd
 from autograd import AutogradError, GraphTooLargeError, GraphvizNotFound, GraphvizTimeout, Parameter, Value, scope
-from autograd import render as render_module
-from autograd.render import HIGHLIGHT, PALETTE, draw, save, to_dot
+from autograd.see import render as render_module
+from autograd.see.render import HIGHLIGHT, PALETTE, draw, save, to_dot
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("GLASSGRAD_UPDATE_GOLDEN") == "1"
@@ -422,8 +422,8 @@ def test_a_dot_timeout_is_a_clear_error_naming_the_node_count(tmp_path, dot_that
 
 
 def test_a_dot_timeout_counts_the_nodes_of_every_frame(dot_that_never_finishes):
-    from autograd.player import frame_svgs
-    from autograd.trace import trace_backward
+    from autograd.see.player import frame_svgs
+    from autograd.see.trace import trace_backward
 
     with pytest.raises(GraphvizTimeout, match=r"^to_html\(\): .* to lay out 3 graphs of 27 nodes in all "):
         frame_svgs(trace_backward(neuron()))
@@ -464,10 +464,10 @@ def test_without_dot_rendering_says_how_to_install_graphviz_everywhere(tmp_path,
 def test_import_autograd_loads_neither_graphviz_nor_the_renderer():
     code = (
         "import sys, autograd\n"
-        "assert 'graphviz' not in sys.modules and 'autograd.render' not in sys.modules\n"
+        "assert 'graphviz' not in sys.modules and 'autograd.see.render' not in sys.modules\n"
         "autograd.to_dot(autograd.Value(1.0))\n"
         "assert 'graphviz' not in sys.modules and 'ipywidgets' not in sys.modules\n"
-        "assert autograd.trace_backward.__module__ == 'autograd.trace'\n"
+        "assert autograd.trace_backward.__module__ == 'autograd.see.trace'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

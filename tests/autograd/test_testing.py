@@ -1,4 +1,4 @@
-"""autograd.testing: the strategies respect the op table's domains, share, shrink and print as formulas."""
+"""autograd.check.testing: the strategies respect the op table's domains, share, shrink and print as formulas."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from autograd import OPS, GradientMismatch, Value, grad, jvp, topological_order
-from autograd.ops import FLOAT_MATH, NONZERO, POSITIVE, REALS, op
-from autograd.testing import (
+from autograd.check.testing import (
     EDGE,
     Expression,
     Node,
@@ -22,6 +21,7 @@ from autograd.testing import (
     reals,
     reals_in,
 )
+from autograd.engine.ops import FLOAT_MATH, NONZERO, POSITIVE, REALS, op
 
 NO_DATABASE = settings(database=None, derandomize=True)  # find() repeats exactly
 
@@ -180,7 +180,7 @@ def test_assert_gradients_close_is_an_assertion():
         assert_gradients_close(lambda v: v.sin() + (v - v.detach()), [x])
 
 
-# --- the guide in autograd/testing.py, run: a user's op, right and wrong ------------
+# --- the guide in autograd/check/testing.py, run: a user's op, right and wrong ------------
 
 
 def _register_cube(slope: float) -> None:
@@ -223,12 +223,12 @@ def test_importing_testing_without_hypothesis_says_what_to_install():
     # A subprocess, so hiding hypothesis (None in sys.modules) cannot leak into other tests.
     script = (
         "import sys; sys.modules['hypothesis'] = None\n"
-        "try:\n    import autograd.testing\n"
+        "try:\n    import autograd.check.testing\n"
         "except ModuleNotFoundError as error:\n    print(error); print(type(error.__cause__).__name__)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == [
-        "autograd.testing needs hypothesis: pip install 'glassgrad[test]'",
+        "autograd.check.testing needs hypothesis: pip install 'glassgrad[test]'",
         "ModuleNotFoundError",
     ]
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import OPS, Value, grad
-from autograd.testing import Expression, Node, expressions, op_calls
+from autograd.check.testing import Expression, Node, expressions, op_calls
 
 torch = pytest.importorskip(
     "torch", reason="PyTorch is not installed; `pip install torch==2.13.0` to run the cross-checks (CI does)"

@@ -13,9 +13,9 @@ from hypothesis import given
 
 import autograd
 from autograd import GraphvizNotFound, Value
-from autograd.render import HIGHLIGHT, PALETTE, UNFILLED, render_dot
-from autograd.testing import expressions
-from autograd.trace import BackwardTrace, ForwardTrace, Lesson, trace_backward, trace_forward
+from autograd.check.testing import expressions
+from autograd.see.render import HIGHLIGHT, PALETTE, UNFILLED, render_dot
+from autograd.see.trace import BackwardTrace, ForwardTrace, Lesson, trace_backward, trace_forward
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's `dot` is not installed (apt-get install graphviz)"
@@ -440,7 +440,7 @@ def check_products(text: str) -> int:
     """Every printed product multiplies out by hand at the printed precision, or says ≈; returns how many."""
     count = 0
     for a, b, sign, result in PRODUCT.findall(text):
-        by_hand = autograd.render.format_number(float(a) * float(b), 4)
+        by_hand = autograd.see.render.format_number(float(a) * float(b), 4)
         assert (by_hand == result) == (sign == "="), f"{a} × {b} {sign} {result} (by hand {by_hand})"
         count += 1
     return count
@@ -502,7 +502,7 @@ def test_a_trace_class_that_only_overrides_explain_still_plays_in_a_lesson():
             return f"{self.counter(i)}: the old way, step {i}"
 
     class Unfinished(ForwardTrace):
-        describe = autograd.trace.Trace.describe
+        describe = autograd.see.trace.Trace.describe
 
     loss, _ = course_network()
     lesson = trace_backward(loss) + Legacy(loss, trace_forward(loss).steps, 4)
@@ -533,7 +533,7 @@ class BoxTrace:
         return self.node_trace.look(i)
 
     def table(self):
-        return autograd.trace.StepTable([("by boxes", ["box"], [["neurons.0"]])])
+        return autograd.see.trace.StepTable([("by boxes", ["box"], [["neurons.0"]])])
 
 
 def test_a_lesson_plays_any_pass_with_a_traces_members_drawn_as_it_was_traced():

@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from autograd import Parameter, Value, gradcheck, trace_backward
-from autograd.render import to_dot
+from autograd.see.render import to_dot
 from nn.micrograd import MLP, Layer, Module, Neuron
 
 

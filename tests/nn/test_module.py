@@ -98,7 +98,7 @@ def test_calling_a_module_opens_a_scope_named_after_its_path():
 
 
 def test_scope_is_restored_after_a_call_and_after_an_error():
-    from autograd.recording import RECORDING
+    from autograd.engine.recording import RECORDING
 
     model = nn.MLP(2, [3, 1], seed=0)
     model([1.0, 2.0])
@@ -454,8 +454,8 @@ def test_save_into_a_missing_folder_names_the_folder(tmp_path):
 
 def test_save_and_the_renderer_share_one_atomic_writer():
     import autograd.files
-    import autograd.render
+    import autograd.see.render
     import nn.persistence
 
-    assert autograd.render.write_atomically is autograd.files.write_atomically
+    assert autograd.see.render.write_atomically is autograd.files.write_atomically
     assert nn.persistence.write_atomically is autograd.files.write_atomically

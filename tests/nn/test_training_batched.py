@@ -10,7 +10,8 @@ import pytest
 np = pytest.importorskip("numpy")
 
 import nn  # noqa: E402
-from autograd import Value, batched  # noqa: E402
+from autograd import Value  # noqa: E402
+from autograd.modes import batched  # noqa: E402
 from nn.batched import BatchedModel, array_loss  # noqa: E402
 
 OPTIMIZERS: dict[str, Callable[[nn.Module], nn.Optimizer]] = {
@@ -147,7 +148,7 @@ def test_importing_autograd_and_nn_does_not_import_numpy() -> None:
     import subprocess
     import sys
 
-    code = "import sys, autograd, nn, autograd.batched, nn.batched; print('numpy' in sys.modules)"
+    code = "import sys, autograd, nn, autograd.modes.batched, nn.batched; print('numpy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

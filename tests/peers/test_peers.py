@@ -101,7 +101,7 @@ def test_micrograds_engine_test_passes_on_glassgrad(test_name):
     )
     module = types.ModuleType("test_engine_on_glassgrad")
     exec(compile(source, str(MICROGRAD / "test_engine.py"), "exec"), module.__dict__)
-    assert module.Value.__module__ == "autograd.value"
+    assert module.Value.__module__ == "autograd.engine.value"
     getattr(module, test_name)()
 
 

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from typing import SupportsFloat, TypeGuard, cast
 
-from autograd.errors import AnomalyError, DomainError
-from autograd.ops import FLOAT_MATH, OPS, Math, Op
-from autograd.recording import RECORDING
+from autograd.engine.errors import AnomalyError, DomainError
+from autograd.engine.ops import FLOAT_MATH, OPS, Math, Op
+from autograd.engine.recording import RECORDING
 
 Number = int | float
 
@@ -396,7 +396,7 @@ class Value:
             >>> x.grad
             12.0
         """
-        from autograd.graph import backward
+        from autograd.engine.graph import backward
 
         backward(self)
 
@@ -410,7 +410,7 @@ class Value:
             >>> x.grad
             0.0
         """
-        from autograd.graph import zero_grad
+        from autograd.engine.graph import zero_grad
 
         zero_grad(self)
 
@@ -563,7 +563,7 @@ def check_domain(op: Op, inputs: Sequence[Value], constants: Sequence[float]) ->
         >>> check_domain(OPS["div"], (Value(1.0), Value(0.0, label="d")), ())
         Traceback (most recent call last):
         ...
-        autograd.errors.DomainError: division got divisor 0.0 from node 'd'; division needs divisor ≠ 0.
+        autograd.engine.errors.DomainError: division got divisor 0.0 from node 'd'; division needs divisor ≠ 0.
     """
     # Operators are named as the user thinks of them ("division"), functions as called ("log()").
     subject, name_in_need = (op.title, op.title) if op.title else (f"{op.name}()", op.name)

@@ -6,14 +6,14 @@
 Guide: a new op, property-tested in ten lines
 ----------------------------------------------
 An op is one rule in the op table: the value and its local derivatives,
-written once against a math namespace ``m`` (see ``autograd/ops.py``).
+written once against a math namespace ``m`` (see ``autograd/engine/ops.py``).
 ``expressions`` draws random graphs that use it, at points inside every op's
 declared domain, and ``assert_gradients_close`` compares reverse mode with
 finite differences (first and, with ``order=2``, second derivatives)::
 
     from hypothesis import given
-    from autograd.ops import op
-    from autograd.testing import assert_gradients_close, expressions
+    from autograd.engine.ops import op
+    from autograd.check.testing import assert_gradients_close, expressions
 
     @op("cube")
     def cube(m, x):
@@ -41,15 +41,15 @@ try:
     from hypothesis import strategies as st
 except ModuleNotFoundError as error:
     raise ModuleNotFoundError(
-        "autograd.testing needs hypothesis: pip install 'glassgrad[test]'", name="hypothesis"
+        "autograd.check.testing needs hypothesis: pip install 'glassgrad[test]'", name="hypothesis"
     ) from error
 
-from autograd.gradcheck import Function, gradcheck
-from autograd.ops import FLOAT_MATH, OPS, Domain, Op
+from autograd.check.gradcheck import Function, gradcheck
+from autograd.engine.ops import FLOAT_MATH, OPS, Domain, Op
 
 # Ops are applied through the engine's one general path, so an op registered
 # with @op works here before it has a Value method.
-from autograd.value import Value, _apply
+from autograd.engine.value import Value, _apply
 
 if TYPE_CHECKING:
     from hypothesis.vendor.pretty import RepresentationPrinter as PrettyPrinter
@@ -96,7 +96,7 @@ def reals_in(domain: Domain, min_value: float = -3.0, max_value: float = 3.0) ->
     """Floats inside an op-table ``Domain``, at least ``EDGE`` from its edges and within the bounds.
 
     Args:
-        domain: where the operand is valid, e.g. ``autograd.ops.POSITIVE``.
+        domain: where the operand is valid, e.g. ``autograd.engine.ops.POSITIVE``.
         min_value: the smallest float drawn (raised to the domain's low edge).
         max_value: the largest float drawn (lowered to the domain's high edge).
 
@@ -108,7 +108,7 @@ def reals_in(domain: Domain, min_value: float = -3.0, max_value: float = 3.0) ->
 
     Example:
         >>> from hypothesis import given
-        >>> from autograd.ops import POSITIVE
+        >>> from autograd.engine.ops import POSITIVE
         >>> @given(reals_in(POSITIVE))
         ... def test_positive(x):
         ...     assert x >= 0.01
@@ -137,7 +137,7 @@ class Node:
         constants: the op's non-differentiable arguments (the 3 of ``x ** 3``).
 
     Example:
-        >>> from autograd.ops import OPS
+        >>> from autograd.engine.ops import OPS
         >>> cube = Node(OPS["pow_constant"], operands=(0,), constants=(3.0,))
         >>> Expression((2.0,), (cube,)).formula
         'x0 ** 3.0'
@@ -171,7 +171,7 @@ class Expression:
         creation: the slots in creation order; None means inputs, literals, then nodes.
 
     Example:
-        >>> from autograd.ops import OPS
+        >>> from autograd.engine.ops import OPS
         >>> e = Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["log"], (2,)), Node(OPS["add"], (3, 2))))
         >>> e
         log(t0) + t0 where t0 = x0 * x1; at x0 = 2.0, x1 = 3.0
@@ -216,7 +216,7 @@ class Expression:
         """The leaves' labels: ``x0``, ``x1``, ….
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)),)).names
             ('x0', 'x1')
         """
@@ -227,7 +227,7 @@ class Expression:
         """``creation``, or inputs, literals and nodes in slot order when it is None.
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> Expression((2.0,), (Node(OPS["exp"], (0,)),)).creation_order
             (0, 1)
         """
@@ -242,7 +242,7 @@ class Expression:
         expression was drawn to create them.
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> Expression((2.0,), (Node(OPS["exp"], (0,)),)).leaves()
             (Value(data=2.0, grad=0.0, label='x0'),)
         """
@@ -252,7 +252,7 @@ class Expression:
         """Build the graph at the drawn point, each leaf created in its place; return (output, leaves).
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> out, leaves = Expression((2.0,), (Node(OPS["exp"], (0,)),)).build()
             >>> out.data == math.exp(2.0), leaves
             (True, (Value(data=2.0, grad=0.0, label='x0'),))
@@ -289,7 +289,7 @@ class Expression:
         """The output on plain floats: the same rules, with no graph, no Values and no recording.
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)),)).reference(4.0, 0.5)
             2.0
         """
@@ -303,7 +303,7 @@ class Expression:
         """The longest path from a leaf to the output, in operations.
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> Expression((2.0, 3.0), (Node(OPS["mul"], (0, 1)), Node(OPS["exp"], (2,)))).depth
             2
         """
@@ -317,7 +317,7 @@ class Expression:
         """The slots of nodes (not leaves) read by more than one operand.
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> Expression((2.0,), (Node(OPS["sin"], (0,)), Node(OPS["mul"], (1, 1)))).shared  # sin(x0) is slot 1
             (1,)
         """
@@ -333,7 +333,7 @@ class Expression:
         """The expression as a formula, shared sub-expressions named ``t0``, ``t1`` ….
 
         Example:
-            >>> from autograd.ops import OPS
+            >>> from autograd.engine.ops import OPS
             >>> Expression((2.0,), (Node(OPS["sin"], (0,)), Node(OPS["mul"], (1, 1)))).formula
             't0 * t0 where t0 = sin(x0)'
         """

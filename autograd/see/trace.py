@@ -27,16 +27,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar, overload
 
-from autograd.graph import backward_steps, topological_order
-from autograd.ops import FLOAT_MATH
-from autograd.render import Collapse, DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
-from autograd.value import Value
+from autograd.engine.graph import backward_steps, topological_order
+from autograd.engine.ops import FLOAT_MATH
+from autograd.engine.value import Value
+from autograd.see.render import Collapse, DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
 
 if TYPE_CHECKING:
     import graphviz
     import ipywidgets
 
-    from autograd.neuron_trace import NeuronTrace
+    from autograd.see.neuron_trace import NeuronTrace
 
 # How many operands of an n-ary Σ an explanation spells out before "…".
 MAX_TERMS = 6
@@ -433,7 +433,7 @@ class Playback:
         Example:
             >>> trace_backward(Value(2.0) * 3).player()  # doctest: +SKIP
         """
-        from autograd.player import player
+        from autograd.see.player import player
 
         return player(self, max_nodes=max_nodes, collapse=collapse)
 
@@ -462,7 +462,7 @@ class Playback:
             >>> trace_backward(Value(2.0) * 3).to_html("backprop.html")  # doctest: +SKIP
             PosixPath('backprop.html')
         """
-        from autograd.player import to_html
+        from autograd.see.player import to_html
 
         return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
 
@@ -977,8 +977,8 @@ def trace_backward(root: Value, *, precision: int = 4, collapse: Collapse = None
         )
         for node, upstream, contributions in passes
     ]
-    if collapse is not None:  # one step per neuron box: autograd/neuron_trace.py
-        from autograd.neuron_trace import by_boxes
+    if collapse is not None:  # one step per neuron box: autograd/see/neuron_trace.py
+        from autograd.see.neuron_trace import by_boxes
 
         return by_boxes(BackwardTrace(root, steps, initial, precision), collapse, "trace_backward")
     return BackwardTrace(root, steps, initial, precision)
@@ -1014,8 +1014,8 @@ def trace_forward(root: Value, *, precision: int = 4, collapse: Collapse = None)
     _check_root(root, "trace_forward", precision)
     DrawOptions(collapse=collapse, caller="trace_forward")
     steps = [ForwardStep(node, node.data, node.local_grads) for node in topological_order(root) if node.inputs]
-    if collapse is not None:  # one step per neuron box: autograd/neuron_trace.py
-        from autograd.neuron_trace import by_boxes
+    if collapse is not None:  # one step per neuron box: autograd/see/neuron_trace.py
+        from autograd.see.neuron_trace import by_boxes
 
         return by_boxes(ForwardTrace(root, steps, precision), collapse, "trace_forward")
     return ForwardTrace(root, steps, precision)

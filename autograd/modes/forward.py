@@ -15,7 +15,7 @@ wins, for one input and many outputs forward mode does.
 
 How it is computed (a design choice): ``f`` runs on ordinary Values, so it
 records the same graph ``backward`` walks, with each node's local derivatives
-∂node/∂input stored by its op rule (``autograd/ops.py``). The forward sweep
+∂node/∂input stored by its op rule (``autograd/engine/ops.py``). The forward sweep
 then multiplies those *same* stored numbers by the inputs' tangents. The
 alternative, running ``f`` on dual numbers, would need a second Value-like
 class mirroring every Value method and operator, and its own copy of each
@@ -34,10 +34,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from autograd.gradcheck import check_points
-from autograd.graph import topological_order
-from autograd.recording import enable_grad
-from autograd.value import Value, is_real
+from autograd.check.gradcheck import check_points
+from autograd.engine.graph import topological_order
+from autograd.engine.recording import enable_grad
+from autograd.engine.value import Value, is_real
 
 Function = Callable[..., "Value | float"]
 
@@ -353,7 +353,7 @@ def _parameter_names(f: object, count: int) -> list[str]:
 def _names(order: list[Value], leaves: list[Value], precision: int) -> dict[Value, str]:
     # The drawings' names (label, constant's number, else v<k>), so a narration,
     # trace_backward and draw() of the same graph call every node the same.
-    from autograd.render import node_names  # standard library only; loaded on first narration
+    from autograd.see.render import node_names  # standard library only; loaded on first narration
 
     names = node_names(order, precision)
     for position, x in enumerate(leaves):  # a primal f never reads is not in the graph

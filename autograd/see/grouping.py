@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from autograd.naming import consumers_of, scope_title
-from autograd.value import Parameter, Value
+from autograd.engine.value import Parameter, Value
+from autograd.see.naming import consumers_of, scope_title
 
 Collapse = Literal["scope"] | int | None
 Key = tuple[str, ...]
@@ -98,7 +98,7 @@ def group_nodes(
 
     Example:
         >>> import nn
-        >>> from autograd.graph import topological_order
+        >>> from autograd.engine.graph import topological_order
         >>> y = nn.MLP(2, [2, 1], seed=0)([1.0, 2.0])
         >>> order = topological_order(y)
         >>> grouping = group_nodes(order, y, "scope", inputs=order[9:11])

@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Literal, Protocol, overload
 
-from autograd.errors import AnomalyError
-from autograd.recording import RECORDING, enable_grad
-from autograd.value import VALUE_MATH, Value
+from autograd.engine.errors import AnomalyError
+from autograd.engine.recording import RECORDING, enable_grad
+from autograd.engine.value import VALUE_MATH, Value
 
 _by_creation = attrgetter("serial")
 

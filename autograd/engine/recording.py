@@ -86,7 +86,7 @@ def detect_anomaly() -> AbstractContextManager[None]:
         ...     Value(1000.0, label="big").exp()
         Traceback (most recent call last):
         ...
-        autograd.errors.AnomalyError: exp() produced inf from operand 'big' = 1000.0.
+        autograd.engine.errors.AnomalyError: exp() produced inf from operand 'big' = 1000.0.
     """
     return _recording(detect_anomaly=True)
 

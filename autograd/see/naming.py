@@ -24,8 +24,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from autograd.ops import OPS, Op
-from autograd.value import Parameter, Value
+from autograd.engine.ops import OPS, Op
+from autograd.engine.value import Parameter, Value
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
@@ -132,7 +132,7 @@ def find_neurons(order: Sequence[Value], consumers: dict[Value, list[Value]]) ->
         >>> from autograd import Parameter, Value, sum as total
         >>> x, w, b = Value(2.0), Parameter(0.5), Parameter(1.0)
         >>> z = total([w * x, b]); a = z.sigmoid()
-        >>> from autograd.graph import topological_order
+        >>> from autograd.engine.graph import topological_order
         >>> [n.a is a for n in find_neurons(topological_order(a), consumers_of(topological_order(a)))]
         [True]
     """
@@ -202,7 +202,7 @@ def lecture_roles(
         >>> import nn
         >>> model = nn.MLP(2, [1], output_activation="sigmoid", seed=0)
         >>> y = model([1.0, 2.0])
-        >>> from autograd.graph import topological_order
+        >>> from autograd.engine.graph import topological_order
         >>> sorted(lecture_roles(topological_order(y), y)[0].values())
         ['b₁⁽¹⁾', 'w₁₁⁽¹⁾', 'w₁₂⁽¹⁾', 'x₁', 'x₂', 'z₁⁽¹⁾', 'ŷ']
     """
@@ -252,7 +252,7 @@ def formula_name(
         >>> formula_name(y, {x: "ŷ", y.inputs[0]: "1 − ŷ"}, 4, constants=set())
         'log(1 − ŷ)'
     """
-    from autograd.render import format_number
+    from autograd.see.render import format_number
 
     operation: Op | None = node.operation
     if operation is None:  # pragma: no cover - only intermediates are named by formula
@@ -319,7 +319,7 @@ def derive_names(
         >>> import nn
         >>> model = nn.MLP(2, [2, 1], output_activation="sigmoid", seed=0)
         >>> loss = nn.binary_cross_entropy([model([1.0, 2.0])], [1])
-        >>> from autograd.graph import topological_order
+        >>> from autograd.engine.graph import topological_order
         >>> names = derive_names(topological_order(loss), loss)
         >>> names[loss], sorted(n for n in names.values() if n.startswith("a"))
         ('J', ['a₁⁽¹⁾', 'a₂⁽¹⁾'])
@@ -337,7 +337,7 @@ def names_and_roles(
         >>> names_and_roles([x], x)
         ({Value(data=1.0, grad=0.0, label='x'): 'x'}, {})
     """
-    from autograd.render import format_number
+    from autograd.see.render import format_number
 
     lecture, roles = lecture_roles(order, root, feature_names)
     names: dict[Value, str] = {}

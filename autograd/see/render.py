@@ -43,13 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograd.errors import GraphTooLargeError, GraphvizNotFound, GraphvizTimeout
+from autograd.engine.errors import GraphTooLargeError, GraphvizNotFound, GraphvizTimeout
+from autograd.engine.graph import topological_order
+from autograd.engine.value import Parameter, Value
 from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
-from autograd.graph import topological_order
-from autograd.grouping import Box, Grouping, group_nodes
-from autograd.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
-from autograd.naming import derive_names, names_and_roles, scope_title
-from autograd.value import Parameter, Value
+from autograd.see.grouping import Box, Grouping, group_nodes
+from autograd.see.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
+from autograd.see.naming import derive_names, names_and_roles, scope_title
 
 if TYPE_CHECKING:
     import graphviz
@@ -131,7 +131,7 @@ def kind_of(node: Value, root: Value) -> str:
 def node_names(order: Sequence[Value], precision: int = 4, feature_names: Sequence[str] = ()) -> dict[Value, str]:
     """A readable, unique name for every node: its label, its lecture name, a formula, its number, else ``v<k>``.
 
-    Names are derived from each node's scope and role (``autograd.naming``), so
+    Names are derived from each node's scope and role (``autograd.see.naming``), so
     a network's nodes read ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ``, ``J``; in a graph
     with no ``nn`` structure an unlabelled intermediate is ``v<k>``, ``k`` its
     position in ``order``. A drawing and a trace's explanations agree.

@@ -7,7 +7,7 @@ single run of Graphviz's ``dot``.
 
 The web page is one file with everything inside it (one laid-out SVG per pass,
 each step's changes as data, styles and a little vanilla JavaScript, from the
-package's ``autograd/page/`` files): no server, no CDN, no font or script
+package's ``autograd/see/page/`` files): no server, no CDN, no font or script
 downloads. A Content-Security-Policy in the page forbids every network request,
 so it works the same from a USB stick or an e-mail attachment.
 """
@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from autograd.render import HIGHLIGHT, PALETTE, Collapse, render_dot, write_atomically
+from autograd.see.render import HIGHLIGHT, PALETTE, Collapse, render_dot, write_atomically
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -617,8 +617,8 @@ def _json_for_script(value: object) -> str:
 
 
 def _template(name: str) -> str:
-    """One of the page's files (``autograd/page/player.html``, ``.css``, ``.js``), shipped as package data."""
-    return resources.files("autograd").joinpath("page").joinpath(name).read_text(encoding="utf-8")
+    """One of the page's files (``autograd/see/page/player.html``, ``.css``, ``.js``), shipped as package data."""
+    return resources.files("autograd.see").joinpath("page").joinpath(name).read_text(encoding="utf-8")
 
 
 def page(

@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from autograd.grouping import Collapse, Key, group_nodes
-from autograd.naming import Neuron, find_neurons, lecture_roles, scope_title
-from autograd.render import Look, digraph, dot_lines, require_dot
-from autograd.trace import BackwardStep, BackwardTrace, ForwardStep, ForwardTrace, Lesson, StepTable, symbol
-from autograd.value import Value
+from autograd.engine.value import Value
+from autograd.see.grouping import Collapse, Key, group_nodes
+from autograd.see.naming import Neuron, find_neurons, lecture_roles, scope_title
+from autograd.see.render import Look, digraph, dot_lines, require_dot
+from autograd.see.trace import BackwardStep, BackwardTrace, ForwardStep, ForwardTrace, Lesson, StepTable, symbol
 
 if TYPE_CHECKING:
     import graphviz
@@ -363,7 +363,7 @@ class NeuronTrace:
             >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> autograd.trace_backward(loss, collapse="scope").player()  # doctest: +SKIP
         """
-        from autograd.player import player
+        from autograd.see.player import player
 
         return player(self, max_nodes=max_nodes, collapse=collapse)
 
@@ -383,7 +383,7 @@ class NeuronTrace:
             >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
             >>> autograd.trace_backward(loss, collapse="scope").to_html("neurons.html")  # doctest: +SKIP
         """
-        from autograd.player import to_html
+        from autograd.see.player import to_html
 
         return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
 
@@ -398,7 +398,7 @@ def by_boxes(node_trace: BackwardTrace | ForwardTrace, collapse: Collapse, funct
         ...
         ValueError: trace_forward() got collapse='nope'; expected None, "scope" ...
     """
-    from autograd.render import DrawOptions
+    from autograd.see.render import DrawOptions
 
     DrawOptions(collapse=collapse, caller=function)
     return NeuronTrace(node_trace, collapse)

@@ -36,9 +36,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from autograd.errors import AutogradError, DomainError
-from autograd.ops import OPS
-from autograd.value import Value
+from autograd.engine.errors import AutogradError, DomainError
+from autograd.engine.ops import OPS
+from autograd.engine.value import Value
 
 MAX_LENGTH = 50_000
 """The longest expression accepted, in characters."""
@@ -71,7 +71,7 @@ class ExpressionError(AutogradError, ValueError):
         >>> parse("2 * (x + 1")
         Traceback (most recent call last):
         ...
-        autograd.expression.ExpressionError: expected ')' to close the '(' at column 5, got the end of the expression.
+        autograd.engine.expression.ExpressionError: expected ')' to close the '(' at column 5, ...
             2 * (x + 1
                       ^
     """
@@ -119,7 +119,7 @@ class ExpressionDomainError(ExpressionError, DomainError):
         >>> parse("log(x)").evaluate({"x": -1.0})
         Traceback (most recent call last):
         ...
-        autograd.expression.ExpressionDomainError: at column 1: log() got -1.0 from node 'x'; log needs x > 0.
+        autograd.engine.expression.ExpressionDomainError: at column 1: log() got -1.0 from node 'x'; log needs x > 0.
     """
 
     def __str__(self) -> str:
@@ -510,7 +510,7 @@ def parse(text: str) -> Expression:
         >>> parse("__import__('os')")
         Traceback (most recent call last):
         ...
-        autograd.expression.ExpressionError: unexpected character "'" at column 12; ...
+        autograd.engine.expression.ExpressionError: unexpected character "'" at column 12; ...
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() got {text!r} of type {type(text).__name__}; expected the formula as a str.")
@@ -556,7 +556,7 @@ def parse_bindings(assignments: Sequence[str], expression: Expression | None = N
         >>> parse_bindings(["w:3"])
         Traceback (most recent call last):
         ...
-        autograd.expression.ExpressionError: 'w:3' is not name=value; write e.g. w=-3.
+        autograd.engine.expression.ExpressionError: 'w:3' is not name=value; write e.g. w=-3.
             w:3
             ^
     """

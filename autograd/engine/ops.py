@@ -234,7 +234,7 @@ class Op:
     def format(self, arguments: Sequence[str], *, plain: bool = False) -> str:
         """The op applied to ``arguments`` (operands, then constants) as formula text.
 
-        ``plain=True`` spells it the way Python and ``autograd.expression.parse``
+        ``plain=True`` spells it the way Python and ``autograd.engine.expression.parse``
         read it (``x * y``, ``-x``, ``sigmoid(x)``) instead of the display form
         (``x × y``, ``−x``, ``σ(x)``).
 

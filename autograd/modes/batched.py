@@ -8,7 +8,7 @@ at once with NumPy (node ``k`` holds one number per example), and
 parameter's ``.grad`` the gradient summed over the batch (or, from
 ``Run.per_example_grads``, one gradient per example).
 
-The op rules are the very rules of ``autograd/ops.py``: NumPy is one more math
+The op rules are the very rules of ``autograd/engine/ops.py``: NumPy is one more math
 namespace (``NUMPY_MATH``). Rules branch on ``m.real(x)`` (relu: ``if x > 0``);
 over a vector some examples take one branch and some the other, so the rule is
 run once per branch that any example takes and the answers are merged
@@ -26,7 +26,8 @@ NumPy is optional (``pip install 'glassgrad[batched]'``); ``import autograd``
 never imports it.
 
 Example:
-    >>> from autograd import Parameter, batched
+    >>> from autograd import Parameter
+    >>> from autograd.modes import batched
     >>> w = Parameter(3.0, label="w")
     >>> tape = batched.record(lambda x: (w * x[0]).relu(), [w], [1.0])
     >>> run = tape.run([[1.0], [-2.0], [0.5]])
@@ -44,12 +45,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from autograd.errors import AutogradError, DomainError
-from autograd.graph import topological_order
-from autograd.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
-from autograd.recording import enable_grad
-from autograd.value import Value
-from autograd.value import sum as value_sum
+from autograd.engine.errors import AutogradError, DomainError
+from autograd.engine.graph import topological_order
+from autograd.engine.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
+from autograd.engine.recording import enable_grad
+from autograd.engine.value import Value
+from autograd.engine.value import sum as value_sum
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,7 +85,7 @@ def numpy() -> Any:
         try:
             _NUMPY = importlib.import_module("numpy")
         except ImportError:
-            raise ImportError(f"autograd.batched needs NumPy, which is not installed: {INSTALL_HINT}") from None
+            raise ImportError(f"autograd.modes.batched needs NumPy, which is not installed: {INSTALL_HINT}") from None
     return _NUMPY
 
 
@@ -301,7 +302,7 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
             except AttributeError as error:
                 raise BatchedError(
                     f"the batched engine cannot run op {op.name!r} yet: its rule needs {error}. "
-                    "Use the scalar engine for this graph, or add the function to autograd.batched.NumpyMath."
+                    "Use the scalar engine for this graph, or add the function to autograd.modes.batched.NumpyMath."
                 ) from None
             finally:
                 NUMPY_MATH._explorer = None
@@ -702,7 +703,7 @@ class Tape:
             >>> record(f, [w], [1.0], check_with=[-1.0])
             Traceback (most recent call last):
             ...
-            autograd.batched.BatchedError: record() got a function whose graph for example [-1.0] differs ...
+            autograd.modes.batched.BatchedError: record() got a function whose graph for example [-1.0] differs ...
         """
         inputs, outputs = _call(function, example)
         if _signature(self.outputs, self.parameters, self.inputs) != _signature(outputs, self.parameters, inputs):
@@ -734,7 +735,7 @@ class Tape:
             >>> record(lambda x: (w * x[0]).log(), [w], [1.0]).run([[-1.0]])
             Traceback (most recent call last):
             ...
-            autograd.errors.DomainError: log() got -2.0 for example 0 (batched run); log needs x > 0.
+            autograd.engine.errors.DomainError: log() got -2.0 for example 0 (batched run); log needs x > 0.
         """
         np = numpy()
         data = np.asarray(batch, dtype=float)

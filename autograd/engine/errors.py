@@ -33,7 +33,7 @@ class DomainError(AutogradError, ValueError):
         >>> Value(-1.0, label="z1").log()
         Traceback (most recent call last):
         ...
-        autograd.errors.DomainError: log() got -1.0 from node 'z1'; log needs x > 0.
+        autograd.engine.errors.DomainError: log() got -1.0 from node 'z1'; log needs x > 0.
     """
 
 
@@ -46,7 +46,7 @@ class AnomalyError(AutogradError, ArithmeticError):
         ...     Value(0.0, label="z").sqrt().backward()
         Traceback (most recent call last):
         ...
-        autograd.errors.AnomalyError: backward through sqrt() at a 'sqrt' node made the gradient of 'z' inf ...
+        autograd.engine.errors.AnomalyError: backward through sqrt() at a 'sqrt' node made the gradient of 'z' inf ...
     """
 
 
@@ -58,7 +58,7 @@ class GradientMismatch(AutogradError, AssertionError):  # noqa: N818  (the name 
         >>> gradcheck(lambda x: x * Value(x.data), [3.0])  # the 2nd factor is cut off from the graph
         Traceback (most recent call last):
         ...
-        autograd.errors.GradientMismatch: gradcheck failed: 1 of 1 derivative wrong: ∂/∂x (mismatch)...
+        autograd.engine.errors.GradientMismatch: gradcheck failed: 1 of 1 derivative wrong: ∂/∂x (mismatch)...
     """
 
 
@@ -70,7 +70,7 @@ class GraphTooLargeError(AutogradError, ValueError):
         >>> to_dot(Value(1.0) * 2 + 1, max_nodes=2)
         Traceback (most recent call last):
         ...
-        autograd.errors.GraphTooLargeError: to_dot() got a graph of 5 nodes, more than max_nodes=2; ...
+        autograd.engine.errors.GraphTooLargeError: to_dot() got a graph of 5 nodes, more than max_nodes=2; ...
     """
 
 
@@ -79,12 +79,12 @@ class GraphvizNotFound(AutogradError, RuntimeError):  # noqa: N818  (reads like 
 
     Example:
         >>> from unittest import mock
-        >>> from autograd.render import require_dot
+        >>> from autograd.see.render import require_dot
         >>> with mock.patch("shutil.which", return_value=None):  # as if dot were not installed
         ...     require_dot("save")
         Traceback (most recent call last):
         ...
-        autograd.errors.GraphvizNotFound: save() needs Graphviz's `dot` program, and it is not on PATH...
+        autograd.engine.errors.GraphvizNotFound: save() needs Graphviz's `dot` program, and it is not on PATH...
     """
 
 

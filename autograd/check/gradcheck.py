@@ -24,10 +24,10 @@ import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from autograd.errors import DomainError, GradientMismatch
-from autograd.graph import grad, topological_order
-from autograd.recording import enable_grad, no_grad
-from autograd.value import Value, is_real
+from autograd.engine.errors import DomainError, GradientMismatch
+from autograd.engine.graph import grad, topological_order
+from autograd.engine.recording import enable_grad, no_grad
+from autograd.engine.value import Value, is_real
 
 Function = Callable[..., Value]
 Probe = Callable[[float], float]
