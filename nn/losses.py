@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import math
 import reprlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import ParamSpec
 
 import autograd
 from autograd import Value
+from autograd.see.closed_form import ClosedForm, declare
 from nn.checks import as_index, is_finite_number, is_number, same_length
 
 Output = Value | float | Sequence[Value | float]
@@ -82,7 +83,10 @@ def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequ
             )
         predictions.extend(output)
         truths.extend(_number("mean_squared_error", t, index) for t in target)
-    return _mean([(_value(p) - t) ** 2 for p, t in zip(predictions, truths)])
+    values = [_value(p) for p in predictions]
+    n = len(values)
+    forms = [_mse_form(p, t, n) for p, t in zip(values, truths)]
+    return declare(_mean([(p - t) ** 2 for p, t in zip(values, truths)]), forms)
 
 
 @_scoped("binary cross-entropy")
@@ -110,6 +114,7 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
     """
     _check_batch("binary_cross_entropy", probabilities, targets)
     losses = []
+    forms = []
     for index, (output, target) in enumerate(zip(probabilities, targets)):
         p = _scalar("binary_cross_entropy", output, index)
         y = _label("binary_cross_entropy", target, index, (0.0, 1.0))
@@ -131,7 +136,8 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
         if y != 1.0:
             terms.append((1.0 - y) * (1.0 - p).clamp(_SMALLEST_PROBABILITY, 1.0).log())
         losses.append(-autograd.sum(terms))
-    return _mean(losses)
+        forms.append(_bce_form(p, y, len(probabilities)))
+    return declare(_mean(losses), forms)
 
 
 @_scoped("binary cross-entropy (logits)")
@@ -158,6 +164,7 @@ def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence
     """
     _check_batch("binary_cross_entropy_with_logits", logits, targets)
     losses = []
+    forms = []
     for index, (output, target) in enumerate(zip(logits, targets)):
         z = _scalar("binary_cross_entropy_with_logits", output, index)
         y = _label("binary_cross_entropy_with_logits", target, index, (0.0, 1.0))
@@ -169,7 +176,8 @@ def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence
             losses.append(y * (-z).softplus())
         else:
             losses.append(y * (-z).softplus() + (1.0 - y) * z.softplus())
-    return _mean(losses)
+        forms.append(_logit_form(z, y, len(logits)))
+    return declare(_mean(losses), forms)
 
 
 @_scoped("cross-entropy")
@@ -196,6 +204,7 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """
     _check_batch("cross_entropy", logits, targets)
     losses = []
+    forms = []
     for index, (output, target) in enumerate(zip(logits, targets)):
         if isinstance(output, Value) or not isinstance(output, Sequence) or len(output) < 2:
             raise ValueError(
@@ -218,7 +227,12 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
         else:
             log_total = autograd.sum([z.exp() for z in scores]).log()
             losses.append(log_total - scores[index_of_class])
-    return _mean(losses)
+        probabilities = _softmax([z.data for z in scores])
+        forms += [
+            _softmax_form(z, p, float(j == index_of_class), len(logits))
+            for j, (z, p) in enumerate(zip(scores, probabilities))
+        ]
+    return declare(_mean(losses), forms)
 
 
 @_scoped("hinge loss")
@@ -244,11 +258,101 @@ def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
     """
     _check_batch("hinge", scores, targets)
     losses = []
+    forms = []
     for index, (output, target) in enumerate(zip(scores, targets)):
         s = _scalar("hinge", output, index)
         y = _label("hinge", target, index, (-1.0, 1.0), allowed=(-1.0, 0.0, 1.0))
-        losses.append((1.0 - (1.0 if y > 0.0 else -1.0) * s).relu())
-    return _mean(losses)
+        sign = 1.0 if y > 0.0 else -1.0
+        losses.append((1.0 - sign * s).relu())
+        forms.append(_hinge_form(s, sign, len(scores)))
+    return declare(_mean(losses), forms)
+
+
+def _bce_form(p: Value, y: float, n: int) -> ClosedForm:
+    """∂J/∂ŷ = −y/ŷ + (1−y)/(1−ŷ) (over n), with only the terms this target keeps in the numbers."""
+    terms = []
+    if y != 0.0:
+        terms.append(f"−{_shown(y)}/{{ŷ}}")
+    if y != 1.0:
+        terms.append(f"{_shown(1.0 - y)}/(1 − {{ŷ}})")
+    numbers = " + ".join(terms)
+
+    def rule(v: Mapping[str, float]) -> float:
+        return ((-y / v["ŷ"] if y != 0.0 else 0.0) + ((1.0 - y) / (1.0 - v["ŷ"]) if y != 1.0 else 0.0)) / n
+
+    return ClosedForm(
+        p,
+        "−y/{output} + (1−y)/(1−{output})" if n == 1 else "(−y/{output} + (1−y)/(1−{output}))/n",
+        numbers if n == 1 else f"({numbers})/{n}",
+        {"ŷ": p.data},
+        rule,
+        f"y = {_shown(y)}",
+    )
+
+
+def _mse_form(p: Value, t: float, n: int) -> ClosedForm:
+    """∂J/∂ŷ = 2(ŷ − y)/n."""
+
+    def rule(v: Mapping[str, float]) -> float:
+        return 2 * (v["ŷ"] - t) / n
+
+    numbers = f"2 × ({{ŷ}} − {_shown(t)})" + _over(n, n)
+    return ClosedForm(p, "2({output} − y)" + _over(n), numbers, {"ŷ": p.data}, rule, f"y = {_shown(t)}")
+
+
+def _logit_form(z: Value, y: float, n: int) -> ClosedForm:
+    """∂J/∂z = σ(z) − y (over n)."""
+
+    def rule(v: Mapping[str, float]) -> float:
+        return (_sigmoid(v["z"]) - y) / n
+
+    numbers = f"σ({{z}}) − {_shown(y)}"
+    numbers = f"({numbers})/{n}" if n > 1 else numbers
+    return ClosedForm(z, "σ({output}) − y" + _over(n), numbers, {"z": z.data}, rule, f"y = {_shown(y)}")
+
+
+def _softmax_form(z: Value, p: float, y: float, n: int) -> ClosedForm:
+    """∂J/∂zⱼ = pⱼ − yⱼ (over n): this class's softmax probability minus its one-hot target."""
+
+    def rule(v: Mapping[str, float]) -> float:
+        return (v["p"] - y) / n
+
+    numbers = f"{{p}} − {_shown(y)}"
+    numbers = f"({numbers})/{n}" if n > 1 else numbers
+    return ClosedForm(z, "p − y" + _over(n), numbers, {"p": p}, rule, "y")
+
+
+def _hinge_form(s: Value, sign: float, n: int) -> ClosedForm:
+    """∂J/∂s = −y inside the margin (y·s < 1), else 0 (over n)."""
+    inside = 1.0 - sign * s.data > 0.0
+
+    def rule(v: Mapping[str, float]) -> float:
+        return -sign / n if inside else 0.0
+
+    formula = ("−y" if inside else "0") + _over(n) + f" (y·{{output}} {'<' if inside else '≥'} 1)"
+    numbers = (_shown(-sign) if inside else "0") + _over(n, n)
+    return ClosedForm(s, formula, numbers, {}, rule, f"y = {_shown(sign)}")
+
+
+def _over(n: int, number: int | None = None) -> str:
+    """``/n`` (or ``/2``) after a closed form when the loss is a mean over more than one number."""
+    return "" if n == 1 else f"/{'n' if number is None else number}"
+
+
+def _shown(x: float) -> str:
+    """A target as the closed form writes it: ``1``, ``0``, ``0.25``."""
+    return f"{x:g}"
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def _softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(z - top) for z in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
 
 
 def _check_batch(name: str, outputs: Sequence[object], targets: Sequence[object]) -> None:

@@ -1,47 +1,53 @@
 """Backprop one step at a time: record, explain and draw every application of the chain rule.
 
-``trace_backward(L)`` runs the same backward pass as ``L.backward()`` (the same
-gradients end up in ``.grad``) and keeps a ``BackwardStep`` for every node it
-passes the gradient through::
+``trace_backward(L)`` records the backward pass of ``L.backward()`` as one
+``BackwardStep`` per node that passes gradient on::
 
     ∂L/∂w1 += ∂L/∂z · ∂(w1 × x)/∂w1 = 0.5 × 2.0 = 1.0
 
 ``trace_forward(L)`` records the forward pass the same way, one operation per
-step. Either trace can be explained (``explain``), drawn (``frame``), listed
-(``table``), played in Jupyter (``player``) or exported as one offline web page
-(``to_html``); ``trace_forward(L) + trace_backward(L)`` plays the whole lesson.
+step. A ``Trace`` shows its steps grouped by boxes: at node level every step is
+its own group; with ``collapse="scope"`` one group per neuron (and one for the
+loss), narrated in the lecture's form. Node level and neuron level are two
+groupings of the same recorded steps (``trace.grouped(collapse)``), so their
+numbers cannot drift apart. Either can be explained (``explain``), drawn
+(``frame``), listed (``table``), played in Jupyter (``player``) or exported as
+one offline web page (``to_html``); ``trace_forward(L) + trace_backward(L)``
+plays the whole lesson.
 
-∂L/∂z is the gradient accumulated so far; ∂(w1 × x)/∂w1, written with the
-operation itself, is a local derivative kept from the forward pass. Steps are
-numbered from 1 wherever they are shown; ``explain(i)`` and ``frame(i)`` take an
-index from 0 as lists do, so ``frame(3)`` is "Step 4 of n".
+Tracing is observation: after any number of traces every ``.grad`` is what one
+``backward()`` from zero gradients leaves, ∂L/∂node, and the narration shows
+those numbers. What is not learned (a network's inputs, a target, a number
+such as 1/n) is not narrated as something being differentiated.
+
+Steps are numbered from 1 wherever they are shown; ``explain(i)`` and
+``frame(i)`` take an index from 0 as lists do, so ``frame(3)`` is "Step 4 of n".
 """
 
 from __future__ import annotations
 
 import html
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Literal
 
 from autograd.engine.graph import backward_steps, topological_order
 from autograd.engine.ops import FLOAT_MATH
-from autograd.engine.value import Value
-from autograd.see.render import Collapse, DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
+from autograd.engine.value import Parameter, Value
+from autograd.see.closed_form import ClosedForm, declared
+from autograd.see.grouping import Collapse, Key, group_nodes
+from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
+from autograd.see.render import DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
 
 if TYPE_CHECKING:
     import graphviz
     import ipywidgets
 
-    from autograd.see.neuron_trace import NeuronTrace
-
 # How many operands of an n-ary Σ an explanation spells out before "…".
 MAX_TERMS = 6
-# "Step 4 of 10: " or "Step 4 of 10 (backward pass): " at the start of an explanation.
-_COUNTER = re.compile(r"^Step \d+ of \d+(?: \([^)]*\))?: ")
 # Longest formula a local derivative spells out; a longer one is written ∂Σ(…)/∂x.
 MAX_LOCAL = 30
 # Characters that make a name an expression of its own, bracketed when used as an operand.
@@ -76,9 +82,13 @@ def symbol(name: str) -> str:
             outside.append(character)
     # A comma between subscripts is part of a name (w₁₀,₁⁽²⁾: neuron 10, input 1), not an operator.
     text = "".join(outside)
-    text = "".join(c for i, c in enumerate(text) if not (c == "," and 0 < i < len(text) - 1
-                                                          and text[i - 1] in SUBSCRIPT_DIGITS
-                                                          and text[i + 1] in SUBSCRIPT_DIGITS))
+    text = "".join(
+        c
+        for i, c in enumerate(text)
+        if not (
+            c == "," and 0 < i < len(text) - 1 and text[i - 1] in SUBSCRIPT_DIGITS and text[i + 1] in SUBSCRIPT_DIGITS
+        )
+    )
     compound = any(c.isspace() or c in OPERATORS for c in text)
     return f"({name})" if compound else name
 
@@ -150,7 +160,47 @@ class ForwardStep:
     local_grads: tuple[float, ...]
 
 
-StepT = TypeVar("StepT", BackwardStep, ForwardStep)
+@dataclass(frozen=True)
+class BoxStep:
+    """One box's turn: the recorded steps of one neuron (or layer, or the loss) in a row.
+
+    Attributes:
+        key: the box's scope path (``()`` for a node drawn on its own).
+        title: e.g. ``"neuron 2 of layer 1"`` or ``"binary cross-entropy"``.
+        first: the index of its first recorded step.
+        node_steps: the recorded steps, in the order they happened.
+
+    Example:
+        >>> import nn, autograd
+        >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
+        >>> [step.title for step in autograd.trace_backward(loss, collapse="scope")]
+        ['binary cross-entropy', 'neuron 1 of layer 1']
+    """
+
+    key: Key
+    title: str
+    first: int
+    node_steps: tuple[BackwardStep | ForwardStep, ...]
+
+    @property
+    def nodes(self) -> frozenset[Value]:
+        """The nodes this step computes (forward) or passes gradient through (backward)."""
+        return frozenset(step.node for step in self.node_steps)
+
+    @property
+    def last(self) -> int:
+        """The index of its last recorded step."""
+        return self.first + len(self.node_steps) - 1
+
+
+def box_title(key: Key, fallback: str) -> str:
+    """How a step names its box: ``("layers.0", "neurons.1")`` → ``"neuron 2 of layer 1"``.
+
+    Example:
+        >>> box_title(("layers.0", "neurons.1"), "v3"), box_title((), "v3")
+        ('neuron 2 of layer 1', 'v3')
+    """
+    return " of ".join(scope_title(name) for name in reversed(key)) if key else fallback
 
 
 class StepTable:
@@ -195,47 +245,30 @@ class StepTable:
         return "".join(parts)
 
 
-class Pass(Protocol):
-    """One pass a lesson can play: a ``Trace``, or any object with these members (a trace by boxes)."""
-
-    root: Value
-    phase: str
-    precision: int
-    show_grad: bool
-    names: dict[Value, str]
-
-    @property
-    def steps(self) -> Sequence[object]: ...  # noqa: D102
-
-    def __len__(self) -> int: ...
-
-    def explain(self, i: int) -> str: ...  # noqa: D102
-
-    def look(self, i: int) -> Look: ...  # noqa: D102
-
-    def table(self) -> StepTable: ...  # noqa: D102
-
-
-PASS_MEMBERS = ("root", "phase", "precision", "show_grad", "names", "steps", "explain", "look", "table")
-
-
 class Playback:
-    """What a trace and a lesson share: steps that can be explained, drawn, tabulated and played.
+    """What a trace and a lesson share: steps that are numbered, explained, drawn and played.
 
-    A subclass says how long it is (``__len__``), which pass step ``i`` belongs to
-    and what it shows (``part_of``: the trace that drew the step and its index
-    there), and explains the step (``describe``); everything else is here, once.
-
-    Steps are numbered from 1 in everything shown (explanations, captions, tables,
-    the players' counters); an index ``i`` counts from 0 like a list's, so
-    ``explain(3)`` and ``frame(3)`` both show step 4, "Step 4 of n".
+    A subclass says how long it is (``__len__``), which trace holds step ``i``
+    (``part_of``) and how a step reads (``describe``); the rest is here, once.
     """
 
     noun = "trace"
     precision: int
-    names: dict[Value, str]
+
+    @property
+    def parts(self) -> Sequence[Trace]:  # pragma: no cover - overridden
+        """The single-pass traces played, in order."""
+        raise NotImplementedError
 
     def __len__(self) -> int:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def part_of(self, i: int) -> tuple[Trace, int]:  # pragma: no cover - overridden
+        """The single-pass trace that holds step ``i``, and the step's index in it."""
+        raise NotImplementedError
+
+    def describe(self, i: int) -> str:  # pragma: no cover - overridden
+        """Step ``i`` in words and numbers, without the "Step k of n" counter."""
         raise NotImplementedError
 
     def _index(self, i: int, function: str) -> int:
@@ -247,39 +280,8 @@ class Playback:
             raise IndexError(f"{function}() got step {i}; this {self.noun} has {n} steps ({valid}).")
         return i % n
 
-    def _number(self, x: float) -> str:
-        return format_number(x, self.precision)
-
-    def formula(self, node: Value, numbers: bool = False) -> str:
-        """How ``node`` was computed, e.g. ``w1 × x`` (or ``0.5 × 2.0`` with ``numbers=True``).
-
-        Example:
-            >>> x = Value(2.0, label="x")
-            >>> y = (x * 3).tanh()
-            >>> trace = trace_forward(y)
-            >>> trace.formula(y.inputs[0]), trace.formula(y.inputs[0], numbers=True)
-            ('x × 3.0', '2.0 × 3.0')
-        """
-        if node.operation is None:
-            return self.names[node]
-
-        def operand(x: Value) -> str:
-            if not numbers:
-                return symbol(self.names[x])
-            text = self._number(x.data)
-            return f"({text})" if text.startswith("-") else text
-
-        operands = [operand(x) for x in node.inputs]
-        constants = [str(int(c)) if c.is_integer() else self._number(c) for c in node.constants]
-        op = node.operation
-        if op.form == "prefix" and len(operands) > MAX_TERMS:  # a neuron's Σ of many terms
-            shown = operands[: MAX_TERMS - 1]
-            return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
-        return op.format(operands + constants)  # the op table owns how an op reads
-
-    def part_of(self, i: int) -> tuple[Pass, int]:  # pragma: no cover
-        """The single-pass trace that holds step ``i``, and the step's index in it."""
-        raise NotImplementedError
+    def __add__(self, other: Playback) -> Lesson:
+        return Lesson([self, other])
 
     def phase_of(self, i: int) -> str:
         """``"forward"`` or ``"backward"``: the pass step ``i`` belongs to.
@@ -289,32 +291,16 @@ class Playback:
             >>> (trace_forward(y) + trace_backward(y)).phase_of(1)
             'backward'
         """
-        part, _ = self.part_of(self._index(i, "phase_of"))
-        return part.phase
-
-    def describe(self, i: int) -> str:
-        """Step ``i`` in words and numbers, without the "Step k of n" counter.
-
-        Example:
-            >>> print(trace_forward(Value(2.0, label="x") * 3).describe(0))
-            v2 = x × 3.0 = 2.0 × 3.0 = 6.0
-            kept for the backward pass: ∂(x × 3.0)/∂x = 3.0, ∂(x × 3.0)/∂3.0 = 2.0
-        """
-        part, k = self.part_of(self._index(i, "describe"))
-        if isinstance(part, Playback) and part is not self and getattr(type(part), "explain", None) is Playback.explain:
-            return part.describe(k)
-        return _explained_the_old_way(part, k)
+        return self.part_of(self._index(i, "phase_of"))[0].phase
 
     def counter(self, i: int) -> str:
-        """The step's number as every view shows it: ``Step 4 of 10``, with the pass in a lesson.
+        """The step's number as every view shows it: ``Step 4 of 10``.
 
         Example:
-            >>> y = Value(2.0) * 3
-            >>> trace_backward(y).counter(0), (trace_forward(y) + trace_backward(y)).counter(1)
-            ('Step 1 of 1', 'Step 2 of 2 (backward pass)')
+            >>> trace_backward(Value(2.0) * 3).counter(0)
+            'Step 1 of 1'
         """
-        i = self._index(i, "counter")
-        return f"Step {i + 1} of {len(self)}"
+        return f"Step {self._index(i, 'counter') + 1} of {len(self)}"
 
     def explain(self, i: int) -> str:
         """Step ``i`` explained: its number (counted from 1), then ``describe(i)``.
@@ -330,10 +316,21 @@ class Playback:
         i = self._index(i, "explain")
         return f"{self.counter(i)}: {self.describe(i)}"
 
+    def look(self, i: int) -> Look:
+        """How frame ``i`` differs from a plain drawing (its trace's look of that step).
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> trace_backward(y).look(0).current == {y}
+            True
+        """
+        part, k = self.part_of(self._index(i, "frame"))
+        return part.look(k)
+
     def frame_lines(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
     ) -> list[str]:
-        """The DOT body of frame ``i`` (``frame`` wraps it in a Digraph); ``function`` names the caller in errors.
+        """The DOT body of frame ``i``, drawn grouped as its trace is unless ``collapse`` says otherwise.
 
         Example:
             >>> trace = trace_backward(Value(2.0, label="x") * 3)
@@ -345,14 +342,12 @@ class Playback:
         look = part.look(k)
         if caption:
             look = replace(look, caption=self.explain(i))
-        # A trace by boxes draws collapsed as it was traced, unless told otherwise.
-        own: Collapse = getattr(part, "collapse", None)
         return dot_lines(
             part.root,
-            show_grad=part.show_grad,
+            show_grad=part.phase == "backward",
             precision=part.precision,
             max_nodes=max_nodes,
-            collapse=own if collapse is None else collapse,
+            collapse=part.collapse if collapse is None else collapse,
             look=look,
             function=function,
         )
@@ -380,23 +375,14 @@ class Playback:
     ) -> graphviz.Digraph:
         """The graph as it stands after step ``i`` (index from 0), as a ``graphviz.Digraph`` (inline in Jupyter).
 
-        The step's node has a thick purple border and the edges it uses are drawn
-        bold with their local derivatives; nodes that are finished are filled in.
-        With ``collapse="scope"`` each scope is one box (a whole network stays
-        legible): a step on a node inside a box highlights the box, names the
-        node in the box's last row and highlights the edges into the box it uses.
+        The step's node (or box) has a thick purple border and the edges it uses
+        are drawn bold; nodes that are finished are filled in.
 
         Args:
-            i: the step's index (negative counts from the end, as for lists);
-                ``frame(3)`` is captioned "Step 4 of n".
+            i: the step's index (negative counts from the end); ``frame(3)`` is captioned "Step 4 of n".
             caption: write the step's explanation under the picture.
             max_nodes: refuse graphs with more nodes (or boxes) than this.
-            collapse: as ``autograd.to_dot``: ``"scope"`` draws each innermost
-                ``autograd.scope`` as one box, an int ``k`` one box per scope path
-                cut to ``k`` names, None every node.
-
-        Returns:
-            A ``graphviz.Digraph``.
+            collapse: as ``autograd.to_dot``; default: as the trace is grouped.
 
         Raises:
             IndexError: there is no step ``i``.
@@ -404,8 +390,7 @@ class Playback:
             GraphvizNotFound: the ``graphviz`` package or the ``dot`` program is missing.
 
         Example:
-            >>> trace = trace_backward(Value(2.0, label="x") * 3)
-            >>> "penwidth=2.5" in trace.frame(0).source  # doctest: +SKIP
+            >>> "penwidth=2.5" in trace_backward(Value(2.0, label="x") * 3).frame(0).source  # doctest: +SKIP
             True
         """
         lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse)
@@ -413,28 +398,42 @@ class Playback:
         return digraph(lines, "frame")
 
     def table(self) -> StepTable:  # pragma: no cover - overridden
-        """Every step as a table.
-
-        Example:
-            >>> trace_backward(Value(2.0) * 3).table().sections[0][0]
-            'backward pass'
-        """
+        """Every step as a table."""
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
+    def refuse_too_large(self, max_nodes: int, collapse: Collapse, function: str) -> None:
+        """Raise ``GraphTooLargeError`` if a frame would be refused: checked before any step is narrated or drawn.
+
+        Example:
+            >>> from autograd import sum as total
+            >>> trace_backward(total([Value(1.0) for _ in range(9)])).refuse_too_large(5, None, "to_html")
+            Traceback (most recent call last):
+            ...
+            autograd.engine.errors.GraphTooLargeError: to_html() got a graph of 10 nodes, more than max_nodes=5; ...
+        """
+        DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function)
+        for part in self.parts:
+            grouping = part.collapse if collapse is None else collapse
+            if grouping is None:
+                count = len(part.order)
+            else:
+                drawn = group_nodes(part.order, part.root, grouping)
+                count = len(drawn.boxes) + len(drawn.loose)
+            if count > max_nodes:  # the drawing raises with its own message, having drawn nothing
+                dot_lines(part.root, max_nodes=max_nodes, collapse=grouping, function=function)
+
     def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
         """A Jupyter player: play/pause, previous/next, a step slider, frame and explanation.
-
-        ``max_nodes`` and ``collapse`` are as for ``frame``: pass ``collapse="scope"``
-        to play a whole network.
 
         Example:
             >>> trace_backward(Value(2.0) * 3).player()  # doctest: +SKIP
         """
         from autograd.see.player import player
 
+        self.refuse_too_large(max_nodes, collapse, "player")
         return player(self, max_nodes=max_nodes, collapse=collapse)
 
     def to_html(
@@ -448,6 +447,8 @@ class Playback:
     ) -> Path:
         """Write the steps as ONE self-contained web page that works offline in any browser.
 
+        A graph too large to draw is refused before any step is narrated or drawn.
+
         Args:
             path: the ``.html`` file to write.
             title: the page heading (default: names the pass and the output).
@@ -458,60 +459,127 @@ class Playback:
         Returns:
             The path written.
 
+        Raises:
+            GraphTooLargeError: more than ``max_nodes`` nodes (or boxes).
+
         Example:
             >>> trace_backward(Value(2.0) * 3).to_html("backprop.html")  # doctest: +SKIP
             PosixPath('backprop.html')
         """
         from autograd.see.player import to_html
 
+        self.refuse_too_large(max_nodes, collapse, "to_html")
         return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
 
 
-class Trace(Playback, Generic[StepT]):
-    """Steps of one pass over ``root``'s graph; see ``BackwardTrace`` and ``ForwardTrace``.
+class Trace(Playback):
+    """The steps of one pass over ``root``'s graph, shown grouped by boxes.
+
+    The recorded steps (``node_steps``: a ``BackwardStep`` or ``ForwardStep``
+    per node) are the data; ``collapse`` only groups them. At node level
+    (``collapse=None``) every recorded step is shown on its own; with
+    ``collapse="scope"`` (or a depth) each run of steps inside one box is one
+    ``BoxStep``, told in the lecture's form. ``grouped`` regroups the same
+    steps, so both levels show the same numbers.
 
     Attributes:
         root: the output the trace starts from.
-        steps: the recorded steps, in the order they happened.
+        phase: ``"forward"`` or ``"backward"``.
+        node_steps: the recorded steps, in the order they happened.
+        steps: what is shown, one entry per step: ``node_steps`` at node level, else ``BoxStep`` s.
         precision: significant digits of the numbers in explanations and frames.
+        collapse: the grouping, as ``to_dot``'s ``collapse``.
+        initial_grads: every node's gradient before the first backward step.
 
     Example:
         >>> y = Value(2.0, label="x") * 3
         >>> trace = trace_backward(y)
         >>> trace, len(trace), trace.root is y
-        (<BackwardTrace of 1 steps from 'v2'>, 1, True)
+        (<Trace of 1 backward steps from 'v2'>, 1, True)
     """
 
-    phase = ""
-    show_grad = True
-
-    def __init__(self, root: Value, steps: Sequence[StepT], precision: int) -> None:
+    def __init__(
+        self,
+        root: Value,
+        node_steps: Sequence[BackwardStep | ForwardStep],
+        *,
+        phase: Literal["forward", "backward"],
+        precision: int = 4,
+        collapse: Collapse = None,
+        initial_grads: dict[Value, float] | None = None,
+    ) -> None:
         self.root = root
-        self.steps: tuple[StepT, ...] = tuple(steps)
+        self.node_steps = tuple(node_steps)
+        self.phase = phase
         self.precision = precision
+        self.collapse = collapse
+        self.initial_grads = dict(initial_grads or {})
         self.order = topological_order(root)
-        self.names = node_names(self.order, precision)
+
+    @property
+    def parts(self) -> Sequence[Trace]:
+        """A single pass is its own only part."""
+        return (self,)
+
+    @cached_property
+    def names(self) -> dict[Value, str]:
+        """Every node's name, as drawings show it (computed on first use: a large graph may be refused first)."""
+        return node_names(self.order, self.precision)
+
+    @cached_property
+    def steps(self) -> tuple[BackwardStep | ForwardStep | BoxStep, ...]:
+        """The shown steps: the recorded ones at node level, else one ``BoxStep`` per run of steps in one box."""
+        if self.collapse is None:
+            return self.node_steps
+        _, roles = lecture_roles(self.order, self.root)
+        grouping = group_nodes(self.order, self.root, self.collapse, [n for n in self.order if roles.get(n) == "input"])
+        runs: list[tuple[Key, int, int]] = []  # (box, first recorded step, how many)
+        for index, step in enumerate(self.node_steps):
+            key = grouping.key[step.node]
+            if runs and key and runs[-1][0] == key:
+                runs[-1] = (key, runs[-1][1], runs[-1][2] + 1)
+            else:
+                runs.append((key, index, 1))
+        return tuple(
+            BoxStep(
+                key,
+                box_title(key, self.names[self.node_steps[first].node]),
+                first,
+                self.node_steps[first : first + count],
+            )
+            for key, first, count in runs
+        )
+
+    def grouped(self, collapse: Collapse) -> Trace:
+        """The same recorded steps grouped another way: ``None`` per node, ``"scope"`` per neuron, ``1`` per layer.
+
+        Example:
+            >>> import nn
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
+            >>> by_neuron = trace_backward(loss, collapse="scope")
+            >>> by_node = by_neuron.grouped(None)
+            >>> by_node.node_steps is by_neuron.node_steps, len(by_node) > len(by_neuron)
+            (True, True)
+        """
+        DrawOptions(collapse=collapse, caller="grouped")
+        twin = Trace(self.root, (), phase=self.phase, precision=self.precision, collapse=collapse)
+        twin.node_steps, twin.initial_grads = self.node_steps, self.initial_grads
+        return twin
 
     def __len__(self) -> int:
         return len(self.steps)
 
-    @overload
-    def __getitem__(self, index: int) -> StepT: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[StepT, ...]: ...
-    def __getitem__(self, index: int | slice) -> StepT | tuple[StepT, ...]:
+    def __getitem__(self, index: int) -> BackwardStep | ForwardStep | BoxStep:
         return self.steps[index]
 
-    def __iter__(self) -> Iterator[StepT]:
+    def __iter__(self) -> Iterator[BackwardStep | ForwardStep | BoxStep]:
         return iter(self.steps)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {len(self)} steps from {self.names[self.root]!r}>"
+        by = "" if self.collapse is None else f" by boxes ({self.collapse!r})"
+        return f"<Trace of {len(self)} {self.phase} steps{by} from {self.names[self.root]!r}>"
 
-    def __add__(self, other: Playback) -> Lesson:
-        return Lesson([self, other])
-
-    def part_of(self, i: int) -> tuple[Pass, int]:
+    def part_of(self, i: int) -> tuple[Trace, int]:
         """This trace and ``i`` itself: a single pass is its own part.
 
         Example:
@@ -521,35 +589,97 @@ class Trace(Playback, Generic[StepT]):
         """
         return self, i
 
-    def describe(self, i: int) -> str:
-        """Step ``i`` in words and numbers; each kind of trace says it its own way.
+    # --- what the narration needs to know about the graph ---------------------------------
 
-        A trace class that overrides ``explain`` instead (the older way) is read
-        from it, so it still plays in a lesson.
+    def _number(self, x: float) -> str:
+        return format_number(x, self.precision)
 
-        Example:
-            >>> trace_backward(Value(2.0, label="x") * 3).describe(0).splitlines()[0]
-            'start at the output with ∂v2/∂v2 = 1.0; go back through v2 = x × 3.0.'
-        """
-        if type(self).explain is not Playback.explain:
-            return _explained_the_old_way(self, i)
-        raise NotImplementedError(f"{type(self).__name__} must define describe(i), the step in words.")
+    @cached_property
+    def needs_gradient(self) -> frozenset[Value]:
+        """What is differentiated: what is learned, and every node computed from it.
 
-    def look(self, i: int) -> Look:  # pragma: no cover - overridden
-        """How frame ``i`` differs from a plain drawing.
+        What is learned: the Parameters; in a graph with none, every labelled leaf
+        (``Value(2.0, label="a")`` as micrograd writes it); with neither, every leaf.
+        The rest (a network's inputs, targets, numbers such as 1/n) is data.
 
         Example:
-            >>> y = Value(2.0) * 3
-            >>> trace_backward(y).look(0).current == {y}
-            True
+            >>> from autograd import Parameter
+            >>> w, x = Parameter(0.5, label="w"), Value(2.0, label="x")
+            >>> trace = trace_backward(w * x)
+            >>> w in trace.needs_gradient, x in trace.needs_gradient
+            (True, False)
         """
-        raise NotImplementedError
+        learned: list[Value] = [node for node in self.order if isinstance(node, Parameter)]
+        learned = learned or [node for node in self.order if not node.inputs and node.label]
+        needs = set(learned or [node for node in self.order if not node.inputs])
+        for node in self.order:
+            if node.inputs and any(x in needs for x in node.inputs):
+                needs.add(node)
+        return frozenset(needs)
 
-    def _product(self, a: float, b: float, result: float) -> str:
-        """``a × b = result`` as shown, with ``≈`` when the shown factors do not give the shown result."""
-        shown_a, shown_b, shown = self._number(a), self._number(b), self._number(result)
-        by_hand = self._number(float(shown_a) * float(shown_b))
-        return f"{shown_a} × {symbol(shown_b)} {'=' if by_hand == shown else '≈'} {shown}"
+    @cached_property
+    def _neurons(self) -> dict[Value, Neuron]:
+        """Each node of a neuron call (its Σ, activation and products) → the neuron."""
+        found: dict[Value, Neuron] = {}
+        for neuron in find_neurons(self.order, consumers_of(self.order)):
+            for node in (neuron.z, neuron.a, *(product for _, _, product in neuron.weights)):
+                found[node] = neuron
+        return found
+
+    @cached_property
+    def _first_met(self) -> dict[int, list[str]]:
+        """Recorded step → the names of the data it is the first to meet, so "x is data" is said once."""
+        met: set[str] = set()
+        first: dict[int, list[str]] = {}
+        for index, step in enumerate(self.node_steps):
+            for x in step.node.inputs:
+                name = self.names[x]
+                if x not in self.needs_gradient and name not in met:
+                    met.add(name)
+                    first.setdefault(index, []).append(name)
+        return first
+
+    def _notes(self, indices: range) -> list[str]:
+        """What recorded steps ``indices`` say in words: data met for the first time, a neuron that is off."""
+        names = self.names
+        data = [name for index in indices for name in self._first_met.get(index, [])]
+        notes = [f"{', '.join(data)} {'is' if len(data) == 1 else 'are'} data: no gradient needed."] if data else []
+        for index in indices:
+            node = self.node_steps[index].node
+            neuron = self._neurons.get(node)
+            if self.phase != "backward" or neuron is None or node is not neuron.a or node is neuron.z:
+                continue
+            if node.local_grads and node.local_grads[0] == 0.0:
+                z = neuron.z
+                below = z.data < 0
+                because = f"{names[z]} = {self._number(z.data)} < 0" if below else f"{self._derivative(neuron)} = 0"
+                notes.append(f"{because}: this neuron is off, no gradient flows back through it.")
+        return notes
+
+    def _derivative(self, neuron: Neuron) -> str:
+        """The activation's derivative as the lecture writes it: ``relu′(z₁⁽¹⁾)``."""
+        operation = neuron.a.operation
+        return f"{operation.display if operation else 'g'}′({self.names[neuron.z]})"
+
+    def formula(self, node: Value, numbers: bool = False) -> str:
+        """How ``node`` was computed, e.g. ``w1 × x`` (or ``0.5 × 2.0`` with ``numbers=True``).
+
+        Example:
+            >>> x = Value(2.0, label="x")
+            >>> y = (x * 3).tanh()
+            >>> trace = trace_forward(y)
+            >>> trace.formula(y.inputs[0]), trace.formula(y.inputs[0], numbers=True)
+            ('x × 3.0', '2.0 × 3.0')
+        """
+        if node.operation is None:
+            return self.names[node]
+        operands = [symbol(self._number(x.data) if numbers else self.names[x]) for x in node.inputs]
+        constants = [str(int(c)) if c.is_integer() else self._number(c) for c in node.constants]
+        op = node.operation
+        if op.form == "prefix" and len(operands) > MAX_TERMS:  # a neuron's Σ of many terms
+            shown = operands[: MAX_TERMS - 1]
+            return f"{op.display}({', '.join(shown)}, …, {operands[-1]}: {len(operands)} terms)"
+        return op.format(operands + constants)  # the op table owns how an op reads
 
     def local(self, node: Value, operand: Value) -> str:
         """The local derivative of ``node``'s operation by one operand, e.g. ``∂(w1 × x)/∂w1``.
@@ -572,63 +702,21 @@ class Trace(Playback, Generic[StepT]):
             formula = f"{node.operation.display}(…)"  # a Σ of 17 terms: ∂Σ(…)/∂w, not the whole sum again
         return f"∂{symbol(formula)}/∂{symbol(self.names[operand])}"
 
+    def _product(self, a: float, b: float, result: float) -> str:
+        """``a × b = result`` as shown, with ``≈`` when the shown factors do not give the shown result."""
+        shown_a, shown_b, shown = self._number(a), self._number(b), self._number(result)
+        by_hand = self._number(float(shown_a) * float(shown_b))
+        return f"{shown_a} × {symbol(shown_b)} {'=' if by_hand == shown else '≈'} {shown}"
 
-class BackwardTrace(Trace[BackwardStep]):
-    """The backward pass, one ``BackwardStep`` per node that passes gradient on.
-
-    Example:
-        >>> from autograd import Value
-        >>> w, x = Value(0.5, label="w1"), Value(2.0, label="x")
-        >>> z = w * x; z.label = "z"
-        >>> L = z * z; L.label = "L"
-        >>> trace = trace_backward(L)
-        >>> len(trace), trace[1].node is z, trace[1].upstream
-        (2, True, 2.0)
-    """
-
-    phase = "backward"
-
-    def __init__(self, root: Value, steps: Sequence[BackwardStep], initial: dict[Value, float], precision: int) -> None:
-        super().__init__(root, steps, precision)
-        self.initial_grads = initial
-        consumers: dict[Value, int] = {}
-        for node in self.order:
-            for child in dict.fromkeys(node.inputs):
-                consumers[child] = consumers.get(child, 0) + 1
-        self._consumers = consumers
-
-    def grads_after(self, i: int) -> dict[Value, float]:
-        """Every node's gradient as it stood after step ``i`` (before step 0 for ``i = -1``).
-
-        Example:
-            >>> x = Value(3.0, label="x")
-            >>> trace = trace_backward(x * x)
-            >>> trace.grads_after(-1)[x], trace.grads_after(0)[x]
-            (0.0, 6.0)
-        """
-        grads = dict(self.initial_grads)
-        for step in self.steps[: i + 1]:
-            for c in step.inputs:
-                grads[c.input] = c.grad_after
-        return grads
-
+    # --- words ------------------------------------------------------------------------
 
     def describe(self, i: int) -> str:
-        """The chain rule of step ``i`` in words and numbers (``explain`` adds the step's number).
+        """Step ``i`` in words and numbers, without the "Step k of n" counter.
 
-        The gradient so far is written ∂J/∂x; the local derivative of the step's
-        operation is written with the operation, ∂(w1 × x)/∂w1, so the two never
-        look alike. Each product is printed so that the shown factors multiply to
-        the shown result; where rounding makes them differ, it says ``≈``.
-
-        Args:
-            i: the step's index (negative counts from the end).
-
-        Returns:
-            Lines such as ``∂L/∂w1 += ∂L/∂z · ∂(w1 × x)/∂w1 = 0.5 × 2.0 = 1.0   (grad 0.0 → 1.0)``.
-
-        Raises:
-            IndexError: there is no step ``i``.
+        Backward, the gradient so far is written ∂J/∂x and the local derivative
+        with the operation, ∂(w1 × x)/∂w1, so the two never look alike. Every
+        product is printed so that the shown factors give the shown result; where
+        rounding makes them differ it says ``≈``. Data gets no gradient line.
 
         Example:
             >>> from autograd import Value
@@ -638,9 +726,21 @@ class BackwardTrace(Trace[BackwardStep]):
             Step 1 of 1: start at the output with ∂z/∂z = 1.0; go back through z = w1 × x.
             ∂z/∂w1 += ∂z/∂z · ∂(w1 × x)/∂w1 = 1.0 × 2.0 = 2.0   (grad 0.0 → 2.0)
             ∂z/∂x += ∂z/∂z · ∂(w1 × x)/∂x = 1.0 × 0.5 = 0.5   (grad 0.0 → 0.5)
+            >>> print(trace_forward(z).explain(0))
+            Step 1 of 1: z = w1 × x = 0.5 × 2.0 = 1.0
+            kept for the backward pass: ∂(w1 × x)/∂w1 = 2.0, ∂(w1 × x)/∂x = 0.5
         """
         i = self._index(i, "explain")
         step = self.steps[i]
+        if isinstance(step, BoxStep):
+            if self.phase == "forward":
+                return "\n".join([f"{step.title}.", *self._forward_box(step)])
+            return self._backward_box(step)
+        if isinstance(step, ForwardStep):
+            return self._forward_node(step)
+        return self._backward_node(i, step)
+
+    def _backward_node(self, index: int, step: BackwardStep) -> str:
         names, num = self.names, self._number
         out, node = symbol(names[self.root]), names[step.node]
         gradient = f"∂{out}/∂{symbol(node)}"
@@ -649,105 +749,20 @@ class BackwardTrace(Trace[BackwardStep]):
             lines = [f"start at the output with {gradient} = {num(step.upstream)}; go back through {through}."]
         else:
             lines = [f"{gradient} = {num(step.upstream)} is complete; go back through {through}."]
-        for c in step.inputs:
-            lines.append(
-                f"∂{out}/∂{symbol(names[c.input])} += {gradient} · {self.local(step.node, c.input)} = "
-                f"{self._product(step.upstream, c.local_grad, c.contribution)}"
-                f"   (grad {num(c.grad_before)} → {num(c.grad_after)})"
-            )
-        return "\n".join(lines)
+        lines += [
+            f"∂{out}/∂{symbol(names[c.input])} += {gradient} · {self.local(step.node, c.input)} = "
+            f"{self._product(step.upstream, c.local_grad, c.contribution)}"
+            f"   (grad {num(c.grad_before)} → {num(c.grad_after)})"
+            for c in step.inputs
+            if c.input in self.needs_gradient
+        ]
+        return "\n".join(lines + self._notes(range(index, index + 1)))
 
-    def look(self, i: int) -> Look:
-        """Frame ``i``: grads after step ``i``, the step's node highlighted, nodes whose grad is final filled.
-
-        Example:
-            >>> x = Value(3.0, label="x")
-            >>> y = x * x
-            >>> trace_backward(y).look(0).current == {y}
-            True
-        """
-        i = self._index(i, "frame")
-        processed = {step.node for step in self.steps[: i + 1]}
-        used: dict[Value, int] = {}
-        for node in processed:
-            for child in dict.fromkeys(node.inputs):
-                used[child] = used.get(child, 0) + 1
-        # A node's gradient is final (and it is drawn filled in) once every node
-        # that uses it has passed its share back; the root's is final from the start.
-        finished = {node for node in self.order if used.get(node, 0) == self._consumers.get(node, 0)}
-        node = self.steps[i].node
-        return Look(grads=self.grads_after(i), filled=finished, current={node}, active={node})
-
-    def table(self) -> StepTable:
-        """Every contribution of every step: upstream, local derivative, product, grad before → after.
-
-        Example:
-            >>> x = Value(3.0, label="x")
-            >>> print(trace_backward(x * 2).table())  # doctest: +NORMALIZE_WHITESPACE
-            backward pass
-            step  node  upstream  input  local ∂  contribution  grad before  grad after
-            ────  ────  ────────  ─────  ───────  ────────────  ───────────  ──────────
-            1     v2    1.0       x      2.0      2.0           0.0          2.0
-                                  2.0    3.0      3.0           0.0          3.0
-        """
-        rows = []
-        num = self._number
-        for i, step in enumerate(self.steps):
-            for k, c in enumerate(step.inputs):
-                first = k == 0
-                rows.append(
-                    [
-                        str(i + 1) if first else "",
-                        self.names[step.node] if first else "",
-                        num(step.upstream) if first else "",
-                        self.names[c.input],
-                        num(c.local_grad),
-                        num(c.contribution),
-                        num(c.grad_before),
-                        num(c.grad_after),
-                    ]
-                )
-        headers = ["step", "node", "upstream", "input", "local ∂", "contribution", "grad before", "grad after"]
-        return StepTable([("backward pass", headers, rows)])
-
-
-
-
-class ForwardTrace(Trace[ForwardStep]):
-    """The forward pass, one ``ForwardStep`` per operation, in topological order.
-
-    Example:
-        >>> from autograd import Value
-        >>> x = Value(2.0, label="x")
-        >>> y = (x * 3).tanh()
-        >>> [step.node.op for step in trace_forward(y)]
-        ['*', 'tanh']
-    """
-
-    phase = "forward"
-    show_grad = False
-
-
-    def describe(self, i: int) -> str:
-        """The computation of step ``i`` and the local derivatives it stores for backward.
-
-        Where rounding the operands to the shown precision would not give the
-        shown result, the last ``=`` is an ``≈``.
-
-        Example:
-            >>> from autograd import Value
-            >>> w1, x = Value(0.5, label="w1"), Value(2.0, label="x")
-            >>> z = w1 * x; z.label = "z"
-            >>> print(trace_forward(z).explain(0))
-            Step 1 of 1: z = w1 × x = 0.5 × 2.0 = 1.0
-            kept for the backward pass: ∂(w1 × x)/∂w1 = 2.0, ∂(w1 × x)/∂x = 0.5
-        """
-        i = self._index(i, "explain")
-        step = self.steps[i]
-        node, name, num = step.node, self.names[step.node], self._number
+    def _forward_node(self, step: ForwardStep) -> str:
+        node, num = step.node, self._number
         symbolic, numeric = self.formula(node), self.formula(node, numbers=True)
         equals = "=" if self._checks_by_hand(node) else "≈"
-        line = f"{name} = {symbolic} = {numeric} {equals} {num(step.value)}"
+        line = f"{self.names[node]} = {symbolic} = {numeric} {equals} {num(step.value)}"
         derivatives = ", ".join(f"{self.local(node, x)} = {num(d)}" for x, d in zip(node.inputs, step.local_grads))
         return f"{line}\nkept for the backward pass: {derivatives}"
 
@@ -762,58 +777,231 @@ class ForwardTrace(Trace[ForwardStep]):
             return False
         return self._number(float(value)) == self._number(node.data)
 
-    def look(self, i: int) -> Look:
-        """Frame ``i``: values up to step ``i`` shown and filled, later ones hidden.
+    def _forward_box(self, step: BoxStep) -> list[str]:
+        lines = []
+        number, names = self._number, self.names
+        for node_step in step.node_steps:
+            node = node_step.node
+            neuron = self._neurons.get(node)
+            name = names[node]
+            if neuron is not None and node is neuron.z:
+                terms = [f"{names[w]}·{names[x]}" for w, x, _ in neuron.weights]
+                shown = [(number(w.data), number(x.data)) for w, x, _ in neuron.weights]
+                values = [f"{symbol(w)} × {symbol(x)}" for w, x in shown]
+                total = sum(float(w) * float(x) for w, x in shown)
+                if neuron.bias is not None:
+                    terms.append(names[neuron.bias])
+                    values.append(symbol(number(neuron.bias.data)))
+                    total += float(number(neuron.bias.data))
+                equals = "=" if number(total) == number(node.data) else "≈"
+                lines.append(f"{name} = {' + '.join(terms)} = {' + '.join(values)} {equals} {number(node.data)}")
+            elif neuron is not None and node is neuron.a and node.operation is not None:
+                g, z = node.operation.display, neuron.z
+                equals = "=" if self._checks_by_hand(node) else "≈"
+                lines.append(f"{name} = {g}({names[z]}) = {g}({number(z.data)}) {equals} {number(node.data)}")
+            elif neuron is None:
+                equals = "=" if self._checks_by_hand(node) else "≈"
+                lines.append(
+                    f"{name} = {self.formula(node)} = {self.formula(node, numbers=True)} {equals} {number(node.data)}"
+                )
+            # else a product w·x: written out in z's line
+        return lines
 
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> trace_forward(y).look(0).hidden_data
-            set()
-        """
-        i = self._index(i, "frame")
-        done = {step.node for step in self.steps[: i + 1]}
-        pending = {step.node for step in self.steps[i + 1 :]}
-        filled = done | {node for node in self.order if not node.inputs}
-        node = self.steps[i].node
-        return Look(hidden_data=pending, filled=filled, current={node}, active={node})
+    @cached_property
+    def _accumulating(self) -> set[tuple[int, int]]:
+        """(recorded step, operand) pairs that add to a gradient already begun: narrated with "+="."""
+        reached: set[Value] = set()
+        pairs = set()
+        for index, step in enumerate(self.node_steps):
+            for c in step.inputs if isinstance(step, BackwardStep) else ():
+                if c.input in reached:
+                    pairs.add((index, c.position))
+                reached.add(c.input)
+        return pairs
 
-    def table(self) -> StepTable:
-        """Every operation: what it computes, its value and its local derivatives.
+    def _backward_box(self, step: BoxStep) -> str:
+        first = step.node_steps[0]
+        assert isinstance(first, BackwardStep)  # a backward trace records backward steps
+        out = self.names[self.root]
+        forms = declared(self.root) if self.root in step.nodes else ()
+        if forms:
+            return "\n".join(self._closed_form(step, forms))
+        head = f"{step.title}, going back from ∂{out}/∂{self.names[first.node]} = {self._number(first.upstream)}."
+        return "\n".join([head, *self._backward_lines(step)])
+
+    def _closed_form(self, step: BoxStep, forms: Sequence[ClosedForm]) -> list[str]:
+        """The loss's one step: ∂J/∂ŷ in the loss's closed form, with backward()'s own result."""
+        names, number, out = self.names, self._number, self.names[self.root]
+        received: dict[Value, float] = {}
+        for node_step in step.node_steps:
+            for c in node_step.inputs if isinstance(node_step, BackwardStep) else ():
+                received[c.input] = received.get(c.input, 0.0) + c.contribution
+        lines = [f"{step.title}: {out} = {number(self.root.data)}; going back to what the loss reads."]
+        for form in forms:
+            if form.output not in received:
+                continue
+            shown = {key: number(value) for key, value in form.values.items()}
+            by_hand = number(form.rule({key: float(value) for key, value in shown.items()}))
+            result = number(received[form.output])
+            numbers = form.numbers.format_map({key: symbol(value) for key, value in shown.items()})
+            formula = form.formula.format(output=names[form.output])
+            equals = "=" if by_hand == result else "≈"
+            lines.append(f"∂{out}/∂{names[form.output]} = {formula} = {numbers} {equals} {result}")
+        data = list(dict.fromkeys(form.data for form in forms if form.data))
+        if data:
+            lines.append(f"{', '.join(data)} {'is' if len(data) == 1 else 'are'} data: no gradient needed.")
+        return lines
+
+    def _backward_lines(self, step: BoxStep) -> list[str]:
+        # (order, line): the lecture's order inside a neuron (z, b, the w's, then what goes back to
+        # the layer before); elsewhere the order backprop took.
+        lines: list[tuple[tuple[int, int, int], str]] = []
+        ranks: dict[Neuron | None, int] = {}  # neurons in the order backprop reaches them (a layer box holds several)
+        number, names, out = self._number, self.names, self.names[self.root]
+
+        def grad(node: Value) -> str:
+            return f"∂{out}/∂{symbol(names[node])}"
+
+        for offset, node_step in enumerate(step.node_steps):
+            assert isinstance(node_step, BackwardStep)  # a backward trace records backward steps
+            node, index = node_step.node, step.first + offset
+            neuron = self._neurons.get(node)
+            rank = ranks.setdefault(neuron, len(ranks))
+            for c in node_step.inputs:
+                if c.input not in self.needs_gradient:
+                    continue
+                accumulates = "+=" if (index, c.position) in self._accumulating else "="
+                product = self._product(node_step.upstream, c.local_grad, c.contribution)
+                if neuron is None:  # written with the operation, as at node level, never like a gradient ∂J/∂…
+                    line = f"{grad(c.input)} {accumulates} {grad(node)} · {self.local(node, c.input)} = {product}"
+                    lines.append(((rank, 4, len(lines)), line))
+                elif node is neuron.a and node is not neuron.z:
+                    line = f"{grad(c.input)} = {grad(node)} · {self._derivative(neuron)} = {product}"
+                    lines.append(((rank, 0, 0), line))
+                elif node is neuron.z:
+                    if c.input is neuron.bias:
+                        line = f"{grad(c.input)} {accumulates} {grad(node)} = {number(c.contribution)}"
+                        lines.append(((rank, 1, 0), line))
+                else:  # a product w·x: ∂(w·x)/∂w = x and ∂(w·x)/∂x = w; the Σ passed ∂J/∂z on unchanged
+                    k = next(k for k, (_, _, p) in enumerate(neuron.weights) if p is node)
+                    other = names[node.inputs[1 - c.position]]
+                    line = f"{grad(c.input)} {accumulates} {grad(neuron.z)} · {other} = {product}"
+                    lines.append(((rank, 2 if c.position == 0 else 3, k), line))
+        ordered = [line for _, line in sorted(lines, key=lambda entry: entry[0])]
+        return ordered + self._notes(range(step.first, step.last + 1))
+
+    # --- pictures and tables -------------------------------------------------------------
+
+    def grads_after(self, i: int) -> dict[Value, float]:
+        """Every node's gradient as it stood after recorded step ``i`` (before step 0 for ``i = -1``).
 
         Example:
             >>> x = Value(3.0, label="x")
+            >>> trace = trace_backward(x * x)
+            >>> trace.grads_after(-1)[x], trace.grads_after(0)[x]
+            (0.0, 6.0)
+        """
+        grads = dict(self.initial_grads)
+        for step in self.node_steps[: i + 1]:
+            for c in step.inputs if isinstance(step, BackwardStep) else ():
+                grads[c.input] = c.grad_after
+        return grads
+
+    def look(self, i: int) -> Look:
+        """Frame ``i``: the picture after the step, the step's node (or whole box) highlighted.
+
+        Backward, nodes whose gradient is final are filled in; forward, values not
+        computed yet are hidden.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> trace_backward(y).look(0).current == {y}, trace_forward(y).look(0).hidden_data
+            (True, set())
+        """
+        i = self._index(i, "frame")
+        step = self.steps[i]
+        if isinstance(step, BoxStep):
+            return replace(self._node_look(step.last), current=step.nodes, active=step.nodes)
+        return self._node_look(i)
+
+    def _node_look(self, i: int) -> Look:
+        node = self.node_steps[i].node
+        if self.phase == "forward":
+            pending = {step.node for step in self.node_steps[i + 1 :]}
+            filled = {step.node for step in self.node_steps[: i + 1]} | {n for n in self.order if not n.inputs}
+            return Look(hidden_data=pending, filled=filled, current={node}, active={node})
+        # A node's gradient is final (drawn filled in) once every node that uses it has
+        # passed its share back; the root's is final from the start.
+        consumers: dict[Value, int] = {}
+        used: dict[Value, int] = {}
+        processed = {step.node for step in self.node_steps[: i + 1]}
+        for user in self.order:
+            for child in dict.fromkeys(user.inputs):
+                consumers[child] = consumers.get(child, 0) + 1
+                used[child] = used.get(child, 0) + (user in processed)
+        finished = {n for n in self.order if used.get(n, 0) == consumers.get(n, 0)}
+        return Look(grads=self.grads_after(i), filled=finished, current={node}, active={node})
+
+    def table(self) -> StepTable:
+        """The steps as a table: contributions (backward), computations (forward), or boxes.
+
+        Example:
+            >>> x = Value(3.0, label="x")
+            >>> print(trace_backward(x * 2).table())  # doctest: +NORMALIZE_WHITESPACE
+            backward pass
+            step  node  upstream  input  local ∂  contribution  grad before  grad after
+            ────  ────  ────────  ─────  ───────  ────────────  ───────────  ──────────
+            1     v2    1.0       x      2.0      2.0           0.0          2.0
             >>> print(trace_forward(x * 2).table())  # doctest: +NORMALIZE_WHITESPACE
             forward pass
             step  node  computes  value  local ∂
             ────  ────  ────────  ─────  ────────
             1     v2    x × 2.0   6.0    2.0, 3.0
         """
-        rows = [
-            [
-                str(i + 1),
-                self.names[step.node],
-                self.formula(step.node),
-                self._number(step.value),
-                ", ".join(self._number(d) for d in step.local_grads),
+        num, names = self._number, self.names
+        if self.collapse is not None:
+            rows = [
+                [str(i + 1), step.title, str(len(step.node_steps)), f"{step.first + 1} to {step.last + 1}"]
+                for i, step in enumerate(self.steps)
+                if isinstance(step, BoxStep)
             ]
-            for i, step in enumerate(self.steps)
-        ]
-        return StepTable([("forward pass", ["step", "node", "computes", "value", "local ∂"], rows)])
-
+            return StepTable([(f"{self.phase} pass by boxes", ["step", "box", "node steps", "per-node steps"], rows)])
+        if self.phase == "forward":
+            rows = [
+                [
+                    str(i + 1),
+                    names[s.node],
+                    self.formula(s.node),
+                    num(s.value),
+                    ", ".join(num(d) for d in s.local_grads),
+                ]
+                for i, s in enumerate(self.node_steps)
+                if isinstance(s, ForwardStep)
+            ]
+            return StepTable([("forward pass", ["step", "node", "computes", "value", "local ∂"], rows)])
+        rows = []
+        for i, step in enumerate(self.node_steps):
+            assert isinstance(step, BackwardStep)  # a backward trace records backward steps
+            shown = [c for c in step.inputs if c.input in self.needs_gradient]
+            for k, c in enumerate(shown):
+                numbers = [num(c.local_grad), num(c.contribution), num(c.grad_before), num(c.grad_after)]
+                lead = [str(i + 1), names[step.node], num(step.upstream)] if k == 0 else ["", "", ""]
+                rows.append([*lead, names[c.input], *numbers])
+        headers = ["step", "node", "upstream", "input", "local ∂", "contribution", "grad before", "grad after"]
+        return StepTable([("backward pass", headers, rows)])
 
 
 class Lesson(Playback):
-    """Passes played one after the other, e.g. ``trace_forward(L) + trace_backward(L)``.
+    """Traces played one after the other, e.g. ``trace_forward(L) + trace_backward(L)``.
 
-    A lesson is itself a trace of phase-tagged steps: ``len``, ``lesson[i]``,
-    ``phase_of(i)``, ``explain(i)``, ``frame(i)``, ``table()``, ``player()`` and
-    ``to_html()`` work as for one pass, numbered through the whole lesson.
+    ``len``, ``lesson[i]``, ``phase_of(i)``, ``explain(i)``, ``frame(i)``,
+    ``table()``, ``player()`` and ``to_html()`` work as for one trace, numbered
+    through the whole lesson; each step is drawn grouped as its trace is.
 
     Attributes:
-        parts: the single-pass traces, in order.
+        parts: the traces, in order.
 
     Example:
-        >>> from autograd import Value
         >>> y = Value(2.0, label="x") * 3
         >>> lesson = trace_forward(y) + trace_backward(y)
         >>> len(lesson), lesson.phases, lesson.explain(1).splitlines()[0][:40]
@@ -822,35 +1010,37 @@ class Lesson(Playback):
 
     noun = "lesson"
 
-    def __init__(self, parts: Sequence[Playback | Pass]) -> None:
-        flat: list[Pass] = []
+    def __init__(self, parts: Sequence[Playback]) -> None:
+        flat: list[Trace] = []
         for part in parts:
-            if isinstance(part, Lesson):
-                flat.extend(part.parts)
-            elif all(hasattr(part, member) for member in PASS_MEMBERS):
-                flat.append(part)  # type: ignore[arg-type]  # checked member by member: a Pass
-            else:
+            if not isinstance(part, Playback):
                 raise TypeError(
                     f"Lesson got {part!r} of type {type(part).__name__}; "
                     "expected traces from autograd.trace_forward() or autograd.trace_backward()."
                 )
-        self.parts: list[Pass] = flat
+            flat.extend(part.parts)
+        self._parts = flat
         self.precision = flat[0].precision if flat else 4
-        # Parts usually trace one graph; where they differ, the first part's name wins.
-        self.names = {node: name for part in reversed(flat) for node, name in part.names.items()}
+
+    @property
+    def parts(self) -> Sequence[Trace]:
+        """The traces, in order (a lesson inside a lesson is flattened)."""
+        return self._parts
+
+    @property
+    def names(self) -> dict[Value, str]:
+        """Every node's name; where parts trace different graphs, the first part's name wins."""
+        return {node: name for part in reversed(self.parts) for node, name in part.names.items()}
 
     def __len__(self) -> int:
         return sum(len(part) for part in self.parts)
-
-    def __add__(self, other: Playback) -> Lesson:
-        return Lesson([self, other])
 
     def __repr__(self) -> str:
         return f"<Lesson of {len(self)} steps: {' + '.join(part.phase for part in self.parts)}>"
 
     @property
-    def steps(self) -> tuple[object, ...]:
-        """All steps of all parts, in order (``BackwardStep``, ``ForwardStep``, or a box step of a trace by boxes).
+    def steps(self) -> tuple[BackwardStep | ForwardStep | BoxStep, ...]:
+        """All steps of all parts, in order.
 
         Example:
             >>> y = Value(2.0) * 3
@@ -861,21 +1051,15 @@ class Lesson(Playback):
 
     @property
     def phases(self) -> tuple[str, ...]:
-        """The pass of every step, in order.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> (trace_forward(y) + trace_backward(y)).phases
-            ('forward', 'backward')
-        """
+        """The pass of every step, in order."""
         return tuple(part.phase for part in self.parts for _ in part.steps)
 
-    def __getitem__(self, i: int) -> object:
+    def __getitem__(self, i: int) -> BackwardStep | ForwardStep | BoxStep:
         part, k = self.part_of(self._index(i, "__getitem__"))
         return part.steps[k]
 
-    def part_of(self, i: int) -> tuple[Pass, int]:
-        """The pass that holds step ``i`` (an index into the whole lesson), and the step's index in it.
+    def part_of(self, i: int) -> tuple[Trace, int]:
+        """The trace that holds step ``i`` (an index into the whole lesson), and the step's index in it.
 
         Example:
             >>> y = Value(2.0) * 3
@@ -888,6 +1072,17 @@ class Lesson(Playback):
                 return part, i
             i -= len(part)
         raise IndexError(f"part_of() got a step past the end of this lesson of {len(self)} steps.")
+
+    def describe(self, i: int) -> str:
+        """Step ``i`` as its trace tells it.
+
+        Example:
+            >>> y = Value(2.0, label="x") * 3
+            >>> (trace_forward(y) + trace_backward(y)).describe(0).splitlines()[0]
+            'v2 = x × 3.0 = 2.0 × 3.0 = 6.0'
+        """
+        part, k = self.part_of(self._index(i, "describe"))
+        return part.describe(k)
 
     def counter(self, i: int) -> str:
         """``Step 7 of 10 (backward pass)``: numbered through the lesson, naming the pass.
@@ -917,58 +1112,58 @@ class Lesson(Playback):
             offset += len(part)
         return StepTable(sections)
 
-def _explained_the_old_way(part: Pass, i: int) -> str:
-    """The words of a pass that overrides ``explain`` (the older way, or a trace by boxes), without its counter."""
-    return _COUNTER.sub("", part.explain(i), count=1)
 
-
-def _check_root(root: Value, function: str, precision: int) -> None:
+def _check_root(root: Value, function: str, precision: int, collapse: Collapse) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
     if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
         raise ValueError(f"{function}() got precision={precision!r}; expected an int from 1 to 17.")
+    DrawOptions(collapse=collapse, caller=function)
 
 
-@overload
-def trace_backward(root: Value, *, precision: int = 4, collapse: None = None) -> BackwardTrace: ...
-@overload
-def trace_backward(root: Value, *, precision: int = 4, collapse: Literal["scope"] | int) -> NeuronTrace: ...
-def trace_backward(root: Value, *, precision: int = 4, collapse: Collapse = None) -> BackwardTrace | NeuronTrace:
-    """Run ``root.backward()`` step by step and record every chain-rule step.
+def trace_backward(root: Value, *, precision: int = 4, collapse: Collapse = None) -> Trace:
+    """Record ``root.backward()`` step by step: every chain-rule step, with its numbers.
 
-    The gradients left in ``.grad`` are exactly those of ``root.backward()``:
-    leaves accumulate, intermediate nodes restart from zero, the root is seeded
-    with 1. Steps come in reverse topological order (newest node first, the
-    order ``backward()`` uses), one per node that has inputs.
+    Tracing is observation: afterwards every node of the graph holds
+    ∂root/∂node in ``.grad``, exactly as ``zero_grad()`` then one
+    ``backward()`` leaves it, however many traces (node level, neuron level,
+    forward, backward) are taken, so every view shows the narration's numbers.
+    Steps come in reverse topological order (newest node first, the order
+    ``backward()`` uses), one per node that has inputs.
 
     Args:
         root: the output to differentiate, e.g. the loss.
         precision: significant digits of the numbers in explanations and frames.
-        collapse: ``"scope"`` (or a depth, as ``to_dot``) gives a ``NeuronTrace``:
-            one step per neuron box and one for the loss, in the lecture's form.
+        collapse: ``"scope"`` (or a depth, as ``to_dot``) groups the steps by boxes:
+            one step per neuron and one for the loss, in the lecture's form.
 
     Returns:
-        A ``BackwardTrace``: ``len``, ``trace[i]``, ``explain(i)``, ``frame(i)``,
-        ``table()``, ``player()``, ``to_html(path)``.
+        A ``Trace``: ``len``, ``trace[i]``, ``explain(i)``, ``frame(i)``,
+        ``table()``, ``player()``, ``to_html(path)``, ``grouped(collapse)``.
 
     Raises:
         TypeError: ``root`` is not a Value.
+        ValueError: a bad ``precision`` or ``collapse`` (no gradient is changed).
         AnomalyError: inside ``autograd.detect_anomaly()``, a step made a gradient
             inf or nan (as ``backward()`` raises).
 
     Example:
-        >>> from autograd import Value
         >>> x = Value(3.0, label="x")
         >>> trace = trace_backward(x * x)
         >>> [(c.local_grad, c.contribution) for c in trace[0].inputs], x.grad
         ([(3.0, 3.0), (3.0, 3.0)], 6.0)
+        >>> _ = trace_backward(x * x); x.grad  # observed again, not accumulated again
+        6.0
     """
-    _check_root(root, "trace_backward", precision)
-    DrawOptions(collapse=collapse, caller="trace_backward")  # checked before any gradient changes
-    # backward_steps resets and seeds the gradients when called, so `initial`
-    # is what the first step starts from; the steps are backward()'s own.
+    _check_root(root, "trace_backward", precision, collapse)
+    order = topological_order(root)
+    for node in order:  # from zero, so the leaves end as one backward() leaves them
+        if not node.inputs:
+            node.grad = 0.0
+    # backward_steps resets the intermediates and seeds the root when called, so
+    # `initial` is what the first step starts from; the steps are backward()'s own.
     passes = backward_steps(root)
-    initial = {node: node.grad for node in topological_order(root)}
+    initial = {node: node.grad for node in order}
     steps = [
         BackwardStep(
             node,
@@ -977,45 +1172,32 @@ def trace_backward(root: Value, *, precision: int = 4, collapse: Collapse = None
         )
         for node, upstream, contributions in passes
     ]
-    if collapse is not None:  # one step per neuron box: autograd/see/neuron_trace.py
-        from autograd.see.neuron_trace import by_boxes
-
-        return by_boxes(BackwardTrace(root, steps, initial, precision), collapse, "trace_backward")
-    return BackwardTrace(root, steps, initial, precision)
+    return Trace(root, steps, phase="backward", precision=precision, collapse=collapse, initial_grads=initial)
 
 
-@overload
-def trace_forward(root: Value, *, precision: int = 4, collapse: None = None) -> ForwardTrace: ...
-@overload
-def trace_forward(root: Value, *, precision: int = 4, collapse: Literal["scope"] | int) -> NeuronTrace: ...
-def trace_forward(root: Value, *, precision: int = 4, collapse: Collapse = None) -> ForwardTrace | NeuronTrace:
+def trace_forward(root: Value, *, precision: int = 4, collapse: Collapse = None) -> Trace:
     """Replay the forward pass that built ``root``: one step per operation, in topological order.
 
-    Nothing is recomputed: each step shows the value and the local derivatives
-    the engine stored when the node was created. Leaves are known from the start.
+    Nothing is recomputed and no gradient changes: each step shows the value and
+    the local derivatives the engine stored when the node was created.
 
     Args:
         root: the output.
         precision: significant digits of the numbers shown.
-        collapse: ``"scope"`` (or a depth) gives a ``NeuronTrace``: one step per neuron box.
+        collapse: ``"scope"`` (or a depth) groups the steps by boxes: one step per neuron.
 
     Returns:
-        A ``ForwardTrace`` (same interface as ``BackwardTrace``).
+        A ``Trace`` of phase ``"forward"``.
 
     Raises:
         TypeError: ``root`` is not a Value.
+        ValueError: a bad ``precision`` or ``collapse``.
 
     Example:
-        >>> from autograd import Value
         >>> x = Value(2.0, label="x")
         >>> print(trace_forward((x * 3).tanh()).explain(0).splitlines()[0])
         Step 1 of 2: v2 = x × 3.0 = 2.0 × 3.0 = 6.0
     """
-    _check_root(root, "trace_forward", precision)
-    DrawOptions(collapse=collapse, caller="trace_forward")
+    _check_root(root, "trace_forward", precision, collapse)
     steps = [ForwardStep(node, node.data, node.local_grads) for node in topological_order(root) if node.inputs]
-    if collapse is not None:  # one step per neuron box: autograd/see/neuron_trace.py
-        from autograd.see.neuron_trace import by_boxes
-
-        return by_boxes(ForwardTrace(root, steps, precision), collapse, "trace_forward")
-    return ForwardTrace(root, steps, precision)
+    return Trace(root, steps, phase="forward", precision=precision, collapse=collapse)
