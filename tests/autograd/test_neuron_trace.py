@@ -198,3 +198,131 @@ def test_every_narrated_result_is_a_contribution_of_that_step_not_a_running_tota
             if not line.startswith("∂"):
                 continue  # words: data, a neuron that is off
             assert line.rsplit(" ", 1)[1] in contributions, line
+
+
+# --- tracing is observation; every view shows backward()'s numbers ------------------
+
+
+def every_grad(loss: Value) -> dict[Value, float]:
+    return {node: node.grad for node in autograd.topological_order(loss)}
+
+
+def test_any_number_of_traces_leave_every_grad_as_one_backward_leaves_it():
+    loss = course_loss()
+    loss.backward()
+    once = every_grad(loss)
+    takes = [
+        lambda: autograd.trace_backward(loss),
+        lambda: autograd.trace_backward(loss, collapse="scope"),
+        lambda: autograd.trace_forward(loss),
+        lambda: autograd.trace_forward(loss, collapse="scope"),
+        lambda: autograd.trace_backward(loss, collapse=1),
+        lambda: autograd.trace_backward(loss, collapse="scope").grouped(None).explain(0),
+    ]
+    for take in takes + takes[::-1]:
+        take()
+        assert every_grad(loss) == once
+    # From zero gradients too: the first trace is the one backward().
+    loss.zero_grad()
+    autograd.trace_backward(loss, collapse="scope")
+    assert every_grad(loss) == once
+
+
+def test_the_narration_the_frames_and_grad_show_the_same_numbers():
+    loss = course_loss()
+    by_node = autograd.trace_backward(loss)
+    by_neuron = autograd.trace_backward(loss, collapse="scope")
+    for trace in (by_node, by_neuron):
+        assert trace.look(-1).grads == every_grad(loss)
+    weight = next(w for w, name in by_neuron.names.items() if name == "w₁₂⁽²⁾")
+    assert f"∂J/∂w₁₂⁽²⁾ = ∂J/∂z₁⁽²⁾ · a₂⁽¹⁾ = -0.8893 × 7.555 = {format_number(weight.grad)}" in by_neuron.explain(1)
+    assert f"→ {format_number(weight.grad)})" in by_node.explain(10)
+
+
+# --- data is not differentiated ------------------------------------------------------
+
+GRADIENT_LINE = re.compile(r"^∂J/∂(\S+|\(.*?\)) \+?= ")
+
+
+@pytest.mark.parametrize("collapse", [None, "scope", 1])
+def test_no_line_differentiates_data_and_data_is_said_once(collapse):
+    trace = autograd.trace_backward(course_loss(2), collapse=collapse)
+    by_name = {name: node for node, name in trace.names.items()}
+    text = "\n".join(trace.explain(i) for i in range(len(trace)))
+    differentiated = [m.group(1) for m in map(GRADIENT_LINE.match, text.splitlines()) if m]
+    assert differentiated
+    for name in differentiated:
+        node = by_name[name[1:-1] if name.startswith("(") and name[1:-1] in by_name else name]
+        assert node in trace.needs_gradient, name
+    assert "∂J/∂1.0" not in text and "∂J/∂x₁" not in text
+    assert not any(isinstance(node, autograd.Parameter) for node in trace.order if node not in trace.needs_gradient)
+    if collapse is None:
+        assert text.count("x₁[1]") >= 1 and len(re.findall(r"\bx₁\[1\]\S* is data|x₁\[1\], ", text)) <= 1
+    else:
+        assert text.count("y = 1, y = 0 are data: no gradient needed.") == 1
+
+
+# --- the loss box: one step, in closed form ------------------------------------------
+
+
+def test_the_loss_box_takes_one_step_in_the_closed_form_of_binary_cross_entropy():
+    loss = course_loss()
+    trace = autograd.trace_backward(loss, collapse="scope")
+    y_hat = next(node for node, name in trace.names.items() if name == "ŷ")
+    assert trace.explain(0).splitlines() == [
+        "Step 1 of 5: binary cross-entropy: J = 2.201; going back to what the loss reads.",
+        f"∂J/∂ŷ = −y/ŷ + (1−y)/(1−ŷ) = −1/0.1107 ≈ {format_number(y_hat.grad)}",
+        "y = 1 is data: no gradient needed.",
+    ]
+    assert format_number(y_hat.grad) == "-9.036"
+    assert trace.explain(0).count("J = ") == 1
+    # Expanding the box still shows every internal node.
+    by_node = trace.grouped(None)
+    assert len(trace[0].node_steps) == 7
+    assert "clamp" in "\n".join(by_node.explain(i) for i in range(7))
+
+
+def closed_form_losses() -> list[tuple[str, Value]]:
+    model = nn.MLP(2, [3, 2], seed=1)
+    a, b = model([1.0, 2.0]), model([3.0, -1.0])
+    scores = nn.MLP(2, [3, 1], seed=2)
+    return [
+        ("binary cross-entropy", nn.binary_cross_entropy([a[0].sigmoid(), b[0].sigmoid()], [1, 0])),
+        ("binary cross-entropy, y = 0.3", nn.binary_cross_entropy([a[1].sigmoid()], [0.3])),
+        ("mean squared error", nn.mean_squared_error([a, b], [[1.0, 0.0], [0.5, 2.0]])),
+        ("cross-entropy", nn.cross_entropy([a, b], [1, 0])),
+        ("hinge", nn.hinge([scores([1.0, 2.0]), scores([-3.0, 2.0]), scores([9.0, 9.0])], [1, -1, 1])),
+        ("logits", nn.binary_cross_entropy_with_logits([a[0], b[1]], [1, 0])),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_every_closed_form_gives_backwards_gradient(case):
+    from autograd.see.closed_form import declared
+
+    _, loss = closed_form_losses()[case]
+    trace = autograd.trace_backward(loss, collapse="scope")
+    forms = declared(loss)
+    assert forms
+    lines = trace.explain(0).splitlines()
+    assert len(lines) == 1 + len(forms) + 1  # the loss, one line per output it reads, what is data
+    for form, line in zip(forms, lines[1:]):
+        # The declared rule at full precision is backward()'s gradient...
+        assert form.rule(form.values) == pytest.approx(form.output.grad, rel=1e-9, abs=1e-12), line
+        # ...and the line ends with backward()'s own number.
+        assert line.startswith(f"∂J/∂{trace.names[form.output]} = ")
+        assert line.endswith(f" {format_number(form.output.grad)}"), line
+
+
+# --- a neuron that is off ------------------------------------------------------------
+
+
+def test_a_dead_relu_is_said_in_words_at_both_levels():
+    loss = course_loss()
+    off = "z₁⁽¹⁾ = -4.552 < 0: this neuron is off, no gradient flows back through it."
+    by_neuron = autograd.trace_backward(loss, collapse="scope")
+    texts = [by_neuron.explain(i) for i in range(len(by_neuron))]
+    assert [off in text for text in texts] == [False, False, False, False, True]
+    by_node = by_neuron.grouped(None)
+    relu_steps = [i for i, step in enumerate(by_node) if step.node.op == "relu"]
+    assert [off in by_node.explain(i) for i in relu_steps] == [False, False, True]
