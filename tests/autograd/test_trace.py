@@ -513,3 +513,33 @@ def test_a_lesson_plays_each_pass_drawn_as_it_was_traced():
     assert re.search(r"\ts0 \[", lesson.frame_dot(n, caption=False))  # drawn by boxes, as the pass was traced
     assert not re.search(r"\ts0 \[", lesson.frame_dot(0, caption=False))  # the per-node forward pass: no boxes
     assert lesson.table().sections[1][0] == "backward pass by boxes"
+
+
+# --- a graph too large to draw is refused before any step is narrated or drawn ---------
+
+
+def test_to_html_refuses_a_10000_node_graph_before_narrating_or_drawing_any_step(tmp_path, monkeypatch):
+    weights = [autograd.Parameter(0.001 * i, label=f"w{i}") for i in range(5000)]
+    x = Value(1.0, label="x")
+    big = autograd.sum([w * x for w in weights])
+    trace = trace_backward(big)
+    assert len(trace.order) > 10_000
+    calls: list[str] = []
+    for method in ("describe", "look", "explain"):
+        original = getattr(Trace, method)
+        monkeypatch.setattr(Trace, method, lambda self, i, _m=method, _f=original: calls.append(_m) or _f(self, i))
+    for play in (
+        lambda: trace.to_html(tmp_path / "big.html"),
+        lambda: (trace_forward(big) + trace).to_html(tmp_path / "big.html"),
+        lambda: trace.player(),
+    ):
+        with pytest.raises(autograd.GraphTooLargeError, match=r"got a graph of 10002 nodes, more than max_nodes=500"):
+            play()
+    assert calls == []
+    assert not (tmp_path / "big.html").exists()
+    # Still refused with boxes, when there are more boxes than max_nodes.
+    with autograd.scope("layer"):
+        scoped = autograd.sum([w * x for w in weights[:20]])
+    with pytest.raises(autograd.GraphTooLargeError, match=r"boxes and nodes even with collapse='scope'"):
+        trace_backward(scoped, collapse="scope").to_html(tmp_path / "big.html", max_nodes=1)
+    assert calls == []
