@@ -13,11 +13,10 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import math
 import reprlib
 from collections.abc import Callable, Sequence
-from typing import ParamSpec
+from contextlib import AbstractContextManager
 
 import autograd
 from autograd import Value
@@ -30,24 +29,63 @@ Output = Value | float | Sequence[Value | float]
 # saturated sigmoid (p exactly 0 or 1) gives a large but finite loss.
 _SMALLEST_PROBABILITY = math.exp(-100.0)
 
-_P = ParamSpec("_P")
+_Worked = tuple[float, str]
+_Rule = Callable[[Sequence[float], Sequence[float], Callable[[float], str]], Sequence[_Worked]]
 
 
-def _scoped(title: str) -> Callable[[Callable[_P, Value]], Callable[_P, Value]]:
-    """Compute the loss inside ``autograd.scope(title)``: a drawing shows it as one named, collapsible box."""
-
-    def decorate(loss: Callable[_P, Value]) -> Callable[_P, Value]:
-        @functools.wraps(loss)
-        def scoped(*args: _P.args, **kwargs: _P.kwargs) -> Value:
-            with autograd.scope(title):
-                return loss(*args, **kwargs)
-
-        return scoped
-
-    return decorate
+def _loss_scope(
+    title: str, formula: str, symbol: str, examples: Sequence[tuple[Sequence[Value], Sequence[float]]], rule: _Rule
+) -> AbstractContextManager[None]:
+    """``autograd.scope`` for a loss, declaring its kind and its derivative in closed form (see ``autograd.Scope``)."""
+    form = autograd.ClosedForm(
+        formula, symbol, tuple(tuple(o) for o, _ in examples), tuple(tuple(t) for _, t in examples), rule
+    )
+    return autograd.scope(autograd.Scope(title, kind="loss", closed_form=form))
 
 
-@_scoped("mean squared error")
+def _whole(y: float) -> str:
+    # Targets are usually 0 or 1: written "1", not "1.0".
+    return str(int(y)) if float(y).is_integer() else repr(y)
+
+
+def _mse_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    return [(2.0 * (p - y), f"2·({number(p)} − {_whole(y)})") for p, y in zip(outputs, targets)]
+
+
+def _bce_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    (p,), (y,) = outputs, targets
+    terms, gradient = [], 0.0
+    # The clamp keeps log finite; past it the loss is flat, and so is the derivative.
+    if y != 0.0:
+        terms.append(f"−{_whole(y)}/{number(p)}")
+        gradient -= y / p if p >= _SMALLEST_PROBABILITY else 0.0
+    if y != 1.0:
+        terms.append(f"{_whole(1.0 - y)}/{number(1.0 - p)}")
+        gradient += (1.0 - y) / (1.0 - p) if 1.0 - p >= _SMALLEST_PROBABILITY else 0.0
+    return [(gradient, " + ".join(terms))]
+
+
+def _logits_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    (z,), (y,) = outputs, targets
+    p = 0.5 * (1.0 + math.tanh(z / 2.0))  # σ(z) without overflow
+    return [(p - y, f"σ({number(z)}) − {_whole(y)} = {number(p)} − {_whole(y)}")]
+
+
+def _softmax_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    top = max(outputs)
+    exps = [math.exp(z - top) for z in outputs]
+    total = sum(exps)
+    return [(e / total - y, f"{number(e / total)} − {_whole(y)}") for e, y in zip(exps, targets)]
+
+
+def _hinge_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    (s,), (y,) = outputs, targets
+    sign = 1.0 if y > 0.0 else -1.0
+    if 1.0 - sign * s > 0.0:
+        return [(-sign, f"−y = {_whole(-sign)} (inside the margin: y·s = {number(sign * s)} < 1)")]
+    return [(0.0, f"0 (outside the margin: y·s = {number(sign * s)} ≥ 1)")]
+
+
 def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequence[float]]) -> Value:
     """Mean of (ŷ − y)²: for predicting real numbers such as a final grade.
 
@@ -82,10 +120,12 @@ def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequ
             )
         predictions.extend(output)
         truths.extend(_number("mean_squared_error", t, index) for t in target)
-    return _mean([(_value(p) - t) ** 2 for p, t in zip(predictions, truths)])
+    values = [_value(p) for p in predictions]
+    examples = [((p,), (t,)) for p, t in zip(values, truths)]
+    with _loss_scope("mean squared error", "2(ŷ − y)", "ŷ", examples, _mse_rule):
+        return _mean([(p - t) ** 2 for p, t in zip(values, truths)])
 
 
-@_scoped("binary cross-entropy")
 def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[float]) -> Value:
     """−[y·log p + (1 − y)·log(1 − p)], averaged: for pass/fail with a sigmoid output.
 
@@ -109,7 +149,7 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
         0.164252
     """
     _check_batch("binary_cross_entropy", probabilities, targets)
-    losses = []
+    examples: list[tuple[tuple[Value], tuple[float]]] = []
     for index, (output, target) in enumerate(zip(probabilities, targets)):
         p = _scalar("binary_cross_entropy", output, index)
         y = _label("binary_cross_entropy", target, index, (0.0, 1.0))
@@ -125,16 +165,19 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
                 "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "
                 "binary_cross_entropy_with_logits on raw scores."
             )
-        terms: list[Value] = []
-        if y != 0.0:
-            terms.append(y * p.clamp(_SMALLEST_PROBABILITY, 1.0).log())
-        if y != 1.0:
-            terms.append((1.0 - y) * (1.0 - p).clamp(_SMALLEST_PROBABILITY, 1.0).log())
-        losses.append(-autograd.sum(terms))
-    return _mean(losses)
+        examples.append(((p,), (y,)))
+    with _loss_scope("binary cross-entropy", "−y/ŷ + (1−y)/(1−ŷ)", "ŷ", examples, _bce_rule):
+        losses = []
+        for (p,), (y,) in examples:
+            terms: list[Value] = []
+            if y != 0.0:
+                terms.append(y * p.clamp(_SMALLEST_PROBABILITY, 1.0).log())
+            if y != 1.0:
+                terms.append((1.0 - y) * (1.0 - p).clamp(_SMALLEST_PROBABILITY, 1.0).log())
+            losses.append(-autograd.sum(terms))
+        return _mean(losses)
 
 
-@_scoped("binary cross-entropy (logits)")
 def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """Binary cross-entropy of σ(z), computed from the score z directly: softplus(z) − y·z.
 
@@ -157,22 +200,27 @@ def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence
         0.693147
     """
     _check_batch("binary_cross_entropy_with_logits", logits, targets)
-    losses = []
-    for index, (output, target) in enumerate(zip(logits, targets)):
-        z = _scalar("binary_cross_entropy_with_logits", output, index)
-        y = _label("binary_cross_entropy_with_logits", target, index, (0.0, 1.0))
-        # softplus(z) − y·z = y·softplus(−z) + (1 − y)·softplus(z): a sum of terms ≥ 0,
-        # so a tiny loss (z ≥ 36.5, y = 1: 36.5 − 36.5 was 0.0) keeps its digits.
-        if y == 0.0:
-            losses.append(z.softplus())
-        elif y == 1.0:
-            losses.append(y * (-z).softplus())
-        else:
-            losses.append(y * (-z).softplus() + (1.0 - y) * z.softplus())
-    return _mean(losses)
+    examples = [
+        (
+            (_scalar("binary_cross_entropy_with_logits", output, index),),
+            (_label("binary_cross_entropy_with_logits", target, index, (0.0, 1.0)),),
+        )
+        for index, (output, target) in enumerate(zip(logits, targets))
+    ]
+    with _loss_scope("binary cross-entropy (logits)", "σ(z) − y", "z", examples, _logits_rule):
+        return _mean([_softplus_loss(z, y) for (z,), (y,) in examples])
 
 
-@_scoped("cross-entropy")
+def _softplus_loss(z: Value, y: float) -> Value:
+    # softplus(z) − y·z = y·softplus(−z) + (1 − y)·softplus(z): a sum of terms ≥ 0,
+    # so a tiny loss (z ≥ 36.5, y = 1: 36.5 − 36.5 was 0.0) keeps its digits.
+    if y == 0.0:
+        return z.softplus()
+    if y == 1.0:
+        return y * (-z).softplus()
+    return y * (-z).softplus() + (1.0 - y) * z.softplus()
+
+
 def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """Softmax cross-entropy for several classes: log Σⱼ e^zⱼ − z_target, averaged.
 
@@ -195,7 +243,7 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
         0.407606
     """
     _check_batch("cross_entropy", logits, targets)
-    losses = []
+    examples: list[tuple[list[Value], list[float]]] = []
     for index, (output, target) in enumerate(zip(logits, targets)):
         if isinstance(output, Value) or not isinstance(output, Sequence) or len(output) < 2:
             raise ValueError(
@@ -208,20 +256,23 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
                 f"cross_entropy() got target {target!r} for example {index}; expected a class index 0 … "
                 f"{len(output) - 1}."
             )
-        scores = [_value(z) for z in output]
-        top = max(range(len(scores)), key=lambda j: scores[j].data)
-        if math.isfinite(scores[top].data):
-            # log Σⱼ e^zⱼ − z_t = log1p(Σ_{j≠top} e^(zⱼ − z_top)) + (z_top − z_t): two terms ≥ 0,
-            # and log1p keeps a tiny loss (1.9e-13 was 0.6% off as the log of a sum) exact.
-            others = autograd.sum([(z - scores[top]).exp() for j, z in enumerate(scores) if j != top])
-            losses.append(others.log1p() + (scores[top] - scores[index_of_class]))
-        else:
-            log_total = autograd.sum([z.exp() for z in scores]).log()
-            losses.append(log_total - scores[index_of_class])
-    return _mean(losses)
+        one_hot = [float(j == index_of_class) for j in range(len(output))]
+        examples.append(([_value(z) for z in output], one_hot))
+    with _loss_scope("cross-entropy", "pⱼ − yⱼ", "z", examples, _softmax_rule):
+        return _mean([_cross_entropy_term(scores, one_hot.index(1.0)) for scores, one_hot in examples])
 
 
-@_scoped("hinge loss")
+def _cross_entropy_term(scores: list[Value], index_of_class: int) -> Value:
+    top = max(range(len(scores)), key=lambda j: scores[j].data)
+    if math.isfinite(scores[top].data):
+        # log Σⱼ e^zⱼ − z_t = log1p(Σ_{j≠top} e^(zⱼ − z_top)) + (z_top − z_t): two terms ≥ 0,
+        # and log1p keeps a tiny loss (1.9e-13 was 0.6% off as the log of a sum) exact.
+        others = autograd.sum([(z - scores[top]).exp() for j, z in enumerate(scores) if j != top])
+        return others.log1p() + (scores[top] - scores[index_of_class])
+    log_total = autograd.sum([z.exp() for z in scores]).log()
+    return log_total - scores[index_of_class]
+
+
 def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
     """Mean of max(0, 1 − y·s): zero once an example is on the right side by a margin of 1.
 
@@ -243,12 +294,12 @@ def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
         0.6666666666666666
     """
     _check_batch("hinge", scores, targets)
-    losses = []
-    for index, (output, target) in enumerate(zip(scores, targets)):
-        s = _scalar("hinge", output, index)
-        y = _label("hinge", target, index, (-1.0, 1.0), allowed=(-1.0, 0.0, 1.0))
-        losses.append((1.0 - (1.0 if y > 0.0 else -1.0) * s).relu())
-    return _mean(losses)
+    examples = [
+        ((_scalar("hinge", output, index),), (_label("hinge", target, index, (-1.0, 1.0), allowed=(-1.0, 0.0, 1.0)),))
+        for index, (output, target) in enumerate(zip(scores, targets))
+    ]
+    with _loss_scope("hinge loss", "−y inside the margin (y·s < 1), else 0", "s", examples, _hinge_rule):
+        return _mean([(1.0 - (1.0 if y > 0.0 else -1.0) * s).relu() for (s,), (y,) in examples])
 
 
 def _check_batch(name: str, outputs: Sequence[object], targets: Sequence[object]) -> None:
