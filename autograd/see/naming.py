@@ -23,6 +23,7 @@ with no ``nn`` structure keep the plain fallback ``v<k>`` of ``node_names``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,30 @@ MAX_FORMULA = 16
 _INFIX = {"add", "sub", "mul", "div"}
 # Ops that a formula name looks through: the clamp in a loss is an implementation detail.
 _TRANSPARENT = {"clamp"}
+
+
+def format_number(x: float, precision: int = 4) -> str:
+    """``x`` to ``precision`` significant digits, always recognisable as a float.
+
+    Args:
+        x: the number.
+        precision: significant digits.
+
+    Returns:
+        Text such as ``"0.8808"``, ``"2.0"``, ``"-6.0"``, ``"1e-08"``, ``"inf"``.
+
+    Example:
+        >>> format_number(0.8807970779778823), format_number(2), format_number(-0.0)
+        ('0.8808', '2.0', '0.0')
+    """
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x + 0.0:.{precision}g}"  # + 0.0 turns -0.0 into 0.0
+    if "e" not in text and "." not in text:
+        text += ".0"
+    return text
 
 
 def subscript(number: int | str) -> str:
@@ -277,8 +302,6 @@ def formula_name(
         >>> formula_name(y, {x: "ŷ", y.inputs[0]: "1 − ŷ"}, 4, constants=set())
         'log(1 − ŷ)'
     """
-    from autograd.see.render import format_number
-
     operation: Op | None = node.operation
     if operation is None:  # pragma: no cover - only intermediates are named by formula
         return ""
@@ -362,8 +385,6 @@ def names_and_roles(
         >>> names_and_roles([x], x)
         ({Value(data=1.0, grad=0.0, label='x'): 'x'}, {})
     """
-    from autograd.see.render import format_number
-
     lecture, roles = lecture_roles(order, root, feature_names)
     declared = declared_roles(order)
     names: dict[Value, str] = {}

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, overload
 from autograd.engine.value import Value
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, find_neurons, lecture_roles, scope_title
-from autograd.see.render import Look, digraph, dot_lines, require_dot
+from autograd.see.picture import DrawOptions, Frame, paint, picture_of
+from autograd.see.render import Look, digraph, frame_lines, require_dot
 from autograd.see.trace import BackwardStep, BackwardTrace, ForwardStep, ForwardTrace, Lesson, StepTable, symbol
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ def box_title(key: Key, fallback: str) -> str:
     """How a step names its box: ``("layers.0", "neurons.1")`` → ``"neuron 2 of layer 1"``.
 
     Example:
-        >>> box_title(("layers.0", "neurons.1"), "v3"), box_title((), "v3")
+        >>> from autograd import Scope
+        >>> path = (Scope("layers.0", heading="layer 1"), Scope("neurons.1", heading="neuron 2"))
+        >>> box_title(path, "v3"), box_title((), "v3")
         ('neuron 2 of layer 1', 'v3')
     """
     return " of ".join(scope_title(name) for name in reversed(key)) if key else fallback
@@ -277,6 +280,24 @@ class NeuronTrace:
         step = self.steps[i]
         return replace(self.node_trace.look(step.last), current=step.nodes, active=step.nodes)
 
+    def frame_paint(self, i: int, options: DrawOptions) -> Frame:
+        """Frame ``i`` painted, drawn collapsed as the trace is unless ``options.collapse`` says otherwise.
+
+        Example:
+            >>> import nn, autograd
+            >>> loss = nn.binary_cross_entropy([nn.MLP(2, [1], output_activation="sigmoid", seed=0)([1.0, 2.0])], [1])
+            >>> "s0" in autograd.trace_backward(loss, collapse=1).frame_paint(0, DrawOptions()).nodes
+            True
+        """
+        i = self._index(i, options.caller)
+        drawn = replace(
+            options,
+            show_grad=self.show_grad,
+            precision=self.precision,
+            collapse=self.collapse if options.collapse is None else options.collapse,
+        )
+        return paint(picture_of(self.root, drawn), self.look(i))
+
     def frame_lines(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
     ) -> list[str]:
@@ -288,19 +309,10 @@ class NeuronTrace:
             >>> any("s0 [" in line for line in autograd.trace_backward(loss, collapse=1).frame_lines(0))
             True
         """
-        i = self._index(i, function)
-        look = self.look(i)
+        frame = self.frame_paint(i, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function))
         if caption:
-            look = replace(look, caption=self.explain(i))
-        return dot_lines(
-            self.root,
-            show_grad=self.show_grad,
-            precision=self.precision,
-            max_nodes=max_nodes,
-            collapse=self.collapse if collapse is None else collapse,
-            look=look,
-            function=function,
-        )
+            frame = replace(frame, look=replace(frame.look, caption=self.explain(i)))
+        return frame_lines(frame)
 
     def frame_dot(
         self,
@@ -398,8 +410,6 @@ def by_boxes(node_trace: BackwardTrace | ForwardTrace, collapse: Collapse, funct
         ...
         ValueError: trace_forward() got collapse='nope'; expected None, "scope" ...
     """
-    from autograd.see.render import DrawOptions
-
     DrawOptions(collapse=collapse, caller=function)
     return NeuronTrace(node_trace, collapse)
 

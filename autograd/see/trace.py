@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar, overload
 from autograd.engine.graph import backward_steps, topological_order
 from autograd.engine.ops import FLOAT_MATH
 from autograd.engine.value import Value
-from autograd.see.render import Collapse, DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
+from autograd.see.picture import DrawOptions, Frame, Look, paint, picture_of
+from autograd.see.render import Collapse, digraph, format_number, frame_lines, node_names, require_dot
 
 if TYPE_CHECKING:
     import graphviz
@@ -330,6 +331,26 @@ class Playback:
         i = self._index(i, "explain")
         return f"{self.counter(i)}: {self.describe(i)}"
 
+    def frame_paint(self, i: int, options: DrawOptions) -> Frame:
+        """Frame ``i`` painted: the step's picture drawn with ``options`` (its own precision and grads added).
+
+        Example:
+            >>> trace = trace_backward(Value(2.0, label="x") * 3)
+            >>> "v2_op" in trace.frame_paint(0, DrawOptions()).nodes
+            True
+        """
+        i = self._index(i, options.caller)
+        part, k = self.part_of(i)
+        # A trace by boxes draws collapsed as it was traced, unless told otherwise.
+        own: Collapse = getattr(part, "collapse", None)
+        drawn = replace(
+            options,
+            show_grad=part.show_grad,
+            precision=part.precision,
+            collapse=own if options.collapse is None else options.collapse,
+        )
+        return paint(picture_of(part.root, drawn), part.look(k))
+
     def frame_lines(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
     ) -> list[str]:
@@ -340,22 +361,10 @@ class Playback:
             >>> any("v2_op" in line for line in trace.frame_lines(0))
             True
         """
-        i = self._index(i, function)
-        part, k = self.part_of(i)
-        look = part.look(k)
+        frame = self.frame_paint(i, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function))
         if caption:
-            look = replace(look, caption=self.explain(i))
-        # A trace by boxes draws collapsed as it was traced, unless told otherwise.
-        own: Collapse = getattr(part, "collapse", None)
-        return dot_lines(
-            part.root,
-            show_grad=part.show_grad,
-            precision=part.precision,
-            max_nodes=max_nodes,
-            collapse=own if collapse is None else collapse,
-            look=look,
-            function=function,
-        )
+            frame = replace(frame, look=replace(frame.look, caption=self.explain(i)))
+        return frame_lines(frame)
 
     def frame_dot(
         self,
