@@ -26,7 +26,7 @@ from autograd.engine.errors import (
 from autograd.engine.graph import grad, topological_order
 from autograd.engine.memory import cycle_collector_paused
 from autograd.engine.ops import OPS, Op
-from autograd.engine.recording import detect_anomaly, enable_grad, no_grad, scope
+from autograd.engine.recording import ClosedForm, Scope, detect_anomaly, enable_grad, no_grad, scope
 from autograd.engine.value import Parameter, Value, sum
 from autograd.modes.forward import jvp, trace_jvp
 
@@ -66,6 +66,7 @@ __all__ = [
     "OPS",
     "AnomalyError",
     "AutogradError",
+    "ClosedForm",
     "DomainError",
     "GradcheckResult",
     "GradientMismatch",
@@ -74,6 +75,7 @@ __all__ = [
     "GraphvizTimeout",
     "Op",
     "Parameter",
+    "Scope",
     "Value",
     "cycle_collector_paused",
     "detect_anomaly",

@@ -46,6 +46,7 @@ class Dense(Module):
     """
 
     neurons: list[Neuron]
+    scope_kind = "layer"
     # Sixteen alike neurons would drown the model's printout.
     _show_children = False
 

@@ -13,15 +13,13 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import math
 import reprlib
-from collections.abc import Callable, Mapping, Sequence
-from typing import ParamSpec
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 import autograd
 from autograd import Value
-from autograd.see.closed_form import ClosedForm, declare
 from nn.checks import as_index, is_finite_number, is_number, same_length
 
 Output = Value | float | Sequence[Value | float]
@@ -31,24 +29,63 @@ Output = Value | float | Sequence[Value | float]
 # saturated sigmoid (p exactly 0 or 1) gives a large but finite loss.
 _SMALLEST_PROBABILITY = math.exp(-100.0)
 
-_P = ParamSpec("_P")
+_Worked = tuple[float, str]
+_Rule = Callable[[Sequence[float], Sequence[float], Callable[[float], str]], Sequence[_Worked]]
 
 
-def _scoped(title: str) -> Callable[[Callable[_P, Value]], Callable[_P, Value]]:
-    """Compute the loss inside ``autograd.scope(title)``: a drawing shows it as one named, collapsible box."""
-
-    def decorate(loss: Callable[_P, Value]) -> Callable[_P, Value]:
-        @functools.wraps(loss)
-        def scoped(*args: _P.args, **kwargs: _P.kwargs) -> Value:
-            with autograd.scope(title):
-                return loss(*args, **kwargs)
-
-        return scoped
-
-    return decorate
+def _loss_scope(
+    title: str, formula: str, symbol: str, examples: Sequence[tuple[Sequence[Value], Sequence[float]]], rule: _Rule
+) -> AbstractContextManager[None]:
+    """``autograd.scope`` for a loss, declaring its kind and its derivative in closed form (see ``autograd.Scope``)."""
+    form = autograd.ClosedForm(
+        formula, symbol, tuple(tuple(o) for o, _ in examples), tuple(tuple(t) for _, t in examples), rule
+    )
+    return autograd.scope(autograd.Scope(title, kind="loss", closed_form=form))
 
 
-@_scoped("mean squared error")
+def _whole(y: float) -> str:
+    # Targets are usually 0 or 1: written "1", not "1.0".
+    return str(int(y)) if float(y).is_integer() else repr(y)
+
+
+def _mse_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    return [(2.0 * (p - y), f"2·({number(p)} − {_whole(y)})") for p, y in zip(outputs, targets)]
+
+
+def _bce_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    (p,), (y,) = outputs, targets
+    terms, gradient = [], 0.0
+    # The clamp keeps log finite; past it the loss is flat, and so is the derivative.
+    if y != 0.0:
+        terms.append(f"−{_whole(y)}/{number(p)}")
+        gradient -= y / p if p >= _SMALLEST_PROBABILITY else 0.0
+    if y != 1.0:
+        terms.append(f"{_whole(1.0 - y)}/{number(1.0 - p)}")
+        gradient += (1.0 - y) / (1.0 - p) if 1.0 - p >= _SMALLEST_PROBABILITY else 0.0
+    return [(gradient, " + ".join(terms))]
+
+
+def _logits_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    (z,), (y,) = outputs, targets
+    p = 0.5 * (1.0 + math.tanh(z / 2.0))  # σ(z) without overflow
+    return [(p - y, f"σ({number(z)}) − {_whole(y)} = {number(p)} − {_whole(y)}")]
+
+
+def _softmax_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    top = max(outputs)
+    exps = [math.exp(z - top) for z in outputs]
+    total = sum(exps)
+    return [(e / total - y, f"{number(e / total)} − {_whole(y)}") for e, y in zip(exps, targets)]
+
+
+def _hinge_rule(outputs: Sequence[float], targets: Sequence[float], number: Callable[[float], str]) -> list[_Worked]:
+    (s,), (y,) = outputs, targets
+    sign = 1.0 if y > 0.0 else -1.0
+    if 1.0 - sign * s > 0.0:
+        return [(-sign, f"−y = {_whole(-sign)} (inside the margin: y·s = {number(sign * s)} < 1)")]
+    return [(0.0, f"0 (outside the margin: y·s = {number(sign * s)} ≥ 1)")]
+
+
 def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequence[float]]) -> Value:
     """Mean of (ŷ − y)²: for predicting real numbers such as a final grade.
 
@@ -84,12 +121,11 @@ def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequ
         predictions.extend(output)
         truths.extend(_number("mean_squared_error", t, index) for t in target)
     values = [_value(p) for p in predictions]
-    n = len(values)
-    forms = [_mse_form(p, t, n) for p, t in zip(values, truths)]
-    return declare(_mean([(p - t) ** 2 for p, t in zip(values, truths)]), forms)
+    examples = [((p,), (t,)) for p, t in zip(values, truths)]
+    with _loss_scope("mean squared error", "2(ŷ − y)", "ŷ", examples, _mse_rule):
+        return _mean([(p - t) ** 2 for p, t in zip(values, truths)])
 
 
-@_scoped("binary cross-entropy")
 def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[float]) -> Value:
     """−[y·log p + (1 − y)·log(1 − p)], averaged: for pass/fail with a sigmoid output.
 
@@ -113,8 +149,7 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
         0.164252
     """
     _check_batch("binary_cross_entropy", probabilities, targets)
-    losses = []
-    forms = []
+    examples: list[tuple[tuple[Value], tuple[float]]] = []
     for index, (output, target) in enumerate(zip(probabilities, targets)):
         p = _scalar("binary_cross_entropy", output, index)
         y = _label("binary_cross_entropy", target, index, (0.0, 1.0))
@@ -130,17 +165,19 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
                 "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "
                 "binary_cross_entropy_with_logits on raw scores."
             )
-        terms: list[Value] = []
-        if y != 0.0:
-            terms.append(y * p.clamp(_SMALLEST_PROBABILITY, 1.0).log())
-        if y != 1.0:
-            terms.append((1.0 - y) * (1.0 - p).clamp(_SMALLEST_PROBABILITY, 1.0).log())
-        losses.append(-autograd.sum(terms))
-        forms.append(_bce_form(p, y, len(probabilities)))
-    return declare(_mean(losses), forms)
+        examples.append(((p,), (y,)))
+    with _loss_scope("binary cross-entropy", "−y/ŷ + (1−y)/(1−ŷ)", "ŷ", examples, _bce_rule):
+        losses = []
+        for (p,), (y,) in examples:
+            terms: list[Value] = []
+            if y != 0.0:
+                terms.append(y * p.clamp(_SMALLEST_PROBABILITY, 1.0).log())
+            if y != 1.0:
+                terms.append((1.0 - y) * (1.0 - p).clamp(_SMALLEST_PROBABILITY, 1.0).log())
+            losses.append(-autograd.sum(terms))
+        return _mean(losses)
 
 
-@_scoped("binary cross-entropy (logits)")
 def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """Binary cross-entropy of σ(z), computed from the score z directly: softplus(z) − y·z.
 
@@ -163,24 +200,27 @@ def binary_cross_entropy_with_logits(logits: Sequence[Output], targets: Sequence
         0.693147
     """
     _check_batch("binary_cross_entropy_with_logits", logits, targets)
-    losses = []
-    forms = []
-    for index, (output, target) in enumerate(zip(logits, targets)):
-        z = _scalar("binary_cross_entropy_with_logits", output, index)
-        y = _label("binary_cross_entropy_with_logits", target, index, (0.0, 1.0))
-        # softplus(z) − y·z = y·softplus(−z) + (1 − y)·softplus(z): a sum of terms ≥ 0,
-        # so a tiny loss (z ≥ 36.5, y = 1: 36.5 − 36.5 was 0.0) keeps its digits.
-        if y == 0.0:
-            losses.append(z.softplus())
-        elif y == 1.0:
-            losses.append(y * (-z).softplus())
-        else:
-            losses.append(y * (-z).softplus() + (1.0 - y) * z.softplus())
-        forms.append(_logit_form(z, y, len(logits)))
-    return declare(_mean(losses), forms)
+    examples = [
+        (
+            (_scalar("binary_cross_entropy_with_logits", output, index),),
+            (_label("binary_cross_entropy_with_logits", target, index, (0.0, 1.0)),),
+        )
+        for index, (output, target) in enumerate(zip(logits, targets))
+    ]
+    with _loss_scope("binary cross-entropy (logits)", "σ(z) − y", "z", examples, _logits_rule):
+        return _mean([_softplus_loss(z, y) for (z,), (y,) in examples])
 
 
-@_scoped("cross-entropy")
+def _softplus_loss(z: Value, y: float) -> Value:
+    # softplus(z) − y·z = y·softplus(−z) + (1 − y)·softplus(z): a sum of terms ≥ 0,
+    # so a tiny loss (z ≥ 36.5, y = 1: 36.5 − 36.5 was 0.0) keeps its digits.
+    if y == 0.0:
+        return z.softplus()
+    if y == 1.0:
+        return y * (-z).softplus()
+    return y * (-z).softplus() + (1.0 - y) * z.softplus()
+
+
 def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """Softmax cross-entropy for several classes: log Σⱼ e^zⱼ − z_target, averaged.
 
@@ -203,8 +243,7 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
         0.407606
     """
     _check_batch("cross_entropy", logits, targets)
-    losses = []
-    forms = []
+    examples: list[tuple[list[Value], list[float]]] = []
     for index, (output, target) in enumerate(zip(logits, targets)):
         if isinstance(output, Value) or not isinstance(output, Sequence) or len(output) < 2:
             raise ValueError(
@@ -217,25 +256,23 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
                 f"cross_entropy() got target {target!r} for example {index}; expected a class index 0 … "
                 f"{len(output) - 1}."
             )
-        scores = [_value(z) for z in output]
-        top = max(range(len(scores)), key=lambda j: scores[j].data)
-        if math.isfinite(scores[top].data):
-            # log Σⱼ e^zⱼ − z_t = log1p(Σ_{j≠top} e^(zⱼ − z_top)) + (z_top − z_t): two terms ≥ 0,
-            # and log1p keeps a tiny loss (1.9e-13 was 0.6% off as the log of a sum) exact.
-            others = autograd.sum([(z - scores[top]).exp() for j, z in enumerate(scores) if j != top])
-            losses.append(others.log1p() + (scores[top] - scores[index_of_class]))
-        else:
-            log_total = autograd.sum([z.exp() for z in scores]).log()
-            losses.append(log_total - scores[index_of_class])
-        probabilities = _softmax([z.data for z in scores])
-        forms += [
-            _softmax_form(z, p, float(j == index_of_class), len(logits))
-            for j, (z, p) in enumerate(zip(scores, probabilities))
-        ]
-    return declare(_mean(losses), forms)
+        one_hot = [float(j == index_of_class) for j in range(len(output))]
+        examples.append(([_value(z) for z in output], one_hot))
+    with _loss_scope("cross-entropy", "pⱼ − yⱼ", "z", examples, _softmax_rule):
+        return _mean([_cross_entropy_term(scores, one_hot.index(1.0)) for scores, one_hot in examples])
 
 
-@_scoped("hinge loss")
+def _cross_entropy_term(scores: list[Value], index_of_class: int) -> Value:
+    top = max(range(len(scores)), key=lambda j: scores[j].data)
+    if math.isfinite(scores[top].data):
+        # log Σⱼ e^zⱼ − z_t = log1p(Σ_{j≠top} e^(zⱼ − z_top)) + (z_top − z_t): two terms ≥ 0,
+        # and log1p keeps a tiny loss (1.9e-13 was 0.6% off as the log of a sum) exact.
+        others = autograd.sum([(z - scores[top]).exp() for j, z in enumerate(scores) if j != top])
+        return others.log1p() + (scores[top] - scores[index_of_class])
+    log_total = autograd.sum([z.exp() for z in scores]).log()
+    return log_total - scores[index_of_class]
+
+
 def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
     """Mean of max(0, 1 − y·s): zero once an example is on the right side by a margin of 1.
 
@@ -257,102 +294,12 @@ def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
         0.6666666666666666
     """
     _check_batch("hinge", scores, targets)
-    losses = []
-    forms = []
-    for index, (output, target) in enumerate(zip(scores, targets)):
-        s = _scalar("hinge", output, index)
-        y = _label("hinge", target, index, (-1.0, 1.0), allowed=(-1.0, 0.0, 1.0))
-        sign = 1.0 if y > 0.0 else -1.0
-        losses.append((1.0 - sign * s).relu())
-        forms.append(_hinge_form(s, sign, len(scores)))
-    return declare(_mean(losses), forms)
-
-
-def _bce_form(p: Value, y: float, n: int) -> ClosedForm:
-    """∂J/∂ŷ = −y/ŷ + (1−y)/(1−ŷ) (over n), with only the terms this target keeps in the numbers."""
-    terms = []
-    if y != 0.0:
-        terms.append(f"−{_shown(y)}/{{ŷ}}")
-    if y != 1.0:
-        terms.append(f"{_shown(1.0 - y)}/(1 − {{ŷ}})")
-    numbers = " + ".join(terms)
-
-    def rule(v: Mapping[str, float]) -> float:
-        return ((-y / v["ŷ"] if y != 0.0 else 0.0) + ((1.0 - y) / (1.0 - v["ŷ"]) if y != 1.0 else 0.0)) / n
-
-    return ClosedForm(
-        p,
-        "−y/{output} + (1−y)/(1−{output})" if n == 1 else "(−y/{output} + (1−y)/(1−{output}))/n",
-        numbers if n == 1 else f"({numbers})/{n}",
-        {"ŷ": p.data},
-        rule,
-        f"y = {_shown(y)}",
-    )
-
-
-def _mse_form(p: Value, t: float, n: int) -> ClosedForm:
-    """∂J/∂ŷ = 2(ŷ − y)/n."""
-
-    def rule(v: Mapping[str, float]) -> float:
-        return 2 * (v["ŷ"] - t) / n
-
-    numbers = f"2 × ({{ŷ}} − {_shown(t)})" + _over(n, n)
-    return ClosedForm(p, "2({output} − y)" + _over(n), numbers, {"ŷ": p.data}, rule, f"y = {_shown(t)}")
-
-
-def _logit_form(z: Value, y: float, n: int) -> ClosedForm:
-    """∂J/∂z = σ(z) − y (over n)."""
-
-    def rule(v: Mapping[str, float]) -> float:
-        return (_sigmoid(v["z"]) - y) / n
-
-    numbers = f"σ({{z}}) − {_shown(y)}"
-    numbers = f"({numbers})/{n}" if n > 1 else numbers
-    return ClosedForm(z, "σ({output}) − y" + _over(n), numbers, {"z": z.data}, rule, f"y = {_shown(y)}")
-
-
-def _softmax_form(z: Value, p: float, y: float, n: int) -> ClosedForm:
-    """∂J/∂zⱼ = pⱼ − yⱼ (over n): this class's softmax probability minus its one-hot target."""
-
-    def rule(v: Mapping[str, float]) -> float:
-        return (v["p"] - y) / n
-
-    numbers = f"{{p}} − {_shown(y)}"
-    numbers = f"({numbers})/{n}" if n > 1 else numbers
-    return ClosedForm(z, "p − y" + _over(n), numbers, {"p": p}, rule, "y")
-
-
-def _hinge_form(s: Value, sign: float, n: int) -> ClosedForm:
-    """∂J/∂s = −y inside the margin (y·s < 1), else 0 (over n)."""
-    inside = 1.0 - sign * s.data > 0.0
-
-    def rule(v: Mapping[str, float]) -> float:
-        return -sign / n if inside else 0.0
-
-    formula = ("−y" if inside else "0") + _over(n) + f" (y·{{output}} {'<' if inside else '≥'} 1)"
-    numbers = (_shown(-sign) if inside else "0") + _over(n, n)
-    return ClosedForm(s, formula, numbers, {}, rule, f"y = {_shown(sign)}")
-
-
-def _over(n: int, number: int | None = None) -> str:
-    """``/n`` (or ``/2``) after a closed form when the loss is a mean over more than one number."""
-    return "" if n == 1 else f"/{'n' if number is None else number}"
-
-
-def _shown(x: float) -> str:
-    """A target as the closed form writes it: ``1``, ``0``, ``0.25``."""
-    return f"{x:g}"
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
-
-
-def _softmax(scores: Sequence[float]) -> list[float]:
-    top = max(scores)
-    exps = [math.exp(z - top) for z in scores]
-    total = sum(exps)
-    return [e / total for e in exps]
+    examples = [
+        ((_scalar("hinge", output, index),), (_label("hinge", target, index, (-1.0, 1.0), allowed=(-1.0, 0.0, 1.0)),))
+        for index, (output, target) in enumerate(zip(scores, targets))
+    ]
+    with _loss_scope("hinge loss", "−y inside the margin (y·s < 1), else 0", "s", examples, _hinge_rule):
+        return _mean([(1.0 - (1.0 if y > 0.0 else -1.0) * s).relu() for (s,), (y,) in examples])
 
 
 def _check_batch(name: str, outputs: Sequence[object], targets: Sequence[object]) -> None:

@@ -34,7 +34,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, ClassVar
 
-from autograd import Value
+from autograd import Scope, Value
 from autograd.engine.recording import RECORDING, Recording
 from nn import persistence
 from nn.checks import is_finite_number
@@ -67,6 +67,12 @@ class Module:
     _name: str = ""
     # (the recording in force when last called, the same with this scope added).
     _scope_cache: tuple[Recording, Recording] | None = None
+    # What this module's scope says it is (title, kind, roles): built on first call, dropped on any change.
+    _scope_entry: Scope | None = None
+    scope_kind: ClassVar[str] = ""
+    """What a drawing calls this kind of module ("neuron", "layer"); default: its field's name ("layers" → "layer")."""
+    scoped_alone: ClassVar[bool] = False
+    """Open a scope (named ``scope_kind``) even when called on its own, outside any parent (a lone neuron)."""
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
@@ -77,6 +83,10 @@ class Module:
         if not name.startswith("_"):
             _check_value_field(self, name, value)
         object.__setattr__(self, name, value)
+        if not name.startswith("_") or name == "_name":
+            # A new name or new parameters: the scope's description is rebuilt on the next call.
+            object.__setattr__(self, "_scope_entry", None)
+            object.__setattr__(self, "_scope_cache", None)
         if not name.startswith("_"):
             _name_children(name, value)
 
@@ -218,6 +228,37 @@ class Module:
         """
         return ModuleScope(self)
 
+    def describe_scope(self) -> Scope:
+        """What this module's scope declares to a drawing: its name, heading, kind and parameter roles.
+
+        A module named ``layers.0`` in its parent is headed ``layer 1``, of kind
+        ``scope_kind`` (else its field's name in the singular) and index 1.
+        Subclasses add ``roles`` (see ``Neuron``).
+
+        Example:
+            >>> import nn
+            >>> entry = nn.MLP(2, [1], seed=0).layers[0].describe_scope()
+            >>> str(entry), entry.heading, entry.kind, entry.number
+            ('layers.0', 'layer 1', 'layer', 1)
+        """
+        name = self._name or self.scope_kind
+        field, _, number = name.rpartition(".")
+        if not (field and number.isdigit()):
+            return Scope(name, kind=self.scope_kind, roles=self.scope_roles())
+        kind = self.scope_kind or field.removesuffix("s")
+        index = int(number) + 1
+        return Scope(name, heading=f"{kind} {index}", kind=kind, number=index, roles=self.scope_roles())
+
+    def scope_roles(self) -> tuple[tuple[Value, str, str], ...]:
+        """``(parameter, role, label given)`` for the parameters whose role a drawing should know; none here.
+
+        Example:
+            >>> import nn
+            >>> nn.Sequential(nn.Dense(1, 1, seed=0)).scope_roles()
+            ()
+        """
+        return ()
+
     # --- state --------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, float]:
@@ -351,13 +392,17 @@ class ModuleScope:
 
     def __enter__(self) -> None:
         module = self.module
-        if not module._name:
+        if not module._name and not module.scoped_alone:
             return
         current = RECORDING.get()
         cache = module._scope_cache
         if cache is None or cache[0] is not current:
-            cache = (current, replace(current, scope=(*current.scope, module._name)))
-            module._scope_cache = cache
+            entry = module._scope_entry
+            if entry is None:
+                entry = module.describe_scope()
+                object.__setattr__(module, "_scope_entry", entry)
+            cache = (current, replace(current, scope=(*current.scope, entry)))
+            object.__setattr__(module, "_scope_cache", cache)
         self.token = RECORDING.set(cache[1])
 
     def __exit__(
@@ -366,7 +411,7 @@ class ModuleScope:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self.module._name:
+        if self.module._name or self.module.scoped_alone:
             RECORDING.reset(self.token)
 
 

@@ -57,6 +57,8 @@ class Neuron(Module):
 
     weights: list[Value]
     bias: Value
+    scope_kind = "neuron"
+    scoped_alone = True
 
     def __init__(
         self,
@@ -133,6 +135,16 @@ class Neuron(Module):
         with self.scope():
             z = autograd.sum([w * x for w, x in zip(weights, inputs)] + [self.bias])
             return self._activate(z)
+
+    def scope_roles(self) -> tuple[tuple[Value, str, str], ...]:
+        """Its weights (in input order) and bias, with the labels this class gives them.
+
+        Example:
+            >>> [(role, label) for _, role, label in Neuron(2, seed=0).scope_roles()]
+            [('weight', 'w1'), ('weight', 'w2'), ('bias', 'b')]
+        """
+        roles = [(w, "weight", f"w{i}") for i, w in enumerate(self.weights, start=1)]
+        return (*roles, (self.bias, "bias", "b"))
 
     def summary(self) -> str:
         """One line: inputs and activation.

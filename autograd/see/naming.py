@@ -1,8 +1,11 @@
 """Names in the lecture's notation, derived when a graph is drawn or traced.
 
-Training stores no strings: a node keeps only its ``scope`` path (set by
-``nn`` modules and losses) and its place in the graph. From those this module
-reads each node's *role* and names it as the lecture does:
+Training stores no strings: a node keeps only its ``scope`` path and its
+place in the graph. ``nn`` modules and losses open their scopes with an
+``autograd.Scope``, which declares the scope's heading, kind (``"layer"``,
+``"neuron"``, ``"loss"``), index and the roles of its parameters; this module
+reads those declarations (never ``nn``'s wording) and the graph's shape, and
+names each node as the lecture does:
 
 * the weighted sum of a neuron is ``z``, its activation ``a``, its weights
   ``w`` and its bias ``b``, with the neuron's index as a subscript and the
@@ -20,11 +23,12 @@ with no ``nn`` structure keep the plain fallback ``v<k>`` of ``node_names``.
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from autograd.engine.ops import OPS, Op
+from autograd.engine.recording import Scope, describe
 from autograd.engine.value import Parameter, Value
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -32,18 +36,33 @@ SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"
 MAX_FORMULA = 16
 """Longest derived formula name; longer ones are shortened to ``log(…)`` style."""
 
-LOSS_TITLES = frozenset(
-    {"mean squared error", "binary cross-entropy", "binary cross-entropy (logits)", "cross-entropy", "hinge loss"}
-)
-"""The scopes ``nn.losses`` computes each loss in: their root is the loss J."""
-
-# The labels nn.Neuron gives its parameters ("w1", "w2", …, "b"): defaults, not a user's choice.
-_DEFAULT_WEIGHT_LABEL = re.compile(r"w\d+")
-_LAYER = re.compile(r"layers\.(\d+)")
-_NEURON = re.compile(r"neurons\.(\d+)")
 _INFIX = {"add", "sub", "mul", "div"}
 # Ops that a formula name looks through: the clamp in a loss is an implementation detail.
 _TRANSPARENT = {"clamp"}
+
+
+def format_number(x: float, precision: int = 4) -> str:
+    """``x`` to ``precision`` significant digits, always recognisable as a float.
+
+    Args:
+        x: the number.
+        precision: significant digits.
+
+    Returns:
+        Text such as ``"0.8808"``, ``"2.0"``, ``"-6.0"``, ``"1e-08"``, ``"inf"``.
+
+    Example:
+        >>> format_number(0.8807970779778823), format_number(2), format_number(-0.0)
+        ('0.8808', '2.0', '0.0')
+    """
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    text = f"{x + 0.0:.{precision}g}"  # + 0.0 turns -0.0 into 0.0
+    if "e" not in text and "." not in text:
+        text += ".0"
+    return text
 
 
 def subscript(number: int | str) -> str:
@@ -67,17 +86,46 @@ def superscript(number: int | str) -> str:
 
 
 def scope_title(name: str) -> str:
-    """A scope name as a reader says it: ``layers.0`` → ``layer 1``, ``neurons.2`` → ``neuron 3``.
+    """A scope entry as a reader says it: the title its ``Scope`` declares, else the name itself.
 
     Example:
-        >>> scope_title("layers.0"), scope_title("neurons.2"), scope_title("binary cross-entropy")
-        ('layer 1', 'neuron 3', 'binary cross-entropy')
+        >>> scope_title(Scope("layers.0", heading="layer 1")), scope_title("my block")
+        ('layer 1', 'my block')
     """
-    for pattern, word in ((_LAYER, "layer"), (_NEURON, "neuron")):
-        match = pattern.fullmatch(name)
-        if match:
-            return f"{word} {int(match.group(1)) + 1}"
-    return name
+    return describe(name).heading
+
+
+def is_loss(node: Value) -> bool:
+    """True when ``node`` was computed directly inside a scope that declares itself a loss.
+
+    Example:
+        >>> from autograd import scope
+        >>> with scope(Scope("mean squared error", kind="loss")):
+        ...     J = Value(2.0) * 0.5
+        >>> is_loss(J), is_loss(Value(1.0))
+        (True, False)
+    """
+    return bool(node.scope) and describe(node.scope[-1]).kind == "loss"
+
+
+def declared_roles(order: Sequence[Value]) -> dict[Value, tuple[str, str]]:
+    """``parameter → (role, label its module gave it)`` from every ``Scope`` in the graph's paths.
+
+    Example:
+        >>> import nn
+        >>> from autograd.engine.graph import topological_order
+        >>> neuron = nn.Neuron(1, weights=[2.0])
+        >>> sorted(declared_roles(topological_order(neuron([1.0]))).values())
+        [('bias', 'b'), ('weight', 'w1')]
+    """
+    roles: dict[Value, tuple[str, str]] = {}
+    seen: set[int] = set()
+    for node in order:
+        for entry in node.scope:
+            if isinstance(entry, Scope) and id(entry) not in seen:
+                seen.add(id(entry))
+                roles.update((parameter, (role, label)) for parameter, role, label in entry.roles)
+    return roles
 
 
 @dataclass(frozen=True)
@@ -110,11 +158,11 @@ class Neuron:
         return text
 
 
-def _scope_index(node: Value, pattern: re.Pattern[str]) -> int | None:
-    for name in reversed(node.scope):
-        match = pattern.fullmatch(name)
-        if match:
-            return int(match.group(1)) + 1
+def _scope_index(node: Value, kind: str) -> int | None:
+    # The innermost scope of that kind says its number (a neuron inside a layer).
+    for entry in reversed(node.scope):
+        if isinstance(entry, Scope) and entry.kind == kind:
+            return entry.number
     return None
 
 
@@ -155,7 +203,7 @@ def find_neurons(order: Sequence[Value], consumers: dict[Value, list[Value]]) ->
         users = consumers.get(node, [])
         activation = users[0] if len(users) == 1 and len(users[0].inputs) == 1 else None
         a = activation if activation is not None and activation.scope == node.scope else node
-        found.append(Neuron(node, a, tuple(weights), bias, _scope_index(node, _LAYER), _scope_index(node, _NEURON)))
+        found.append(Neuron(node, a, tuple(weights), bias, _scope_index(node, "layer"), _scope_index(node, "neuron")))
     return found
 
 
@@ -174,14 +222,16 @@ def consumers_of(order: Sequence[Value]) -> dict[Value, list[Value]]:
     return users
 
 
-def is_default_label(node: Value) -> bool:
-    """True for the labels ``nn.Neuron`` gives (``w1``, ``w2``, …, ``b``): a derived name may replace them.
+def is_default_label(node: Value, declared: dict[Value, tuple[str, str]]) -> bool:
+    """True when ``node``'s label is still the one its module declared giving it: a derived name may replace it.
 
     Example:
-        >>> is_default_label(Parameter(1.0, label="w2")), is_default_label(Parameter(1.0, label="slope"))
+        >>> w = Parameter(1.0, label="w2")
+        >>> is_default_label(w, {w: ("weight", "w2")}), is_default_label(w, {w: ("weight", "w1")})
         (True, False)
     """
-    return isinstance(node, Parameter) and (node.label == "b" or bool(_DEFAULT_WEIGHT_LABEL.fullmatch(node.label)))
+    role = declared.get(node)
+    return role is not None and node.label == role[1]
 
 
 def lecture_roles(
@@ -230,7 +280,7 @@ def lecture_roles(
             names[neuron.a], roles[neuron.a] = f"ŷ{suffix}", "output"
         else:
             names[neuron.a], roles[neuron.a] = f"a{neuron.indices()}", "a"
-    if root.scope and root not in roles and (neurons or root.scope[-1] in LOSS_TITLES):
+    if root.scope and root not in roles and (neurons or is_loss(root)):
         names[root], roles[root] = "J", "loss"
         # The mean of a loss is (Σ Lᵢ)·(1/n): name the sum and its per-example terms.
         total = next((x for x in root.inputs if x.operation is OPS["sum"] and x.scope == root.scope), None)
@@ -252,8 +302,6 @@ def formula_name(
         >>> formula_name(y, {x: "ŷ", y.inputs[0]: "1 − ŷ"}, 4, constants=set())
         'log(1 − ŷ)'
     """
-    from autograd.see.render import format_number
-
     operation: Op | None = node.operation
     if operation is None:  # pragma: no cover - only intermediates are named by formula
         return ""
@@ -337,13 +385,12 @@ def names_and_roles(
         >>> names_and_roles([x], x)
         ({Value(data=1.0, grad=0.0, label='x'): 'x'}, {})
     """
-    from autograd.see.render import format_number
-
     lecture, roles = lecture_roles(order, root, feature_names)
+    declared = declared_roles(order)
     names: dict[Value, str] = {}
     derived: set[Value] = set()
     for position, node in enumerate(order):
-        if node.label and not (node in lecture and is_default_label(node)):
+        if node.label and not (node in lecture and is_default_label(node, declared)):
             names[node] = node.label
         elif node in lecture:
             names[node] = lecture[node]

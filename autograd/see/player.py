@@ -19,27 +19,26 @@ import json
 import os
 import re
 import types
-from dataclasses import dataclass
+from dataclasses import astuple
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from autograd.see.render import HIGHLIGHT, PALETTE, Collapse, render_dot, write_atomically
+from autograd.see.picture import HIGHLIGHT, PALETTE, DrawOptions, Frame
+from autograd.see.render import Collapse, frame_lines, render_dot, write_atomically
 
 if TYPE_CHECKING:
     import ipywidgets
 
 
 class Playable(Protocol):
-    """What a player needs from a trace: its length, explanations and frames."""
+    """What a player needs from a trace: its length, explanations and each frame's paint."""
 
     def __len__(self) -> int: ...
 
     def explain(self, i: int) -> str: ...  # noqa: D102
 
-    def frame_dot(  # noqa: D102
-        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = ...
-    ) -> str: ...
+    def frame_paint(self, i: int, options: DrawOptions) -> Frame: ...  # noqa: D102
 
 
 def phase_of(trace: Playable, i: int) -> str:
@@ -55,7 +54,7 @@ def phase_of(trace: Playable, i: int) -> str:
 
 
 def _check_playable(trace: Playable, function: str) -> int:
-    if not callable(getattr(trace, "frame_dot", None)) or not callable(getattr(trace, "explain", None)):
+    if not callable(getattr(trace, "frame_paint", None)) or not callable(getattr(trace, "explain", None)):
         raise TypeError(
             f"{function}() got {trace!r} of type {type(trace).__name__}; "
             "expected a trace from autograd.trace_backward() or autograd.trace_forward()."
@@ -66,39 +65,35 @@ def _check_playable(trace: Playable, function: str) -> int:
     return n
 
 
-def frame_svgs(
-    trace: Playable, *, function: str = "to_html", max_nodes: int = 500, collapse: Collapse = None
-) -> list[str]:
+def frame_svgs(trace: Playable, options: DrawOptions | None = None) -> list[str]:
     """Every frame of ``trace`` as inline SVG markup, rendered by one run of ``dot``.
 
     Args:
         trace: a trace or lesson.
-        function: the public caller, for error messages.
-        max_nodes: refuse graphs with more nodes (or boxes) than this.
-        collapse: as ``autograd.to_dot``; ``"scope"`` draws each scope as one box.
+        options: ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
 
     Returns:
         One ``<svg>…</svg>`` string per step.
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.
-        GraphTooLargeError: a frame has more than ``max_nodes`` nodes (the message names ``function``).
+        GraphTooLargeError: a frame has more than ``max_nodes`` nodes (the message names the caller).
 
     Example:
         >>> from autograd import Value, trace_backward
         >>> frame_svgs(trace_backward(Value(2.0) * 3))[0][:4]  # doctest: +SKIP
         '<svg'
     """
-    n = _check_playable(trace, function)
+    options = options or DrawOptions(caller="to_html")
+    n = _check_playable(trace, options.caller)
     # dot lays out every graph of its input in turn, so one process renders all
     # frames (spawning dot per frame costs ~30 ms each).
-    source = "".join(
-        trace.frame_dot(i, caption=False, max_nodes=max_nodes, collapse=collapse, function=function) for i in range(n)
-    )
-    output = render_dot(source, "svg", function).decode("utf-8")
-    svgs = [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", output, flags=re.DOTALL)]
+    frames = [trace.frame_paint(i, options) for i in range(n)]
+    source = "".join("digraph glassgrad {\n" + "".join(frame_lines(frame)) + "}\n" for frame in frames)
+    size = sum(frame.picture.size for frame in frames)
+    svgs = _svgs(render_dot(source, "svg", options.caller, nodes=size, graphs=n), options.caller)
     if len(svgs) != n:
-        raise RuntimeError(f"{function}(): dot returned {len(svgs)} pictures for {n} frames.")
+        raise RuntimeError(f"{options.caller}(): dot returned {len(svgs)} pictures for {n} frames.")
     return svgs
 
 
@@ -155,7 +150,7 @@ def player(
         raise ValueError(f"player() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     n = _check_playable(trace, "player")
     widgets = _ipywidgets("player")
-    svgs = frame_svgs(trace, function="player", max_nodes=max_nodes, collapse=collapse)
+    svgs = frame_svgs(trace, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller="player"))
     play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="play")
     slider = widgets.IntSlider(value=0, min=0, max=n - 1, step=1, description="step", continuous_update=True)
     # jslink moves the slider with Play in the browser, even between kernel round trips.
@@ -186,286 +181,31 @@ def player(
     return box
 
 
-# --- the offline web page: one picture per part, each step's state as data ------------------
+# --- the offline web page: one picture per part, each step's paint as data ------------------
 #
 # A frame of a trace differs from the next only in paint: colours, border widths and
 # the numbers shown. So the page lays out ONE picture per part of a lesson (forward
 # frames draw no gradient rows, so they get their own), and stores for every step only
 # what changed: per node its texts, fills and strokes; per edge its colour, width and
-# label. The script repaints the SVG from that data. The state is read from each
-# frame's DOT, whatever the renderer draws, so the page shows exactly what `frame(i)`
-# shows, without knowing how a node's label is laid out.
-
-_ID = r'(\w+|"(?:[^"\\]|\\.)*")'  # a DOT id: a plain word or a quoted string
-_NODE = re.compile(rf"^\t*{_ID} \[(.*)\]$")
-_EDGE = re.compile(rf"^\t*{_ID}((?::\w+)*) -> {_ID}((?::\w+)*)(?: \[(.*)\])?$")  # ids with :ports
-_PORT = re.compile(r"(?:^|[\s,])(tailport|headport)=\"?(\w+)")
-_ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\s\]]+)')
-_BRACKET = re.compile(r"[<>]")
-_INVISIBLE = re.compile(r'(?:^|[\s,])style="?invis\b')
-_TAG = re.compile(r"<(/?)([A-Za-z]+)([^>]*?)(/?)>")
-_TAG_ATTRIBUTE = re.compile(r'([A-Za-z-]+)="([^"]*)"')
-_SVG = "{http://www.w3.org/2000/svg}"
-_BLOCK_OPENS = re.compile(r"^\t*(?:(?:strict\s+)?(?:di)?graph\s*\w*\s*|subgraph\s*(\w*)\s*)?\{$")
-_CLUSTER = "cluster:"  # marks a cluster's attributes among the node statements: it is repainted like a node
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-TextRun = tuple[str, str, int, str]  # content, colour ("" = default), bold, alignment l/c/r
-NodePaint = tuple[tuple[TextRun, ...], tuple[str, ...], tuple[tuple[str, float], ...], str]
-"""A node as drawn: its text runs, its fills, its strokes and the kind of each SVG element (f/s/b/t)."""
+# label. The paint comes from the picture model (``picture.paint``), which says what
+# Graphviz draws for each element in drawing order; the script finds each element in
+# the SVG by the id the picture gave it (ids survive Graphviz unchanged, positions and
+# titles are Graphviz's business), so nothing here reads DOT or SVG text back.
 
 
-def _html_value(attributes: str, name: str) -> tuple[str | None, str]:
-    """The HTML-like value of attribute ``name`` (``label=<…>``), and the attributes without it."""
-    match = re.search(rf"(?:^|[\s,]){name}=<", attributes)
-    if match is None:
-        return None, attributes
-    # Text inside is escaped (&lt;), so every < and > is a bracket: find the one closing the value.
-    start, depth, end = match.end() - 1, 0, len(attributes)
-    for bracket in _BRACKET.finditer(attributes, match.end() - 1):
-        depth += 1 if bracket.group(0) == "<" else -1
-        if depth == 0:
-            end = bracket.start()
-            break
-    return attributes[start + 1 : end], attributes[: match.start()] + attributes[end + 1 :]
-
-
-def _unquote(value: str) -> str:
-    if value.startswith('"'):
-        return re.sub(r"\\(.)", r"\1", value[1:-1])
-    return value
-
-
-def _paint_of_html(label: str) -> NodePaint:
-    """What Graphviz draws for an HTML-like label, in the order it draws it.
-
-    A table or cell with BGCOLOR is filled before its content; one with a border is
-    stroked after it; each run of text between font changes and line breaks is one
-    ``<text>`` element (whitespace-only runs inside a cell included).
-    """
-    texts: list[TextRun] = []
-    fills: list[str] = []
-    strokes: list[tuple[str, float]] = []
-    kinds: list[str] = []
-    open_elements: list[tuple[str, dict[str, str]]] = []  # TABLE/TD with their attributes
-    fonts: list[tuple[str, int]] = [("", 0)]
-    align = "c"
-    position = 0
-    for match in _TAG.finditer(label):
-        text = label[position : match.start()]
-        position = match.end()
-        # Text counts inside a cell, or anywhere in a label without tables (a cluster's <B>name</B>).
-        inside_cell = not open_elements or open_elements[-1][0] == "TD"
-        if text and inside_cell:
-            color, bold = fonts[-1]
-            texts.append((html.unescape(text), color, bold, align))
-            kinds.append("t")
-        closing, tag, rest, _ = match.groups()
-        tag = tag.upper()
-        attributes = {key.upper(): value for key, value in _TAG_ATTRIBUTE.findall(rest)}
-        if tag in {"TABLE", "TD"} and not closing:
-            if "BGCOLOR" in attributes:
-                fills.append(attributes["BGCOLOR"])
-                kinds.append("f")
-            if tag == "TD":
-                align = {"LEFT": "l", "RIGHT": "r"}.get(attributes.get("ALIGN", "").upper(), "c")
-                table = next((a for t, a in reversed(open_elements) if t == "TABLE"), {})
-                attributes.setdefault("BORDER", table.get("CELLBORDER", "1"))
-                attributes.setdefault("COLOR", table.get("COLOR", "#000000"))
-            else:
-                attributes.setdefault("BORDER", "1")
-                attributes.setdefault("COLOR", "#000000")
-            open_elements.append((tag, attributes))
-        elif tag in {"TABLE", "TD"} and open_elements:
-            _, opened = open_elements.pop()
-            width = float(opened.get("BORDER", "0") or 0)
-            if width > 0:
-                strokes.append((opened["COLOR"], width))
-                kinds.append("s")
-        elif tag in {"B", "FONT", "I", "U", "S", "SUB", "SUP", "O"}:
-            color, bold = fonts[-1]
-            if closing:
-                if len(fonts) > 1:
-                    fonts.pop()
-            else:
-                fonts.append((attributes.get("COLOR", color), 1 if tag == "B" else bold))
-    return tuple(texts), tuple(fills), tuple(strokes), "".join(kinds)
-
-
-def _paint_of_node(attributes: str) -> NodePaint:
-    if attributes.startswith(_CLUSTER):
-        return _paint_of_cluster(attributes[len(_CLUSTER) :])
-    label, rest = _html_value(attributes, "label")
-    xlabel, rest = _html_value(rest, "xlabel")
-    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(rest)}
-    # An external label (a note beside the node) is drawn last, after the node's own text.
-    if xlabel is not None:
-        notes = _paint_of_html(xlabel)[0]
-    else:
-        notes = ((values["xlabel"], values.get("fontcolor", ""), 0, "c"),) if values.get("xlabel") else ()
-    if label is not None:
-        texts, fills, strokes, kinds = _paint_of_html(label)
-        return texts + notes, fills, strokes, kinds + "t" * len(notes)
-    text = values.get("label", "")
-    own: tuple[TextRun, ...] = ((text, values.get("fontcolor", ""), 0, "c"),) if text else ()
-    # A plain node (an operation's circle) is one shape, filled and stroked, then its text.
-    fill = values.get("fillcolor", values.get("color", "#000000"))
-    stroke = (values.get("color", "#000000"), float(values.get("penwidth", "1")))
-    return own + notes, (fill,), (stroke,), "b" + "t" * (len(own) + len(notes))
-
-
-def _paint_of_cluster(attributes: str) -> NodePaint:
-    """A cluster (a scope's box) as drawn: its outline, filled or not, then its label's text."""
-    html_label, rest = _html_value(attributes, "label")
-    values = {key: _unquote(value) for key, value in _ATTRIBUTE.findall(rest)}
-    if html_label is not None:
-        texts = _paint_of_html(html_label)[0]
-    else:
-        texts = ((values["label"], values.get("fontcolor", ""), 0, "c"),) if values.get("label") else ()
-    filled = "filled" in values.get("style", "") or "bgcolor" in values
-    fill = values.get("fillcolor", values.get("bgcolor", values.get("color", "#000000"))) if filled else "none"
-    stroke = (values.get("pencolor", values.get("color", "#000000")), float(values.get("penwidth", "1")))
-    return texts, (fill,), (stroke,), "b" + "t" * len(texts)
-
-
-def _paint_of_edge(attributes: str, defaults: dict[str, str]) -> tuple[str, float, str, str]:
-    values = dict(defaults)
-    values.update({key: _unquote(value) for key, value in _ATTRIBUTE.findall(attributes)})
-    return (
-        values.get("color", "#000000"),
-        float(values.get("penwidth", "1")),
-        values.get("fontcolor", "#000000"),
-        values.get("label", ""),
-    )
-
-
-@dataclass
-class _Frame:
-    """One frame's DOT split into its node and edge statements (keyed as in the SVG)."""
-
-    lines: list[str]
-    nodes: dict[str, str]
-    edges: dict[str, str]
-
-    @classmethod
-    def parse(cls, dot: str, known: dict[str, tuple[str, str, str]]) -> _Frame:
-        """Split ``dot``; ``known`` caches each distinct line's reading (most lines repeat frame after frame)."""
-        lines = dot.splitlines()
-        nodes: dict[str, str] = {}
-        edges: dict[str, str] = {}
-        # Open blocks, innermost last: a subgraph's name ("" for the graph itself or an
-        # unnamed block) and the edge ports in force there (Graphviz titles edges with them).
-        blocks: list[tuple[str, tuple[str, str]]] = []
-        for line in lines:
-            reading = known.get(line)
-            if reading is None:
-                reading = known[line] = _read_statement(line)
-            kind, key, attributes = reading
-            ports = blocks[-1][1] if blocks else ("", "")
-            if kind == "open":
-                blocks.append((key, ports))
-                if key.startswith("cluster"):
-                    nodes[key] = _CLUSTER
-            elif kind == "close" and blocks:
-                blocks.pop()
-            elif kind == "defaults" and blocks:
-                blocks[-1] = (blocks[-1][0], _ports(attributes, ports))
-            elif kind == "graph" and blocks and blocks[-1][0].startswith("cluster"):
-                cluster = blocks[-1][0]
-                nodes[cluster] += (", " if nodes[cluster] != _CLUSTER else "") + attributes
-            elif kind == "edge":
-                source, target = key.split("\t")
-                tail, head = _ports(attributes, ports) if ":" not in key else ("", "")
-                title = f"{source}{tail}->{target}{head}"
-                occurrence = 0
-                while f"{title}#{occurrence}" in edges:
-                    occurrence += 1
-                edges[f"{title}#{occurrence}"] = attributes
-            elif kind == "node":
-                nodes[key] = attributes
-        return cls(lines, nodes, edges)
-
-    def structure(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return tuple(self.nodes), tuple(self.edges)
-
-
-def _read_statement(line: str) -> tuple[str, str, str]:
-    """What one DOT line says: ``(kind, key, attributes)``.
-
-    Kinds: ``node`` (key: its id), ``edge`` (key: ``tail<TAB>head``, ports
-    included), ``graph`` and ``defaults`` (an ``edge [...]`` line), ``open`` (a
-    subgraph; key: its name) and ``close``; ``""`` for anything else.
-    """
-    edge = _EDGE.match(line)
-    if edge:
-        source, source_port, target, target_port, attributes = edge.groups()
-        if _INVISIBLE.search(attributes or ""):
-            return "", "", ""  # a layout hint: Graphviz draws nothing for it
-        return "edge", f"{_unquote(source)}{source_port}\t{_unquote(target)}{target_port}", attributes or ""
-    node = _NODE.match(line)
-    if node:
-        kind = {"graph": "graph", "edge": "defaults", "node": ""}.get(node.group(1), "node")
-        return kind, _unquote(node.group(1)) if kind == "node" else "", node.group(2)
-    block = _BLOCK_OPENS.match(line)
-    if block:
-        return "open", block.group(1) or "", ""
-    return ("close", "", "") if line.strip() == "}" else ("", "", "")
-
-
-def _ports(attributes: str, defaults: tuple[str, str]) -> tuple[str, str]:
-    """An edge's tail and head ports (``":e"``, ``":w"`` or ``""``): its own, else the defaults in force."""
-    found = dict(_PORT.findall(attributes))
-    tail, head = found.get("tailport"), found.get("headport")
-    return (f":{tail}" if tail else defaults[0]), (f":{head}" if head else defaults[1])
-
-
-def _edge_defaults(lines: list[str]) -> dict[str, str]:
-    for line in lines:
-        stripped = line.strip()
-        if stripped.startswith("edge ["):
-            return {key: _unquote(value) for key, value in _ATTRIBUTE.findall(stripped[len("edge ") :])}
-    return {}
-
-
-def _svg_paint_counts(svg: str) -> dict[str, int]:
-    """How many paintable elements each node group of a Graphviz SVG holds, by node id."""
-    import xml.etree.ElementTree as ElementTree
-
-    counts: dict[str, int] = {}
-    for group in ElementTree.fromstring(svg).iter(f"{_SVG}g"):
-        if group.get("class") not in {"node", "cluster"}:
-            continue
-        title = group.find(f"{_SVG}title")
-        painted = [
-            element
-            for element in group.iter()
-            if element.tag in {f"{_SVG}{tag}" for tag in ("path", "polygon", "ellipse", "polyline", "text")}
-        ]
-        counts[title.text if title is not None and title.text else ""] = len(painted)
-    return counts
-
-
-def _compact_svg(svg: str) -> str:
-    # Graphviz writes a comment before every node and edge: dead weight in a page.
-    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
-
-
-def page_states(
-    trace: Playable, *, function: str = "to_html", max_nodes: int = 500, collapse: Collapse = None
-) -> dict[str, object]:
+def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str, object]:
     """Every step of ``trace`` as the page plays it: a few laid-out pictures and each step's paint changes.
 
     Args:
         trace: a trace or lesson.
-        function: the public caller, for error messages.
-        max_nodes: as for ``frame``.
-        collapse: as for ``frame``.
+        options: ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
 
     Returns:
-        ``pictures`` (one SVG per run of steps drawn alike, with its nodes and
-        edges), ``picture`` (the picture of each step), ``states`` (every distinct
-        paint of a node or edge), ``changes`` (per step, ``[element, state, ...]``)
-        and ``focus`` (per step, the element drawn highlighted, or -1).
+        ``pictures`` (one SVG per run of steps drawn alike, with its nodes' ids,
+        paint kinds and text alignments, its edges' ids and the state of each as laid
+        out), ``picture`` (the picture of each step), ``states`` (every distinct paint
+        of a node or edge), ``changes`` (per step, ``[element, state, ...]``) and
+        ``focus`` (per step, the element drawn highlighted, or -1).
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.
@@ -477,15 +217,9 @@ def page_states(
         >>> len(data["pictures"]), data["changes"][0][:2]  # doctest: +SKIP
         (1, [0, 3])
     """
-    n = _check_playable(trace, function)
-    known: dict[str, tuple[str, str, str]] = {}
-    frames = [
-        _Frame.parse(
-            trace.frame_dot(i, caption=False, max_nodes=max_nodes, collapse=collapse, function=function), known
-        )
-        for i in range(n)
-    ]
-    node_paint: dict[str, NodePaint] = {}
+    options = options or DrawOptions(caller="to_html")
+    n = _check_playable(trace, options.caller)
+    frames = [trace.frame_paint(i, options) for i in range(n)]
     state_index: dict[object, int] = {}
     states: list[object] = []
 
@@ -495,16 +229,11 @@ def page_states(
             states.append(value)
         return state_index[value]
 
-    def paint(attributes: str) -> NodePaint:
-        if attributes not in node_paint:
-            node_paint[attributes] = _paint_of_node(attributes)
-        return node_paint[attributes]
-
-    # Consecutive frames with the same phase and the same nodes and edges share a picture.
+    # Consecutive frames with the same phase and the same picture share a laid-out picture.
     runs: list[list[int]] = []
     keys: list[object] = []
     for i, frame in enumerate(frames):
-        key = (phase_of(trace, i), frame.structure())
+        key = (phase_of(trace, i), id(frame.picture))
         if not keys or keys[-1] != key:
             runs.append([])
             keys.append(key)
@@ -513,88 +242,70 @@ def page_states(
     changes: list[list[int]] = [[] for _ in range(n)]
     focus = [-1] * n
     pictures: list[dict[str, object]] = []
-    base_sources: list[str] = []
+    sources: list[str] = []
+    size = 0
     for run in runs:
         last = frames[run[-1]]
-        node_ids, edge_keys = list(last.nodes), list(last.edges)
-        defaults = _edge_defaults(last.lines)
-        # Pass 1: each element's state per step, recorded only when its statement changed.
-        richest = {node_id: last.nodes[node_id] for node_id in node_ids}
-        previous: list[str | None] = [None] * (len(node_ids) + len(edge_keys))
-        per_step: list[list[tuple[int, int]]] = []
-        for i in run:
-            frame, step = frames[i], []
-            for e, node_id in enumerate(node_ids):
-                attributes = frame.nodes[node_id]
-                if attributes != previous[e]:
-                    previous[e] = attributes
-                    texts, fills, strokes, _ = paint(attributes)
-                    step.append((e, state_of((tuple(t[:3] for t in texts), fills, strokes))))
-                    if len(texts) > len(paint(richest[node_id])[0]):
-                        richest[node_id] = attributes
-            for k, edge_key in enumerate(edge_keys):
-                e = len(node_ids) + k
-                attributes = frame.edges[edge_key]
-                if attributes != previous[e]:
-                    previous[e] = attributes
-                    step.append((e, state_of(_paint_of_edge(attributes, defaults))))
-            per_step.append(step)
+        picture = last.picture
+        node_ids = list(last.nodes)
+        edges = [k for k, edge in enumerate(picture.edges) if edge.kind != "hint"]  # hints are never drawn
         # The picture is laid out once, with each node at its widest (most text), so
         # that no later number overflows its box.
-        base: list[int] = []
-        lines = list(last.lines)
-        for position, line in enumerate(lines):
-            match = _NODE.match(line)
-            node_id = _unquote(match.group(1)) if match else ""
-            if match and node_id in richest and richest[node_id] != match.group(2):
-                lines[position] = line[: match.start(2)] + richest[node_id] + line[match.end(2) :]
-        for node_id in node_ids:
-            texts, fills, strokes, _ = paint(richest[node_id])
-            base.append(state_of((tuple(t[:3] for t in texts), fills, strokes)))
-        base.extend(state_of(_paint_of_edge(last.edges[key], defaults)) for key in edge_keys)
-        # Pass 2: the first step is stored against the picture as laid out, later ones against the step before.
+        richest = {node_id: max((frames[i].nodes[node_id] for i in run), key=lambda p: len(p.texts))
+                   for node_id in node_ids}
+        base = [state_of(richest[node_id].state) for node_id in node_ids]
+        base += [state_of(astuple(last.edges[k])) for k in edges]
         current = list(base)
         highlighted = {e for e in range(len(node_ids)) if _is_highlighted(states[base[e]])}
-        for i, step in zip(run, per_step):
-            for e, s in step:
+        for i in run:
+            frame = frames[i]
+            step = [state_of(frame.nodes[node_id].state) for node_id in node_ids]
+            step += [state_of(astuple(frame.edges[k])) for k in edges]
+            for e, s in enumerate(step):
                 if current[e] != s:
                     current[e] = s
                     changes[i] += [e, s]
                     if e < len(node_ids):
                         (highlighted.add if _is_highlighted(states[s]) else highlighted.discard)(e)
             focus[i] = min(highlighted, default=-1)
-        base_sources.append("\n".join(lines) + "\n")
+        labels = {node_id: paint.label for node_id, paint in richest.items()}
+        sources.append("digraph glassgrad {\n" + "".join(frame_lines(last, labels)) + "}\n")
+        size += picture.size
         pictures.append(
             {
                 "first": run[0],
-                "nodes": [[node_id, paint(richest[node_id])[3], "".join(t[3] for t in paint(richest[node_id])[0])]
-                          for node_id in node_ids],
-                "edges": edge_keys,
+                "nodes": [
+                    [node_id, richest[node_id].kinds, "".join(t[3] for t in richest[node_id].texts)]
+                    for node_id in node_ids
+                ],
+                "edges": [picture.edges[k].id for k in edges],
                 "base": base,
             }
         )
     # One run of dot lays out every picture.
-    output = render_dot("".join(base_sources), "svg", function).decode("utf-8")
-    svgs = [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", output, flags=re.DOTALL)]
+    svgs = _svgs(render_dot("".join(sources), "svg", options.caller, nodes=size, graphs=len(sources)), options.caller)
     if len(svgs) != len(pictures):
-        raise RuntimeError(f"{function}(): dot returned {len(svgs)} pictures for {len(pictures)} layouts.")
-    for picture, svg in zip(pictures, svgs):
-        counts = _svg_paint_counts(svg)
-        nodes = picture["nodes"]
-        assert isinstance(nodes, list)
-        for entry in nodes:
-            # A node Graphviz drew differently from the model keeps its first look (no repaint).
-            if counts.get(entry[0], -1) != len(entry[1]):
-                entry[1] = ""
-        picture["svg"] = _compact_svg(svg)
-    picture_of_step = [p for p, run in enumerate(runs) for _ in run]
+        raise RuntimeError(f"{options.caller}(): dot returned {len(svgs)} pictures for {len(pictures)} layouts.")
+    for entry, svg in zip(pictures, svgs):
+        entry["svg"] = _compact_svg(svg)
     return {
         "pictures": pictures,
-        "picture": picture_of_step,
+        "picture": [p for p, run in enumerate(runs) for _ in run],
         "states": states,
         "changes": changes,
         "focus": focus,
     }
+
+
+def _svgs(output: bytes, function: str) -> list[str]:
+    """The SVG documents of one ``dot`` run over several graphs, in order (dot writes them one after another)."""
+    text = output.decode("utf-8")
+    return [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", text, flags=re.DOTALL)]
+
+
+def _compact_svg(svg: str) -> str:
+    # Graphviz writes a comment before every node and edge: dead weight in a page.
+    return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.DOTALL)
 
 
 def _is_highlighted(state: object) -> bool:
@@ -602,6 +313,8 @@ def _is_highlighted(state: object) -> bool:
     strokes = state[2] if isinstance(state, tuple) and len(state) == 3 else ()
     return any(color.upper() == HIGHLIGHT.upper() for color, _ in strokes)
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _visible(text: str) -> str:
@@ -641,7 +354,7 @@ def page(
         "phases": [phase_of(trace, i) for i in range(n)],
         "interval": interval,
     }
-    data.update(page_states(trace, function="to_html", max_nodes=max_nodes, collapse=collapse))
+    data.update(page_states(trace, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller="to_html")))
     kinds = ("input", "parameter", "intermediate", "output", "constant")
     legend = "".join(
         f'<span style="--border:{PALETTE[kind][0]};--fill:{PALETTE[kind][1]}">{kind}</span>' for kind in kinds

@@ -36,11 +36,12 @@ from typing import TYPE_CHECKING, Literal
 
 from autograd.engine.graph import backward_steps, topological_order
 from autograd.engine.ops import FLOAT_MATH
+from autograd.engine.recording import ClosedForm
 from autograd.engine.value import Parameter, Value
-from autograd.see.closed_form import ClosedForm, declared
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
-from autograd.see.render import DrawOptions, Look, digraph, dot_lines, format_number, node_names, require_dot
+from autograd.see.picture import DrawOptions, Frame, Look, paint, picture_of
+from autograd.see.render import digraph, format_number, frame_lines, node_names, require_dot
 
 if TYPE_CHECKING:
     import graphviz
@@ -197,7 +198,9 @@ def box_title(key: Key, fallback: str) -> str:
     """How a step names its box: ``("layers.0", "neurons.1")`` → ``"neuron 2 of layer 1"``.
 
     Example:
-        >>> box_title(("layers.0", "neurons.1"), "v3"), box_title((), "v3")
+        >>> from autograd import Scope
+        >>> path = (Scope("layers.0", heading="layer 1"), Scope("neurons.1", heading="neuron 2"))
+        >>> box_title(path, "v3"), box_title((), "v3")
         ('neuron 2 of layer 1', 'v3')
     """
     return " of ".join(scope_title(name) for name in reversed(key)) if key else fallback
@@ -327,30 +330,31 @@ class Playback:
         part, k = self.part_of(self._index(i, "frame"))
         return part.look(k)
 
+    def frame_paint(self, i: int, options: DrawOptions) -> Frame:
+        """Frame ``i`` painted with ``options``, grouped as its trace is unless ``options.collapse`` says otherwise.
+
+        Example:
+            >>> trace = trace_backward(Value(2.0, label="x") * 3)
+            >>> "v2_op" in trace.frame_paint(0, DrawOptions()).nodes
+            True
+        """
+        part, k = self.part_of(self._index(i, options.caller))
+        return paint(picture_of(part.root, part.drawn(options)), part.look(k))
+
     def frame_lines(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
     ) -> list[str]:
-        """The DOT body of frame ``i``, drawn grouped as its trace is unless ``collapse`` says otherwise.
+        """The DOT body of frame ``i`` (``frame`` wraps it in a Digraph); ``function`` names the caller in errors.
 
         Example:
             >>> trace = trace_backward(Value(2.0, label="x") * 3)
             >>> any("v2_op" in line for line in trace.frame_lines(0))
             True
         """
-        i = self._index(i, function)
-        part, k = self.part_of(i)
-        look = part.look(k)
+        frame = self.frame_paint(i, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function))
         if caption:
-            look = replace(look, caption=self.explain(i))
-        return dot_lines(
-            part.root,
-            show_grad=part.phase == "backward",
-            precision=part.precision,
-            max_nodes=max_nodes,
-            collapse=part.collapse if collapse is None else collapse,
-            look=look,
-            function=function,
-        )
+            frame = replace(frame, look=replace(frame.look, caption=self.explain(i)))
+        return frame_lines(frame)
 
     def frame_dot(
         self,
@@ -414,16 +418,9 @@ class Playback:
             ...
             autograd.engine.errors.GraphTooLargeError: to_html() got a graph of 10 nodes, more than max_nodes=5; ...
         """
-        DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function)
+        options = DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function)
         for part in self.parts:
-            grouping = part.collapse if collapse is None else collapse
-            if grouping is None:
-                count = len(part.order)
-            else:
-                drawn = group_nodes(part.order, part.root, grouping)
-                count = len(drawn.boxes) + len(drawn.loose)
-            if count > max_nodes:  # the drawing raises with its own message, having drawn nothing
-                dot_lines(part.root, max_nodes=max_nodes, collapse=grouping, function=function)
+            picture_of(part.root, part.drawn(options))  # the picture every frame shares: raises if too large
 
     def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
         """A Jupyter player: play/pause, previous/next, a step slider, frame and explanation.
@@ -520,6 +517,16 @@ class Trace(Playback):
     def parts(self) -> Sequence[Trace]:
         """A single pass is its own only part."""
         return (self,)
+
+    def drawn(self, options: DrawOptions) -> DrawOptions:
+        """``options`` with this trace's precision, gradients (backward only) and grouping (unless overridden).
+
+        Example:
+            >>> trace_forward(Value(2.0) * 3).drawn(DrawOptions()).show_grad
+            False
+        """
+        collapse = self.collapse if options.collapse is None else options.collapse
+        return replace(options, show_grad=self.phase == "backward", precision=self.precision, collapse=collapse)
 
     @cached_property
     def names(self) -> dict[Value, str]:
@@ -823,33 +830,39 @@ class Trace(Playback):
         first = step.node_steps[0]
         assert isinstance(first, BackwardStep)  # a backward trace records backward steps
         out = self.names[self.root]
-        forms = declared(self.root) if self.root in step.nodes else ()
-        if forms:
-            return "\n".join(self._closed_form(step, forms))
+        form = getattr(self.root.scope[-1], "closed_form", None) if self.root.scope else None
+        if isinstance(form, ClosedForm) and self.root in step.nodes:
+            return "\n".join(self._closed_form(step, form))
         head = f"{step.title}, going back from ∂{out}/∂{self.names[first.node]} = {self._number(first.upstream)}."
         return "\n".join([head, *self._backward_lines(step)])
 
-    def _closed_form(self, step: BoxStep, forms: Sequence[ClosedForm]) -> list[str]:
-        """The loss's one step: ∂J/∂ŷ in the loss's closed form, with backward()'s own result."""
+    def _closed_form(self, step: BoxStep, form: ClosedForm) -> list[str]:
+        """The loss's one step: ∂J/∂ŷ in the loss's closed form, with backward()'s own result.
+
+        The result is what the box's recorded steps passed to each output; the
+        worked numbers are the loss's rule written at the shown digits, and the
+        line says ``≈`` when those shown numbers do not give the shown result.
+        """
         names, number, out = self.names, self._number, self.names[self.root]
         received: dict[Value, float] = {}
         for node_step in step.node_steps:
             for c in node_step.inputs if isinstance(node_step, BackwardStep) else ():
                 received[c.input] = received.get(c.input, 0.0) + c.contribution
         lines = [f"{step.title}: {out} = {number(self.root.data)}; going back to what the loss reads."]
-        for form in forms:
-            if form.output not in received:
-                continue
-            shown = {key: number(value) for key, value in form.values.items()}
-            by_hand = number(form.rule({key: float(value) for key, value in shown.items()}))
-            result = number(received[form.output])
-            numbers = form.numbers.format_map({key: symbol(value) for key, value in shown.items()})
-            formula = form.formula.format(output=names[form.output])
-            equals = "=" if by_hand == result else "≈"
-            lines.append(f"∂{out}/∂{names[form.output]} = {formula} = {numbers} {equals} {result}")
-        data = list(dict.fromkeys(form.data for form in forms if form.data))
-        if data:
-            lines.append(f"{', '.join(data)} {'is' if len(data) == 1 else 'are'} data: no gradient needed.")
+        n = len(form.outputs)
+        for outputs, targets in zip(form.outputs, form.targets):
+            shown = [float(number(node.data)) for node in outputs]
+            for node, (by_hand, worked) in zip(outputs, form.rule(shown, targets, number)):
+                if node not in received:
+                    continue
+                formula = form.formula if n == 1 else f"(1/n)·({form.formula})"
+                worked = worked if n == 1 else f"(1/{n})·({worked})"
+                equals = "=" if number(by_hand / n) == number(received[node]) else "≈"
+                line = f"∂{out}/∂{names[node]} = {formula} = {worked} {equals} {number(received[node])}"
+                lines.append(line)
+        single = all(len(targets) == 1 for targets in form.targets)
+        data = list(dict.fromkeys(f"y = {t[0]:g}" for t in form.targets)) if single else ["y"]
+        lines.append(f"{', '.join(data)} {'is' if len(data) == 1 else 'are'} data: no gradient needed.")
         return lines
 
     def _backward_lines(self, step: BoxStep) -> list[str]:

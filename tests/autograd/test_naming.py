@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import course_graphs
@@ -11,7 +12,7 @@ import autograd
 import nn
 from autograd import Parameter, Value
 from autograd.engine.graph import topological_order
-from autograd.see.naming import LOSS_TITLES, derive_names, scope_title
+from autograd.see.naming import derive_names, scope_title
 from autograd.see.render import DrawOptions, node_names, to_dot
 
 V_ID = re.compile(r"v\d+")
@@ -140,21 +141,78 @@ def test_wide_layers_separate_two_digit_indices_with_a_comma():
     assert "w₁₁,₁₂⁽¹⁾" in names  # neuron 11, input 12
 
 
-def test_scope_titles_read_as_a_reader_says_them():
-    assert [scope_title(s) for s in ("layers.0", "neurons.15", "my scope")] == ["layer 1", "neuron 16", "my scope"]
+def test_scope_titles_come_from_what_nn_declares_not_from_its_wording():
+    model = nn.MLP(2, [16, 1], seed=0)
+    titles = [scope_title(model.layers[0].describe_scope()), scope_title(model.layers[0].neurons[15].describe_scope())]
+    assert titles == ["layer 1", "neuron 16"]
+    assert scope_title("layers.0") == "layers.0"  # a plain name declares nothing: shown as written
 
 
-def test_every_nn_loss_is_computed_in_its_named_scope():
-    outputs, targets = [Value(0.25)], [1]
-    scopes = {
-        nn.mean_squared_error(outputs, targets).scope,
-        nn.binary_cross_entropy(outputs, targets).scope,
-        nn.binary_cross_entropy_with_logits(outputs, targets).scope,
-        nn.hinge(outputs, targets).scope,
-        nn.cross_entropy([[Value(0.25), Value(1.0)]], targets).scope,
-    }
-    assert {scope[-1] for scope in scopes} == LOSS_TITLES
+def test_a_renamed_module_declares_its_new_title():
+    model = nn.MLP(2, [1], seed=0)
+    assert model([1.0, 2.0]).scope[0].heading == "layer 1"
+    model.layers = model.layers[::-1]  # reassigning renames: the cached declaration must not survive
+    assert model([1.0, 2.0]).scope[0].heading == "layer 1"
+    model.layers[0]._name = "layers.4"
+    assert model([1.0, 2.0]).scope[0].heading == "layer 5"
+
+
+def test_a_scope_entry_is_immutable_and_survives_a_copy():
+    entry = autograd.Scope("layers.0", heading="layer 1", kind="layer", number=1)
+    with pytest.raises(AttributeError, match=r"Scope 'layers.0' is immutable; build a new Scope to change heading"):
+        entry.heading = "layer 2"  # type: ignore[misc]
+    copied = copy.deepcopy(entry)
+    assert (copied, copied.heading, copied.kind, copied.number) == ("layers.0", "layer 1", "layer", 1)
+
+
+def test_a_neuron_declares_its_weights_and_bias_in_order():
+    neuron = nn.MLP(2, [1], seed=0).layers[0].neurons[0]
+    entry = neuron.describe_scope()
+    assert (entry.kind, entry.number) == ("neuron", 1)
+    expected = [*((w, "weight") for w in neuron.weights), (neuron.bias, "bias")]
+    assert [(p, role) for p, role, _ in entry.roles] == expected
+
+
+def test_a_label_you_set_on_a_declared_weight_wins_over_the_lecture_name():
+    model = nn.MLP(2, [1], seed=0)
+    model.layers[0].neurons[0].weights[1].label = "hours weight"
+    names = set(names_of(model([1.0, 2.0])).values())
+    assert {"hours weight", "w₁₁⁽¹⁾"} <= names
+    assert "w₁₂⁽¹⁾" not in names
+
+
+LOSSES = [
+    (nn.mean_squared_error, [0.25, -1.5], [1.0, 2.0]),
+    (nn.binary_cross_entropy, [0.25, 0.875], [1, 0]),
+    (nn.binary_cross_entropy, [0.375], [0.25]),
+    (nn.binary_cross_entropy_with_logits, [0.5, -3.0], [1, 0]),
+    (nn.hinge, [0.5, 2.0, 0.25], [1, 1, -1]),
+    (nn.cross_entropy, [[0.25, 1.0, -2.0], [3.0, 0.5, 0.0]], [1, 0]),
+]
+
+
+@pytest.mark.parametrize(("loss", "outputs", "targets"), LOSSES, ids=lambda x: getattr(x, "__name__", ""))
+def test_every_nn_loss_declares_a_closed_form_that_backward_agrees_with(loss, outputs, targets):
+    leaves = [[Value(x) for x in o] if isinstance(o, list) else Value(o) for o in outputs]
+    loss_value = loss(leaves, targets)
+    entry = loss_value.scope[-1]
+    assert entry.kind == "loss"
+    assert entry.closed_form is not None
+    loss_value.backward()
+    declared = entry.closed_form.gradients(lambda x: f"{x:.4g}")
+    flat = [x for leaf in leaves for x in (leaf if isinstance(leaf, list) else [leaf])]
+    assert [node for node, _, _ in declared] == flat
+    assert [gradient for _, gradient, _ in declared] == pytest.approx([x.grad for x in flat], rel=1e-12)
     assert autograd.engine.recording.RECORDING.get().scope == ()  # and the scope is closed again
+
+
+def test_the_binary_cross_entropy_step_reads_as_the_lecture_writes_it():
+    loss_value = nn.binary_cross_entropy([Value(0.1107)], [1])
+    form = loss_value.scope[-1].closed_form
+    assert form.formula == "−y/ŷ + (1−y)/(1−ŷ)"
+    [(_, gradient, worked)] = form.gradients(lambda x: f"{x:.4g}")
+    assert worked == "−1/0.1107"
+    assert gradient == pytest.approx(-1 / 0.1107)
 
 
 def test_a_loss_keeps_its_signature_docstring_and_errors():

@@ -138,7 +138,8 @@ def test_a_frame_highlights_the_whole_box_and_the_edges_into_it():
     assert len(highlighted) == 1
     assert 'tooltip="layers.1/neurons.0"' in highlighted[0]
     assert "▶ z₁⁽²⁾" in highlighted[0]
-    assert dot.count(f'[color="{HIGHLIGHT}", penwidth=2.5]') == 3  # from the three hidden neurons
+    highlighted_edges = [line for line in dot.splitlines() if " -> " in line and f'color="{HIGHLIGHT}"' in line]
+    assert len(highlighted_edges) == 3  # from the three hidden neurons
     assert trace.look(1).current == trace[1].nodes
     by_layer = trace.frame_dot(1, caption=False, collapse=1)
     assert by_layer.count("tooltip=\"layers.") == 2
@@ -254,10 +255,12 @@ def test_no_line_differentiates_data_and_data_is_said_once(collapse):
     for name in differentiated:
         node = by_name[name[1:-1] if name.startswith("(") and name[1:-1] in by_name else name]
         assert node in trace.needs_gradient, name
-    assert "∂J/∂1.0" not in text and "∂J/∂x₁" not in text
+    assert "∂J/∂1.0" not in text
+    assert "∂J/∂x₁" not in text
     assert not any(isinstance(node, autograd.Parameter) for node in trace.order if node not in trace.needs_gradient)
     if collapse is None:
-        assert text.count("x₁[1]") >= 1 and len(re.findall(r"\bx₁\[1\]\S* is data|x₁\[1\], ", text)) <= 1
+        said = [line for line in text.splitlines() if line.endswith("data: no gradient needed.")]
+        assert len([line for line in said if "x₁[1]" in line]) == 1
     else:
         assert text.count("y = 1, y = 0 are data: no gradient needed.") == 1
 
@@ -298,20 +301,18 @@ def closed_form_losses() -> list[tuple[str, Value]]:
 
 @pytest.mark.parametrize("case", range(6))
 def test_every_closed_form_gives_backwards_gradient(case):
-    from autograd.see.closed_form import declared
-
     _, loss = closed_form_losses()[case]
     trace = autograd.trace_backward(loss, collapse="scope")
-    forms = declared(loss)
-    assert forms
+    gradients = loss.scope[-1].closed_form.gradients()
     lines = trace.explain(0).splitlines()
-    assert len(lines) == 1 + len(forms) + 1  # the loss, one line per output it reads, what is data
-    for form, line in zip(forms, lines[1:]):
+    assert len(lines) == 1 + len(gradients) + 1  # the loss, one line per output it reads, what is data
+    for (output, gradient, _), line in zip(gradients, lines[1:]):
         # The declared rule at full precision is backward()'s gradient...
-        assert form.rule(form.values) == pytest.approx(form.output.grad, rel=1e-9, abs=1e-12), line
+        assert gradient == pytest.approx(output.grad, rel=1e-9, abs=1e-12), line
         # ...and the line ends with backward()'s own number.
-        assert line.startswith(f"∂J/∂{trace.names[form.output]} = ")
-        assert line.endswith(f" {format_number(form.output.grad)}"), line
+        assert line.startswith(f"∂J/∂{trace.names[output]} = ")
+        assert line.endswith(f" {format_number(output.grad)}"), line
+    assert lines[-1].endswith("data: no gradient needed.")
 
 
 # --- a neuron that is off ------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -14,7 +15,8 @@ import pytest
 
 import nn
 from autograd import Value
-from autograd.see.player import _edge_defaults, _Frame, _paint_of_edge, _paint_of_node, page, page_states
+from autograd.see.picture import DrawOptions
+from autograd.see.player import page, page_states
 from autograd.see.render import HIGHLIGHT
 from autograd.see.trace import Lesson, trace_backward, trace_forward
 
@@ -37,15 +39,11 @@ def wide_lesson() -> Lesson:
 
 
 def expected_states(lesson: Lesson, i: int, picture: dict, **options: object) -> list[object]:
-    """What frame ``i`` draws, per element of ``picture``, read straight from the frame's DOT."""
-    frame = _Frame.parse(lesson.frame_dot(i, caption=False, **options), {})
-    defaults = _edge_defaults(frame.lines)
-    states: list[object] = []
-    for node_id, _, _ in picture["nodes"]:
-        texts, fills, strokes, _ = _paint_of_node(frame.nodes[node_id])
-        states.append(json.loads(json.dumps([[list(t[:3]) for t in texts], fills, strokes])))
-    for key in picture["edges"]:
-        states.append(json.loads(json.dumps(_paint_of_edge(frame.edges[key], defaults))))
+    """What frame ``i`` paints, per element of ``picture`` (by id), straight from the frame's own paint."""
+    frame = lesson.frame_paint(i, DrawOptions(**options, caller="to_html"))  # type: ignore[arg-type]
+    edges = {edge.id: painted for edge, painted in zip(frame.picture.edges, frame.edges)}
+    states: list[object] = [json.loads(json.dumps(frame.nodes[node_id].state)) for node_id, _, _ in picture["nodes"]]
+    states += [json.loads(json.dumps(dataclasses.astuple(edges[edge_id]))) for edge_id in picture["edges"]]
     return states
 
 
@@ -75,7 +73,7 @@ def replay(data: dict, i: int) -> list[object]:
 )
 def test_replaying_the_page_data_gives_every_frame_exactly(build, options):
     lesson = build()
-    data = page_states(lesson, **options)
+    data = page_states(lesson, DrawOptions(**options, caller="to_html"))
     for picture in data["pictures"]:
         assert all(kinds for _, kinds, _ in picture["nodes"]), "a node the page could not repaint"
     for i in range(len(lesson)):
@@ -184,51 +182,33 @@ def test_a_label_with_a_lone_surrogate_does_not_break_the_page(tmp_path):
 @needs_dot
 @pytest.mark.parametrize("collapse", [None, "scope", 1])
 def test_every_node_box_and_edge_of_the_picture_is_repaintable(collapse):
-    # If the renderer's DOT changes shape, the page must not silently freeze part of the picture.
+    # The page finds each element by the id the picture gave it, and repaints the SVG
+    # elements Graphviz drew for it in the order the paint says: both must hold.
     import xml.etree.ElementTree as ElementTree
 
     svg_namespace = "{http://www.w3.org/2000/svg}"
-    data = page_states(course_lesson(), collapse=collapse)
+    painted_tags = {f"{svg_namespace}{tag}" for tag in ("path", "polygon", "ellipse", "polyline", "text")}
+    data = page_states(course_lesson(), DrawOptions(collapse=collapse, caller="to_html"))
     for picture in data["pictures"]:
-        groups = {"node": [], "cluster": [], "edge": []}
-        for group in ElementTree.fromstring(picture["svg"]).iter(f"{svg_namespace}g"):
-            if group.get("class") in groups:
-                groups[group.get("class")].append(group.find(f"{svg_namespace}title").text)
-        assert sorted(groups["node"] + groups["cluster"]) == sorted(node_id for node_id, _, _ in picture["nodes"])
-        assert all(kinds for _, kinds, _ in picture["nodes"])
-        assert len(groups["edge"]) == len(picture["edges"])
-        assert sorted(title.replace("&#45;&gt;", "->") for title in groups["edge"]) == sorted(
-            key.rsplit("#", 1)[0] for key in picture["edges"]
-        )
+        groups = {
+            group.get("id"): group
+            for group in ElementTree.fromstring(picture["svg"]).iter(f"{svg_namespace}g")
+            if group.get("class") in {"node", "edge"}
+        }
+        for node_id, kinds, _ in picture["nodes"]:
+            painted = [element for element in groups[node_id].iter() if element.tag in painted_tags]
+            assert len(painted) == len(kinds), node_id
+            texts = [element for element, kind in zip(painted, kinds) if kind == "t"]
+            assert all(text.tag == f"{svg_namespace}text" for text in texts), node_id
+        assert set(picture["edges"]) <= set(groups)
 
 
-@needs_dot
-def test_quoted_dot_ids_ports_and_blocks_are_read_as_graphviz_titles_them():
-    from autograd.see.player import _Frame, _read_statement
+def test_a_note_beside_an_operation_is_painted_as_its_last_text():
+    from autograd import Value
+    from autograd.see.picture import Look, paint, picture_of
 
-    assert _read_statement('\t"x₁" [label="a"]') == ("node", "x₁", 'label="a"')
-    assert _read_statement('\t"x₁" -> v2_op [color="red"]') == ("edge", "x₁\tv2_op", 'color="red"')
-    assert _read_statement("\tv0 -> v1_op") == ("edge", "v0\tv1_op", "")
-    assert _read_statement("\tv13 -> v0 [style=invis]") == ("", "", "")  # a layout hint, never drawn
-    assert _read_statement("\tsubgraph cluster_3 {") == ("open", "cluster_3", "")
-    assert _read_statement("digraph glassgrad {") == ("open", "", "")
-    assert _read_statement("\t}") == ("close", "", "")
-    dot = (
-        "digraph glassgrad {\n\tedge [fontsize=9]\n\tsubgraph cluster_0 {\n\t\tgraph [label=<<B>a</B>>]\n"
-        "\t\tedge [tailport=e, headport=w]\n\t\ts0 -> s1\n\t\ts1 -> s2 [headport=n]\n\t}\n\ts2 -> s3\n"
-        "\ts3:s -> s4\n}\n"
-    )
-    frame = _Frame.parse(dot, {})
-    assert list(frame.edges) == ["s0:e->s1:w#0", "s1:e->s2:n#0", "s2->s3#0", "s3:s->s4#0"]
-    assert frame.nodes == {"cluster_0": "cluster:label=<<B>a</B>>"}
-
-
-def test_a_note_beside_a_node_is_read_as_its_last_text():
-    from autograd.see.player import _paint_of_node
-
-    texts, fills, strokes, kinds = _paint_of_node(
-        'label="clamp", shape=circle, style=filled, fillcolor="#EEEEEE", color="#CC79A7", penwidth=2.5, '
-        'xlabel=<<FONT POINT-SIZE="8" COLOR="#707070">clamp: low 3.7e-44, high 1</FONT>>'
-    )
-    assert [t[:2] for t in texts] == [("clamp", ""), ("clamp: low 3.7e-44, high 1", "#707070")]
-    assert (fills, strokes, kinds) == (("#EEEEEE",), (("#CC79A7", 2.5),), "btt")
+    y = Value(0.5, label="p").clamp(1e-12, 1.0)
+    frame = paint(picture_of(y, DrawOptions()), Look(active={y}))
+    operation = frame.nodes["v1_op"]
+    assert [t[:2] for t in operation.texts] == [("clamp", ""), ("clamp: low 1e-12, high 1", "#707070")]
+    assert (operation.fills, operation.strokes, operation.kinds) == (("#EEEEEE",), ((HIGHLIGHT, 2.5),), "btt")

@@ -280,8 +280,8 @@ def test_collapse_scope_draws_each_innermost_scope_as_one_box():
     boxes = {key: line for key, line in node_statements(dot).items() if key.startswith("s")}
     assert len(boxes) == 3
     assert sum("<B>neuron0</B>" in line for line in boxes.values()) == 2
-    # weights used only inside a neuron are drawn inside its box, the inputs stay outside
-    assert "2 parameters" in boxes["s0"]
+    # weights used only inside a neuron are drawn inside its box, with value and gradient; the inputs stay outside
+    assert "w00 = 0.1</TD>" in boxes["s0"]
     assert "<B>x0</B>" in dot
     assert "<B>w00</B>" not in dot
     # in and out edges are kept: inputs -> layer0 neurons -> layer1 neuron -> the loss
@@ -379,7 +379,7 @@ def test_save_is_atomic_when_rendering_fails(tmp_path, monkeypatch):
     target = tmp_path / "graph.svg"
     target.write_text("old picture")
 
-    def failing(source, fmt, function="save"):
+    def failing(source, fmt, function="save", **_):
         raise RuntimeError("dot crashed")
 
     monkeypatch.setattr(render_module, "render_dot", failing)
@@ -532,7 +532,7 @@ def test_the_inputs_are_drawn_once_in_one_column_shared_by_the_first_layer():
         assert len(inputs) == 2
         assert "<B>x₁</B>" in dot
         assert "<B>x₂</B>" in dot
-        assert 'rank=same]' in dot
+        assert "rank=same," in dot
     links = edges(to_dot(loss, collapse="scope"))
     assert {target for source, target in links if source == inputs[0]} == {"s0", "s1", "s2"}
 

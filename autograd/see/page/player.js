@@ -1,7 +1,7 @@
 // glassgrad's offline player: one SVG per picture, repainted step by step from data.
 //
-// data.pictures[p] holds one laid-out SVG and, per element (nodes, then edges), its
-// state as drawn; data.changes[i] lists [element, state, ...] pairs that step i
+// data.pictures[p] holds one laid-out SVG and, per element (nodes, then edges, by the
+// id the picture gave it), its state as drawn; data.changes[i] lists [element, state, ...] pairs that step i
 // changes (the first step of a picture against the picture as laid out, later
 // steps against the step before); data.states holds every distinct state:
 // a node's [texts, fills, strokes], an edge's [colour, width, label colour, label].
@@ -19,11 +19,6 @@
   var largeType = LARGE_TYPE;
   var mounted = -1, elements = [], applied = [], viewBox = null, smallest = 11;
   slider.max = String(n - 1);
-
-  function titleOf(group) {
-    var title = group.querySelector("title");
-    return title ? title.textContent : "";
-  }
 
   // Graphviz anchors table text at its left end; keep right-aligned and centred
   // numbers in place when they change length.
@@ -44,15 +39,11 @@
       svg.querySelectorAll("text[font-size]"), function (t) { return Number(t.getAttribute("font-size")) || 11; })));
     svg.removeAttribute("width");
     svg.removeAttribute("height");
-    var nodes = {}, edges = {};
-    svg.querySelectorAll("g.node, g.cluster").forEach(function (g) { nodes[titleOf(g)] = g; });
-    svg.querySelectorAll("g.edge").forEach(function (g) {
-      var key = titleOf(g), k = 0;
-      while (edges[key + "#" + k]) { k += 1; }
-      edges[key + "#" + k] = g;
-    });
+    // Every node, box and edge carries the id the picture gave it (Graphviz keeps ids as they are).
+    var byId = {};
+    svg.querySelectorAll("g[id]").forEach(function (g) { byId[g.id] = g; });
     elements = picture.nodes.map(function (entry) {
-      var group = nodes[entry[0]], kinds = entry[1], refs = { node: true, group: group, texts: [], fills: [],
+      var group = byId[entry[0]], kinds = entry[1], refs = { node: true, group: group, texts: [], fills: [],
                                                                strokes: [] };
       if (!group) { return null; }
       var painted = group.querySelectorAll(PAINTED);
@@ -65,8 +56,8 @@
       }
       refs.texts.forEach(function (text, j) { anchor(text, entry[2].charAt(j)); });
       return refs;
-    }).concat(picture.edges.map(function (key) {
-      var group = edges[key];
+    }).concat(picture.edges.map(function (id) {
+      var group = byId[id];
       return group ? { node: false, group: group } : null;
     }));
     applied = picture.base.slice();

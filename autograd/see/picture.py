@@ -1,0 +1,866 @@
+"""The picture of a graph as plain data: what every view of it reads.
+
+A ``Picture`` is built once per (graph, options): every node's id, name, role
+and kind, the edges (with their local derivatives), the boxes of a collapsed
+drawing (title, kind, members, the rows a box shows: its weights and bias with
+value and gradient, its outputs) and the clusters of the scopes. A ``Look``
+says how one frame of a trace differs from a plain drawing (which gradients,
+which node is this step's); ``paint(picture, look)`` turns both into each
+element's ``Paint``: the HTML-like label Graphviz draws, and the texts, fills
+and strokes it will draw for it, in the order it draws them. The DOT writer
+(``render.py``) writes the paint; the offline page repaints its SVG from it,
+finding elements by the ids given here. Nothing reads back text a view wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+import weakref
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from autograd.engine.errors import GraphTooLargeError
+from autograd.engine.graph import topological_order
+from autograd.engine.recording import describe
+from autograd.engine.value import Parameter, Value
+from autograd.see.grouping import Box, Collapse, Grouping, Key, group_nodes
+from autograd.see.naming import format_number, names_and_roles, scope_title
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+
+# Okabe & Ito (2008), "Color Universal Design": (border, fill) per kind of node.
+PALETTE = {
+    "input": ("#0072B2", "#D9ECF7"),
+    "parameter": ("#C07A00", "#FBE6BF"),
+    "output": ("#D55E00", "#F8DCCB"),
+    "intermediate": ("#009E73", "#D7F0E7"),
+    "constant": ("#8C8C8C", "#F0F0F0"),
+}
+HIGHLIGHT = "#CC79A7"
+FADED_TEXT = "#A0A0A0"
+UNFILLED = "#FFFFFF"
+SMALL_TEXT = "#555555"
+NOTE_TEXT = "#707070"
+OP_FILL, OP_BORDER = "#EEEEEE", "#707070"
+EDGE, EDGE_LABEL = "#6E6E6E", "#0072B2"
+DENSE_EDGE = "#A8A8A8"
+MAX_LABEL = 40
+SHORT_CONSTANTS = 5
+"""Constants up to this many characters are drawn on their operation (``^2``); longer ones as a note."""
+COMPACT_BOXES = 8
+"""Above this many boxes side by side (a wide layer), each is drawn as one line."""
+DENSE_FAN_IN = 4
+"""From this many edges into one box, a collapsed drawing draws its edges thin and light."""
+MAX_BOX_ROWS = 4
+"""Outputs a collapsed box lists before "… n more"."""
+MAX_PARAMETER_ROWS = 12
+"""A box with more parameters than this says how many instead of listing them."""
+INPUTS: Key = ("\x00inputs",)
+"""The cluster path of a network's input column (no scope name can start with NUL by accident)."""
+# How a box row names a gradient, by role: ∂J/∂w for a weight, as the lecture writes it.
+_SYMBOLS = {"weight": "w", "bias": "b", "z": "z", "a": "a", "output": "ŷ", "loss": "J", "loss term": "L"}
+
+
+def is_count(x: object) -> bool:
+    """True for an int that is not a bool.
+
+    Example:
+        >>> is_count(3), is_count(True), is_count(3.0)
+        (True, False, False)
+    """
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    """How to draw a graph: one frozen, validated object passed through all drawing code.
+
+    ``to_dot``, ``draw``, ``save``, ``to_html``, the players and a trace's frames
+    build one from their keyword arguments, so a bad option fails at once with
+    the caller's name, and nothing below them takes options one by one.
+
+    Attributes:
+        rankdir: flow direction, ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
+        show_grad: show each node's ``.grad`` under its data.
+        show_local_grads: label each edge into an operation with ∂out/∂in.
+        precision: significant digits of the numbers shown (1 to 17).
+        highlight: Values drawn with a thick highlight border.
+        max_nodes: refuse graphs with more nodes (or boxes) than this.
+        collapse: ``"scope"`` draws each innermost ``autograd.scope`` as one box;
+            an int ``k`` one box per scope path cut to ``k`` names; None every node.
+        feature_names: names for a network's inputs, in order (default x₁, x₂, …).
+        caller: the public function the options came from, named in error messages.
+
+    Raises:
+        ValueError: an option is out of range (the message names the caller, the value and the choices).
+        TypeError: ``highlight`` holds something other than Values, or ``feature_names`` non-strings.
+
+    Example:
+        >>> DrawOptions(collapse="scope").collapse
+        'scope'
+        >>> DrawOptions(rankdir="XY", caller="to_dot")
+        Traceback (most recent call last):
+        ...
+        ValueError: to_dot() got rankdir='XY'; expected one of LR, RL, TB, BT.
+    """
+
+    rankdir: str = "LR"
+    show_grad: bool = True
+    show_local_grads: bool = True
+    precision: int = 4
+    highlight: Collection[Value] = frozenset()
+    max_nodes: int = 500
+    collapse: Collapse = None
+    feature_names: Sequence[str] = ()
+    caller: str = field(default="DrawOptions", compare=False)
+
+    def __post_init__(self) -> None:
+        function = self.caller
+        if self.rankdir not in RANKDIRS:
+            raise ValueError(f"{function}() got rankdir={self.rankdir!r}; expected one of {', '.join(RANKDIRS)}.")
+        if not is_count(self.precision) or not 1 <= self.precision <= 17:
+            raise ValueError(
+                f"{function}() got precision={self.precision!r}; expected an int from 1 to 17 (significant digits)."
+            )
+        if not is_count(self.max_nodes) or self.max_nodes < 1:
+            raise ValueError(f"{function}() got max_nodes={self.max_nodes!r}; expected an int ≥ 1.")
+        collapse = self.collapse
+        if collapse is not None and collapse != "scope" and (not is_count(collapse) or collapse < 1):
+            raise ValueError(
+                f'{function}() got collapse={collapse!r}; expected None, "scope" (one box per innermost scope) '
+                "or an int depth ≥ 1 (one box per scope path cut to that many names)."
+            )
+        for flag in ("show_grad", "show_local_grads"):
+            if not isinstance(getattr(self, flag), bool):
+                raise TypeError(f"{function}() got {flag}={getattr(self, flag)!r}; expected True or False.")
+        highlight = frozenset(self.highlight)
+        strangers = [item for item in highlight if not isinstance(item, Value)]
+        if strangers:
+            raise TypeError(
+                f"{function}() got highlight containing {strangers[0]!r} of type {type(strangers[0]).__name__}; "
+                "expected Values of the graph."
+            )
+        if isinstance(self.feature_names, str) or not all(isinstance(n, str) and n for n in self.feature_names):
+            raise TypeError(
+                f"{function}() got feature_names={self.feature_names!r}; expected a list of non-empty names, "
+                'one per input, such as ["lectures", "hours"].'
+            )
+        object.__setattr__(self, "highlight", highlight)
+        object.__setattr__(self, "feature_names", tuple(self.feature_names))
+
+
+@dataclass(frozen=True)
+class Look:
+    """Per-frame overrides that turn a drawing into a frame of a trace.
+
+    Attributes:
+        grads: the gradient to show per node (default: each node's ``.grad``).
+        hidden_data: nodes whose value is not computed yet (drawn as ``?``).
+        filled: nodes drawn in full colour; the rest are drawn unfilled. None fills all.
+        current: nodes drawn with a thick highlight border.
+        active: nodes whose incoming edges are drawn highlighted (this step's edges).
+        caption: text under the picture.
+
+    Example:
+        >>> Look(caption="step 1").current
+        frozenset()
+    """
+
+    grads: Mapping[Value, float] | None = None
+    hidden_data: Collection[Value] = frozenset()
+    filled: Collection[Value] | None = None
+    current: Collection[Value] = frozenset()
+    active: Collection[Value] = frozenset()
+    caption: str = ""
+
+
+# --- labels and what Graphviz paints for them ----------------------------------------------
+
+TextRun = tuple[str, str, int, str]
+"""One ``<text>`` Graphviz draws: content, colour ("" = default), bold (0/1), alignment l/c/r."""
+
+
+@dataclass(frozen=True)
+class Paint:
+    """One drawn element: its label, and what Graphviz paints for it, in order.
+
+    Attributes:
+        label: the HTML-like label (an operation's plain text for ``shape=circle``).
+        texts: its text runs.
+        fills: the colours of its filled shapes.
+        strokes: ``(colour, width)`` of its outlines.
+        kinds: one letter per painted SVG element, in drawing order: ``f`` fill, ``s``
+            stroke, ``b`` both (one shape), ``t`` text.
+    """
+
+    label: str
+    texts: tuple[TextRun, ...]
+    fills: tuple[str, ...]
+    strokes: tuple[tuple[str, float], ...]
+    kinds: str
+
+    @property
+    def state(self) -> tuple[tuple[tuple[str, str, int], ...], tuple[str, ...], tuple[tuple[str, float], ...]]:
+        """What changes from frame to frame (alignment never does): the page's node state."""
+        return tuple(t[:3] for t in self.texts), self.fills, self.strokes
+
+
+@dataclass(frozen=True)
+class EdgePaint:
+    """An edge as drawn: colour, width, label colour and label (the defaults in force included)."""
+
+    color: str
+    width: float
+    label_color: str
+    label: str
+
+
+def printable(text: str, limit: int = MAX_LABEL) -> str:
+    r"""``text`` with control and format characters shown as Python's repr would, cut to ``limit``.
+
+    Example:
+        >>> printable("a\x00b"), printable("x" * 50, 5)
+        ('a\\x00b', 'xxxx…')
+    """
+    # str.isprintable() is False for all of those, so the usual text skips the slow per-character scan.
+    cleaned = (
+        text
+        if text.isprintable()
+        else "".join(
+            repr(ch)[1:-1] if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} and ch != "\n" else ch
+            for ch in text
+        )
+    )
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def _escape(line: str) -> str:
+    return html.escape(line, quote=True).replace("&#x27;", "&#39;")
+
+
+class Label:
+    """An HTML-like label, written together with what Graphviz paints for it, in its order.
+
+    Graphviz draws a table's background before its content and its border after;
+    each run of text between font changes and line breaks is one ``<text>``.
+
+    Example:
+        >>> label = Label()
+        >>> label.fill('<TABLE BGCOLOR="#FFFFFF" BORDER="1">', "#FFFFFF")
+        >>> label.tag("<TR><TD>"); label.text("x", bold=True); label.tag("</TD></TR>")
+        >>> label.stroke("</TABLE>", "#000000", 1.0)
+        >>> paint = label.paint(); paint.label, paint.kinds
+        ('<TABLE BGCOLOR="#FFFFFF" BORDER="1"><TR><TD><B>x</B></TD></TR></TABLE>', 'fts')
+    """
+
+    def __init__(self) -> None:
+        """An empty label."""
+        self.markup: list[str] = []
+        self.texts: list[TextRun] = []
+        self.fills: list[str] = []
+        self.strokes: list[tuple[str, float]] = []
+        self.kinds: list[str] = []
+
+    def tag(self, markup: str) -> None:
+        """Markup that paints nothing itself (rows, cells, borderless tables)."""
+        self.markup.append(markup)
+
+    def fill(self, markup: str, color: str) -> None:
+        """An opening tag whose background Graphviz fills with ``color``."""
+        self.markup.append(markup)
+        self.fills.append(color)
+        self.kinds.append("f")
+
+    def stroke(self, markup: str, color: str, width: float) -> None:
+        """A closing tag whose border Graphviz strokes."""
+        self.markup.append(markup)
+        self.strokes.append((color, width))
+        self.kinds.append("s")
+
+    def text(
+        self,
+        content: str,
+        *,
+        color: str = "",
+        size: int | None = None,
+        bold: bool = False,
+        italic: bool = False,
+        align: str = "c",
+        limit: int = MAX_LABEL,
+    ) -> None:
+        """``content`` (escaped, cut to ``limit``), one run per line, in one font."""
+        lines = printable(content, limit).split("\n")
+        if not any(lines):
+            return
+        body = '<BR ALIGN="CENTER"/>'.join(_escape(line) for line in lines)
+        if bold:
+            body = f"<B>{body}</B>"
+        if italic:
+            body = f"<I>{body}</I>"
+        font = (f' POINT-SIZE="{size}"' if size else "") + (f' COLOR="{color}"' if color else "")
+        self.markup.append(f"<FONT{font}>{body}</FONT>" if font else body)
+        for line in lines:
+            if line:
+                self.texts.append((line, color, int(bold), align))
+                self.kinds.append("t")
+
+    def paint(self) -> Paint:
+        """The finished label and its paint."""
+        markup, kinds = "".join(self.markup), "".join(self.kinds)
+        return Paint(markup, tuple(self.texts), tuple(self.fills), tuple(self.strokes), kinds)
+
+
+# --- names and numbers of nodes ----------------------------------------------------------
+
+
+def kind_of(node: Value, root: Value) -> str:
+    """How a drawing styles ``node``: output, parameter, input, constant or intermediate.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> y = x * 3
+        >>> kind_of(y, y), kind_of(x, y), kind_of(y.inputs[1], y)
+        ('output', 'input', 'constant')
+    """
+    if node is root:
+        return "output"
+    if isinstance(node, Parameter):
+        return "parameter"
+    if node.inputs:
+        return "intermediate"
+    return "input" if node.label else "constant"
+
+
+def operation_text(node: Value, precision: int = 4) -> str:
+    """What an op node shows: its display symbol, with its constants (``^2``, ``leaky_relu 0.1``).
+
+    Example:
+        >>> operation_text(Value(3.0) ** 2), operation_text(Value(1.0).sigmoid())
+        ('^2', 'σ')
+    """
+    if node.operation is None:
+        return ""
+    display = node.operation.display
+    if not node.constants:
+        return display
+    # An integer exponent reads as ^2, not ^2.0.
+    constants = ", ".join(str(int(c)) if c.is_integer() else format_number(c, precision) for c in node.constants)
+    return f"{display}{constants}" if display == "^" else f"{display} {constants}"
+
+
+def operation_parts(node: Value, precision: int = 4) -> tuple[str, str]:
+    """What an op circle shows, and a small note for long constants (a clamp's ε), or "".
+
+    Implementation constants such as the ``3.72e-44`` that keeps a loss's log finite
+    would make a giant circle; they become a note beside it instead.
+
+    Example:
+        >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(0.5).clamp(1e-12, 1.0))
+        (('^2', ''), ('clamp', 'clamp: low 1e-12, high 1'))
+    """
+    text = operation_text(node, precision)
+    if node.operation is None or not node.constants:
+        return text, ""
+    shown = text.removeprefix(node.operation.display).strip()
+    if len(shown) <= SHORT_CONSTANTS:
+        return text, ""
+    names = node.operation.constant_names or tuple(f"c{i}" for i in range(len(node.constants)))
+    values = ", ".join(f"{name} {format_number(c, 2).removesuffix('.0')}" for name, c in zip(names, node.constants))
+    return node.operation.display, f"{node.operation.display}: {values}"
+
+
+# --- the picture ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One drawn edge.
+
+    Attributes:
+        id: its id in the DOT and the SVG (``e<k>``).
+        source: the id of the node it leaves.
+        target: the id of the node it enters.
+        kind: ``"local"`` (an input into its operation, labelled ∂out/∂in), ``"result"``
+            (an operation into its value), ``"box"`` (between boxes) or ``"hint"`` (layout only, invisible).
+        parent: the node whose step highlights it (for a box edge, any of ``users``).
+        child: the input of a ``"local"`` edge.
+        local_grad: its local derivative (``"local"`` only).
+        users: the nodes whose steps highlight a box edge.
+    """
+
+    id: str
+    source: str
+    target: str
+    kind: str
+    parent: Value | None = None
+    child: Value | None = None
+    local_grad: float = 0.0
+    users: frozenset[Value] = frozenset()
+
+
+@dataclass(frozen=True)
+class BoxRow:
+    """One ``name = value  ∂J/∂w = g`` row of a collapsed box: the node and how the gradient is called."""
+
+    node: Value
+    gradient_name: str
+
+
+@dataclass(frozen=True)
+class PictureBox:
+    """A collapsed group as drawn: its id, title, kind and the rows it shows.
+
+    Attributes:
+        id: its id in the DOT and the SVG (``s<k>``).
+        box: the group (key, title, members, outputs) from ``grouping``.
+        kind: the declared kind of its scope (``"neuron"``, ``"layer"``, ``"loss"``) or "".
+        parameters: its weights and bias, one row each (empty when there are too many).
+        outputs: its outputs, one row each (up to ``MAX_BOX_ROWS``).
+        place: the cluster it is drawn in.
+        compact: one line per box (a wide layer).
+    """
+
+    id: str
+    box: Box
+    kind: str
+    parameters: tuple[BoxRow, ...]
+    outputs: tuple[BoxRow, ...]
+    place: Key
+    compact: bool
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A graph as every view draws it, built once per (graph, options): see the module docstring.
+
+    Attributes:
+        root: the output.
+        order: the nodes, ``topological_order(root)``.
+        options: how it is drawn.
+        names: each node's name; ``roles``: the lecture's role of the nodes that have one.
+        grouping: which node goes in which box or cluster.
+        ids: each node's id (``v<position>``); its operation circle is ``<id>_op``.
+        drawn: the nodes drawn on their own (all, or the loose ones of a collapsed drawing).
+        boxes: the boxes of a collapsed drawing.
+        edges: every edge, in drawing order.
+        clusters: the cluster paths in writing order, with their ids (``c<k>``).
+    """
+
+    root: Value
+    order: list[Value]
+    options: DrawOptions
+    names: dict[Value, str]
+    roles: dict[Value, str]
+    grouping: Grouping
+    ids: dict[Value, str]
+    drawn: tuple[Value, ...]
+    boxes: tuple[PictureBox, ...]
+    edges: tuple[Edge, ...]
+    clusters: dict[Key, str]
+
+    def kind(self, node: Value) -> str:
+        """How ``node`` is styled; a network's inputs are inputs even without a label."""
+        return "input" if self.roles.get(node) == "input" and node is not self.root else kind_of(node, self.root)
+
+    def place(self, node: Value) -> Key:
+        """The cluster a node drawn on its own sits in: the input column, else its scope (uncollapsed only)."""
+        if node in self.grouping.inputs:
+            return INPUTS
+        return self.grouping.home[node] if self.options.collapse is None else ()
+
+    @property
+    def size(self) -> int:
+        """How many nodes the DOT has: values, operations and boxes."""
+        return len(self.drawn) + sum(node.operation is not None for node in self.drawn) + len(self.boxes)
+
+    @property
+    def dense(self) -> bool:
+        """Edges drawn thin and light: a collapsed drawing with DENSE_FAN_IN or more edges into one box."""
+        fan_in: dict[str, int] = {}
+        for edge in self.edges:
+            if edge.kind == "box":
+                fan_in[edge.target] = fan_in.get(edge.target, 0) + 1
+        return max(fan_in.values(), default=0) >= DENSE_FAN_IN
+
+    def edge_default(self) -> EdgePaint:
+        """An edge as drawn when nothing highlights it."""
+        return EdgePaint(DENSE_EDGE, 0.6, EDGE_LABEL, "") if self.dense else EdgePaint(EDGE, 1.0, EDGE_LABEL, "")
+
+
+# The picture of the last graph drawn from each root. A trace draws one frame per
+# step of the same graph, and naming a 715-node network costs more than writing its
+# DOT; the graph under a root never changes, only labels and the numbers of
+# constants can, and they are part of the key.
+_PICTURES: weakref.WeakKeyDictionary[Value, tuple[tuple[object, ...], Picture]] = weakref.WeakKeyDictionary()
+
+
+def picture_of(root: Value, options: DrawOptions) -> Picture:
+    """The ``Picture`` of ``root``'s graph drawn with ``options`` (built once per graph, labels and options).
+
+    Raises:
+        GraphTooLargeError: more nodes (or boxes) than ``options.max_nodes``.
+        TypeError: ``root`` is not a Value.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> picture = picture_of(x * x, DrawOptions())
+        >>> [picture.names[node] for node in picture.order], [e.kind for e in picture.edges]
+        (['x', 'v1'], ['local', 'local', 'result'])
+    """
+    function = options.caller
+    if not isinstance(root, Value):
+        raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
+    order = topological_order(root)
+    if options.collapse is None and len(order) > options.max_nodes:
+        raise GraphTooLargeError(_too_large(function, len(order), options.max_nodes, order))
+    labels = tuple(node.label for node in order)
+    # A constant is named by its number, so the numbers of leaves are part of the key too.
+    numbers = tuple(node.data for node in order if not node.inputs and not isinstance(node, Parameter))
+    key = (len(order), labels, numbers, options)
+    cached = _PICTURES.get(root)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    picture = _build(root, order, options)
+    _PICTURES[root] = (key, picture)
+    return picture
+
+
+def _too_large(function: str, count: int, max_nodes: int, order: Sequence[Value]) -> str:
+    scoped = any(node.scope for node in order)
+    hint = (
+        'pass collapse="scope" to draw each autograd.scope as one box'
+        if scoped
+        else 'build the graph inside autograd.scope("name") blocks and pass collapse="scope" to draw each as one box'
+    )
+    return f"{function}() got a graph of {count} nodes, more than max_nodes={max_nodes}; {hint}, or raise max_nodes."
+
+
+def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
+    names, roles = names_and_roles(order, root, options.precision, options.feature_names)
+    inputs = [node for node in order if roles.get(node) == "input"]
+    grouping = group_nodes(order, root, options.collapse, inputs)
+    ids = {node: f"v{position}" for position, node in enumerate(order)}
+    edges: list[Edge] = []
+
+    def add(source: str, target: str, kind: str, **more: object) -> None:
+        edges.append(Edge(f"e{len(edges)}", source, target, kind, **more))  # type: ignore[arg-type]
+
+    boxes: tuple[PictureBox, ...] = ()
+    if options.collapse is None:
+        drawn = tuple(order)
+        for node in order:
+            if node.operation is None:
+                continue
+            for child, local_grad in zip(node.inputs, node.local_grads):
+                add(ids[child], f"{ids[node]}_op", "local", parent=node, child=child, local_grad=local_grad)
+            add(f"{ids[node]}_op", ids[node], "result", parent=node)
+            weight, x = (*node.inputs, node, node)[:2]
+            if roles.get(weight) == "weight" and x is not weight:
+                # Each weight one column right of the input it multiplies, as the lecture draws
+                # x → w: inputs on the left, and the layers side by side instead of stacked.
+                add(ids[x], ids[weight], "hint")
+    else:
+        count = len(grouping.boxes) + len(grouping.loose)
+        if count > options.max_nodes:
+            raise GraphTooLargeError(
+                f"{options.caller}() got a graph of {count} boxes and nodes even with collapse={options.collapse!r}, "
+                f"more than max_nodes={options.max_nodes}; pass a smaller collapse depth such as collapse=1, "
+                "or raise max_nodes."
+            )
+        drawn = grouping.loose
+        boxes = _boxes(grouping, names, roles)
+        box_ids = {entry.box.key: entry.id for entry in boxes}
+        for node in drawn:
+            if node.operation is not None:
+                add(f"{ids[node]}_op", ids[node], "result", parent=node)
+        # One edge per pair of boxes or nodes, highlighted when a node that uses it is this step's.
+        users: dict[tuple[str, str], set[Value]] = {}
+        box_of = grouping.key
+        for node in order:
+            target = box_ids[box_of[node]] if box_of[node] else f"{ids[node]}_op"
+            for child in node.inputs:
+                if box_of[child] and box_of[child] == box_of[node]:
+                    continue
+                source = box_ids[box_of[child]] if box_of[child] else ids[child]
+                users.setdefault((source, target), set()).add(node)
+        for (source, target), using in users.items():
+            add(source, target, "box", users=frozenset(using))
+    picture = Picture(root, order, options, names, roles, grouping, ids, drawn, boxes, tuple(edges), {})
+    return _with_clusters(picture)
+
+
+def _boxes(grouping: Grouping, names: dict[Value, str], roles: dict[Value, str]) -> tuple[PictureBox, ...]:
+    nested = {key[:depth] for key in grouping.boxes for depth in range(1, len(key))}
+    places = {key: key if key in nested else key[:-1] for key in grouping.boxes}
+    crowd: dict[Key, int] = {}
+    for place in places.values():
+        crowd[place] = crowd.get(place, 0) + 1
+
+    def row(node: Value) -> BoxRow:
+        symbol = _SYMBOLS.get(roles.get(node, ""), "")
+        return BoxRow(node, f"∂J/∂{symbol}" if symbol else "grad")
+
+    found = []
+    for position, (key, box) in enumerate(grouping.boxes.items()):
+        parameters = [node for node in box.members if isinstance(node, Parameter)]
+        listed = parameters if len(parameters) <= MAX_PARAMETER_ROWS else []
+        compact = bool(places[key]) and crowd[places[key]] > COMPACT_BOXES
+        found.append(
+            PictureBox(
+                f"s{position}",
+                box,
+                describe(key[-1]).kind,
+                () if compact else tuple(row(node) for node in listed),
+                tuple(row(node) for node in box.outputs[:MAX_BOX_ROWS]),
+                places[key],
+                compact,
+            )
+        )
+    return tuple(found)
+
+
+def _with_clusters(picture: Picture) -> Picture:
+    """The clusters the drawing needs, parents before children, numbered in writing order."""
+    paths: dict[Key, None] = {}
+    if picture.grouping.inputs:
+        paths[INPUTS] = None  # the input column comes first: dot starts from the written order
+    places = [entry.place for entry in picture.boxes] + [picture.place(node) for node in picture.drawn]
+    for place in places:
+        for depth in range(1, len(place) + 1):
+            paths.setdefault(place[:depth], None)
+    # Written depth-first, children after their parent in first-seen order.
+    children: dict[Key, list[Key]] = {}
+    for path in paths:
+        children.setdefault(path[:-1], []).append(path)
+    ordered: list[Key] = []
+    stack = list(reversed(children.get((), [])))
+    while stack:
+        path = stack.pop()
+        ordered.append(path)
+        stack.extend(reversed(children.get(path, [])))
+    clusters = {path: f"c{k}" for k, path in enumerate(ordered)}
+    object.__setattr__(picture, "clusters", clusters)
+    return picture
+
+
+# --- paint: one frame -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The paint of every element of a picture in one frame: nodes and boxes by id, edges in order."""
+
+    picture: Picture
+    look: Look
+    nodes: dict[str, Paint]
+    edges: tuple[EdgePaint, ...]
+
+
+def paint(picture: Picture, look: Look | None = None) -> Frame:
+    """Paint every node, operation, box and edge of ``picture`` as frame ``look`` shows it.
+
+    Example:
+        >>> y = Value(2.0, label="x") * 3
+        >>> frame = paint(picture_of(y, DrawOptions()), Look(hidden_data={y}))
+        >>> [run[0] for run in frame.nodes["v2"].texts]
+        ['v2', ' ', 'output', 'data', '?', 'grad', '0.0']
+    """
+    look = look or Look()
+    nodes: dict[str, Paint] = {}
+    for node in picture.drawn:
+        nodes[picture.ids[node]] = value_paint(picture, look, node)
+        if node.operation is not None:
+            nodes[f"{picture.ids[node]}_op"] = _operation_paint(picture, look, node)
+    for entry in picture.boxes:
+        nodes[entry.id] = _box_paint(picture, look, entry)
+    return Frame(picture, look, nodes, tuple(_edge_paint(picture, look, edge) for edge in picture.edges))
+
+
+def _grad(look: Look, node: Value) -> float:
+    return look.grads.get(node, node.grad) if look.grads is not None else node.grad
+
+
+def _is_highlighted(picture: Picture, look: Look, node: Value) -> bool:
+    return node in picture.options.highlight or node in look.current
+
+
+def value_paint(picture: Picture, look: Look, node: Value) -> Paint:
+    """A value's box: its name (and caption), its data and its gradient.
+
+    The outer table pads thinner borders so every box keeps one size whatever its
+    border: a highlight must not shift the layout between trace frames.
+    """
+    options = picture.options
+    kind = picture.kind(node)
+    highlighted = _is_highlighted(picture, look, node)
+    border, fill = PALETTE[kind]
+    width = 3 if highlighted else 2 if kind in {"parameter", "output"} else 1
+    color = HIGHLIGHT if highlighted else border
+    background = fill if look.filled is None or node in look.filled else UNFILLED
+    label = Label()
+    label.tag(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{3 - width}"><TR><TD>')
+    label.fill(
+        f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="ROUNDED" '
+        f'COLOR="{color}" BGCOLOR="{background}">',
+        background,
+    )
+    name = picture.names[node]
+    if kind == "constant":
+        label.tag('<TR><TD CELLPADDING="3">')
+        label.text(name)
+        label.tag("</TD></TR>")
+    else:
+        auto_named = not node.label and node not in picture.roles
+        label.tag('<TR><TD COLSPAN="2" CELLPADDING="3">')
+        label.text(name, bold=not auto_named, italic=auto_named)
+        if kind in {"parameter", "output"}:
+            label.text(" ")
+            label.text(kind, size=8, color=SMALL_TEXT)
+        label.tag("</TD></TR>")
+        data = "?" if node in look.hidden_data else format_number(node.data, options.precision)
+        _number_row(label, "data", data)
+        if options.show_grad:
+            _number_row(label, "grad", format_number(_grad(look, node), options.precision))
+    label.stroke("</TABLE>", color, width)
+    label.tag("</TD></TR></TABLE>")
+    return label.paint()
+
+
+def _number_row(label: Label, name: str, number: str) -> None:
+    # A minimum width keeps boxes the same size while their numbers change,
+    # so the frames of a trace do not shift around.
+    label.tag('<TR><TD ALIGN="LEFT">')
+    label.text(name, size=9, color=SMALL_TEXT, align="l")
+    label.tag('</TD><TD ALIGN="RIGHT" WIDTH="52">')
+    label.text(number, align="r")
+    label.tag("</TD></TR>")
+
+
+def _operation_paint(picture: Picture, look: Look, node: Value) -> Paint:
+    """An operation's circle: one shape (filled and stroked), its symbol, then any note beside it."""
+    text, note = operation_parts(node, picture.options.precision)
+    active = node in look.active
+    runs: list[TextRun] = [(printable(text, 500), "", 0, "c")] if text else []
+    if note:
+        runs.append((printable(note), NOTE_TEXT, 0, "c"))
+    stroke = (HIGHLIGHT if active else OP_BORDER, 2.5 if active else 1.0)
+    return Paint(text, tuple(runs), (OP_FILL,), (stroke,), "b" + "t" * len(runs))
+
+
+def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
+    """A collapsed box: its title, its weights and bias, its outputs, this step's node, its notes.
+
+    ``compact`` leaves out the title and parameters (the output's name says which
+    neuron it is) and the row naming this step's node (the highlight and the caption say it).
+    """
+    options = picture.options
+    inside = entry.box.members
+    border, fill = PALETTE["output" if picture.root in inside else "intermediate"]
+    color = HIGHLIGHT if any(_is_highlighted(picture, look, node) for node in inside) else border
+    if look.filled is not None and not all(node in look.filled for node in inside):
+        fill = UNFILLED
+    label = Label()
+    label.fill(
+        f'<TABLE BORDER="{3 if color == HIGHLIGHT else 2}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+        f'STYLE="ROUNDED" COLOR="{color}" BGCOLOR="{fill}">',
+        fill,
+    )
+    here = [node for node in inside if node in look.current]
+    # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
+    sums = [node for node in here if picture.roles.get(node) == "z"]
+    marked = (sums or here)[-1] if here else None
+    if not entry.compact:
+        label.tag('<TR><TD COLSPAN="3" CELLPADDING="3">')
+        label.text(entry.box.title, bold=True)
+        n_parameters = entry.box.n_parameters
+        if n_parameters and not entry.parameters:
+            label.text(" ")
+            label.text(f"{n_parameters} parameters", size=8, color=SMALL_TEXT)
+        label.tag("</TD></TR>")
+        for row in entry.parameters:
+            _box_row(picture, look, label, row)
+    rows = entry.outputs
+    if entry.compact and marked is not None:
+        # One line per box: this step's node takes the line, so the box keeps its height.
+        rows = (BoxRow(marked, "grad"),)
+    for row in rows:
+        _box_row(picture, look, label, row, marked=row.node is marked)
+    if len(entry.box.outputs) > MAX_BOX_ROWS:
+        label.tag('<TR><TD COLSPAN="3">')
+        label.text(f"… {len(entry.box.outputs) - MAX_BOX_ROWS} more outputs")
+        label.tag("</TD></TR>")
+    notes = dict.fromkeys(note for node in inside for note in [operation_parts(node, options.precision)[1]] if note)
+    if notes:
+        label.tag('<TR><TD COLSPAN="3" ALIGN="LEFT">')
+        label.text("; ".join(notes), size=8, color=NOTE_TEXT, align="l", limit=60)
+        label.tag("</TD></TR>")
+    if look.current and not entry.compact:
+        # Every box keeps this last row, so boxes keep their size from frame to frame; a
+        # node already listed is marked in its own row instead of being shown twice.
+        listed = {row.node for row in (*entry.parameters, *rows)}
+        extra = BoxRow(marked, "grad") if marked is not None and marked not in listed else None
+        _box_row(picture, look, label, extra, marked=True)
+    label.stroke("</TABLE>", color, 3 if color == HIGHLIGHT else 2)
+    return label.paint()
+
+
+def _box_row(picture: Picture, look: Look, label: Label, row: BoxRow | None, *, marked: bool = False) -> None:
+    """One ``name = data   ∂J/∂w g`` row of a collapsed box (``▶`` marks this step's node; None: a blank row).
+
+    Every row is the same runs of text (one per cell), marked or not, blank or not,
+    so the page repaints a row in place.
+    """
+    options = picture.options
+    node = row.node if row is not None else None
+    if node is None:
+        name, data, gradient = " ", "", " "
+    else:
+        name = f"▶ {picture.names[node]}" if marked else picture.names[node]
+        data = " = " + ("?" if node in look.hidden_data else format_number(node.data, options.precision))
+        gradient = f"{row.gradient_name} {format_number(_grad(look, node), options.precision)}"  # type: ignore[union-attr]
+    label.tag('<TR><TD ALIGN="LEFT">')
+    if marked:
+        label.text(name + data, color=HIGHLIGHT, bold=True, align="l", limit=60)
+    else:
+        label.text(name + data, align="l", limit=60)
+    label.tag("</TD>")
+    if options.show_grad:
+        label.tag('<TD ALIGN="RIGHT">')
+        label.text(gradient, color=SMALL_TEXT, align="r")
+        label.tag("</TD>")
+    label.tag("</TR>")
+
+
+def _edge_paint(picture: Picture, look: Look, edge: Edge) -> EdgePaint:
+    default = picture.edge_default()
+    options = picture.options
+    if edge.kind == "hint":
+        return default
+    if edge.kind == "box":
+        active = bool(look.active) and any(user in look.active for user in edge.users)
+        return EdgePaint(HIGHLIGHT, 2.5, default.label_color, "") if active else default
+    active = edge.parent in look.active
+    if edge.kind == "result":
+        return EdgePaint(HIGHLIGHT, 2.5, default.label_color, "") if active else default
+    text = format_number(edge.local_grad, options.precision) if options.show_local_grads else ""
+    if active:
+        return EdgePaint(HIGHLIGHT, 2.5, "#000000", text)
+    if edge.parent in look.hidden_data and text:
+        # Not computed yet: the label keeps its place in the layout but is invisible.
+        return EdgePaint(default.color, default.width, "transparent", text)
+    if look.active and text:
+        # Every frame keeps every label, so the layout does not jump between steps;
+        # only this step's derivatives are drawn in strong colour.
+        return EdgePaint(default.color, default.width, FADED_TEXT, text)
+    return EdgePaint(default.color, default.width, default.label_color, text)
+
+
+def cluster_title(path: Key) -> str:
+    """What a cluster is headed: ``inputs`` for the input column, else its scope's declared heading.
+
+    Example:
+        >>> cluster_title(INPUTS), cluster_title(("my block",))
+        ('inputs', 'my block')
+    """
+    return "inputs" if path == INPUTS else scope_title(path[-1])
