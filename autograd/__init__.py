@@ -26,6 +26,7 @@ from autograd.engine.errors import (
 from autograd.engine.graph import grad, topological_order
 from autograd.engine.memory import cycle_collector_paused
 from autograd.engine.ops import OPS, Op
+from autograd.engine.ops import custom_op as op
 from autograd.engine.recording import detect_anomaly, enable_grad, no_grad, scope
 from autograd.engine.value import Parameter, Value, sum
 from autograd.modes.forward import jvp, trace_jvp
@@ -83,6 +84,7 @@ __all__ = [
     "gradcheck",
     "jvp",
     "no_grad",
+    "op",
     "save",
     "scope",
     "sum",

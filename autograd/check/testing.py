@@ -409,6 +409,8 @@ def _well_conditioned(op: Op, operands: tuple[float, ...], constants: tuple[floa
         return False
     if not all(math.isfinite(x) and abs(x) <= MAX_MAGNITUDE for x in (value, *local_grads)):
         return False
+    if op.pieces is not None and not _on_one_piece(op, operands, constants):
+        return False
     if not op.kinks:
         return True
     # A kink is a jump in a local derivative. Near each operand, compare the
@@ -436,6 +438,21 @@ def _well_conditioned(op: Op, operands: tuple[float, ...], constants: tuple[floa
         # The slope at the operand itself must match its neighbours' (clamp(0, 0, 0) is 1 only at 0).
         if abs((slopes[0] + slopes[1]) / 2 - local_grads[i]) > 1e-6 * (1 + abs(local_grads[i])):
             return False
+    return True
+
+
+def _on_one_piece(op: Op, operands: tuple[float, ...], constants: tuple[float, ...]) -> bool:
+    # Finite differences need a smooth stretch around each operand: the op's own
+    # piece numbering (a jump of %, sign's step) must not change within reach.
+    assert op.pieces is not None
+    here = op.pieces(*operands, *constants)
+    if here != here:  # nan: on no piece
+        return False
+    for i, x in enumerate(operands):
+        for d in (KINK_DISTANCE / 2**k for k in range(0, 14, 2)):
+            for shifted in (x - d * max(1.0, abs(x)), x + d * max(1.0, abs(x))):
+                if op.pieces(*operands[:i], shifted, *operands[i + 1 :], *constants) != here:
+                    return False
     return True
 
 

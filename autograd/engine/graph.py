@@ -30,7 +30,7 @@ from typing import Literal, Protocol, overload
 
 from autograd.engine.errors import AnomalyError
 from autograd.engine.recording import RECORDING, enable_grad
-from autograd.engine.value import VALUE_MATH, Value
+from autograd.engine.value import NOT_RECORDED, VALUE_MATH, Value, is_real
 
 _by_creation = attrgetter("serial")
 
@@ -68,8 +68,8 @@ def topological_order(root: Value) -> list[Value]:
 _backward_lock = threading.Lock()
 
 
-def backward(root: Value) -> None:
-    """Set ``node.grad`` = ∂root/∂node on every node of the graph (leaves accumulate).
+def backward(root: Value, gradient: float = 1.0) -> None:
+    """Set ``node.grad`` = gradient · ∂root/∂node on every node of the graph (leaves accumulate).
 
     Intermediate nodes restart from zero on every call, so calling it twice adds
     exactly the same amount to the leaves again (micrograd compounds instead).
@@ -85,7 +85,7 @@ def backward(root: Value) -> None:
         (12.0, 1.0)
     """
     with _backward_lock:
-        newest_first = _start_backward(root, "backward")
+        newest_first = _start_backward(root, "backward", gradient)
         if RECORDING.get().detect_anomaly:
             for _ in _sweep(newest_first, _ON_NODES, _stored, check=True):
                 pass
@@ -132,10 +132,22 @@ def backward_steps(root: Value) -> Iterator[tuple[Value, float, Contributions]]:
     return _sweep(newest_first, _ON_NODES, _stored, check=RECORDING.get().detect_anomaly)
 
 
-def _start_backward(root: Value, function: str) -> list[Value]:
-    """Reset the nodes with inputs to 0, seed ``root`` with 1, and return them newest first."""
+def _start_backward(root: Value, function: str, gradient: float = 1.0) -> list[Value]:
+    """Reset the nodes with inputs to 0, seed ``root`` with ``gradient``, and return them newest first."""
     if not isinstance(root, Value):
         raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
+    if type(gradient) is not float:
+        if not is_real(gradient):
+            raise TypeError(
+                f"{function}() got gradient={gradient!r} of type {type(gradient).__name__}; "
+                f"expected a real number, the seed ∂L/∂output (1.0 by default)."
+            )
+        gradient = float(gradient)
+    if root.local_grads is NOT_RECORDED:
+        raise RuntimeError(
+            f"{function}() got {_described(root)} computed under no_grad(), which kept none of its inputs; "
+            f"compute it outside no_grad() (or inside enable_grad()) to differentiate it."
+        )
     # Only nodes with inputs pass gradients on, so only they need ordering;
     # leaves just receive. Each is reset to zero as it is found. `newest_first`
     # is also the work list: the loop walks the nodes appended behind it.
@@ -148,7 +160,7 @@ def _start_backward(root: Value, function: str) -> list[Value]:
                 child.grad = 0.0
                 visit(child)
                 keep(child)
-    root.grad = 1.0 if root.inputs else root.grad + 1.0
+    root.grad = gradient if root.inputs else root.grad + gradient
     newest_first.sort(key=_by_creation, reverse=True)
     if not root.inputs:
         newest_first.clear()  # a leaf root passes nothing on
@@ -254,6 +266,10 @@ def _times(local_grad: Scalar, upstream: Scalar) -> Scalar | None:
     if isinstance(upstream, float) and upstream == 1.0:
         return local_grad
     return local_grad * upstream
+
+
+def _described(node: Value) -> str:
+    return f"node {node.label!r}" if node.label else f"an unlabeled Value (data={node.data!r})"
 
 
 def _anomaly_message(node: Value, child: Value, local_grad: float, upstream: float) -> str:
