@@ -204,8 +204,13 @@ class _InDict:
 
     def add(self, node: Value, contribution: Scalar) -> tuple[Scalar, Scalar]:
         before = self.grads.get(node)
-        # The first contribution is kept as it is: 0.0 + a Value would add a node.
-        after = contribution if before is None else before + contribution
+        # A Value added to nothing, or to an exact float 0, is kept as it is: 0.0 + a Value would add a node.
+        if before is None or (isinstance(contribution, Value) and isinstance(before, float) and before == 0.0):
+            after = contribution
+        elif isinstance(before, Value) and isinstance(contribution, float) and contribution == 0.0:
+            after = before
+        else:
+            after = before + contribution
         self.grads[node] = after
         return (0.0 if before is None else before), after
 
@@ -235,7 +240,7 @@ def _sweep(
 
     ``gradients`` says where gradients live, ``local_grads_of`` where the local
     derivatives come from; each step is yielded for tracers. A node with no
-    gradient (every path to it was an exact zero, skipped on the Values path) passes nothing.
+    gradient (the output does not depend on it) passes nothing.
     """
     for node in newest_first:
         upstream = gradients.upstream(node)
@@ -244,8 +249,6 @@ def _sweep(
         contributions = []
         for child, local_grad in zip(node.inputs, local_grads_of(node)):
             contribution = _times(local_grad, upstream)
-            if contribution is None:
-                continue
             before, after = gradients.add(child, contribution)
             if check and not math.isfinite(after):  # floats when checked
                 raise AnomalyError(_anomaly_message(node, child, local_grad, upstream))  # type: ignore[arg-type]
@@ -253,16 +256,20 @@ def _sweep(
         yield node, upstream, tuple(contributions)  # type: ignore[arg-type, misc]  # floats on traced paths
 
 
-def _times(local_grad: Scalar, upstream: Scalar) -> Scalar | None:
-    # Floats multiply as IEEE says (0 × inf is nan). Between Values, exact zeros
-    # and ones are skipped so a Hessian's graph holds only real terms.
+def _times(local_grad: Scalar, upstream: Scalar) -> Scalar:
+    # One rule on every path: the product IEEE gives, so 0 × inf is nan on the
+    # float path and the Values path alike. Between a Value and an exact float
+    # 0 or 1 the product is folded (so a Hessian's graph holds only real terms)
+    # where that gives the same number: 0 × u is the float 0.0 for a finite u.
     if isinstance(local_grad, float):
         if isinstance(upstream, float):
             return local_grad * upstream
-        if local_grad == 0.0:
-            return None
+        if local_grad == 0.0 and math.isfinite(upstream.data):
+            return 0.0
         if local_grad == 1.0:
             return upstream
+    elif isinstance(upstream, float) and upstream == 0.0 and math.isfinite(local_grad.data):
+        return 0.0
     if isinstance(upstream, float) and upstream == 1.0:
         return local_grad
     return local_grad * upstream
