@@ -12,21 +12,22 @@ declared domain, and ``assert_gradients_close`` compares reverse mode with
 finite differences (first and, with ``order=2``, second derivatives)::
 
     from hypothesis import given
-    from autograd.engine.ops import op
+    import autograd
     from autograd.check.testing import assert_gradients_close, expressions
 
-    @op("cube")
-    def cube(m, x):
+    def cube_rule(m, x):
         \"\"\"x³.  d/dx = 3x².\"\"\"
         return x * x * x, (3.0 * x * x,)
 
-    @given(expressions(ops=["cube", "mul", "sin"]))
+    cube = autograd.op("cube", cube_rule)
+
+    @given(expressions(ops=[cube, "mul", "sin"]))
     def test_cube_has_the_right_gradients(expr):
         assert_gradients_close(expr, expr.leaves(), order=2)
 
 A wrong derivative (``2.0 * x * x``) fails with a shrunk counterexample such as
 ``cube(x0); at x0 = 1.0`` and a table naming ``∂/∂x0``. Declare a narrower
-domain with ``@op("name", domains=(POSITIVE,))`` and the strategies respect it.
+domain with ``autograd.op("name", rule, domains=(POSITIVE,))`` and the strategies respect it.
 """
 
 from __future__ import annotations

@@ -802,6 +802,7 @@ def custom_op(
     numpy: Callable[..., Any] | None = None,
     display: str | None = None,
     operands: tuple[str, ...] = ("x",),
+    domains: tuple[Domain, ...] | None = None,
     constant_names: tuple[str, ...] = (),
     pieces: Pieces | None = None,
     kinks: str = "",
@@ -826,6 +827,9 @@ def custom_op(
             needed only when NumPy has no function called ``name``.
         display: how drawings and formulas show it (default: ``name``).
         operands: the operands' names, for messages; their number is the arity.
+        domains: per operand, where the op is defined (``POSITIVE``, ...; default
+            any real): checked before the rule runs, and respected by the
+            strategies of ``autograd.check.testing``.
         constant_names: the names of non-differentiable arguments that follow
             the operands (the ``slope`` of a leaky relu).
         pieces: for a piecewise op, which smooth piece the operands are on (see
@@ -871,13 +875,21 @@ def custom_op(
                 f"op() got {argument}={names!r}; expected a tuple of names"
                 f"{', at least one' if least else ''}, e.g. ('x', 'y')."
             )
+    if domains is not None and (
+        not isinstance(domains, tuple)
+        or len(domains) != len(operands)
+        or not all(isinstance(d, Domain) for d in domains)
+    ):
+        raise TypeError(
+            f"op() got domains={domains!r}; expected a tuple of one Domain per operand, e.g. (POSITIVE,)."
+        )
     entry = Op(
         name=name,
         symbol=name,
         display=display or name,
         rule=rule,
         operands=operands,
-        domains=(REALS,) * len(operands),
+        domains=domains or (REALS,) * len(operands),
         function=function,
         constant_names=constant_names,
         kinks=kinks,

@@ -7,8 +7,8 @@ import math
 import pytest
 
 import autograd
-from autograd import GradientMismatch, Value, grad, gradcheck, jvp
-from autograd.engine.ops import CUSTOM_OPS, OPS
+from autograd import DomainError, GradientMismatch, Value, grad, gradcheck, jvp
+from autograd.engine.ops import CUSTOM_OPS, OPS, POSITIVE
 
 
 def cube_rule(m, x):
@@ -124,3 +124,14 @@ def test_built_in_ops_are_callable_the_same_way():
     assert OPS["clamp"](x, 0.0, 0.25).data == 0.25
     assert OPS["tanh"](0.0) == 0.0
     assert OPS["sum"](x, 1.0, 2.0).data == 3.5
+
+
+def test_a_custom_ops_domain_is_checked_with_the_usual_message():
+    def log2_rule(m, x):
+        return m.log(x) / math.log(2.0), (1.0 / (x * math.log(2.0)),)
+
+    log2 = autograd.op("log2", log2_rule, domains=(POSITIVE,))
+    assert log2(8.0) == pytest.approx(3.0)
+    with pytest.raises(DomainError) as error:
+        log2(Value(-1.0, label="z"))
+    assert str(error.value) == "log2() got -1.0 from node 'z'; log2 needs x > 0."
