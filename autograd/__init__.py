@@ -29,7 +29,7 @@ from autograd.engine.ops import OPS, Op
 from autograd.engine.ops import custom_op as op
 from autograd.engine.recording import detect_anomaly, enable_grad, no_grad, scope
 from autograd.engine.value import Parameter, Value, sum
-from autograd.modes.forward import jvp, trace_jvp
+from autograd.modes.forward import hessian, jvp, trace_jvp
 
 __glassgrad__ = True
 """Marks this ``autograd`` as glassgrad's engine: HIPS autograd has the same import name (see ``nn/doctor.py``)."""
@@ -82,6 +82,7 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradcheck",
+    "hessian",
     "jvp",
     "no_grad",
     "op",

@@ -26,7 +26,7 @@ import math
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
-from typing import Literal, Protocol, overload
+from typing import Literal, Protocol, cast, overload
 
 from autograd.engine.errors import AnomalyError
 from autograd.engine.recording import RECORDING, enable_grad
@@ -87,7 +87,7 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     with _backward_lock:
         newest_first = _start_backward(root, "backward", gradient)
         if RECORDING.get().detect_anomaly:
-            for _ in _sweep(newest_first, _ON_NODES, _stored, check=True):
+            for _ in _sweep(newest_first, _ON_NODES, stored, check=True):
                 pass
             return
         # The hot path of every training step: _sweep's chain rule for floats kept
@@ -112,6 +112,9 @@ def backward(root: Value, gradient: float = 1.0) -> None:
 Contributions = tuple[tuple[Value, float, float, float, float], ...]
 """Per input of a step, in operand order: ``(input, local_grad, contribution, grad_before, grad_after)``."""
 
+Terms = tuple[tuple[Value, "Value | float", "Value | float", "Value | float", "Value | float"], ...]
+"""A sweep step's terms: ``Contributions`` as floats or Values (forward mode: the input's tangent third)."""
+
 
 def backward_steps(root: Value) -> Iterator[tuple[Value, float, Contributions]]:
     """The backward pass of ``backward(root)``, one node at a time, for tracers to record.
@@ -129,7 +132,9 @@ def backward_steps(root: Value) -> Iterator[tuple[Value, float, Contributions]]:
         [('*', 1.0, (2.0, 2.0, 0.0, 2.0))]
     """
     newest_first = _start_backward(root, "backward_steps")
-    return _sweep(newest_first, _ON_NODES, _stored, check=RECORDING.get().detect_anomaly)
+    # Floats throughout: stored local derivatives, gradients in .grad.
+    steps = _sweep(newest_first, _ON_NODES, stored, check=RECORDING.get().detect_anomaly)
+    return cast("Iterator[tuple[Value, float, Contributions]]", steps)
 
 
 def _start_backward(root: Value, function: str, gradient: float = 1.0) -> list[Value]:
@@ -193,16 +198,24 @@ class _OnNodes:
         return before, after
 
 
-class _InDict:
-    """Gradients in a dict, so no ``.grad`` is touched (``grad``); floats or Values."""
+class InDict:
+    """Derivatives in a dict, so no ``.grad`` is touched (``grad``, ``jvp``); floats or Values.
 
-    def __init__(self, output: Value) -> None:
-        self.grads: dict[Value, Scalar] = {output: 1.0}
+    Example:
+        >>> x = Value(1.0)
+        >>> InDict({x: 1.0}).upstream(x)
+        1.0
+    """
+
+    def __init__(self, seeds: dict[Value, Scalar]) -> None:
+        self.grads: dict[Value, Scalar] = seeds
 
     def upstream(self, node: Value) -> Scalar | None:
+        """The derivative carried at ``node`` so far, None before any."""
         return self.grads.get(node)
 
     def add(self, node: Value, contribution: Scalar) -> tuple[Scalar, Scalar]:
+        """Add ``contribution`` to ``node``'s derivative; return it before and after."""
         before = self.grads.get(node)
         # A Value added to nothing, or to an exact float 0, is kept as it is: 0.0 + a Value would add a node.
         if before is None or (isinstance(contribution, Value) and isinstance(before, float) and before == 0.0):
@@ -218,12 +231,12 @@ class _InDict:
 _ON_NODES = _OnNodes()
 
 
-def _stored(node: Value) -> tuple[Scalar, ...]:
+def stored(node: Value) -> tuple[Scalar, ...]:
     """The local derivatives the forward pass stored, as floats."""
     return node.local_grads
 
 
-def _rerun(node: Value) -> tuple[Scalar, ...]:
+def rerun(node: Value) -> tuple[Scalar, ...]:
     """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable."""
     if node.operation is None:
         return ()
@@ -231,29 +244,71 @@ def _rerun(node: Value) -> tuple[Scalar, ...]:
 
 
 def _sweep(
-    newest_first: Iterable[Value],
-    gradients: _Gradients,
+    order: Iterable[Value],
+    carried: _Gradients,
     local_grads_of: Callable[[Value], tuple[Scalar, ...]],
     check: bool = False,
-) -> Iterator[tuple[Value, float, Contributions]]:
-    """The chain rule, once: pass each node's gradient to its inputs, newest node first.
+    *,
+    forward: bool = False,
+) -> Iterator[tuple[Value, Scalar, Terms]]:
+    """The chain rule, once: a derivative crosses each edge multiplied by the edge's local derivative.
 
-    ``gradients`` says where gradients live, ``local_grads_of`` where the local
-    derivatives come from; each step is yielded for tracers. A node with no
-    gradient (the output does not depend on it) passes nothing.
+    Reverse mode (``order`` newest first) pushes each node's gradient to its
+    inputs, ∂out/∂input += ∂node/∂input · ∂out/∂node; forward mode
+    (``forward=True``, oldest first) pulls each node's tangent from its inputs,
+    ṅode += ∂node/∂input · inpuṫ. ``carried`` says where the derivatives live
+    (``.grad`` or a dict), ``local_grads_of`` where the local derivatives come
+    from (stored floats, or the rule re-run on Values to differentiate again).
+    Each node's step is yielded for tracers: ``(node, its derivative, terms)``.
+    A node with no derivative (the output does not depend on it, or in forward
+    mode it does not depend on a primal) passes nothing; in forward mode a node
+    that already has a tangent (a primal) keeps it, and an exact float 0
+    tangent adds 0, so jvp along eᵢ is exactly ∂f/∂xᵢ.
     """
-    for node in newest_first:
-        upstream = gradients.upstream(node)
+    for node in order:
+        terms: list[tuple[Value, Scalar, Scalar, Scalar, Scalar]] = []
+        if forward:
+            if carried.upstream(node) is not None or not node.inputs:
+                continue
+            for child, local_grad in zip(node.inputs, local_grads_of(node)):
+                tangent = carried.upstream(child)
+                if tangent is None:
+                    continue
+                # An exact float 0 tangent adds nothing, even times an inf or nan local derivative.
+                zero = isinstance(tangent, float) and tangent == 0.0
+                before, after = carried.add(node, 0.0 if zero else _times(local_grad, tangent))
+                terms.append((child, local_grad, tangent, before, after))
+            if terms:
+                yield node, cast("Scalar", carried.upstream(node)), tuple(terms)
+            continue
+        upstream = carried.upstream(node)
         if upstream is None:
             continue
-        contributions = []
         for child, local_grad in zip(node.inputs, local_grads_of(node)):
             contribution = _times(local_grad, upstream)
-            before, after = gradients.add(child, contribution)
+            before, after = carried.add(child, contribution)
             if check and not math.isfinite(after):  # floats when checked
                 raise AnomalyError(_anomaly_message(node, child, local_grad, upstream))  # type: ignore[arg-type]
-            contributions.append((child, local_grad, contribution, before, after))
-        yield node, upstream, tuple(contributions)  # type: ignore[arg-type, misc]  # floats on traced paths
+            terms.append((child, local_grad, contribution, before, after))
+        yield node, upstream, tuple(terms)
+
+
+def sweep_forward(
+    order: Iterable[Value], carried: InDict, local_grads_of: Callable[[Value], tuple[Scalar, ...]]
+) -> Iterator[tuple[Value, Scalar, Terms]]:
+    """Forward mode's walk of ``_sweep``: oldest node first, each tangent pulled from its inputs'.
+
+    Each step is ``(node, tangent, terms)`` with one term ``(input, local_grad,
+    input_tangent, before, after)`` per input that carries a tangent.
+
+    Example:
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> tangents = InDict({x: 1.0})
+        >>> [(node.op, tangent) for node, tangent, _ in sweep_forward([x, y], tangents, stored)]
+        [('*', 6.0)]
+    """
+    return _sweep(order, carried, local_grads_of, forward=True)
 
 
 def _times(local_grad: Scalar, upstream: Scalar) -> Scalar:
@@ -350,13 +405,13 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
                 f"grad() got inputs[{position}] = {x!r} of type {type(x).__name__}; expected a Value."
             )
     newest_first = topological_order(output)[::-1]
-    gradients = _InDict(output)
+    gradients = InDict({output: 1.0})
     if create_graph:
         with enable_grad():  # the derivatives' graph is the point, even inside no_grad()
-            for _ in _sweep(newest_first, gradients, _rerun):
+            for _ in _sweep(newest_first, gradients, rerun):
                 pass
         return tuple(_as_value(gradients.grads.get(x, 0.0)) for x in inputs)
-    for _ in _sweep(newest_first, gradients, _stored):
+    for _ in _sweep(newest_first, gradients, stored):
         pass
     return tuple(gradients.grads.get(x, 0.0) for x in inputs)  # type: ignore[return-value]  # floats here
 
