@@ -26,9 +26,10 @@ from autograd.engine.errors import (
 from autograd.engine.graph import grad, topological_order
 from autograd.engine.memory import cycle_collector_paused
 from autograd.engine.ops import OPS, Op
+from autograd.engine.ops import custom_op as op
 from autograd.engine.recording import ClosedForm, Scope, detect_anomaly, enable_grad, no_grad, scope
 from autograd.engine.value import Parameter, Value, sum
-from autograd.modes.forward import jvp, trace_jvp
+from autograd.modes.forward import hessian, jvp, trace_jvp
 
 __glassgrad__ = True
 """Marks this ``autograd`` as glassgrad's engine: HIPS autograd has the same import name (see ``nn/doctor.py``)."""
@@ -83,8 +84,10 @@ __all__ = [
     "enable_grad",
     "grad",
     "gradcheck",
+    "hessian",
     "jvp",
     "no_grad",
+    "op",
     "save",
     "scope",
     "sum",

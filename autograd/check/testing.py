@@ -12,21 +12,22 @@ declared domain, and ``assert_gradients_close`` compares reverse mode with
 finite differences (first and, with ``order=2``, second derivatives)::
 
     from hypothesis import given
-    from autograd.engine.ops import op
+    import autograd
     from autograd.check.testing import assert_gradients_close, expressions
 
-    @op("cube")
-    def cube(m, x):
+    def cube_rule(m, x):
         \"\"\"x³.  d/dx = 3x².\"\"\"
         return x * x * x, (3.0 * x * x,)
 
-    @given(expressions(ops=["cube", "mul", "sin"]))
+    cube = autograd.op("cube", cube_rule)
+
+    @given(expressions(ops=[cube, "mul", "sin"]))
     def test_cube_has_the_right_gradients(expr):
         assert_gradients_close(expr, expr.leaves(), order=2)
 
 A wrong derivative (``2.0 * x * x``) fails with a shrunk counterexample such as
 ``cube(x0); at x0 = 1.0`` and a table naming ``∂/∂x0``. Declare a narrower
-domain with ``@op("name", domains=(POSITIVE,))`` and the strategies respect it.
+domain with ``autograd.op("name", rule, domains=(POSITIVE,))`` and the strategies respect it.
 """
 
 from __future__ import annotations
@@ -409,6 +410,8 @@ def _well_conditioned(op: Op, operands: tuple[float, ...], constants: tuple[floa
         return False
     if not all(math.isfinite(x) and abs(x) <= MAX_MAGNITUDE for x in (value, *local_grads)):
         return False
+    if op.pieces is not None and not _on_one_piece(op, operands, constants):
+        return False
     if not op.kinks:
         return True
     # A kink is a jump in a local derivative. Near each operand, compare the
@@ -436,6 +439,21 @@ def _well_conditioned(op: Op, operands: tuple[float, ...], constants: tuple[floa
         # The slope at the operand itself must match its neighbours' (clamp(0, 0, 0) is 1 only at 0).
         if abs((slopes[0] + slopes[1]) / 2 - local_grads[i]) > 1e-6 * (1 + abs(local_grads[i])):
             return False
+    return True
+
+
+def _on_one_piece(op: Op, operands: tuple[float, ...], constants: tuple[float, ...]) -> bool:
+    # Finite differences need a smooth stretch around each operand: the op's own
+    # piece numbering (a jump of %, sign's step) must not change within reach.
+    assert op.pieces is not None
+    here = op.pieces(*operands, *constants)
+    if here != here:  # nan: on no piece
+        return False
+    for i, x in enumerate(operands):
+        for d in (KINK_DISTANCE / 2**k for k in range(0, 14, 2)):
+            for shifted in (x - d * max(1.0, abs(x)), x + d * max(1.0, abs(x))):
+                if op.pieces(*operands[:i], shifted, *operands[i + 1 :], *constants) != here:
+                    return False
     return True
 
 

@@ -8,7 +8,7 @@ The grammar, loosest binding first (as in Python, ``-x**2`` is ``-(x**2)`` and
 ``**`` groups to the right)::
 
     sum     = product (("+" | "-") product)*
-    product = unary (("*" | "/") unary)*
+    product = unary (("*" | "/" | "%") unary)*
     unary   = ("-" | "+") unary | power
     power   = atom ("**" unary)?
     atom    = number | name | function "(" sum ")" | "(" sum ")"
@@ -132,7 +132,7 @@ _TOKEN = re.compile(
     r"(?P<space>[ \t\r\n]+)"
     r"|(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<operator>\*\*|[-+*/(),])"
+    r"|(?P<operator>\*\*|[-+*/%(),])"
 )
 
 
@@ -184,7 +184,7 @@ def _unexpected_character(character: str, position: int) -> str:
     if character in "[]{}":
         return f"{character!r} {column}: only round brackets ( ) group an expression."
     return (
-        f"unexpected character {character!r} {column}; an expression has numbers, names, + - * / **, "
+        f"unexpected character {character!r} {column}; an expression has numbers, names, + - * / % **, "
         "parentheses and the functions " + ", ".join(sorted(FUNCTIONS)) + "."
     )
 
@@ -250,7 +250,7 @@ class _Parser:
 
     def product(self) -> None:
         self.unary()
-        while self.token.text in ("*", "/") and self.token.kind == "operator":
+        while self.token.text in ("*", "/", "%") and self.token.kind == "operator":
             operator = self.token
             self.index += 1
             self.unary()

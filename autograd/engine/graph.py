@@ -26,11 +26,11 @@ import math
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
-from typing import Literal, Protocol, overload
+from typing import Literal, Protocol, cast, overload
 
 from autograd.engine.errors import AnomalyError
 from autograd.engine.recording import RECORDING, enable_grad
-from autograd.engine.value import VALUE_MATH, Value
+from autograd.engine.value import NOT_RECORDED, VALUE_MATH, Value, is_real
 
 _by_creation = attrgetter("serial")
 
@@ -68,8 +68,8 @@ def topological_order(root: Value) -> list[Value]:
 _backward_lock = threading.Lock()
 
 
-def backward(root: Value) -> None:
-    """Set ``node.grad`` = ∂root/∂node on every node of the graph (leaves accumulate).
+def backward(root: Value, gradient: float = 1.0) -> None:
+    """Set ``node.grad`` = gradient · ∂root/∂node on every node of the graph (leaves accumulate).
 
     Intermediate nodes restart from zero on every call, so calling it twice adds
     exactly the same amount to the leaves again (micrograd compounds instead).
@@ -85,9 +85,9 @@ def backward(root: Value) -> None:
         (12.0, 1.0)
     """
     with _backward_lock:
-        newest_first = _start_backward(root, "backward")
+        newest_first = _start_backward(root, "backward", gradient)
         if RECORDING.get().detect_anomaly:
-            for _ in _sweep(newest_first, _ON_NODES, _stored, check=True):
+            for _ in _sweep(newest_first, _ON_NODES, stored, check=True):
                 pass
             return
         # The hot path of every training step: _sweep's chain rule for floats kept
@@ -112,6 +112,9 @@ def backward(root: Value) -> None:
 Contributions = tuple[tuple[Value, float, float, float, float], ...]
 """Per input of a step, in operand order: ``(input, local_grad, contribution, grad_before, grad_after)``."""
 
+Terms = tuple[tuple[Value, "Value | float", "Value | float", "Value | float", "Value | float"], ...]
+"""A sweep step's terms: ``Contributions`` as floats or Values (forward mode: the input's tangent third)."""
+
 
 def backward_steps(root: Value) -> Iterator[tuple[Value, float, Contributions]]:
     """The backward pass of ``backward(root)``, one node at a time, for tracers to record.
@@ -129,13 +132,27 @@ def backward_steps(root: Value) -> Iterator[tuple[Value, float, Contributions]]:
         [('*', 1.0, (2.0, 2.0, 0.0, 2.0))]
     """
     newest_first = _start_backward(root, "backward_steps")
-    return _sweep(newest_first, _ON_NODES, _stored, check=RECORDING.get().detect_anomaly)
+    # Floats throughout: stored local derivatives, gradients in .grad.
+    steps = _sweep(newest_first, _ON_NODES, stored, check=RECORDING.get().detect_anomaly)
+    return cast("Iterator[tuple[Value, float, Contributions]]", steps)
 
 
-def _start_backward(root: Value, function: str) -> list[Value]:
-    """Reset the nodes with inputs to 0, seed ``root`` with 1, and return them newest first."""
+def _start_backward(root: Value, function: str, gradient: float = 1.0) -> list[Value]:
+    """Reset the nodes with inputs to 0, seed ``root`` with ``gradient``, and return them newest first."""
     if not isinstance(root, Value):
         raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
+    if type(gradient) is not float:
+        if not is_real(gradient):
+            raise TypeError(
+                f"{function}() got gradient={gradient!r} of type {type(gradient).__name__}; "
+                f"expected a real number, the seed ∂L/∂output (1.0 by default)."
+            )
+        gradient = float(gradient)
+    if root.local_grads is NOT_RECORDED:
+        raise RuntimeError(
+            f"{function}() got {_described(root)} computed under no_grad(), which kept none of its inputs; "
+            f"compute it outside no_grad() (or inside enable_grad()) to differentiate it."
+        )
     # Only nodes with inputs pass gradients on, so only they need ordering;
     # leaves just receive. Each is reset to zero as it is found. `newest_first`
     # is also the work list: the loop walks the nodes appended behind it.
@@ -148,7 +165,7 @@ def _start_backward(root: Value, function: str) -> list[Value]:
                 child.grad = 0.0
                 visit(child)
                 keep(child)
-    root.grad = 1.0 if root.inputs else root.grad + 1.0
+    root.grad = gradient if root.inputs else root.grad + gradient
     newest_first.sort(key=_by_creation, reverse=True)
     if not root.inputs:
         newest_first.clear()  # a leaf root passes nothing on
@@ -181,19 +198,32 @@ class _OnNodes:
         return before, after
 
 
-class _InDict:
-    """Gradients in a dict, so no ``.grad`` is touched (``grad``); floats or Values."""
+class InDict:
+    """Derivatives in a dict, so no ``.grad`` is touched (``grad``, ``jvp``); floats or Values.
 
-    def __init__(self, output: Value) -> None:
-        self.grads: dict[Value, Scalar] = {output: 1.0}
+    Example:
+        >>> x = Value(1.0)
+        >>> InDict({x: 1.0}).upstream(x)
+        1.0
+    """
+
+    def __init__(self, seeds: dict[Value, Scalar]) -> None:
+        self.grads: dict[Value, Scalar] = seeds
 
     def upstream(self, node: Value) -> Scalar | None:
+        """The derivative carried at ``node`` so far, None before any."""
         return self.grads.get(node)
 
     def add(self, node: Value, contribution: Scalar) -> tuple[Scalar, Scalar]:
+        """Add ``contribution`` to ``node``'s derivative; return it before and after."""
         before = self.grads.get(node)
-        # The first contribution is kept as it is: 0.0 + a Value would add a node.
-        after = contribution if before is None else before + contribution
+        # A Value added to nothing, or to an exact float 0, is kept as it is: 0.0 + a Value would add a node.
+        if before is None or (isinstance(contribution, Value) and isinstance(before, float) and before == 0.0):
+            after = contribution
+        elif isinstance(before, Value) and isinstance(contribution, float) and contribution == 0.0:
+            after = before
+        else:
+            after = before + contribution
         self.grads[node] = after
         return (0.0 if before is None else before), after
 
@@ -201,12 +231,12 @@ class _InDict:
 _ON_NODES = _OnNodes()
 
 
-def _stored(node: Value) -> tuple[Scalar, ...]:
+def stored(node: Value) -> tuple[Scalar, ...]:
     """The local derivatives the forward pass stored, as floats."""
     return node.local_grads
 
 
-def _rerun(node: Value) -> tuple[Scalar, ...]:
+def rerun(node: Value) -> tuple[Scalar, ...]:
     """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable."""
     if node.operation is None:
         return ()
@@ -214,46 +244,94 @@ def _rerun(node: Value) -> tuple[Scalar, ...]:
 
 
 def _sweep(
-    newest_first: Iterable[Value],
-    gradients: _Gradients,
+    order: Iterable[Value],
+    carried: _Gradients,
     local_grads_of: Callable[[Value], tuple[Scalar, ...]],
     check: bool = False,
-) -> Iterator[tuple[Value, float, Contributions]]:
-    """The chain rule, once: pass each node's gradient to its inputs, newest node first.
+    *,
+    forward: bool = False,
+) -> Iterator[tuple[Value, Scalar, Terms]]:
+    """The chain rule, once: a derivative crosses each edge multiplied by the edge's local derivative.
 
-    ``gradients`` says where gradients live, ``local_grads_of`` where the local
-    derivatives come from; each step is yielded for tracers. A node with no
-    gradient (every path to it was an exact zero, skipped on the Values path) passes nothing.
+    Reverse mode (``order`` newest first) pushes each node's gradient to its
+    inputs, ∂out/∂input += ∂node/∂input · ∂out/∂node; forward mode
+    (``forward=True``, oldest first) pulls each node's tangent from its inputs,
+    ṅode += ∂node/∂input · inpuṫ. ``carried`` says where the derivatives live
+    (``.grad`` or a dict), ``local_grads_of`` where the local derivatives come
+    from (stored floats, or the rule re-run on Values to differentiate again).
+    Each node's step is yielded for tracers: ``(node, its derivative, terms)``.
+    A node with no derivative (the output does not depend on it, or in forward
+    mode it does not depend on a primal) passes nothing; in forward mode a node
+    that already has a tangent (a primal) keeps it, and an exact float 0
+    tangent adds 0, so jvp along eᵢ is exactly ∂f/∂xᵢ.
     """
-    for node in newest_first:
-        upstream = gradients.upstream(node)
+    for node in order:
+        terms: list[tuple[Value, Scalar, Scalar, Scalar, Scalar]] = []
+        if forward:
+            if carried.upstream(node) is not None or not node.inputs:
+                continue
+            for child, local_grad in zip(node.inputs, local_grads_of(node)):
+                tangent = carried.upstream(child)
+                if tangent is None:
+                    continue
+                # An exact float 0 tangent adds nothing, even times an inf or nan local derivative.
+                zero = isinstance(tangent, float) and tangent == 0.0
+                before, after = carried.add(node, 0.0 if zero else _times(local_grad, tangent))
+                terms.append((child, local_grad, tangent, before, after))
+            if terms:
+                yield node, cast("Scalar", carried.upstream(node)), tuple(terms)
+            continue
+        upstream = carried.upstream(node)
         if upstream is None:
             continue
-        contributions = []
         for child, local_grad in zip(node.inputs, local_grads_of(node)):
             contribution = _times(local_grad, upstream)
-            if contribution is None:
-                continue
-            before, after = gradients.add(child, contribution)
+            before, after = carried.add(child, contribution)
             if check and not math.isfinite(after):  # floats when checked
                 raise AnomalyError(_anomaly_message(node, child, local_grad, upstream))  # type: ignore[arg-type]
-            contributions.append((child, local_grad, contribution, before, after))
-        yield node, upstream, tuple(contributions)  # type: ignore[arg-type, misc]  # floats on traced paths
+            terms.append((child, local_grad, contribution, before, after))
+        yield node, upstream, tuple(terms)
 
 
-def _times(local_grad: Scalar, upstream: Scalar) -> Scalar | None:
-    # Floats multiply as IEEE says (0 × inf is nan). Between Values, exact zeros
-    # and ones are skipped so a Hessian's graph holds only real terms.
+def sweep_forward(
+    order: Iterable[Value], carried: InDict, local_grads_of: Callable[[Value], tuple[Scalar, ...]]
+) -> Iterator[tuple[Value, Scalar, Terms]]:
+    """Forward mode's walk of ``_sweep``: oldest node first, each tangent pulled from its inputs'.
+
+    Each step is ``(node, tangent, terms)`` with one term ``(input, local_grad,
+    input_tangent, before, after)`` per input that carries a tangent.
+
+    Example:
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> tangents = InDict({x: 1.0})
+        >>> [(node.op, tangent) for node, tangent, _ in sweep_forward([x, y], tangents, stored)]
+        [('*', 6.0)]
+    """
+    return _sweep(order, carried, local_grads_of, forward=True)
+
+
+def _times(local_grad: Scalar, upstream: Scalar) -> Scalar:
+    # One rule on every path: the product IEEE gives, so 0 × inf is nan on the
+    # float path and the Values path alike. Between a Value and an exact float
+    # 0 or 1 the product is folded (so a Hessian's graph holds only real terms)
+    # where that gives the same number: 0 × u is the float 0.0 for a finite u.
     if isinstance(local_grad, float):
         if isinstance(upstream, float):
             return local_grad * upstream
-        if local_grad == 0.0:
-            return None
+        if local_grad == 0.0 and math.isfinite(upstream.data):
+            return 0.0
         if local_grad == 1.0:
             return upstream
+    elif isinstance(upstream, float) and upstream == 0.0 and math.isfinite(local_grad.data):
+        return 0.0
     if isinstance(upstream, float) and upstream == 1.0:
         return local_grad
     return local_grad * upstream
+
+
+def _described(node: Value) -> str:
+    return f"node {node.label!r}" if node.label else f"an unlabeled Value (data={node.data!r})"
 
 
 def _anomaly_message(node: Value, child: Value, local_grad: float, upstream: float) -> str:
@@ -327,13 +405,13 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
                 f"grad() got inputs[{position}] = {x!r} of type {type(x).__name__}; expected a Value."
             )
     newest_first = topological_order(output)[::-1]
-    gradients = _InDict(output)
+    gradients = InDict({output: 1.0})
     if create_graph:
         with enable_grad():  # the derivatives' graph is the point, even inside no_grad()
-            for _ in _sweep(newest_first, gradients, _rerun):
+            for _ in _sweep(newest_first, gradients, rerun):
                 pass
         return tuple(_as_value(gradients.grads.get(x, 0.0)) for x in inputs)
-    for _ in _sweep(newest_first, gradients, _stored):
+    for _ in _sweep(newest_first, gradients, stored):
         pass
     return tuple(gradients.grads.get(x, 0.0) for x in inputs)  # type: ignore[return-value]  # floats here
 

@@ -155,6 +155,7 @@ AWAY_FROM_POLES = Domain("any real {}", lambda x: True, low=-1.4, high=1.4)
 Rule = Callable[..., Local]
 Check = Callable[..., "str | None"]
 Reference = Callable[..., Any]
+Pieces = Callable[..., object]
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -185,6 +186,14 @@ class Op:
             tails and cancellation-prone spots included.
         reference: the function written against a namespace with mpmath's names
             (``exp``, ``log1p``, ...), for the high-precision tests.
+        pieces: for a piecewise op, which smooth piece its operands are on
+            (relu: ``x > 0``), from the operands and constants as floats. Two
+            points on the same piece are joined by a smooth stretch of the op;
+            ``gradcheck`` uses it to see whether its finite-difference stencil
+            straddles a kink or a jump. None for an op smooth on its domain.
+        numpy_function: the NumPy (array) form of ``function``, for the
+            batched engine's ``NUMPY_MATH.<name>``; None when NumPy has a
+            function of the same name, or no rule needs one.
 
     Example:
         >>> mul = OPS["mul"]
@@ -210,6 +219,8 @@ class Op:
     title: str = ""
     points: tuple[tuple[float, ...], ...] = ()
     reference: Reference | None = None
+    pieces: Pieces | None = None
+    numpy_function: Callable[..., Any] | None = None
     checks_domain: bool = field(init=False)
     fixed_arity: int = field(init=False)
 
@@ -250,11 +261,34 @@ class Op:
             return f"{'-' if plain else self.display}{arguments[0]}"
         return f"{self.name if plain else self.display}({', '.join(arguments)})"
 
+    def __call__(self, *arguments: Any) -> Any:
+        """Apply the op: operands first, then constants (``OPS["clamp"](x, 0.0, 1.0)``).
+
+        With a Value among the operands it records a node, as the Value method
+        does (numbers become constant leaves); on plain numbers it returns the
+        float value, like a ``math`` function.
+
+        Example:
+            >>> from autograd import Value
+            >>> OPS["tanh"](Value(0.0)), OPS["tanh"](0.0)
+            (Value(data=0.0, grad=0.0), 0.0)
+        """
+        from autograd.engine.value import apply_op  # value.py imports this module
+
+        return apply_op(self, arguments)
+
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
 
 OPS: dict[str, Op] = {}
+"""The built-in op table, by name."""
+
+CUSTOM_OPS: dict[str, Op] = {}
+"""Ops users defined with ``autograd.op``, by name: kept apart, so they never replace a built-in."""
+
+# What every math namespace already means by these names.
+_MATH_NAMES = frozenset({"real", "power", "reciprocal", "total"})
 
 
 def op(
@@ -275,6 +309,7 @@ def op(
     title: str = "",
     points: tuple[tuple[float, ...], ...] = (),
     reference: Reference | None = None,
+    pieces: Pieces | None = None,
 ) -> Any:
     """Register ``rule`` in the op table under ``name`` and return its ``Op``.
 
@@ -307,6 +342,7 @@ def op(
             title=title,
             points=points,
             reference=reference,
+            pieces=pieces,
         )
         OPS[name] = entry
         if function is not None:
@@ -637,7 +673,7 @@ def relu(m: Math, x: Scalar) -> Local:
     return x, (math.nan,)
 
 
-op("relu", relu, kinks="d/dx at 0 is 0, as in PyTorch",
+op("relu", relu, kinks="d/dx at 0 is 0, as in PyTorch", pieces=lambda x: x > 0.0,
    points=((-2.0,), (1.5,)), reference=lambda m, x: x if x > 0 else 0 * x)  # fmt: skip
 
 
@@ -652,7 +688,17 @@ def leaky_relu(m: Math, x: Scalar, slope: float) -> Local:
 
 
 op("leaky_relu", leaky_relu, constant_names=("slope",), kinks="d/dx at 0 is the slope, as in PyTorch",
+   pieces=lambda x, slope: x > 0.0,
    points=((-2.0, 0.1), (1.5, 0.1)), reference=lambda m, x, slope: x if x > 0 else slope * x)  # fmt: skip
+
+
+def _sign(x: float) -> float:
+    # −1, 0 or 1; nan for nan (it is on no side).
+    if x > 0.0:
+        return 1.0
+    if x < 0.0:
+        return -1.0
+    return 0.0 if x == 0.0 else math.nan
 
 
 def absolute(m: Math, x: Scalar) -> Local:
@@ -667,7 +713,7 @@ def absolute(m: Math, x: Scalar) -> Local:
     return x, (math.nan,)  # nan: no sign, so no derivative either
 
 
-op("abs", absolute, kinks="d/dx at 0 is 0, as in PyTorch",
+op("abs", absolute, kinks="d/dx at 0 is 0, as in PyTorch", pieces=_sign,
    points=((-2.0,), (1.5,)), reference=lambda m, x: abs(x))  # fmt: skip
 
 
@@ -684,5 +730,173 @@ def clamp(m: Math, x: Scalar, low: float, high: float) -> Local:
 
 
 op("clamp", clamp, constant_names=("low", "high"), kinks="d/dx is 1 on the closed interval [low, high], as in PyTorch",
+   pieces=lambda x, low, high: (x < low) - (x > high),
    points=((-2.0, -1.0, 1.0), (0.5, -1.0, 1.0), (3.0, -1.0, 1.0)),
    reference=lambda m, x, low, high: min(max(x, low), high))  # fmt: skip
+
+
+def sign(m: Math, x: Scalar) -> Local:
+    """−1, 0 or 1 as x is negative, zero or positive.  d/dx = 0 (at the jump x = 0 too); nan stays nan."""
+    value = _sign(m.real(x))
+    return value, (0.0 if value == value else math.nan,)
+
+
+op("sign", sign, kinks="a jump at 0, where d/dx is taken as 0, as in PyTorch", pieces=_sign,
+   points=((-2.0,), (1.5,)), reference=lambda m, x: (x > 0) - (x < 0))  # fmt: skip
+
+
+
+def mod(m: Math, x: Scalar, y: Scalar) -> Local:
+    """Remainder x mod y, Python's ``%``: x − y·⌊x/y⌋, with the sign of y.  ∂/∂x = 1, ∂/∂y = −⌊x/y⌋.
+
+    The value jumps where x/y crosses an integer; between jumps it is linear in
+    x and y, with the integer quotient ⌊x/y⌋ constant. The value is a float on
+    both paths: its derivatives are constants, so nothing needs it as a Value.
+    """
+    data_x, data_y = m.real(x), m.real(y)
+    value = data_x % data_y
+    if not (math.isfinite(data_x) and math.isfinite(data_y)):  # ±inf % y is nan; x % ±inf as Python gives it
+        return value, (math.nan, math.nan)
+    return value, (1.0, -(data_x // data_y))  # // is the quotient % used, rounding included
+
+
+op("mod", mod, symbol="%", display="mod", form="infix", method="__mod__", operands=("x", "divisor"),
+   domains=(REALS, NONZERO), title="modulo", kinks="jumps where x/divisor is an integer",
+   pieces=lambda x, y: x // y if math.isfinite(x) and math.isfinite(y) else math.nan,
+   points=((5.5, 2.0), (-5.5, 2.0), (5.5, -2.0), (7.25, 0.5)),
+   reference=lambda m, x, y: x - y * m.floor(x / y))  # fmt: skip
+
+
+def _truncated_quotient(x: float, y: float) -> float:
+    # The integer q with fmod(x, y) = x − q·y, the one fmod used (trunc(x/y) can round the other way).
+    return round((x - math.fmod(x, y)) / y) if math.isfinite(x) and math.isfinite(y) else math.nan
+
+
+def fmod(m: Math, x: Scalar, y: Scalar) -> Local:
+    """C's fmod: x − y·trunc(x/y), with the sign of x.  ∂/∂x = 1, ∂/∂y = −trunc(x/y).
+
+    The value jumps where x/y crosses a nonzero integer; between jumps it is linear in x and y.
+    """
+    data_x, data_y = m.real(x), m.real(y)
+    if not (math.isfinite(data_x) and math.isfinite(data_y)):
+        # fmod(±inf, y) is nan (math.fmod raises); fmod(x, ±inf) is x.
+        value = data_x if math.isfinite(data_x) and not math.isnan(data_y) else math.nan
+        return value, (math.nan, math.nan)
+    return math.fmod(data_x, data_y), (1.0, -float(_truncated_quotient(data_x, data_y)))
+
+
+op("fmod", fmod, operands=("x", "divisor"), domains=(REALS, NONZERO),
+   kinks="jumps where x/divisor is a nonzero integer", pieces=_truncated_quotient,
+   points=((5.5, 2.0), (-5.5, 2.0), (5.5, -2.0), (7.25, 0.5)),
+   reference=lambda m, x, y: x - y * (m.floor(x / y) if x / y > 0 else m.ceil(x / y)))  # fmt: skip
+
+
+# --- ops users define -------------------------------------------------------------
+
+
+def custom_op(
+    name: str,
+    rule: Rule,
+    function: Callable[..., float] | None = None,
+    *,
+    numpy: Callable[..., Any] | None = None,
+    display: str | None = None,
+    operands: tuple[str, ...] = ("x",),
+    domains: tuple[Domain, ...] | None = None,
+    constant_names: tuple[str, ...] = (),
+    pieces: Pieces | None = None,
+    kinks: str = "",
+) -> Op:
+    """Define your own op: a rule written like the table's, returned as an op you call.
+
+    ``rule(m, *operands, *constants)`` returns ``(value, local_grads)``, written
+    against the math namespace ``m`` as the built-in rules are (see this
+    module's docstring). The op works on Values (it records a node that
+    ``backward``, ``grad(create_graph=True)``, ``jvp``, the drawings, the
+    narrations and ``gradcheck`` all read) and on plain numbers (it returns the
+    float value).
+
+    Args:
+        name: the op's name, as drawings and messages show it; an identifier,
+            not the name of a built-in op.
+        rule: the value and the local derivatives, see above.
+        function: a float function the rule calls as ``m.<name>(x)``
+            (``math.erf`` for an ``erf`` op). On Values, ``m.<name>`` is the op
+            itself, so second derivatives come from the rule again.
+        numpy: the NumPy (array) form of ``function``, for the batched engine;
+            needed only when NumPy has no function called ``name``.
+        display: how drawings and formulas show it (default: ``name``).
+        operands: the operands' names, for messages; their number is the arity.
+        domains: per operand, where the op is defined (``POSITIVE``, ...; default
+            any real): checked before the rule runs, and respected by the
+            strategies of ``autograd.check.testing``.
+        constant_names: the names of non-differentiable arguments that follow
+            the operands (the ``slope`` of a leaky relu).
+        pieces: for a piecewise op, which smooth piece the operands are on (see
+            ``Op.pieces``); lets ``gradcheck`` tell a kink from a wrong derivative.
+        kinks: the derivative chosen where there is none, in words.
+
+    Returns:
+        The ``Op``: call it as ``cube(x)``; its fields hold everything above.
+
+    Raises:
+        ValueError: ``name`` is not an identifier or is already a built-in op's name.
+        TypeError: ``rule``, ``function``, ``numpy`` or ``pieces`` is not callable,
+            or ``operands`` is not a non-empty tuple of names.
+
+    Example:
+        >>> from autograd import Value, op
+        >>> def cube_rule(m, x):
+        ...     return x * x * x, (3.0 * x * x,)
+        >>> cube = op("cube", cube_rule)
+        >>> x = Value(2.0)
+        >>> y = cube(x)
+        >>> y.backward()
+        >>> y.data, x.grad, cube(3.0)
+        (8.0, 12.0, 27.0)
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"op() got name={name!r}; the name must be an identifier such as 'cube'.")
+    if name in OPS or name in _MATH_NAMES:
+        raise ValueError(
+            f"op() got name={name!r}, the name of a built-in op; pick another name (e.g. 'my_{name}')."
+        )
+    for argument, given, required in (
+        ("rule", rule, True), ("function", function, False), ("numpy", numpy, False), ("pieces", pieces, False)
+    ):
+        if (required or given is not None) and not callable(given):
+            raise TypeError(
+                f"op() got {argument}={given!r} of type {type(given).__name__}; expected a function"
+                f"{'' if required else ' or None'}."
+            )
+    for argument, names, least in (("operands", operands, 1), ("constant_names", constant_names, 0)):
+        if not isinstance(names, tuple) or len(names) < least or not all(isinstance(n, str) for n in names):
+            raise TypeError(
+                f"op() got {argument}={names!r}; expected a tuple of names"
+                f"{', at least one' if least else ''}, e.g. ('x', 'y')."
+            )
+    if domains is not None and (
+        not isinstance(domains, tuple)
+        or len(domains) != len(operands)
+        or not all(isinstance(d, Domain) for d in domains)
+    ):
+        raise TypeError(
+            f"op() got domains={domains!r}; expected a tuple of one Domain per operand, e.g. (POSITIVE,)."
+        )
+    entry = Op(
+        name=name,
+        symbol=name,
+        display=display or name,
+        rule=rule,
+        operands=operands,
+        domains=domains or (REALS,) * len(operands),
+        function=function,
+        constant_names=constant_names,
+        kinks=kinks,
+        pieces=pieces,
+        numpy_function=numpy,
+    )
+    CUSTOM_OPS[name] = entry
+    if function is not None:
+        setattr(_float_math, name, function)
+    return entry

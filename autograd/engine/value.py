@@ -15,12 +15,13 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import SupportsFloat, TypeGuard, cast
 
 from autograd.engine.errors import AnomalyError, DomainError
-from autograd.engine.ops import FLOAT_MATH, OPS, Math, Op
+from autograd.engine.ops import CUSTOM_OPS, FLOAT_MATH, OPS, Math, Op
 from autograd.engine.recording import RECORDING
 
 Number = int | float
@@ -149,6 +150,38 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __bool__(self) -> bool:
+        """True unless the value is 0, as for a float, so ``if x < y:`` and ``assert x > 0`` read naturally.
+
+        Example:
+            >>> bool(Value(0.0)), bool(Value(-2.0))
+            (False, True)
+        """
+        return bool(self.data)
+
+    # --- comparisons -------------------------------------------------------------
+    # A comparison is constant on each side of where it flips, so its derivative
+    # is 0 wherever it has one: the result is a constant leaf, 1.0 or 0.0, with
+    # no edge back to the operands (no gradient could flow along it). It works in
+    # arithmetic (`(x > 0) * x`) and, through __bool__, in `if` and `assert`.
+    # == and != keep Python's identity: Values are dict keys and set members
+    # everywhere (gradients, names, `x in nodes`), so an == comparing data would
+    # make two distinct nodes with equal values the same key; for the value, compare `.data`.
+
+    def __lt__(self, other: Value | Number) -> Value:
+        return _compare(self, other, operator.lt, "<")
+
+    def __le__(self, other: Value | Number) -> Value:
+        return _compare(self, other, operator.le, "<=")
+
+    def __gt__(self, other: Value | Number) -> Value:
+        return _compare(self, other, operator.gt, ">")
+
+    def __ge__(self, other: Value | Number) -> Value:
+        return _compare(self, other, operator.ge, ">=")
+
+    __hash__ = object.__hash__  # by identity, stated: defining comparisons must never change it
+
     # --- arithmetic operators -------------------------------------------------
 
     def __add__(self, other: Value | Number) -> Value:
@@ -182,6 +215,21 @@ class Value:
 
     def __rpow__(self, base: Number) -> Value:
         return _apply(OPS["pow"], (_constant(base, "pow"), self))
+
+    def __mod__(self, divisor: Value | Number) -> Value:
+        return _apply(OPS["mod"], (self, divisor if isinstance(divisor, Value) else _constant(divisor, "mod")))
+
+    def __rmod__(self, other: Number) -> Value:
+        return _apply(OPS["mod"], (_constant(other, "mod"), self))
+
+    def fmod(self, divisor: Value | Number) -> Value:
+        """C's remainder x − divisor·trunc(x/divisor), with the sign of x (``%`` takes the divisor's sign).
+
+        Example:
+            >>> Value(-5.5).fmod(2.0).data, (Value(-5.5) % 2.0).data
+            (-1.5, 0.5)
+        """
+        return _apply(OPS["fmod"], (self, divisor if isinstance(divisor, Value) else _constant(divisor, "fmod")))
 
     def __neg__(self) -> Value:
         return _apply(OPS["neg"], (self,))
@@ -365,6 +413,15 @@ class Value:
     def __abs__(self) -> Value:
         return self.abs()
 
+    def sign(self) -> Value:
+        """−1, 0 or 1 as x is negative, zero or positive; its derivative is 0 (taken as 0 at the jump too).
+
+        Example:
+            >>> Value(-2.5).sign().data, Value(0.0).sign().data
+            (-1.0, 0.0)
+        """
+        return _apply(OPS["sign"], (self,))
+
     def clamp(self, low: float = -math.inf, high: float = math.inf) -> Value:
         """X limited to [low, high]; derivative 1 inside (boundaries included), 0 outside.
 
@@ -383,22 +440,31 @@ class Value:
 
     # --- graph --------------------------------------------------------------------
 
-    def backward(self) -> None:
-        """Fill ``.grad`` of every node in this graph with ∂self/∂node.
+    def backward(self, gradient: float = 1.0) -> None:
+        """Fill ``.grad`` of every node in this graph with gradient · ∂self/∂node.
 
         Leaves accumulate (call ``zero_grad()`` between steps); intermediate
         nodes restart, so a second call adds exactly the same amount again.
 
+        Args:
+            gradient: the seed, ∂L/∂self for some L further on (PyTorch's name);
+                1.0 makes ``.grad`` the derivative of this Value itself.
+
+        Raises:
+            RuntimeError: this Value was computed under ``no_grad()``, so it kept
+                no inputs to pass a gradient to.
+            TypeError: ``gradient`` is not a real number.
+
         Example:
             >>> x = Value(3.0)
             >>> y = x * x
-            >>> y.backward(); y.backward()
+            >>> y.backward(); y.backward(gradient=0.5)
             >>> x.grad
-            12.0
+            9.0
         """
         from autograd.engine.graph import backward
 
-        backward(self)
+        backward(self, gradient)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0.0 on every node of this graph.
@@ -488,6 +554,10 @@ class Parameter(Value):
     __slots__ = ()
 
 
+NOT_RECORDED: tuple[float, ...] = (math.nan,)
+"""The ``local_grads`` of a node computed under ``no_grad()``: it kept no inputs, and
+``backward()`` from it says so instead of leaving every gradient at 0 (compared by identity)."""
+
 _new_value = object.__new__
 # itertools.count is atomic under the GIL, so serials stay unique across threads.
 _next_serial = itertools.count().__next__
@@ -525,7 +595,8 @@ def _apply(op: Op, inputs: tuple[Value, ...], constants: tuple[float, ...] = ())
         out.operation = op
         out.constants = constants
     else:
-        out.inputs = out.local_grads = out.constants = ()
+        out.inputs = out.constants = ()
+        out.local_grads = NOT_RECORDED
         out.operation = None
     if recording.detect_anomaly:
         _check_finite(out, op, inputs)
@@ -626,8 +697,15 @@ class ValueMath:
     """``Math`` on Values: the same rules, building differentiable derivatives.
 
     Each op with a float ``function`` is offered as its ``Value`` method
-    (``VALUE_MATH.tanh(x)`` is ``x.tanh()``), filled in from the op table below.
+    (``VALUE_MATH.tanh(x)`` is ``x.tanh()``), filled in from the op table below;
+    a user's op (``autograd.op``) as the op itself.
     """
+
+    def __getattr__(self, name: str) -> Callable[..., Value]:
+        entry = CUSTOM_OPS.get(name)
+        if entry is None or entry.function is None:
+            raise AttributeError(f"VALUE_MATH has no function {name!r}; a rule may call the op table's functions.")
+        return entry
 
     @staticmethod
     def real(x: Value | float) -> float:  # noqa: D102
@@ -662,4 +740,44 @@ for _entry in OPS.values():
     if _entry.function is not None:
         setattr(ValueMath, _entry.name, staticmethod(getattr(Value, _entry.method)))
 
-VALUE_MATH: Math = ValueMath()  # type: ignore[assignment]  # the op functions arrive from the table
+VALUE_MATH: Math = ValueMath()  # the op functions arrive from the table
+
+
+def _compare(a: Value, b: Value | Number, relation: Callable[[float, float], bool], symbol: str) -> Value:
+    """``a <symbol> b`` as a constant leaf, 1.0 or 0.0 (see the comparisons in ``Value``)."""
+    if isinstance(b, Value):
+        other = b.data
+    elif is_real(b):
+        other = _as_float(b, f"{symbol} comparison")
+    else:
+        # NotImplemented would let Python try the reflected comparison and then say only "not supported".
+        raise TypeError(
+            f"{symbol} comparison got {b!r} of type {type(b).__name__}; expected a Value or a real number."
+        )
+    return _constant(1.0 if relation(a.data, other) else 0.0, symbol)
+
+
+def apply_op(op: Op, arguments: Sequence[object]) -> Value | float:
+    """Apply ``op`` to its operands, then its constants: a node when an operand is a Value, else the float value.
+
+    What ``Op.__call__`` (``OPS["relu"](x)``, a user's ``cube(x)``) runs.
+
+    Raises:
+        TypeError: the wrong number of arguments, or one that is not a Value or a real number.
+
+    Example:
+        >>> apply_op(OPS["mul"], (Value(2.0), 3)).data, apply_op(OPS["mul"], (2.0, 3))
+        (6.0, 6.0)
+    """
+    n_constants = op.n_constants
+    arity = op.arity if op.arity is not None else len(arguments) - n_constants
+    if len(arguments) != arity + n_constants or arity < 1:
+        expected = ", ".join((*op.operands, *op.constant_names))
+        raise TypeError(f"{op.name}() got {len(arguments)} arguments; expected ({expected}).")
+    constants = tuple(
+        _as_float(c, f"{op.name}() {name}") for c, name in zip(arguments[arity:], op.constant_names)
+    )
+    inputs = tuple(x if isinstance(x, Value) else _constant(cast("Number", x), op.name) for x in arguments[:arity])
+    if any(isinstance(x, Value) for x in arguments[:arity]):
+        return _apply(op, inputs, constants)
+    return _apply(op, inputs, constants).data  # numbers in, a number out (domain checked as for Values)

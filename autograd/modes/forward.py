@@ -32,10 +32,10 @@ import numbers
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import cast, overload
 
 from autograd.check.gradcheck import check_points
-from autograd.engine.graph import topological_order
+from autograd.engine.graph import InDict, rerun, stored, sweep_forward, topological_order
 from autograd.engine.recording import enable_grad
 from autograd.engine.value import Value, is_real
 
@@ -181,7 +181,15 @@ def dotted(name: str) -> str:
     return unicodedata.normalize("NFC", name[:1] + _DOT + name[1:])
 
 
-def jvp(f: Function, primals: Sequence[float | Value], tangents: Sequence[float]) -> tuple[float, float]:
+@overload
+def jvp(f: Function, primals: Sequence[float], tangents: Sequence[float]) -> tuple[float, float]: ...
+@overload
+def jvp(
+    f: Function, primals: Sequence[float | Value], tangents: Sequence[float]
+) -> tuple[Value | float, Value | float]: ...
+def jvp(
+    f: Function, primals: Sequence[float | Value], tangents: Sequence[float]
+) -> tuple[float, float] | tuple[Value | float, Value | float]:
     """Return f(primals) and its directional derivative along ``tangents`` (forward mode, JAX's signature).
 
     The directional derivative is Σᵢ ∂f/∂xᵢ · tangents[i]: with ``tangents``
@@ -200,7 +208,10 @@ def jvp(f: Function, primals: Sequence[float | Value], tangents: Sequence[float]
         tangents: the direction, one finite number per primal.
 
     Returns:
-        ``(value, derivative)``: f(primals) and Σᵢ ∂f/∂xᵢ · tangents[i], as floats.
+        ``(value, derivative)``: f(primals) and Σᵢ ∂f/∂xᵢ · tangents[i], as
+        floats; as Values when a primal is a Value, so they can be
+        differentiated again: ``grad`` of a jvp (reverse-over-forward) and a
+        jvp of a jvp (forward-over-forward) work.
 
     Raises:
         TypeError: ``f`` is not callable or returns no Value, or ``primals`` or
@@ -212,9 +223,53 @@ def jvp(f: Function, primals: Sequence[float | Value], tangents: Sequence[float]
         >>> from autograd import jvp
         >>> jvp(lambda x, y: x * y + x.sin(), (0.0, 3.0), (1.0, 0.0))  # ∂/∂x = y + cos x
         (0.0, 4.0)
+        >>> from autograd import Value, grad
+        >>> x = Value(3.0)
+        >>> value, slope = jvp(lambda x: x ** 3, [x], [1.0])  # a Value primal: Values out
+        >>> slope.data, grad(slope, [x])[0]  # 3x², and its derivative 6x
+        (27.0, 18.0)
     """
-    trace = _forward(f, primals, tangents, "jvp", keep_steps=False, precision=4)
-    return trace.value, trace.tangent
+    value, tangent, _ = _forward(f, primals, tangents, "jvp", keep_steps=False, precision=4)
+    return value, tangent
+
+
+def hessian(f: Function, point: Sequence[float]) -> list[list[float]]:
+    """The matrix of second derivatives ∂²f/∂xᵢ∂xⱼ at ``point``, forward-over-reverse.
+
+    Row i is the gradient of ∂f/∂xᵢ: reverse mode (``grad(..., create_graph=True)``)
+    gives ∂f/∂xᵢ as a Value, and forward mode (``jvp`` along each unit vector eⱼ)
+    differentiates it. Reverse-over-reverse (``grad`` of each ``create_graph``
+    derivative) gives the same matrix; the two walk the graph in opposite orders.
+
+    Args:
+        f: a function of ``len(point)`` Values returning a Value.
+        point: where to evaluate, one real number per argument of ``f``.
+
+    Returns:
+        The n × n Hessian as a list of rows of floats.
+
+    Raises:
+        TypeError: ``point`` is not a non-empty sequence of real numbers (others as ``jvp``).
+
+    Example:
+        >>> from autograd import hessian
+        >>> hessian(lambda x, y: x * x * y, [3.0, 2.0])  # [[2y, 2x], [2x, 0]]
+        [[4.0, 6.0], [6.0, 0.0]]
+    """
+    from autograd.engine.graph import grad
+
+    if isinstance(point, (str, bytes)) or not isinstance(point, Sequence) or not point or not all(map(is_real, point)):
+        raise TypeError(f"hessian() got point={point!r}; expected a non-empty list of real numbers, e.g. [1.0, 2.0].")
+    n = len(point)
+
+    def partial(i: int) -> Function:
+        def derivative(*xs: Value) -> Value:
+            return grad(cast("Value", f(*xs)), list(xs), create_graph=True)[i]
+
+        return derivative
+
+    axes = [[float(k == j) for k in range(n)] for j in range(n)]
+    return [[jvp(partial(i), point, axes[j])[1] for j in range(n)] for i in range(n)]
 
 
 def trace_jvp(
@@ -248,7 +303,8 @@ def trace_jvp(
     """
     if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
         raise TypeError(f"trace_jvp() got precision={precision!r}; expected an int ≥ 1 (significant digits).")
-    return _forward(f, primals, tangents, "trace_jvp", keep_steps=True, precision=precision)
+    value, tangent, steps = _forward(f, primals, tangents, "trace_jvp", keep_steps=True, precision=precision)
+    return TangentTrace(steps, cast("float", value), cast("float", tangent), precision)  # floats: no nesting
 
 
 def _forward(
@@ -259,41 +315,46 @@ def _forward(
     *,
     keep_steps: bool,
     precision: int,
-) -> TangentTrace:
+) -> tuple[Value | float, Value | float, list[TangentStep]]:
+    """The forward pass of ``jvp`` and ``trace_jvp``: value, tangent and (if kept) the steps.
+
+    With a Value among the primals (and no steps kept) the value and tangent are
+    Values, so a jvp can be differentiated again (``grad`` of it, or a jvp of it).
+    """
     leaves, seeds = _validate(f, primals, tangents, function)
+    nested = not keep_steps and any(isinstance(x, Value) for x in primals)
     # Record the graph even inside no_grad(): forward mode needs the local derivatives.
     with enable_grad():
         out = f(*leaves)
     if not isinstance(out, Value):
         if is_real(out):  # a constant function: no input reaches the output
-            return TangentTrace((), float(out), 0.0, precision)
+            return (Value(float(out)), Value(0.0), []) if nested else (float(out), 0.0, [])
         raise TypeError(
             f"{function}() got f returning {out!r} of type {type(out).__name__}; "
             f"f must return a Value (build it from its arguments with Value operations)."
         )
-    tangent_of: dict[Value, float] = dict(zip(leaves, seeds))
+    seeded: dict[Value, Value | float] = dict(zip(leaves, seeds))
+    carried = InDict(seeded)
     order = topological_order(out)
     names = _names(order, leaves, precision) if keep_steps else {}
     steps = [TangentStep(x, names[x], "", (), t) for x, t in zip(leaves, seeds)] if keep_steps else []
     # Creation order is a topological order: every operand's tangent is known before its node's.
-    for node in order:
-        if node in tangent_of or not node.inputs:
-            continue
-        # Only operands that depend on a primal carry a tangent; constants add nothing.
-        pairs = [(child, local) for child, local in zip(node.inputs, node.local_grads) if child in tangent_of]
-        if not pairs:
-            continue
-        tangent = 0.0
-        for child, local in pairs:
-            # A zero tangent contributes nothing, even times an inf or nan local derivative,
-            # so jvp along eᵢ is exactly ∂f/∂xᵢ (d(x**y)/dx at x < 0, where ∂/∂y is nan).
-            if tangent_of[child] != 0.0:
-                tangent += local * tangent_of[child]
-        tangent_of[node] = tangent
-        if keep_steps:
-            terms = tuple(TangentTerm(child, names[child], local, tangent_of[child]) for child, local in pairs)
-            steps.append(TangentStep(node, names[node], _formula(node, names, precision), terms, tangent))
-    return TangentTrace(steps, out.data, tangent_of.get(out, 0.0), precision)
+    # With Value primals the local derivatives are the rules re-run on Values, so the
+    # tangent is a Value that grad and jvp can differentiate again.
+    with enable_grad():
+        for node, tangent, terms in sweep_forward(order, carried, rerun if nested else stored):
+            if keep_steps:
+                # Floats: steps are kept only without nesting (stored local derivatives, float seeds).
+                told = tuple(
+                    TangentTerm(child, names[child], cast("float", local), cast("float", t))
+                    for child, local, t, _, _ in terms
+                )
+                formula = _formula(node, names, precision)
+                steps.append(TangentStep(node, names[node], formula, told, cast("float", tangent)))
+    found = carried.upstream(out)
+    if nested:
+        return out, found if isinstance(found, Value) else Value(0.0 if found is None else found), steps
+    return out.data, 0.0 if found is None else cast("float", found), steps
 
 
 def _validate(

@@ -188,8 +188,9 @@ def test_the_narration_formula_and_the_plain_formula_come_from_the_op(build, dis
 
 
 def test_a_plain_formula_parses_back_to_the_same_op():
+    # The parser reads infix operators and one-argument functions (fmod(x, y) it cannot).
     for name, op in OPS.items():
-        if op.n_constants or op.arity is None:
+        if op.n_constants or op.arity is None or (op.form == "prefix" and op.arity != 1):
             continue
         names = ["x", "y"][: op.arity]
         text = op.format(names, plain=True)

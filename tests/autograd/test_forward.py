@@ -131,7 +131,10 @@ def test_jvp_of_every_op_in_the_table_is_its_local_derivative():
         for i in range(count):
             tangents = [1.0 if j == i else 0.0 for j in range(count)]
             value, derivative = jvp(lambda *xs, op=op, constants=constants: _call(op, xs, constants), leaves, tangents)
-            assert (value, derivative) == (expected_value, local_grads[i]), f"{op.name} ∂/∂x{i}"
+            # Value primals give Values: the rule re-run on Values, equal to the float rule to rounding.
+            assert (value.data, derivative.data) == pytest.approx(  # type: ignore[union-attr]
+                (expected_value, local_grads[i]), rel=1e-15, abs=1e-300
+            ), f"{op.name} ∂/∂x{i}"
 
 
 def _call(op: autograd.Op, xs: tuple[Value, ...], constants: tuple[float, ...]) -> Value:
@@ -231,8 +234,11 @@ def test_value_primals_are_used_in_place_and_closed_over_values_are_constants():
     w = Parameter(2.0, label="w")
     x = Value(3.0, label="x")
     # Only x moves: d(w·x)/dx = w, and w's own tangent is 0 because it is no primal.
-    assert jvp(lambda x: w * x, [x], [1.0]) == (6.0, 2.0)
-    assert jvp(lambda w: w * x, [w], [1.0]) == (6.0, 3.0)
+    value, slope = jvp(lambda x: w * x, [x], [1.0])
+    assert (value.data, slope.data) == (6.0, 2.0)  # type: ignore[union-attr]
+    assert value.inputs == (w, x)  # type: ignore[union-attr]  # f's own output, computed on x in place
+    value, slope = jvp(lambda w: w * x, [w], [1.0])
+    assert (value.data, slope.data) == (6.0, 3.0)  # type: ignore[union-attr]
     assert w.grad == x.grad == 0.0  # forward mode touches no .grad
 
 
@@ -363,3 +369,42 @@ def test_explain_names_the_valid_step_range(bad):
     with pytest.raises(IndexError) as raised:
         trace.explain(bad)
     assert str(raised.value) == f"explain() got i={bad!r}; this trace has 2 steps, so i must be an int in [-2, 1]."
+
+
+# --- forward mode nests: Value primals give Values -----------------------------------
+
+
+def test_reverse_over_forward_differentiates_a_jvp():
+    x = Value(0.5)
+    _, slope = jvp(lambda x: x.sin() * x, [x], [1.0])  # d/dx (x sin x) = sin x + x cos x
+    assert slope.data == pytest.approx(math.sin(0.5) + 0.5 * math.cos(0.5), rel=1e-15)
+    # d²/dx² = 2 cos x − x sin x
+    assert grad(slope, [x])[0] == pytest.approx(2 * math.cos(0.5) - 0.5 * math.sin(0.5), rel=1e-14)
+
+
+def test_forward_over_forward_nests_a_jvp_in_a_jvp():
+    def slope(x: Value) -> Value:
+        return jvp(lambda x: x**3, [x], [1.0])[1]  # 3x²
+
+    value, curvature = jvp(slope, [2.0], [1.0])  # d/dx 3x² = 6x
+    assert (value, curvature) == (12.0, 12.0)
+    third = jvp(lambda x: jvp(slope, [x], [1.0])[1], [2.0], [1.0])[1]  # d/dx 6x = 6
+    assert third == 6.0
+
+
+def test_hessian_forward_over_reverse_matches_reverse_over_reverse():
+    def f(x: Value, y: Value) -> Value:
+        return (x * y).sin() + x**3 * y.exp()
+
+    point = [0.7, -0.4]
+    forward_over_reverse = autograd.hessian(f, point)
+    leaves = [Value(v) for v in point]
+    first = grad(f(*leaves), leaves, create_graph=True)
+    reverse_over_reverse = [list(grad(d, leaves)) for d in first]
+    for row_f, row_r in zip(forward_over_reverse, reverse_over_reverse):
+        assert row_f == pytest.approx(row_r, rel=1e-13, abs=1e-15)
+    assert forward_over_reverse[0][1] == pytest.approx(forward_over_reverse[1][0], rel=1e-13)
+    x, y = point
+    assert forward_over_reverse[0][0] == pytest.approx(
+        -(y * y) * math.sin(x * y) + 6 * x * math.exp(y), rel=1e-13
+    )

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 from autograd import OPS, GradcheckResult, GradientMismatch, Value, grad, gradcheck
 from autograd.check.testing import Expression, expressions
 from autograd.engine.value import VALUE_MATH
@@ -128,34 +129,87 @@ def test_it_checks_an_nn_models_loss_as_a_function_of_its_parameters():
 @pytest.mark.parametrize(
     ("f", "point", "slopes", "op"),
     [
-        (lambda x: x.relu(), 0.0, "0 from the left, 1 from the right", "relu"),
-        (lambda x: x.abs(), 1e-9, "-0.998 from the left, 1 from the right", "abs"),  # within eps of 0
-        (lambda x: x.leaky_relu(0.1), 0.0, "0.1 from the left, 1 from the right", "leaky_relu"),
-        (lambda x: x.clamp(-1.0, 1.0), 1.0, "1 from the left, 0 from the right", "clamp"),
-        (lambda x: x.clamp(-1.0, 1.0), -1.0, "0 from the left, 1 from the right", "clamp"),
+        (lambda x: x.abs(), 0.0, "-1 from the left, 1 from the right", "abs"),
+        (lambda x: x.sign(), 0.0, "0 from the left, 0 from the right", "sign"),
     ],
 )
-def test_a_kink_is_reported_as_not_differentiable_and_accepts_the_engines_choice(f, point, slopes, op):
+def test_exactly_at_a_kink_the_engines_choice_must_lie_between_the_two_sides(f, point, slopes, op):
     result = gradcheck(f, [point])
     (row,) = result.rows
-    assert result
     assert row.status == "kink"
     assert f"not differentiable here: the slope is {slopes}" in row.note
     assert f"{op}: {OPS[op].kinks}" in row.note
     assert "yes, kink" in str(result)
 
 
+@pytest.mark.parametrize(
+    ("f", "point", "side", "op"),
+    [
+        (lambda x: x.relu(), 0.0, "0 (from the left)", "relu"),
+        (lambda x: x.abs(), 1e-9, "1 (from the right)", "abs"),  # within eps of 0
+        (lambda x: x.leaky_relu(0.1), 0.0, "0.1 (from the left)", "leaky_relu"),
+        (lambda x: x.clamp(-1.0, 1.0), 1.0, "1 (from the left)", "clamp"),
+        (lambda x: x.clamp(-1.0, 1.0), -1.0, "1 (from the right)", "clamp"),
+        (lambda x: x % 1.5, 3.0, "1 (from the right)", "mod"),
+    ],
+)
+def test_a_stencil_straddling_a_kink_compares_with_the_slope_on_xs_own_side(f, point, side, op):
+    result = gradcheck(f, [point])
+    (row,) = result.rows
+    assert row.status == "kink"
+    assert f"the stencil x ± eps straddles a kink ({op}: {OPS[op].kinks}); on x's side the slope is {side}" in row.note
+    assert "the engine's derivative matches it." in row.note
+
+
 def test_a_derivative_outside_both_slopes_at_a_kink_is_still_a_mismatch():
-    result = gradcheck(lambda x: x.relu() + _with_wrong_gradient(x, 2.0), [0.0], raise_on_failure=False)
+    result = gradcheck(lambda x: x.abs() + _with_wrong_gradient(x, 2.0), [0.0], raise_on_failure=False)
     (row,) = result.rows
     assert not result
     assert row.status == "mismatch"
     assert "the engine's choice lies outside both" in row.note
 
 
-def test_abs_at_exactly_zero_matches_the_central_difference():
-    # Both sides cancel: the central difference is 0, abs's choice at the kink.
-    assert gradcheck(lambda x: x.abs(), [0.0]).rows[0].status == "ok"
+# --- a wrong derivative never passes: at, near and away from every kind of kink ---------
+
+KINKED = {
+    "relu": (lambda x: x.relu(), 0.0),
+    "abs": (lambda x: x.abs(), 0.0),
+    "clamp": (lambda x: x.clamp(-1.0, 1.0), 1.0),
+    "leaky_relu": (lambda x: x.leaky_relu(0.1), 0.0),
+    "sign": (lambda x: x.sign(), 0.0),
+    "mod": (lambda x: x % 1.5, 3.0),
+}
+# From the kink: on it, either side within a tenth of the step, inside the step, and well away.
+OFFSETS = {"at": 0.0, "1e-7 above": 1e-7, "1e-7 below": -1e-7, "6e-7 above": 6e-7, "6e-7 below": -6e-7, "away": 0.25}
+CASES = [(op, where) for op in KINKED for where in OFFSETS]
+
+
+@pytest.mark.parametrize(("op", "where"), CASES, ids=[f"{op}-{where}" for op, where in CASES])
+@pytest.mark.parametrize("error", [0.5, -0.5])
+def test_a_planted_wrong_derivative_fails_at_near_and_away_from_a_kink(op, where, error):
+    f, kink = KINKED[op]
+    if op == "abs" and where == "at":
+        # At abs's kink every value in [−1, 1] is a valid choice (a subgradient); plant one outside it.
+        error *= 3.0
+    point = kink + OFFSETS[where]
+    assert gradcheck(f, [point]), "the true derivative must pass first"
+    result = gradcheck(lambda x: f(x) + _with_wrong_gradient(x, error), [point], raise_on_failure=False)
+    assert not result, result
+
+
+def test_a_users_abs_with_derivative_zero_fails_near_the_kink_as_in_pytorch():
+    def flat_abs_rule(m, x):
+        return (x if m.real(x) > 0.0 else -x), (0.0,)  # the planted mistake: d/dx = 0 everywhere
+
+    # Declaring the pieces (the strongest claim to a kink allowance) does not save it either.
+    for pieces in (None, lambda x: (x > 0.0) - (x < 0.0)):
+        flat_abs = autograd.op("flat_abs", flat_abs_rule, pieces=pieces)
+        result = gradcheck(flat_abs, [1e-7], raise_on_failure=False)
+        assert result.rows[0].status == "mismatch"
+
+
+def test_abs_at_exactly_zero_is_a_kink_whose_choice_lies_between_the_slopes():
+    assert gradcheck(lambda x: x.abs(), [0.0]).rows[0].status == "kink"
 
 
 def test_strong_curvature_is_not_mistaken_for_a_kink():

@@ -266,3 +266,40 @@ def test_grad_accepts_inputs_from_a_generator():
     assert grad(x * x, (v for v in [x])) == (6.0,)
     (slope,) = grad(x * x, (v for v in [x]), create_graph=True)
     assert slope.data == 6.0
+
+
+# --- one rule for 0 × inf: every path gives the same number -------------------------
+
+
+def _every_path(out: Value, leaves: list[Value]) -> list[list[float]]:
+    for x in leaves:
+        x.grad = 0.0
+    out.backward()
+    return [
+        [x.grad for x in leaves],
+        list(grad(out, leaves)),
+        [g.data for g in grad(out, leaves, create_graph=True)],
+    ]
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@pytest.mark.parametrize(
+    ("build", "point"),
+    [
+        # hypothesis's find: t0 = relu(x0), t1 = t0 + t0, sqrt(t1 + t1) at x0 = 0 (relu's 0 meets sqrt's inf).
+        (lambda x0, x1: ((x0.relu() + x0.relu()) * 2.0).sqrt() + 0.0 * x1, (0.0, 1.0)),
+        (lambda x0, x1: ((x0.relu() * 2.0) + (x0.relu() * 2.0)).sqrt() + 0.0 * x1, (0.0, 1.0)),
+        # the issue's: exp(relu(log(x0 ** x1))) at (inf, 0): ∂/∂x1 is 0 (relu) × inf (ln inf).
+        (lambda x0, x1: (x0**x1).log().relu().exp(), (math.inf, 0.0)),
+    ],
+)
+def test_an_exact_zero_times_inf_gives_the_same_number_on_every_path(build, point):
+    leaves = [Value(x) for x in point]
+    found = _every_path(build(*leaves), leaves)
+    for position in range(len(leaves)):
+        column = [path[position] for path in found]
+        assert all(_same(entry, column[0]) for entry in column), (position, found)
+    assert math.isnan(found[0][-1]) or math.isnan(found[0][0])  # IEEE's 0 × inf, not a silent 0

@@ -181,6 +181,9 @@ AT_INFINITY: dict[str, tuple[float | type[DomainError], ...]] = {
     "cosh": (inf, inf),
     "log1p": (inf, DomainError),
     "expm1": (inf, -1.0),
+    "sign": (1.0, -1.0),
+    "mod": (math.nan, math.nan, 0.5, -inf),  # Python's %: 0.5 % -inf takes the divisor's side
+    "fmod": (math.nan, math.nan, 0.5, 0.5),
 }
 INFINITE_OPERANDS = [(name, position, sign) for name, position in NAN_OPERANDS for sign in (1.0, -1.0)]
 

@@ -8,13 +8,15 @@ import threading
 import pytest
 
 from autograd import AnomalyError, Value, detect_anomaly, enable_grad, grad, no_grad, scope
+from autograd.engine.value import NOT_RECORDED
 
 
 def test_no_grad_records_no_graph():
     x = Value(2.0)
     with no_grad():
         y = (x * x).exp()
-    assert (y.inputs, y.op, y.local_grads) == ((), "", ())
+    assert (y.inputs, y.op) == ((), "")
+    assert y.local_grads is NOT_RECORDED  # so backward() from y can say why nothing flows
     assert y.data == pytest.approx(math.exp(4.0))
     assert (x * x).inputs == (x, x)  # recording is back after the block
 
@@ -139,3 +141,26 @@ def test_detect_anomaly_does_not_change_finite_results():
         y = (x * x).tanh().exp()
         y.backward()
     assert x.grad == pytest.approx(grad((x * x).tanh().exp(), [x])[0], rel=1e-15)
+
+
+def test_backward_of_a_value_computed_under_no_grad_raises_with_the_reason():
+    x = Value(2.0)
+    with no_grad():
+        y = x * x
+    y.label = "y"
+    with pytest.raises(RuntimeError) as error:
+        y.backward()
+    assert str(error.value) == (
+        "backward() got node 'y' computed under no_grad(), which kept none of its inputs; "
+        "compute it outside no_grad() (or inside enable_grad()) to differentiate it."
+    )
+    assert x.grad == 0.0
+
+
+def test_a_value_computed_under_no_grad_is_still_an_ordinary_input_of_a_later_graph():
+    x = Value(2.0)
+    with no_grad():
+        h = x * x
+    w = Value(3.0)
+    (h * w).backward()
+    assert (h.grad, w.grad, x.grad) == (3.0, 4.0, 0.0)

@@ -33,6 +33,7 @@ SPECIAL: dict[str, Callable[[Sequence[Tensor], Sequence[float]], Tensor]] = {
     # past 40 that shortcut is exact in float64, so compare with the true function.
     "softplus": lambda xs, cs: functional.softplus(xs[0], threshold=40.0),
     "leaky_relu": lambda xs, cs: functional.leaky_relu(xs[0], cs[0]),
+    "mod": lambda xs, cs: torch.remainder(xs[0], xs[1]),  # Python's %, the divisor's sign
 }
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import autograd
-from autograd import Parameter, Value
+from autograd import Parameter, Value, grad
 
 
 def test_a_value_starts_as_a_leaf_with_zero_grad():
@@ -190,3 +190,93 @@ def test_dir_of_the_package_lists_the_lazily_loaded_names_too():
     assert set(autograd.__all__) <= set(listed)
     assert {"engine", "modes", "see", "check"} <= set(listed)  # the rooms learners open stay listed
     assert listed == sorted(listed)
+
+
+# --- comparisons: constant 1.0/0.0 leaves that work in `if` and `assert` --------------
+
+
+@pytest.mark.parametrize(
+    ("compare", "expected"),
+    [
+        (lambda a, b: a < b, 1.0),
+        (lambda a, b: a <= b, 1.0),
+        (lambda a, b: a > b, 0.0),
+        (lambda a, b: a >= b, 0.0),
+        (lambda a, b: a < 3, 1.0),
+        (lambda a, b: 3 > a, 1.0),  # noqa: SIM300  (the reflected comparison is the point)
+        (lambda a, b: 2 <= a, 1.0),  # noqa: SIM300
+        (lambda a, b: a >= 2.5, 0.0),
+        (lambda a, b: b <= 3.0, 1.0),
+        (lambda a, b: b < 3.0, 0.0),
+    ],
+)
+def test_a_comparison_is_a_value_of_one_or_zero(compare, expected):
+    a, b = Value(2.0), Value(3.0)
+    result = compare(a, b)
+    assert isinstance(result, Value)
+    assert result.data == expected
+    assert bool(result) is (expected == 1.0)
+
+
+def test_a_comparison_has_derivative_zero_on_every_path():
+    x = Value(2.0)
+    gate = x > 0
+    y = gate * x
+    assert grad(y, [x]) == (1.0,)  # through the product only: the gate passes nothing
+    assert grad(gate * 1.0, [x]) == (0.0,)
+    (slope,) = grad(y, [x], create_graph=True)
+    assert slope.data == 1.0
+    assert autograd.jvp(lambda x: (x > 0) * x * x, [2.0], [1.0]) == (4.0, 4.0)
+
+
+def test_comparisons_work_in_if_and_assert_and_sorting():
+    x, y = Value(1.0), Value(2.0)
+    assert x < y
+    taken = "less" if x < y else "not less"
+    assert taken == "less"
+    assert sorted([y, x]) == [x, y]
+    assert max([x, y]) is y
+
+
+def test_a_value_is_falsy_exactly_when_its_data_is_zero_like_a_float():
+    assert [bool(Value(v)) for v in (0.0, -0.0, 1e-300, -2.0, math.nan)] == [False, False, True, True, True]
+
+
+def test_comparisons_leave_hashing_and_equality_by_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert a != b
+    assert a == a
+    assert b not in {a}
+    assert hash(a) == object.__hash__(a)
+
+
+def test_comparing_with_something_not_a_number_names_it():
+    with pytest.raises(TypeError) as error:
+        _ = Value(1.0) < "2"
+    assert str(error.value) == "< comparison got '2' of type str; expected a Value or a real number."
+
+
+# --- backward(gradient=...) ---------------------------------------------------------
+
+
+def test_backward_gradient_is_the_seed_as_in_pytorch():
+    x = Value(3.0)
+    y = x * x
+    y.backward(gradient=0.5)
+    assert (y.grad, x.grad) == (0.5, 3.0)
+    y.backward(2)
+    assert x.grad == 3.0 + 12.0
+
+
+def test_backward_gradient_on_a_leaf_accumulates_the_seed():
+    x = Value(3.0)
+    x.backward(gradient=2.0)
+    assert x.grad == 2.0
+
+
+def test_backward_gradient_must_be_a_number():
+    with pytest.raises(TypeError) as error:
+        (Value(1.0) * 2).backward(gradient="1")
+    assert str(error.value) == (
+        "backward() got gradient='1' of type str; expected a real number, the seed ∂L/∂output (1.0 by default)."
+    )
