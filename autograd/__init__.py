@@ -29,13 +29,14 @@ from autograd.engine.ops import OPS, Op
 from autograd.engine.ops import custom_op as op
 from autograd.engine.recording import ClosedForm, Scope, detect_anomaly, enable_grad, no_grad, scope
 from autograd.engine.value import Parameter, Value, sum
-from autograd.modes.forward import hessian, jvp, trace_jvp
+from autograd.modes.forward import hessian, jvp
 
 __glassgrad__ = True
 """Marks this ``autograd`` as glassgrad's engine: HIPS autograd has the same import name (see ``nn/doctor.py``)."""
 
 if TYPE_CHECKING:
     from autograd.see.render import draw, save, to_dot
+    from autograd.see.tangents import trace_jvp
     from autograd.see.trace import trace_backward, trace_forward
 
 # Drawing and tracing load on first use, so `import autograd` stays light; none
@@ -46,6 +47,7 @@ _LAZY = {
     "to_dot": "autograd.see.render",
     "trace_backward": "autograd.see.trace",
     "trace_forward": "autograd.see.trace",
+    "trace_jvp": "autograd.see.tangents",
 }
 
 

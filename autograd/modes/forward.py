@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast, overload
@@ -40,145 +39,6 @@ from autograd.engine.recording import enable_grad
 from autograd.engine.value import Value, is_real
 
 Function = Callable[..., "Value | float"]
-
-# The combining dot above: x becomes ẋ, the tangent (time derivative) notation.
-_DOT = "\u0307"
-
-
-@dataclass(frozen=True)
-class TangentTerm:
-    """One term ∂node/∂input · inpuṫ of a forward-mode step.
-
-    Attributes:
-        input: the operand node.
-        name: the operand's name in the narration (its label, ``v3`` or the constant), as in drawings.
-        local_grad: ∂node/∂input, stored when the node was computed.
-        tangent: the operand's tangent.
-
-    Example:
-        >>> x = Value(3.0, label="x")
-        >>> term = trace_jvp(lambda x: x * x, [x], [1.0])[1].terms[0]
-        >>> term.name, term.local_grad, term.tangent, term.product
-        ('x', 3.0, 1.0, 3.0)
-    """
-
-    input: Value
-    name: str
-    local_grad: float
-    tangent: float
-
-    @property
-    def product(self) -> float:
-        """local_grad · tangent: what this operand adds to the node's tangent."""
-        return self.local_grad * self.tangent
-
-
-@dataclass(frozen=True)
-class TangentStep:
-    """One node of a forward-mode pass: its value and its tangent, with the terms that made it.
-
-    A leaf that is one of the primals has no terms: its tangent is the one given.
-
-    Attributes:
-        node: the node.
-        name: its name in the narration.
-        formula: how it was computed, e.g. ``"x × y"`` (empty for a primal).
-        terms: one ``TangentTerm`` per operand that depends on a primal.
-        tangent: the node's tangent, Σ of the terms' products.
-
-    Example:
-        >>> steps = trace_jvp(lambda x, y: x * y, [2.0, 3.0], [1.0, 0.0])
-        >>> [(step.name, step.tangent) for step in steps]
-        [('x', 1.0), ('y', 0.0), ('v2', 3.0)]
-    """
-
-    node: Value
-    name: str
-    formula: str
-    terms: tuple[TangentTerm, ...]
-    tangent: float
-
-
-class TangentTrace:
-    """A forward-mode pass, one ``TangentStep`` per node that depends on a primal; prints as a narration.
-
-    Attributes:
-        steps: the steps in creation order; the output's step is last.
-        value: f at the primals.
-        tangent: the directional derivative, the output's tangent.
-
-    Example:
-        >>> trace = trace_jvp(lambda x, y: x * y + x, [2.0, 3.0], [1.0, 0.0])
-        >>> print(trace)
-        ẋ = 1
-        ẏ = 0
-        v̇2 = ∂v2/∂x·ẋ + ∂v2/∂y·ẏ = 3·1 + 2·0 = 3   (v2 = x × y)
-        v̇3 = ∂v3/∂v2·v̇2 + ∂v3/∂x·ẋ = 1·3 + 1·1 = 4   (v3 = v2 + x)
-        >>> trace.value, trace.tangent
-        (8.0, 4.0)
-    """
-
-    def __init__(self, steps: Sequence[TangentStep], value: float, tangent: float, precision: int) -> None:
-        self.steps = tuple(steps)
-        self.value = value
-        self.tangent = tangent
-        self._precision = precision
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    def __getitem__(self, index: int) -> TangentStep:
-        return self.steps[index]
-
-    def explain(self, i: int) -> str:
-        """Step ``i`` in words and numbers: ``ż = ∂z/∂x·ẋ + … = 3·1 + … = 3``.
-
-        Args:
-            i: the step's index (negative counts from the end).
-
-        Returns:
-            One line of narration.
-
-        Raises:
-            IndexError: there is no step ``i``.
-
-        Example:
-            >>> trace_jvp(lambda x: x.exp(), [0.0], [2.0]).explain(-1)
-            'v̇1 = ∂v1/∂x·ẋ = 1·2 = 2   (v1 = exp(x))'
-        """
-        if not isinstance(i, int) or isinstance(i, bool) or not -len(self.steps) <= i < len(self.steps):
-            raise IndexError(
-                f"explain() got i={i!r}; this trace has {len(self.steps)} steps, so i must be an int in "
-                f"[{-len(self.steps)}, {len(self.steps) - 1}]."
-            )
-        step = self.steps[i]
-        number = self._number
-        if not step.terms:
-            return f"{dotted(step.name)} = {number(step.tangent)}"
-        symbolic = " + ".join(f"∂{step.name}/∂{term.name}·{dotted(term.name)}" for term in step.terms)
-        numeric = " + ".join(f"{number(term.local_grad)}·{number(term.tangent)}" for term in step.terms)
-        line = f"{dotted(step.name)} = {symbolic} = {numeric} = {number(step.tangent)}"
-        return f"{line}   ({step.name} = {step.formula})"
-
-    def __str__(self) -> str:
-        return "\n".join(self.explain(i) for i in range(len(self.steps)))
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _number(self, x: float) -> str:
-        return f"{x:.{self._precision}g}"
-
-
-def dotted(name: str) -> str:
-    """The tangent's name: a dot over the first letter, ``x`` → ``ẋ``, ``v2`` → ``v̇2``.
-
-    Example:
-        >>> dotted("x"), dotted("w1")
-        ('ẋ', 'ẇ1')
-    """
-    # NFC turns x + combining dot into the one character ẋ where Unicode has it.
-    return unicodedata.normalize("NFC", name[:1] + _DOT + name[1:])
 
 
 @overload
@@ -229,7 +89,7 @@ def jvp(
         >>> slope.data, grad(slope, [x])[0]  # 3x², and its derivative 6x
         (27.0, 18.0)
     """
-    value, tangent, _ = _forward(f, primals, tangents, "jvp", keep_steps=False, precision=4)
+    _, _, _, value, tangent = _forward(f, primals, tangents, "jvp")
     return value, tangent
 
 
@@ -272,39 +132,44 @@ def hessian(f: Function, point: Sequence[float]) -> list[list[float]]:
     return [[jvp(partial(i), point, axes[j])[1] for j in range(n)] for i in range(n)]
 
 
-def trace_jvp(
-    f: Function, primals: Sequence[float | Value], tangents: Sequence[float], *, precision: int = 4
-) -> TangentTrace:
-    """Forward mode one node at a time: each node's tangent from its operands', with the numbers.
+Term = tuple[Value, float, float]
+"""One operand's share of a node's tangent: ``(operand, ∂node/∂operand, the operand's tangent)``."""
 
-    The same pass as ``jvp``, kept as a ``TangentTrace`` that prints one line
-    per node, ``ż = ∂z/∂x·ẋ + ∂z/∂y·ẏ = … = 3``. Nodes are named as in
-    ``draw`` and ``trace_backward`` (label, else ``v<k>``); constants have no
-    tangent, so they add no term.
 
-    Args:
-        f: a function of ``len(primals)`` Values returning a Value.
-        primals: the point, one number (or Value, used in place) per argument of ``f``;
-            numbers become leaves named after f's parameters.
-        tangents: the direction, one finite number per primal.
-        precision: significant digits of the numbers in the narration.
+@dataclass(frozen=True)
+class ForwardPass:
+    """What one forward-mode pass computed, kept for a narration (``autograd.see.tangents`` tells it).
 
-    Returns:
-        A ``TangentTrace``; ``.value`` and ``.tangent`` are what ``jvp`` returns.
+    Attributes:
+        leaves: the primals as Values (numbers became leaves named after f's parameters).
+        seeds: their tangents.
+        order: the graph in creation order (empty for a constant function).
+        steps: per node that depends on a primal, in creation order: ``(node, tangent, terms)``.
+        value: f at the primals.
+        tangent: the directional derivative.
+    """
 
-    Raises:
-        TypeError: as ``jvp``, or ``precision`` is not an int ≥ 1.
-        ValueError: as ``jvp``.
+    leaves: list[Value]
+    seeds: list[float]
+    order: list[Value]
+    steps: list[tuple[Value, float, tuple[Term, ...]]]
+    value: float
+    tangent: float
+
+
+def forward_pass(
+    f: Function, primals: Sequence[float | Value], tangents: Sequence[float], function: str = "trace_jvp"
+) -> ForwardPass:
+    """The pass of ``jvp`` on floats, every node's tangent and terms kept; ``function`` names the caller in errors.
 
     Example:
-        >>> print(trace_jvp(lambda x: x * x, [3.0], [1.0]))
-        ẋ = 1
-        v̇1 = ∂v1/∂x·ẋ + ∂v1/∂x·ẋ = 3·1 + 3·1 = 6   (v1 = x × x)
+        >>> run = forward_pass(lambda x: x * x, [3.0], [1.0])
+        >>> [(node.op, tangent, [t[1:] for t in terms]) for node, tangent, terms in run.steps]
+        [('*', 6.0, [(3.0, 1.0), (3.0, 1.0)])]
     """
-    if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
-        raise TypeError(f"trace_jvp() got precision={precision!r}; expected an int ≥ 1 (significant digits).")
-    value, tangent, steps = _forward(f, primals, tangents, "trace_jvp", keep_steps=True, precision=precision)
-    return TangentTrace(steps, cast("float", value), cast("float", tangent), precision)  # floats: no nesting
+    found: list[tuple[Value, float, tuple[Term, ...]]] = []
+    leaves, seeds, order, value, tangent = _forward(f, primals, tangents, function, steps=found)
+    return ForwardPass(leaves, seeds, order, found, cast("float", value), cast("float", tangent))
 
 
 def _forward(
@@ -313,22 +178,22 @@ def _forward(
     tangents: Sequence[float],
     function: str,
     *,
-    keep_steps: bool,
-    precision: int,
-) -> tuple[Value | float, Value | float, list[TangentStep]]:
-    """The forward pass of ``jvp`` and ``trace_jvp``: value, tangent and (if kept) the steps.
+    steps: list[tuple[Value, float, tuple[Term, ...]]] | None = None,
+) -> tuple[list[Value], list[float], list[Value], Value | float, Value | float]:
+    """The forward pass of ``jvp`` and ``forward_pass``: leaves, seeds, order, value, tangent; ``steps`` kept if given.
 
     With a Value among the primals (and no steps kept) the value and tangent are
     Values, so a jvp can be differentiated again (``grad`` of it, or a jvp of it).
     """
     leaves, seeds = _validate(f, primals, tangents, function)
-    nested = not keep_steps and any(isinstance(x, Value) for x in primals)
+    nested = steps is None and any(isinstance(x, Value) for x in primals)
     # Record the graph even inside no_grad(): forward mode needs the local derivatives.
     with enable_grad():
         out = f(*leaves)
     if not isinstance(out, Value):
         if is_real(out):  # a constant function: no input reaches the output
-            return (Value(float(out)), Value(0.0), []) if nested else (float(out), 0.0, [])
+            value, zero = (Value(float(out)), Value(0.0)) if nested else (float(out), 0.0)
+            return leaves, seeds, [], value, zero
         raise TypeError(
             f"{function}() got f returning {out!r} of type {type(out).__name__}; "
             f"f must return a Value (build it from its arguments with Value operations)."
@@ -336,25 +201,19 @@ def _forward(
     seeded: dict[Value, Value | float] = dict(zip(leaves, seeds))
     carried = InDict(seeded)
     order = topological_order(out)
-    names = _names(order, leaves, precision) if keep_steps else {}
-    steps = [TangentStep(x, names[x], "", (), t) for x, t in zip(leaves, seeds)] if keep_steps else []
     # Creation order is a topological order: every operand's tangent is known before its node's.
     # With Value primals the local derivatives are the rules re-run on Values, so the
     # tangent is a Value that grad and jvp can differentiate again.
     with enable_grad():
         for node, tangent, terms in sweep_forward(order, carried, rerun if nested else stored):
-            if keep_steps:
+            if steps is not None:
                 # Floats: steps are kept only without nesting (stored local derivatives, float seeds).
-                told = tuple(
-                    TangentTerm(child, names[child], cast("float", local), cast("float", t))
-                    for child, local, t, _, _ in terms
-                )
-                formula = _formula(node, names, precision)
-                steps.append(TangentStep(node, names[node], formula, told, cast("float", tangent)))
+                told = tuple((child, cast("float", local), cast("float", t)) for child, local, t, _, _ in terms)
+                steps.append((node, cast("float", tangent), told))
     found = carried.upstream(out)
     if nested:
-        return out, found if isinstance(found, Value) else Value(0.0 if found is None else found), steps
-    return out.data, 0.0 if found is None else cast("float", found), steps
+        return leaves, seeds, order, out, found if isinstance(found, Value) else Value(0.0 if found is None else found)
+    return leaves, seeds, order, out.data, 0.0 if found is None else cast("float", found)
 
 
 def _validate(
@@ -409,26 +268,3 @@ def _parameter_names(f: object, count: int) -> list[str]:
     except (TypeError, ValueError):  # builtins and some callables have no signature
         parameters = []
     return [parameters[i] if i < len(parameters) else f"x{i}" for i in range(count)]
-
-
-def _names(order: list[Value], leaves: list[Value], precision: int) -> dict[Value, str]:
-    # The drawings' names (label, constant's number, else v<k>), so a narration,
-    # trace_backward and draw() of the same graph call every node the same.
-    from autograd.see.render import node_names  # standard library only; loaded on first narration
-
-    names = node_names(order, precision)
-    for position, x in enumerate(leaves):  # a primal f never reads is not in the graph
-        names.setdefault(x, x.label or f"primals[{position}]")
-    return names
-
-
-def _formula(node: Value, names: dict[Value, str], precision: int) -> str:
-    operation = node.operation
-    if operation is None:  # pragma: no cover - only nodes with inputs get a formula
-        return ""
-    arguments = [names[child] for child in node.inputs] + [f"{c:.{precision}g}" for c in node.constants]
-    symbol = operation.display
-    # An operator symbol between two arguments (x × y); everything else as a call (exp(x)).
-    if len(arguments) == 2 and not symbol.isidentifier() and symbol not in ("Σ", "σ"):
-        return f"{arguments[0]} {symbol} {arguments[1]}"
-    return f"{operation.name}({', '.join(arguments)})"
