@@ -634,6 +634,11 @@ class Trace(Playback):
         return found
 
     @cached_property
+    def _name_position(self) -> dict[str, int]:
+        """Each name → where the graph first has it."""
+        return {name: k for k, name in enumerate(dict.fromkeys(self.names[node] for node in self.order))}
+
+    @cached_property
     def _first_met(self) -> dict[int, list[str]]:
         """Recorded step → the names of the data it is the first to meet, so "x is data" is said once."""
         met: set[str] = set()
@@ -649,8 +654,17 @@ class Trace(Playback):
     def _notes(self, indices: range) -> list[str]:
         """What recorded steps ``indices`` say in words: data met for the first time, a neuron that is off."""
         names = self.names
-        data = [name for index in indices for name in self._first_met.get(index, [])]
-        notes = [f"{', '.join(data)} {'is' if len(data) == 1 else 'are'} data: no gradient needed."] if data else []
+        met = [name for index in indices for name in self._first_met.get(index, [])]
+        met.sort(key=lambda name: self._name_position.get(name, 0))  # x₁ before x₂, though backprop meets x₂ first
+        notes = []
+        for kind, names_of_kind in (
+            ("a number", [name for name in met if _is_number(name)]),
+            ("data", [name for name in met if not _is_number(name)]),
+        ):
+            if names_of_kind:
+                many = len(names_of_kind) > 1
+                what = "numbers" if many and kind == "a number" else kind
+                notes.append(f"{', '.join(names_of_kind)} {'are' if many else 'is'} {what}: no gradient needed.")
         for index in indices:
             node = self.node_steps[index].node
             neuron = self._neurons.get(node)
@@ -1124,6 +1138,15 @@ class Lesson(Playback):
                 sections.append((title, headers, renumbered))
             offset += len(part)
         return StepTable(sections)
+
+
+def _is_number(name: str) -> bool:
+    """Whether a node's name is its number (a constant such as 1/n), not a name such as ``x₁``."""
+    try:
+        float(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_root(root: Value, function: str, precision: int, collapse: Collapse) -> None:

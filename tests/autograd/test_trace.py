@@ -183,7 +183,7 @@ def test_explanations_name_unlabeled_nodes_like_the_drawing_does():
     )
     assert trace.explain(1).splitlines()[1:] == [
         "∂v3/∂x += ∂v3/∂v2 · ∂(x × 3.0)/∂x = 403.4 × 3.0 = 1210.0   (grad 0.0 → 1210.0)",
-        "3.0 is data: no gradient needed.",  # a number is not differentiated
+        "3.0 is a number: no gradient needed.",  # a number is not differentiated
     ]
     assert "<I>v2</I>" in autograd.to_dot(y)
 
