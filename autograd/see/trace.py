@@ -951,6 +951,15 @@ class Trace(Playback):
             return replace(self._node_look(step.last), current=step.nodes, active=step.nodes)
         return self._node_look(i)
 
+    @cached_property
+    def _users(self) -> dict[Value, int]:
+        """How many nodes use each node (``x * x`` counts once)."""
+        users: dict[Value, int] = {}
+        for user in self.order:
+            for child in dict.fromkeys(user.inputs):
+                users[child] = users.get(child, 0) + 1
+        return users
+
     def _node_look(self, i: int) -> Look:
         node = self.node_steps[i].node
         if self.phase == "forward":
@@ -959,14 +968,11 @@ class Trace(Playback):
             return Look(hidden_data=pending, filled=filled, current={node}, active={node})
         # A node's gradient is final (drawn filled in) once every node that uses it has
         # passed its share back; the root's is final from the start.
-        consumers: dict[Value, int] = {}
         used: dict[Value, int] = {}
-        processed = {step.node for step in self.node_steps[: i + 1]}
-        for user in self.order:
-            for child in dict.fromkeys(user.inputs):
-                consumers[child] = consumers.get(child, 0) + 1
-                used[child] = used.get(child, 0) + (user in processed)
-        finished = {n for n in self.order if used.get(n, 0) == consumers.get(n, 0)}
+        for step in self.node_steps[: i + 1]:
+            for child in dict.fromkeys(step.node.inputs):
+                used[child] = used.get(child, 0) + 1
+        finished = {n for n in self.order if used.get(n, 0) == self._users.get(n, 0)}
         return Look(grads=self.grads_after(i), filled=finished, current={node}, active={node})
 
     def table(self) -> StepTable:
