@@ -19,7 +19,6 @@ import json
 import os
 import re
 import types
-from dataclasses import astuple
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -248,19 +247,19 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
         last = frames[run[-1]]
         picture = last.picture
         node_ids = list(last.nodes)
-        edges = [k for k, edge in enumerate(picture.edges) if edge.kind != "hint"]  # hints are never drawn
+        edges = range(len(picture.edges))
         # The picture is laid out once, with each node at its widest (most text), so
         # that no later number overflows its box.
         richest = {node_id: max((frames[i].nodes[node_id] for i in run), key=lambda p: len(p.texts))
                    for node_id in node_ids}
         base = [state_of(richest[node_id].state) for node_id in node_ids]
-        base += [state_of(astuple(last.edges[k])) for k in edges]
+        base += [state_of(last.edges[k]) for k in edges]
         current = list(base)
         highlighted = {e for e in range(len(node_ids)) if _is_highlighted(states[base[e]])}
         for i in run:
             frame = frames[i]
             step = [state_of(frame.nodes[node_id].state) for node_id in node_ids]
-            step += [state_of(astuple(frame.edges[k])) for k in edges]
+            step += [state_of(frame.edges[k]) for k in edges]
             for e, s in enumerate(step):
                 if current[e] != s:
                     current[e] = s

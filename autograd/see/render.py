@@ -195,7 +195,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         # picture of one, with room between the columns.
         header.append("\tgraph [splines=line, ranksep=0.9]\n")
         header.append("\tedge [tailport=e, headport=w]\n")
-    default = picture.edge_default()
+    default = picture.edge_default
     if picture.dense:
         # Dense layers: thin, light lines; a bundle of 256 dark edges reads as one band.
         header.append(f'\tedge [color="{default.color}", penwidth={default.width:g}, arrowsize=0.4]\n')
@@ -223,6 +223,8 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         statements[place].append(f'{node_id} [label=<{label}>{tooltip}, id="{node_id}"]')
         if node.operation is not None:
             statements[place].append(_operation_statement(frame, node))
+    for place, a, b in picture.same_rank:
+        statements[place].append(f"{{rank=same; {a}; {b}}}")
     body = _clusters(picture, statements)
     for edge, painted in zip(picture.edges, frame.edges):
         body.append(f"\t{_edge_statement(picture, edge, painted, default)}\n")
@@ -240,20 +242,21 @@ def _operation_statement(frame: Frame, node: Value) -> str:
     op_id = f"{picture.ids[node]}_op"
     painted = frame.nodes[op_id]
     color, width = painted.strokes[0]
-    note = painted.texts[1][0] if len(painted.texts) > 1 else ""
-    annotation = f', xlabel=<<FONT POINT-SIZE="8" COLOR="#707070">{_escape_line(note)}</FONT>>' if note else ""
+    # A symbol alone is a small circle; a symbol with a note, a rounded box around both lines.
+    if len(painted.texts) < 2:
+        label, shape = _quoted(painted.texts[0][0] if painted.texts else ""), "shape=circle, style=filled"
+    else:
+        label, shape = f"<{painted.label}>", 'shape=box, style="rounded,filled"'
     name = node.operation.name if node.operation is not None else ""
     return (
-        f"{op_id} [label={_quoted(painted.label)}, shape=circle, style=filled, "
+        f"{op_id} [label={label}, {shape}, "
         f'fillcolor="{OP_FILL}", color="{color}", penwidth={width:g}, width=0.38, height=0.38, margin=0.02, '
-        f'fontsize=12, tooltip={_quoted(name)}{annotation}, id="{op_id}"]'
+        f'fontsize=12, tooltip={_quoted(name)}, id="{op_id}"]'
     )
 
 
 def _edge_statement(picture: Picture, edge: Edge, painted: EdgePaint, default: EdgePaint) -> str:
     attributes: list[str] = []
-    if edge.kind == "hint":
-        return f'{edge.source} -> {edge.target} [style=invis, id="{edge.id}"]'
     if edge.kind == "local" and picture.options.show_local_grads:
         names = picture.names
         assert edge.parent is not None  # local edges always have both ends
