@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from autograd.engine.errors import GraphTooLargeError
 from autograd.engine.graph import topological_order
-from autograd.engine.recording import describe
+from autograd.engine.scopes import describe
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Box, Collapse, Grouping, Key, group_nodes
 from autograd.see.naming import format_number, names_and_roles, scope_title
