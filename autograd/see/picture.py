@@ -27,7 +27,7 @@ from autograd.engine.graph import topological_order
 from autograd.engine.scopes import describe
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Box, Collapse, Grouping, Key, group_nodes
-from autograd.see.naming import format_number, names_and_roles, scope_title
+from autograd.see.naming import format_number, names_and_roles
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
@@ -884,13 +884,3 @@ def _edge_paint(picture: Picture, look: Look, edge: Edge) -> EdgePaint:
         # only this step's derivatives are drawn in strong colour.
         return EdgePaint(default.color, default.width, FADED_TEXT, text)
     return EdgePaint(default.color, default.width, default.label_color, text)
-
-
-def cluster_title(path: Key) -> str:
-    """What a cluster is headed: ``inputs`` for the input column, else its scope's declared heading.
-
-    Example:
-        >>> cluster_title(INPUTS), cluster_title(("my block",))
-        ('inputs', 'my block')
-    """
-    return "inputs" if path == INPUTS else scope_title(path[-1])

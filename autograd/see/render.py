@@ -41,7 +41,7 @@ from autograd.engine.errors import GraphvizNotFound, GraphvizTimeout
 from autograd.engine.value import Value
 from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
 from autograd.see.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
-from autograd.see.naming import derive_names
+from autograd.see.naming import derive_names, scope_title
 from autograd.see.naming import format_number as format_number  # re-exported: traces and plots import it here
 from autograd.see.picture import (
     EDGE,
@@ -54,7 +54,6 @@ from autograd.see.picture import (
     Frame,
     Label,
     Picture,
-    cluster_title,
     paint,
     picture_of,
     printable,
@@ -116,35 +115,6 @@ def _quoted(text: str) -> str:
 
 
 # --- the DOT writer: a Picture's paint as DOT text ---------------------------------------------
-
-
-def dot_lines(
-    root: Value,
-    *,
-    rankdir: str = "LR",
-    show_grad: bool = True,
-    show_local_grads: bool = True,
-    precision: int = 4,
-    highlight: Iterable[Value] = (),
-    max_nodes: int = 500,
-    collapse: Collapse = None,
-    look: Look | None = None,
-    function: str = "to_dot",
-) -> list[str]:
-    """The body of the DOT graph, one statement per line; ``to_dot`` wraps it in ``digraph {}``.
-
-    Kept for callers that pass keywords (a trace's frames); it builds a
-    ``DrawOptions`` and calls ``graph_lines``.
-
-    Example:
-        >>> [line.strip()[:10] for line in dot_lines(Value(1.0, label="x"))][-1]
-        'v0 [label='
-    """
-    options = DrawOptions(
-        rankdir=rankdir, show_grad=show_grad, show_local_grads=show_local_grads, precision=precision,
-        highlight=frozenset(highlight), max_nodes=max_nodes, collapse=collapse, caller=function,
-    )
-    return graph_lines(root, options, look)
 
 
 def graph_lines(root: Value, options: DrawOptions, look: Look | None = None) -> list[str]:
@@ -288,7 +258,7 @@ def _clusters(picture: Picture, statements: dict[tuple[str, ...], list[str]]) ->
         out.append("\t" * (len(open_paths) + 1) + f"subgraph cluster_{picture.clusters[path][1:]} {{\n")
         cluster_id = picture.clusters[path]
         title = Label()
-        title.text(cluster_title(path), bold=True)
+        title.text("inputs" if path == INPUTS else scope_title(path[-1]), bold=True)
         if path == INPUTS:
             # One column for the inputs, shared by every neuron of the first layer.
             out.append(
@@ -362,17 +332,7 @@ def to_dot(
         highlight=frozenset(highlight), max_nodes=max_nodes, collapse=collapse, feature_names=feature_names,
         caller="to_dot",
     )
-    return dot_text(root, options)
-
-
-def dot_text(root: Value, options: DrawOptions, look: Look | None = None) -> str:
-    """``graph_lines`` wrapped in ``digraph glassgrad { … }``.
-
-    Example:
-        >>> dot_text(Value(1.0), DrawOptions()).splitlines()[0]
-        'digraph glassgrad {'
-    """
-    return "digraph glassgrad {\n" + "".join(graph_lines(root, options, look)) + "}\n"
+    return "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
 
 
 def require_dot(function: str) -> str:
@@ -412,7 +372,7 @@ def digraph(lines: list[str], function: str) -> graphviz.Digraph:
     """Wrap DOT body lines in a ``graphviz.Digraph`` whose ``.source`` equals ``to_dot``'s text.
 
     Example:
-        >>> digraph(dot_lines(Value(1.0)), "draw").source.startswith("digraph glassgrad {")
+        >>> digraph(graph_lines(Value(1.0), DrawOptions()), "draw").source.startswith("digraph glassgrad {")
         True
     """
     module = graphviz_module(function)
@@ -572,7 +532,7 @@ def save(
             f"expected one of {', '.join(FORMATS)}."
         )
     picture = picture_of(root, options)
-    source = "digraph glassgrad {\n" + "".join(frame_lines(paint(picture))) + "}\n"
+    source = "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
     content = (
         source.encode("utf-8")
         if extension == ".dot"
