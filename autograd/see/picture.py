@@ -18,7 +18,7 @@ import html
 import unicodedata
 import weakref
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
@@ -188,7 +188,8 @@ class Paint:
     """One drawn element: its label, and what Graphviz paints for it, in order.
 
     Attributes:
-        label: the HTML-like label (an operation's plain text for ``shape=circle``).
+        pieces: the HTML-like label in pieces: markup, and each text as one piece.
+        slots: ``(piece index, characters, end of the text in the piece)`` of each text piece.
         texts: its text runs.
         fills: the colours of its filled shapes.
         strokes: ``(colour, width)`` of its outlines.
@@ -196,11 +197,17 @@ class Paint:
             stroke, ``b`` both (one shape), ``t`` text.
     """
 
-    label: str
+    pieces: tuple[str, ...]
+    slots: tuple[tuple[int, int, int], ...]
     texts: tuple[TextRun, ...]
     fills: tuple[str, ...]
     strokes: tuple[tuple[str, float], ...]
     kinds: str
+
+    @property
+    def label(self) -> str:
+        """The HTML-like label."""
+        return "".join(self.pieces)
 
     @property
     def state(self) -> tuple[tuple[tuple[str, str, int], ...], tuple[str, ...], tuple[tuple[str, float], ...]]:
@@ -258,6 +265,7 @@ class Label:
     def __init__(self) -> None:
         """An empty label."""
         self.markup: list[str] = []
+        self.slots: list[tuple[int, int, int]] = []
         self.texts: list[TextRun] = []
         self.fills: list[str] = []
         self.strokes: list[tuple[str, float]] = []
@@ -300,7 +308,12 @@ class Label:
         if italic:
             body = f"<I>{body}</I>"
         font = (f' POINT-SIZE="{size}"' if size else "") + (f' COLOR="{color}"' if color else "")
-        self.markup.append(f"<FONT{font}>{body}</FONT>" if font else body)
+        piece = f"<FONT{font}>{body}</FONT>" if font else body
+        closing = len("</FONT>") if font else 0
+        closing += len("</I>") if italic else 0
+        closing += len("</B>") if bold else 0
+        self.slots.append((len(self.markup), max(len(line) for line in lines), len(piece) - closing))
+        self.markup.append(piece)
         for line in lines:
             if line:
                 self.texts.append((line, color, int(bold), align))
@@ -308,8 +321,37 @@ class Label:
 
     def paint(self) -> Paint:
         """The finished label and its paint."""
-        markup, kinds = "".join(self.markup), "".join(self.kinds)
-        return Paint(markup, tuple(self.texts), tuple(self.fills), tuple(self.strokes), kinds)
+        pieces, slots, kinds = tuple(self.markup), tuple(self.slots), "".join(self.kinds)
+        return Paint(pieces, slots, tuple(self.texts), tuple(self.fills), tuple(self.strokes), kinds)
+
+
+WIDEST_SLACK = "&#160;&#160;"
+"""Room added after each text of a laid-out picture: characters are not all as wide as each other."""
+
+
+def widest(paints: Sequence[Paint]) -> Paint:
+    """The paint of one element at its widest over several frames: each text at its longest, plus slack.
+
+    A page lays a picture out once for many frames; laid out with the longest
+    text each row ever shows (and two spaces, as ``"-7.074"`` and ``"0.2601"``
+    differ in width), no later number spills out of its box.
+    Paints of different shapes fall back to the one with the most text.
+
+    Example:
+        >>> short, long = Label(), Label()
+        >>> short.text("0.0"); short.text("grad"); long.text("-0.2441"); long.text("g")
+        >>> widest([short.paint(), long.paint()]).label
+        '-0.2441&#160;&#160;grad&#160;&#160;'
+    """
+    first = paints[0]
+    if any([slot[0] for slot in paint.slots] != [slot[0] for slot in first.slots] for paint in paints):
+        return max(paints, key=lambda paint: len(paint.texts))
+    pieces = list(first.pieces)
+    for k, (index, _, _) in enumerate(first.slots):
+        longest = max(paints, key=lambda paint: paint.slots[k][1])
+        piece, end = longest.pieces[index], longest.slots[k][2]
+        pieces[index] = piece[:end] + WIDEST_SLACK + piece[end:]
+    return replace(first, pieces=tuple(pieces))
 
 
 # --- names and numbers of nodes ----------------------------------------------------------
@@ -779,7 +821,7 @@ def _operation_paint(picture: Picture, look: Look, node: Value) -> Paint:
     else:
         label.text(text, limit=500)
     painted = label.paint()
-    return Paint(painted.label, painted.texts, (OP_FILL,), (stroke,), "b" + painted.kinds)
+    return Paint(painted.pieces, painted.slots, painted.texts, (OP_FILL,), (stroke,), "b" + painted.kinds)
 
 
 def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:

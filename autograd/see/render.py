@@ -214,13 +214,13 @@ def _operation_statement(frame: Frame, node: Value) -> str:
     color, width = painted.strokes[0]
     # A symbol alone is a small circle; a symbol with a note, a rounded box around both lines.
     if len(painted.texts) < 2:
-        label, shape = _quoted(painted.texts[0][0] if painted.texts else ""), "shape=circle, style=filled"
+        label, shape = _quoted(painted.texts[0][0] if painted.texts else ""), "shape=circle, style=filled, margin=0.02"
     else:
-        label, shape = f"<{painted.label}>", 'shape=box, style="rounded,filled"'
+        label, shape = f"<{painted.label}>", 'shape=box, style="rounded,filled", margin="0.08,0.05"'
     name = node.operation.name if node.operation is not None else ""
     return (
         f"{op_id} [label={label}, {shape}, "
-        f'fillcolor="{OP_FILL}", color="{color}", penwidth={width:g}, width=0.38, height=0.38, margin=0.02, '
+        f'fillcolor="{OP_FILL}", color="{color}", penwidth={width:g}, width=0.38, height=0.38, '
         f'fontsize=12, tooltip={_quoted(name)}, id="{op_id}"]'
     )
 

@@ -106,3 +106,28 @@ def test_no_text_overlaps_other_text_or_leaves_its_box(browser, tmp_path, hidden
         if overlap(a["box"], b["box"])
     ]
     assert (escaped, crowded) == ([], [])
+
+
+@pytest.mark.parametrize("collapse", [None, 1, "scope"], ids=["every node", "layers", "neurons"])
+def test_the_page_repaints_every_step_without_overlapping_or_spilling_text(browser, tmp_path, collapse):
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import trace_backward, trace_forward
+
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    lesson = trace_forward(loss) + trace_backward(loss)
+    page = lesson.to_html(tmp_path / "lesson.html", collapse=collapse)
+    browser.get(page.as_uri())
+    body = browser.find_element("tag name", "body")
+    problems = []
+    for step in range(len(lesson)):
+        texts = browser.execute_script(MEASURE)
+        problems += [f"{step}: {t['id']} {t['text']!r}" for t in texts if t["owner"] and outside(t["box"], t["owner"])]
+        problems += [
+            f"{step}: {a['text']!r} / {b['text']!r}"
+            for a, b in itertools.combinations(texts, 2)
+            if overlap(a["box"], b["box"])
+        ]
+        body.send_keys(Keys.ARROW_RIGHT)
+    assert problems == []
