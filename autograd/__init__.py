@@ -27,7 +27,8 @@ from autograd.engine.graph import grad, topological_order
 from autograd.engine.memory import cycle_collector_paused
 from autograd.engine.ops import OPS, Op
 from autograd.engine.ops import custom_op as op
-from autograd.engine.recording import ClosedForm, Scope, detect_anomaly, enable_grad, no_grad, scope
+from autograd.engine.recording import detect_anomaly, enable_grad, no_grad, scope
+from autograd.engine.scopes import ClosedForm, Scope
 from autograd.engine.value import Parameter, Value, sum
 from autograd.modes.forward import hessian, jvp
 

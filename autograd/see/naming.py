@@ -28,7 +28,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from autograd.engine.ops import OPS, Op
-from autograd.engine.recording import Scope, describe
+from autograd.engine.scopes import Scope, describe
 from autograd.engine.value import Parameter, Value
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -18,14 +18,16 @@ import html
 import unicodedata
 import weakref
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import NamedTuple
 
 from autograd.engine.errors import GraphTooLargeError
 from autograd.engine.graph import topological_order
-from autograd.engine.recording import describe
+from autograd.engine.scopes import describe
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Box, Collapse, Grouping, Key, group_nodes
-from autograd.see.naming import format_number, names_and_roles, scope_title
+from autograd.see.naming import format_number, names_and_roles
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 
@@ -186,7 +188,8 @@ class Paint:
     """One drawn element: its label, and what Graphviz paints for it, in order.
 
     Attributes:
-        label: the HTML-like label (an operation's plain text for ``shape=circle``).
+        pieces: the HTML-like label in pieces: markup, and each text as one piece.
+        slots: ``(piece index, characters, end of the text in the piece)`` of each text piece.
         texts: its text runs.
         fills: the colours of its filled shapes.
         strokes: ``(colour, width)`` of its outlines.
@@ -194,11 +197,17 @@ class Paint:
             stroke, ``b`` both (one shape), ``t`` text.
     """
 
-    label: str
+    pieces: tuple[str, ...]
+    slots: tuple[tuple[int, int, int], ...]
     texts: tuple[TextRun, ...]
     fills: tuple[str, ...]
     strokes: tuple[tuple[str, float], ...]
     kinds: str
+
+    @property
+    def label(self) -> str:
+        """The HTML-like label."""
+        return "".join(self.pieces)
 
     @property
     def state(self) -> tuple[tuple[tuple[str, str, int], ...], tuple[str, ...], tuple[tuple[str, float], ...]]:
@@ -206,8 +215,7 @@ class Paint:
         return tuple(t[:3] for t in self.texts), self.fills, self.strokes
 
 
-@dataclass(frozen=True)
-class EdgePaint:
+class EdgePaint(NamedTuple):
     """An edge as drawn: colour, width, label colour and label (the defaults in force included)."""
 
     color: str
@@ -257,6 +265,7 @@ class Label:
     def __init__(self) -> None:
         """An empty label."""
         self.markup: list[str] = []
+        self.slots: list[tuple[int, int, int]] = []
         self.texts: list[TextRun] = []
         self.fills: list[str] = []
         self.strokes: list[tuple[str, float]] = []
@@ -299,7 +308,12 @@ class Label:
         if italic:
             body = f"<I>{body}</I>"
         font = (f' POINT-SIZE="{size}"' if size else "") + (f' COLOR="{color}"' if color else "")
-        self.markup.append(f"<FONT{font}>{body}</FONT>" if font else body)
+        piece = f"<FONT{font}>{body}</FONT>" if font else body
+        closing = len("</FONT>") if font else 0
+        closing += len("</I>") if italic else 0
+        closing += len("</B>") if bold else 0
+        self.slots.append((len(self.markup), max(len(line) for line in lines), len(piece) - closing))
+        self.markup.append(piece)
         for line in lines:
             if line:
                 self.texts.append((line, color, int(bold), align))
@@ -307,8 +321,37 @@ class Label:
 
     def paint(self) -> Paint:
         """The finished label and its paint."""
-        markup, kinds = "".join(self.markup), "".join(self.kinds)
-        return Paint(markup, tuple(self.texts), tuple(self.fills), tuple(self.strokes), kinds)
+        pieces, slots, kinds = tuple(self.markup), tuple(self.slots), "".join(self.kinds)
+        return Paint(pieces, slots, tuple(self.texts), tuple(self.fills), tuple(self.strokes), kinds)
+
+
+WIDEST_SLACK = "&#160;&#160;"
+"""Room added after each text of a laid-out picture: characters are not all as wide as each other."""
+
+
+def widest(paints: Sequence[Paint]) -> Paint:
+    """The paint of one element at its widest over several frames: each text at its longest, plus slack.
+
+    A page lays a picture out once for many frames; laid out with the longest
+    text each row ever shows (and two spaces, as ``"-7.074"`` and ``"0.2601"``
+    differ in width), no later number spills out of its box.
+    Paints of different shapes fall back to the one with the most text.
+
+    Example:
+        >>> short, long = Label(), Label()
+        >>> short.text("0.0"); short.text("grad"); long.text("-0.2441"); long.text("g")
+        >>> widest([short.paint(), long.paint()]).label
+        '-0.2441&#160;&#160;grad&#160;&#160;'
+    """
+    first = paints[0]
+    if any([slot[0] for slot in paint.slots] != [slot[0] for slot in first.slots] for paint in paints):
+        return max(paints, key=lambda paint: len(paint.texts))
+    pieces = list(first.pieces)
+    for k, (index, _, _) in enumerate(first.slots):
+        longest = max(paints, key=lambda paint: paint.slots[k][1])
+        piece, end = longest.pieces[index], longest.slots[k][2]
+        pieces[index] = piece[:end] + WIDEST_SLACK + piece[end:]
+    return replace(first, pieces=tuple(pieces))
 
 
 # --- names and numbers of nodes ----------------------------------------------------------
@@ -382,7 +425,7 @@ class Edge:
         source: the id of the node it leaves.
         target: the id of the node it enters.
         kind: ``"local"`` (an input into its operation, labelled ∂out/∂in), ``"result"``
-            (an operation into its value), ``"box"`` (between boxes) or ``"hint"`` (layout only, invisible).
+            (an operation into its value) or ``"box"`` (between boxes).
         parent: the node whose step highlights it (for a box edge, any of ``users``).
         child: the input of a ``"local"`` edge.
         local_grad: its local derivative (``"local"`` only).
@@ -419,6 +462,7 @@ class PictureBox:
         outputs: its outputs, one row each (up to ``MAX_BOX_ROWS``).
         place: the cluster it is drawn in.
         compact: one line per box (a wide layer).
+        note: the implementation constants inside (a loss's clamp ε), as one small line, or "".
     """
 
     id: str
@@ -428,9 +472,10 @@ class PictureBox:
     outputs: tuple[BoxRow, ...]
     place: Key
     compact: bool
+    note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Picture:
     """A graph as every view draws it, built once per (graph, options): see the module docstring.
 
@@ -444,6 +489,7 @@ class Picture:
         drawn: the nodes drawn on their own (all, or the loose ones of a collapsed drawing).
         boxes: the boxes of a collapsed drawing.
         edges: every edge, in drawing order.
+        same_rank: ``(cluster, a, b)``: elements drawn in one column (a weight and its ×).
         clusters: the cluster paths in writing order, with their ids (``c<k>``).
     """
 
@@ -457,6 +503,7 @@ class Picture:
     drawn: tuple[Value, ...]
     boxes: tuple[PictureBox, ...]
     edges: tuple[Edge, ...]
+    same_rank: tuple[tuple[Key, str, str], ...]
     clusters: dict[Key, str]
 
     def kind(self, node: Value) -> str:
@@ -464,17 +511,15 @@ class Picture:
         return "input" if self.roles.get(node) == "input" and node is not self.root else kind_of(node, self.root)
 
     def place(self, node: Value) -> Key:
-        """The cluster a node drawn on its own sits in: the input column, else its scope (uncollapsed only)."""
-        if node in self.grouping.inputs:
-            return INPUTS
-        return self.grouping.home[node] if self.options.collapse is None else ()
+        """The cluster a node drawn on its own sits in (see ``place_of``)."""
+        return place_of(self.grouping, self.options.collapse, node)
 
     @property
     def size(self) -> int:
         """How many nodes the DOT has: values, operations and boxes."""
         return len(self.drawn) + sum(node.operation is not None for node in self.drawn) + len(self.boxes)
 
-    @property
+    @cached_property
     def dense(self) -> bool:
         """Edges drawn thin and light: a collapsed drawing with DENSE_FAN_IN or more edges into one box."""
         fan_in: dict[str, int] = {}
@@ -483,6 +528,7 @@ class Picture:
                 fan_in[edge.target] = fan_in.get(edge.target, 0) + 1
         return max(fan_in.values(), default=0) >= DENSE_FAN_IN
 
+    @cached_property
     def edge_default(self) -> EdgePaint:
         """An edge as drawn when nothing highlights it."""
         return EdgePaint(DENSE_EDGE, 0.6, EDGE_LABEL, "") if self.dense else EdgePaint(EDGE, 1.0, EDGE_LABEL, "")
@@ -547,6 +593,7 @@ def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
         edges.append(Edge(f"e{len(edges)}", source, target, kind, **more))  # type: ignore[arg-type]
 
     boxes: tuple[PictureBox, ...] = ()
+    same_rank: list[tuple[Key, str, str]] = []
     if options.collapse is None:
         drawn = tuple(order)
         for node in order:
@@ -555,11 +602,13 @@ def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
             for child, local_grad in zip(node.inputs, node.local_grads):
                 add(ids[child], f"{ids[node]}_op", "local", parent=node, child=child, local_grad=local_grad)
             add(f"{ids[node]}_op", ids[node], "result", parent=node)
-            weight, x = (*node.inputs, node, node)[:2]
-            if roles.get(weight) == "weight" and x is not weight:
-                # Each weight one column right of the input it multiplies, as the lecture draws
-                # x → w: inputs on the left, and the layers side by side instead of stacked.
-                add(ids[x], ids[weight], "hint")
+            weight = node.inputs[0]
+            if roles.get(weight) == "weight" and node.inputs[1] is not weight:
+                # A weight in the column of its ×, drawn just beside it: then each input is one
+                # column left of the ×s it feeds, so its edges never have to go round a layer's
+                # box (an edge longer than one column cannot run inside a cluster), and the
+                # inputs sit on the left of the first layer, as the lecture draws them.
+                same_rank.append((grouping.home[weight], ids[weight], f"{ids[node]}_op"))
     else:
         count = len(grouping.boxes) + len(grouping.loose)
         if count > options.max_nodes:
@@ -569,7 +618,7 @@ def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
                 "or raise max_nodes."
             )
         drawn = grouping.loose
-        boxes = _boxes(grouping, names, roles)
+        boxes = _boxes(grouping, roles, options.precision)
         box_ids = {entry.box.key: entry.id for entry in boxes}
         for node in drawn:
             if node.operation is not None:
@@ -586,11 +635,13 @@ def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
                 users.setdefault((source, target), set()).add(node)
         for (source, target), using in users.items():
             add(source, target, "box", users=frozenset(using))
-    picture = Picture(root, order, options, names, roles, grouping, ids, drawn, boxes, tuple(edges), {})
-    return _with_clusters(picture)
+    clusters = _clusters(grouping, options.collapse, drawn, boxes)
+    return Picture(
+        root, order, options, names, roles, grouping, ids, drawn, boxes, tuple(edges), tuple(same_rank), clusters
+    )
 
 
-def _boxes(grouping: Grouping, names: dict[Value, str], roles: dict[Value, str]) -> tuple[PictureBox, ...]:
+def _boxes(grouping: Grouping, roles: dict[Value, str], precision: int) -> tuple[PictureBox, ...]:
     nested = {key[:depth] for key in grouping.boxes for depth in range(1, len(key))}
     places = {key: key if key in nested else key[:-1] for key in grouping.boxes}
     crowd: dict[Key, int] = {}
@@ -615,17 +666,20 @@ def _boxes(grouping: Grouping, names: dict[Value, str], roles: dict[Value, str])
                 tuple(row(node) for node in box.outputs[:MAX_BOX_ROWS]),
                 places[key],
                 compact,
+                "; ".join(dict.fromkeys(n for node in box.members for n in [operation_parts(node, precision)[1]] if n)),
             )
         )
     return tuple(found)
 
 
-def _with_clusters(picture: Picture) -> Picture:
+def _clusters(
+    grouping: Grouping, collapse: Collapse, drawn: tuple[Value, ...], boxes: tuple[PictureBox, ...]
+) -> dict[Key, str]:
     """The clusters the drawing needs, parents before children, numbered in writing order."""
     paths: dict[Key, None] = {}
-    if picture.grouping.inputs:
+    if grouping.inputs:
         paths[INPUTS] = None  # the input column comes first: dot starts from the written order
-    places = [entry.place for entry in picture.boxes] + [picture.place(node) for node in picture.drawn]
+    places = [entry.place for entry in boxes] + [place_of(grouping, collapse, node) for node in drawn]
     for place in places:
         for depth in range(1, len(place) + 1):
             paths.setdefault(place[:depth], None)
@@ -639,9 +693,20 @@ def _with_clusters(picture: Picture) -> Picture:
         path = stack.pop()
         ordered.append(path)
         stack.extend(reversed(children.get(path, [])))
-    clusters = {path: f"c{k}" for k, path in enumerate(ordered)}
-    object.__setattr__(picture, "clusters", clusters)
-    return picture
+    return {path: f"c{k}" for k, path in enumerate(ordered)}
+
+
+def place_of(grouping: Grouping, collapse: Collapse, node: Value) -> Key:
+    """The cluster a node drawn on its own sits in: the input column, else its scope (uncollapsed only).
+
+    Example:
+        >>> x = Value(1.0)
+        >>> place_of(group_nodes([x], x, None), None, x)
+        ()
+    """
+    if node in grouping.inputs:
+        return INPUTS
+    return grouping.home[node] if collapse is None else ()
 
 
 # --- paint: one frame -------------------------------------------------------------------------
@@ -738,14 +803,25 @@ def _number_row(label: Label, name: str, number: str) -> None:
 
 
 def _operation_paint(picture: Picture, look: Look, node: Value) -> Paint:
-    """An operation's circle: one shape (filled and stroked), its symbol, then any note beside it."""
+    """An operation: one shape (filled and stroked), its symbol, then any note under it, inside the shape.
+
+    Implementation constants (a loss's clamp ε) go on a second, small line inside a
+    rounded box, so that no text sits outside every box.
+    """
     text, note = operation_parts(node, picture.options.precision)
     active = node in look.active
-    runs: list[TextRun] = [(printable(text, 500), "", 0, "c")] if text else []
-    if note:
-        runs.append((printable(note), NOTE_TEXT, 0, "c"))
     stroke = (HIGHLIGHT if active else OP_BORDER, 2.5 if active else 1.0)
-    return Paint(text, tuple(runs), (OP_FILL,), (stroke,), "b" + "t" * len(runs))
+    label = Label()
+    if note:
+        label.tag('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>')
+        label.text(text, limit=500)
+        label.tag("</TD></TR><TR><TD>")
+        label.text(note.removeprefix(f"{text}: "), size=8, color=NOTE_TEXT)
+        label.tag("</TD></TR></TABLE>")
+    else:
+        label.text(text, limit=500)
+    painted = label.paint()
+    return Paint(painted.pieces, painted.slots, painted.texts, (OP_FILL,), (stroke,), "b" + painted.kinds)
 
 
 def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
@@ -754,7 +830,6 @@ def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
     ``compact`` leaves out the title and parameters (the output's name says which
     neuron it is) and the row naming this step's node (the highlight and the caption say it).
     """
-    options = picture.options
     inside = entry.box.members
     border, fill = PALETTE["output" if picture.root in inside else "intermediate"]
     color = HIGHLIGHT if any(_is_highlighted(picture, look, node) for node in inside) else border
@@ -790,10 +865,9 @@ def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
         label.tag('<TR><TD COLSPAN="3">')
         label.text(f"… {len(entry.box.outputs) - MAX_BOX_ROWS} more outputs")
         label.tag("</TD></TR>")
-    notes = dict.fromkeys(note for node in inside for note in [operation_parts(node, options.precision)[1]] if note)
-    if notes:
+    if entry.note:
         label.tag('<TR><TD COLSPAN="3" ALIGN="LEFT">')
-        label.text("; ".join(notes), size=8, color=NOTE_TEXT, align="l", limit=60)
+        label.text(entry.note, size=8, color=NOTE_TEXT, align="l", limit=60)
         label.tag("</TD></TR>")
     if look.current and not entry.compact:
         # Every box keeps this last row, so boxes keep their size from frame to frame; a
@@ -833,10 +907,8 @@ def _box_row(picture: Picture, look: Look, label: Label, row: BoxRow | None, *, 
 
 
 def _edge_paint(picture: Picture, look: Look, edge: Edge) -> EdgePaint:
-    default = picture.edge_default()
+    default = picture.edge_default
     options = picture.options
-    if edge.kind == "hint":
-        return default
     if edge.kind == "box":
         active = bool(look.active) and any(user in look.active for user in edge.users)
         return EdgePaint(HIGHLIGHT, 2.5, default.label_color, "") if active else default
@@ -854,13 +926,3 @@ def _edge_paint(picture: Picture, look: Look, edge: Edge) -> EdgePaint:
         # only this step's derivatives are drawn in strong colour.
         return EdgePaint(default.color, default.width, FADED_TEXT, text)
     return EdgePaint(default.color, default.width, default.label_color, text)
-
-
-def cluster_title(path: Key) -> str:
-    """What a cluster is headed: ``inputs`` for the input column, else its scope's declared heading.
-
-    Example:
-        >>> cluster_title(INPUTS), cluster_title(("my block",))
-        ('inputs', 'my block')
-    """
-    return "inputs" if path == INPUTS else scope_title(path[-1])

@@ -19,12 +19,11 @@ import json
 import os
 import re
 import types
-from dataclasses import astuple
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from autograd.see.picture import HIGHLIGHT, PALETTE, DrawOptions, Frame
+from autograd.see.picture import HIGHLIGHT, PALETTE, DrawOptions, Frame, widest
 from autograd.see.render import Collapse, frame_lines, render_dot, write_atomically
 
 if TYPE_CHECKING:
@@ -248,19 +247,19 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
         last = frames[run[-1]]
         picture = last.picture
         node_ids = list(last.nodes)
-        edges = [k for k, edge in enumerate(picture.edges) if edge.kind != "hint"]  # hints are never drawn
-        # The picture is laid out once, with each node at its widest (most text), so
-        # that no later number overflows its box.
-        richest = {node_id: max((frames[i].nodes[node_id] for i in run), key=lambda p: len(p.texts))
-                   for node_id in node_ids}
-        base = [state_of(richest[node_id].state) for node_id in node_ids]
-        base += [state_of(astuple(last.edges[k])) for k in edges]
+        edges = range(len(picture.edges))
+        # The picture is laid out once, with each node at its widest (each text at its
+        # longest), so that no later number overflows its box.
+        widest_paint = {node_id: widest([frames[i].nodes[node_id] for i in run]) for node_id in node_ids}
+        # What the laid-out SVG shows is no frame's state, so every node is painted at the run's first step.
+        base = [state_of(LAID_OUT)] * len(node_ids)
+        base += [state_of(last.edges[k]) for k in edges]
         current = list(base)
         highlighted = {e for e in range(len(node_ids)) if _is_highlighted(states[base[e]])}
         for i in run:
             frame = frames[i]
             step = [state_of(frame.nodes[node_id].state) for node_id in node_ids]
-            step += [state_of(astuple(frame.edges[k])) for k in edges]
+            step += [state_of(frame.edges[k]) for k in edges]
             for e, s in enumerate(step):
                 if current[e] != s:
                     current[e] = s
@@ -268,14 +267,14 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
                     if e < len(node_ids):
                         (highlighted.add if _is_highlighted(states[s]) else highlighted.discard)(e)
             focus[i] = min(highlighted, default=-1)
-        labels = {node_id: paint.label for node_id, paint in richest.items()}
+        labels = {node_id: paint.label for node_id, paint in widest_paint.items()}
         sources.append("digraph glassgrad {\n" + "".join(frame_lines(last, labels)) + "}\n")
         size += picture.size
         pictures.append(
             {
                 "first": run[0],
                 "nodes": [
-                    [node_id, richest[node_id].kinds, "".join(t[3] for t in richest[node_id].texts)]
+                    [node_id, widest_paint[node_id].kinds, "".join(t[3] for t in widest_paint[node_id].texts)]
                     for node_id in node_ids
                 ],
                 "edges": [picture.edges[k].id for k in edges],
@@ -295,6 +294,10 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
         "changes": changes,
         "focus": focus,
     }
+
+
+LAID_OUT = "as laid out"
+"""The state of a node in a page's picture before its first step paints it (never painted itself)."""
 
 
 def _svgs(output: bytes, function: str) -> list[str]:

@@ -41,7 +41,7 @@ from autograd.engine.errors import GraphvizNotFound, GraphvizTimeout
 from autograd.engine.value import Value
 from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
 from autograd.see.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
-from autograd.see.naming import derive_names
+from autograd.see.naming import derive_names, scope_title
 from autograd.see.naming import format_number as format_number  # re-exported: traces and plots import it here
 from autograd.see.picture import (
     EDGE,
@@ -54,7 +54,6 @@ from autograd.see.picture import (
     Frame,
     Label,
     Picture,
-    cluster_title,
     paint,
     picture_of,
     printable,
@@ -118,35 +117,6 @@ def _quoted(text: str) -> str:
 # --- the DOT writer: a Picture's paint as DOT text ---------------------------------------------
 
 
-def dot_lines(
-    root: Value,
-    *,
-    rankdir: str = "LR",
-    show_grad: bool = True,
-    show_local_grads: bool = True,
-    precision: int = 4,
-    highlight: Iterable[Value] = (),
-    max_nodes: int = 500,
-    collapse: Collapse = None,
-    look: Look | None = None,
-    function: str = "to_dot",
-) -> list[str]:
-    """The body of the DOT graph, one statement per line; ``to_dot`` wraps it in ``digraph {}``.
-
-    Kept for callers that pass keywords (a trace's frames); it builds a
-    ``DrawOptions`` and calls ``graph_lines``.
-
-    Example:
-        >>> [line.strip()[:10] for line in dot_lines(Value(1.0, label="x"))][-1]
-        'v0 [label='
-    """
-    options = DrawOptions(
-        rankdir=rankdir, show_grad=show_grad, show_local_grads=show_local_grads, precision=precision,
-        highlight=frozenset(highlight), max_nodes=max_nodes, collapse=collapse, caller=function,
-    )
-    return graph_lines(root, options, look)
-
-
 def graph_lines(root: Value, options: DrawOptions, look: Look | None = None) -> list[str]:
     """The body of the DOT graph of ``root`` drawn with ``options``; ``look`` restyles it as a trace frame.
 
@@ -195,7 +165,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         # picture of one, with room between the columns.
         header.append("\tgraph [splines=line, ranksep=0.9]\n")
         header.append("\tedge [tailport=e, headport=w]\n")
-    default = picture.edge_default()
+    default = picture.edge_default
     if picture.dense:
         # Dense layers: thin, light lines; a bundle of 256 dark edges reads as one band.
         header.append(f'\tedge [color="{default.color}", penwidth={default.width:g}, arrowsize=0.4]\n')
@@ -223,6 +193,8 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         statements[place].append(f'{node_id} [label=<{label}>{tooltip}, id="{node_id}"]')
         if node.operation is not None:
             statements[place].append(_operation_statement(frame, node))
+    for place, a, b in picture.same_rank:
+        statements[place].append(f"{{rank=same; {a}; {b}}}")
     body = _clusters(picture, statements)
     for edge, painted in zip(picture.edges, frame.edges):
         body.append(f"\t{_edge_statement(picture, edge, painted, default)}\n")
@@ -240,20 +212,21 @@ def _operation_statement(frame: Frame, node: Value) -> str:
     op_id = f"{picture.ids[node]}_op"
     painted = frame.nodes[op_id]
     color, width = painted.strokes[0]
-    note = painted.texts[1][0] if len(painted.texts) > 1 else ""
-    annotation = f', xlabel=<<FONT POINT-SIZE="8" COLOR="#707070">{_escape_line(note)}</FONT>>' if note else ""
+    # A symbol alone is a small circle; a symbol with a note, a rounded box around both lines.
+    if len(painted.texts) < 2:
+        label, shape = _quoted(painted.texts[0][0] if painted.texts else ""), "shape=circle, style=filled, margin=0.02"
+    else:
+        label, shape = f"<{painted.label}>", 'shape=box, style="rounded,filled", margin="0.08,0.05"'
     name = node.operation.name if node.operation is not None else ""
     return (
-        f"{op_id} [label={_quoted(painted.label)}, shape=circle, style=filled, "
-        f'fillcolor="{OP_FILL}", color="{color}", penwidth={width:g}, width=0.38, height=0.38, margin=0.02, '
-        f'fontsize=12, tooltip={_quoted(name)}{annotation}, id="{op_id}"]'
+        f"{op_id} [label={label}, {shape}, "
+        f'fillcolor="{OP_FILL}", color="{color}", penwidth={width:g}, width=0.38, height=0.38, '
+        f'fontsize=12, tooltip={_quoted(name)}, id="{op_id}"]'
     )
 
 
 def _edge_statement(picture: Picture, edge: Edge, painted: EdgePaint, default: EdgePaint) -> str:
     attributes: list[str] = []
-    if edge.kind == "hint":
-        return f'{edge.source} -> {edge.target} [style=invis, id="{edge.id}"]'
     if edge.kind == "local" and picture.options.show_local_grads:
         names = picture.names
         assert edge.parent is not None  # local edges always have both ends
@@ -285,7 +258,7 @@ def _clusters(picture: Picture, statements: dict[tuple[str, ...], list[str]]) ->
         out.append("\t" * (len(open_paths) + 1) + f"subgraph cluster_{picture.clusters[path][1:]} {{\n")
         cluster_id = picture.clusters[path]
         title = Label()
-        title.text(cluster_title(path), bold=True)
+        title.text("inputs" if path == INPUTS else scope_title(path[-1]), bold=True)
         if path == INPUTS:
             # One column for the inputs, shared by every neuron of the first layer.
             out.append(
@@ -359,17 +332,7 @@ def to_dot(
         highlight=frozenset(highlight), max_nodes=max_nodes, collapse=collapse, feature_names=feature_names,
         caller="to_dot",
     )
-    return dot_text(root, options)
-
-
-def dot_text(root: Value, options: DrawOptions, look: Look | None = None) -> str:
-    """``graph_lines`` wrapped in ``digraph glassgrad { … }``.
-
-    Example:
-        >>> dot_text(Value(1.0), DrawOptions()).splitlines()[0]
-        'digraph glassgrad {'
-    """
-    return "digraph glassgrad {\n" + "".join(graph_lines(root, options, look)) + "}\n"
+    return "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
 
 
 def require_dot(function: str) -> str:
@@ -409,7 +372,7 @@ def digraph(lines: list[str], function: str) -> graphviz.Digraph:
     """Wrap DOT body lines in a ``graphviz.Digraph`` whose ``.source`` equals ``to_dot``'s text.
 
     Example:
-        >>> digraph(dot_lines(Value(1.0)), "draw").source.startswith("digraph glassgrad {")
+        >>> digraph(graph_lines(Value(1.0), DrawOptions()), "draw").source.startswith("digraph glassgrad {")
         True
     """
     module = graphviz_module(function)
@@ -569,7 +532,7 @@ def save(
             f"expected one of {', '.join(FORMATS)}."
         )
     picture = picture_of(root, options)
-    source = "digraph glassgrad {\n" + "".join(frame_lines(paint(picture))) + "}\n"
+    source = "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
     content = (
         source.encode("utf-8")
         if extension == ".dot"

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Literal
 
 from autograd.engine.graph import backward_steps, topological_order
 from autograd.engine.ops import FLOAT_MATH
-from autograd.engine.recording import ClosedForm
+from autograd.engine.scopes import ClosedForm
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import shutil
@@ -43,7 +42,7 @@ def expected_states(lesson: Lesson, i: int, picture: dict, **options: object) ->
     frame = lesson.frame_paint(i, DrawOptions(**options, caller="to_html"))  # type: ignore[arg-type]
     edges = {edge.id: painted for edge, painted in zip(frame.picture.edges, frame.edges)}
     states: list[object] = [json.loads(json.dumps(frame.nodes[node_id].state)) for node_id, _, _ in picture["nodes"]]
-    states += [json.loads(json.dumps(dataclasses.astuple(edges[edge_id]))) for edge_id in picture["edges"]]
+    states += [json.loads(json.dumps(edges[edge_id])) for edge_id in picture["edges"]]
     return states
 
 
@@ -210,5 +209,5 @@ def test_a_note_beside_an_operation_is_painted_as_its_last_text():
     y = Value(0.5, label="p").clamp(1e-12, 1.0)
     frame = paint(picture_of(y, DrawOptions()), Look(active={y}))
     operation = frame.nodes["v1_op"]
-    assert [t[:2] for t in operation.texts] == [("clamp", ""), ("clamp: low 1e-12, high 1", "#707070")]
+    assert [t[:2] for t in operation.texts] == [("clamp", ""), ("low 1e-12, high 1", "#707070")]
     assert (operation.fills, operation.strokes, operation.kinds) == (("#EEEEEE",), ((HIGHLIGHT, 2.5),), "btt")

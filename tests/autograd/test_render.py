@@ -537,15 +537,38 @@ def test_the_inputs_are_drawn_once_in_one_column_shared_by_the_first_layer():
     assert {target for source, target in links if source == inputs[0]} == {"s0", "s1", "s2"}
 
 
-def test_the_loss_is_its_own_box_with_its_clamp_as_a_small_note():
+def test_the_loss_is_its_own_box_with_its_clamp_as_a_small_note_shown_once():
     dot = to_dot(course_graphs.course_mlp(), collapse="scope")
     (loss_box,) = [line for line in dot.splitlines() if "<B>binary cross-entropy</B>" in line]
-    assert "J = 2.201" in loss_box
+    assert loss_box.count("J = 2.201") == 1
     assert 'POINT-SIZE="8" COLOR="#707070">clamp: low 3.7e-44, high 1<' in loss_box
     full = to_dot(course_graphs.course_mlp())
-    assert 'label="clamp", shape=circle' in full  # the circle says what it does, the ε goes in a note
-    assert "xlabel=<<FONT POINT-SIZE=\"8\" COLOR=\"#707070\">clamp: low 3.7e-44, high 1</FONT>>" in full
+    # The operation says what it does; the ε goes on a small second line inside its box, not beside it.
+    (clamp,) = [line for line in full.splitlines() if 'tooltip="clamp"' in line]
+    assert '>clamp</TD></TR><TR><TD><FONT POINT-SIZE="8" COLOR="#707070">low 3.7e-44, high 1</FONT>' in clamp
+    assert 'shape=box, style="rounded,filled"' in clamp
+    assert "xlabel" not in full
     assert "3.72e-44" not in full
+
+
+def test_the_loss_box_marks_j_in_its_own_row_when_the_step_is_at_the_loss():
+    from autograd.see.trace import trace_backward
+
+    loss = course_graphs.course_mlp()
+    trace = trace_backward(loss, collapse="scope")
+    dot = trace.frame_dot(0, caption=False)
+    (loss_box,) = [line for line in dot.splitlines() if "<B>binary cross-entropy</B>" in line]
+    assert loss_box.count(" = 2.201") == 1  # J once, marked
+    assert "▶ J = 2.201" in loss_box
+
+
+def test_a_neuron_box_lists_its_weights_and_bias_with_value_and_gradient_at_every_collapse_level():
+    loss = course_graphs.course_mlp()
+    for collapse in ("scope", 1):
+        dot = to_dot(loss, collapse=collapse)
+        assert "w₃₁⁽¹⁾ = 1.159</TD>" in dot
+        assert '<FONT COLOR="#555555">∂J/∂w -0.2441</FONT>' in dot
+        assert "b₂⁽¹⁾ = 0.0</TD>" in dot
 
 
 def test_collapsed_boxes_carry_readable_names_and_values():
