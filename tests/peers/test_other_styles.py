@@ -1,8 +1,8 @@
 """Scalar tests written the way other autodiff libraries' users write them run on glassgrad.
 
 Each test is a pattern from another library's tests or tutorials, with only the
-library's names swapped for glassgrad's (the comments show the original): PyTorch's seeded ``backward(gradient)`` and comparisons
-in ``if``/``assert``; JAX's ``jvp(f, primals, tangents)`` nested in itself and in
+library's names swapped for glassgrad's (the comments show the original):
+PyTorch's seeded ``backward(gradient)`` and comparisons in ``if``/``assert``; JAX's ``jvp(f, primals, tangents)`` nested in itself and in
 reverse mode, and the Hessian as forward-over-reverse; micrograd forks that gate
 with comparisons, and user-defined ops checked by a gradient checker.
 """
