@@ -2,9 +2,10 @@
 
 Each test is a pattern from another library's tests or tutorials, with only the
 library's names swapped for glassgrad's (the comments show the original):
-PyTorch's seeded ``backward(gradient)`` and comparisons in ``if``/``assert``; JAX's ``jvp(f, primals, tangents)`` nested in itself and in
-reverse mode, and the Hessian as forward-over-reverse; micrograd forks that gate
-with comparisons, and user-defined ops checked by a gradient checker.
+PyTorch's seeded ``backward(gradient)`` and comparisons in ``if``/``assert``;
+JAX's ``jvp(f, primals, tangents)`` nested in itself and in reverse mode, and
+the Hessian as forward-over-reverse; micrograd forks that gate with
+comparisons, and user-defined ops checked by a gradient checker.
 """
 
 from __future__ import annotations
