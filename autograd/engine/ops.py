@@ -417,13 +417,26 @@ def power(m: Math, x: Scalar, y: Scalar) -> Local:
     """
     value = m.power(x, y)
     base = m.real(x)
+    slope = _power_slope(m, x, m.real(y), y)
     if base > 0.0:
         d_exponent = value * m.log(x)
     elif base == 0.0:
         d_exponent = 0.0
+        if m.real(y) <= 1.0:
+            # ∂²/∂x∂y = x^(y−1)·(1 + y ln x) has no finite limit at x = 0 for y ≤ 1: both
+            # first derivatives keep their values but get nan derivatives, so the
+            # Hessian is nan on both sides of its diagonal rather than two different numbers.
+            slope = slope + _nan_slope(m, y)
+            d_exponent = _nan_slope(m, x)
     else:
-        d_exponent = math.nan
-    return value, (_power_slope(m, x, m.real(y), y), d_exponent)
+        # Undefined, and so is its derivative: nan × the value, not a nan constant (whose derivative is 0).
+        d_exponent = value * math.nan
+    return value, (slope, d_exponent)
+
+
+def _nan_slope(m: Math, x: Scalar) -> Scalar:
+    # 0 with the derivative nan: 0 · √(x − x₀) at x₀ = x, where d/dx √ is inf and 0 · inf is nan.
+    return 0.0 * m.sqrt(x - m.real(x))
 
 
 def _power_slope(m: Math, x: Scalar, n: float, exponent: Scalar) -> Scalar:

@@ -725,15 +725,22 @@ class ValueMath:
         return sum(xs)
 
 
+def _pole_rule(m: Math, x: Value | float, exponent: float) -> tuple[float, tuple[float]]:
+    # x ** -1 at x = ±0, which pow's domain leaves out: the signed infinity, and
+    # the local derivative −1/x² is −inf (a constant: past it every derivative is infinite anyway).
+    return math.copysign(math.inf, m.real(x)), (-math.inf,)
+
+
+# Not in the op table: only ValueMath.reciprocal builds it, at a pole of a derivative
+# (d/dx √x at 0). Drawn and narrated like x ** -1.
+_POLE = Op(
+    name="pow_constant", symbol="**", display="^", rule=_pole_rule, form="infix", method="__pow__",
+    operands=("base",), constant_names=("exponent",), title="power",
+)  # fmt: skip
+
+
 def _pole(x: Value) -> Value:
-    # x ** -1 at x = ±0 (outside pow's domain, so built from its floats directly):
-    # the value is the signed infinity and the local derivative −1/x² is −inf.
-    out = _apply(OPS["pow_constant"], (x,), (1.0,))  # a node shaped like x ** -1
-    out.data = math.copysign(math.inf, x.data)
-    if out.inputs:
-        out.local_grads = (-math.inf,)
-        out.constants = (-1.0,)
-    return out
+    return _apply(_POLE, (x,), (-1.0,))
 
 
 for _entry in OPS.values():

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
+import autograd
 from autograd import OPS, DomainError, GradientMismatch, Op, Value, grad, gradcheck
 from autograd import sum as autograd_sum
 from autograd.check.testing import assert_gradients_close, op_calls
@@ -447,3 +448,19 @@ def test_a_derivative_wrong_only_on_the_create_graph_path_is_caught(name, positi
     )
     with pytest.raises(AssertionError, match=r"comparison failed"):
         property_test(name)
+
+
+@pytest.mark.parametrize("point", [(0.0, 1.0), (0.0, 0.5), (-2.0, 3.0), (0.0, 0.0), (0.0, 3.0), (2.0, 3.0)])
+def test_the_power_hessian_is_symmetric_or_nan_on_both_sides_at_its_singular_points(point):
+    def same(a: float, b: float) -> bool:
+        return a == b or (math.isnan(a) and math.isnan(b))
+
+    x, y = (Value(v) for v in point)
+    first = grad(x**y, [x, y], create_graph=True)
+    reverse_over_reverse = [grad(d, [x, y]) for d in first]
+    assert same(reverse_over_reverse[0][1], reverse_over_reverse[1][0]), reverse_over_reverse
+    forward_over_reverse = autograd.hessian(lambda x, y: x**y, list(point))
+    assert same(forward_over_reverse[0][1], forward_over_reverse[1][0]), forward_over_reverse
+    assert all(same(a, b) for a, b in zip(forward_over_reverse[0], reverse_over_reverse[0]))
+    # The first derivatives keep their values (nan only for ∂/∂y at a negative base).
+    assert [d.data for d in first] == pytest.approx(list(grad(x**y, [x, y])), nan_ok=True)

@@ -285,9 +285,12 @@ def test_at_domain_edges_every_exact_path_gives_the_same_derivatives(expr: Expre
     assert _same(out.data, expr.reference(*expr.inputs))
     floats = grad(out, leaves)
     as_values = [g.data for g in grad(out, leaves, create_graph=True)]
+    out.backward()
+    on_leaves = [x.grad for x in leaves]
     forward = [jvp(expr, expr.inputs, [float(i == j) for j in range(len(leaves))])[1] for i in range(len(leaves))]
     for position, (exact, value_path, forward_mode) in enumerate(zip(floats, as_values, forward)):
         assert _same(value_path, exact), f"∂/∂x{position}: create_graph {value_path!r}, float path {exact!r}"
+        assert _same(on_leaves[position], exact), f"∂/∂x{position}: backward {on_leaves[position]!r}, grad {exact!r}"
         # Forward mode adds the same products in another order; inf·0 terms can only differ as nan vs inf.
         assert _same(forward_mode, exact) or math.isnan(forward_mode) or math.isnan(exact), f"∂/∂x{position}"
 
