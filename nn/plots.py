@@ -855,24 +855,28 @@ def _free_spot(
     frame: Box,
 ) -> tuple[tuple[float, float], Box] | None:
     # The point on the line where the label covers no other text, circle or crossing
-    # and the fewest other lines, nearest the middle; None when there is none.
+    # and the fewest other lines, nearest the middle; failing that, the same just above
+    # or below the line, touching it; None when there is none.
     half_width, half_height = extent.width / 2.0 + _MARGIN, extent.height / 2.0 + _MARGIN
     (x0, y0), (x1, y1) = segment
-    best: tuple[float, tuple[float, float], Box] | None = None
-    for step in range(29):
-        along = 0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.025
-        x, y = x0 + along * (x1 - x0), y0 + along * (y1 - y0)
-        box = (x - half_width, y - half_height, x + half_width, y + half_height)
-        if box[0] < frame[0] or box[2] > frame[2] or box[1] < frame[1] or box[3] > frame[3]:
-            continue
-        if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in obstacles):
-            continue
-        if any(box[0] < cx < box[2] and box[1] < cy < box[3] for cx, cy in crossings):
-            continue
-        cost = sum(_cuts(box, other) for other in segments if other != segment) + abs(along - 0.5)
-        if best is None or cost < best[0]:
-            best = (cost, (x, y), box)
-    return None if best is None else (best[1], best[2])
+    for shift in (0.0, extent.height / 2.0, -extent.height / 2.0):
+        best: tuple[float, tuple[float, float], Box] | None = None
+        for step in range(29):
+            along = 0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.025
+            x, y = x0 + along * (x1 - x0), y0 + along * (y1 - y0) + shift
+            box = (x - half_width, y - half_height, x + half_width, y + half_height)
+            if box[0] < frame[0] or box[2] > frame[2] or box[1] < frame[1] or box[3] > frame[3]:
+                continue
+            if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in obstacles):
+                continue
+            if any(box[0] < cx < box[2] and box[1] < cy < box[3] for cx, cy in crossings):
+                continue
+            cost = sum(_cuts(box, other) for other in segments if other != segment) + abs(along - 0.5)
+            if best is None or cost < best[0]:
+                best = (cost, (x, y), box)
+        if best is not None:
+            return best[1], best[2]
+    return None
 
 
 def _neuron_columns(model: Module) -> list[list[Neuron]]:
