@@ -522,6 +522,8 @@ More labels would cover the picture; ``gradient_table(model)`` lists every param
 SLIDE_SIZE = (10.24, 7.68)
 """``network``'s default figure size in inches: 1024 × 768 pixels at matplotlib's 100 dpi, a projector's screen."""
 _MARGIN = 3.0  # pixels kept free around every label
+OFF = "#BBBBBB"
+"""The face of a neuron that is off for the example (a ReLU with z ≤ 0)."""
 _LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.92}
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display pixels
 Segment = tuple[tuple[float, float], tuple[float, float]]
@@ -545,7 +547,9 @@ def network(
     labelled with their names, the ones the computation graph uses
     (w₂₁⁽¹⁾: neuron 2 of layer 1, input 1), and their values; after a backward
     pass (any nonzero ``.grad``) with their gradients too, ∂J/∂w₂₁⁽¹⁾ = −0.49,
-    and each neuron shows its bias and ∂J/∂b (which equals ∂J/∂z).
+    and each neuron shows its bias and ∂J/∂b (which equals ∂J/∂z). A ReLU
+    that is off for the example (z ≤ 0, so relu′(z) = 0 and no gradient flows
+    back through it) is grey.
 
     Labels sit on their own line, never on another label, a circle or a point
     where two lines cross. A label that finds no such place is left out, and
@@ -647,8 +651,10 @@ def network(
     radius_pixels = radius / points
     for column, count in enumerate(widths):
         face = "#EEEEEE" if column == 0 else "#FCE3C4" if column - 1 == last else "#D6E6F5"
+        faces = [OFF if column > 0 and _is_off(layers[column - 1][row], values, column, row) else face
+                 for row in range(count)]
         axes.scatter([x for x, _ in positions[column]], [y for _, y in positions[column]], s=(2.0 * radius) ** 2,
-                     facecolors=face, edgecolors="#333333", linewidths=1.2, zorder=2)
+                     facecolors=faces, edgecolors="#333333", linewidths=1.2, zorder=2)
         for row in range(count):
             x, y = positions[column][row]
             px, py = to_pixels((x, y))
@@ -724,7 +730,10 @@ def network(
         Line2D([], [], color=BLUE, linewidth=2.5, label="positive weight"),
         Line2D([], [], color=RED, linewidth=2.5, label="negative weight"),
     ]
-    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize="small",
+    if any(_is_off(neuron, values, c + 1, r) for c, column in enumerate(layers) for r, neuron in enumerate(column)):
+        legend.append(Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=OFF,
+                             markeredgecolor="#333333", label="ReLU off: relu′(z) = 0, no gradient flows back"))
+    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(legend), fontsize="small",
                 frameon=False, title=legend_title, title_fontsize="small")
     if title is None:
         title = f"{type(model).__name__} " + " → ".join(str(width) for width in widths)
@@ -780,6 +789,11 @@ def _renderer(figure: Figure) -> RendererBase:
         get_renderer = FigureCanvasAgg(figure).get_renderer
     renderer: RendererBase = get_renderer()
     return renderer
+
+
+def _is_off(neuron: Neuron, values: Sequence[Sequence[float]] | None, column: int, row: int) -> bool:
+    # A ReLU whose z ≤ 0 for the example outputs 0 and has relu′(z) = 0: nothing flows back through it.
+    return values is not None and neuron.activation == "relu" and values[column][row] == 0.0
 
 
 def _weight_colour(weight: Value) -> str:

@@ -439,3 +439,15 @@ def test_decision_boundary_rings_circled_points_under_one_legend_entry():
     assert labels.count("wrong label") == 1
     rings = [c for c in axes.collections if c.get_label() == "wrong label"]
     assert len(rings[0].get_offsets()) == 3
+
+
+def test_network_greys_a_relu_that_is_off_for_the_example_and_says_why_in_the_legend():
+    dead, _ = _course_network(seed=37)  # hidden neuron 1: z = −4.55 for (4, 5)
+    axes = plots.network(dead, example=[4.0, 5.0]).axes[0]
+    hidden = axes.collections[1].get_facecolors()
+    assert [tuple(face) == matplotlib.colors.to_rgba(plots.OFF) for face in hidden] == [True, False, False]
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "ReLU off: relu′(z) = 0, no gradient flows back" in legend
+    alive, _ = _course_network()
+    legend = [text.get_text() for text in plots.network(alive, example=[4.0, 5.0]).axes[0].get_legend().get_texts()]
+    assert not any("off" in text for text in legend)
