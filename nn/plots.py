@@ -603,7 +603,7 @@ def network(
             "(how many of the largest |∂J/∂w| to label)."
         )
     values = _column_values(model, layers, example) if example is not None else None
-    names, neuron_names = _lecture_names(model, n_inputs)
+    input_names, names, neuron_names = _lecture_names(model, n_inputs)
     weights = [w for column in layers for neuron in column for w in neuron.weights]
     biases = [neuron.bias for column in layers for neuron in column]
     backpropagated = any(p.grad != 0.0 for p in (*weights, *biases))
@@ -623,7 +623,7 @@ def network(
     axes.set_ylim(-(tallest - 1) / 2.0 - 0.45, (tallest - 1) / 2.0 + 0.45)
     renderer = _renderer(figure)
     points = 72.0 / figure.dpi  # points per pixel
-    row_points = axes.bbox.height / (tallest + 0.0 - 1.0 + 0.9) * points
+    row_points = axes.bbox.height / (tallest - 0.1) * points  # the y range is tallest − 1 rows + 0.9 of margins
     column_points = axes.bbox.width / (len(widths) - 0.1) * points
     # Circles and text scale with the room a row has, so 2-3-1 and 2-16-16-1 both fit a slide.
     radius = min(22.0, 0.45 * row_points, 0.12 * column_points)
@@ -660,7 +660,7 @@ def network(
             px, py = to_pixels((x, y))
             obstacles.append((px - radius_pixels, py - radius_pixels, px + radius_pixels, py + radius_pixels))
             if column == 0:
-                name = feature_names[row] if feature_names is not None else names[f"x{row}"]
+                name = feature_names[row] if feature_names is not None else input_names[row]
             else:
                 name = neuron_names[id(layers[column - 1][row])]
             number = _number(values[column][row]) if values is not None else ""
@@ -699,27 +699,10 @@ def network(
                                      linewidth=0.4 + 4.6 * abs(weight.data) / largest, alpha=0.6, zorder=1,
                                      solid_capstyle="butt"))
                 segments[weight] = (to_pixels(start), to_pixels(end))
-    crossings = _crossings(list(segments.values()))
-    frame = axes.get_window_extent(renderer)
     order = sorted(weights, key=lambda w: -abs(w.grad if backpropagated else w.data))
-    labelled = 0
-    for weight in order:
-        if labelled == wanted:
-            break
-        text = f"{names[weight]} = {_number(weight.data)}"
-        if backpropagated:
-            text += f"\n∂J/∂{names[weight]} = {_number(weight.grad)}"
-        label = axes.text(0.0, 0.0, text, fontsize=label_size, ha="center", va="center", color=_weight_colour(weight),
-                          zorder=3, bbox=_LABEL_BOX)
-        spot = _free_spot(segments[weight], label.get_window_extent(renderer), obstacles, crossings,
-                          list(segments.values()), (frame.x0, frame.y0, frame.x1, frame.y1))
-        if spot is None:
-            label.remove()
-            continue
-        centre, box = spot
-        label.set_position(tuple(axes.transData.inverted().transform(centre)))
-        obstacles.append(box)
-        labelled += 1
+    texts = {w: f"{names[w]} = {_number(w.data)}" + (f"\n∂J/∂{names[w]} = {_number(w.grad)}" if backpropagated else "")
+             for w in order}
+    labelled = _label_weights(axes, renderer, texts, wanted, segments, obstacles, label_size)
 
     legend_title = "line width ∝ |w|"
     if 0 < labelled < len(weights):
@@ -771,7 +754,7 @@ def gradient_table(model: Module) -> str:
         b                   1.0             −0.998
     """
     layers = _neuron_columns(model)
-    names, _ = _lecture_names(model, layers[0][0].n_inputs)
+    _, names, _ = _lecture_names(model, layers[0][0].n_inputs)
     parameters = [p for column in layers for neuron in column for p in (*neuron.weights, neuron.bias)]
     rows = [f"{'parameter':<12}{'value':>11}{'∂J/∂parameter':>19}"]
     for parameter in sorted(parameters, key=lambda p: -abs(p.grad)):
@@ -800,29 +783,57 @@ def _weight_colour(weight: Value) -> str:
     return BLUE if weight.data >= 0 else RED
 
 
-def _lecture_names(model: Module, n_inputs: int) -> tuple[dict[Value | str, str], dict[int, str]]:
+def _lecture_names(model: Module, n_inputs: int) -> tuple[list[str], dict[Value, str], dict[int, str]]:
     # The names the computation graph gives (autograd's naming, so picture, graph and
     # trace agree): one call of the model records a graph whose nodes say what they are.
-    # Returns names by parameter (and "x0", "x1", … for the inputs) and by id(neuron).
+    # Returns the inputs' names, the parameters' names and each neuron's (by id) for its a.
     from autograd import enable_grad, topological_order
     from autograd import sum as total
     from autograd.see.naming import consumers_of, derive_names, find_neurons
+    from nn.neuron import Neuron
 
     inputs = [Value(0.0) for _ in range(n_inputs)]
     with evaluating(model), enable_grad():
         output = model(inputs)
         root = output if isinstance(output, Value) else total(output)
     order = topological_order(root)
-    found = derive_names(order, root)
-    names: dict[Value | str, str] = {f"x{i}": found[x] for i, x in enumerate(inputs)}
-    names.update({node: name for node, name in found.items() if isinstance(node, Parameter)})
-    by_bias = {neuron.bias: names_of_a for neuron in find_neurons(order, consumers_of(order))
-               if neuron.bias is not None for names_of_a in (found[neuron.a],)}
-    from nn.neuron import Neuron
+    names = derive_names(order, root)
+    activations = {found.bias: names[found.a] for found in find_neurons(order, consumers_of(order))}
+    neurons = {id(module): activations[module.bias] for _, module in model.named_modules()
+               if isinstance(module, Neuron) and module.bias in activations}
+    parameters: dict[Value, str] = {node: name for node, name in names.items() if isinstance(node, Parameter)}
+    return [names[x] for x in inputs], parameters, neurons
 
-    neuron_names = {id(module): by_bias[module.bias] for _, module in model.named_modules()
-                    if isinstance(module, Neuron) and module.bias in by_bias}
-    return names, neuron_names
+
+def _label_weights(
+    axes: Axes,
+    renderer: RendererBase,
+    texts: dict[Value, str],
+    wanted: int,
+    segments: dict[Value, Segment],
+    obstacles: list[Box],
+    size: float,
+) -> int:
+    # Label up to `wanted` weights, in the order of `texts`, each at a free spot on its
+    # line (see _free_spot); a weight with no free spot stays unlabelled. Returns the count.
+    crossings = _crossings(list(segments.values()))
+    frame = axes.get_window_extent(renderer)
+    labelled = 0
+    for weight, text in texts.items():
+        if labelled == wanted:
+            break
+        label = axes.text(0.0, 0.0, text, fontsize=size, ha="center", va="center", color=_weight_colour(weight),
+                          zorder=3, bbox=_LABEL_BOX)
+        spot = _free_spot(segments[weight], label.get_window_extent(renderer), obstacles, crossings,
+                          list(segments.values()), (frame.x0, frame.y0, frame.x1, frame.y1))
+        if spot is None:
+            label.remove()
+            continue
+        centre, box = spot
+        label.set_position(tuple(axes.transData.inverted().transform(centre)))
+        obstacles.append(box)
+        labelled += 1
+    return labelled
 
 
 def _crossings(segments: Sequence[Segment]) -> list[tuple[float, float]]:
