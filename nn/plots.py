@@ -32,11 +32,13 @@ from nn.optimizers import SGD
 from nn.training import History
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
     from matplotlib.text import Text
-    from matplotlib.transforms import Bbox
+    from matplotlib.transforms import Bbox, BboxBase
+    from numpy.typing import NDArray
 
     from nn.neuron import Neuron
 
@@ -816,7 +818,9 @@ def _label_weights(
 ) -> int:
     # Label up to `wanted` weights, in the order of `texts`, each at a free spot on its
     # line (see _free_spot); a weight with no free spot stays unlabelled. Returns the count.
-    crossings = _crossings(list(segments.values()))
+    import numpy as np
+
+    crossings = _crossing_counts(_crossings(list(segments.values())), axes.figure.bbox)
     frame = axes.get_window_extent(renderer)
     labelled = 0
     for weight, text in texts.items():
@@ -824,8 +828,9 @@ def _label_weights(
             break
         label = axes.text(0.0, 0.0, text, fontsize=size, ha="center", va="center", color=_weight_colour(weight),
                           zorder=3, bbox=_LABEL_BOX)
-        spot = _free_spot(segments[weight], label.get_window_extent(renderer), obstacles, crossings,
-                          list(segments.values()), (frame.x0, frame.y0, frame.x1, frame.y1))
+        others = np.array([(*p, *q) for other, (p, q) in segments.items() if other is not weight]).reshape(-1, 4)
+        spot = _free_spot(segments[weight], label.get_window_extent(renderer), obstacles, crossings, others,
+                          (frame.x0, frame.y0, frame.x1, frame.y1))
         if spot is None:
             label.remove()
             continue
@@ -836,69 +841,102 @@ def _label_weights(
     return labelled
 
 
-def _crossings(segments: Sequence[Segment]) -> list[tuple[float, float]]:
-    # Where two lines cross away from their ends: a label there could belong to either.
-    found = []
-    for (p, q), (r, s) in itertools.combinations(segments, 2):
-        if {p, q} & {r, s}:
-            continue
-        d = (q[0] - p[0]) * (s[1] - r[1]) - (q[1] - p[1]) * (s[0] - r[0])
-        if d == 0.0:
-            continue
-        t = ((r[0] - p[0]) * (s[1] - r[1]) - (r[1] - p[1]) * (s[0] - r[0])) / d
-        u = ((r[0] - p[0]) * (q[1] - p[1]) - (r[1] - p[1]) * (q[0] - p[0])) / d
-        if 0.0 < t < 1.0 and 0.0 < u < 1.0:
-            found.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
-    return found
+def _crossings(segments: Sequence[Segment]) -> NDArray[np.float64]:
+    # Where two lines cross away from their ends, as (x, y) rows: a label there could
+    # belong to either line. NumPy (matplotlib's own dependency): 2-32-32-1 has 1,120 lines.
+    import numpy as np
+
+    lines = np.array([(*p, *q) for p, q in segments], dtype=float).reshape(-1, 4)
+    found = [np.empty((0, 2))]
+    for start in range(0, len(lines), 256):  # 256 rows at a time keep the memory small
+        a = lines[start : start + 256, None, :]
+        b = lines[None, :, :]
+        p, d1 = a[..., :2], a[..., 2:] - a[..., :2]
+        r, d2 = b[..., :2], b[..., 2:] - b[..., :2]
+        denominator = d1[..., 0] * d2[..., 1] - d1[..., 1] * d2[..., 0]
+        gap = r - p
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (gap[..., 0] * d2[..., 1] - gap[..., 1] * d2[..., 0]) / denominator
+            u = (gap[..., 0] * d1[..., 1] - gap[..., 1] * d1[..., 0]) / denominator
+        upper = np.arange(start, start + len(a))[:, None] < np.arange(len(lines))[None, :]  # each pair once
+        inside = upper & (denominator != 0.0) & (t > 1e-9) & (t < 1 - 1e-9) & (u > 1e-9) & (u < 1 - 1e-9)
+        rows, columns = np.nonzero(inside)
+        found.append(p[rows, 0] + t[rows, columns, None] * d1[rows, 0])
+    return np.concatenate(found)
 
 
-def _cuts(box: Box, segment: Segment) -> bool:
-    # Whether a line passes through a box (Liang-Barsky clipping).
-    (x0, y0), (x1, y1) = segment
-    low, high = 0.0, 1.0
-    for p, q in ((x0 - x1, x0 - box[0]), (x1 - x0, box[2] - x0), (y0 - y1, y0 - box[1]), (y1 - y0, box[3] - y0)):
-        if p == 0.0:
-            if q < 0.0:
-                return False
-            continue
+def _crossing_counts(points: NDArray[np.float64], figure_box: BboxBase) -> NDArray[np.int64]:
+    # A summed-area table: table[j, i] counts the points left of pixel column i and below
+    # row j, so a box's count costs four lookups however many lines cross (2-32-32-1: 250,000).
+    import numpy as np
+
+    width, height = math.ceil(figure_box.width), math.ceil(figure_box.height)
+    counts, _, _ = np.histogram2d(points[:, 1], points[:, 0], bins=(height, width), range=((0, height), (0, width)))
+    table = np.zeros((height + 1, width + 1), dtype=np.int64)
+    table[1:, 1:] = counts.cumsum(axis=0).cumsum(axis=1)
+    return table
+
+
+def _count_in(table: NDArray[np.int64], boxes: NDArray[np.float64]) -> NDArray[np.int64]:
+    # How many points lie in each box (rows x0, y0, x1, y1), counting whole pixels (never fewer).
+    import numpy as np
+
+    height, width = table.shape[0] - 1, table.shape[1] - 1
+    x0 = np.clip(np.floor(boxes[:, 0]), 0, width).astype(int)
+    x1 = np.clip(np.ceil(boxes[:, 2]), 0, width).astype(int)
+    y0 = np.clip(np.floor(boxes[:, 1]), 0, height).astype(int)
+    y1 = np.clip(np.ceil(boxes[:, 3]), 0, height).astype(int)
+    counts: NDArray[np.int64] = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
+    return counts
+
+
+def _cuts(box: Box, lines: NDArray[np.float64]) -> NDArray[np.bool_]:
+    # Which lines (rows x0, y0, x1, y1) pass through a box: Liang-Barsky clipping, all at once.
+    import numpy as np
+
+    x0, y0, x1, y1 = lines.T
+    p = np.stack([x0 - x1, x1 - x0, y0 - y1, y1 - y0])
+    q = np.stack([x0 - box[0], box[2] - x0, y0 - box[1], box[3] - y0])
+    with np.errstate(divide="ignore", invalid="ignore"):
         t = q / p
-        if p < 0.0:
-            low = max(low, t)
-        else:
-            high = min(high, t)
-        if low > high:
-            return False
-    return True
+    low = np.where(p < 0.0, t, 0.0).max(axis=0)
+    high = np.where(p > 0.0, t, 1.0).min(axis=0)
+    outside = ((p == 0.0) & (q < 0.0)).any(axis=0)
+    result: NDArray[np.bool_] = ~outside & (low <= high)
+    return result
 
 
 def _free_spot(
     segment: Segment,
     extent: Bbox,
     obstacles: Sequence[Box],
-    crossings: Sequence[tuple[float, float]],
-    segments: Sequence[Segment],
+    crossings: NDArray[np.int64],
+    others: NDArray[np.float64],
     frame: Box,
 ) -> tuple[tuple[float, float], Box] | None:
     # The point on the line where the label covers no other text, circle or crossing
-    # and the fewest other lines, nearest the middle; failing that, the same just above
-    # or below the line, touching it; None when there is none.
+    # and the fewest other lines (rows of `others`), nearest the middle; failing that,
+    # the same just above or below the line, touching it; None when there is none.
+    import numpy as np
+
     half_width, half_height = extent.width / 2.0 + _MARGIN, extent.height / 2.0 + _MARGIN
     (x0, y0), (x1, y1) = segment
+    taken = np.array(obstacles, dtype=float).reshape(-1, 4)
+    alongs = np.array([0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.025 for step in range(29)])
     for shift in (0.0, extent.height / 2.0, -extent.height / 2.0):
+        xs, ys = x0 + alongs * (x1 - x0), y0 + alongs * (y1 - y0) + shift
+        boxes = np.stack([xs - half_width, ys - half_height, xs + half_width, ys + half_height], axis=1)
+        fits = (boxes[:, :2] >= frame[:2]).all(axis=1) & (boxes[:, 2:] <= frame[2:]).all(axis=1)
+        # A box is taken when it overlaps an obstacle or holds a crossing (an obstacle of size 0).
+        left, bottom, right, top = taken.T  # a box is taken when it overlaps an obstacle
+        hit = (boxes[:, :1] < right) & (left < boxes[:, 2:3]) & (boxes[:, 1:2] < top) & (bottom < boxes[:, 3:])
+        fits &= ~hit.any(axis=1) & (_count_in(crossings, boxes) == 0)
         best: tuple[float, tuple[float, float], Box] | None = None
-        for step in range(29):
-            along = 0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.025
-            x, y = x0 + along * (x1 - x0), y0 + along * (y1 - y0) + shift
-            box = (x - half_width, y - half_height, x + half_width, y + half_height)
-            if box[0] < frame[0] or box[2] > frame[2] or box[1] < frame[1] or box[3] > frame[3]:
-                continue
-            if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in obstacles):
-                continue
-            if any(box[0] < cx < box[2] and box[1] < cy < box[3] for cx, cy in crossings):
-                continue
-            cost = sum(_cuts(box, other) for other in segments if other != segment) + abs(along - 0.5)
+        for k in np.flatnonzero(fits):
+            box = (float(boxes[k, 0]), float(boxes[k, 1]), float(boxes[k, 2]), float(boxes[k, 3]))
+            cost = float(_cuts(box, others).sum()) + abs(float(alongs[k]) - 0.5)
             if best is None or cost < best[0]:
-                best = (cost, (x, y), box)
+                best = (cost, (float(xs[k]), float(ys[k])), box)
         if best is not None:
             return best[1], best[2]
     return None
