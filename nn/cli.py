@@ -501,7 +501,8 @@ def _demo_untrained(model: MLP, student: list[float], out: Path) -> list[Path]:
     loss = nn.binary_cross_entropy([output], [1])
     model.zero_grad()
     trace = trace_backward(loss, collapse="scope")  # runs the backward pass, one step per box
-    names = derive_names(topological_order(loss), loss)  # the names the trace and the pictures use
+    order = topological_order(loss)
+    names = derive_names(order, loss)  # the names the trace and the pictures use
     y_hat = output.data
     first, output_layer = (layer for layer in model.layers if isinstance(layer, nn.Dense))
     hidden = [_one_output(neuron(student)).data for neuron in first.neurons]
@@ -518,7 +519,6 @@ def _demo_untrained(model: MLP, student: list[float], out: Path) -> list[Path]:
     (u, d), relation = _shown(lambda u, d: u * d, dz, -1.0 / y_hat, y_hat * (1.0 - y_hat))
     _say(f"   the output neuron: ∂J/∂{z_name} = ∂J/∂ŷ · σ′({z_name}) = {u} × {d} {relation}  (which is ŷ − y)")
     (u, a), relation = _shown(lambda u, a: u * a, weight.grad, dz, hidden[j])
-    order = topological_order(loss)
     a_name = next(names[node.inputs[1]] for node in order if node.inputs and node.inputs[0] is weight)
     _say(f"   the largest of its weight gradients: ∂J/∂{w_name} = ∂J/∂{z_name} · {a_name} = {u} × {a} {relation}, "
          f"so gradient descent (w ← w − η·∂J/∂w) {'raises' if weight.grad < 0 else 'lowers'} {w_name} most")
