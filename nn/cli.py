@@ -41,7 +41,8 @@ from autograd.files import FileWriteError, write_atomically
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-    from nn import History, Module, Optimizer
+    from autograd import Value
+    from nn import MLP, History, Module, Optimizer
 
 PROGRAM = "glassgrad"
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
@@ -428,6 +429,11 @@ def _demo_perceptron(out: Path) -> list[Path]:
     return [Path(graph_path), player_path]
 
 
+COURSE_SEED = 1258
+"""The course network's seed: untrained, it says ŷ = 0.1107 for the student (4, 5) who passed, as the lecture's
+network does, with every hidden ReLU on (found by ``python tests/autograd/course_graphs.py``)."""
+
+
 def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
     import nn
     from autograd import gradcheck
@@ -436,11 +442,10 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
     student = [4.0, 5.0]
     X, y = datasets.pass_fail(200, seed=0)  # noqa: N806  (X is the data matrix)
     X_train, y_train, X_val, y_val = datasets.train_val_split(X, y, validation_fraction=0.25, seed=0)  # noqa: N806
-    # seed 37 starts, like the lecture's untrained network, at about P(pass) = 0.1.
-    model = nn.MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=37)
+    model = nn.MLP(2, [3, 1], activation="relu", output_activation="sigmoid", seed=COURSE_SEED)
     _say("4. 'Will I pass this class?' features: lectures attended, hours on the final project")
-    _say(f"   untrained, a 2-3-1 network says a student with 4 lectures and 5 hours passes with p = "
-         f"{_probability(model, student):.2f}: it has learned nothing yet")
+    written = _demo_untrained(model, student, out)
+    _say(f"6. Training: Adam, 60 epochs over {len(X_train)} students")
     history = nn.fit(
         model,
         X_train,
@@ -453,9 +458,8 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
         progress=progress,
         seed=0,
     )
-    p = _probability(model, student)
-    _say(f"   trained: validation accuracy {history.val_accuracy[-1]:.0%}; the student passes with p = {p:.2f}")
-    written = _save_training_plots(
+    written += _demo_trained(model, student, history.val_accuracy[-1], out)
+    plots = _save_training_plots(
         model,
         X,
         y,
@@ -465,8 +469,8 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
         highlight=[student],
         title="Will I pass? The trained network's answer",
     )
-    _say(f"5. Decision boundary and loss curves: {written[0]}, {written[1]}")
-    written += _demo_network(model, student, out)
+    _say(f"   decision boundary and loss curves: {plots[0]}, {plots[1]}")
+    written += plots
 
     # gradcheck the whole network: its loss as a function of every parameter, nudged in place.
     batch_X, batch_y = X_val[:10], y_val[:10]  # noqa: N806
@@ -482,39 +486,102 @@ def _demo_pass_fail(out: Path, *, progress: bool) -> list[Path]:
     return written
 
 
-def _demo_network(model: Module, student: list[float], out: Path) -> list[Path]:
-    # The trained network three ways, each with the gradients of the student's loss: the lecture's
-    # picture, the computation graph one box per neuron, and backprop stepped through neuron by neuron.
+def _demo_untrained(model: MLP, student: list[float], out: Path) -> list[Path]:
+    # The lecture's story: the untrained network is wrong about a student who passed, and
+    # backprop says how each weight should move. Three views of the same gradients: the
+    # lecture's picture, the graph one box per neuron, backprop stepped neuron by neuron.
     import nn
-    from autograd import Value
+    from autograd import Value, topological_order
+    from autograd.see.naming import derive_names
     from autograd.see.render import save
     from autograd.see.trace import trace_backward
-    from nn import plots
 
     features = ("lectures", "hours")
-    inputs = [Value(x, label=name) for x, name in zip(student, features)]
-    loss = nn.binary_cross_entropy([model(inputs)], [1])
+    output = _one_output(model([Value(x, label=name) for x, name in zip(student, features)]))
+    loss = nn.binary_cross_entropy([output], [1])
     model.zero_grad()
     trace = trace_backward(loss, collapse="scope")  # runs the backward pass, one step per box
+    order = topological_order(loss)
+    names = derive_names(order, loss)  # the names the trace and the pictures use
+    y_hat = output.data
+    first, output_layer = (layer for layer in model.layers if isinstance(layer, nn.Dense))
+    hidden = [_one_output(neuron(student)).data for neuron in first.neurons]
+    last = output_layer.neurons[0]
+    dz = last.bias.grad  # ∂J/∂z of the output neuron, since z = … + b
+    j = max(range(len(hidden)), key=lambda k: abs(last.weights[k].grad))
+    weight, w_name, z_name = last.weights[j], names[last.weights[j]], names[last.bias].replace("b", "z", 1)
+    _say(f"   untrained (seed {COURSE_SEED}), a 2-3-1 network says the student with 4 lectures and 5 hours passes "
+         f"with ŷ = {_number(y_hat)}, yet they passed (y = 1)")
+    (p,), relation = _shown(lambda p: -math.log(p), loss.data, y_hat)
+    _say(f"   loss J = −log ŷ = −log {p} {relation}")
+    (p,), relation = _shown(lambda p: -1.0 / p, -1.0 / y_hat, y_hat)
+    _say(f"   backprop, the loss box: ∂J/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −1/{p} {relation}")
+    (u, d), relation = _shown(lambda u, d: u * d, dz, -1.0 / y_hat, y_hat * (1.0 - y_hat))
+    _say(f"   the output neuron: ∂J/∂{z_name} = ∂J/∂ŷ · σ′({z_name}) = {u} × {d} {relation}  (which is ŷ − y)")
+    (u, a), relation = _shown(lambda u, a: u * a, weight.grad, dz, hidden[j])
+    a_name = next(names[node.inputs[1]] for node in order if node.inputs and node.inputs[0] is weight)
+    _say(f"   the largest of its weight gradients: ∂J/∂{w_name} = ∂J/∂{z_name} · {a_name} = {u} × {a} {relation}, "
+         f"so gradient descent (w ← w − η·∂J/∂w) {'raises' if weight.grad < 0 else 'lowers'} {w_name} most")
     picture, graph, page = out / "network.png", out / "network.svg", out / "network_backprop.html"
-    buffer = io.BytesIO()
-    plots.network(model, example=student, feature_names=features).savefig(buffer, format="png", dpi=110)
-    write_atomically(picture, buffer.getvalue(), caller="demo")
+    _save_network_picture(model, student, f"Untrained: ŷ = {_number(y_hat)} for a student who passed; ∂J/∂w says "
+                          "how each weight should move", picture)
     save(loss, graph, collapse="scope")
-    trace.to_html(page, title="Backprop through the trained 'Will I pass?' network, neuron by neuron")
-    _say(f"6. The trained network as the lecture draws it, with each weight's ∂J/∂w for this student: {picture}")
-    _say(f"7. Its graph, one box per neuron: {graph}; backprop neuron by neuron ({len(trace)} steps): {page}")
+    trace.to_html(page, title="Backprop through the untrained 'Will I pass?' network, neuron by neuron")
+    _say(f"5. The untrained network as the lecture draws it, every weight with its ∂J/∂w for this student: {picture}")
+    _say(f"   its graph, one box per neuron: {graph}; backprop neuron by neuron ({len(trace)} steps): {page}")
     return [picture, graph, page]
 
 
-def _probability(model: Callable[[list[float]], object], example: list[float]) -> float:
-    from autograd import Value, no_grad
+def _demo_trained(model: MLP, student: list[float], accuracy: float, out: Path) -> list[Path]:
+    # The same student after training: the right answer, and gradients near zero (little left to learn from them).
+    import nn
 
-    with no_grad():
-        output = model(example)
-    if not isinstance(output, Value):
+    model.zero_grad()
+    output = _one_output(model(student))
+    nn.binary_cross_entropy([output], [1]).backward()
+    largest = max(abs(p.grad) for p in model.parameters())
+    picture = out / "network_trained.png"
+    _save_network_picture(model, student, f"Trained: ŷ = {_number(output.data)} for the same student; little left "
+                          "to learn from them", picture)
+    _say(f"7. Trained: validation accuracy {accuracy:.0%}; the student passes with ŷ = {_number(output.data)}, and "
+         f"their gradients are small (largest |∂J/∂w| = {_number(largest)}): {picture}")
+    return [picture]
+
+
+def _one_output(output: Value | list[Value]) -> Value:
+    if isinstance(output, list):  # pragma: no cover - the demo's neurons and model have one output
         raise TypeError(f"the model returned {output!r}; a binary classifier returns one Value.")
-    return output.data
+    return output
+
+
+def _save_network_picture(model: Module, student: list[float], title: str, path: Path) -> None:
+    from nn import plots
+
+    buffer = io.BytesIO()
+    figure = plots.network(model, example=student, feature_names=("lectures", "hours"), title=title)
+    figure.savefig(buffer, format="png", dpi=100)  # 1024 × 768, a projector's screen
+    write_atomically(path, buffer.getvalue(), caller="demo")
+
+
+def _shown(combine: Callable[..., float], result: float, *operands: float) -> tuple[list[str], str]:
+    """Operands written with just enough digits (4 to 7) that combining the written numbers gives the written result.
+
+    Returns the written operands and ``"= result"``, or ``"≈ result"`` when no such digits exist.
+
+    Example:
+        >>> _shown(lambda p: -1.0 / p, -1.0 / 0.110723, 0.110723)
+        (['0.11072'], '= −9.032')
+        >>> _shown(lambda u, a: u * a, -0.8893 * 4.915, -0.8893, 4.915)
+        (['−0.8893', '4.915'], '= −4.371')
+        >>> _shown(lambda a: a, 2.0, 1.0)
+        (['1'], '≈ 2')
+    """
+    written = _number(result)
+    for digits in range(4, 8):
+        shown = [f"{x:.{digits}g}" for x in operands]
+        if _number(combine(*map(float, shown))) == written:
+            return [text.replace("-", "−") for text in shown], f"= {written}"
+    return [_number(x) for x in operands], f"≈ {written}"
 
 
 # --- the parser and main ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from autograd import Value, no_grad
+from autograd import Parameter, Value, no_grad
 from autograd.see.render import format_number
 from nn.checks import evaluating
 from nn.early_stopping import Callback
@@ -32,8 +32,13 @@ from nn.optimizers import SGD
 from nn.training import History
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox, BboxBase
+    from numpy.typing import NDArray
 
     from nn.neuron import Neuron
 
@@ -512,19 +517,27 @@ def _output_activation(model: Module) -> str:
 
 # --- the lecture's picture of a network ------------------------------------------
 
-# Above this many weights a label per weight would cover the picture; the lines
-# still show every weight (colour and width), and each neuron shows ∂J/∂z.
-MAX_WEIGHT_LABELS = 48
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+MAX_WEIGHT_LABELS = 12
+"""The most weights ``network`` labels by default: those with the largest |∂J/∂w| (|w| before backprop).
+
+More labels would cover the picture; ``gradient_table(model)`` lists every parameter."""
+SLIDE_SIZE = (10.24, 7.68)
+"""``network``'s default figure size in inches: 1024 × 768 pixels at matplotlib's 100 dpi, a projector's screen."""
+_MARGIN = 3.0  # pixels kept free around every label
+OFF = "#BBBBBB"
+"""The face of a neuron that is off for the example (a ReLU with z ≤ 0)."""
+_LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.92}
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display pixels
+Segment = tuple[tuple[float, float], tuple[float, float]]
 
 
 def network(
     model: Module,
     example: Sequence[float] | None = None,
     feature_names: Sequence[str] | None = None,
-    weight_labels: bool | None = None,
+    weight_labels: bool | int | None = None,
     title: str | None = None,
+    figsize: tuple[float, float] = SLIDE_SIZE,
     ax: Axes | None = None,
 ) -> Figure:
     """The network as the lecture draws it: neurons as circles in columns, weights as lines.
@@ -532,10 +545,18 @@ def network(
     Inputs form the first column, each layer the next; a line joins every
     input of a neuron to it, blue for a positive weight and red for a
     negative one, thicker for a larger |w|. With an ``example``, every circle
-    shows its value for it (xᵢ, then each neuron's activation a). After a
-    backward pass (any weight with a nonzero ``.grad``), every neuron shows
-    ∂J/∂z (its bias's gradient) and, for small networks, every weight is
-    labelled with its value and its gradient ∂J/∂w.
+    shows its value for it (xᵢ, then each neuron's activation a). Weights are
+    labelled with their names, the ones the computation graph uses
+    (w₂₁⁽¹⁾: neuron 2 of layer 1, input 1), and their values; after a backward
+    pass (any nonzero ``.grad``) with their gradients too, ∂J/∂w₂₁⁽¹⁾ = −0.49,
+    and each neuron shows its bias and ∂J/∂b (which equals ∂J/∂z). A ReLU
+    that is off for the example (z ≤ 0, so relu′(z) = 0 and no gradient flows
+    back through it) is grey.
+
+    Labels sit on their own line, never on another label, a circle or a point
+    where two lines cross. A label that finds no such place is left out, and
+    big networks label only the weights with the largest |∂J/∂w|; the legend
+    says how many are shown and ``gradient_table(model)`` lists them all.
 
     Args:
         model: a ``Neuron``, ``Dense``, ``MLP`` or ``Sequential`` of those
@@ -544,9 +565,11 @@ def network(
         example: one input, e.g. ``[4, 5]``; its values are computed in eval
             mode without recording a graph.
         feature_names: a name per input (default x₁, x₂, …).
-        weight_labels: label each weight with w and ∂J/∂w; by default only
-            when there are at most 48 weights.
+        weight_labels: ``True`` to try every weight, ``False`` for none, a
+            number for that many of the largest |∂J/∂w|; by default every weight
+            when there are at most ``MAX_WEIGHT_LABELS``, else that many.
         title: the title; by default the architecture.
+        figsize: the figure's size in inches (default 1024 × 768 pixels at 100 dpi).
         ax: an Axes to draw into; by default a new figure of its own.
 
     Returns:
@@ -554,15 +577,19 @@ def network(
 
     Raises:
         TypeError: a layer this picture cannot draw (a custom module).
-        ValueError: an ``example`` or ``feature_names`` of the wrong length.
+        ValueError: an ``example``, ``feature_names`` or ``weight_labels`` that does not fit.
 
     Example:
         >>> import matplotlib; matplotlib.use("Agg")
         >>> import nn
-        >>> model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
+        >>> model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=1258)
+        >>> nn.binary_cross_entropy([model([4.0, 5.0])], [1]).backward()
         >>> figure = network(model, example=[4.0, 5.0])
         >>> figure.axes[0].get_title()
         'MLP 2 → 3 → 1, for the example (4.0, 5.0)'
+        >>> print(*(t.get_text() for t in figure.axes[0].texts if t.get_text().startswith("w₂₁")))
+        w₂₁⁽¹⁾ = −0.121
+        ∂J/∂w₂₁⁽¹⁾ = 1.43
     """
     layers = _neuron_columns(model)
     n_inputs = layers[0][0].n_inputs
@@ -572,160 +599,347 @@ def network(
         )
     if example is not None and (isinstance(example, str) or len(example) != n_inputs):
         raise ValueError(f"network() got example={example!r}; expected {n_inputs} numbers, one per input.")
+    if not isinstance(weight_labels, (bool, type(None))) and (not isinstance(weight_labels, int) or weight_labels < 0):
+        raise ValueError(
+            f"network() got weight_labels={weight_labels!r}; expected True, False, None or a whole number ≥ 0 "
+            "(how many of the largest |∂J/∂w| to label)."
+        )
     values = _column_values(model, layers, example) if example is not None else None
+    input_names, names, neuron_names = _lecture_names(model, n_inputs)
     weights = [w for column in layers for neuron in column for w in neuron.weights]
     biases = [neuron.bias for column in layers for neuron in column]
     backpropagated = any(p.grad != 0.0 for p in (*weights, *biases))
     if weight_labels is None:
-        weight_labels = len(weights) <= MAX_WEIGHT_LABELS
+        weight_labels = min(len(weights), MAX_WEIGHT_LABELS)
+    wanted = len(weights) if weight_labels is True else int(weight_labels)
 
     widths = [n_inputs] + [len(column) for column in layers]
     tallest = max(widths)
-    small = tallest <= 8
-    figure, axes = _figure_and_axes(
-        ax, "network", figsize=(max(6.4, 2.5 * len(widths) + 0.8), max(4.2, (1.0 if small else 0.52) * tallest + 2.2))
-    )
+    figure, axes = _figure_and_axes(ax, "network", figsize=figsize)
     if ax is None:
-        # Fixed margins instead of tight_layout: the label placement below reads
-        # pixel positions, which must not move after it.
-        axes.set_position((0.03, 0.12, 0.94, 0.74))
+        # Fixed margins instead of tight_layout: labels are placed by their pixel
+        # positions, which must not move afterwards.
+        axes.set_position((0.03, 0.11, 0.94, 0.72))
     axes.axis("off")
     axes.set_xlim(-0.45, len(widths) - 0.55)
-    axes.set_ylim(-(tallest - 1) / 2.0 - 0.6, (tallest - 1) / 2.0 + 0.3)
-    # Rows one unit apart, centred on the tallest column; columns one unit apart.
+    axes.set_ylim(-(tallest - 1) / 2.0 - 0.45, (tallest - 1) / 2.0 + 0.45)
+    renderer = _renderer(figure)
+    points = 72.0 / figure.dpi  # points per pixel
+    row_points = axes.bbox.height / (tallest - 0.1) * points  # the y range is tallest − 1 rows + 0.9 of margins
+    column_points = axes.bbox.width / (len(widths) - 0.1) * points
+    # Circles and text scale with the room a row has, so 2-3-1 and 2-16-16-1 both fit a slide.
+    radius = min(22.0, 0.45 * row_points, 0.12 * column_points)
+    text_size = min(11.0, max(6.5, 0.55 * radius))
+    label_size = min(9.5, max(7.0, 0.3 * row_points))
+    named_circles = radius >= 15.0  # room for a name above the value
+    # Bias and ∂J/∂b under each circle, when a row leaves room for two lines of text.
+    notes = (backpropagated or weight_labels is not False) and row_points - 2 * radius >= 3.2 * label_size
     positions = [
         [(float(column), (count - 1) / 2.0 - row) for row in range(count)] for column, count in enumerate(widths)
     ]
-    largest = max((abs(w.data) for w in weights), default=1.0) or 1.0
-    text_size = 9.0 if small else 6.5
-    radius_points = 21.0 if small else 12.0
-    pixels_per_point = figure.dpi / 72.0
 
     def to_pixels(point: tuple[float, float]) -> tuple[float, float]:
         px, py = axes.transData.transform(point)
         return float(px), float(py)
 
-    def to_data(point: tuple[float, float]) -> tuple[float, float]:
-        x, y = axes.transData.inverted().transform(point)
-        return float(x), float(y)
-    placed: list[tuple[float, float, float, float]] = []  # boxes of circles and labels drawn so far, in pixels
+    obstacles: list[Box] = []  # circles and text drawn so far, in pixels
 
-    def occupy(x: float, y: float, half_width: float, half_height: float, down: float = 0.0) -> None:
-        px, py = to_pixels((x, y))
-        placed.append((px - half_width, py - down - 2 * half_height, px + half_width, py - down))
+    def occupy(text: Text) -> None:
+        extent = text.get_window_extent(renderer)
+        obstacles.append((extent.x0, extent.y0, extent.x1, extent.y1))
 
     last = len(layers) - 1
+    headings: list[Text] = []
+    radius_pixels = radius / points
     for column, count in enumerate(widths):
-        xs = [x for x, _ in positions[column]]
-        ys = [y for _, y in positions[column]]
         face = "#EEEEEE" if column == 0 else "#FCE3C4" if column - 1 == last else "#D6E6F5"
-        axes.scatter(xs, ys, s=(2.0 * radius_points) ** 2, facecolors=face, edgecolors="#333333", linewidths=1.2,
-                     zorder=2)
+        faces = [OFF if column > 0 and _is_off(layers[column - 1][row], values, column, row) else face
+                 for row in range(count)]
+        axes.scatter([x for x, _ in positions[column]], [y for _, y in positions[column]], s=(2.0 * radius) ** 2,
+                     facecolors=faces, edgecolors="#333333", linewidths=1.2, zorder=2)
         for row in range(count):
             x, y = positions[column][row]
-            r = radius_points * pixels_per_point
-            occupy(x, y, r, r, down=-r)
+            px, py = to_pixels((x, y))
+            obstacles.append((px - radius_pixels, py - radius_pixels, px + radius_pixels, py + radius_pixels))
             if column == 0:
-                name = feature_names[row] if feature_names is not None else f"x{row + 1}".translate(_SUBSCRIPTS)
+                name = feature_names[row] if feature_names is not None else input_names[row]
             else:
-                name = _neuron_name(column, row, count, column - 1 == last)
+                name = neuron_names[id(layers[column - 1][row])]
             number = _number(values[column][row]) if values is not None else ""
             if column == 0 and len(name) > 3:  # a long feature name goes beside its circle, not across it
-                axes.annotate(name, (x, y), xytext=(-radius_points - 4.0, 0.0), textcoords="offset points",
-                              ha="right", va="center", fontsize=text_size, zorder=4)
+                occupy(axes.annotate(name, (x, y), xytext=(-radius - 4.0, 0.0), textcoords="offset points",
+                                     ha="right", va="center", fontsize=text_size + 1.0, zorder=4))
                 name = ""
-            axes.text(x, y, "\n".join(part for part in (name, number) if part), fontsize=text_size,
-                      ha="center", va="center", zorder=4)
-            if column > 0 and (backpropagated or weight_labels):
-                neuron = layers[column - 1][row]
-                below = [f"b {_number(neuron.bias.data)}"] if weight_labels else []
+            shown = [part for part in (name if named_circles or column == 0 else "", number) if part]
+            if shown and radius >= 7.0:
+                occupy(axes.text(x, y, "\n".join(shown), fontsize=text_size, ha="center", va="center", zorder=4))
+            if column > 0 and notes:
+                bias = layers[column - 1][row].bias
+                below = [f"{names[bias]} = {_number(bias.data)}"]
                 if backpropagated:
-                    below.append(f"∂J/∂z {_number(neuron.bias.grad)}")
-                axes.annotate("\n".join(below), (x, y), xytext=(0.0, -radius_points - 2.0), textcoords="offset points",
-                              ha="center", va="top", fontsize=text_size - 1.0, color="#333333", zorder=4,
-                              bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none",
-                                    "alpha": 0.85})
-                size = (text_size - 1.0) * pixels_per_point
-                occupy(x, y, 0.3 * size * max(map(len, below)), 0.62 * size * len(below), down=r + 2.0)
+                    below.append(f"∂J/∂{names[bias]} = {_number(bias.grad)}")
+                occupy(axes.annotate("\n".join(below), (x, y), xytext=(0.0, -radius - 2.0),
+                                     textcoords="offset points", ha="center", va="top", fontsize=label_size,
+                                     color="#333333", zorder=4, bbox=_LABEL_BOX))
+    for column in range(len(widths)):
+        heading = "inputs" if column == 0 else "output" if column - 1 == last else f"layer {column}"
+        headings.append(axes.annotate(heading, (float(column), (widths[column] - 1) / 2.0), xytext=(0.0, radius + 4.0),
+                             textcoords="offset points", ha="center", va="bottom", fontsize=text_size + 1.0,
+                             fontweight="bold", color="#333333"))
+        occupy(headings[-1])
 
     from matplotlib.lines import Line2D
 
+    largest = max((abs(w.data) for w in weights), default=1.0) or 1.0
+    segments: dict[Value, Segment] = {}
     for layer_index, column_neurons in enumerate(layers):
         for row, neuron in enumerate(column_neurons):
-            x1, y1 = positions[layer_index + 1][row]
+            end = positions[layer_index + 1][row]
             for source, weight in enumerate(neuron.weights):
-                x0, y0 = positions[layer_index][source]
-                colour = BLUE if weight.data >= 0 else RED
-                axes.add_line(
-                    Line2D([x0, x1], [y0, y1], color=colour, linewidth=0.4 + 4.6 * abs(weight.data) / largest,
-                           alpha=0.8 if small else 0.55, zorder=1, solid_capstyle="butt")
-                )
-                if weight_labels:
-                    text = _number(weight.data) + (f"\n∂J/∂w {_number(weight.grad)}" if backpropagated else "")
-                    lx, ly = _free_spot((x0, y0), (x1, y1), text, text_size - 1.0, pixels_per_point, to_pixels, to_data,
-                                        placed)
-                    axes.text(lx, ly, text, fontsize=text_size - 1.0, ha="center", va="center", color=colour,
-                              zorder=3, bbox={"boxstyle": "round,pad=0.12", "facecolor": "white",
-                                              "edgecolor": "none", "alpha": 0.9})
+                start = positions[layer_index][source]
+                axes.add_line(Line2D([start[0], end[0]], [start[1], end[1]], color=_weight_colour(weight),
+                                     linewidth=0.4 + 4.6 * abs(weight.data) / largest, alpha=0.6, zorder=1,
+                                     solid_capstyle="butt"))
+                segments[weight] = (to_pixels(start), to_pixels(end))
+    order = sorted(weights, key=lambda w: -abs(w.grad if backpropagated else w.data))
+    texts = {w: f"{names[w]} = {_number(w.data)}" + (f"\n∂J/∂{names[w]} = {_number(w.grad)}" if backpropagated else "")
+             for w in order}
+    labelled = _label_weights(axes, renderer, texts, wanted, segments, obstacles, label_size)
 
-    for column in range(len(widths)):
-        heading = "inputs" if column == 0 else "output" if column - 1 == last else f"layer {column}"
-        axes.annotate(heading, (float(column), (tallest - 1) / 2.0), xytext=(0.0, radius_points + 6.0),
-                      textcoords="offset points", ha="center", va="bottom", fontsize=text_size + 1.0,
-                      fontweight="bold", color="#333333")
+    legend_title = "line width ∝ |w|"
+    if 0 < labelled < len(weights):
+        measure = "|∂J/∂w|" if backpropagated else "|w|"
+        legend_title += (f"; labelled: {labelled} of {len(weights)} weights, largest {measure} first "
+                         "(all: nn.plots.gradient_table(model))")
     legend = [
         Line2D([], [], color=BLUE, linewidth=2.5, label="positive weight"),
         Line2D([], [], color=RED, linewidth=2.5, label="negative weight"),
     ]
-    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize="small",
-                frameon=False, title="line width ∝ |w|", title_fontsize="small")
+    if any(_is_off(neuron, values, c + 1, r) for c, column in enumerate(layers) for r, neuron in enumerate(column)):
+        legend.append(Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=OFF,
+                             markeredgecolor="#333333", label="ReLU off: relu′(z) = 0, no gradient flows back"))
+    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(legend), fontsize="small",
+                frameon=False, title=legend_title, title_fontsize="small")
     if title is None:
         title = f"{type(model).__name__} " + " → ".join(str(width) for width in widths)
         if example is not None:
             title += ", for the example (" + ", ".join(_number(float(v)) for v in example) + ")"
-    axes.set_title(title, pad=22.0)
+    # The title clears the headings, which stand above the axes when a column is full.
+    top = max(heading.get_window_extent(renderer).y1 for heading in headings)
+    axes.set_title(title, pad=max(6.0, (top - axes.bbox.y1) * points + 8.0), fontsize=13.0)
     return figure
 
 
-def _free_spot(
-    start: tuple[float, float],
-    end: tuple[float, float],
-    text: str,
+def gradient_table(model: Module) -> str:
+    """Every weight and bias of ``model`` with its value and gradient, largest |∂J/∂p| first.
+
+    The names are ``network``'s and the computation graph's (w₂₁⁽¹⁾, b₂⁽¹⁾): the
+    table lists what a picture of a big network has no room to label.
+
+    Args:
+        model: what ``network`` draws (``Neuron``, ``Dense``, ``MLP``, ``Sequential``).
+
+    Returns:
+        One line per parameter: name, value, ∂J/∂name.
+
+    Raises:
+        TypeError: a layer ``network`` cannot draw.
+
+    Example:
+        >>> import nn
+        >>> model = nn.Neuron(2, activation="sigmoid", weights=[3.0, -2.0], bias=1.0)
+        >>> nn.binary_cross_entropy([model([-1.0, 2.0])], [1]).backward()
+        >>> print(gradient_table(model))
+        parameter         value      ∂J/∂parameter
+        w₂                 −2.0               −2.0
+        w₁                  3.0              0.998
+        b                   1.0             −0.998
+    """
+    layers = _neuron_columns(model)
+    _, names, _ = _lecture_names(model, layers[0][0].n_inputs)
+    parameters = [p for column in layers for neuron in column for p in (*neuron.weights, neuron.bias)]
+    rows = [f"{'parameter':<12}{'value':>11}{'∂J/∂parameter':>19}"]
+    for parameter in sorted(parameters, key=lambda p: -abs(p.grad)):
+        rows.append(f"{names[parameter]:<12}{_number(parameter.data):>11}{_number(parameter.grad):>19}")
+    return "\n".join(rows)
+
+
+def _renderer(figure: Figure) -> RendererBase:
+    # Labels are placed by their measured size. A figure made without pyplot has a
+    # canvas that cannot measure; Agg's can, and savefig picks its own canvas anyway.
+    get_renderer = getattr(figure.canvas, "get_renderer", None)
+    if get_renderer is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        get_renderer = FigureCanvasAgg(figure).get_renderer
+    renderer: RendererBase = get_renderer()
+    return renderer
+
+
+def _is_off(neuron: Neuron, values: Sequence[Sequence[float]] | None, column: int, row: int) -> bool:
+    # A ReLU whose z ≤ 0 for the example outputs 0 and has relu′(z) = 0: nothing flows back through it.
+    return values is not None and neuron.activation == "relu" and values[column][row] == 0.0
+
+
+def _weight_colour(weight: Value) -> str:
+    return BLUE if weight.data >= 0 else RED
+
+
+def _lecture_names(model: Module, n_inputs: int) -> tuple[list[str], dict[Value, str], dict[int, str]]:
+    # The names the computation graph gives (autograd's naming, so picture, graph and
+    # trace agree): one call of the model records a graph whose nodes say what they are.
+    # Returns the inputs' names, the parameters' names and each neuron's (by id) for its a.
+    from autograd import enable_grad, topological_order
+    from autograd import sum as total
+    from autograd.see.naming import consumers_of, derive_names, find_neurons
+    from nn.neuron import Neuron
+
+    inputs = [Value(0.0) for _ in range(n_inputs)]
+    with evaluating(model), enable_grad():
+        output = model(inputs)
+        root = output if isinstance(output, Value) else total(output)
+    order = topological_order(root)
+    names = derive_names(order, root)
+    activations = {found.bias: names[found.a] for found in find_neurons(order, consumers_of(order))}
+    neurons = {id(module): activations[module.bias] for _, module in model.named_modules()
+               if isinstance(module, Neuron) and module.bias in activations}
+    parameters: dict[Value, str] = {node: name for node, name in names.items() if isinstance(node, Parameter)}
+    return [names[x] for x in inputs], parameters, neurons
+
+
+def _label_weights(
+    axes: Axes,
+    renderer: RendererBase,
+    texts: dict[Value, str],
+    wanted: int,
+    segments: dict[Value, Segment],
+    obstacles: list[Box],
     size: float,
-    pixels_per_point: float,
-    to_pixels: Callable[[tuple[float, float]], tuple[float, float]],
-    to_data: Callable[[tuple[float, float]], tuple[float, float]],
-    placed: list[tuple[float, float, float, float]],
-) -> tuple[float, float]:
-    # Lines that share an end crowd there: try points along the line and keep the
-    # one whose label overlaps least with labels and circles already placed.
-    lines = text.split("\n")
-    half_width = 0.36 * size * max(len(line) for line in lines) * pixels_per_point
-    half_height = 0.72 * size * len(lines) * pixels_per_point
-    alongs = [0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.03 for step in range(23)]
-    # Failing a free spot on the line, a label may sit just above or below it, in the line's colour.
-    shifts = (0.0, 2.2 * half_height, -2.2 * half_height)
-    best: tuple[float, tuple[float, float, float, float], tuple[float, float]] | None = None
-    for shift in shifts:
-        for along in alongs:
-            x = start[0] + along * (end[0] - start[0])
-            y = start[1] + along * (end[1] - start[1])
-            px, py = to_pixels((x, y))
-            py += shift
-            box = (px - half_width, py - half_height, px + half_width, py + half_height)
-            overlap = sum(
-                max(0.0, min(box[2], other[2]) - max(box[0], other[0]))
-                * max(0.0, min(box[3], other[3]) - max(box[1], other[1]))
-                for other in placed
-            )
-            if best is None or overlap < best[0]:
-                best = (overlap, box, (px, py))
-            if overlap == 0.0:
-                placed.append(box)
-                return to_data((px, py))
-    assert best is not None  # the loops run at least once
-    placed.append(best[1])
-    return to_data(best[2])
+) -> int:
+    # Label up to `wanted` weights, in the order of `texts`, each at a free spot on its
+    # line (see _free_spot); a weight with no free spot stays unlabelled. Returns the count.
+    import numpy as np
+
+    crossings = _crossing_counts(_crossings(list(segments.values())), axes.figure.bbox)
+    frame = axes.get_window_extent(renderer)
+    labelled = 0
+    for weight, text in texts.items():
+        if labelled == wanted:
+            break
+        label = axes.text(0.0, 0.0, text, fontsize=size, ha="center", va="center", color=_weight_colour(weight),
+                          zorder=3, bbox=_LABEL_BOX)
+        others = np.array([(*p, *q) for other, (p, q) in segments.items() if other is not weight]).reshape(-1, 4)
+        spot = _free_spot(segments[weight], label.get_window_extent(renderer), obstacles, crossings, others,
+                          (frame.x0, frame.y0, frame.x1, frame.y1))
+        if spot is None:
+            label.remove()
+            continue
+        centre, box = spot
+        label.set_position(tuple(axes.transData.inverted().transform(centre)))
+        obstacles.append(box)
+        labelled += 1
+    return labelled
+
+
+def _crossings(segments: Sequence[Segment]) -> NDArray[np.float64]:
+    # Where two lines cross away from their ends, as (x, y) rows: a label there could
+    # belong to either line. NumPy (matplotlib's own dependency): 2-32-32-1 has 1,120 lines.
+    import numpy as np
+
+    lines = np.array([(*p, *q) for p, q in segments], dtype=float).reshape(-1, 4)
+    found = [np.empty((0, 2))]
+    for start in range(0, len(lines), 256):  # 256 rows at a time keep the memory small
+        a = lines[start : start + 256, None, :]
+        b = lines[None, :, :]
+        p, d1 = a[..., :2], a[..., 2:] - a[..., :2]
+        r, d2 = b[..., :2], b[..., 2:] - b[..., :2]
+        denominator = d1[..., 0] * d2[..., 1] - d1[..., 1] * d2[..., 0]
+        gap = r - p
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (gap[..., 0] * d2[..., 1] - gap[..., 1] * d2[..., 0]) / denominator
+            u = (gap[..., 0] * d1[..., 1] - gap[..., 1] * d1[..., 0]) / denominator
+        upper = np.arange(start, start + len(a))[:, None] < np.arange(len(lines))[None, :]  # each pair once
+        inside = upper & (denominator != 0.0) & (t > 1e-9) & (t < 1 - 1e-9) & (u > 1e-9) & (u < 1 - 1e-9)
+        rows, columns = np.nonzero(inside)
+        found.append(p[rows, 0] + t[rows, columns, None] * d1[rows, 0])
+    return np.concatenate(found)
+
+
+def _crossing_counts(points: NDArray[np.float64], figure_box: BboxBase) -> NDArray[np.int64]:
+    # A summed-area table: table[j, i] counts the points left of pixel column i and below
+    # row j, so a box's count costs four lookups however many lines cross (2-32-32-1: 250,000).
+    import numpy as np
+
+    width, height = math.ceil(figure_box.width), math.ceil(figure_box.height)
+    counts, _, _ = np.histogram2d(points[:, 1], points[:, 0], bins=(height, width), range=((0, height), (0, width)))
+    table = np.zeros((height + 1, width + 1), dtype=np.int64)
+    table[1:, 1:] = counts.cumsum(axis=0).cumsum(axis=1)
+    return table
+
+
+def _count_in(table: NDArray[np.int64], boxes: NDArray[np.float64]) -> NDArray[np.int64]:
+    # How many points lie in each box (rows x0, y0, x1, y1), counting whole pixels (never fewer).
+    import numpy as np
+
+    height, width = table.shape[0] - 1, table.shape[1] - 1
+    x0 = np.clip(np.floor(boxes[:, 0]), 0, width).astype(int)
+    x1 = np.clip(np.ceil(boxes[:, 2]), 0, width).astype(int)
+    y0 = np.clip(np.floor(boxes[:, 1]), 0, height).astype(int)
+    y1 = np.clip(np.ceil(boxes[:, 3]), 0, height).astype(int)
+    counts: NDArray[np.int64] = table[y1, x1] - table[y0, x1] - table[y1, x0] + table[y0, x0]
+    return counts
+
+
+def _cuts(box: Box, lines: NDArray[np.float64]) -> NDArray[np.bool_]:
+    # Which lines (rows x0, y0, x1, y1) pass through a box: Liang-Barsky clipping, all at once.
+    import numpy as np
+
+    x0, y0, x1, y1 = lines.T
+    p = np.stack([x0 - x1, x1 - x0, y0 - y1, y1 - y0])
+    q = np.stack([x0 - box[0], box[2] - x0, y0 - box[1], box[3] - y0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = q / p
+    low = np.where(p < 0.0, t, 0.0).max(axis=0)
+    high = np.where(p > 0.0, t, 1.0).min(axis=0)
+    outside = ((p == 0.0) & (q < 0.0)).any(axis=0)
+    result: NDArray[np.bool_] = ~outside & (low <= high)
+    return result
+
+
+def _free_spot(
+    segment: Segment,
+    extent: Bbox,
+    obstacles: Sequence[Box],
+    crossings: NDArray[np.int64],
+    others: NDArray[np.float64],
+    frame: Box,
+) -> tuple[tuple[float, float], Box] | None:
+    # The point on the line where the label covers no other text, circle or crossing
+    # and the fewest other lines (rows of `others`), nearest the middle; failing that,
+    # the same just above or below the line, touching it; None when there is none.
+    import numpy as np
+
+    half_width, half_height = extent.width / 2.0 + _MARGIN, extent.height / 2.0 + _MARGIN
+    (x0, y0), (x1, y1) = segment
+    taken = np.array(obstacles, dtype=float).reshape(-1, 4)
+    alongs = np.array([0.5 + (1 if step % 2 else -1) * ((step + 1) // 2) * 0.025 for step in range(29)])
+    for shift in (0.0, extent.height / 2.0, -extent.height / 2.0):
+        xs, ys = x0 + alongs * (x1 - x0), y0 + alongs * (y1 - y0) + shift
+        boxes = np.stack([xs - half_width, ys - half_height, xs + half_width, ys + half_height], axis=1)
+        fits = (boxes[:, :2] >= frame[:2]).all(axis=1) & (boxes[:, 2:] <= frame[2:]).all(axis=1)
+        # A box is taken when it overlaps an obstacle or holds a crossing (an obstacle of size 0).
+        left, bottom, right, top = taken.T  # a box is taken when it overlaps an obstacle
+        hit = (boxes[:, :1] < right) & (left < boxes[:, 2:3]) & (boxes[:, 1:2] < top) & (bottom < boxes[:, 3:])
+        fits &= ~hit.any(axis=1) & (_count_in(crossings, boxes) == 0)
+        best: tuple[float, tuple[float, float], Box] | None = None
+        for k in np.flatnonzero(fits):
+            box = (float(boxes[k, 0]), float(boxes[k, 1]), float(boxes[k, 2]), float(boxes[k, 3]))
+            cost = float(_cuts(box, others).sum()) + abs(float(alongs[k]) - 0.5)
+            if best is None or cost < best[0]:
+                best = (cost, (float(xs[k]), float(ys[k])), box)
+        if best is not None:
+            return best[1], best[2]
+    return None
 
 
 def _neuron_columns(model: Module) -> list[list[Neuron]]:
@@ -774,16 +988,9 @@ def _column_values(model: Module, layers: Sequence[Sequence[Neuron]], example: S
     return columns
 
 
-def _neuron_name(column: int, row: int, count: int, is_output: bool) -> str:
-    # The lecture's notation: ŷ for the output, a with neuron and layer index for hidden units.
-    if is_output:
-        return "ŷ" if count == 1 else "ŷ" + f"{row + 1}".translate(_SUBSCRIPTS)
-    return "a" + f"{row + 1}".translate(_SUBSCRIPTS) + f"({column})".translate(_SUPERSCRIPTS)
-
-
 def _number(x: float) -> str:
     # Three figures: the picture is read from a slide, the exact numbers are in the trace.
-    return format_number(x, precision=3)
+    return format_number(x, precision=3).replace("-", "−")
 
 
 def per_example_gradients(

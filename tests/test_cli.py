@@ -387,8 +387,13 @@ def test_demo_writes_every_file_and_prints_the_course_numbers(tmp_path, capsys):
     assert "gradcheck" in stdout
     assert "all match" in stdout
     assert "backprop neuron by neuron (5 steps)" in stdout  # the loss box, then 4 neuron boxes
+    # The lecture's story: the untrained network first, wrong about a student who passed.
+    assert "passes with ŷ = 0.1107, yet they passed (y = 1)" in stdout
+    assert "∂J/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −1/0.110715 = −9.032" in stdout
+    assert stdout.index("−9.032") < stdout.index("Training") < stdout.index("Trained")
+    assert_worked_numbers_multiply_out(stdout)
     expected = ["perceptron.svg", "backprop.html", "decision_boundary.png", "loss_curves.png", "network.png",
-                "network.svg", "network_backprop.html"]
+                "network.svg", "network_backprop.html", "network_trained.png"]
     listing = stdout[stdout.index("files written:") :]
     for name in expected:
         assert str(out / name) in listing, name
@@ -410,6 +415,24 @@ def test_demo_writes_every_file_and_prints_the_course_numbers(tmp_path, capsys):
     page = (out / "network_backprop.html").read_text()
     assert page.count("svg width=") == 1
     assert "neuron 1 of layer 2" in page
+    assert "untrained" in page
+    assert_valid_png(out / "network_trained.png")
+
+
+def assert_worked_numbers_multiply_out(text):
+    # Every "a × b = c" printed: the numbers as written multiply to the result as written.
+    products = re.findall(r"(−?[\d.]+) × (−?[\d.]+) = (−?[\d.]+)", text)
+    assert len(products) >= 2
+    for a, b, c in products:
+        a, b, c = (float(x.replace("−", "-")) for x in (a, b, c))
+        digits = len(f"{c:.10g}".replace("-", "").replace(".", "").lstrip("0"))
+        assert float(f"{a * b:.{digits}g}") == c, (a, b, c)
+
+
+def test_the_worked_numbers_check_catches_a_product_that_does_not_multiply_out():
+    assert_worked_numbers_multiply_out("−9.032 × 0.09846 = −0.8893 and −0.8893 × 4.915 = −4.371")
+    with pytest.raises(AssertionError):
+        assert_worked_numbers_multiply_out("−1.0 × 0.0002877 = −0.0002878 and 2.0 × 2.0 = 4.0")
 
 
 def _interrupt_after(monkeypatch, steps):

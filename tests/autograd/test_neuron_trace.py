@@ -84,7 +84,7 @@ def test_a_neuron_step_narrates_the_lectures_chain_rule_with_the_per_node_number
     trace = autograd.trace_backward(course_loss(), collapse="scope")
     text = trace.explain(1)
     lines = [line for line in text.splitlines() if not line.endswith("no gradient needed.")]
-    assert lines[0] == "Step 2 of 5: neuron 1 of layer 2, going back from ∂J/∂ŷ = -9.036."
+    assert lines[0] == "Step 2 of 5: neuron 1 of layer 2, going back from ∂J/∂ŷ = -9.032."
     assert lines[1].startswith("∂J/∂z₁⁽²⁾ = ∂J/∂ŷ · σ′(z₁⁽²⁾) = ")
     assert lines[2].startswith("∂J/∂b₁⁽²⁾ = ∂J/∂z₁⁽²⁾ = ")
     assert lines[3].startswith("∂J/∂w₁₁⁽²⁾ = ∂J/∂z₁⁽²⁾ · a₁⁽¹⁾ = ")
@@ -127,7 +127,7 @@ def test_forward_steps_write_out_z_and_a():
     first = trace.explain(0).splitlines()
     assert first[0] == "Step 1 of 5: neuron 1 of layer 1."
     assert first[1].startswith("z₁⁽¹⁾ = w₁₁⁽¹⁾·x₁ + w₁₂⁽¹⁾·x₂ + b₁⁽¹⁾ = ")
-    assert first[2] == "a₁⁽¹⁾ = relu(z₁⁽¹⁾) = relu(-4.552) = 0.0"
+    assert first[2] == "a₁⁽¹⁾ = relu(z₁⁽¹⁾) = relu(2.72) = 2.72"
 
 
 def test_a_frame_highlights_the_whole_box_and_the_edges_into_it():

@@ -576,7 +576,7 @@ def test_collapsed_boxes_carry_readable_names_and_values():
     neurons = to_dot(loss, collapse="scope")
     assert "<B>neuron 2</B>" in neurons
     assert "<B>layer 1</B>" in neurons
-    assert "a₂⁽¹⁾ = 7.555" in neurons
+    assert "a₂⁽¹⁾ = 4.915" in neurons
     assert "ŷ = 0.1107" in neurons
     layers = to_dot(loss, collapse=1)
     assert all(f"a{i}⁽¹⁾ = " in layers for i in "₁₂₃")

@@ -1,4 +1,5 @@
 import gc
+import itertools
 import json
 import subprocess
 import sys
@@ -297,26 +298,104 @@ def test_network_shows_each_neurons_value_for_the_example():
     assert f"a₂⁽¹⁾\n{plots._number(hidden[1])}" in texts
 
 
+def _course_network(sizes=(3, 1), seed=1258):
+    # The course's network after backprop of one student's loss, and that loss.
+    model = nn.MLP(2, list(sizes), output_activation="sigmoid", seed=seed)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1])
+    loss.backward()
+    return model, loss
+
+
 def test_network_shows_gradients_only_after_a_backward_pass():
     model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=0)
     before = " ".join(_texts(plots.network(model, example=[4.0, 5.0])))
-    assert "∂J/∂w" not in before
+    assert "∂J/∂" not in before
     loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1])
     loss.backward()
     after = _texts(plots.network(model, example=[4.0, 5.0]))
     weight = model.layers[1].neurons[0].weights[0]
-    assert f"{plots._number(weight.data)}\n∂J/∂w {plots._number(weight.grad)}" in after
+    assert f"w₁₁⁽²⁾ = {plots._number(weight.data)}\n∂J/∂w₁₁⁽²⁾ = {plots._number(weight.grad)}" in after
     bias = model.layers[1].neurons[0].bias
-    assert any(f"∂J/∂z {plots._number(bias.grad)}" in text for text in after)
+    assert any(f"∂J/∂b₁⁽²⁾ = {plots._number(bias.grad)}" in text for text in after)
 
 
-def test_network_labels_weights_only_when_few_enough_to_read():
-    small = _texts(plots.network(nn.MLP(2, [3, 1], seed=0)))
-    big = _texts(plots.network(nn.MLP(2, [16, 16, 1], seed=0)))
-    assert sum(text.startswith(("-", "0", "1")) for text in small) >= 9
-    assert not any(text.startswith("b ") for text in big)
-    forced = _texts(plots.network(nn.MLP(2, [3, 1], seed=0), weight_labels=False))
-    assert not any(text.startswith("b ") for text in forced)
+def test_network_names_every_weight_as_the_computation_graph_does():
+    from autograd import topological_order
+    from autograd.see.naming import derive_names
+
+    model, loss = _course_network()
+    graph_names = derive_names(topological_order(loss), loss)
+    texts = _texts(plots.network(model, example=[4.0, 5.0]))
+    weights = [w for layer in model.layers for neuron in layer.neurons for w in neuron.weights]
+    for weight in weights:
+        name = graph_names[weight]
+        assert f"{name} = {plots._number(weight.data)}\n∂J/∂{name} = {plots._number(weight.grad)}" in texts
+    # neuron 2 of layer 1, input 1 (lectures): the lecture's w₂₁⁽¹⁾
+    assert graph_names[model.layers[0].neurons[1].weights[0]] == "w₂₁⁽¹⁾"
+
+
+def _extents(figure):
+    # Every piece of text in the figure, as drawn at 1024 × 768: labels, names, headings, title, legend.
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    texts = [*axes.texts, axes.title, *axes.get_legend().get_texts(), axes.get_legend().get_title()]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text()]
+
+
+@pytest.mark.parametrize("sizes", [(3, 1), (4, 4, 1), (16, 16, 1)])
+def test_network_text_never_overlaps_at_1024_by_768(sizes):
+    model, _ = _course_network(sizes)
+    figure = plots.network(model, example=[4.0, 5.0], feature_names=["lectures", "hours"])
+    assert tuple(figure.get_size_inches() * figure.dpi) == (1024.0, 768.0)
+    extents = _extents(figure)
+    for (text, box), (other, other_box) in itertools.combinations(extents, 2):
+        assert not box.overlaps(other_box), f"{text!r} overlaps {other!r}"
+    for text, box in extents:  # nothing leaves the picture
+        assert box.x0 >= 0, text
+        assert box.y0 >= 0, text
+        assert box.x1 <= 1024, text
+        assert box.y1 <= 768, text
+
+
+def test_network_labels_every_weight_of_the_course_network_and_none_on_a_line_crossing():
+    model, _ = _course_network()
+    figure = plots.network(model, example=[4.0, 5.0])
+    extents = [box for text, box in _extents(figure) if text.startswith("w")]
+    assert len(extents) == 9
+    lines = [figure.axes[0].transData.transform(line.get_xydata()) for line in figure.axes[0].lines]
+    crossings = plots._crossings([(tuple(a), tuple(b)) for a, b in lines])
+    assert len(crossings) > 0  # the course network's lines do cross: the test has something to check
+    for box in extents:
+        assert not any(box.x0 < x < box.x1 and box.y0 < y < box.y1 for x, y in crossings)
+
+
+def test_network_labels_only_the_largest_gradients_of_a_big_network_and_says_where_the_rest_are():
+    model, _ = _course_network((16, 16, 1))
+    axes = plots.network(model, example=[4.0, 5.0]).axes[0]
+    labels = [text for text in _texts(axes.figure) if text.startswith("w")]
+    assert 0 < len(labels) <= plots.MAX_WEIGHT_LABELS
+    largest = max((w for layer in model.layers for n in layer.neurons for w in n.weights), key=lambda w: abs(w.grad))
+    assert any(text.endswith(f"= {plots._number(largest.grad)}") for text in labels)
+    assert f"labelled: {len(labels)} of 304 weights" in axes.get_legend().get_title().get_text()
+    assert "nn.plots.gradient_table(model)" in axes.get_legend().get_title().get_text()
+    assert not any(text.startswith("w") for text in _texts(plots.network(model, weight_labels=False)))
+    assert sum(text.startswith("w") for text in _texts(plots.network(model, weight_labels=3))) == 3
+
+
+def test_network_refuses_a_weight_label_count_that_is_not_a_whole_number():
+    with pytest.raises(ValueError, match=r"network\(\) got weight_labels=-1; expected True, False, None or a whole"):
+        plots.network(nn.MLP(2, [3, 1], seed=0), weight_labels=-1)
+
+
+def test_gradient_table_lists_every_parameter_largest_gradient_first_with_the_pictures_names():
+    model, _ = _course_network()
+    rows = plots.gradient_table(model).splitlines()
+    assert len(rows) == 1 + 13
+    gradients = [abs(float(row.split()[-1].replace("−", "-"))) for row in rows[1:]]
+    assert gradients == sorted(gradients, reverse=True)
+    names = {row.split()[0] for row in rows[1:]}
+    assert {"w₂₁⁽¹⁾", "b₁⁽²⁾", "w₁₃⁽²⁾"} <= names
 
 
 def test_network_uses_feature_names_and_leaves_the_model_as_it_was():
@@ -360,3 +439,15 @@ def test_decision_boundary_rings_circled_points_under_one_legend_entry():
     assert labels.count("wrong label") == 1
     rings = [c for c in axes.collections if c.get_label() == "wrong label"]
     assert len(rings[0].get_offsets()) == 3
+
+
+def test_network_greys_a_relu_that_is_off_for_the_example_and_says_why_in_the_legend():
+    dead, _ = _course_network(seed=37)  # hidden neuron 1: z = −4.55 for (4, 5)
+    axes = plots.network(dead, example=[4.0, 5.0]).axes[0]
+    hidden = axes.collections[1].get_facecolors()
+    assert [tuple(face) == matplotlib.colors.to_rgba(plots.OFF) for face in hidden] == [True, False, False]
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "ReLU off: relu′(z) = 0, no gradient flows back" in legend
+    alive, _ = _course_network()
+    legend = [text.get_text() for text in plots.network(alive, example=[4.0, 5.0]).axes[0].get_legend().get_texts()]
+    assert not any("off" in text for text in legend)
