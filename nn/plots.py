@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from autograd import Value, no_grad
 from autograd.see.render import format_number
+from nn import data
 from nn.checks import evaluating
 from nn.early_stopping import Callback
 from nn.module import Module
@@ -92,12 +93,12 @@ def _figure_and_axes(ax: Axes | None, function: str, figsize: tuple[float, float
 
 def decision_boundary(
     model: Module,
-    X: Sequence[Sequence[float]],
-    y: Sequence[int],
+    X: data.Examples,
+    y: data.Targets,
     threshold: float | None = None,
     resolution: int = 80,
     title: str | None = None,
-    feature_names: tuple[str, str] = ("x₁", "x₂"),
+    feature_names: tuple[str, str] | None = None,
     class_names: Sequence[str] | None = None,
     highlight: Sequence[Sequence[float]] = (),
     circled: Sequence[Sequence[float]] = (),
@@ -113,12 +114,12 @@ def decision_boundary(
 
     Args:
         model: a model with 2 inputs.
-        X: the examples, each 2 numbers.
+        X: the examples, each 2 numbers (a list, a NumPy array or a pandas DataFrame).
         y: their class labels.
         threshold: where class 1 starts; by default 0.5 for a sigmoid output, else 0.
         resolution: grid points per side (the model runs resolution² times).
         title: the plot's title.
-        feature_names: the axis labels.
+        feature_names: the axis labels; by default a DataFrame's column names, else x₁ and x₂.
         class_names: legend names per class label, e.g. ``("failed", "passed")``.
         highlight: extra points to mark with a star, e.g. ``[[4, 5]]`` for a new student.
         circled: examples to ring in black, keeping their colour visible,
@@ -149,9 +150,12 @@ def decision_boundary(
         >>> len(figure.axes)
         2
     """
-    if len(X) == 0 or any(len(x) != 2 for x in X):
+    names = feature_names or data.feature_names(X) or ("x₁", "x₂")
+    rows, y = data.examples("decision_boundary()", X), data.targets("decision_boundary()", y)
+    if len(rows) == 0 or any(len(x) != 2 for x in rows):
         raise ValueError("decision_boundary() got examples that are not pairs of numbers; it draws 2-feature data.")
-    xs, ys = [x[0] for x in X], [x[1] for x in X]
+    feature_names = (names[0], names[1])
+    xs, ys = [float(x[0]) for x in rows], [float(x[1]) for x in rows]
     pad_x, pad_y = 0.15 * (max(xs) - min(xs) or 1.0), 0.15 * (max(ys) - min(ys) or 1.0)
     grid_x = _linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
     grid_y = _linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
@@ -521,7 +525,7 @@ _SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾
 
 def network(
     model: Module,
-    example: Sequence[float] | None = None,
+    example: Sequence[float] | data.Array | None = None,
     feature_names: Sequence[str] | None = None,
     weight_labels: bool | None = None,
     title: str | None = None,
@@ -543,7 +547,8 @@ def network(
             evaluating).
         example: one input, e.g. ``[4, 5]``; its values are computed in eval
             mode without recording a graph.
-        feature_names: a name per input (default x₁, x₂, …).
+        feature_names: a name per input; by default the index of a pandas
+            Series ``example`` (a DataFrame's row), else x₁, x₂, ….
         weight_labels: label each weight with w and ∂J/∂w; by default only
             when there are at most 48 weights.
         title: the title; by default the architecture.
@@ -564,6 +569,9 @@ def network(
         >>> figure.axes[0].get_title()
         'MLP 2 → 3 → 1, for the example (4.0, 5.0)'
     """
+    if example is not None:
+        feature_names = feature_names or data.feature_names(example) or None
+        example = data.example("network()", example)
     layers = _neuron_columns(model)
     n_inputs = layers[0][0].n_inputs
     if feature_names is not None and (isinstance(feature_names, str) or len(feature_names) != n_inputs):
@@ -788,8 +796,8 @@ def _number(x: float) -> str:
 
 def per_example_gradients(
     model: Module,
-    X: Sequence[Sequence[float]],
-    y: Sequence[float],
+    X: data.Examples,
+    y: data.Targets,
     loss: Callable[..., Value] | None = None,
     parameter: str | None = None,
     ax: Axes | None = None,
@@ -827,6 +835,7 @@ def per_example_gradients(
     from nn.batched import per_example_gradients as gradients
     from nn.losses import binary_cross_entropy_with_logits
 
+    X, y = data.examples("per_example_gradients()", X), data.targets("per_example_gradients()", y)
     was_training = model.training
     try:
         names, grads = gradients(model.eval(), X, y, loss or binary_cross_entropy_with_logits)
