@@ -420,7 +420,8 @@ def _check_frame(owner: str, name: str, frame: Any) -> None:
         _check_kind(owner, f"{name} column {column!r}", dtype)
     missing = frame.isna().to_numpy()
     if missing.any():
-        row, column = (int(i) for i in missing.nonzero()[0][:1].tolist() + missing.nonzero()[1][:1].tolist())
+        rows, columns = missing.nonzero()  # row by row: the first missing cell comes first
+        row, column = int(rows[0]), int(columns[0])
         raise ValueError(
             f"{owner} got {name} with a missing value in row {row} (index {frame.index[row]!r}), column "
             f"{frame.columns[column]!r}; expected a number in every cell. Fill it in, or drop the row: .dropna()."
@@ -481,6 +482,9 @@ def examples(owner: str, X: Examples, name: str = "X") -> Sequence[Sequence[Valu
                 f"{owner} got {name} of shape {array.shape}; expected a 2-D array, one row per example{hint}."
             )
         return _floats(array.tolist())
+    if isinstance(X, (list, tuple)) and any(_library(row) in ("numpy", "pandas") for row in X):
+        # A list of arrays (list(array), [frame.iloc[i] for i in ...]): each row converted as one example.
+        return [example(owner, row, f"{name}[{index}]") for index, row in enumerate(X)]
     return X  # type: ignore[return-value]  # a list; fit() checks every example itself
 
 

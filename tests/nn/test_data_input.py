@@ -91,6 +91,13 @@ def test_the_batched_engine_takes_arrays():
     assert weights == pytest.approx(trained_weights(X, y), rel=1e-9)
 
 
+def test_a_list_of_array_rows_is_read_row_by_row():
+    X, _ = moons_lists()
+    assert data.examples("fit()", list(np.array(X))) == X
+    with pytest.raises(ValueError, match=r"fit\(\) got X\[1\] of dtype complex128, which holds complex numbers"):
+        data.examples("fit()", [np.array([1.0]), np.array([1j])])
+
+
 def test_a_2d_target_column_is_read_as_one_target_per_example():
     assert data.targets("fit()", np.array([[0.5], [1.5]])) == [0.5, 1.5]
 
