@@ -1,7 +1,10 @@
 # Two commands do everything on a fresh machine:
-#   make demo   set up .venv (and graphviz) and run the main demo
-#   make test   set up .venv (and graphviz), lint, type-check and run every test
+#   make demo   set up .venv (with what every notebook needs) and graphviz, and run the main demo
+#   make test   set up .venv (with PyTorch for the cross-checks), graphviz and Chromium, then lint,
+#               type-check and run every test
 # Set-up is cached: a stamp file per extra set is remade only when pyproject.toml changes.
+# System packages come from .ci/ensure-system-packages: installed when we are root (or have
+# password-less sudo), otherwise it says what to run and the tests needing them are skipped.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +13,7 @@ PY := $(BIN)/python
 PYTEST_ARGS ?=
 export HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: help demo test lint typecheck pytest bench bench-smoke lab clean graphviz venv mutants mutants-ci
+.PHONY: help demo test lint typecheck pytest bench bench-smoke lab clean graphviz system-packages venv mutants mutants-ci
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,12 +29,16 @@ $(VENV)/.installed-%: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[$*]'
 	@touch $@
 
-venv: $(VENV)/.installed-dev  ## create .venv with everything for development
+venv: $(VENV)/.installed-dev  ## create .venv with everything for development (PyTorch included)
 
 graphviz:  ## make sure graphviz's `dot` binary is installed
-	@bash .ci/ensure-graphviz
+	@bash .ci/ensure-system-packages dot:graphviz
 
-demo: $(VENV)/.installed-viz,notebook graphviz  ## set up, then run the main demo
+system-packages:  ## make sure dot, chromium and chromedriver are installed (needs root or sudo)
+	@bash .ci/ensure-system-packages
+
+# The course extra holds what every notebook imports (hypothesis in 06, NumPy and scikit-learn in 07).
+demo: $(VENV)/.installed-course graphviz  ## set up (every notebook can run after it), then run the main demo
 	$(BIN)/glassgrad demo
 
 lint: $(VENV)/.installed-dev  ## ruff check and mypy --strict
@@ -40,7 +47,7 @@ lint: $(VENV)/.installed-dev  ## ruff check and mypy --strict
 
 typecheck: lint
 
-pytest: $(VENV)/.installed-dev graphviz
+pytest: $(VENV)/.installed-dev system-packages
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 test: lint pytest bench-smoke  ## set up, lint, type-check, run every test and a benchmark smoke run
@@ -68,7 +75,6 @@ mutants-ci: $(VENV)/.installed-dev
 	$(PY) mutants/run.py --sample $(MUTANTS_SAMPLE) --min-kill-rate $(MUTANTS_MIN_KILL_RATE)
 
 lab: $(VENV)/.installed-dev graphviz  ## open the course notebooks in JupyterLab
-	$(PY) -m pip install --quiet jupyterlab
 	$(BIN)/jupyter lab notebooks/
 
 clean:  ## remove .venv, caches and generated output

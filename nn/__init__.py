@@ -48,7 +48,7 @@ from nn.neuron import Neuron, Perceptron
 from nn.optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from nn.persistence import load
 from nn.pytorch import from_torch
-from nn.training import History, accuracy, evaluate, fit
+from nn.training import History, accuracy, evaluate, fit, predict
 
 __all__ = [
     "ACTIVATIONS",
@@ -92,6 +92,7 @@ __all__ = [
     "normal",
     "persistence",
     "plots",
+    "predict",
     "relu",
     "sigmoid",
     "softmax",

@@ -6,6 +6,7 @@ Run ``glassgrad --help`` (or ``python -m nn --help``). Subcommands::
     glassgrad graph "tanh(w*x + b)" w=-3 x=2 b=6.88 -o graph.svg
     glassgrad check "x**3 / y" x=2 y=5
     glassgrad train --data moons --hidden 16,16 --optimizer adam --learning-rate 0.05 --epochs 100 --out out/moons
+    glassgrad train --csv students.csv --target passed
     glassgrad doctor
     glassgrad --version
 
@@ -24,11 +25,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import errno
 import io
 import json
 import math
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -50,6 +53,8 @@ MAX_GRAPH_NODES = 200
 """The most nodes ``glassgrad graph`` draws: beyond it a picture is unreadable and slow to lay out."""
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta")
 DATA_SETS = ("moons", "circles", "xor", "spirals", "pass_fail")
+MAX_SAMPLES = 100_000
+"""The most examples ``glassgrad train --samples`` makes: one epoch of 100,000 takes minutes on the scalar engine."""
 PASS_FAIL_PLOT = {
     "feature_names": ("lectures attended", "hours on the final project"),
     "class_names": ("failed", "passed"),
@@ -121,6 +126,36 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def sample_count(text: str) -> int:
+    """Read ``--samples N``: enough to hold one example out, few enough to fit in memory (``MAX_SAMPLES``).
+
+    Example:
+        >>> sample_count("200")
+        200
+    """
+    digits = text.strip()
+    if not digits.isdigit() or len(digits) > 9 or not 2 <= int(digits) <= MAX_SAMPLES:
+        raise argparse.ArgumentTypeError(
+            f"got {text!r}; expected a whole number of examples from 2 (one to train on, one to hold out) to "
+            f"{MAX_SAMPLES:,} (the scalar engine's minutes per epoch), e.g. 200"
+        )
+    return int(digits)
+
+
+def folder_name(text: str) -> str:
+    """Read ``--out DIR``: any path but the empty one (which would write into the current folder unasked).
+
+    Example:
+        >>> folder_name("out/train")
+        'out/train'
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a folder name, e.g. out/train (or . for this folder)")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError(f"got {text!r}, which holds a NUL character; expected a folder name")
+    return text
+
+
 # --- output helpers -----------------------------------------------------------------------
 
 
@@ -157,21 +192,47 @@ def _number(x: float) -> str:
 
 
 def _make_output_folder(folder: Path, option: str) -> None:
-    # --out names a folder for several files: make it (saying so), but only below a folder that exists.
+    # --out names a folder for several files: make it and its parents (saying so), as mkdir -p does;
+    # refuse only a path that is something other than a folder, saying what it is.
     if folder.is_dir():
         return
-    if folder.exists():
-        raise CommandError(f"{option} got {str(folder)!r}, which is a file, not a folder; choose a folder.")
-    if not folder.parent.is_dir():
-        raise CommandError(
-            f"{option} got {str(folder)!r}, but its parent folder {str(folder.parent)!r} does not exist; "
-            f"create it first (mkdir -p {str(folder.parent)!r})."
-        )
+    for path in (folder, *folder.parents):
+        what = _not_a_folder(path)
+        if what:
+            named = "" if path == folder else f", but {str(path)!r} on its way"
+            raise UsageError(f"{option} got {str(folder)!r}{named}, which is {what}, not a folder; choose a folder.")
+        if path.is_dir():
+            break
     try:
-        folder.mkdir()
+        folder.mkdir(parents=True)
     except OSError as error:
         raise CommandError(f"cannot create the folder {str(folder)!r}: {error.strerror or error}.") from error
     _say(f"created the folder {folder}")
+
+
+def _not_a_folder(path: Path) -> str:
+    """What ``path`` is when it exists and is not a folder (``"a file"``, ``"a device"``), else ``""``."""
+    try:
+        mode = path.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):  # not there (yet): a parent on the way says why
+        return ""
+    except OSError as error:
+        return f"unreachable ({error.strerror or error})"
+    if stat.S_ISLNK(mode):
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            loops = error.errno == errno.ELOOP
+            return "a symbolic link that loops back to itself" if loops else "a broken symbolic link"
+    kinds = [
+        (stat.S_ISDIR, ""),
+        (stat.S_ISREG, "a file"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((what for test, what in kinds if test(mode)), "not a folder")
 
 
 def _build(expression_text: str, assignments: Sequence[str]) -> tuple[Expression, dict[str, float]]:
@@ -240,14 +301,21 @@ def _run_train(args: argparse.Namespace) -> int:
     """``glassgrad train ...``: train an MLP on a generated data set; save model, history and plots."""
     import nn
 
+    X, y, source = _training_data(args)  # noqa: N806  (X is the data matrix)
     out = Path(args.out)
     _make_output_folder(out, "--out")
-    X, y = _data_set(args.data, args.samples, args.seed)  # noqa: N806  (X is the data matrix)
     X_train, y_train, X_val, y_val = nn.data.train_val_split(X, y, validation_fraction=0.2, seed=args.seed)  # noqa: N806
-    model = nn.MLP(len(X[0]), [*args.hidden, 1], activation="relu", output_activation="sigmoid", seed=args.seed)
+    classes = max(y) + 1
+    # Two classes: one sigmoid output read as P(class 1). More: one raw score per class, softmax in the loss.
+    outputs, output_activation, loss = (1, "sigmoid", nn.binary_cross_entropy) if classes == 2 else (
+        classes, None, nn.cross_entropy
+    )
+    model = nn.MLP(
+        len(X[0]), [*args.hidden, outputs], activation="relu", output_activation=output_activation, seed=args.seed
+    )
     optimizer = _optimizer(args.optimizer, model, args.learning_rate)
     _say(
-        f"training {model.num_parameters()} parameters on {len(X_train)} {args.data} examples "
+        f"training {model.num_parameters()} parameters on {len(X_train)} {source} examples "
         f"({len(X_val)} held out) with {args.optimizer}, learning rate {args.learning_rate}"
     )
     try:
@@ -255,7 +323,7 @@ def _run_train(args: argparse.Namespace) -> int:
             model,
             X_train,
             y_train,
-            loss=nn.binary_cross_entropy,
+            loss=loss,
             optimizer=optimizer,
             epochs=args.epochs,
             batch_size=args.batch_size,
@@ -312,9 +380,49 @@ def _stop_interrupted(
 
 def _plot_options(args: argparse.Namespace, n_inputs: int) -> dict[str, Any]:
     options: dict[str, Any] = dict(PASS_FAIL_PLOT) if args.data == "pass_fail" else {}
-    sizes = "-".join(str(size) for size in [n_inputs, *args.hidden, 1])
-    options["title"] = f"{args.data}: a {sizes} network trained with {args.optimizer}"
+    if args.csv is not None and len(args.feature_names) == 2:
+        options["feature_names"] = args.feature_names
+    sizes = "-".join(str(size) for size in [n_inputs, *args.hidden, args.outputs])
+    options["title"] = f"{args.source}: a {sizes} network trained with {args.optimizer}"
     return options
+
+
+def _training_data(args: argparse.Namespace) -> tuple[list[list[float]], list[int], str]:
+    # The examples, from a generated data set or the user's CSV file, and how to name them. The answers are
+    # kept on args for the plots' labels (feature names, the number of outputs).
+    if args.csv is None:
+        if args.target is not None:
+            raise UsageError(f"--target got {args.target!r}, but it names a column of a --csv file; add --csv FILE.")
+        X, y = _data_set(args.data, args.samples or 200, args.seed)  # noqa: N806
+        args.source, args.feature_names = args.data, ()
+    else:
+        args.data = None  # --data's default, not a choice: argparse refuses --data given with --csv
+        if args.samples is not None:
+            raise UsageError("got both --csv and --samples; the examples come from the CSV file, so drop --samples.")
+        if args.target is None:
+            raise UsageError("--csv needs --target COLUMN, the header name of the column to predict.")
+        X, y, args.feature_names = _csv_classes(args.csv, args.target)  # noqa: N806
+        args.source = Path(args.csv).name
+    args.outputs = 1 if max(y) == 1 else max(y) + 1
+    return X, y, args.source
+
+
+def _csv_classes(path: str, target: str) -> tuple[list[list[float]], list[int], tuple[str, ...]]:
+    from nn import data
+
+    try:
+        X, labels, names, _ = data.load_csv(path, target=target)  # noqa: N806
+    except ValueError as error:
+        raise UsageError(_one_line(str(error))) from None
+    y = [label for label in labels if isinstance(label, int) and label >= 0]
+    if len(y) != len(labels) or len(y) < 2 or max(y) < 1:
+        odd = next((label for label in labels if not (isinstance(label, int) and label >= 0)), None)
+        found = f"holds {odd!r}" if odd is not None else f"holds only the class {labels[0]!r} in {len(labels)} rows"
+        raise UsageError(
+            f"--target got {target!r}, whose column in {path!r} {found}; glassgrad train learns classes: expected "
+            "whole numbers 0, 1, 2, ... naming each row's class, at least two classes and two rows."
+        )
+    return X, y, names
 
 
 def _data_set(name: str, samples: int, seed: int) -> tuple[list[list[float]], list[int]]:
@@ -366,7 +474,11 @@ def _save_training_plots(
     from nn import plots
 
     files = [out / "decision_boundary.png", out / "loss_curves.png"]
-    figures = (plots.decision_boundary(model, X, y, **boundary_options), plots.loss_curves(history))
+    figures = [plots.loss_curves(history)]
+    if len(X[0]) == 2:  # a boundary is drawn in the plane of two features
+        figures.insert(0, plots.decision_boundary(model, X, y, **boundary_options))
+    else:
+        files = files[1:]
     for figure, path in zip(figures, files):
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
@@ -659,7 +771,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the course's main demo and list the files it writes (about 10 seconds: 6 to 8 s measured "
         "on a busy 2-core machine).",
     )
-    demo.add_argument("--out", default="out", metavar="DIR", help="folder for the files (default: out)")
+    demo.add_argument(
+        "--out", type=folder_name, default="out", metavar="DIR", help="folder for the files (default: out)"
+    )
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(run=_run_demo)
 
@@ -692,13 +806,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser(
         "train",
-        help="train an MLP on a generated data set and save the model, history and plots",
-        description="Train a binary classifier (hidden layers with relu, a sigmoid output, cross-entropy loss).",
-        epilog="Example: glassgrad train --data moons --hidden 16,16 --optimizer adam --learning-rate 0.05 "
-        "--epochs 100",
+        help="train an MLP on a generated data set or your CSV file and save the model, history and plots",
+        description="Train a classifier (hidden layers with relu; two classes: a sigmoid output and binary "
+        "cross-entropy; more: one score per class and cross-entropy).",
+        epilog="Examples: glassgrad train --data moons --hidden 16,16 --optimizer adam --learning-rate 0.05 "
+        "--epochs 100;  glassgrad train --csv students.csv --target passed",
     )
-    train.add_argument("--data", choices=DATA_SETS, default="moons", help="the data set (default: moons)")
-    train.add_argument("--samples", type=positive_int, default=200, help="examples to generate (default: 200)")
+    source = train.add_mutually_exclusive_group()
+    source.add_argument("--data", choices=DATA_SETS, default="moons", help="a generated data set (default: moons)")
+    source.add_argument(
+        "--csv", metavar="FILE", help="train on your own data: a CSV file with a header line, one example per line"
+    )
+    train.add_argument(
+        "--samples", type=sample_count, default=None, help="examples to generate with --data (default: 200)"
+    )
+    train.add_argument(
+        "--target", metavar="COLUMN", help="with --csv: the column to predict, whole numbers 0, 1, ... (the class)"
+    )
     train.add_argument(
         "--hidden", type=hidden_sizes, default=[16, 16], metavar="SIZES", help="hidden layer sizes (default: 16,16)"
     )
@@ -711,7 +835,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=positive_int, default=32, metavar="B", help="examples per step (default: 32)"
     )
     train.add_argument("--seed", type=int, default=0, help="seed for data, weights and shuffling (default: 0)")
-    train.add_argument("--out", default="out/train", metavar="DIR", help="folder for the files (default: out/train)")
+    train.add_argument(
+        "--out", type=folder_name, default="out/train", metavar="DIR", help="folder for the files (default: out/train)"
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=_run_train)
 

@@ -5,6 +5,11 @@ A data set is ``(X, y)``: ``X`` a list of examples (each a list of floats) and
 generator is deterministic given its ``seed`` and never touches the global
 random state.
 
+Your own data comes in as lists, NumPy arrays or pandas DataFrames/Series:
+``examples`` and ``targets`` turn each into lists at the entry of ``fit``,
+``evaluate``, ``predict`` and the plots (NumPy and pandas are never imported
+here; an array is recognised by its type), and ``load_csv`` reads a CSV file.
+
 Example:
     >>> from nn import data
     >>> X, y = data.moons(100, noise=0.1, seed=0)
@@ -14,13 +19,19 @@ Example:
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import os
 import random
 from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from nn.checks import as_index, is_finite_number, is_number, same_length, whole_number
 from nn.initializers import Seed, make_rng
+
+if TYPE_CHECKING:
+    from autograd import Value
 
 Example = list[float]
 Dataset = tuple[list[Example], list[int]]
@@ -319,7 +330,6 @@ def _check_pairs(name: str, X: Sequence[object], y: Sequence[object]) -> None:
     same_length(f"{name}()", X, y, ("example", "label"))
 
 
-
 def digits(
     test_fraction: float = 0.25, seed: Seed = 0, n: int | None = None
 ) -> tuple[list[Example], list[int], list[Example], list[int]]:
@@ -361,3 +371,350 @@ def digits(
     X = [[pixel / 16.0 for pixel in image] for image in images[:count]]
     y = [int(label) for label in labels[:count]]
     return train_val_split(X, y, validation_fraction=test_fraction, seed=seed)
+
+
+# --- your data in: lists, NumPy arrays, pandas DataFrames and Series, CSV files ---------------
+
+
+class Array(Protocol):
+    """A NumPy array or a pandas DataFrame / Series: anything with a ``shape`` (checked when it arrives)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The array's dimensions."""
+
+
+Examples = Sequence[Sequence["Value | float"]] | Array
+Targets = Sequence[Any] | Array
+
+# NumPy's dtype kinds (pandas' dtypes share them) that are not real numbers, as a message names them.
+_NOT_REAL = {
+    "b": "booleans",
+    "O": "Python objects",
+    "U": "strings",
+    "S": "bytes",
+    "c": "complex numbers",
+    "M": "dates and times",
+    "m": "time differences",
+    "V": "raw records",
+}
+
+
+def _library(data: object) -> str:
+    # Recognised by its type's home, so neither NumPy nor pandas is ever imported here.
+    return type(data).__module__.partition(".")[0]
+
+
+def _check_kind(owner: str, what: str, dtype: Any) -> None:
+    kind = getattr(dtype, "kind", "O")
+    if kind not in "iuf":
+        holds = _NOT_REAL.get(kind, f"values of dtype {dtype}")
+        raise ValueError(
+            f"{owner} got {what} of dtype {dtype}, which holds {holds}; expected real numbers (int or float). "
+            "Convert it first, e.g. .astype(float) for 0/1 flags, or encode categories as numbers."
+        )
+
+
+def _check_frame(owner: str, name: str, frame: Any) -> None:
+    for column, dtype in frame.dtypes.items():
+        _check_kind(owner, f"{name} column {column!r}", dtype)
+    missing = frame.isna().to_numpy()
+    if missing.any():
+        rows, columns = missing.nonzero()  # row by row: the first missing cell comes first
+        row, column = int(rows[0]), int(columns[0])
+        raise ValueError(
+            f"{owner} got {name} with a missing value in row {row} (index {frame.index[row]!r}), column "
+            f"{frame.columns[column]!r}; expected a number in every cell. Fill it in, or drop the row: .dropna()."
+        )
+
+
+def _floats(rows: list[Any]) -> list[list[float]]:
+    # float() of every cell: NumPy's longdouble and float16 come out of tolist() as NumPy scalars or floats.
+    return [[float(cell) for cell in row] for row in rows]
+
+
+def examples(owner: str, X: Examples, name: str = "X") -> Sequence[Sequence[Value | float]]:
+    """The examples as a list of lists: a list passes through, a 2-D array or a DataFrame is converted.
+
+    NumPy arrays of any real dtype (ints, floats of any width) and pandas
+    DataFrames whose columns are all real numbers become lists of floats, one
+    list per row. Booleans, objects, strings, complex numbers and dates are
+    refused, as are missing values in a DataFrame.
+
+    Args:
+        owner: who is asking, for the message (``"fit()"``).
+        X: the examples: a list of lists, a 2-D NumPy array or a pandas DataFrame.
+        name: the argument's name, for the message.
+
+    Returns:
+        ``X`` itself if it is not an array, else its rows as lists of floats.
+
+    Raises:
+        ValueError: an array that is not 2-D, a dtype that is not real numbers, a missing value.
+
+    Example:
+        >>> examples("fit()", [[1.0, 2.0]])
+        [[1.0, 2.0]]
+        >>> import numpy as np
+        >>> examples("fit()", np.array([[1, 2], [3, 4]], dtype=np.int8))
+        [[1.0, 2.0], [3.0, 4.0]]
+        >>> examples("fit()", np.array([[True], [False]]))
+        Traceback (most recent call last):
+        ...
+        ValueError: fit() got X of dtype bool, which holds booleans; expected real numbers (int or float). ...
+    """
+    library, data = _library(X), X
+    if library == "pandas":
+        frame: Any = data
+        if not hasattr(frame, "columns"):
+            raise ValueError(
+                f"{owner} got {name} as a pandas Series of {len(frame)} values; expected a DataFrame, one row per "
+                f"example: {name}.to_frame() for one feature per example."
+            )
+        _check_frame(owner, name, frame)
+        return _floats(frame.to_numpy().tolist())
+    if library == "numpy" and hasattr(data, "dtype"):
+        array: Any = data
+        _check_kind(owner, name, array.dtype)
+        if array.ndim != 2:
+            hint = f" ({name}.reshape(-1, 1) for one feature per example)" if array.ndim == 1 else ""
+            raise ValueError(
+                f"{owner} got {name} of shape {array.shape}; expected a 2-D array, one row per example{hint}."
+            )
+        return _floats(array.tolist())
+    if isinstance(X, (list, tuple)) and any(_library(row) in ("numpy", "pandas") for row in X):
+        # A list of arrays (list(array), [frame.iloc[i] for i in ...]): each row converted as one example.
+        return [example(owner, row, f"{name}[{index}]") for index, row in enumerate(X)]
+    return X  # type: ignore[return-value]  # a list; fit() checks every example itself
+
+
+def targets(owner: str, y: Targets, name: str = "y") -> Sequence[Any]:
+    """The targets as a list: a list passes through, an array, a Series or a DataFrame is converted.
+
+    Integer arrays give ints (class indices), float arrays floats; a 2-D
+    array or a DataFrame of several columns gives one list per example
+    (several outputs per example).
+
+    Args:
+        owner: who is asking, for the message.
+        y: the targets.
+        name: the argument's name, for the message.
+
+    Returns:
+        ``y`` itself if it is not an array, else its values as a list.
+
+    Raises:
+        ValueError: a dtype that is not real numbers, a missing value, an array of more than 2 dimensions.
+
+    Example:
+        >>> import numpy as np
+        >>> targets("fit()", np.array([0, 1, 1]))
+        [0, 1, 1]
+    """
+    library, data = _library(y), y
+    if library == "pandas":
+        frame: Any = data
+        if not hasattr(frame, "columns"):
+            frame = frame.to_frame()
+        _check_frame(owner, name, frame)
+        values = frame.to_numpy().tolist()
+        return [row[0] for row in values] if len(frame.columns) == 1 else values
+    if library == "numpy" and hasattr(data, "dtype"):
+        array: Any = data
+        _check_kind(owner, name, array.dtype)
+        if array.ndim not in (1, 2):
+            raise ValueError(
+                f"{owner} got {name} of shape {array.shape}; expected one target (or one row) per example."
+            )
+        column = array.reshape(-1) if array.ndim == 2 and array.shape[1] == 1 else array
+        if column.dtype.kind in "iu":  # class indices stay ints
+            return list(column.tolist())
+        rows = column.tolist() if column.ndim == 2 else [column.tolist()]
+        return _floats(rows) if column.ndim == 2 else _floats(rows)[0]
+    return y  # type: ignore[return-value]
+
+
+def example(owner: str, x: Sequence[float] | Array, name: str = "example") -> Sequence[float]:
+    """One example as a list: a 1-D array or a pandas Series (a DataFrame's row) becomes a list of floats.
+
+    Example:
+        >>> import numpy as np
+        >>> example("network()", np.array([4, 5]))
+        [4.0, 5.0]
+    """
+    if _library(x) in ("numpy", "pandas") and hasattr(x, "dtype"):
+        array: Any = x
+        _check_kind(owner, name, array.dtype)
+        if len(array.shape) != 1:
+            raise ValueError(f"{owner} got {name} of shape {array.shape}; expected one example: a 1-D array.")
+        return _floats([array.tolist()])[0]
+    return x  # type: ignore[return-value]
+
+
+def feature_names(X: object) -> tuple[str, ...]:
+    """The names of the features: a DataFrame's columns, a Series' index (one example), else ().
+
+    Drawings and traces take them as ``feature_names=`` in place of x₁, x₂, ….
+
+    Example:
+        >>> feature_names([[1.0, 2.0]])
+        ()
+    """
+    if _library(X) != "pandas":
+        return ()
+    labels = X.columns if hasattr(X, "columns") else getattr(X, "index", ())
+    return tuple(str(label) for label in labels)
+
+
+# A CSV that size is no course data set: the scalar engine trains on thousands of rows, not millions.
+MAX_CSV_BYTES = 50_000_000
+
+
+class Table(NamedTuple):
+    """What ``load_csv`` read: the examples, the targets, and the column names of each.
+
+    Example:
+        >>> Table([[1.0]], [0], ("hours",), "passed").feature_names
+        ('hours',)
+    """
+
+    X: list[Example]
+    y: list[float]
+    feature_names: tuple[str, ...]
+    target: str
+
+
+def load_csv(path: str | os.PathLike[str], target: str, features: Sequence[str] | None = None) -> Table:
+    r"""Read a CSV file with a header line: one example per line, one column is the target.
+
+    Every cell must be a finite number; a target column of whole numbers
+    written without a decimal point (``0``, ``1``, ``2``) gives ints, the
+    class indices the classification losses need.
+
+    Args:
+        path: the file.
+        target: the header name of the column to predict.
+        features: the header names of the columns to learn from, in this
+            order; by default every column but the target.
+
+    Returns:
+        A ``Table``: ``X, y, feature_names, target = load_csv(...)``.
+
+    Raises:
+        ValueError: the file cannot be read, is empty, has a header but no
+            rows, a row with more or fewer cells than the header, an empty or
+            non-numeric cell, bytes that are not UTF-8, no column called
+            ``target`` (or one of ``features``), or more than
+            ``MAX_CSV_BYTES``: the message names the file, the line and the column.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> file = pathlib.Path(tempfile.mkdtemp()) / "students.csv"
+        >>> _ = file.write_text("lectures,hours,passed\n4,5.5,1\n1,0.5,0\n")
+        >>> X, y, names, _ = load_csv(file, target="passed")
+        >>> X, y, names
+        ([[4.0, 5.5], [1.0, 0.5]], [1, 0], ('lectures', 'hours'))
+    """
+    shown = os.fspath(path)
+    where = f"load_csv() got {shown!r}"
+    text = _read_text(where, path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as error:  # a cell over csv's field size limit, an unclosed quote
+        raise ValueError(f"{where}; line {reader.line_num} is not valid CSV: {error}.") from None
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ValueError(f"{where}, which is empty; expected a header line of column names, then one line per example.")
+    header = [name.strip() for name in rows[0]]
+    for column, name in enumerate(header):
+        if not name:
+            raise ValueError(f"{where}; line 1 (the header), column {column + 1} has no name; name every column.")
+        if header.index(name) != column:
+            raise ValueError(f"{where}; line 1 (the header) names column {name!r} twice; name every column once.")
+    chosen = _chosen_columns(where, header, target, features)
+    lines = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
+    if not lines:
+        raise ValueError(
+            f"{where}, which has a header (line 1) but no examples; expected one line per example after it."
+        )
+    X: list[Example] = []
+    y: list[float] = []
+    for number, row in lines:
+        if len(row) != len(header):
+            raise ValueError(
+                f"{where}; line {number} has {len(row)} cells, but the header (line 1) names {len(header)} columns; "
+                "expected one cell per column."
+            )
+        X.append([_cell(where, number, header[c], row[c]) for c in chosen])
+        y.append(_cell(where, number, target, row[header.index(target)], whole=True))
+    return Table(X, y, tuple(header[c] for c in chosen), target)
+
+
+def _read_text(where: str, path: str | os.PathLike[str]) -> str:
+    try:
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_CSV_BYTES:
+                raise ValueError(
+                    f"{where}, which holds {size:,} bytes; expected at most {MAX_CSV_BYTES:,} (the scalar engine "
+                    "trains on thousands of rows, not millions). Take a sample of the rows first."
+                )
+            raw = file.read(MAX_CSV_BYTES + 1)
+    except (OSError, TypeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ValueError(f"{where}, which cannot be read: {reason}.") from None
+    if len(raw) > MAX_CSV_BYTES:  # a pipe or a device reports no size
+        raise ValueError(f"{where}, which holds more than {MAX_CSV_BYTES:,} bytes; take a sample of the rows first.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ValueError(
+            f"{where}; line {line} is not UTF-8 text: byte {raw[error.start]:#04x} at character {column}. Save the "
+            "file as UTF-8 (spreadsheets offer it under 'CSV UTF-8')."
+        ) from None
+
+
+def _chosen_columns(where: str, header: list[str], target: str, features: Sequence[str] | None) -> list[int]:
+    known = ", ".join(repr(name) for name in header)
+    if not isinstance(target, str) or target not in header:
+        raise ValueError(f"{where} and target={target!r}; line 1 (the header) has no such column, only {known}.")
+    if features is None:
+        return [column for column, name in enumerate(header) if name != target]
+    if isinstance(features, str):
+        raise ValueError(f"{where} and features={features!r}; expected a list of column names, e.g. [{features!r}].")
+    chosen = []
+    for name in features:
+        if name not in header:
+            raise ValueError(
+                f"{where} and features naming {name!r}; line 1 (the header) has no such column, only {known}."
+            )
+        if name == target:
+            raise ValueError(
+                f"{where} and features naming the target {target!r}; a model cannot learn from its answer."
+            )
+        if header.index(name) in chosen:
+            raise ValueError(f"{where} and features naming {name!r} twice; name each column once.")
+        chosen.append(header.index(name))
+    if not chosen:
+        raise ValueError(f"{where} and features=[]; expected at least one column to learn from.")
+    return chosen
+
+
+def _cell(where: str, line: int, column: str, text: str, whole: bool = False) -> float:
+    cell = text.strip()
+    if not cell:
+        raise ValueError(
+            f"{where}; line {line}, column {column!r} is empty; expected a number. Fill it in or delete the line."
+        )
+    try:
+        number: float = int(cell) if whole and cell.lstrip("+-").isdigit() else float(cell)
+    except ValueError:
+        raise ValueError(
+            f"{where}; line {line}, column {column!r} holds {cell[:40]!r}, which is not a number; expected a number "
+            "such as 2.5 (encode categories as numbers first)."
+        ) from None
+    if not math.isfinite(number):
+        raise ValueError(f"{where}; line {line}, column {column!r} holds {cell!r}; expected a finite number.")
+    return number

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import math
@@ -50,6 +51,23 @@ MAX_LAYERS = 1_000
 """The most layers one saved ``Sequential`` or ``MLP`` may list."""
 MAX_MODULES = 10_000
 """The most modules one saved architecture may describe."""
+MAX_TEXT = 1_000
+"""The longest string a user module's saved field may hold."""
+
+
+class FileReadError(OSError):
+    """A model file could not be read (a permission, a looping link, a disk error); ``errno`` is kept.
+
+    Worded as ``save``'s errors are: the caller, the user's path, the reason and the fix.
+
+    Example:
+        >>> import errno
+        >>> str(FileReadError(errno.EACCES, "load() could not read 'm.json': Permission denied.", "m.json"))
+        "load() could not read 'm.json': Permission denied."
+    """
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 Architecture = dict[str, object]
 """A JSON description of how to rebuild a module, e.g. ``{"type": "Dense", ...}``."""
@@ -101,6 +119,7 @@ def save(module: Module, path: str | os.PathLike[str]) -> None:
         >>> save(nn.Neuron(1, weights=[2.0]), path); load(path).state_dict()
         {'weights.0': 2.0, 'bias': 0.0}
     """
+    _check_path("save()", path, "model.save('model.json')")
     state = module.state_dict()
     for name, value in state.items():
         if not math.isfinite(value):
@@ -151,10 +170,12 @@ def load(path: str | os.PathLike[str], model: Module | None = None) -> Module:
 
     Raises:
         FileNotFoundError: there is no file at ``path``.
+        FileReadError: the file cannot be read (no permission, a symbolic link
+            that loops, a disk error), worded as ``save`` words its errors.
         ValueError: the file is not a regular file, too large, not valid JSON,
             not a glassgrad model, a field has the wrong type or is out of
             bounds, or its parameters do not fit the model. The message names
-            the file and the field.
+            the file and the field. A path holding a NUL character.
         TypeError: ``path`` is not a path, or ``model`` is not a Module.
 
     Example:
@@ -168,11 +189,7 @@ def load(path: str | os.PathLike[str], model: Module | None = None) -> Module:
     """
     from nn.module import Module
 
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(
-            f"load() got {path!r} of type {type(path).__name__}; expected the path of a saved model, "
-            "e.g. nn.load('model.json')."
-        )
+    _check_path("load()", path, "nn.load('model.json')")
     if model is not None and not isinstance(model, Module):
         raise TypeError(f"load() got model {model!r} of type {type(model).__name__}; expected an nn.Module.")
     where = os.fspath(path)
@@ -212,6 +229,8 @@ def _read_document(where: str) -> object:
         raise ValueError(
             f"load() got {where!r}, which is a folder, not a regular file; expected a file from model.save()."
         ) from None
+    except OSError as error:
+        raise _reading(error, where) from None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
@@ -222,6 +241,8 @@ def _read_document(where: str) -> object:
         if status.st_size > MAX_FILE_BYTES:
             raise ValueError(_too_large(where, status.st_size))
         data = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _reading(error, where) from None
     finally:
         os.close(descriptor)
     if len(data) > MAX_FILE_BYTES:
@@ -243,6 +264,31 @@ def _read_document(where: str) -> object:
         raise ValueError(f"load() got {where!r}, whose JSON is nested too deeply; it is no model file.") from None
     except ValueError as error:
         raise ValueError(f"load() got {where!r}, which is not strict JSON: {error}.") from None
+
+
+def _check_path(caller: str, path: object, example: str) -> None:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"{caller} got {path!r} of type {type(path).__name__}; expected the path of a saved model, e.g. {example}."
+        )
+    if "\0" in os.fspath(path):
+        raise ValueError(
+            f"{caller} got {os.fspath(path)!r}, which holds a NUL character (\\x00); no file path can contain one. "
+            "Check where the name came from."
+        )
+
+
+def _reading(error: OSError, where: str) -> FileReadError:
+    """The same kind of error (errno kept), worded like ``save``'s: the path, the reason, the fix."""
+    reason = error.strerror or str(error)
+    hint = {
+        errno.EACCES: " The file is not readable by this user: chmod u+r, or load a copy.",
+        errno.EPERM: " The file is not readable by this user: chmod u+r, or load a copy.",
+        errno.ELOOP: " The path is a symbolic link that leads back to itself: point it at the model file.",
+        errno.ENAMETOOLONG: " Use a shorter path.",
+        errno.EIO: " The disk could not be read; the file may be damaged.",
+    }.get(error.errno or 0, "")
+    return FileReadError(error.errno, f"load() could not read {where!r}: {reason}.{hint}", where)
 
 
 def _read_at_most(descriptor: int, limit: int) -> bytes:
@@ -448,16 +494,33 @@ def _check_fields(
 
 
 def _check_plain_fields(description: Mapping[str, object], where: str, field: str) -> None:
-    # Anything but flat numbers, strings and lists of them is refused, so no unbounded structure reaches user code.
+    # Only flat numbers, strings, booleans, None, lists of them, and module descriptions (checked as modules)
+    # reach a user's from_architecture: nothing nested deeper, nothing unbounded.
     for key, value in description.items():
-        values = value if isinstance(value, list) else [value]
         if isinstance(value, list) and len(value) > MAX_LAYERS:
-            raise ValueError(f"load() got {where!r} with a list of {len(value):,} items in field '{field}.{key}'.")
-        for item in values:
+            raise ValueError(
+                f"load() got {where!r} with a list of {len(value):,} items in field '{field}.{key}'; a saved "
+                f"architecture's lists may hold at most {MAX_LAYERS:,}."
+            )
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            at = f"{field}.{key}" if index is None else f"{field}.{key}.{index}"
+            if isinstance(item, dict) and "type" in item:
+                continue  # a module's description: _inner_modules hands it to the walk
             if type(item) is int and abs(item) > MAX_WIDTH:
                 raise ValueError(
-                    f"load() got {where!r} with {_short(item)} in field '{field}.{key}'; numbers in a saved "
+                    f"load() got {where!r} with {_short(item)} in field {at!r}; numbers in a saved "
                     f"architecture may be at most {MAX_WIDTH:,}."
+                )
+            if isinstance(item, str) and len(item) > MAX_TEXT:
+                raise ValueError(
+                    f"load() got {where!r} with a string of {len(item):,} characters in field {at!r}; strings in a "
+                    f"saved architecture may hold at most {MAX_TEXT:,}."
+                )
+            if not (item is None or isinstance(item, (bool, int, float, str))):
+                raise ValueError(
+                    f"load() got {where!r} with {_short(item)} in field {at!r}; a saved architecture's fields hold "
+                    "numbers, strings, flat lists of them and module descriptions, nothing nested deeper."
                 )
 
 

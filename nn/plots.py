@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from autograd import Parameter, Value, no_grad
 from autograd.see.render import format_number
+from nn import data
 from nn.checks import evaluating
 from nn.early_stopping import Callback
 from nn.module import Module
@@ -97,12 +98,12 @@ def _figure_and_axes(ax: Axes | None, function: str, figsize: tuple[float, float
 
 def decision_boundary(
     model: Module,
-    X: Sequence[Sequence[float]],
-    y: Sequence[int],
+    X: data.Examples,
+    y: data.Targets,
     threshold: float | None = None,
     resolution: int = 80,
     title: str | None = None,
-    feature_names: tuple[str, str] = ("x₁", "x₂"),
+    feature_names: tuple[str, str] | None = None,
     class_names: Sequence[str] | None = None,
     highlight: Sequence[Sequence[float]] = (),
     circled: Sequence[Sequence[float]] = (),
@@ -118,12 +119,12 @@ def decision_boundary(
 
     Args:
         model: a model with 2 inputs.
-        X: the examples, each 2 numbers.
+        X: the examples, each 2 numbers (a list, a NumPy array or a pandas DataFrame).
         y: their class labels.
         threshold: where class 1 starts; by default 0.5 for a sigmoid output, else 0.
         resolution: grid points per side (the model runs resolution² times).
         title: the plot's title.
-        feature_names: the axis labels.
+        feature_names: the axis labels; by default a DataFrame's column names, else x₁ and x₂.
         class_names: legend names per class label, e.g. ``("failed", "passed")``.
         highlight: extra points to mark with a star, e.g. ``[[4, 5]]`` for a new student.
         circled: examples to ring in black, keeping their colour visible,
@@ -154,9 +155,12 @@ def decision_boundary(
         >>> len(figure.axes)
         2
     """
-    if len(X) == 0 or any(len(x) != 2 for x in X):
+    names = feature_names or data.feature_names(X) or ("x₁", "x₂")
+    rows, y = data.examples("decision_boundary()", X), data.targets("decision_boundary()", y)
+    if len(rows) == 0 or any(len(x) != 2 for x in rows):
         raise ValueError("decision_boundary() got examples that are not pairs of numbers; it draws 2-feature data.")
-    xs, ys = [x[0] for x in X], [x[1] for x in X]
+    feature_names = (names[0], names[1])
+    xs, ys = [float(x[0]) for x in rows], [float(x[1]) for x in rows]
     pad_x, pad_y = 0.15 * (max(xs) - min(xs) or 1.0), 0.15 * (max(ys) - min(ys) or 1.0)
     grid_x = _linspace(min(xs) - pad_x, max(xs) + pad_x, resolution)
     grid_y = _linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
@@ -533,7 +537,7 @@ Segment = tuple[tuple[float, float], tuple[float, float]]
 
 def network(
     model: Module,
-    example: Sequence[float] | None = None,
+    example: Sequence[float] | data.Array | None = None,
     feature_names: Sequence[str] | None = None,
     weight_labels: bool | int | None = None,
     title: str | None = None,
@@ -564,7 +568,8 @@ def network(
             evaluating).
         example: one input, e.g. ``[4, 5]``; its values are computed in eval
             mode without recording a graph.
-        feature_names: a name per input (default x₁, x₂, …).
+        feature_names: a name per input; by default the index of a pandas
+            Series ``example`` (a DataFrame's row), else x₁, x₂, ….
         weight_labels: ``True`` to try every weight, ``False`` for none, a
             number for that many of the largest |∂J/∂w|; by default every weight
             when there are at most ``MAX_WEIGHT_LABELS``, else that many.
@@ -591,6 +596,9 @@ def network(
         w₂₁⁽¹⁾ = −0.121
         ∂J/∂w₂₁⁽¹⁾ = 1.43
     """
+    if example is not None:
+        feature_names = feature_names or data.feature_names(example) or None
+        example = data.example("network()", example)
     layers = _neuron_columns(model)
     n_inputs = layers[0][0].n_inputs
     if feature_names is not None and (isinstance(feature_names, str) or len(feature_names) != n_inputs):
@@ -995,8 +1003,8 @@ def _number(x: float) -> str:
 
 def per_example_gradients(
     model: Module,
-    X: Sequence[Sequence[float]],
-    y: Sequence[float],
+    X: data.Examples,
+    y: data.Targets,
     loss: Callable[..., Value] | None = None,
     parameter: str | None = None,
     ax: Axes | None = None,
@@ -1034,6 +1042,7 @@ def per_example_gradients(
     from nn.batched import per_example_gradients as gradients
     from nn.losses import binary_cross_entropy_with_logits
 
+    X, y = data.examples("per_example_gradients()", X), data.targets("per_example_gradients()", y)
     was_training = model.training
     try:
         names, grads = gradients(model.eval(), X, y, loss or binary_cross_entropy_with_logits)

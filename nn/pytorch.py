@@ -107,10 +107,15 @@ def from_torch(module: Any) -> Module:
 
     Returns an ``nn.MLP`` when the layers form one (every hidden layer with the
     same activation), else an ``nn.Sequential`` of ``Dense`` and ``Dropout``.
+    A ``Linear`` that appears more than once (shared weights, as in
+    ``Sequential(shared, Tanh(), shared)``) stays shared: its ``Dense`` layers
+    hold the same weight Values, so the model has PyTorch's parameter count and
+    one training step moves them once, as PyTorch does.
 
     Raises:
         ValueError: a module ``nn`` has no layer for (named, with its position),
-            a ``LeakyReLU`` whose slope is not 0.01, or no ``Linear`` at all.
+            a ``LeakyReLU`` whose slope is not 0.01, no ``Linear`` at all, or a
+            ``Linear`` with complex weights or on the ``meta`` device (no values).
 
     Example:
         >>> import torch
@@ -126,6 +131,7 @@ def from_torch(module: Any) -> Module:
     plan: list[tuple[str, Any, str]] = []  # ("dense", linear, activation) or ("dropout", p, "")
     for index, child in enumerate(children):
         if isinstance(child, torch_.nn.Linear):
+            _check_weights(torch_, index, child)
             plan.append(("dense", child, "linear"))
         elif type(child) in names and plan and plan[-1][0] == "dense" and plan[-1][2] == "linear":
             if isinstance(child, torch_.nn.LeakyReLU) and child.negative_slope != _LEAKY_SLOPE:
@@ -175,5 +181,37 @@ def from_torch(module: Any) -> Module:
                 state[f"{prefix}.neurons.{j}.weights.{k}"] = weight[j][k]
             state[f"{prefix}.neurons.{j}.bias"] = bias[j]
     model.load_state_dict(state)
+    _share_repeated_layers(_dense_layers(model), [linear for linear, _ in dense])
     model.train(module.training)
     return model
+
+
+def _dense_layers(model: Module) -> list[Dense]:
+    return [m for _, m in model.named_modules() if isinstance(m, Dense)]
+
+
+def _share_repeated_layers(layers: list[Dense], linears: list[Any]) -> None:
+    # PyTorch counts a module used twice once and moves its weights once per step; so must nn. Each later
+    # use of a Linear gets the Values of its first use (its own, loaded with the same numbers, are dropped).
+    first: dict[int, Dense] = {}
+    for layer, linear in zip(layers, linears):
+        original = first.setdefault(id(linear), layer)
+        if original is layer:
+            continue
+        for neuron, shared in zip(layer.neurons, original.neurons):
+            neuron.weights = shared.weights
+            neuron.bias = shared.bias
+
+
+def _check_weights(torch_: Any, index: int, linear: Any) -> None:
+    tensors = [linear.weight] + ([linear.bias] if linear.bias is not None else [])
+    if any(tensor.is_meta for tensor in tensors):
+        raise ValueError(
+            f"from_torch() got module {index} = {linear!r} on the 'meta' device, which has shapes but no values; "
+            "give it real weights first (module.to_empty(device='cpu'), then load_state_dict)."
+        )
+    if any(tensor.is_complex() for tensor in tensors):
+        raise ValueError(
+            f"from_torch() got module {index} = {linear!r} with {linear.weight.dtype} weights; nn's numbers are "
+            "real, and dropping the imaginary parts would change the model. Use real weights (float32 or float64)."
+        )

@@ -25,7 +25,7 @@ from typing import Protocol
 
 from autograd import OPS, Value, cycle_collector_paused, enable_grad, no_grad
 from nn.checks import evaluating, is_finite_number, same_length, whole_number
-from nn.data import batches
+from nn.data import Examples, Targets, batches, examples, targets
 from nn.early_stopping import Callback
 from nn.initializers import Seed, make_rng
 from nn.losses import (
@@ -87,13 +87,13 @@ class History:
 
 def fit(
     model: Module,
-    X: Sequence[Sequence[Value | float]],
-    y: Sequence[Target],
+    X: Examples,
+    y: Targets,
     loss: Loss = binary_cross_entropy_with_logits,
     optimizer: Optimizer | None = None,
     epochs: int = 100,
     batch_size: int | None = 32,
-    validation: tuple[Sequence[Sequence[Value | float]], Sequence[Target]] | None = None,
+    validation: tuple[Examples, Targets] | None = None,
     callbacks: Sequence[Callback] = (),
     progress: bool = True,
     seed: Seed = 0,
@@ -107,8 +107,10 @@ def fit(
 
     Args:
         model: the network, e.g. ``nn.MLP(2, [16, 16, 1])``.
-        X: the training examples.
-        y: their targets (0/1, class indices, or numbers for regression).
+        X: the training examples: a list of lists, a 2-D NumPy array of any
+            real dtype or a pandas DataFrame (see ``nn.data.examples``).
+        y: their targets (0/1, class indices, or numbers for regression), as
+            a list, a NumPy array or a pandas Series.
         loss: ``loss(outputs, targets) -> Value``; the default suits raw
             scores with 0/1 targets.
         optimizer: the default is ``nn.Adam(model, learning_rate=0.01)``.
@@ -144,6 +146,9 @@ def fit(
         2
     """
     _check_model("fit()", model)
+    X, y = examples("fit()", X), targets("fit()", y)
+    if isinstance(validation, (tuple, list)) and len(validation) == 2:
+        validation = (examples("fit()", validation[0], "X_val"), targets("fit()", validation[1], "y_val"))
     try:
         epochs, batch_size = _check_fit(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks)
         step = _step_function(model, X, loss, engine, "fit()")
@@ -226,8 +231,8 @@ def _train(
 
 def evaluate(
     model: Module,
-    X: Sequence[Sequence[Value | float]],
-    y: Sequence[Target],
+    X: Examples,
+    y: Targets,
     loss: Loss = binary_cross_entropy_with_logits,
     engine: str = "scalar",
 ) -> tuple[float, float | None]:
@@ -235,7 +240,7 @@ def evaluate(
 
     Args:
         model: the network.
-        X: the examples.
+        X: the examples (a list, a NumPy array or a pandas DataFrame, as for ``fit``).
         y: their targets.
         loss: the loss to report.
         engine: ``"scalar"`` or ``"batched"`` (see ``fit``).
@@ -246,7 +251,7 @@ def evaluate(
     Raises:
         ValueError: empty data, X and y of different lengths, or a sigmoid
             output with a loss that expects raw scores.
-        TypeError: ``model`` is not an ``nn.Module``.
+        TypeError: ``model`` is not an ``nn.Module``, or ``loss`` is not a function.
 
     Example:
         >>> import nn
@@ -255,12 +260,43 @@ def evaluate(
         (0.08775..., 1.0)
     """
     _check_model("evaluate()", model)
+    _check_loss("evaluate()", loss)
+    X, y = examples("evaluate()", X), targets("evaluate()", y)
     _check_data("evaluate()", X, y)
     _check_output_matches_loss("evaluate()", _probe(model, X[0]), loss)
     with evaluating(model):
         value, outputs = _step_function(model, X, loss, engine, "evaluate()").evaluate(X, y)
     correct = count_correct(outputs, y, loss)
     return value, None if correct is None else correct / len(X)
+
+
+def predict(model: Module, X: Examples) -> list[float | list[float]]:
+    """The model's outputs for every example, as numbers, in eval mode and without recording a graph.
+
+    Args:
+        model: the network.
+        X: the examples (a list, a NumPy array or a pandas DataFrame, as for ``fit``).
+
+    Returns:
+        One output per example: a float, or a list of floats for a model with several outputs.
+
+    Raises:
+        ValueError: no examples, or an example that is not a list of finite numbers.
+        TypeError: ``model`` is not an ``nn.Module``.
+
+    Example:
+        >>> import nn
+        >>> predict(nn.Neuron(1, activation="linear", weights=[2.0]), [[1.0], [3.0]])
+        [2.0, 6.0]
+    """
+    _check_model("predict()", model)
+    X = examples("predict()", X)
+    _check_data("predict()", X, X)
+    for index, example in enumerate(X):
+        _example_width("X", index, example, "predict()")
+    with evaluating(model), no_grad():
+        outputs = [model(x) for x in X]
+    return [[float(o) for o in output] if isinstance(output, Sequence) else float(output) for output in outputs]
 
 
 def count_correct(outputs: Sequence[Output], targets: Sequence[Target], loss: Loss) -> int | None:
@@ -335,11 +371,7 @@ def _check_fit(
     epochs = whole_number("fit()", "epochs", epochs, unit="epochs")
     if batch_size is not None:
         batch_size = whole_number("fit()", "batch_size", batch_size, alternative="None (full batch)")
-    if not callable(loss):
-        raise TypeError(
-            f"fit() got loss={loss!r}; expected a loss function such as nn.binary_cross_entropy_with_logits "
-            "(raw scores, 0/1 targets), nn.cross_entropy or nn.mean_squared_error."
-        )
+    _check_loss("fit()", loss)
     _check_optimizer(model, optimizer)
     _check_callbacks(callbacks)
     sets = [("X", "y", X, y)]
@@ -349,8 +381,8 @@ def _check_fit(
         _check_data("fit() validation", *validation)
         sets.append(("X_val", "y_val", *validation))
     width = _example_width("X", 0, X[0])
-    for x_name, _, examples, _ in sets:
-        for index, example in enumerate(examples):
+    for x_name, _, rows, _ in sets:
+        for index, example in enumerate(rows):
             if _example_width(x_name, index, example) != width:
                 raise ValueError(
                     f"fit() got {x_name}[{index}] = {reprlib.repr(example)} with {len(example)} numbers; "
@@ -406,6 +438,14 @@ def _probe(model: Module, example: Sequence[Value | float]) -> Output:
         return model(example)
 
 
+def _check_loss(owner: str, loss: object) -> None:
+    if not callable(loss):
+        raise TypeError(
+            f"{owner} got loss={loss!r}; expected a loss function such as nn.binary_cross_entropy_with_logits "
+            "(raw scores, 0/1 targets), nn.cross_entropy or nn.mean_squared_error."
+        )
+
+
 def _check_model(owner: str, model: object) -> None:
     if not isinstance(model, Module):
         raise TypeError(
@@ -446,16 +486,16 @@ def _check_callbacks(callbacks: object) -> None:
             )
 
 
-def _example_width(name: str, index: int, example: object) -> int:
+def _example_width(name: str, index: int, example: object, owner: str = "fit()") -> int:
     if isinstance(example, (str, bytes)) or not isinstance(example, Sequence):
         raise ValueError(
-            f"fit() got {name}[{index}] = {reprlib.repr(example)}; expected a list of numbers such as [1.0, 2.0]."
+            f"{owner} got {name}[{index}] = {reprlib.repr(example)}; expected a list of numbers such as [1.0, 2.0]."
         )
     for number in example:
         value = number.data if isinstance(number, Value) else number
         if not is_finite_number(value):
             raise ValueError(
-                f"fit() got {name}[{index}] = {reprlib.repr(example)}, which holds {reprlib.repr(number)}; expected "
+                f"{owner} got {name}[{index}] = {reprlib.repr(example)}, which holds {reprlib.repr(number)}; expected "
                 "finite numbers. Drop or fill in that example (nan and inf make every loss nan)."
             )
     return len(example)

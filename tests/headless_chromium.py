@@ -1,6 +1,6 @@
 """Debian's headless Chromium for the browser tests, started the one way they all need.
 
-The browser and its driver are used at fixed paths (``.ci/run`` installs them with
+The browser and its driver are used at fixed paths (``make test`` installs them with
 apt), so Selenium never downloads either; the flags keep Chromium off the network
 this machine does not have, and each session gets a fresh, temporary profile.
 """

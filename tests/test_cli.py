@@ -185,18 +185,145 @@ def test_train_history_goes_through_the_safe_writer_and_a_full_disk_names_it(tmp
     assert not [name for name in os.listdir(out) if name.endswith(".glassgrad-tmp")]
 
 
-def test_train_makes_its_out_folder_and_says_so_but_not_a_missing_parent(tmp_path, capsys):
-    code, _, err = run(["train", "--out", str(tmp_path / "a" / "b"), "--quiet"], capsys)
-    assert code == 1
-    assert err == (
-        f"glassgrad train: error: --out got {str(tmp_path / 'a' / 'b')!r}, but its parent folder "
-        f"{str(tmp_path / 'a')!r} does not exist; create it first (mkdir -p {str(tmp_path / 'a')!r}).\n"
-    )
-    assert not (tmp_path / "a").exists()
-    code, out, _ = run(["train", "--samples", "40", "--hidden", "2", "--epochs", "1", "--out",
-                        str(tmp_path / "a"), "--quiet"], capsys)
+QUICK = ["--hidden", "2", "--epochs", "1", "--quiet"]
+
+
+def test_train_makes_its_out_folder_with_its_parents_and_says_so(tmp_path, capsys):
+    code, out, _ = run(["train", "--samples", "40", *QUICK, "--out", str(tmp_path / "a" / "b")], capsys)
     assert code == 0
-    assert out.startswith(f"created the folder {tmp_path / 'a'}\n")
+    assert out.startswith(f"created the folder {tmp_path / 'a' / 'b'}\n")
+    assert (tmp_path / "a" / "b" / "model.json").is_file()
+
+
+def test_train_with_the_default_out_works_in_a_fresh_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(["train", "--samples", "40", *QUICK], capsys)
+    assert code == 0
+    assert (tmp_path / "out" / "train" / "history.json").is_file()
+
+
+def _a_file(tmp_path):
+    (tmp_path / "f").write_text("x")
+    return tmp_path / "f"
+
+
+def _self_link(tmp_path):
+    link = tmp_path / "loop"
+    link.symlink_to(link)
+    return link
+
+
+def _file_on_the_way(tmp_path):
+    (tmp_path / "notes").write_text("x")
+    return tmp_path / "notes" / "run"
+
+
+@pytest.mark.parametrize(
+    ("make", "tail"),
+    [
+        (_a_file, ", which is a file, not a folder"),
+        (lambda tmp_path: Path(os.devnull), ", which is a character device, not a folder"),
+        (_self_link, ", which is a symbolic link that loops back to itself, not a folder"),
+        (_file_on_the_way, ", but {parent!r} on its way, which is a file, not a folder"),
+    ],
+    ids=["file", "device", "self-link", "file-on-the-way"],
+)
+def test_train_out_that_is_not_a_folder_is_a_one_line_usage_error_saying_what_it_is(tmp_path, capsys, make, tail):
+    target = make(tmp_path)
+    code, out, err = run(["train", "--samples", "40", *QUICK, "--out", str(target)], capsys)
+    assert code == 2
+    assert out == ""
+    tail = tail.format(parent=str(target.parent))
+    assert err == f"glassgrad train: error: --out got {str(target)!r}{tail}; choose a folder.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", ""], "argument --out: got ''; expected a folder name, e.g. out/train"),
+        (["--samples", "1"], "argument --samples: got '1'; expected a whole number of examples from 2"),
+        (["--samples", "1000000000000"], "argument --samples: got '1000000000000'; expected a whole number"),
+        (["--target", "passed"], "--target got 'passed', but it names a column of a --csv file; add --csv FILE."),
+        (["--csv", "x.csv"], "--csv needs --target COLUMN, the header name of the column to predict."),
+        (["--csv", "x.csv", "--data", "xor"], "argument --data: not allowed with argument --csv"),
+        (["--csv", "x.csv", "--target", "y", "--samples", "9"], "got both --csv and --samples"),
+    ],
+    ids=["empty-out", "one-sample", "huge-samples", "target-alone", "csv-alone", "csv-and-data", "csv-and-samples"],
+)
+def test_train_refuses_impossible_arguments_in_one_line_with_exit_code_2(tmp_path, capsys, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["train", *args, *QUICK], capsys)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def _students_csv(tmp_path, n=40):
+    import nn
+
+    examples, labels = nn.data.pass_fail(n, seed=0)
+    path = tmp_path / "students.csv"
+    path.write_text("lectures,hours,passed\n" + "".join(f"{a},{b},{c}\n" for (a, b), c in zip(examples, labels)))
+    return path
+
+
+def train_on_csv(path, target, tmp_path, capsys):
+    return run(["train", "--csv", str(path), "--target", target, *QUICK, "--out", str(tmp_path / "o")], capsys)
+
+
+def test_train_on_a_csv_file_names_the_axes_after_its_columns(tmp_path, capsys, monkeypatch):
+    import nn.plots
+
+    drawn = {}
+    original = nn.plots.decision_boundary
+
+    def spy(model, examples, labels, **options):
+        drawn.update(options, n=len(examples))
+        return original(model, examples, labels, **options)
+
+    monkeypatch.setattr(nn.plots, "decision_boundary", spy)
+    code, out, _ = train_on_csv(_students_csv(tmp_path), "passed", tmp_path, capsys)
+    assert code == 0
+    assert "on 32 students.csv examples (8 held out)" in out
+    assert drawn["feature_names"] == ("lectures", "hours")
+    assert drawn["n"] == 40
+    assert_valid_png(tmp_path / "o" / "decision_boundary.png")
+    assert nn.load(tmp_path / "o" / "model.json").num_parameters() == 2 * 2 + 2 + 2 + 1
+
+
+def test_train_on_a_csv_of_three_classes_and_three_features_uses_cross_entropy_and_skips_the_boundary(tmp_path, capsys):
+    import nn
+
+    examples, labels = nn.data.blobs(30, centers=3, seed=0)
+    path = tmp_path / "blobs.csv"
+    path.write_text("a,b,c,kind\n" + "".join(f"{p},{q},{p + q},{k}\n" for (p, q), k in zip(examples, labels)))
+    code, _, _ = train_on_csv(path, "kind", tmp_path, capsys)
+    assert code == 0
+    assert sorted(os.listdir(tmp_path / "o")) == ["history.json", "loss_curves.png", "model.json"]
+    assert len(nn.load(tmp_path / "o" / "model.json")([0.0, 0.0, 0.0])) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("x,passed\n1,0\n2,\n", "data.csv'; line 3, column 'passed' is empty; expected a number"),
+        ("x,passed\n1,0\n2,0.5\n", "--target got 'passed', whose column in '{path}' holds 0.5; glassgrad train "
+         "learns classes"),
+        ("x,passed\n1,0\n2,0\n", "holds only the class 0 in 2 rows"),
+        ("x,y\n1,0\n", "and target='passed'; line 1 (the header) has no such column, only 'x', 'y'."),
+    ],
+    ids=["empty-cell", "not-a-class", "one-class", "no-such-column"],
+)
+def test_train_on_a_broken_csv_is_a_one_line_usage_error_naming_the_line(tmp_path, capsys, content, message):
+    path = tmp_path / "data.csv"
+    path.write_text(content)
+    code, _, err = train_on_csv(path, "passed", tmp_path, capsys)
+    assert code == 2
+    assert message.format(path=path) in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
 
 
 def test_graph_with_an_unknown_format_is_a_usage_error(tmp_path, capsys):

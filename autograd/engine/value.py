@@ -44,12 +44,14 @@ def _as_float(data: object, what: str = "Value()") -> float:
         return data
     if is_real(data):
         try:
-            return float(data)
+            number = float(data)
         except OverflowError:
+            number = math.inf
+        # NumPy's longdouble(1e400) turns into inf without an OverflowError: only an infinity may become inf.
+        if math.isinf(number) and data != number:
             shown = f"an int of {len(str(abs(int(data))))} digits" if isinstance(data, int) else repr(data)
-            raise OverflowError(
-                f"{what} got {shown}; it is too large for a float (the largest is about 1.8e308)."
-            ) from None
+            raise OverflowError(f"{what} got {shown}; it is too large for a float (the largest is about 1.8e308).")
+        return number
     raise TypeError(
         f"{what} got {data!r} of type {type(data).__name__}; expected a real number (int, float or NumPy scalar)."
     )
@@ -399,7 +401,10 @@ class Value:
             >>> Value(-2.0).leaky_relu(0.1).data
             -0.2
         """
-        return _apply(OPS["leaky_relu"], (self,), (_as_float(slope, "leaky_relu() slope"),))
+        slope = _as_float(slope, "leaky_relu() slope")
+        if not math.isfinite(slope):  # a nan or infinite slope makes every negative input's output nan or inf
+            raise DomainError(f"leaky_relu() got slope={slope!r}; the slope must be a finite number, such as 0.01.")
+        return _apply(OPS["leaky_relu"], (self,), (slope,))
 
     def abs(self) -> Value:
         """|x|. Its derivative at the kink x = 0 is taken as 0.

@@ -1,6 +1,6 @@
 """The exported HTML player in a real browser: headless Chromium driven by Selenium.
 
-Uses Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them) at
+Uses Debian's ``chromium`` and ``chromium-driver`` (``make test`` installs them) at
 fixed paths, so Selenium never downloads a browser or a driver; skips otherwise.
 """
 

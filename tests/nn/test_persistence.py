@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import ClassVar
 
 import pytest
 
@@ -362,3 +365,89 @@ def test_another_nn_class_named_mlp_that_cannot_be_rebuilt_never_takes_nn_mlps_n
     look_alike = type("MLP", (nn.Module,), {"__module__": "nn.micrograd", "__qualname__": "MLP"})
     assert persistence.REGISTRY["MLP"] is nn.MLP
     assert persistence.REGISTRY["nn.micrograd.MLP"] is look_alike
+
+
+# --- what reaches a user's from_architecture, and OS errors worded as save words them ----------------
+
+
+class Configured(nn.Module):
+    """A user's module whose from_architecture would trust whatever the file holds."""
+
+    received: ClassVar[list] = []
+
+    def __init__(self, inner: nn.Module) -> None:
+        self.inner = inner
+
+    def architecture(self):
+        return {"type": f"{__name__}.Configured", "inner": self.inner.architecture()}
+
+    @classmethod
+    def from_architecture(cls, architecture):
+        cls.received.append(architecture)
+        return cls(persistence.build(architecture["inner"]))
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"config": {"depth": 1}}, r"with \{'depth': 1\} in field 'architecture.config'; a saved architecture's "
+                                   r"fields hold numbers, strings, flat lists of them and module descriptions"),
+        ({"grid": [[1, 2], [3]]}, r"with \[1, 2\] in field 'architecture.grid.0'; .*nothing nested deeper"),
+        ({"name": "x" * 5000}, r"a string of 5,000 characters in field 'architecture.name'; strings in a saved "
+                               r"architecture may hold at most 1,000"),
+        ({"sizes": [10**9]}, r"with 1000000000 in field 'architecture.sizes.0'; numbers in a saved architecture"),
+    ],
+    ids=["dict", "nested-list", "long-string", "huge-number-in-a-list"],
+)
+def test_nested_or_unbounded_fields_never_reach_a_user_modules_from_architecture(tmp_path, extra, message):
+    Configured(nn.Dense(2, 1, seed=0)).save(tmp_path / "c.json")
+    assert nn.load(tmp_path / "c.json").num_parameters() == 3  # the clean file loads
+    Configured.received.clear()
+    document = json.loads((tmp_path / "c.json").read_text())
+    document["architecture"].update(extra)
+    path = write(tmp_path, json.dumps(document))
+    with pytest.raises(ValueError, match=message):
+        nn.load(path)
+    assert Configured.received == []
+
+
+def test_a_symbolic_link_loop_is_worded_as_save_words_it(tmp_path):
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    with pytest.raises(persistence.FileReadError) as caught:
+        nn.load(loop)
+    assert str(caught.value) == (
+        f"load() could not read {str(loop)!r}: Too many levels of symbolic links. The path is a symbolic link that "
+        "leads back to itself: point it at the model file."
+    )
+    assert caught.value.errno == errno.ELOOP
+    with pytest.raises(OSError, match=r"^save\(\) could not write .*: Too many levels of symbolic links"):
+        nn.Neuron(1, seed=0).save(loop)
+
+
+def test_a_path_with_a_nul_byte_is_refused_by_load_and_save_alike():
+    for caller, action in (("load()", lambda: nn.load("model\0.json")),
+                           ("save()", lambda: nn.Neuron(1, seed=0).save("model\0.json"))):
+        with pytest.raises(ValueError, match=re.escape(caller) + r" got 'model\\x00.json', which holds a NUL "
+                           r"character \(\\x00\); no file path can contain one"):
+            action()
+
+
+def test_an_unreadable_file_is_worded_with_the_fix(tmp_path, monkeypatch):
+    path = tmp_path / "m.json"
+    nn.Neuron(1, seed=0).save(path)
+    real_open = os.open
+
+    def refuse(name, flags, *args):  # root may read any file, so the refusal is staged
+        if os.fspath(name) == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(persistence.FileReadError) as caught:
+        nn.load(path)
+    assert str(caught.value) == (
+        f"load() could not read {str(path)!r}: Permission denied. The file is not readable by this user: "
+        "chmod u+r, or load a copy."
+    )
+    assert caught.value.errno == errno.EACCES

@@ -88,3 +88,37 @@ def test_a_model_trained_in_pytorch_comes_back_with_its_accuracy() -> None:
     assert accuracy is not None
     assert accuracy >= 0.85
     assert nn.evaluate(model, X, y)[0] == pytest.approx(float(loss.detach()), rel=0.2)
+
+
+def test_a_shared_linear_stays_shared_and_one_step_moves_both_models_alike() -> None:
+    torch.manual_seed(0)
+    shared = torch.nn.Linear(3, 3, dtype=torch.float64)
+    module = torch.nn.Sequential(shared, torch.nn.Tanh(), shared)
+    model = from_torch(module)
+    assert model.num_parameters() == sum(p.numel() for p in module.parameters()) == 12
+    assert model.layers[0].neurons[1].weights[2] is model.layers[1].neurons[1].weights[2]
+    x = [0.5, -1.0, 2.0]
+    # One SGD step on the sum of the outputs, in both libraries.
+    module(torch.tensor([x], dtype=torch.float64)).sum().backward()
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter -= 0.1 * parameter.grad
+    import autograd
+
+    autograd.sum(model(x)).backward()
+    nn.SGD(model, learning_rate=0.1).step()
+    after = [v.data for v in model(x)]
+    assert after == pytest.approx(module(torch.tensor([x], dtype=torch.float64))[0].tolist(), rel=1e-12)
+
+
+def test_a_complex_linear_is_refused_rather_than_losing_its_imaginary_parts() -> None:
+    module = torch.nn.Sequential(torch.nn.Linear(2, 1, dtype=torch.complex64))
+    with pytest.raises(ValueError, match=r"from_torch\(\) got module 0 = Linear\(.*\) with torch.complex64 weights; "
+                       r"nn's numbers are real"):
+        from_torch(module)
+
+
+def test_a_meta_device_linear_is_refused_with_how_to_give_it_values() -> None:
+    module = torch.nn.Linear(2, 1, device="meta")
+    with pytest.raises(ValueError, match=r"on the 'meta' device, which has shapes but no values; .*to_empty"):
+        from_torch(module)
