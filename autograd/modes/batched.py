@@ -40,7 +40,10 @@ Example:
 from __future__ import annotations
 
 import importlib
+import itertools
+import numbers
 import operator
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -68,6 +71,14 @@ _data = operator.attrgetter("data")
 
 class BatchedError(AutogradError, ValueError):
     """The batched engine cannot replay this graph (its shape depends on the data, an unknown op, ...)."""
+
+
+class BatchTypeError(BatchedError, TypeError):
+    """A batch holds something ``Value()`` would refuse: None, a string, a bool, a date, a complex number."""
+
+
+class BatchTooLargeError(BatchedError, MemoryError):
+    """A batch whose arrays would not fit in memory; a smaller ``batch_size`` would."""
 
 
 def numpy() -> Any:
@@ -726,7 +737,10 @@ class Tape:
             A ``Run`` holding every node's values.
 
         Raises:
-            ValueError: the batch is empty or its rows have the wrong length.
+            BatchedError: the batch is empty, or a row has the wrong length (naming the row).
+            BatchTypeError: a number ``Value()`` would refuse (None, a string, a bool, a date, a
+                complex number), naming its row and column.
+            BatchTooLargeError: the batch's arrays would not fit in the memory available.
             DomainError: an op got an operand outside its domain, naming the example.
 
         Example:
@@ -738,15 +752,14 @@ class Tape:
             autograd.engine.errors.DomainError: log() got -2.0 for example 0 (batched run); log needs x > 0.
         """
         np = numpy()
-        data = np.asarray(batch, dtype=float)
-        if data.ndim != 2 or data.shape[0] == 0 or data.shape[1] != len(self.inputs):
-            raise ValueError(
-                f"Tape.run() got a batch of shape {data.shape}; expected (examples, {len(self.inputs)}) with at "
-                "least one example."
-            )
+        data = _as_batch(batch, len(self.inputs))
         n = data.shape[0]
+        self._check_memory(n)
         parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))
-        values = np.empty((self.n_rows, n))
+        try:
+            values = np.empty((self.n_rows, n))
+        except MemoryError:
+            raise BatchTooLargeError(self._too_large(n, None)) from None
         values[self._input_rows] = data.T
         values[self._constant_rows] = self._constant_values[:, None]
         values[self._parameter_rows] = parameters[self._row_parameters, None]
@@ -774,11 +787,139 @@ class Tape:
                 local.append(local_grads)
         return Run(self, values, parameters, local)
 
+    def bytes_per_example(self) -> int:
+        """Bytes one example takes in ``run`` and ``backward``: each node's value, gradient and local derivatives.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(2.0)
+            >>> record(lambda x: (w * x[0]).exp(), [w], [1.0]).bytes_per_example()  # 4 rows × 2 + 3 local, × 8
+            88
+        """
+        local_rows = sum(
+            (s.rows.stop - s.rows.start) * len(s.operands) for s in self._steps if isinstance(s, _Group)
+        )
+        return 8 * (2 * self.n_rows + int(local_rows))
+
+    def _check_memory(self, n: int) -> None:
+        # Checked before anything is allocated: NumPy's own MemoryError names an array shape, and
+        # on a system that overcommits an allocation may succeed and the process be killed later.
+        available = available_memory()
+        if available is not None and n * self.bytes_per_example() > available:
+            raise BatchTooLargeError(self._too_large(n, available))
+
+    def _too_large(self, n: int, available: int | None) -> str:
+        per_example = self.bytes_per_example()
+        room = available if available is not None else available_memory()
+        fits = f", more than the {_gigabytes(room)} of memory available" if room is not None else ""
+        suggestion = max(1, room // (2 * per_example)) if room is not None else max(1, n // 10)
+        return (
+            f"Tape.run() got a batch of {n:,} examples; replaying this graph ({self.n_rows:,} rows) over it needs "
+            f"about {_gigabytes(n * per_example)} of arrays{fits}. Run it in smaller batches, e.g. "
+            f"fit(..., batch_size={suggestion:,}), or run() on slices of the batch."
+        )
+
     def __repr__(self) -> str:
         groups = ", ".join(
             f"{'linear' if isinstance(s, _Linear) else s.op.name}×{s.rows.stop - s.rows.start}" for s in self._steps
         )
         return f"<Tape {len(self.nodes)} nodes in {len(self._steps)} array operations: {groups}>"
+
+
+def available_memory() -> int | None:
+    """The bytes of memory the system can still give this process (None where it cannot tell).
+
+    Example:
+        >>> available_memory() is None or available_memory() > 0
+        True
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _gigabytes(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e8 else f"{size / 1e6:.1f} MB"
+
+
+def _as_batch(batch: object, width: int) -> Array:
+    """The batch as an (examples, width) float array, refusing what ``Value()`` refuses."""
+    np = numpy()
+    if isinstance(batch, np.ndarray):
+        if batch.dtype.kind in "iuf" and batch.ndim == 2 and batch.shape[1] == width and len(batch):
+            with np.errstate(over="ignore"):
+                data = batch.astype(float, copy=False)
+            if batch.dtype.kind == "f" and batch.dtype.itemsize > 8:  # long double: 1e400 would become inf
+                overflow = np.isfinite(batch) & ~np.isfinite(data)
+                if overflow.any():
+                    row, column = (int(i) for i in np.argwhere(overflow)[0])
+                    raise BatchedError(
+                        f"Tape.run() got {batch[row, column]!r} at row {row}, column {column}; it is too large for a "
+                        "float (the largest is about 1.8e308)."
+                    )
+            return data  # type: ignore[no-any-return]
+        if batch.dtype.kind not in "iufO" or batch.ndim != 2:
+            _refuse_rows(batch.tolist() if batch.ndim == 2 else batch, width, f"{batch.dtype} array")
+        rows = batch.tolist()
+    elif isinstance(batch, (str, bytes)) or not isinstance(batch, Sequence):
+        raise BatchTypeError(
+            f"Tape.run() got a batch of type {type(batch).__name__}; expected a list of examples (each a list of "
+            f"{width} numbers) or an (examples, {width}) NumPy array."
+        )
+    else:
+        rows = batch
+    kinds = _refuse_rows(rows, width, None)
+    try:
+        if kinds <= {float, int}:
+            return np.array(rows, dtype=float)  # type: ignore[no-any-return]
+        numbers_only = [[x.data if isinstance(x, Value) else float(x) for x in row] for row in rows]
+        return np.array(numbers_only, dtype=float)  # type: ignore[no-any-return]
+    except OverflowError:
+        raise BatchedError(
+            "Tape.run() got an int too large for a float (the largest is about 1.8e308); scale that column down."
+        ) from None
+
+
+def _refuse_rows(rows: Any, width: int, array_kind: str | None) -> set[type]:
+    """Raise for the first row of the wrong length or the first number ``Value()`` would refuse; else the types seen."""
+    if not len(rows):
+        raise BatchedError(f"Tape.run() got an empty batch; expected at least one example of {width} numbers.")
+    for index, row in enumerate(rows):
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+            raise BatchTypeError(
+                f"Tape.run() got row {index} = {row!r} of type {type(row).__name__}; "
+                f"expected a list of {width} numbers."
+            )
+        if len(row) != width:
+            raise BatchedError(
+                f"Tape.run() got row {index} with {len(row)} numbers; every row needs {width}, one per input of the "
+                "recorded graph."
+            )
+    kinds = set(map(type, itertools.chain.from_iterable(rows)))
+    if array_kind is None and all(_is_number_type(kind) for kind in kinds):
+        return kinds
+    for index, row in enumerate(rows):
+        for column, x in enumerate(row):
+            if not _is_number_type(type(x)) or array_kind is not None:
+                kind = f"{x!r} of type {type(x).__name__}" if array_kind is None else f"a {array_kind} holding {x!r}"
+                raise BatchTypeError(
+                    f"Tape.run() got {kind} at row {index}, column {column}; expected real numbers (int, "
+                    "float or NumPy scalar), as Value() does. Convert the column, or drop or fill in that example."
+                )
+    raise BatchTypeError(f"Tape.run() got a {array_kind}; expected real numbers, as Value() does.")
+
+
+def _is_number_type(kind: type) -> bool:
+    # What Value() accepts: any real but a bool (True is almost always a bug), or a Value.
+    return (issubclass(kind, numbers.Real) and not issubclass(kind, bool)) or issubclass(kind, Value)
 
 
 def _check_domain(op: Op, operands: Sequence[Array], constants: Sequence[float]) -> None:
@@ -987,4 +1128,16 @@ class Run:
         return self._values[self.tape._rows[id(node)]]  # type: ignore[no-any-return]
 
 
-__all__ = ["NUMPY_MATH", "BatchedError", "NumpyMath", "Run", "Tape", "apply_rule", "numpy", "record"]
+__all__ = [
+    "NUMPY_MATH",
+    "BatchTooLargeError",
+    "BatchTypeError",
+    "BatchedError",
+    "NumpyMath",
+    "Run",
+    "Tape",
+    "apply_rule",
+    "available_memory",
+    "numpy",
+    "record",
+]
