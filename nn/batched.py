@@ -72,6 +72,12 @@ class BatchedModel:
         example: one example (its numbers only serve to record the graph).
         check_with: a second example, recorded too, to refuse a model whose
             graph depends on the data.
+        data: the examples the model will run on (e.g. the training set): each
+            recorded graph is checked against them. A model whose code read a
+            number while it was recorded (``float(v)``, so it may branch on
+            it) is recorded on every example, and the first whose graph differs
+            is named; otherwise only the last example is (reading ``v.data``
+            cannot be seen, so that check is the only guard against it).
 
     Example:
         >>> import nn
@@ -81,11 +87,16 @@ class BatchedModel:
     """
 
     def __init__(
-        self, model: Module, example: Sequence[Value | float], check_with: Sequence[Value | float] | None = None
+        self,
+        model: Module,
+        example: Sequence[Value | float],
+        check_with: Sequence[Value | float] | None = None,
+        data: Sequence[Sequence[Value | float]] | None = None,
     ) -> None:
         self.model = model
-        self.example = [float(x) for x in example]
-        self.check_with = None if check_with is None else [float(x) for x in check_with]
+        self.example = _numbers(example)
+        self.check_with = None if check_with is None else _numbers(check_with)
+        self.data = data
         self._tapes: dict[bool, tuple[batched.Tape, Slots]] = {}
 
     @property
@@ -113,8 +124,7 @@ class BatchedModel:
                 dropout._rng = _Recorded(generator, dropout, log)  # type: ignore[assignment]
             tape = batched.record(self.model, self.model.parameters(), self.example)
             draws = log[:]
-            if self.check_with is not None:
-                tape.check(self.model, self.check_with)
+            self._check(tape)
         finally:
             for dropout, generator in originals:
                 dropout._rng = generator
@@ -135,6 +145,18 @@ class BatchedModel:
             taken[scope] = index + 1
             slots.setdefault(id(generator), (generator, []))[1].append((dropout, leaves[index]))
         return tape, list(slots.values())
+
+    def _check(self, tape: batched.Tape) -> None:
+        # Under the recording generators: checking draws no dropout masks, so training is unchanged.
+        if self.check_with is not None:
+            tape.check(self.model, self.check_with)
+        if self.data is None or len(self.data) < 2:
+            return
+        if not tape.depends_on_data:
+            tape.check(self.model, _numbers(self.data[-1]), len(self.data) - 1)
+            return
+        for index, example in enumerate(self.data):
+            tape.check(self.model, _numbers(example), index)
 
     def run(self, X: Sequence[Sequence[Value | float]] | Array) -> batched.Run:
         """The model over every example of ``X``, with fresh dropout masks in training mode.
@@ -191,6 +213,10 @@ class BatchedModel:
         """The mean loss and the outputs, without gradients."""
         outputs = self.outputs(X)
         return array_loss(loss, outputs, y)[0], as_outputs(outputs)
+
+
+def _numbers(example: Sequence[Value | float]) -> list[float]:
+    return [float(x) for x in example]
 
 
 def as_outputs(outputs: Array) -> list[Output]:

@@ -516,7 +516,7 @@ class _BatchedStep(Step):
         from nn.batched import BatchedModel
 
         super().__init__(model, loss)
-        self.batched = BatchedModel(model, X[0], check_with=X[-1] if len(X) > 1 else None)
+        self.batched = BatchedModel(model, X[0], data=X)
 
     def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         return self.batched.step(X, y, self.loss)

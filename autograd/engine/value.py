@@ -21,7 +21,7 @@ from typing import SupportsFloat, TypeGuard, cast
 
 from autograd.engine.errors import AnomalyError, DomainError
 from autograd.engine.ops import FLOAT_MATH, OPS, Math, Op
-from autograd.engine.recording import RECORDING
+from autograd.engine.recording import NUMBER_READS, RECORDING
 
 Number = int | float
 
@@ -147,6 +147,9 @@ class Value:
         return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
+        reads = NUMBER_READS.get()
+        if reads is not None:  # the batched engine is recording: Python code may branch on this number
+            reads.append(self)
         return self.data
 
     # --- arithmetic operators -------------------------------------------------

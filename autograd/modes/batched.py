@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 from autograd.engine.errors import AutogradError, DomainError
 from autograd.engine.graph import topological_order
 from autograd.engine.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
-from autograd.engine.recording import enable_grad
+from autograd.engine.recording import NUMBER_READS, enable_grad
 from autograd.engine.value import Value
 from autograd.engine.value import sum as value_sum
 
@@ -455,6 +455,11 @@ def _signature(outputs: Sequence[Value], parameters: Sequence[Value], inputs: Se
     return shape
 
 
+def _describe_reads(reads: Sequence[Value]) -> str:
+    names = [repr(x.label) if x.label else f"a {x.op!r} node" if x.op else "an unlabeled leaf" for x in reads[:3]]
+    return ", ".join(names) + (f" and {len(reads) - 3} more" if len(reads) > 3 else "")
+
+
 def _order(outputs: Sequence[Value]) -> list[Value]:
     if len(outputs) == 1:
         return topological_order(outputs[0])
@@ -499,17 +504,24 @@ def record(
         [3.0, 4.0]
     """
     numpy()  # fail first, with the install hint, when NumPy is missing
-    inputs, outputs = _call(function, example)
+    inputs, outputs, reads = _call(function, example)
     tape = Tape(outputs, parameters, inputs)
+    tape.reads = reads
     if check_with is not None:
         tape.check(function, check_with)
     return tape
 
 
-def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value]]:
+def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value], list[Value]]:
+    """Run ``function`` on one example's input Values: the inputs, the outputs and the nodes it read as numbers."""
     inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(example)]
-    with enable_grad():  # inside no_grad() the graph would be a lone leaf, replayed as a constant
-        result = function(inputs)
+    reads: list[object] = []
+    token = NUMBER_READS.set(reads)
+    try:
+        with enable_grad():  # inside no_grad() the graph would be a lone leaf, replayed as a constant
+            result = function(inputs)
+    finally:
+        NUMBER_READS.reset(token)
     outputs = [result] if isinstance(result, Value) else list(result) if isinstance(result, Sequence) else [result]
     for output in outputs:
         if not isinstance(output, Value):
@@ -517,7 +529,7 @@ def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], li
                 f"record() got a function that returned {output!r} of type {type(output).__name__}; "
                 "expected a Value or a list of Values."
             )
-    return inputs, outputs
+    return inputs, outputs, [x for x in reads if isinstance(x, Value)]
 
 
 class Tape:
@@ -541,6 +553,7 @@ class Tape:
 
     def __init__(self, outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value]) -> None:
         np = numpy()
+        self.reads: list[Value] = []  # set by record(): the nodes the recorded code read as numbers
         self.outputs = list(outputs)
         self.parameters = list(parameters)
         self.inputs = list(inputs)
@@ -700,8 +713,13 @@ class Tape:
             folded.update(id(p) for p in products)
         return linear, folded
 
-    def check(self, function: Function, example: Sequence[float]) -> None:
+    def check(self, function: Function, example: Sequence[float], index: int | None = None) -> None:
         """Record ``function`` on another example and refuse it if that graph has another shape.
+
+        Args:
+            function: the function recorded on this tape.
+            example: another example's numbers.
+            index: where ``example`` is in the caller's data, to name it in the error.
 
         Raises:
             BatchedError: the shapes differ: the function branches on the data.
@@ -710,20 +728,39 @@ class Tape:
             >>> from autograd import Parameter
             >>> w = Parameter(1.0)
             >>> def f(x):
-            ...     return w * x[0] if x[0].data > 0 else w + x[0]
+            ...     return w * x[0] if float(x[0]) > 0 else w + x[0]
             >>> record(f, [w], [1.0], check_with=[-1.0])
             Traceback (most recent call last):
             ...
             autograd.modes.batched.BatchedError: record() got a function whose graph for example [-1.0] differs ...
         """
-        inputs, outputs = _call(function, example)
+        inputs, outputs, _ = _call(function, example)
         if _signature(self.outputs, self.parameters, self.inputs) != _signature(outputs, self.parameters, inputs):
             first = [x.data for x in self.inputs]
+            which = f"example {index} = {list(example)!r}" if index is not None else f"example {list(example)!r}"
+            read = f" (it read {_describe_reads(self.reads)} as a number)" if self.reads else ""
             raise BatchedError(
-                f"record() got a function whose graph for example {list(example)!r} differs from the graph for "
-                f"{first!r}; the batched engine replays one graph for every example, so its shape must not depend "
-                "on the data (no `if` on a value, no data-dependent constants). Use the scalar engine."
+                f"record() got a function whose graph for {which} differs from the graph for {first!r}{read}; the "
+                "batched engine replays one graph for every example, so its shape must not depend on the data "
+                "(no `if` on a value, no data-dependent constants). Use the scalar engine."
             )
+
+    @property
+    def depends_on_data(self) -> bool:
+        """True when the recorded code turned a node into a number (``float(v)``): it may branch on the data.
+
+        Such a graph is checked on every example (``BatchedModel.check``); reading ``v.data``
+        cannot be seen, so only the example given as ``check_with`` guards it.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(1.0)
+            >>> record(lambda x: w * x[0], [w], [1.0]).depends_on_data
+            False
+            >>> record(lambda x: w * x[0] if float(x[0]) > 0 else w, [w], [1.0]).depends_on_data
+            True
+        """
+        return bool(self.reads)
 
     def run(self, batch: Sequence[Sequence[float]] | Array, leaves: Mapping[Value, Any] | None = None) -> Run:
         """Evaluate every node for every example of ``batch`` at once.

@@ -130,6 +130,57 @@ def test_a_model_that_branches_on_the_data_is_refused() -> None:
         nn.fit(Branchy(), X, [1, 0], epochs=1, progress=False, engine="batched")
 
 
+class _BranchesOnItsInput(nn.Module):
+    """relu or tanh by the sign of the first input, decided in Python with float()."""
+
+    def __init__(self) -> None:
+        self.layer = nn.Dense(2, 1, activation="linear", seed=0)
+
+    def __call__(self, inputs):
+        (z,) = self.layer(inputs)
+        return z.relu() if float(inputs[0]) > 0 else z.tanh()
+
+
+def test_every_example_of_a_model_that_reads_its_inputs_is_checked_and_the_first_that_differs_named() -> None:
+    # The first and last examples agree, so checking X[-1] alone would train silently on relu for all.
+    X = [[1.0, 0.5], [2.0, -1.0], [-0.5, 1.0], [1.5, 0.0]]
+    message = r"graph for example 2 = \[-0.5, 1.0\] differs .*\(it read 'x1' as a number\).*must not depend on the data"
+    with pytest.raises(batched.BatchedError, match=message):
+        nn.fit(_BranchesOnItsInput(), X, [1, 0, 1, 0], epochs=1, progress=False, engine="batched")
+
+
+def test_a_model_that_reads_a_number_but_takes_one_branch_everywhere_trains_like_the_scalar_engine() -> None:
+    X = [[1.0, 0.5], [2.0, -1.0], [0.5, 1.0], [1.5, 0.0]]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = _BranchesOnItsInput()
+        nn.fit(model, X, [1, 0, 1, 0], epochs=3, batch_size=2, progress=False, engine=engine)
+        weights[engine] = model.state_dict()
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=1e-12)
+
+
+def test_validation_examples_are_checked_too() -> None:
+    X = [[1.0, 0.5], [2.0, -1.0]]
+    validation = ([[1.0, 0.0], [-1.0, 0.0], [1.0, 1.0]], [1, 0, 1])
+    with pytest.raises(batched.BatchedError, match=r"graph for example 1 = \[-1.0, 0.0\] differs"):
+        nn.fit(_BranchesOnItsInput(), X, [1, 0], epochs=1, validation=validation, progress=False, engine="batched")
+
+
+@pytest.mark.skipif(not hasattr(Value, "__bool__"), reason="Value comparisons (`x[0] > 0`) are not in the engine yet")
+def test_a_model_that_branches_with_a_comparison_of_values_is_refused_naming_the_example() -> None:
+    class Compares(nn.Module):
+        def __init__(self) -> None:
+            self.layer = nn.Dense(2, 1, activation="linear", seed=0)
+
+        def __call__(self, inputs):
+            (z,) = self.layer(inputs)
+            return z.relu() if inputs[0] > 0 else z.tanh()
+
+    X = [[1.0, 0.5], [2.0, -1.0], [-0.5, 1.0], [1.5, 0.0]]
+    with pytest.raises(batched.BatchedError, match=r"graph for example 2 = \[-0.5, 1.0\] differs"):
+        nn.fit(Compares(), X, [1, 0, 1, 0], epochs=1, progress=False, engine="batched")
+
+
 def test_missing_numpy_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     real = importlib.import_module
 
