@@ -7,8 +7,9 @@ example and are handled here:
 * dropout masks: each ``Dropout`` draws its masks from its own random
   generator in the same order as the scalar engine (example after example), so
   the same seeds give the same weights;
-* the loss: a built-in loss is computed on the outputs as arrays, with the
-  same formula and the same gradient as its scalar form in ``nn.losses``.
+* the loss: any loss written with Values (the built-in ones and your own) is
+  recorded per example on tapes over the model's outputs (``BatchedLoss``);
+  targets that change the loss graph's shape (``if y == 0``) get a tape each.
 
 Example:
     >>> import nn
@@ -22,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,20 +31,15 @@ from autograd import Value
 from autograd.engine.recording import RECORDING
 from autograd.modes import batched
 from nn.dropout import Dropout
-from nn.losses import (
-    Output,
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    hinge,
-    mean_squared_error,
-)
+from nn.losses import Output
 from nn.module import Module
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
     Array = NDArray[Any]
+    Index = NDArray[np.intp]
 
 ENGINES = ("scalar", "batched")
 
@@ -98,6 +93,7 @@ class BatchedModel:
         self.check_with = None if check_with is None else _numbers(check_with)
         self.data = data
         self._tapes: dict[bool, tuple[batched.Tape, Slots]] = {}
+        self._losses: BatchedLoss | None = None
 
     @property
     def tape(self) -> batched.Tape:
@@ -203,7 +199,7 @@ class BatchedModel:
             ``(loss, outputs)``: the batch's mean loss and each example's outputs as floats.
         """
         run = self.run(X)
-        value, output_grads = array_loss(loss, run.outputs, y)
+        value, output_grads = self._loss(loss).backward(run.outputs, y)
         run.backward(output_grads)
         return value, as_outputs(run.outputs)
 
@@ -212,7 +208,12 @@ class BatchedModel:
     ) -> tuple[float, list[Output]]:
         """The mean loss and the outputs, without gradients."""
         outputs = self.outputs(X)
-        return array_loss(loss, outputs, y)[0], as_outputs(outputs)
+        return self._loss(loss).value(outputs, y), as_outputs(outputs)
+
+    def _loss(self, loss: Callable[..., Value]) -> BatchedLoss:
+        if self._losses is None or self._losses.loss is not loss:
+            self._losses = BatchedLoss(loss, self.model.parameters())
+        return self._losses
 
 
 def _numbers(example: Sequence[Value | float]) -> list[float]:
@@ -232,77 +233,209 @@ def as_outputs(outputs: Array) -> list[Output]:
     return list(outputs.tolist())
 
 
-def array_loss(loss: Callable[..., Value], outputs: Array, targets: Sequence[Any]) -> tuple[float, Array]:
-    """A built-in loss on an (examples, outputs) array: its mean value and ∂loss/∂outputs.
+Target = Any
+"""One example's target, as the loss reads it: a number, a class index or a list of numbers."""
 
-    The formulas are those of ``nn.losses`` (same clamps, same stable forms),
-    so the numbers match the scalar engine's to rounding.
 
-    Raises:
-        ValueError: a loss that is not one of ``nn``'s built-in losses.
+class _LossGroup:
+    """One shape of the per-example loss graph, recorded on a tape over the model's outputs.
+
+    Targets whose loss graphs differ only in their constants (the y of (ŷ − y)²,
+    the sign of a hinge) share a group: each target's constants become
+    per-example leaves. ``constants[k]`` holds target k's, in ``tape.constants`` order.
+    """
+
+    def __init__(self, tape: batched.Tape) -> None:
+        self.tape = tape
+        self.constants: list[list[float]] = []
+        self._table: Array | None = None
+
+    def add(self, constants: list[float]) -> int:
+        """Add one target's constants; returns its row."""
+        self.constants.append(constants)
+        self._table = None
+        return len(self.constants) - 1
+
+    def table(self) -> Array:
+        """The constants as a (targets, constants) array."""
+        if self._table is None:
+            np = batched.numpy()
+            self._table = np.array(self.constants, dtype=float).reshape(len(self.constants), -1)
+        return self._table
+
+
+class BatchedLoss:
+    """A loss written with Values, recorded per example on tapes over the model's outputs.
+
+    The loss of a batch is the mean of the examples' losses (every ``nn`` loss
+    is; a user's loss is checked to be). For each distinct target, the loss of
+    one example with that target, ``loss([ŷ], [y])``, is recorded once with the
+    outputs ŷ as the tape's inputs; targets whose graphs have the same shape
+    share one tape, the constants that differ (y itself, a sign) given per
+    example. A target that changes the graph's shape (``if y == 0`` in the loss)
+    gets a tape of its own. Replaying the tapes gives each example's loss and,
+    through the same backward sweep as the model's, ∂loss/∂ŷ, which seeds the
+    model's backward. No loss is re-derived by hand.
+
+    Args:
+        loss: ``loss(outputs, targets) -> Value``.
+        parameters: the model's parameters, for a loss that uses them (an L2 term).
 
     Example:
         >>> import numpy as np, nn
-        >>> value, grads = array_loss(nn.mean_squared_error, np.array([[2.0], [4.0]]), [1.0, 1.0])
+        >>> value, grads = BatchedLoss(nn.mean_squared_error, []).backward(np.array([[2.0], [4.0]]), [1.0, 1.0])
         >>> value, grads[:, 0].tolist()
         (5.0, [1.0, 3.0])
     """
-    np = batched.numpy()
-    n = outputs.shape[0]
-    mean = 1.0 / n
-    m = batched.NUMPY_MATH
-    with np.errstate(all="ignore"):
-        if loss is mean_squared_error:
-            t = np.asarray(targets, dtype=float).reshape(n, -1)
-            difference = outputs - t
-            mean = 1.0 / difference.size
-            return float(np.sum(difference**2) * mean), mean * (2.0 * difference)
-        if loss is binary_cross_entropy_with_logits:
-            z, t = outputs[:, 0], np.asarray(targets, dtype=float)
-            value = m.softplus(z) - t * z
-            return float(np.sum(value) * mean), (mean * m.sigmoid(z) - mean * t)[:, None]
-        if loss is hinge:
-            s = outputs[:, 0]
-            sign = np.where(np.asarray(targets, dtype=float) > 0.0, 1.0, -1.0)
-            margin = 1.0 - sign * s
-            inside = margin > 0.0
-            return float(np.sum(np.where(inside, margin, 0.0)) * mean), (-(mean * inside) * sign)[:, None]
-        if loss is binary_cross_entropy:
-            p, t = outputs[:, 0], np.asarray(targets, dtype=float)
-            smallest = math.exp(-100.0)  # the clamp of nn.losses, as PyTorch's BCELoss
-            kept, kept_not = np.clip(p, smallest, 1.0), np.clip(1.0 - p, smallest, 1.0)
-            inside = (p >= smallest) & (p <= 1.0)
-            inside_not = (1.0 - p >= smallest) & (1.0 - p <= 1.0)
-            terms = np.where(t != 0.0, t * np.log(kept), 0.0) + np.where(t != 1.0, (1.0 - t) * np.log(kept_not), 0.0)
-            grad = np.where(t != 0.0, -mean * t / kept * inside, 0.0)
-            grad = grad + np.where(t != 1.0, mean * (1.0 - t) / kept_not * inside_not, 0.0)
-            return float(np.sum(-terms) * mean), grad[:, None]
-        if loss is cross_entropy:
-            classes = np.asarray(targets, dtype=np.intp)
-            largest = outputs.max(axis=1)
-            shift = np.where(np.isfinite(largest), largest, 0.0)[:, None]
-            exponentials = np.exp(outputs - shift)
-            total = exponentials.sum(axis=1, keepdims=True)
-            chosen = outputs[np.arange(n), classes]
-            value = np.log(total)[:, 0] + shift[:, 0] - chosen
-            grad = (mean * (1.0 / total)) * exponentials
-            grad[np.arange(n), classes] -= mean
-            return float(np.sum(value) * mean), grad
-    known = ", ".join(f.__name__ for f in LOSSES)
-    raise ValueError(
-        f"engine='batched' got loss={getattr(loss, '__name__', loss)!r}; the batched engine computes the built-in "
-        f"losses ({known}) on arrays. Use one of them, or engine='scalar' for a custom loss."
-    )
+
+    def __init__(self, loss: Callable[..., Value], parameters: Sequence[Value]) -> None:
+        self.loss = loss
+        self.parameters = list(parameters)
+        self.groups: list[_LossGroup] = []
+        self._shapes: dict[object, _LossGroup] = {}
+        self._targets: dict[object, tuple[_LossGroup, int]] = {}
+        self._first: tuple[list[float], Target, float] | None = None
+
+    def value(self, outputs: Array, targets: Sequence[Target]) -> float:
+        """The batch's mean loss, computed on the loss tapes.
+
+        Example:
+            >>> import numpy as np, nn
+            >>> BatchedLoss(nn.hinge, []).value(np.array([[2.0], [0.5], [0.5]]), [1, 1, -1])  # (0 + 0.5 + 1.5) / 3
+            0.6666666666666666
+        """
+        return self._run(outputs, targets, backward=False)[0]
+
+    def backward(self, outputs: Array, targets: Sequence[Target]) -> tuple[float, Array]:
+        """The batch's mean loss and ∂loss/∂outputs, an (examples, outputs) array.
+
+        A parameter the loss itself uses (an L2 term) gets its part of the gradient in ``.grad``.
+        """
+        value, output_grads, _ = self._run(outputs, targets, backward=True)
+        return value, output_grads
+
+    def per_example(self, outputs: Array, targets: Sequence[Target]) -> tuple[Array, Array]:
+        """∂loss/∂outputs per example and each example's share of ∂loss/∂parameter through the loss itself.
+
+        Returns:
+            ``(output_grads, parameter_grads)``: (examples, outputs) and
+            (examples, parameters) arrays; ``.grad`` is untouched.
+        """
+        _, output_grads, parameter_grads = self._run(outputs, targets, backward=None)
+        return output_grads, parameter_grads
+
+    def _run(self, outputs: Array, targets: Sequence[Target], backward: bool | None) -> tuple[float, Array, Array]:
+        np = batched.numpy()
+        n, width = outputs.shape
+        members = self._members(outputs, targets)
+        losses = np.empty(n)
+        output_grads = np.empty((n, width))
+        parameter_grads = np.zeros((n if backward is None else 0, len(self.parameters)))
+        for group, indices, rows in members:
+            # One group for all (a hinge, a squared error): the whole batch, no gathering.
+            chosen: Any = slice(None) if len(indices) == n else indices
+            constants = group.table()[rows]
+            tape = group.tape
+            run = tape.run(outputs[chosen], {leaf: constants[:, k] for k, leaf in enumerate(tape.constants)})
+            losses[chosen] = run.outputs[:, 0]
+            if backward is False:
+                continue
+            seed = np.full((len(indices), 1), 1.0 / n)
+            if backward is None:
+                per_example = run.per_example_grads(seed)
+                order = {id(p): i for i, p in enumerate(self.parameters)}
+                columns = [order[id(p)] for p in tape.parameters]
+                parameter_grads[np.ix_(indices, columns)] += per_example
+            output_grads[chosen] = run.backward(seed) if backward else run.input_grads(seed)
+        # As the scalar losses: (1/n)·Σ Lᵢ.
+        return float(np.sum(losses) * (1.0 / n)), output_grads, parameter_grads
+
+    def _members(self, outputs: Array, targets: Sequence[Target]) -> list[tuple[_LossGroup, Index, Index]]:
+        """Per group that some example uses: the group, those examples and their rows of constants."""
+        np = batched.numpy()
+        try:
+            numbers = np.asarray(targets, dtype=float)
+        except (TypeError, ValueError):  # lists of numbers (several outputs), Values
+            numbers = None
+        if numbers is not None and numbers.ndim == 1:
+            # One lookup per distinct target, not per example.
+            _, first, inverse = np.unique(numbers, return_index=True, return_inverse=True)
+            found = [self._lookup(outputs[i], targets[i]) for i in first.tolist()]
+        else:
+            found = [self._lookup(outputs[i], target) for i, target in enumerate(targets)]
+            inverse = np.arange(len(found))
+        group_index = {id(group): k for k, group in enumerate(self.groups)}
+        groups = np.array([group_index[id(group)] for group, _ in found], dtype=np.intp)[inverse]
+        rows = np.array([row for _, row in found], dtype=np.intp)[inverse]
+        members = []
+        for k, group in enumerate(self.groups):
+            indices = np.flatnonzero(groups == k)
+            if len(indices):
+                members.append((group, indices, rows[indices]))
+        return members
+
+    def _lookup(self, outputs: Array, target: Target) -> tuple[_LossGroup, int]:
+        key = _key(target)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = self._record(outputs.tolist(), target)
+        return found
+
+    def _record(self, outputs: list[float], target: Target) -> tuple[_LossGroup, int]:
+        width = len(outputs)
+
+        def one_example(leaves: list[Value]) -> Value:
+            return self.loss([leaves[0] if width == 1 else leaves], [target])
+
+        tape = batched.record(one_example, self.parameters, outputs, input_gradients=True)
+        self._check_mean(outputs, target, tape)
+        shape = _loss_shape(tape)
+        group = self._shapes.get(shape)
+        if group is None:
+            used = {id(node) for node in tape.nodes}
+            tape = batched.Tape(tape.outputs, [p for p in self.parameters if id(p) in used], tape.inputs, True)
+            group = self._shapes[shape] = _LossGroup(tape)
+            self.groups.append(group)
+        return group, group.add([leaf.data for leaf in tape.constants])
+
+    def _check_mean(self, outputs: list[float], target: Target, tape: batched.Tape) -> None:
+        # Replaying per example is right only for a mean over examples: check it on two examples.
+        alone = float(tape.outputs[0].data)
+        if self._first is None:
+            self._first = (outputs, target, alone)
+            return
+        first_outputs, first_target, first_alone = self._first
+        pair = [[Value(x) for x in first_outputs], [Value(x) for x in outputs]]
+        together = float(self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data)
+        expected = (first_alone + alone) / 2
+        if not abs(together - expected) <= 1e-9 * max(abs(expected), 1e-300) and together != expected:
+            raise batched.BatchedError(
+                f"engine='batched' got loss={getattr(self.loss, '__name__', self.loss)!r}, which gave {together!r} "
+                f"for two examples together but {expected!r} as the mean of each alone; the batched engine replays "
+                "the loss example by example, so it needs the mean of per-example losses (as every nn loss is). "
+                "Use engine='scalar' for this loss."
+            )
 
 
-LOSSES = (mean_squared_error, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge)
+def _loss_shape(tape: batched.Tape) -> object:
+    return tuple(batched._signature(tape.outputs, tape.parameters, tape.inputs, constant_values=False))
+
+
+def _key(target: Target) -> object:
+    # A list target (several outputs) is keyed by its numbers; 1 and 1.0 are one target, as in the losses.
+    if isinstance(target, Value):
+        return float(target.data)
+    if isinstance(target, Sequence) and not isinstance(target, str):
+        return tuple(_key(t) for t in target)
+    return target
 
 
 def check_engine(function: str, engine: object, loss: Callable[..., Value]) -> None:
-    """Raise a clear error for an unknown engine, or a loss the batched engine cannot run.
+    """Raise a clear error for an unknown engine, or for engine="batched" without NumPy.
 
     Example:
-        >>> check_engine("fit()", "gpu", mean_squared_error)
+        >>> import nn
+        >>> check_engine("fit()", "gpu", nn.mean_squared_error)
         Traceback (most recent call last):
         ...
         ValueError: fit() got engine='gpu'; expected 'scalar' or 'batched'.
@@ -311,12 +444,6 @@ def check_engine(function: str, engine: object, loss: Callable[..., Value]) -> N
         raise ValueError(f"{function} got engine={engine!r}; expected 'scalar' or 'batched'.")
     if engine == "batched":
         batched.numpy()
-        if loss not in LOSSES:
-            known = ", ".join(f.__name__ for f in LOSSES)
-            raise ValueError(
-                f"{function} got engine='batched' and loss={getattr(loss, '__name__', loss)!r}; the batched engine "
-                f"computes the built-in losses ({known}) on arrays. Use one of them, or engine='scalar'."
-            )
 
 
 def per_example_gradients(
@@ -341,7 +468,9 @@ def per_example_gradients(
     named = model.named_parameters()
     check_engine("per_example_gradients()", "batched", loss)
     run = BatchedModel(model, X[0]).run(X)
-    _, output_grads = array_loss(loss, run.outputs, y)
+    parameters = [p for _, p in named]
+    losses = BatchedLoss(loss, parameters)
+    output_grads, from_loss = losses.per_example(run.outputs, y)
     per_example = run.per_example_grads(output_grads)
     order = {id(p): i for i, p in enumerate(run.tape.parameters)}
-    return [name for name, _ in named], per_example[:, [order[id(p)] for _, p in named]]
+    return [name for name, _ in named], per_example[:, [order[id(p)] for p in parameters]] + from_loss

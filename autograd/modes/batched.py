@@ -439,8 +439,11 @@ def _contiguous(rows: Index) -> Index | slice:
     return rows
 
 
-def _signature(outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value]) -> list[object]:
-    # The shape of a graph: each node's op, constants and where its inputs are; leaves by kind.
+def _signature(
+    outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value], constant_values: bool = True
+) -> list[object]:
+    # The shape of a graph: each node's op, constants and where its inputs are; leaves by kind
+    # (constant leaves with their values, unless those may differ per example).
     kinds = {id(p): ("parameter", i) for i, p in enumerate(parameters)}
     kinds.update({id(x): ("input", i) for i, x in enumerate(inputs)})
     order = _order(outputs)
@@ -448,7 +451,7 @@ def _signature(outputs: Sequence[Value], parameters: Sequence[Value], inputs: Se
     shape: list[object] = []
     for node in order:
         if node.operation is None:
-            shape.append(kinds.get(id(node), ("constant", node.data)))
+            shape.append(kinds.get(id(node), ("constant", node.data if constant_values else None)))
         else:
             shape.append((node.operation.name, node.constants, tuple(position[id(x)] for x in node.inputs)))
     shape.append(tuple(position[id(y)] for y in outputs))
@@ -477,6 +480,7 @@ def record(
     example: Sequence[float],
     *,
     check_with: Sequence[float] | None = None,
+    input_gradients: bool = False,
 ) -> Tape:
     """Record ``function`` on one example, ready to replay it over a batch.
 
@@ -488,6 +492,8 @@ def record(
         example: the numbers of one example (their values only shape nothing).
         check_with: another example, recorded too: if its graph has another
             shape (the function branches on the data), a ``BatchedError`` says so.
+        input_gradients: also carry gradients back to the inputs, for
+            ``Run.input_gradients`` (a loss recorded on a model's outputs needs them).
 
     Returns:
         A ``Tape``: call ``run(batch)``.
@@ -505,7 +511,7 @@ def record(
     """
     numpy()  # fail first, with the install hint, when NumPy is missing
     inputs, outputs, reads = _call(function, example)
-    tape = Tape(outputs, parameters, inputs)
+    tape = Tape(outputs, parameters, inputs, input_gradients=input_gradients)
     tape.reads = reads
     if check_with is not None:
         tape.check(function, check_with)
@@ -551,8 +557,15 @@ class Tape:
         (3, 1, 1)
     """
 
-    def __init__(self, outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value]) -> None:
+    def __init__(
+        self,
+        outputs: Sequence[Value],
+        parameters: Sequence[Value],
+        inputs: Sequence[Value],
+        input_gradients: bool = False,
+    ) -> None:
         np = numpy()
+        self.input_gradients = input_gradients
         self.reads: list[Value] = []  # set by record(): the nodes the recorded code read as numbers
         self.outputs = list(outputs)
         self.parameters = list(parameters)
@@ -665,10 +678,13 @@ class Tape:
         self._output_rows = np.array([row[id(y)] for y in self.outputs], dtype=np.intp)
         self.n_rows = len(row)
         self._spare_grads: dict[tuple[int, ...], Array] = {}
+        self._bytes_per_example: int | None = None
 
     def _grad_needed(self, parameter_index: Mapping[int, int]) -> set[int]:
         # The nodes a parameter's gradient flows through: only they get gradients in backward.
         needed = {id(p) for p in self.parameters}
+        if self.input_gradients:
+            needed.update(id(x) for x in self.inputs)
         for node in self.nodes:
             if any(id(x) in needed for x in node.inputs):
                 needed.add(id(node))
@@ -833,16 +849,21 @@ class Tape:
             >>> record(lambda x: (w * x[0]).exp(), [w], [1.0]).bytes_per_example()  # 4 rows × 2 + 3 local, × 8
             88
         """
-        local_rows = sum(
-            (s.rows.stop - s.rows.start) * len(s.operands) for s in self._steps if isinstance(s, _Group)
-        )
-        return 8 * (2 * self.n_rows + int(local_rows))
+        if self._bytes_per_example is None:
+            local_rows = sum(
+                (s.rows.stop - s.rows.start) * len(s.operands) for s in self._steps if isinstance(s, _Group)
+            )
+            self._bytes_per_example = 8 * (2 * self.n_rows + int(local_rows))
+        return self._bytes_per_example
 
     def _check_memory(self, n: int) -> None:
         # Checked before anything is allocated: NumPy's own MemoryError names an array shape, and
         # on a system that overcommits an allocation may succeed and the process be killed later.
+        needed = n * self.bytes_per_example()
+        if needed < _SURELY_AVAILABLE:
+            return  # reading /proc/meminfo costs more than a small step
         available = available_memory()
-        if available is not None and n * self.bytes_per_example() > available:
+        if available is not None and needed > available:
             raise BatchTooLargeError(self._too_large(n, available))
 
     def _too_large(self, n: int, available: int | None) -> str:
@@ -861,6 +882,9 @@ class Tape:
             f"{'linear' if isinstance(s, _Linear) else s.op.name}×{s.rows.stop - s.rows.start}" for s in self._steps
         )
         return f"<Tape {len(self.nodes)} nodes in {len(self._steps)} array operations: {groups}>"
+
+
+_SURELY_AVAILABLE = 64 * 2**20  # bytes of arrays any machine that runs Python can give
 
 
 def available_memory() -> int | None:
@@ -1005,18 +1029,24 @@ class Run:
         self._local = local
         self.outputs: Array = values[tape._output_rows].T
         self.parameters: Array = parameters  # the values this run used, in tape.parameters order
+        self._input_grads: Array | None = None  # the last sweep's, for a tape with input_gradients
 
     @property
     def size(self) -> int:
         """How many examples the batch has."""
         return int(self._values.shape[1])
 
-    def backward(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> None:
+    def backward(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array | None:
         """Add to each parameter's ``.grad`` its gradient summed over the batch, like ``Value.backward``.
 
         Args:
             output_grads: ∂loss/∂output per example, an (examples, outputs)
                 array; by default ones (the gradient of the sum of all outputs).
+
+        Returns:
+            For a tape recorded with ``input_gradients=True``, each example's
+            gradient with respect to its inputs, an (examples, inputs) array;
+            otherwise None.
 
         Example:
             >>> from autograd import Parameter
@@ -1024,10 +1054,33 @@ class Run:
             >>> run = record(lambda x: w * x[0], [w], [1.0]).run([[1.0], [3.0]])
             >>> run.backward([[0.5], [0.5]]); w.grad
             2.0
+            >>> tape = record(lambda x: w * x[0] ** 2, [w], [1.0], input_gradients=True)
+            >>> tape.run([[1.0], [3.0]]).backward().tolist()  # ∂(w·x²)/∂x = 2·w·x
+            [[4.0], [12.0]]
         """
         summed = self._sweep(output_grads, per_example=False)
         for parameter, gradient in zip(self.tape.parameters, summed.tolist()):
             parameter.grad += gradient
+        return self._input_grads
+
+    def input_grads(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array:
+        """Each example's gradient with respect to its inputs, (examples, inputs); ``.grad`` is untouched.
+
+        Raises:
+            BatchedError: the tape was recorded without ``input_gradients=True``.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(2.0)
+            >>> run = record(lambda x: w * x[0] ** 2, [w], [1.0], input_gradients=True).run([[1.0], [3.0]])
+            >>> run.input_grads().tolist(), w.grad
+            ([[4.0], [12.0]], 0.0)
+        """
+        if not self.tape.input_gradients:
+            raise BatchedError("Run.input_grads() needs a tape recorded with record(..., input_gradients=True).")
+        self._sweep(output_grads, per_example=False)
+        assert self._input_grads is not None  # set by every sweep of such a tape
+        return self._input_grads
 
     def gradients(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array:
         """The batch's summed gradient per parameter (``tape.parameters`` order); ``.grad`` is untouched.
@@ -1100,6 +1153,8 @@ class Run:
             parameter_grads[tape._row_parameters] += from_rows
         else:
             parameter_grads[tape._row_parameters] += from_rows.sum(axis=1)
+        if tape.input_gradients:
+            self._input_grads = grads[tape._input_rows].T.copy()  # the buffer is reused by the next sweep
         tape._spare_grads[self._values.shape] = grads
         return parameter_grads  # type: ignore[no-any-return]
 

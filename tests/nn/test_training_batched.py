@@ -9,10 +9,11 @@ import pytest
 
 np = pytest.importorskip("numpy")
 
+import autograd  # noqa: E402
 import nn  # noqa: E402
 from autograd import Value  # noqa: E402
 from autograd.modes import batched  # noqa: E402
-from nn.batched import BatchedModel, array_loss  # noqa: E402
+from nn.batched import BatchedLoss, BatchedModel  # noqa: E402
 
 OPTIMIZERS: dict[str, Callable[[nn.Module], nn.Optimizer]] = {
     "SGD": lambda m: nn.SGD(m, learning_rate=0.1, momentum=0.9),
@@ -78,7 +79,7 @@ def test_every_loss_trains_to_the_same_weights(loss, outputs: int, targets: str)
 def test_binary_cross_entropy_on_probabilities_matches_including_the_clamp() -> None:
     outputs = np.array([[0.0], [1.0], [0.3], [0.9], [1e-50]])
     targets = [1.0, 0.0, 1.0, 0.0, 0.5]
-    value, grads = array_loss(nn.binary_cross_entropy, outputs, targets)
+    value, grads = BatchedLoss(nn.binary_cross_entropy, []).backward(outputs, targets)
     leaves = [Value(float(o)) for o in outputs[:, 0]]
     scalar = nn.binary_cross_entropy(leaves, targets)
     scalar.backward()
@@ -102,18 +103,65 @@ def test_outputs_feed_accuracy() -> None:
     assert nn.accuracy(outputs, y, nn.hinge) == nn.accuracy([model(x) for x in X], y, nn.hinge)
 
 
-def test_an_unknown_engine_and_a_custom_loss_are_refused_clearly() -> None:
+def test_an_unknown_engine_is_refused_clearly() -> None:
     X, y = nn.data.moons(10, seed=0)
     with pytest.raises(ValueError, match="fit\\(\\) got engine='gpu'; expected 'scalar' or 'batched'"):
         nn.fit(_model(), X, y, epochs=1, progress=False, engine="gpu")
-
-    def my_loss(outputs, targets):
-        return nn.mean_squared_error(outputs, targets)
-
-    with pytest.raises(ValueError, match=r"engine='batched' and loss='my_loss'.*engine='scalar'"):
-        nn.fit(_model(), X, y, loss=my_loss, epochs=1, progress=False, engine="batched")
     with pytest.raises(ValueError, match="evaluate\\(\\) got engine='fast'"):
         nn.evaluate(_model(), X, y, engine="fast")
+
+
+def _squared_hinge_with_l2(model: nn.Module):
+    """A user's loss written with Values: it branches on the target and uses the model's parameters (L2)."""
+
+    def loss(scores, targets):
+        terms = []
+        for score, target in zip(scores, targets):
+            margin = 1.0 - score if target == 1 else 1.0 + score
+            terms.append(margin.relu() ** 2)
+        l2 = 1e-3 * autograd.sum([p * p for p in model.parameters()])
+        return autograd.sum(terms) * (1.0 / len(terms)) + l2
+
+    return loss
+
+
+@pytest.mark.parametrize("batch_size", [None, 7])
+def test_a_users_own_loss_trains_to_the_scalar_engines_weights(batch_size: int | None) -> None:
+    X, y = nn.data.moons(30, seed=4)
+    trained = {}
+    for engine in ("scalar", "batched"):
+        model = _model(dropout=0.3)
+        history = nn.fit(
+            model, X, y, loss=_squared_hinge_with_l2(model), optimizer=nn.SGD(model, learning_rate=0.05), epochs=4,
+            batch_size=batch_size, validation=(X[:10], y[:10]), progress=False, seed=1, engine=engine,
+        )
+        trained[engine] = (model.state_dict(), history)
+    (scalar, scalar_history), (fast, fast_history) = trained["scalar"], trained["batched"]
+    assert max(abs(scalar[k] - fast[k]) for k in scalar) < 1e-12
+    assert fast_history.train_loss == pytest.approx(scalar_history.train_loss, rel=1e-12)
+    assert fast_history.val_loss == pytest.approx(scalar_history.val_loss, rel=1e-12)
+
+
+def test_the_loss_tapes_group_targets_by_the_shape_of_their_graph() -> None:
+    outputs = np.array([[0.5], [-2.0], [3.0], [0.1]])
+    hinge = BatchedLoss(nn.hinge, [])
+    hinge.value(outputs, [1, -1, 1, 0])
+    assert len(hinge.groups) == 1  # the sign of y is a constant, given per example
+    logits = BatchedLoss(nn.binary_cross_entropy_with_logits, [])
+    logits.value(outputs, [1, 0, 0.5, 1])
+    assert len(logits.groups) == 3  # y = 0, y = 1 and 0 < y < 1 are three formulas
+    squared = BatchedLoss(nn.mean_squared_error, [])
+    squared.value(outputs, [0.25, 1.5, -3.0, 7.0])
+    assert len(squared.groups) == 1
+
+
+def test_a_loss_that_is_not_a_mean_over_examples_is_refused() -> None:
+    def summed(outputs, targets):
+        return autograd.sum([(o - t) ** 2 for o, t in zip(outputs, targets)])
+
+    X, y = nn.data.moons(10, seed=0)
+    with pytest.raises(batched.BatchedError, match=r"loss='summed', which gave .* mean of per-example losses"):
+        nn.fit(_model(), X, y, loss=summed, epochs=1, progress=False, engine="batched")
 
 
 def test_a_model_that_branches_on_the_data_is_refused() -> None:
