@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,8 @@ ENGINES = ("scalar", "batched")
 
 Draw = tuple[random.Random, Dropout, tuple[str, ...]]
 Slots = list[tuple[random.Random, list[tuple[Dropout, Value]]]]
+LossTape = tuple[batched.Tape, Slots, list[list[Value]]]
+"""The model and the loss heads on one tape, the dropout masks' leaves and each head's constant leaves."""
 
 
 class _Recorded:
@@ -94,6 +97,7 @@ class BatchedModel:
         self.data = data
         self._tapes: dict[bool, tuple[batched.Tape, Slots]] = {}
         self._losses: BatchedLoss | None = None
+        self._loss_tapes: dict[tuple[object, ...], tuple[BatchedLoss, LossTape]] = {}
 
     @property
     def tape(self) -> batched.Tape:
@@ -109,18 +113,18 @@ class BatchedModel:
     def _tape(self) -> tuple[batched.Tape, Slots]:
         training = self.model.training
         if training not in self._tapes:
-            self._tapes[training] = self._record()
+            tape, slots = self._record(self.model)
+            self._check(tape)
+            self._tapes[training] = (tape, slots)
         return self._tapes[training]
 
-    def _record(self) -> tuple[batched.Tape, Slots]:
+    def _record(self, function: batched.Function) -> tuple[batched.Tape, Slots]:
         log: list[Draw] = []
         originals = [(m, m._rng) for _, m in self.model.named_modules() if isinstance(m, Dropout)]
         try:
             for dropout, generator in originals:
                 dropout._rng = _Recorded(generator, dropout, log)  # type: ignore[assignment]
-            tape = batched.record(self.model, self.model.parameters(), self.example)
-            draws = log[:]
-            self._check(tape)
+            tape = batched.record(function, self.model.parameters(), self.example)
         finally:
             for dropout, generator in originals:
                 dropout._rng = generator
@@ -130,7 +134,7 @@ class BatchedModel:
             by_scope.setdefault(leaf.scope, []).append(leaf)
         taken: dict[tuple[str, ...], int] = {}
         slots: dict[int, tuple[random.Random, list[tuple[Dropout, Value]]]] = {}
-        for generator, dropout, scope in draws:
+        for generator, dropout, scope in log:
             index = taken.get(scope, 0)
             leaves = by_scope.get(scope, [])
             if index >= len(leaves):
@@ -143,16 +147,23 @@ class BatchedModel:
         return tape, list(slots.values())
 
     def _check(self, tape: batched.Tape) -> None:
-        # Under the recording generators: checking draws no dropout masks, so training is unchanged.
-        if self.check_with is not None:
-            tape.check(self.model, self.check_with)
-        if self.data is None or len(self.data) < 2:
-            return
-        if not tape.depends_on_data:
-            tape.check(self.model, _numbers(self.data[-1]), len(self.data) - 1)
-            return
-        for index, example in enumerate(self.data):
-            tape.check(self.model, _numbers(example), index)
+        # Dropout's generators are not touched: checking draws no masks, so training is unchanged.
+        originals = [(m, m._rng) for _, m in self.model.named_modules() if isinstance(m, Dropout)]
+        try:
+            for dropout, generator in originals:
+                dropout._rng = _Recorded(generator, dropout, [])  # type: ignore[assignment]
+            if self.check_with is not None:
+                tape.check(self.model, self.check_with)
+            if self.data is None or len(self.data) < 2:
+                return
+            if not tape.depends_on_data:
+                tape.check(self.model, _numbers(self.data[-1]), len(self.data) - 1)
+                return
+            for index, example in enumerate(self.data):
+                tape.check(self.model, _numbers(example), index)
+        finally:
+            for dropout, generator in originals:
+                dropout._rng = generator
 
     def run(self, X: Sequence[Sequence[Value | float]] | Array) -> batched.Run:
         """The model over every example of ``X``, with fresh dropout masks in training mode.
@@ -162,13 +173,12 @@ class BatchedModel:
             >>> BatchedModel(nn.MLP(1, [2, 1], seed=0), [0.0]).run([[1.0], [2.0]]).size
             2
         """
-        np = batched.numpy()
         tape, slots = self._tape()
-        try:
-            data = np.asarray(X, dtype=float)
-        except (TypeError, ValueError):  # Values among the numbers
-            data = np.array([[float(v) for v in x] for x in X])
-        n = len(data)
+        return tape.run(X, self._masks(slots, len(X)))
+
+    @staticmethod
+    def _masks(slots: Slots, n: int) -> dict[Value, Array]:
+        np = batched.numpy()
         leaves: dict[Value, Array] = {}
         for generator, masks in slots:
             # Example after example, each drawing its masks in order: the scalar engine's sequence.
@@ -177,7 +187,7 @@ class BatchedModel:
                 p = dropout.p
                 scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
                 leaves[leaf] = np.where(draws[:, column] >= p, scale, 0.0)
-        return tape.run(data, leaves)
+        return leaves
 
     def outputs(self, X: Sequence[Sequence[Value | float]]) -> Array:
         """The outputs for every example, an (examples, outputs) array.
@@ -191,29 +201,127 @@ class BatchedModel:
         return self.run(X).outputs
 
     def step(
-        self, X: Sequence[Sequence[Value | float]], y: Sequence[float], loss: Callable[..., Value]
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
     ) -> tuple[float, list[Output]]:
-        """Forward and backward over a batch: adds ∂loss/∂parameter to each ``.grad``.
+        """Forward and backward over a batch, the loss included: adds ∂loss/∂parameter to each ``.grad``.
 
         Returns:
             ``(loss, outputs)``: the batch's mean loss and each example's outputs as floats.
+
+        Example:
+            >>> import nn
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> loss, outputs = BatchedModel(model, [0.0]).step([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error)
+            >>> loss, outputs, model.weights[0].grad  # (2² + 6²)/2; ∂/∂w = (2·2·1 + 2·6·3)/2
+            (20.0, [2.0, 6.0], 20.0)
         """
-        run = self.run(X)
-        value, output_grads = self._loss(loss).backward(run.outputs, y)
-        run.backward(output_grads)
-        return value, as_outputs(run.outputs)
+        run, value, seed, width = self._run_with_loss(X, y, loss)
+        run.backward(seed)
+        return value, as_outputs(run.outputs[:, :width])
 
     def evaluate(
-        self, X: Sequence[Sequence[Value | float]], y: Sequence[float], loss: Callable[..., Value]
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
     ) -> tuple[float, list[Output]]:
-        """The mean loss and the outputs, without gradients."""
-        outputs = self.outputs(X)
-        return self._loss(loss).value(outputs, y), as_outputs(outputs)
+        """The mean loss and the outputs, without gradients.
+
+        Example:
+            >>> import nn
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> BatchedModel(model, [0.0]).evaluate([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error)[0]
+            20.0
+        """
+        run, value, _, width = self._run_with_loss(X, y, loss)
+        return value, as_outputs(run.outputs[:, :width])
+
+    def per_example_gradients(
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
+    ) -> Array:
+        """Each example's share of ∂loss/∂parameter: (examples, ``model.parameters()``); ``.grad`` untouched.
+
+        Example:
+            >>> import nn
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> BatchedModel(model, [0.0]).per_example_gradients([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error)
+            array([[ 2.,  2.],
+                   [18.,  6.]])
+        """
+        run, _, seed, _ = self._run_with_loss(X, y, loss)
+        return run.per_example_grads(seed)
+
+    def _run_with_loss(
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
+    ) -> tuple[batched.Run, float, Array, int]:
+        """Run the model and the loss on one tape: the run, the mean loss, the backward seed, the model's outputs."""
+        np = batched.numpy()
+        n = len(X)
+        if len(y) != n:
+            raise ValueError(f"engine='batched' got {n} examples and {len(y)} targets; expected one target each.")
+        losses = self._loss(loss)
+        groups, rows = losses.assign(y)
+        tape, slots, heads = self._loss_tape(losses)
+        leaves = self._masks(slots, n)
+        for g, constants in enumerate(heads):
+            table, varying = losses.groups[g].table()
+            # Every example runs every head (one array operation for all); only its own head counts.
+            chosen = rows if len(heads) == 1 else np.where(groups == g, rows, 0)
+            for column in varying:  # the others (the 1 of 1 − y·s) stay the recorded constants
+                leaves[constants[column]] = table[chosen, column]
+        run = tape.run(X, leaves)
+        width = len(tape.outputs) - len(heads)
+        seed = np.zeros((n, len(tape.outputs)))
+        if len(heads) == 1:
+            per_example = run.outputs[:, width]
+            seed[:, width] = 1.0 / n
+        else:
+            everyone = np.arange(n)
+            per_example = run.outputs[everyone, width + groups]
+            seed[everyone, width + groups] = 1.0 / n
+        value = float(np.sum(per_example) * (1.0 / n))  # as the scalar losses: (1/n)·Σ Lᵢ
+        return run, value, seed, width
 
     def _loss(self, loss: Callable[..., Value]) -> BatchedLoss:
         if self._losses is None or self._losses.loss is not loss:
-            self._losses = BatchedLoss(loss, self.model.parameters())
+            example = [float(y.data) for y in self._tape()[0].outputs]
+            self._losses = BatchedLoss(loss, self.model.parameters(), example)
         return self._losses
+
+    def _loss_tape(self, losses: BatchedLoss) -> tuple[batched.Tape, Slots, list[list[Value]]]:
+        """The model and one loss head per group of targets on one tape (recorded again when a group is added)."""
+        # A new group, or a constant that now differs between targets, needs another tape.
+        key = (self.model.training, tuple(tuple(group.table()[1]) for group in losses.groups))
+        found = self._loss_tapes.get(key)
+        if found is not None and found[0] is losses:
+            return found[1]
+        marks: list[int] = []
+
+        def model_and_loss(inputs: list[Value]) -> list[Value]:
+            result = self.model(inputs)
+            outputs = [result] if isinstance(result, Value) else list(result)
+            heads = []
+            for group in losses.groups:
+                marks.append(Value(0.0).serial)  # the head's constants are created after this mark
+                heads.append(losses.one_example(outputs, group.target))
+            marks.append(Value(0.0).serial)
+            return [*outputs, *heads]
+
+        tape, slots = self._record(model_and_loss)
+        heads = [[c for c in tape.constants if start < c.serial < end] for start, end in itertools.pairwise(marks)]
+        for group, constants in zip(losses.groups, heads):
+            if len(constants) != len(group.constants[0]):
+                raise batched.BatchedError(
+                    f"engine='batched' recorded loss={losses.name!r} with {len(constants)} constants next to the "
+                    f"model, but {len(group.constants[0])} alone; its graph depends on more than the target. "
+                    "Use engine='scalar' for this loss."
+                )
+        # Compiled again knowing which constants never change (all but the dropout masks and the loss
+        # constants that differ between targets): a product with a fixed 1 is then no array operation.
+        varying = {id(leaf) for _, masks in slots for _, leaf in masks}
+        for group, constants in zip(losses.groups, heads):
+            varying.update(id(constants[column]) for column in group.table()[1])
+        fixed = [leaf for leaf in tape.constants if id(leaf) not in varying]
+        tape = batched.Tape(tape.outputs, tape.parameters, tape.inputs, fixed=fixed)
+        self._loss_tapes[key] = (losses, (tape, slots, heads))
+        return tape, slots, heads
 
 
 def _numbers(example: Sequence[Value | float]) -> list[float]:
@@ -238,17 +346,17 @@ Target = Any
 
 
 class _LossGroup:
-    """One shape of the per-example loss graph, recorded on a tape over the model's outputs.
+    """Targets whose per-example loss graphs have one shape: one head on the tape.
 
-    Targets whose loss graphs differ only in their constants (the y of (ŷ − y)²,
-    the sign of a hinge) share a group: each target's constants become
-    per-example leaves. ``constants[k]`` holds target k's, in ``tape.constants`` order.
+    They differ only in their constants (the y of (ŷ − y)², the sign of a
+    hinge): ``constants[k]`` holds target k's, in the order the loss creates them.
     """
 
-    def __init__(self, tape: batched.Tape) -> None:
-        self.tape = tape
+    def __init__(self, target: Target) -> None:
+        self.target = target  # the first target seen: the head is recorded with it
         self.constants: list[list[float]] = []
         self._table: Array | None = None
+        self._varying: list[int] = []
 
     def add(self, constants: list[float]) -> int:
         """Add one target's constants; returns its row."""
@@ -256,169 +364,111 @@ class _LossGroup:
         self._table = None
         return len(self.constants) - 1
 
-    def table(self) -> Array:
-        """The constants as a (targets, constants) array."""
+    def table(self) -> tuple[Array, list[int]]:
+        """The constants as a (targets, constants) array, and the columns that differ between targets."""
         if self._table is None:
             np = batched.numpy()
             self._table = np.array(self.constants, dtype=float).reshape(len(self.constants), -1)
-        return self._table
+            self._varying = [k for k in range(self._table.shape[1]) if (self._table[:, k] != self._table[0, k]).any()]
+        return self._table, self._varying
 
 
 class BatchedLoss:
-    """A loss written with Values, recorded per example on tapes over the model's outputs.
+    """A loss written with Values, as the batched engine records it: one head per shape of per-example graph.
 
     The loss of a batch is the mean of the examples' losses (every ``nn`` loss
-    is; a user's loss is checked to be). For each distinct target, the loss of
-    one example with that target, ``loss([ŷ], [y])``, is recorded once with the
-    outputs ŷ as the tape's inputs; targets whose graphs have the same shape
-    share one tape, the constants that differ (y itself, a sign) given per
-    example. A target that changes the graph's shape (``if y == 0`` in the loss)
-    gets a tape of its own. Replaying the tapes gives each example's loss and,
-    through the same backward sweep as the model's, ∂loss/∂ŷ, which seeds the
-    model's backward. No loss is re-derived by hand.
+    is; a user's loss is checked to be). For each distinct target y, the loss
+    of one example, ``loss([ŷ], [y])``, is recorded once on an example's
+    outputs. Targets whose graphs have the same shape form a group, and the
+    constants that differ (y itself, a sign) are given per example; a target
+    that changes the shape (``if y == 0`` in the loss) starts a group of its
+    own. ``BatchedModel`` records the model and one loss head per group on one
+    tape, so the loss's ops run and differentiate like any other node: nothing
+    is derived by hand.
 
     Args:
         loss: ``loss(outputs, targets) -> Value``.
         parameters: the model's parameters, for a loss that uses them (an L2 term).
+        example: one example's outputs (numbers) to record each target's loss graph on.
 
     Example:
-        >>> import numpy as np, nn
-        >>> value, grads = BatchedLoss(nn.mean_squared_error, []).backward(np.array([[2.0], [4.0]]), [1.0, 1.0])
-        >>> value, grads[:, 0].tolist()
-        (5.0, [1.0, 3.0])
+        >>> import nn
+        >>> losses = BatchedLoss(nn.binary_cross_entropy_with_logits, [], [0.5])
+        >>> groups, rows = losses.assign([1, 0, 1, 0.5])
+        >>> groups.tolist(), rows.tolist()  # y = 1, y = 0 and 0 < y < 1 are three formulas
+        ([0, 1, 0, 2], [0, 0, 0, 0])
     """
 
-    def __init__(self, loss: Callable[..., Value], parameters: Sequence[Value]) -> None:
+    def __init__(self, loss: Callable[..., Value], parameters: Sequence[Value], example: Sequence[float]) -> None:
         self.loss = loss
+        self.name = getattr(loss, "__name__", repr(loss))
         self.parameters = list(parameters)
+        self.example = list(example)
         self.groups: list[_LossGroup] = []
-        self._shapes: dict[object, _LossGroup] = {}
-        self._targets: dict[object, tuple[_LossGroup, int]] = {}
-        self._first: tuple[list[float], Target, float] | None = None
-
-    def value(self, outputs: Array, targets: Sequence[Target]) -> float:
-        """The batch's mean loss, computed on the loss tapes.
-
-        Example:
-            >>> import numpy as np, nn
-            >>> BatchedLoss(nn.hinge, []).value(np.array([[2.0], [0.5], [0.5]]), [1, 1, -1])  # (0 + 0.5 + 1.5) / 3
-            0.6666666666666666
-        """
-        return self._run(outputs, targets, backward=False)[0]
-
-    def backward(self, outputs: Array, targets: Sequence[Target]) -> tuple[float, Array]:
-        """The batch's mean loss and ∂loss/∂outputs, an (examples, outputs) array.
-
-        A parameter the loss itself uses (an L2 term) gets its part of the gradient in ``.grad``.
-        """
-        value, output_grads, _ = self._run(outputs, targets, backward=True)
-        return value, output_grads
-
-    def per_example(self, outputs: Array, targets: Sequence[Target]) -> tuple[Array, Array]:
-        """∂loss/∂outputs per example and each example's share of ∂loss/∂parameter through the loss itself.
-
-        Returns:
-            ``(output_grads, parameter_grads)``: (examples, outputs) and
-            (examples, parameters) arrays; ``.grad`` is untouched.
-        """
-        _, output_grads, parameter_grads = self._run(outputs, targets, backward=None)
-        return output_grads, parameter_grads
-
-    def _run(self, outputs: Array, targets: Sequence[Target], backward: bool | None) -> tuple[float, Array, Array]:
+        self._shapes: dict[object, int] = {}
         np = batched.numpy()
-        n, width = outputs.shape
-        members = self._members(outputs, targets)
-        losses = np.empty(n)
-        output_grads = np.empty((n, width))
-        parameter_grads = np.zeros((n if backward is None else 0, len(self.parameters)))
-        for group, indices, rows in members:
-            # One group for all (a hinge, a squared error): the whole batch, no gathering.
-            chosen: Any = slice(None) if len(indices) == n else indices
-            constants = group.table()[rows]
-            tape = group.tape
-            run = tape.run(outputs[chosen], {leaf: constants[:, k] for k, leaf in enumerate(tape.constants)})
-            losses[chosen] = run.outputs[:, 0]
-            if backward is False:
-                continue
-            seed = np.full((len(indices), 1), 1.0 / n)
-            if backward is None:
-                per_example = run.per_example_grads(seed)
-                order = {id(p): i for i, p in enumerate(self.parameters)}
-                columns = [order[id(p)] for p in tape.parameters]
-                parameter_grads[np.ix_(indices, columns)] += per_example
-            output_grads[chosen] = run.backward(seed) if backward else run.input_grads(seed)
-        # As the scalar losses: (1/n)·Σ Lᵢ.
-        return float(np.sum(losses) * (1.0 / n)), output_grads, parameter_grads
+        self._code_of: dict[object, int] = {}  # per target: which entry of _code_group and _code_row is its
+        self._code_group: Index = np.zeros(0, dtype=np.intp)
+        self._code_row: Index = np.zeros(0, dtype=np.intp)
+        self._first: tuple[Target, float] | None = None
 
-    def _members(self, outputs: Array, targets: Sequence[Target]) -> list[tuple[_LossGroup, Index, Index]]:
-        """Per group that some example uses: the group, those examples and their rows of constants."""
+    def one_example(self, outputs: Sequence[Value], target: Target) -> Value:
+        """The loss of one example: ``loss([ŷ], [y])``, with ŷ one Value or a list of them."""
+        return self.loss([outputs[0] if len(outputs) == 1 else list(outputs)], [target])
+
+    def assign(self, targets: Sequence[Target]) -> tuple[Index, Index]:
+        """Each example's group and its row of constants, recording the loss for targets not seen before."""
         np = batched.numpy()
-        try:
-            numbers = np.asarray(targets, dtype=float)
-        except (TypeError, ValueError):  # lists of numbers (several outputs), Values
-            numbers = None
-        if numbers is not None and numbers.ndim == 1:
-            # One lookup per distinct target, not per example.
-            _, first, inverse = np.unique(numbers, return_index=True, return_inverse=True)
-            found = [self._lookup(outputs[i], targets[i]) for i in first.tolist()]
-        else:
-            found = [self._lookup(outputs[i], target) for i, target in enumerate(targets)]
-            inverse = np.arange(len(found))
-        group_index = {id(group): k for k, group in enumerate(self.groups)}
-        groups = np.array([group_index[id(group)] for group, _ in found], dtype=np.intp)[inverse]
-        rows = np.array([row for _, row in found], dtype=np.intp)[inverse]
-        members = []
-        for k, group in enumerate(self.groups):
-            indices = np.flatnonzero(groups == k)
-            if len(indices):
-                members.append((group, indices, rows[indices]))
-        return members
+        n = len(targets)
+        if set(map(type, targets)) <= {int, float}:
+            # One lookup per distinct target; then two C-level maps over the examples.
+            for target in dict.fromkeys(targets):  # in order of first appearance
+                if target not in self._code_of:
+                    self._lookup(target)
+            keys: Sequence[object] = targets
+        else:  # lists (several outputs), Values
+            keys = [_key(target) for target in targets]
+            for key, target in zip(keys, targets):
+                if key not in self._code_of:
+                    self._lookup(target)
+        codes = np.fromiter(map(self._code_of.__getitem__, keys), dtype=np.intp, count=n)
+        if len(self.groups) == 1:
+            return np.zeros(n, dtype=np.intp), codes
+        return self._code_group[codes], self._code_row[codes]
 
-    def _lookup(self, outputs: Array, target: Target) -> tuple[_LossGroup, int]:
-        key = _key(target)
-        found = self._targets.get(key)
-        if found is None:
-            found = self._targets[key] = self._record(outputs.tolist(), target)
-        return found
+    def _lookup(self, target: Target) -> None:
+        np = batched.numpy()
+        group, row = self._record(target)
+        # One number per target (its group and row packed as a code), so assign() makes one array per batch.
+        self._code_of[_key(target)] = len(self._code_group)
+        self._code_group = np.append(self._code_group, group)
+        self._code_row = np.append(self._code_row, row)
 
-    def _record(self, outputs: list[float], target: Target) -> tuple[_LossGroup, int]:
-        width = len(outputs)
+    def _record(self, target: Target) -> tuple[int, int]:
+        tape = batched.record(lambda outputs: self.one_example(outputs, target), self.parameters, self.example)
+        self._check_mean(target, float(tape.outputs[0].data))
+        shape = tuple(batched._signature(tape.outputs, tape.parameters, tape.inputs, constant_values=False))
+        if shape not in self._shapes:
+            self._shapes[shape] = len(self.groups)
+            self.groups.append(_LossGroup(target))
+        group = self._shapes[shape]
+        return group, self.groups[group].add([leaf.data for leaf in tape.constants])
 
-        def one_example(leaves: list[Value]) -> Value:
-            return self.loss([leaves[0] if width == 1 else leaves], [target])
-
-        tape = batched.record(one_example, self.parameters, outputs, input_gradients=True)
-        self._check_mean(outputs, target, tape)
-        shape = _loss_shape(tape)
-        group = self._shapes.get(shape)
-        if group is None:
-            used = {id(node) for node in tape.nodes}
-            tape = batched.Tape(tape.outputs, [p for p in self.parameters if id(p) in used], tape.inputs, True)
-            group = self._shapes[shape] = _LossGroup(tape)
-            self.groups.append(group)
-        return group, group.add([leaf.data for leaf in tape.constants])
-
-    def _check_mean(self, outputs: list[float], target: Target, tape: batched.Tape) -> None:
+    def _check_mean(self, target: Target, alone: float) -> None:
         # Replaying per example is right only for a mean over examples: check it on two examples.
-        alone = float(tape.outputs[0].data)
         if self._first is None:
-            self._first = (outputs, target, alone)
+            self._first = (target, alone)
             return
-        first_outputs, first_target, first_alone = self._first
-        pair = [[Value(x) for x in first_outputs], [Value(x) for x in outputs]]
-        together = float(self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data)
+        first_target, first_alone = self._first
+        pair = [[Value(x) for x in self.example] for _ in range(2)]
+        together = self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data
         expected = (first_alone + alone) / 2
-        if not abs(together - expected) <= 1e-9 * max(abs(expected), 1e-300) and together != expected:
+        if not abs(together - expected) <= 1e-9 * abs(expected) and together != expected:
             raise batched.BatchedError(
-                f"engine='batched' got loss={getattr(self.loss, '__name__', self.loss)!r}, which gave {together!r} "
-                f"for two examples together but {expected!r} as the mean of each alone; the batched engine replays "
-                "the loss example by example, so it needs the mean of per-example losses (as every nn loss is). "
-                "Use engine='scalar' for this loss."
+                f"engine='batched' got loss={self.name!r}, which gave {together!r} for two examples together but "
+                f"{expected!r} as the mean of each alone; the batched engine replays the loss example by example, "
+                "so it needs the mean of per-example losses (as every nn loss is). Use engine='scalar' for this loss."
             )
-
-
-def _loss_shape(tape: batched.Tape) -> object:
-    return tuple(batched._signature(tape.outputs, tape.parameters, tape.inputs, constant_values=False))
 
 
 def _key(target: Target) -> object:
@@ -467,10 +517,6 @@ def per_example_gradients(
     """
     named = model.named_parameters()
     check_engine("per_example_gradients()", "batched", loss)
-    run = BatchedModel(model, X[0]).run(X)
-    parameters = [p for _, p in named]
-    losses = BatchedLoss(loss, parameters)
-    output_grads, from_loss = losses.per_example(run.outputs, y)
-    per_example = run.per_example_grads(output_grads)
-    order = {id(p): i for i, p in enumerate(run.tape.parameters)}
-    return [name for name, _ in named], per_example[:, [order[id(p)] for p in parameters]] + from_loss
+    grads = BatchedModel(model, X[0]).per_example_gradients(X, y, loss)
+    order = {id(p): i for i, p in enumerate(model.parameters())}
+    return [name for name, _ in named], grads[:, [order[id(p)] for _, p in named]]

@@ -44,7 +44,7 @@ import itertools
 import numbers
 import operator
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -296,29 +296,42 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
         >>> value.tolist(), slope.tolist()
         ([0.0, 2.0], [0.0, 1.0])
     """
-    np = numpy()
+    with numpy().errstate(all="ignore"):  # IEEE results (inf, nan), as the float rules give
+        return _run_rule(op, inputs, constants)
+
+
+def _run_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tuple[Any, tuple[Any, ...]]:
+    """``apply_rule`` for callers already inside ``np.errstate(all="ignore")`` (a run enters it once)."""
     vector_rule = VECTOR_RULES.get(op.name)
     if vector_rule is not None and vector_rule[0] is op.rule:
-        with np.errstate(all="ignore"):
-            return vector_rule[1](*inputs, *constants)
+        return vector_rule[1](*inputs, *constants)
+    branch_free = (op.rule, tuple(constants))
+    if branch_free in _BRANCH_FREE:
+        try:
+            value, local_grads = op.rule(NUMPY_MATH, *inputs, *constants)
+            return value, tuple(local_grads)
+        except BatchedError:  # it branched after all (on a constant's value, say): explore its paths
+            _BRANCH_FREE.discard(branch_free)
+    np = numpy()
     shape = np.shape(inputs[0]) if inputs else ()
     paths: list[tuple[Mask, Any, tuple[Any, ...]]] = []
     waiting: list[tuple[bool, ...]] = [()]
-    with np.errstate(all="ignore"):
-        while waiting:
-            explorer = _Explorer(waiting.pop(), shape)
-            NUMPY_MATH._explorer = explorer
-            try:
-                value, local_grads = op.rule(NUMPY_MATH, *inputs, *constants)
-            except AttributeError as error:
-                raise BatchedError(
-                    f"the batched engine cannot run op {op.name!r} yet: its rule needs {error}. "
-                    "Use the scalar engine for this graph, or add the function to autograd.modes.batched.NumpyMath."
-                ) from None
-            finally:
-                NUMPY_MATH._explorer = None
-            paths.append((explorer.mask, value, tuple(local_grads)))  # type: ignore[arg-type]
-            waiting.extend(explorer.pending)
+    while waiting:
+        explorer = _Explorer(waiting.pop(), shape)
+        NUMPY_MATH._explorer = explorer
+        try:
+            value, local_grads = op.rule(NUMPY_MATH, *inputs, *constants)
+        except AttributeError as error:
+            raise BatchedError(
+                f"the batched engine cannot run op {op.name!r} yet: its rule needs {error}. "
+                "Use the scalar engine for this graph, or add the function to autograd.modes.batched.NumpyMath."
+            ) from None
+        finally:
+            NUMPY_MATH._explorer = None
+        paths.append((explorer.mask, value, tuple(local_grads)))  # type: ignore[arg-type]
+        waiting.extend(explorer.pending)
+    if len(paths) == 1 and not explorer.taken:
+        _BRANCH_FREE.add(branch_free)  # never asked m.real(x): next time, no explorer
     if len(paths) == 1:
         return paths[0][1], paths[0][2]
     # Merge the branches example by example (the masks partition the examples).
@@ -330,6 +343,10 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
         for merged, local in zip(merged_grads, local_grads):
             np.copyto(merged, local, where=mask)
     return merged_value, tuple(merged_grads)
+
+
+# (rule, constants) pairs whose rule ran without asking m.real(x) once: they run straight (add, mul, exp, ...).
+_BRANCH_FREE: set[tuple[Callable[..., Any], tuple[float, ...]]] = set()
 
 
 def _relu(x: Array) -> tuple[Array, tuple[Array]]:
@@ -402,6 +419,7 @@ class _Linear:
 
     rows: slice
     weights: Index
+    weights_unique: bool
     inputs: Index | slice
     rest: tuple[Index | slice, ...]
     biases: tuple[Index, ...]
@@ -563,125 +581,168 @@ class Tape:
         parameters: Sequence[Value],
         inputs: Sequence[Value],
         input_gradients: bool = False,
+        fixed: Iterable[Value] = (),
     ) -> None:
-        np = numpy()
+        """Compile the graph of ``outputs``; ``fixed`` constants keep their value in every run (not ``leaves=``)."""
+        numpy()
         self.input_gradients = input_gradients
         self.reads: list[Value] = []  # set by record(): the nodes the recorded code read as numbers
         self.outputs = list(outputs)
         self.parameters = list(parameters)
         self.inputs = list(inputs)
         self.nodes = _order(self.outputs)
-        parameter_index = {id(p): i for i, p in enumerate(self.parameters)}
+        self._parameter_index = {id(p): i for i, p in enumerate(self.parameters)}
         input_ids = {id(x) for x in self.inputs}
         self.constants = [
-            node for node in self.nodes if node.operation is None and id(node) not in parameter_index
-            and id(node) not in input_ids
+            node for node in self.nodes
+            if node.operation is None and id(node) not in self._parameter_index and id(node) not in input_ids
         ]
-        linear_of, fused_products = self._find_linear_sums(parameter_index)
-
-        # Which computed nodes need a row: all but the products folded into a matrix product.
-        computed = [n for n in self.nodes if n.operation is not None and id(n) not in fused_products]
-        level: dict[int, int] = {}
-        for node in self.nodes:
-            if node.operation is None:
-                level[id(node)] = 0
-            elif id(node) in fused_products:
-                continue
-            elif id(node) in linear_of:
-                weights_inputs, rest = linear_of[id(node)]
-                level[id(node)] = 1 + max(level[id(x)] for x in [*weights_inputs[1], *rest])
-            else:
-                level[id(node)] = 1 + max(level[id(x)] for x in node.inputs)
-
-        buckets: dict[tuple[object, ...], list[Value]] = {}
-        for node in computed:
-            operation = node.operation
-            assert operation is not None
-            if id(node) in linear_of:
-                weights_inputs, rest = linear_of[id(node)]
-                shared_ids = tuple(id(x) for x in weights_inputs[1])
-                key: tuple[object, ...] = (level[id(node)], "linear", shared_ids, len(rest))
-            else:
-                key = (level[id(node)], operation.name, node.constants, len(node.inputs))
-            buckets.setdefault(key, []).append(node)
-
-        def summands(members: list[Value]) -> list[list[Value]]:
-            # Per position after the products, that summand of every sum of a matrix product.
-            return [[linear_of[id(n)][1][k] for n in members] for k in range(len(linear_of[id(members[0])][1]))]
-
-        def is_bias(summand: list[Value]) -> bool:
-            return all(id(x) in parameter_index for x in summand)
-
-        # Rows: inputs, constants, the parameters read as rows, then each group's outputs.
-        # A matrix product reads its weights and biases from the parameter vector: they need no row.
-        read: list[Value] = list(self.outputs)
-        for key, members in buckets.items():
-            if key[1] == "linear":
-                read += linear_of[id(members[0])][0][1]
-                read += [x for summand in summands(members) if not is_bias(summand) for x in summand]
-            else:
-                read += [x for n in members for x in n.inputs]
-        row_parameters = sorted({parameter_index[id(x)] for x in read if id(x) in parameter_index})
-        # Every input keeps a row, used or not (the batch gives them all).
-        row: dict[int, int] = {}
-        for node in [*self.inputs, *self.constants, *(self.parameters[i] for i in row_parameters)]:
-            row.setdefault(id(node), len(row))
-        self._input_rows = np.array([row[id(x)] for x in self.inputs], dtype=np.intp)
-        self._constant_rows = np.array([row[id(c)] for c in self.constants], dtype=np.intp)
-        self._constant_values = np.array([c.data for c in self.constants], dtype=float)
-        self._row_parameters = np.array(row_parameters, dtype=np.intp)
-        self._parameter_rows = np.array([row[id(self.parameters[i])] for i in row_parameters], dtype=np.intp)
-
-        self._steps: list[_Group | _Linear] = []
-        grad_needed = self._grad_needed(parameter_index)
-        for key in sorted(buckets, key=lambda k: k[0]):  # type: ignore[arg-type, return-value]
-            members = buckets[key]
-            start = len(row)
-            for node in members:
-                row[id(node)] = len(row)
-            rows = slice(start, len(row))
-            if key[1] == "linear":
-                firsts = [linear_of[id(n)] for n in members]
-                weights = np.array([[parameter_index[id(w)] for w in f[0][0]] for f in firsts], dtype=np.intp)
-                shared = np.array([row[id(x)] for x in firsts[0][0][1]], dtype=np.intp)
-                # A summand that is a parameter in every sum (the bias) is read from the parameters directly.
-                biases = [s for s in summands(members) if is_bias(s)]
-                others = [s for s in summands(members) if not is_bias(s)]
-                rest_rows = [np.array([row[id(x)] for x in s], dtype=np.intp) for s in others]
-                self._steps.append(_Linear(
-                    rows=rows,
-                    weights=weights,
-                    inputs=_contiguous(shared),
-                    rest=tuple(_contiguous(r) for r in rest_rows),
-                    biases=tuple(np.array([parameter_index[id(x)] for x in s], dtype=np.intp) for s in biases),
-                    input_scatter=_Scatter(shared),
-                    rest_scatters=tuple(_Scatter(r) for r in rest_rows),
-                    inputs_need_grad=any(id(x) in grad_needed for x in firsts[0][0][1]),
-                    rest_need_grad=tuple(any(id(x) in grad_needed for x in s) for s in others),
-                ))
-                continue
-            first = members[0]
-            operation = first.operation
-            assert operation is not None
-            operands = [
-                np.array([row[id(n.inputs[k])] for n in members], dtype=np.intp) for k in range(len(first.inputs))
-            ]
-            self._steps.append(_Group(
-                op=operation,
-                constants=first.constants,
-                rows=rows,
-                operands=tuple(_contiguous(o) for o in operands),
-                scatters=tuple(_Scatter(o) for o in operands),
-                needs_grad=tuple(any(id(n.inputs[k]) in grad_needed for n in members) for k in range(len(operands))),
-            ))
-        self._rows = row
-        self._output_rows = np.array([row[id(y)] for y in self.outputs], dtype=np.intp)
-        self.n_rows = len(row)
+        # The compiler, step by step: each step reads the graph and what the steps before it found.
+        self._fixed = {id(c) for c in fixed}
+        self._aliases = self._find_identities(self._fixed)
+        self._linear_of, folded = self._find_linear_sums()
+        buckets = self._bucket_by_level_and_op(folded)
+        rows = self._place_leaves(buckets)
+        self._grad_needed = self._find_grad_paths()
+        self._steps = [self._compile_bucket(key, members, rows) for key, members in sorted(
+            buckets.items(), key=lambda item: item[0][0])]  # type: ignore[arg-type, return-value]
+        for alias, source in self._aliases.items():
+            rows[alias] = rows[id(self._source(source))]
+        self._rows = rows
+        self._output_rows = self._rows_of(self.outputs)
+        self._output_rows_unique = len(set(self._output_rows.tolist())) == len(self.outputs)
+        self.n_rows = len(set(rows.values()))
         self._spare_grads: dict[tuple[int, ...], Array] = {}
         self._bytes_per_example: int | None = None
 
-    def _grad_needed(self, parameter_index: Mapping[int, int]) -> set[int]:
-        # The nodes a parameter's gradient flows through: only they get gradients in backward.
+    # --- the compiler's steps -------------------------------------------------------
+
+    def _find_identities(self, fixed: set[int]) -> dict[int, Value]:
+        """Nodes that pass one input through unchanged: a Σ of one term, a product with a fixed constant 1.
+
+        They get no row and no array operation: the loss of one example, (1/1)·Σ[L], is L.
+        """
+        aliases: dict[int, Value] = {}
+        for node in self.nodes:
+            operation = node.operation
+            if operation is None:
+                continue
+            if operation.name == "sum" and len(node.inputs) == 1:
+                aliases[id(node)] = node.inputs[0]
+            elif operation.name == "mul":
+                left, right = node.inputs
+                for constant, other in ((left, right), (right, left)):
+                    if id(constant) in fixed and constant.data == 1.0 and not constant.inputs:
+                        aliases[id(node)] = other
+                        break
+        return aliases
+
+    def _source(self, node: Value) -> Value:
+        """The node whose row holds ``node``'s values (itself, unless it passes another through)."""
+        while id(node) in self._aliases:
+            node = self._aliases[id(node)]
+        return node
+
+    def _rows_of(self, nodes: Iterable[Value]) -> Index:
+        np = numpy()
+        return np.array([self._rows[id(self._source(x))] for x in nodes], dtype=np.intp)  # type: ignore[no-any-return]
+
+    def _find_linear_sums(self) -> tuple[dict[int, tuple[list[Value], list[Value], list[Value]]], set[int]]:
+        """Σ nodes whose leading terms are products parameter × x, each used by nothing else: rows of a matrix product.
+
+        Returns, per such Σ, ``(weights, xs, rest)``, and the ids of the products folded away.
+        """
+        parameter_index = self._parameter_index
+        uses: dict[int, int] = {}
+        for node in self.nodes:
+            for x in node.inputs:
+                uses[id(x)] = uses.get(id(x), 0) + 1
+        for y in self.outputs:
+            uses[id(y)] = uses.get(id(y), 0) + 1
+        linear: dict[int, tuple[list[Value], list[Value], list[Value]]] = {}
+        folded: set[int] = set()
+        for node in self.nodes:
+            if node.operation is None or node.operation.name != "sum" or id(node) in self._aliases:
+                continue
+            weights: list[Value] = []
+            xs: list[Value] = []
+            for term in node.inputs:
+                operation = term.operation
+                if operation is None or operation.name != "mul" or uses[id(term)] != 1 or id(term) in folded:
+                    break
+                if id(term) in self._aliases:
+                    break
+                left, right = term.inputs
+                if id(left) in parameter_index:
+                    weights.append(left)
+                    xs.append(self._source(right))
+                elif id(right) in parameter_index:
+                    weights.append(right)
+                    xs.append(self._source(left))
+                else:
+                    break
+            if len(weights) < 2:
+                continue
+            linear[id(node)] = (weights, xs, [self._source(x) for x in node.inputs[len(weights):]])
+            folded.update(id(term) for term in node.inputs[: len(weights)])
+        return linear, folded
+
+    def _bucket_by_level_and_op(self, folded: set[int]) -> dict[tuple[object, ...], list[Value]]:
+        """Nodes of one level (longest path from a leaf) and one op (or one shared xs, for a matrix product)."""
+        level: dict[int, int] = {}
+        buckets: dict[tuple[object, ...], list[Value]] = {}
+        for node in self.nodes:
+            if node.operation is None:
+                level[id(node)] = 0
+                continue
+            if id(node) in folded or id(node) in self._aliases:
+                continue
+            linear = self._linear_of.get(id(node))
+            operands = [*linear[1], *linear[2]] if linear else [self._source(x) for x in node.inputs]
+            level[id(node)] = 1 + max(level[id(x)] for x in operands)
+            if linear:
+                key: tuple[object, ...] = (level[id(node)], "linear", tuple(id(x) for x in linear[1]), len(linear[2]))
+            else:
+                key = (level[id(node)], node.operation.name, node.constants, len(node.inputs))
+            buckets.setdefault(key, []).append(node)
+        return buckets
+
+    def _is_bias(self, summand: list[Value]) -> bool:
+        return all(id(x) in self._parameter_index for x in summand)
+
+    def _summands(self, members: list[Value]) -> list[list[Value]]:
+        """Per position after the products, that summand of every sum of a matrix product."""
+        count = len(self._linear_of[id(members[0])][2])
+        return [[self._linear_of[id(n)][2][k] for n in members] for k in range(count)]
+
+    def _place_leaves(self, buckets: Mapping[tuple[object, ...], list[Value]]) -> dict[int, int]:
+        """Rows for the inputs, the constants and the parameters some array operation reads as rows.
+
+        A matrix product reads its weights and biases from the parameter vector: they need no row.
+        """
+        np = numpy()
+        read: list[Value] = [self._source(y) for y in self.outputs]
+        for key, members in buckets.items():
+            if key[1] == "linear":
+                read += self._linear_of[id(members[0])][1]
+                read += [x for summand in self._summands(members) if not self._is_bias(summand) for x in summand]
+            else:
+                read += [self._source(x) for n in members for x in n.inputs]
+        parameter_index = self._parameter_index
+        row_parameters = sorted({parameter_index[id(x)] for x in read if id(x) in parameter_index})
+        rows: dict[int, int] = {}
+        # Every input keeps a row, used or not (the batch gives them all).
+        for node in [*self.inputs, *self.constants, *(self.parameters[i] for i in row_parameters)]:
+            rows.setdefault(id(node), len(rows))
+        self._input_rows = np.array([rows[id(x)] for x in self.inputs], dtype=np.intp)
+        self._constant_rows = np.array([rows[id(c)] for c in self.constants], dtype=np.intp)
+        self._constant_values = np.array([c.data for c in self.constants], dtype=float)
+        self._row_parameters = np.array(row_parameters, dtype=np.intp)
+        self._parameter_rows = np.array([rows[id(self.parameters[i])] for i in row_parameters], dtype=np.intp)
+        return rows
+
+    def _find_grad_paths(self) -> set[int]:
+        """The nodes a parameter's (or, with ``input_gradients``, an input's) gradient flows through."""
         needed = {id(p) for p in self.parameters}
         if self.input_gradients:
             needed.update(id(x) for x in self.inputs)
@@ -690,44 +751,56 @@ class Tape:
                 needed.add(id(node))
         return needed
 
-    def _find_linear_sums(
-        self, parameter_index: Mapping[int, int]
-    ) -> tuple[dict[int, tuple[tuple[list[Value], list[Value]], list[Value]]], set[int]]:
-        # A Σ node whose leading inputs are products parameter × x, each used by nothing else,
-        # is a row of a matrix product. Returns, per such Σ, ((weights, xs), rest) and the folded products.
-        uses: dict[int, int] = {}
-        for node in self.nodes:
-            for x in node.inputs:
-                uses[id(x)] = uses.get(id(x), 0) + 1
-        for y in self.outputs:
-            uses[id(y)] = uses.get(id(y), 0) + 1
-        linear: dict[int, tuple[tuple[list[Value], list[Value]], list[Value]]] = {}
-        folded: set[int] = set()
-        for node in self.nodes:
-            if node.operation is None or node.operation.name != "sum":
-                continue
-            weights: list[Value] = []
-            xs: list[Value] = []
-            products: list[Value] = []
-            for term in node.inputs:
-                operation = term.operation
-                if operation is None or operation.name != "mul" or uses[id(term)] != 1 or id(term) in folded:
-                    break
-                left, right = term.inputs
-                if id(left) in parameter_index:
-                    weights.append(left)
-                    xs.append(right)
-                elif id(right) in parameter_index:
-                    weights.append(right)
-                    xs.append(left)
-                else:
-                    break
-                products.append(term)
-            if len(products) < 2:
-                continue
-            linear[id(node)] = ((weights, xs), list(node.inputs[len(products):]))
-            folded.update(id(p) for p in products)
-        return linear, folded
+    def _compile_bucket(self, key: tuple[object, ...], members: list[Value], rows: dict[int, int]) -> _Group | _Linear:
+        """One bucket as one array operation; its nodes get consecutive rows."""
+        start = len(rows)
+        for node in members:
+            rows[id(node)] = len(rows)
+        span = slice(start, len(rows))
+        if key[1] == "linear":
+            return self._compile_linear(members, span, rows)
+        np = numpy()
+        first = members[0]
+        assert first.operation is not None  # buckets hold computed nodes
+        operands = [
+            np.array([rows[id(self._source(n.inputs[k]))] for n in members], dtype=np.intp)
+            for k in range(len(first.inputs))
+        ]
+        return _Group(
+            op=first.operation,
+            constants=first.constants,
+            rows=span,
+            operands=tuple(_contiguous(o) for o in operands),
+            scatters=tuple(_Scatter(o) for o in operands),
+            needs_grad=tuple(
+                any(id(n.inputs[k]) in self._grad_needed for n in members) for k in range(len(operands))
+            ),
+        )
+
+    def _compile_linear(self, members: list[Value], span: slice, rows: dict[int, int]) -> _Linear:
+        np = numpy()
+        index = self._parameter_index
+        firsts = [self._linear_of[id(n)] for n in members]
+        weights = np.array([[index[id(w)] for w in f[0]] for f in firsts], dtype=np.intp)
+        shared = np.array([rows[id(x)] for x in firsts[0][1]], dtype=np.intp)
+        # A summand that is a parameter in every sum (the bias) is read from the parameters directly.
+        summands = self._summands(members)
+        biases = [s for s in summands if self._is_bias(s)]
+        others = [s for s in summands if not self._is_bias(s)]
+        rest_rows = [np.array([rows[id(x)] for x in s], dtype=np.intp) for s in others]
+        needed = self._grad_needed
+        return _Linear(
+            rows=span,
+            weights=weights,
+            weights_unique=len(np.unique(weights)) == weights.size,
+            inputs=_contiguous(shared),
+            rest=tuple(_contiguous(r) for r in rest_rows),
+            biases=tuple(np.array([index[id(x)] for x in s], dtype=np.intp) for s in biases),
+            input_scatter=_Scatter(shared),
+            rest_scatters=tuple(_Scatter(r) for r in rest_rows),
+            inputs_need_grad=any(id(x) in needed for x in firsts[0][1]),
+            rest_need_grad=tuple(any(id(x) in needed for x in s) for s in others),
+        )
 
     def check(self, function: Function, example: Sequence[float], index: int | None = None) -> None:
         """Record ``function`` on another example and refuse it if that graph has another shape.
@@ -778,7 +851,9 @@ class Tape:
         """
         return bool(self.reads)
 
-    def run(self, batch: Sequence[Sequence[float]] | Array, leaves: Mapping[Value, Any] | None = None) -> Run:
+    def run(
+        self, batch: Sequence[Sequence[float | Value]] | NDArray[Any], leaves: Mapping[Value, Any] | None = None
+    ) -> Run:
         """Evaluate every node for every example of ``batch`` at once.
 
         Args:
@@ -819,6 +894,8 @@ class Tape:
         for leaf, given in (leaves or {}).items():
             if id(leaf) not in self._rows:
                 raise ValueError(f"Tape.run() got leaves[{leaf!r}]; it is not a leaf of this tape's graph.")
+            if id(leaf) in self._fixed:
+                raise ValueError(f"Tape.run() got leaves[{leaf!r}]; the tape was compiled with it fixed.")
             values[self._rows[id(leaf)]] = given
         local: list[tuple[Any, ...]] = []
         with np.errstate(all="ignore"):
@@ -835,7 +912,7 @@ class Tape:
                 operands = [values[o] for o in step.operands]
                 if step.op.checks_domain:
                     _check_domain(step.op, operands, step.constants)
-                value, local_grads = apply_rule(step.op, operands, step.constants)
+                value, local_grads = _run_rule(step.op, operands, step.constants)
                 values[step.rows] = value
                 local.append(local_grads)
         return Run(self, values, parameters, local)
@@ -953,7 +1030,9 @@ def _refuse_rows(rows: Any, width: int, array_kind: str | None) -> set[type]:
     """Raise for the first row of the wrong length or the first number ``Value()`` would refuse; else the types seen."""
     if not len(rows):
         raise BatchedError(f"Tape.run() got an empty batch; expected at least one example of {width} numbers.")
-    for index, row in enumerate(rows):
+    # Two set-builds in C find the common case (lists of one length); only a bad batch is searched row by row.
+    good_rows = set(map(type, rows)) <= {list, tuple} and set(map(len, rows)) == {width}
+    for index, row in enumerate(() if good_rows else rows):
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
             raise BatchTypeError(
                 f"Tape.run() got row {index} = {row!r} of type {type(row).__name__}; "
@@ -1124,7 +1203,10 @@ class Run:
             grads = np.zeros(self._values.shape)
         else:
             grads.fill(0.0)
-        np.add.at(grads, tape._output_rows, seed.T)  # an output listed twice gets both
+        if tape._output_rows_unique:
+            grads[tape._output_rows] += seed.T
+        else:
+            np.add.at(grads, tape._output_rows, seed.T)  # an output listed twice (or passed through) gets both
         parameter_grads = np.zeros((len(tape.parameters), n) if per_example else len(tape.parameters))
         values = self._values
         with np.errstate(all="ignore"):
@@ -1137,6 +1219,8 @@ class Run:
                     xs = values[step.inputs]
                     if per_example:
                         np.add.at(parameter_grads, step.weights, upstream[:, None, :] * xs[None, :, :])
+                    elif step.weights_unique:  # each weight in one sum (a layer): no repeated index to add up
+                        parameter_grads[step.weights] += upstream @ xs.T
                     else:
                         np.add.at(parameter_grads, step.weights, upstream @ xs.T)
                     for scatter, needed in zip(step.rest_scatters, step.rest_need_grad):

@@ -77,14 +77,18 @@ def test_every_loss_trains_to_the_same_weights(loss, outputs: int, targets: str)
 
 
 def test_binary_cross_entropy_on_probabilities_matches_including_the_clamp() -> None:
-    outputs = np.array([[0.0], [1.0], [0.3], [0.9], [1e-50]])
+    # A model whose output is its input, so each example's ∂loss/∂bias is ∂loss/∂output.
+    model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+    probabilities = [0.0, 1.0, 0.3, 0.9, 1e-50]
     targets = [1.0, 0.0, 1.0, 0.0, 0.5]
-    value, grads = BatchedLoss(nn.binary_cross_entropy, []).backward(outputs, targets)
-    leaves = [Value(float(o)) for o in outputs[:, 0]]
+    batch = BatchedModel(model, [0.5])
+    value, _ = batch.evaluate([[p] for p in probabilities], targets, nn.binary_cross_entropy)
+    grads = batch.per_example_gradients([[p] for p in probabilities], targets, nn.binary_cross_entropy)
+    leaves = [Value(p) for p in probabilities]
     scalar = nn.binary_cross_entropy(leaves, targets)
     scalar.backward()
     assert value == pytest.approx(scalar.data, rel=1e-12)
-    assert grads[:, 0].tolist() == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12)
+    assert grads[:, 1].tolist() == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12)
 
 
 def test_evaluate_gives_the_scalar_numbers() -> None:
@@ -142,17 +146,29 @@ def test_a_users_own_loss_trains_to_the_scalar_engines_weights(batch_size: int |
     assert fast_history.val_loss == pytest.approx(scalar_history.val_loss, rel=1e-12)
 
 
-def test_the_loss_tapes_group_targets_by_the_shape_of_their_graph() -> None:
-    outputs = np.array([[0.5], [-2.0], [3.0], [0.1]])
-    hinge = BatchedLoss(nn.hinge, [])
-    hinge.value(outputs, [1, -1, 1, 0])
-    assert len(hinge.groups) == 1  # the sign of y is a constant, given per example
-    logits = BatchedLoss(nn.binary_cross_entropy_with_logits, [])
-    logits.value(outputs, [1, 0, 0.5, 1])
-    assert len(logits.groups) == 3  # y = 0, y = 1 and 0 < y < 1 are three formulas
-    squared = BatchedLoss(nn.mean_squared_error, [])
-    squared.value(outputs, [0.25, 1.5, -3.0, 7.0])
-    assert len(squared.groups) == 1
+def test_targets_are_grouped_by_the_shape_of_their_loss_graph() -> None:
+    hinge = BatchedLoss(nn.hinge, [], [0.5])
+    assert hinge.assign([1, -1, 1, 0])[0].tolist() == [0, 0, 0, 0]  # the sign of y is a constant, given per example
+    logits = BatchedLoss(nn.binary_cross_entropy_with_logits, [], [0.5])
+    assert logits.assign([1, 0, 0.5, 1])[0].tolist() == [0, 1, 2, 0]  # y = 1, y = 0 and 0 < y < 1: three formulas
+    squared = BatchedLoss(nn.mean_squared_error, [], [0.5])
+    groups, rows = squared.assign([0.25, 1.5, -3.0, 0.25])
+    assert groups.tolist() == [0, 0, 0, 0]
+    table, varying = squared.groups[0].table()
+    assert table[rows, 0].tolist() == [0.25, 1.5, -3.0, 0.25]
+    assert varying == [0]  # y varies; the 1/n of a mean over one example does not
+    classes = BatchedLoss(nn.cross_entropy, [], [0.1, 0.2, 0.3])
+    assert classes.assign([2, 0, 1, 2])[0].tolist() == [0, 1, 2, 0]
+
+
+def test_a_new_shape_of_target_in_the_validation_data_records_the_tape_again() -> None:
+    X, y = nn.data.moons(12, seed=0)
+    model = _model()
+    batch = BatchedModel(model.eval(), X[0])
+    scalar_value = nn.binary_cross_entropy_with_logits([model(x) for x in X], y).data
+    assert batch.evaluate(X, [1] * len(X), nn.binary_cross_entropy_with_logits)[0] != scalar_value
+    assert batch.evaluate(X, y, nn.binary_cross_entropy_with_logits)[0] == pytest.approx(scalar_value, rel=1e-12)
+    assert len(batch._loss_tapes) == 2  # one head, then two
 
 
 def test_a_loss_that_is_not_a_mean_over_examples_is_refused() -> None:
