@@ -44,11 +44,12 @@ import itertools
 import numbers
 import operator
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from autograd.engine.errors import AutogradError, DomainError
+from autograd.engine.graph import _sweep as graph_sweep  # the one chain rule, shared with the scalar engine
 from autograd.engine.graph import topological_order
 from autograd.engine.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
 from autograd.engine.recording import NUMBER_READS, enable_grad
@@ -392,6 +393,12 @@ def _outside(domain: Domain, x: Array) -> Mask:
 
 # --- recording ------------------------------------------------------------------
 
+_Step = Any  # a _Group or a _Linear (defined below); graph._sweep walks them as nodes
+
+# graph._sweep is written (and typed) for Values; the replay hands it steps, rows and arrays,
+# which it only passes back to the callbacks below (and multiplies: arrays and _TransposedWeights do).
+_shared_sweep: Callable[..., Iterator[object]] = graph_sweep
+
 
 @dataclass(frozen=True)
 class _Group:
@@ -406,31 +413,47 @@ class _Group:
     operands: tuple[Index | slice, ...]
     scatters: tuple[_Scatter, ...]
     needs_grad: tuple[bool, ...]
+    inputs: tuple[_Scatter, ...]  # the operands a gradient flows back to, as graph._sweep walks them
 
 
 @dataclass(frozen=True)
 class _Linear:
     """A layer's weighted sums Σⱼ wᵢⱼ·xⱼ + rest as one matrix product (the products are never stored).
 
-    ``weights`` are parameter indices (one row per sum), ``inputs`` the rows of the
+    ``weights`` are parameter indices (one row per sum), ``shared`` the rows of the
     shared xⱼ, ``rest`` the rows of the other summands per sum, and ``biases``
-    the parameter indices of summands that are parameters (the bias).
+    the parameter indices of summands that are parameters (the bias). ``inputs``
+    are where a gradient flows back to, in the order ``local_grads`` gives their
+    local derivatives: the xⱼ (if needed), the weights, the other summands (if
+    needed), the biases.
     """
 
     rows: slice
     weights: Index
-    weights_unique: bool
-    inputs: Index | slice
+    shared: Index | slice
     rest: tuple[Index | slice, ...]
     biases: tuple[Index, ...]
     input_scatter: _Scatter
     rest_scatters: tuple[_Scatter, ...]
     inputs_need_grad: bool
     rest_need_grad: tuple[bool, ...]
+    inputs: tuple[_Scatter | _Weights | _Biases, ...]
+
+    def local_grads(self, parameters: Array, values: Array, per_example: bool) -> tuple[object, ...]:
+        """The local derivatives toward ``inputs``, to multiply by the upstream gradient."""
+        xs = values[self.shared]
+        locals_: list[object] = [_TransposedWeights(parameters[self.weights])] if self.inputs_need_grad else []
+        locals_.append(_Inputs(xs, per_example))
+        locals_ += [1.0] * sum(self.rest_need_grad)
+        locals_ += [_Ones(per_example)] * len(self.biases)
+        return tuple(locals_)
 
 
 class _Scatter:
-    """Adds per-node contributions into rows that may repeat (a value used by many nodes)."""
+    """Adds per-node contributions into rows that may repeat (a value used by many nodes).
+
+    As a child in ``graph._sweep``: the operand rows a step's gradient flows back to.
+    """
 
     def __init__(self, rows: Index) -> None:
         np = numpy()
@@ -448,6 +471,90 @@ class _Scatter:
         else:
             np = numpy()
             into[self.targets] += np.add.reduceat(contributions[self.order], self.starts, axis=0)
+
+    def accumulate(self, gradients: _OnRows, contribution: Array) -> None:
+        self.add(gradients.grads, contribution)
+
+
+class _Weights:
+    """A matrix product's weights as a child in ``graph._sweep``: their gradients go to the parameters' sums."""
+
+    def __init__(self, indices: Index) -> None:
+        np = numpy()
+        self.indices = indices
+        self.unique = len(np.unique(indices)) == indices.size  # each weight in one sum (a layer)
+
+    def accumulate(self, gradients: _OnRows, contribution: Array) -> None:
+        if self.unique and not gradients.per_example:
+            gradients.parameter_grads[self.indices] += contribution
+        else:
+            numpy().add.at(gradients.parameter_grads, self.indices, contribution)
+
+
+class _Biases:
+    """A summand that is a parameter in every sum of a matrix product (the bias), as a child in ``graph._sweep``."""
+
+    def __init__(self, indices: Index) -> None:
+        self.indices = indices
+
+    def accumulate(self, gradients: _OnRows, contribution: Array) -> None:
+        numpy().add.at(gradients.parameter_grads, self.indices, contribution)
+
+
+class _OnRows:
+    """Where the replay keeps gradients for ``graph._sweep``: one row per node, one column per example.
+
+    ``graph._sweep`` asks for a step's upstream gradient (its rows) and adds each
+    contribution to a child; the parameters a matrix product reads directly
+    accumulate in ``parameter_grads`` (summed over the batch, or per example).
+    """
+
+    def __init__(self, grads: Array, parameter_grads: Array, per_example: bool) -> None:
+        self.grads = grads
+        self.parameter_grads = parameter_grads
+        self.per_example = per_example
+
+    def upstream(self, step: _Step) -> Array:
+        upstream: Array = self.grads[step.rows]
+        return upstream
+
+    def add(self, child: _Scatter | _Weights | _Biases, contribution: Array) -> tuple[float, float]:
+        child.accumulate(self, contribution)
+        return 0.0, 0.0  # before/after are for tracers of scalar graphs
+
+
+# The local derivatives of a matrix product y = W·x + b, as graph._sweep multiplies them by the upstream ∂/∂y.
+class _TransposedWeights:
+    """∂y/∂x = W: the contribution to x is Wᵀ·upstream."""
+
+    def __init__(self, weights: Array) -> None:
+        self.weights = weights
+
+    def __mul__(self, upstream: Array) -> Array:
+        return self.weights.T @ upstream  # type: ignore[no-any-return]
+
+
+class _Inputs:
+    """∂y/∂W = x: the contribution to W is upstream·xᵀ (or, per example, their outer product)."""
+
+    def __init__(self, xs: Array, per_example: bool) -> None:
+        self.xs = xs
+        self.per_example = per_example
+
+    def __mul__(self, upstream: Array) -> Array:
+        if self.per_example:
+            return upstream[:, None, :] * self.xs[None, :, :]
+        return upstream @ self.xs.T  # type: ignore[no-any-return]
+
+
+class _Ones:
+    """∂y/∂b = 1, summed over the examples (or kept per example) into the bias's gradient."""
+
+    def __init__(self, per_example: bool) -> None:
+        self.per_example = per_example
+
+    def __mul__(self, upstream: Array) -> Array:
+        return upstream if self.per_example else upstream.sum(axis=1)
 
 
 def _contiguous(rows: Index) -> Index | slice:
@@ -766,15 +873,16 @@ class Tape:
             np.array([rows[id(self._source(n.inputs[k]))] for n in members], dtype=np.intp)
             for k in range(len(first.inputs))
         ]
+        scatters = tuple(_Scatter(o) for o in operands)
+        needs_grad = tuple(any(id(n.inputs[k]) in self._grad_needed for n in members) for k in range(len(operands)))
         return _Group(
             op=first.operation,
             constants=first.constants,
             rows=span,
             operands=tuple(_contiguous(o) for o in operands),
-            scatters=tuple(_Scatter(o) for o in operands),
-            needs_grad=tuple(
-                any(id(n.inputs[k]) in self._grad_needed for n in members) for k in range(len(operands))
-            ),
+            scatters=scatters,
+            needs_grad=needs_grad,
+            inputs=tuple(scatter for scatter, need in zip(scatters, needs_grad) if need),
         )
 
     def _compile_linear(self, members: list[Value], span: slice, rows: dict[int, int]) -> _Linear:
@@ -789,17 +897,27 @@ class Tape:
         others = [s for s in summands if not self._is_bias(s)]
         rest_rows = [np.array([rows[id(x)] for x in s], dtype=np.intp) for s in others]
         needed = self._grad_needed
+        input_scatter = _Scatter(shared)
+        rest_scatters = tuple(_Scatter(r) for r in rest_rows)
+        inputs_need_grad = any(id(x) in needed for x in firsts[0][1])
+        rest_need_grad = tuple(any(id(x) in needed for x in s) for s in others)
+        bias_indices = tuple(np.array([index[id(x)] for x in s], dtype=np.intp) for s in biases)
         return _Linear(
             rows=span,
             weights=weights,
-            weights_unique=len(np.unique(weights)) == weights.size,
-            inputs=_contiguous(shared),
+            shared=_contiguous(shared),
             rest=tuple(_contiguous(r) for r in rest_rows),
-            biases=tuple(np.array([index[id(x)] for x in s], dtype=np.intp) for s in biases),
-            input_scatter=_Scatter(shared),
-            rest_scatters=tuple(_Scatter(r) for r in rest_rows),
-            inputs_need_grad=any(id(x) in needed for x in firsts[0][1]),
-            rest_need_grad=tuple(any(id(x) in needed for x in s) for s in others),
+            biases=bias_indices,
+            input_scatter=input_scatter,
+            rest_scatters=rest_scatters,
+            inputs_need_grad=inputs_need_grad,
+            rest_need_grad=rest_need_grad,
+            inputs=(
+                *([input_scatter] if inputs_need_grad else []),
+                _Weights(weights),
+                *(scatter for scatter, need in zip(rest_scatters, rest_need_grad) if need),
+                *(_Biases(b) for b in bias_indices),
+            ),
         )
 
     def check(self, function: Function, example: Sequence[float], index: int | None = None) -> None:
@@ -902,7 +1020,7 @@ class Tape:
             for step in self._steps:
                 if isinstance(step, _Linear):
                     out = values[step.rows]  # a view: the product is written in place
-                    np.matmul(parameters[step.weights], values[step.inputs], out=out)
+                    np.matmul(parameters[step.weights], values[step.shared], out=out)
                     for rest in step.rest:
                         out += values[rest]
                     for bias in step.biases:
@@ -1208,30 +1326,20 @@ class Run:
         else:
             np.add.at(grads, tape._output_rows, seed.T)  # an output listed twice (or passed through) gets both
         parameter_grads = np.zeros((len(tape.parameters), n) if per_example else len(tape.parameters))
-        values = self._values
+        # The scalar engine's sweep: gradients live in rows over the batch, local derivatives come
+        # from the rules run on NumPy (and, for a matrix product, from its weights and inputs).
+        local_of = {id(step): local for step, local in zip(tape._steps, self._local)}
+        values, parameters = self._values, self._parameters
+
+        def local_grads_of(step: _Step) -> tuple[object, ...]:
+            if isinstance(step, _Linear):
+                return step.local_grads(parameters, values, per_example)
+            local = local_of[id(step)]
+            return tuple(g for g, needed in zip(local, step.needs_grad) if needed)
+
         with np.errstate(all="ignore"):
-            for step, local_grads in zip(reversed(tape._steps), reversed(self._local)):
-                upstream = grads[step.rows]
-                if isinstance(step, _Linear):
-                    weights = self._parameters[step.weights]
-                    if step.inputs_need_grad:
-                        step.input_scatter.add(grads, weights.T @ upstream)
-                    xs = values[step.inputs]
-                    if per_example:
-                        np.add.at(parameter_grads, step.weights, upstream[:, None, :] * xs[None, :, :])
-                    elif step.weights_unique:  # each weight in one sum (a layer): no repeated index to add up
-                        parameter_grads[step.weights] += upstream @ xs.T
-                    else:
-                        np.add.at(parameter_grads, step.weights, upstream @ xs.T)
-                    for scatter, needed in zip(step.rest_scatters, step.rest_need_grad):
-                        if needed:
-                            scatter.add(grads, upstream)
-                    for bias in step.biases:
-                        np.add.at(parameter_grads, bias, upstream if per_example else upstream.sum(axis=1))
-                    continue
-                for scatter, local, needed in zip(step.scatters, local_grads, step.needs_grad):
-                    if needed:
-                        scatter.add(grads, upstream * local)
+            for _ in _shared_sweep(reversed(tape._steps), _OnRows(grads, parameter_grads, per_example), local_grads_of):
+                pass
         from_rows = grads[tape._parameter_rows]
         if per_example:
             parameter_grads[tape._row_parameters] += from_rows
