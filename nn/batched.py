@@ -76,6 +76,9 @@ class BatchedModel:
             it) is recorded on every example, and the first whose graph differs
             is named; otherwise only the last example is (reading ``v.data``
             cannot be seen, so that check is the only guard against it).
+        checked: every batch this model will get holds numbers only, already
+            checked (``fit`` checks every example up front): batches are
+            converted without checking each number again.
 
     Example:
         >>> import nn
@@ -90,8 +93,10 @@ class BatchedModel:
         example: Sequence[Value | float],
         check_with: Sequence[Value | float] | None = None,
         data: Sequence[Sequence[Value | float]] | None = None,
+        checked: bool = False,
     ) -> None:
         self.model = model
+        self.checked = checked
         self.example = _numbers(example)
         self.check_with = None if check_with is None else _numbers(check_with)
         self.data = data
@@ -156,11 +161,13 @@ class BatchedModel:
                 tape.check(self.model, self.check_with)
             if self.data is None or len(self.data) < 2:
                 return
-            if not tape.depends_on_data:
-                tape.check(self.model, _numbers(self.data[-1]), len(self.data) - 1)
-                return
-            for index, example in enumerate(self.data):
-                tape.check(self.model, _numbers(example), index)
+            last = len(self.data) - 1
+            for index in range(last + 1) if tape.depends_on_data else (last,):
+                try:
+                    example = _numbers(self.data[index])
+                except (TypeError, ValueError):
+                    continue  # not numbers: the run refuses it, naming the row and column
+                tape.check(self.model, example, index)
         finally:
             for dropout, generator in originals:
                 dropout._rng = generator
@@ -174,7 +181,7 @@ class BatchedModel:
             2
         """
         tape, slots = self._tape()
-        return tape.run(X, self._masks(slots, len(X)))
+        return tape.run(X, self._masks(slots, len(X)), checked=self.checked)
 
     @staticmethod
     def _masks(slots: Slots, n: int) -> dict[Value, Array]:
@@ -266,7 +273,7 @@ class BatchedModel:
             chosen = rows if len(heads) == 1 else np.where(groups == g, rows, 0)
             for column in varying:  # the others (the 1 of 1 − y·s) stay the recorded constants
                 leaves[constants[column]] = table[chosen, column]
-        run = tape.run(X, leaves)
+        run = tape.run(X, leaves, checked=self.checked)
         width = len(tape.outputs) - len(heads)
         seed = np.zeros((n, len(tape.outputs)))
         if len(heads) == 1:

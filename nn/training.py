@@ -146,7 +146,7 @@ def fit(
     _check_model("fit()", model)
     try:
         epochs, batch_size = _check_fit(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks)
-        step = _step_function(model, X, loss, engine, "fit()")
+        step = _step_function(model, X, loss, engine, "fit()", checked=True)
         if optimizer is None:
             optimizer = Adam(model, learning_rate=0.01)
         return _train(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed, step)
@@ -512,11 +512,11 @@ class Step:
 class _BatchedStep(Step):
     engine = "batched"
 
-    def __init__(self, model: Module, loss: Loss, X: Sequence[Sequence[Value | float]]) -> None:
+    def __init__(self, model: Module, loss: Loss, X: Sequence[Sequence[Value | float]], checked: bool) -> None:
         from nn.batched import BatchedModel
 
         super().__init__(model, loss)
-        self.batched = BatchedModel(model, X[0], data=X)
+        self.batched = BatchedModel(model, X[0], data=X, checked=checked)
 
     def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         return self.batched.step(X, y, self.loss)
@@ -526,7 +526,7 @@ class _BatchedStep(Step):
 
 
 def _step_function(
-    model: Module, X: Sequence[Sequence[Value | float]], loss: Loss, engine: str, function: str
+    model: Module, X: Sequence[Sequence[Value | float]], loss: Loss, engine: str, function: str, checked: bool = False
 ) -> Step:
     # engine="batched" lives in nn.batched, which needs NumPy: imported only when asked for.
     if engine == "scalar":
@@ -534,4 +534,5 @@ def _step_function(
     from nn.batched import check_engine
 
     check_engine(function, engine, loss)
-    return _BatchedStep(model, loss, X)
+    # checked: fit() has checked every number of X up front (its batches are parts of X).
+    return _BatchedStep(model, loss, X, checked)

@@ -970,7 +970,11 @@ class Tape:
         return bool(self.reads)
 
     def run(
-        self, batch: Sequence[Sequence[float | Value]] | NDArray[Any], leaves: Mapping[Value, Any] | None = None
+        self,
+        batch: Sequence[Sequence[float | Value]] | NDArray[Any],
+        leaves: Mapping[Value, Any] | None = None,
+        *,
+        checked: bool = False,
     ) -> Run:
         """Evaluate every node for every example of ``batch`` at once.
 
@@ -978,6 +982,9 @@ class Tape:
             batch: one example per row (a list of lists, or an (n, inputs) array).
             leaves: values for constant leaves that differ per example (e.g. dropout
                 masks): ``{leaf: array of n numbers}``.
+            checked: the caller has already refused what ``Value()`` refuses in
+                every row (``fit`` does, up front), so the rows are converted
+                without looking at each number again.
 
         Returns:
             A ``Run`` holding every node's values.
@@ -998,7 +1005,9 @@ class Tape:
             autograd.engine.errors.DomainError: log() got -2.0 for example 0 (batched run); log needs x > 0.
         """
         np = numpy()
-        data = _as_batch(batch, len(self.inputs))
+        data = _as_batch(batch, len(self.inputs)) if not checked else np.asarray(batch, dtype=float)
+        if data.ndim != 2 or data.shape[1] != len(self.inputs) or not len(data):
+            data = _as_batch(batch, len(self.inputs))  # raises, naming the row
         n = data.shape[0]
         self._check_memory(n)
         parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))

@@ -351,3 +351,10 @@ def test_example_i_of_a_batched_run_can_be_drawn_and_traced() -> None:
     trace = trace_backward(output)
     assert len(trace) > 0
     assert [p.grad for p in model.parameters()] == pytest.approx(run.per_example_grads()[3].tolist(), abs=1e-12)
+
+
+def test_evaluate_refuses_what_value_refuses_in_any_example() -> None:
+    # fit checks every number up front; evaluate does not, so the batched run checks them.
+    X = [[0.5, 1.0], [None, 1.0]]
+    with pytest.raises(batched.BatchTypeError, match=r"got None of type NoneType at row 1, column 0"):
+        nn.evaluate(_model(), X, [0, 1], engine="batched")
