@@ -417,6 +417,8 @@ class BatchedLoss:
         self._code_of: dict[object, int] = {}  # per target: which entry of _code_group and _code_row is its
         self._code_group: Index = np.zeros(0, dtype=np.intp)
         self._code_row: Index = np.zeros(0, dtype=np.intp)
+        self._sorted_keys: Array = np.zeros(0)  # the number targets, sorted, and their codes
+        self._sorted_codes: Index = np.zeros(0, dtype=np.intp)
         self._first: tuple[Target, float] | None = None
 
     def one_example(self, outputs: Sequence[Value], target: Target) -> Value:
@@ -427,6 +429,15 @@ class BatchedLoss:
         """Each example's group and its row of constants, recording the loss for targets not seen before."""
         np = batched.numpy()
         n = len(targets)
+        if self._code_of and set(map(type, targets)) <= {int, float}:
+            # Every target seen before (the common case after the first batch): a sorted search, no Python loop.
+            numbers = np.array(targets, dtype=float)
+            where = np.searchsorted(self._sorted_keys, numbers).clip(0, len(self._sorted_keys) - 1)
+            if (self._sorted_keys[where] == numbers).all():
+                codes = self._sorted_codes[where]
+                if len(self.groups) == 1:
+                    return np.zeros(n, dtype=np.intp), codes
+                return self._code_group[codes], self._code_row[codes]
         if set(map(type, targets)) <= {int, float}:
             # One lookup per distinct target; then two C-level maps over the examples.
             for target in dict.fromkeys(targets):  # in order of first appearance
@@ -450,6 +461,9 @@ class BatchedLoss:
         self._code_of[_key(target)] = len(self._code_group)
         self._code_group = np.append(self._code_group, group)
         self._code_row = np.append(self._code_row, row)
+        numbers = sorted((float(key), code) for key, code in self._code_of.items() if type(key) in (int, float))  # type: ignore[arg-type]
+        self._sorted_keys = np.array([key for key, _ in numbers], dtype=float)
+        self._sorted_codes = np.array([code for _, code in numbers], dtype=np.intp)
 
     def _record(self, target: Target) -> tuple[int, int]:
         tape = batched.record(lambda outputs: self.one_example(outputs, target), self.parameters, self.example)

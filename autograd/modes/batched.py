@@ -519,7 +519,10 @@ class _OnRows:
         return upstream
 
     def add(self, child: _Scatter | _Weights | _Biases, contribution: Array) -> tuple[float, float]:
-        child.accumulate(self, contribution)
+        if type(child) is _Scatter:  # most children: one call less on the hot path
+            child.add(self.grads, contribution)
+        else:
+            child.accumulate(self, contribution)
         return 0.0, 0.0  # before/after are for tracers of scalar graphs
 
 
@@ -704,8 +707,40 @@ class Tape:
             node for node in self.nodes
             if node.operation is None and id(node) not in self._parameter_index and id(node) not in input_ids
         ]
-        # The compiler, step by step: each step reads the graph and what the steps before it found.
         self._fixed = {id(c) for c in fixed}
+        self._spare_grads: dict[tuple[int, ...], Array] = {}
+        self._bytes_per_example: int | None = None
+        self._compiled = False  # compiled on first use: recording alone (to check a graph's shape) stays cheap
+
+    # What _compile() sets; the first read of any of them compiles the tape.
+    _COMPILED = frozenset({
+        "_aliases", "_linear_of", "_grad_needed", "_steps", "_rows", "_output_rows", "_output_rows_unique", "n_rows",
+        "_input_rows", "_constant_rows", "_constant_values", "_row_parameters", "_parameter_rows",
+    })
+    _aliases: dict[int, Value]
+    _linear_of: dict[int, tuple[list[Value], list[Value], list[Value]]]
+    _grad_needed: set[int]
+    _steps: list[_Group | _Linear]
+    _rows: dict[int, int]
+    _output_rows: Index
+    _output_rows_unique: bool
+    n_rows: int
+    _input_rows: Index
+    _constant_rows: Index
+    _constant_values: Array
+    _row_parameters: Index
+    _parameter_rows: Index
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not set yet: compile once, then they are ordinary attributes.
+        if name in Tape._COMPILED and not self.__dict__.get("_compiled", True):
+            self._compiled = True
+            self._compile()
+            return getattr(self, name)
+        raise AttributeError(f"'Tape' object has no attribute {name!r}")
+
+    def _compile(self) -> None:
+        """The compiler, step by step: each step reads the graph and what the steps before it found."""
         self._aliases = self._find_identities(self._fixed)
         self._linear_of, folded = self._find_linear_sums()
         buckets = self._bucket_by_level_and_op(folded)
@@ -719,8 +754,6 @@ class Tape:
         self._output_rows = self._rows_of(self.outputs)
         self._output_rows_unique = len(set(self._output_rows.tolist())) == len(self.outputs)
         self.n_rows = len(set(rows.values()))
-        self._spare_grads: dict[tuple[int, ...], Array] = {}
-        self._bytes_per_example: int | None = None
 
     # --- the compiler's steps -------------------------------------------------------
 
@@ -1344,6 +1377,8 @@ class Run:
             if isinstance(step, _Linear):
                 return step.local_grads(parameters, values, per_example)
             local = local_of[id(step)]
+            if len(step.inputs) == len(local):
+                return local
             return tuple(g for g, needed in zip(local, step.needs_grad) if needed)
 
         with np.errstate(all="ignore"):
