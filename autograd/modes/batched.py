@@ -495,10 +495,15 @@ class _Biases:
     """A summand that is a parameter in every sum of a matrix product (the bias), as a child in ``graph._sweep``."""
 
     def __init__(self, indices: Index) -> None:
+        np = numpy()
         self.indices = indices
+        self.unique = len(np.unique(indices)) == len(indices)  # one bias per sum (a layer)
 
     def accumulate(self, gradients: _OnRows, contribution: Array) -> None:
-        numpy().add.at(gradients.parameter_grads, self.indices, contribution)
+        if self.unique:
+            gradients.parameter_grads[self.indices] += contribution
+        else:
+            numpy().add.at(gradients.parameter_grads, self.indices, contribution)
 
 
 class _OnRows:
