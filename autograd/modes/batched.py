@@ -51,7 +51,20 @@ from typing import TYPE_CHECKING, Any
 from autograd.engine.errors import AutogradError, DomainError
 from autograd.engine.graph import _sweep as graph_sweep  # the one chain rule, shared with the scalar engine
 from autograd.engine.graph import topological_order
-from autograd.engine.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
+from autograd.engine.ops import (
+    ABOVE_MINUS_ONE,
+    AWAY_FROM_POLES,
+    FLOAT_MATH,
+    MODERATE,
+    NONNEGATIVE,
+    NONZERO,
+    OPS,
+    POSITIVE,
+    REALS,
+    UNIT_INTERVAL,
+    Domain,
+    Op,
+)
 from autograd.engine.recording import NUMBER_READS, enable_grad
 from autograd.engine.value import Value
 from autograd.engine.value import sum as value_sum
@@ -373,22 +386,29 @@ VECTOR_RULES: dict[str, tuple[Callable[..., Any], Callable[..., tuple[Any, tuple
 }
 
 
-# Domains the engine checks with one array comparison; any other is checked number by number.
+# Domains the engine checks with one array comparison (nan passes, as in the float checks);
+# any other domain is checked number by number.
+_OUTSIDE: dict[int, Callable[[Any], Any]] = {
+    id(POSITIVE): lambda x: x <= 0.0,
+    id(NONNEGATIVE): lambda x: x < 0.0,
+    id(NONZERO): lambda x: x == 0.0,
+    id(ABOVE_MINUS_ONE): lambda x: x <= -1.0,
+    id(UNIT_INTERVAL): lambda x: (x < -1.0) | (x > 1.0),
+}
+_EVERYWHERE = {id(REALS), id(MODERATE), id(AWAY_FROM_POLES)}  # "any real": their bounds only guide tests
+
+
 def _outside(domain: Domain, x: Array) -> Mask:
     np = numpy()
-    if domain is REALS:
+    if id(domain) in _EVERYWHERE:
         nowhere: Mask = np.zeros(np.shape(x), dtype=bool)
         return nowhere
-    if domain is POSITIVE:
-        return x <= 0.0
-    if domain is NONNEGATIVE:
-        return x < 0.0
-    if domain is NONZERO:
-        zero: Mask = x == 0.0
-        return zero
+    outside = _OUTSIDE.get(id(domain))
+    if outside is not None:
+        return outside(x)  # type: ignore[no-any-return]
     contains = np.frompyfunc(domain.contains, 1, 1)
-    outside: Mask = ~contains(x).astype(bool)
-    return outside
+    refused: Mask = ~contains(x).astype(bool)
+    return refused
 
 
 # --- recording ------------------------------------------------------------------

@@ -309,3 +309,12 @@ def test_a_batch_too_large_for_memory_names_the_batch_size_and_suggests_batch_si
     assert suggested * tape.bytes_per_example() <= needed // 2
     monkeypatch.setattr(batched, "available_memory", lambda: needed)
     assert tape.run(batch[:3]).size == 3
+
+
+@pytest.mark.parametrize("name", sorted(name for name, op in OPS.items() if op.checks_domain))
+def test_the_array_domain_checks_refuse_exactly_what_the_float_checks_refuse(name: str) -> None:
+    op = OPS[name]
+    points = np.array([-2.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 2.0, math.nan, math.inf, -math.inf])
+    for domain in op.domains:
+        refused = batched._outside(domain, points)
+        assert refused.tolist() == [not domain.contains(float(x)) for x in points], name
