@@ -79,6 +79,8 @@ class BatchedModel:
         checked: every batch this model will get holds numbers only, already
             checked (``fit`` checks every example up front): batches are
             converted without checking each number again.
+        targets: the targets the loss will see (the training set's), so that
+            the loss heads are all recorded at once rather than as new ones appear.
 
     Example:
         >>> import nn
@@ -94,9 +96,11 @@ class BatchedModel:
         check_with: Sequence[Value | float] | None = None,
         data: Sequence[Sequence[Value | float]] | None = None,
         checked: bool = False,
+        targets: Sequence[Target] | None = None,
     ) -> None:
         self.model = model
         self.checked = checked
+        self.targets = targets
         self.example = _numbers(example)
         self.check_with = None if check_with is None else _numbers(check_with)
         self.data = data
@@ -290,12 +294,14 @@ class BatchedModel:
         if self._losses is None or self._losses.loss is not loss:
             example = [float(y.data) for y in self._tape()[0].outputs]
             self._losses = BatchedLoss(loss, self.model.parameters(), example)
+            if self.targets is not None:
+                self._losses.assign(self.targets)
         return self._losses
 
     def _loss_tape(self, losses: BatchedLoss) -> tuple[batched.Tape, Slots, list[list[Value]]]:
         """The model and one loss head per group of targets on one tape (recorded again when a group is added)."""
         # A new group, or a constant that now differs between targets, needs another tape.
-        key = (self.model.training, tuple(tuple(group.table()[1]) for group in losses.groups))
+        key = (self.model.training, losses.shapes_version)
         found = self._loss_tapes.get(key)
         if found is not None and found[0] is losses:
             return found[1]
@@ -420,6 +426,8 @@ class BatchedLoss:
         self._sorted_keys: Array = np.zeros(0)  # the number targets, sorted, and their codes
         self._sorted_codes: Index = np.zeros(0, dtype=np.intp)
         self._first: tuple[Target, float] | None = None
+        self._varying: list[list[int]] = []
+        self.shapes_version = 0  # changes when a group is added or one of its constants starts to vary
 
     def one_example(self, outputs: Sequence[Value], target: Target) -> Value:
         """The loss of one example: ``loss([ŷ], [y])``, with ŷ one Value or a list of them."""
@@ -473,7 +481,12 @@ class BatchedLoss:
             self._shapes[shape] = len(self.groups)
             self.groups.append(_LossGroup(target))
         group = self._shapes[shape]
-        return group, self.groups[group].add([leaf.data for leaf in tape.constants])
+        row = self.groups[group].add([leaf.data for leaf in tape.constants])
+        varying = [each.table()[1] for each in self.groups]
+        if varying != self._varying:
+            self._varying = varying
+            self.shapes_version += 1
+        return group, row
 
     def _check_mean(self, target: Target, alone: float) -> None:
         # Replaying per example is right only for a mean over examples: check it on two examples.
