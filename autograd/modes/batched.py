@@ -6,7 +6,9 @@ once. ``Tape.run`` then evaluates every node of it for all examples of a batch
 at once with NumPy (node ``k`` holds one number per example), and
 ``Run.backward`` applies the chain rule over the same vectors, leaving in each
 parameter's ``.grad`` the gradient summed over the batch (or, from
-``Run.per_example_grads``, one gradient per example).
+``Run.per_example_grads``, one gradient per example). The chain rule is the
+scalar engine's own ``graph._sweep``: only where gradients live (rows over the
+batch) and where local derivatives come from (the rules run on NumPy) differ.
 
 The op rules are the very rules of ``autograd/engine/ops.py``: NumPy is one more math
 namespace (``NUMPY_MATH``). Rules branch on ``m.real(x)`` (relu: ``if x > 0``);
@@ -16,7 +18,18 @@ example by example (the branches become ``np.where``). No rule is rewritten.
 
 Speed comes from grouping: nodes of one topological level and one op become a
 single array operation, and a neuron's weighted sum Σ wᵢ·xᵢ + b whose inputs
-are shared by its whole layer becomes one matrix product.
+are shared by its whole layer becomes one matrix product. ``Tape`` compiles
+on first use, in named steps (``Tape._compile``).
+
+A batch is held to the scalar engine's rules (``Value()`` refuses None,
+strings, bools, dates and complex numbers; so does ``run``, naming the row
+and column), and a batch whose arrays would not fit in memory is refused
+before anything is allocated, naming its size.
+
+A graph recorded on one example is right for every example only if the code
+that built it took the same branches for all; code that reads a number while
+it is recorded (``float(v)``) is seen (``Tape.depends_on_data``) so that
+callers such as ``nn.fit`` can check every example.
 
 Everything stays inspectable: ``Run.example(i)`` rebuilds example i's ordinary
 scalar graph with the same numbers, for ``draw``, ``trace_backward`` and
