@@ -10,6 +10,7 @@ import pytest
 np = pytest.importorskip("numpy")
 
 from autograd import OPS, DomainError, Op, Parameter, Value  # noqa: E402
+from autograd import sum as autograd_sum  # noqa: E402
 from autograd.engine import ops  # noqa: E402
 from autograd.engine.value import _apply  # noqa: E402  (the one constructor that applies any op of the table)
 from autograd.modes import batched  # noqa: E402
@@ -318,3 +319,39 @@ def test_the_array_domain_checks_refuse_exactly_what_the_float_checks_refuse(nam
     for domain in op.domains:
         refused = batched._outside(domain, points)
         assert refused.tolist() == [not domain.contains(float(x)) for x in points], name
+
+
+def test_the_batched_backward_walks_the_scalar_engines_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Corrupt the one chain-rule step both engines share (local derivative × upstream): both change alike.
+    from autograd.engine import graph
+
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: (w * x[0]).tanh(), [w], [1.0])
+    run = tape.run([[0.5], [1.5]])
+    honest = run.gradients().tolist()
+    monkeypatch.setattr(graph, "_times", lambda local, upstream: 2.0 * (local * upstream))
+    doubled_twice = run.gradients().tolist()  # two steps (tanh, then w·x), each doubled
+    assert doubled_twice == pytest.approx([4.0 * g for g in honest], rel=1e-15)
+
+
+def test_a_sum_of_one_term_and_a_product_with_a_fixed_one_are_no_array_operations() -> None:
+    w = Parameter(2.0)
+    recorded = batched.record(lambda x: autograd_sum([(w * x[0]).exp()]) * 1.0, [w], [1.0])
+    assert repr(recorded).count("×") == 3  # mul, exp, mul: the constant may still be given per example
+    (one,) = recorded.constants
+    tape = batched.Tape(recorded.outputs, recorded.parameters, recorded.inputs, fixed=[one])
+    assert "sum" not in repr(tape)
+    assert repr(tape).count("×") == 2  # mul, exp
+    run = tape.run([[0.0], [1.0]])
+    assert run.outputs[:, 0].tolist() == [1.0, math.exp(2.0)]
+    assert run.gradients().tolist() == [0.0 + 1.0 * math.exp(2.0)]
+    with pytest.raises(ValueError, match="compiled with it fixed"):
+        tape.run([[0.0]], leaves={one: np.array([2.0])})
+
+
+def test_recording_does_not_compile_until_the_tape_is_run() -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    assert "_steps" not in vars(tape)
+    assert tape.run([[3.0]]).outputs.tolist() == [[6.0]]
+    assert "_steps" in vars(tape)
