@@ -187,6 +187,7 @@ class BatchedModel:
         tape, slots = self._tape()
         return tape.run(X, self._masks(slots, len(X)), checked=self.checked)
 
+
     @staticmethod
     def _masks(slots: Slots, n: int) -> dict[Value, Array]:
         np = batched.numpy()
@@ -437,16 +438,18 @@ class BatchedLoss:
         """Each example's group and its row of constants, recording the loss for targets not seen before."""
         np = batched.numpy()
         n = len(targets)
-        if self._code_of and set(map(type, targets)) <= {int, float}:
+        plain_numbers = set(map(type, targets)) <= {int, float}
+        if self._code_of and plain_numbers:
             # Every target seen before (the common case after the first batch): a sorted search, no Python loop.
             numbers = np.array(targets, dtype=float)
-            where = np.searchsorted(self._sorted_keys, numbers).clip(0, len(self._sorted_keys) - 1)
+            where = np.searchsorted(self._sorted_keys, numbers)
+            np.minimum(where, len(self._sorted_keys) - 1, out=where)
             if (self._sorted_keys[where] == numbers).all():
                 codes = self._sorted_codes[where]
                 if len(self.groups) == 1:
                     return np.zeros(n, dtype=np.intp), codes
                 return self._code_group[codes], self._code_row[codes]
-        if set(map(type, targets)) <= {int, float}:
+        if plain_numbers:
             # One lookup per distinct target; then two C-level maps over the examples.
             for target in dict.fromkeys(targets):  # in order of first appearance
                 if target not in self._code_of:
