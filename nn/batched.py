@@ -288,7 +288,7 @@ class BatchedModel:
             everyone = np.arange(n)
             per_example = run.outputs[everyone, width + groups]
             seed[everyone, width + groups] = 1.0 / n
-        value = float(np.sum(per_example) * (1.0 / n))  # as the scalar losses: (1/n)·Σ Lᵢ
+        value = float(per_example.sum() * (1.0 / n))  # as the scalar losses: (1/n)·Σ Lᵢ
         return run, value, seed, width
 
     def _loss(self, loss: Callable[..., Value]) -> BatchedLoss:
