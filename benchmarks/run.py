@@ -515,17 +515,19 @@ class BatchedTraining:
                     p -= learning_rate * p.grad
             return float(loss.item())
         import nn
-        from nn.batched import array_loss
 
-        run = self.batched.run(self.inputs)
-        data_loss, output_grads = array_loss(nn.hinge, run.outputs, self.y)
-        weights = run.parameters
-        reg_loss = 1e-4 * float(weights @ weights)
-        # ∂/∂p of the L2 term 1e-4·Σp² is 2e-4·p; one pass sets each grad and takes the SGD step.
-        gradients = (run.gradients(output_grads) + 2e-4 * weights).tolist()
-        for p, gradient in zip(self.params, gradients):
+        # The hinge loss is recorded on the batched tape with the model; the L2 term and the
+        # SGD step are one pass over the parameters, as PyTorch's side does them.
+        for p in self.params:
+            p.grad = 0.0
+        data_loss, _ = self.batched.step(self.inputs, self.y, nn.hinge)
+        reg_loss = 0.0
+        for p in self.params:
+            reg_loss += p.data * p.data
+            gradient = p.grad + 2e-4 * p.data  # ∂/∂p of the L2 term 1e-4·Σp² is 2e-4·p
             p.grad = gradient
             p.data -= learning_rate * gradient
+        reg_loss *= 1e-4
         return data_loss + reg_loss
 
 

@@ -7,8 +7,9 @@ example and are handled here:
 * dropout masks: each ``Dropout`` draws its masks from its own random
   generator in the same order as the scalar engine (example after example), so
   the same seeds give the same weights;
-* the loss: a built-in loss is computed on the outputs as arrays, with the
-  same formula and the same gradient as its scalar form in ``nn.losses``.
+* the loss: any loss written with Values (the built-in ones and your own) is
+  recorded per example on tapes over the model's outputs (``BatchedLoss``);
+  targets that change the loss graph's shape (``if y == 0``) get a tape each.
 
 Example:
     >>> import nn
@@ -22,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-import math
+import itertools
 import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,26 +32,23 @@ from autograd import Value
 from autograd.engine.recording import RECORDING
 from autograd.modes import batched
 from nn.dropout import Dropout
-from nn.losses import (
-    Output,
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    hinge,
-    mean_squared_error,
-)
+from nn.losses import Output
 from nn.module import Module
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
     Array = NDArray[Any]
+    Index = NDArray[np.intp]
 
 ENGINES = ("scalar", "batched")
 
 
 Draw = tuple[random.Random, Dropout, tuple[str, ...]]
 Slots = list[tuple[random.Random, list[tuple[Dropout, Value]]]]
+LossTape = tuple[batched.Tape, Slots, list[list[Value]]]
+"""The model and the loss heads on one tape, the dropout masks' leaves and each head's constant leaves."""
 
 
 class _Recorded:
@@ -72,6 +70,17 @@ class BatchedModel:
         example: one example (its numbers only serve to record the graph).
         check_with: a second example, recorded too, to refuse a model whose
             graph depends on the data.
+        data: the examples the model will run on (e.g. the training set): each
+            recorded graph is checked against them. A model whose code read a
+            number while it was recorded (``float(v)``, so it may branch on
+            it) is recorded on every example, and the first whose graph differs
+            is named; otherwise only the last example is (reading ``v.data``
+            cannot be seen, so that check is the only guard against it).
+        checked: every batch this model will get holds numbers only, already
+            checked (``fit`` checks every example up front): batches are
+            converted without checking each number again.
+        targets: the targets the loss will see (the training set's), so that
+            the loss heads are all recorded at once rather than as new ones appear.
 
     Example:
         >>> import nn
@@ -81,12 +90,23 @@ class BatchedModel:
     """
 
     def __init__(
-        self, model: Module, example: Sequence[Value | float], check_with: Sequence[Value | float] | None = None
+        self,
+        model: Module,
+        example: Sequence[Value | float],
+        check_with: Sequence[Value | float] | None = None,
+        data: Sequence[Sequence[Value | float]] | None = None,
+        checked: bool = False,
+        targets: Sequence[Target] | None = None,
     ) -> None:
         self.model = model
-        self.example = [float(x) for x in example]
-        self.check_with = None if check_with is None else [float(x) for x in check_with]
+        self.checked = checked
+        self.targets = targets
+        self.example = _numbers(example)
+        self.check_with = None if check_with is None else _numbers(check_with)
+        self.data = data
         self._tapes: dict[bool, tuple[batched.Tape, Slots]] = {}
+        self._losses: BatchedLoss | None = None
+        self._loss_tapes: dict[tuple[object, ...], tuple[BatchedLoss, LossTape]] = {}
 
     @property
     def tape(self) -> batched.Tape:
@@ -102,19 +122,18 @@ class BatchedModel:
     def _tape(self) -> tuple[batched.Tape, Slots]:
         training = self.model.training
         if training not in self._tapes:
-            self._tapes[training] = self._record()
+            tape, slots = self._record(self.model)
+            self._check(tape)
+            self._tapes[training] = (tape, slots)
         return self._tapes[training]
 
-    def _record(self) -> tuple[batched.Tape, Slots]:
+    def _record(self, function: batched.Function) -> tuple[batched.Tape, Slots]:
         log: list[Draw] = []
         originals = [(m, m._rng) for _, m in self.model.named_modules() if isinstance(m, Dropout)]
         try:
             for dropout, generator in originals:
                 dropout._rng = _Recorded(generator, dropout, log)  # type: ignore[assignment]
-            tape = batched.record(self.model, self.model.parameters(), self.example)
-            draws = log[:]
-            if self.check_with is not None:
-                tape.check(self.model, self.check_with)
+            tape = batched.record(function, self.model.parameters(), self.example)
         finally:
             for dropout, generator in originals:
                 dropout._rng = generator
@@ -124,7 +143,7 @@ class BatchedModel:
             by_scope.setdefault(leaf.scope, []).append(leaf)
         taken: dict[tuple[str, ...], int] = {}
         slots: dict[int, tuple[random.Random, list[tuple[Dropout, Value]]]] = {}
-        for generator, dropout, scope in draws:
+        for generator, dropout, scope in log:
             index = taken.get(scope, 0)
             leaves = by_scope.get(scope, [])
             if index >= len(leaves):
@@ -136,6 +155,27 @@ class BatchedModel:
             slots.setdefault(id(generator), (generator, []))[1].append((dropout, leaves[index]))
         return tape, list(slots.values())
 
+    def _check(self, tape: batched.Tape) -> None:
+        # Dropout's generators are not touched: checking draws no masks, so training is unchanged.
+        originals = [(m, m._rng) for _, m in self.model.named_modules() if isinstance(m, Dropout)]
+        try:
+            for dropout, generator in originals:
+                dropout._rng = _Recorded(generator, dropout, [])  # type: ignore[assignment]
+            if self.check_with is not None:
+                tape.check(self.model, self.check_with)
+            if self.data is None or len(self.data) < 2:
+                return
+            last = len(self.data) - 1
+            for index in range(last + 1) if tape.depends_on_data else (last,):
+                try:
+                    example = _numbers(self.data[index])
+                except (TypeError, ValueError):
+                    continue  # not numbers: the run refuses it, naming the row and column
+                tape.check(self.model, example, index)
+        finally:
+            for dropout, generator in originals:
+                dropout._rng = generator
+
     def run(self, X: Sequence[Sequence[Value | float]] | Array) -> batched.Run:
         """The model over every example of ``X``, with fresh dropout masks in training mode.
 
@@ -144,13 +184,13 @@ class BatchedModel:
             >>> BatchedModel(nn.MLP(1, [2, 1], seed=0), [0.0]).run([[1.0], [2.0]]).size
             2
         """
-        np = batched.numpy()
         tape, slots = self._tape()
-        try:
-            data = np.asarray(X, dtype=float)
-        except (TypeError, ValueError):  # Values among the numbers
-            data = np.array([[float(v) for v in x] for x in X])
-        n = len(data)
+        return tape.run(X, self._masks(slots, len(X)), checked=self.checked)
+
+
+    @staticmethod
+    def _masks(slots: Slots, n: int) -> dict[Value, Array]:
+        np = batched.numpy()
         leaves: dict[Value, Array] = {}
         for generator, masks in slots:
             # Example after example, each drawing its masks in order: the scalar engine's sequence.
@@ -159,7 +199,7 @@ class BatchedModel:
                 p = dropout.p
                 scale = 1.0 / (1.0 - p) if p < 1.0 else 0.0
                 leaves[leaf] = np.where(draws[:, column] >= p, scale, 0.0)
-        return tape.run(data, leaves)
+        return leaves
 
     def outputs(self, X: Sequence[Sequence[Value | float]]) -> Array:
         """The outputs for every example, an (examples, outputs) array.
@@ -173,24 +213,133 @@ class BatchedModel:
         return self.run(X).outputs
 
     def step(
-        self, X: Sequence[Sequence[Value | float]], y: Sequence[float], loss: Callable[..., Value]
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
     ) -> tuple[float, list[Output]]:
-        """Forward and backward over a batch: adds ∂loss/∂parameter to each ``.grad``.
+        """Forward and backward over a batch, the loss included: adds ∂loss/∂parameter to each ``.grad``.
 
         Returns:
             ``(loss, outputs)``: the batch's mean loss and each example's outputs as floats.
+
+        Example:
+            >>> import nn
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> loss, outputs = BatchedModel(model, [0.0]).step([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error)
+            >>> loss, outputs, model.weights[0].grad  # (2² + 6²)/2; ∂/∂w = (2·2·1 + 2·6·3)/2
+            (20.0, [2.0, 6.0], 20.0)
         """
-        run = self.run(X)
-        value, output_grads = array_loss(loss, run.outputs, y)
-        run.backward(output_grads)
-        return value, as_outputs(run.outputs)
+        run, value, seed, width = self._run_with_loss(X, y, loss)
+        run.backward(seed)
+        return value, as_outputs(run.outputs[:, :width])
 
     def evaluate(
-        self, X: Sequence[Sequence[Value | float]], y: Sequence[float], loss: Callable[..., Value]
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
     ) -> tuple[float, list[Output]]:
-        """The mean loss and the outputs, without gradients."""
-        outputs = self.outputs(X)
-        return array_loss(loss, outputs, y)[0], as_outputs(outputs)
+        """The mean loss and the outputs, without gradients.
+
+        Example:
+            >>> import nn
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> BatchedModel(model, [0.0]).evaluate([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error)[0]
+            20.0
+        """
+        run, value, _, width = self._run_with_loss(X, y, loss)
+        return value, as_outputs(run.outputs[:, :width])
+
+    def per_example_gradients(
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
+    ) -> Array:
+        """Each example's share of ∂loss/∂parameter: (examples, ``model.parameters()``); ``.grad`` untouched.
+
+        Example:
+            >>> import nn
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> BatchedModel(model, [0.0]).per_example_gradients([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error)
+            array([[ 2.,  2.],
+                   [18.,  6.]])
+        """
+        run, _, seed, _ = self._run_with_loss(X, y, loss)
+        return run.per_example_grads(seed)
+
+    def _run_with_loss(
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
+    ) -> tuple[batched.Run, float, Array, int]:
+        """Run the model and the loss on one tape: the run, the mean loss, the backward seed, the model's outputs."""
+        np = batched.numpy()
+        n = len(X)
+        if len(y) != n:
+            raise ValueError(f"engine='batched' got {n} examples and {len(y)} targets; expected one target each.")
+        losses = self._loss(loss)
+        groups, rows = losses.assign(y)
+        tape, slots, heads = self._loss_tape(losses)
+        leaves = self._masks(slots, n)
+        for g, constants in enumerate(heads):
+            table, varying = losses.groups[g].table()
+            # Every example runs every head (one array operation for all); only its own head counts.
+            chosen = rows if len(heads) == 1 else np.where(groups == g, rows, 0)
+            for column in varying:  # the others (the 1 of 1 − y·s) stay the recorded constants
+                leaves[constants[column]] = table[chosen, column]
+        run = tape.run(X, leaves, checked=self.checked)
+        width = len(tape.outputs) - len(heads)
+        seed = np.zeros((n, len(tape.outputs)))
+        if len(heads) == 1:
+            per_example = run.outputs[:, width]
+            seed[:, width] = 1.0 / n
+        else:
+            everyone = np.arange(n)
+            per_example = run.outputs[everyone, width + groups]
+            seed[everyone, width + groups] = 1.0 / n
+        value = float(per_example.sum() * (1.0 / n))  # as the scalar losses: (1/n)·Σ Lᵢ
+        return run, value, seed, width
+
+    def _loss(self, loss: Callable[..., Value]) -> BatchedLoss:
+        if self._losses is None or self._losses.loss is not loss:
+            example = [float(y.data) for y in self._tape()[0].outputs]
+            self._losses = BatchedLoss(loss, self.model.parameters(), example)
+            if self.targets is not None:
+                self._losses.assign(self.targets)
+        return self._losses
+
+    def _loss_tape(self, losses: BatchedLoss) -> tuple[batched.Tape, Slots, list[list[Value]]]:
+        """The model and one loss head per group of targets on one tape (recorded again when a group is added)."""
+        # A new group, or a constant that now differs between targets, needs another tape.
+        key = (self.model.training, losses.shapes_version)
+        found = self._loss_tapes.get(key)
+        if found is not None and found[0] is losses:
+            return found[1]
+        marks: list[int] = []
+
+        def model_and_loss(inputs: list[Value]) -> list[Value]:
+            result = self.model(inputs)
+            outputs = [result] if isinstance(result, Value) else list(result)
+            heads = []
+            for group in losses.groups:
+                marks.append(Value(0.0).serial)  # the head's constants are created after this mark
+                heads.append(losses.one_example(outputs, group.target))
+            marks.append(Value(0.0).serial)
+            return [*outputs, *heads]
+
+        tape, slots = self._record(model_and_loss)
+        heads = [[c for c in tape.constants if start < c.serial < end] for start, end in itertools.pairwise(marks)]
+        for group, constants in zip(losses.groups, heads):
+            if len(constants) != len(group.constants[0]):
+                raise batched.BatchedError(
+                    f"engine='batched' recorded loss={losses.name!r} with {len(constants)} constants next to the "
+                    f"model, but {len(group.constants[0])} alone; its graph depends on more than the target. "
+                    "Use engine='scalar' for this loss."
+                )
+        # Compiled again knowing which constants never change (all but the dropout masks and the loss
+        # constants that differ between targets): a product with a fixed 1 is then no array operation.
+        varying = {id(leaf) for _, masks in slots for _, leaf in masks}
+        for group, constants in zip(losses.groups, heads):
+            varying.update(id(constants[column]) for column in group.table()[1])
+        fixed = [leaf for leaf in tape.constants if id(leaf) not in varying]
+        tape = batched.Tape(tape.outputs, tape.parameters, tape.inputs, fixed=fixed)
+        self._loss_tapes[key] = (losses, (tape, slots, heads))
+        return tape, slots, heads
+
+
+def _numbers(example: Sequence[Value | float]) -> list[float]:
+    return [float(x) for x in example]
 
 
 def as_outputs(outputs: Array) -> list[Output]:
@@ -206,77 +355,174 @@ def as_outputs(outputs: Array) -> list[Output]:
     return list(outputs.tolist())
 
 
-def array_loss(loss: Callable[..., Value], outputs: Array, targets: Sequence[Any]) -> tuple[float, Array]:
-    """A built-in loss on an (examples, outputs) array: its mean value and ∂loss/∂outputs.
+Target = Any
+"""One example's target, as the loss reads it: a number, a class index or a list of numbers."""
 
-    The formulas are those of ``nn.losses`` (same clamps, same stable forms),
-    so the numbers match the scalar engine's to rounding.
 
-    Raises:
-        ValueError: a loss that is not one of ``nn``'s built-in losses.
+class _LossGroup:
+    """Targets whose per-example loss graphs have one shape: one head on the tape.
+
+    They differ only in their constants (the y of (ŷ − y)², the sign of a
+    hinge): ``constants[k]`` holds target k's, in the order the loss creates them.
+    """
+
+    def __init__(self, target: Target) -> None:
+        self.target = target  # the first target seen: the head is recorded with it
+        self.constants: list[list[float]] = []
+        self._table: Array | None = None
+        self._varying: list[int] = []
+
+    def add(self, constants: list[float]) -> int:
+        """Add one target's constants; returns its row."""
+        self.constants.append(constants)
+        self._table = None
+        return len(self.constants) - 1
+
+    def table(self) -> tuple[Array, list[int]]:
+        """The constants as a (targets, constants) array, and the columns that differ between targets."""
+        if self._table is None:
+            np = batched.numpy()
+            self._table = np.array(self.constants, dtype=float).reshape(len(self.constants), -1)
+            self._varying = [k for k in range(self._table.shape[1]) if (self._table[:, k] != self._table[0, k]).any()]
+        return self._table, self._varying
+
+
+class BatchedLoss:
+    """A loss written with Values, as the batched engine records it: one head per shape of per-example graph.
+
+    The loss of a batch is the mean of the examples' losses (every ``nn`` loss
+    is; a user's loss is checked to be). For each distinct target y, the loss
+    of one example, ``loss([ŷ], [y])``, is recorded once on an example's
+    outputs. Targets whose graphs have the same shape form a group, and the
+    constants that differ (y itself, a sign) are given per example; a target
+    that changes the shape (``if y == 0`` in the loss) starts a group of its
+    own. ``BatchedModel`` records the model and one loss head per group on one
+    tape, so the loss's ops run and differentiate like any other node: nothing
+    is derived by hand.
+
+    Args:
+        loss: ``loss(outputs, targets) -> Value``.
+        parameters: the model's parameters, for a loss that uses them (an L2 term).
+        example: one example's outputs (numbers) to record each target's loss graph on.
 
     Example:
-        >>> import numpy as np, nn
-        >>> value, grads = array_loss(nn.mean_squared_error, np.array([[2.0], [4.0]]), [1.0, 1.0])
-        >>> value, grads[:, 0].tolist()
-        (5.0, [1.0, 3.0])
+        >>> import nn
+        >>> losses = BatchedLoss(nn.binary_cross_entropy_with_logits, [], [0.5])
+        >>> groups, rows = losses.assign([1, 0, 1, 0.5])
+        >>> groups.tolist(), rows.tolist()  # y = 1, y = 0 and 0 < y < 1 are three formulas
+        ([0, 1, 0, 2], [0, 0, 0, 0])
     """
-    np = batched.numpy()
-    n = outputs.shape[0]
-    mean = 1.0 / n
-    m = batched.NUMPY_MATH
-    with np.errstate(all="ignore"):
-        if loss is mean_squared_error:
-            t = np.asarray(targets, dtype=float).reshape(n, -1)
-            difference = outputs - t
-            mean = 1.0 / difference.size
-            return float(np.sum(difference**2) * mean), mean * (2.0 * difference)
-        if loss is binary_cross_entropy_with_logits:
-            z, t = outputs[:, 0], np.asarray(targets, dtype=float)
-            value = m.softplus(z) - t * z
-            return float(np.sum(value) * mean), (mean * m.sigmoid(z) - mean * t)[:, None]
-        if loss is hinge:
-            s = outputs[:, 0]
-            sign = np.where(np.asarray(targets, dtype=float) > 0.0, 1.0, -1.0)
-            margin = 1.0 - sign * s
-            inside = margin > 0.0
-            return float(np.sum(np.where(inside, margin, 0.0)) * mean), (-(mean * inside) * sign)[:, None]
-        if loss is binary_cross_entropy:
-            p, t = outputs[:, 0], np.asarray(targets, dtype=float)
-            smallest = math.exp(-100.0)  # the clamp of nn.losses, as PyTorch's BCELoss
-            kept, kept_not = np.clip(p, smallest, 1.0), np.clip(1.0 - p, smallest, 1.0)
-            inside = (p >= smallest) & (p <= 1.0)
-            inside_not = (1.0 - p >= smallest) & (1.0 - p <= 1.0)
-            terms = np.where(t != 0.0, t * np.log(kept), 0.0) + np.where(t != 1.0, (1.0 - t) * np.log(kept_not), 0.0)
-            grad = np.where(t != 0.0, -mean * t / kept * inside, 0.0)
-            grad = grad + np.where(t != 1.0, mean * (1.0 - t) / kept_not * inside_not, 0.0)
-            return float(np.sum(-terms) * mean), grad[:, None]
-        if loss is cross_entropy:
-            classes = np.asarray(targets, dtype=np.intp)
-            largest = outputs.max(axis=1)
-            shift = np.where(np.isfinite(largest), largest, 0.0)[:, None]
-            exponentials = np.exp(outputs - shift)
-            total = exponentials.sum(axis=1, keepdims=True)
-            chosen = outputs[np.arange(n), classes]
-            value = np.log(total)[:, 0] + shift[:, 0] - chosen
-            grad = (mean * (1.0 / total)) * exponentials
-            grad[np.arange(n), classes] -= mean
-            return float(np.sum(value) * mean), grad
-    known = ", ".join(f.__name__ for f in LOSSES)
-    raise ValueError(
-        f"engine='batched' got loss={getattr(loss, '__name__', loss)!r}; the batched engine computes the built-in "
-        f"losses ({known}) on arrays. Use one of them, or engine='scalar' for a custom loss."
-    )
+
+    def __init__(self, loss: Callable[..., Value], parameters: Sequence[Value], example: Sequence[float]) -> None:
+        self.loss = loss
+        self.name = getattr(loss, "__name__", repr(loss))
+        self.parameters = list(parameters)
+        self.example = list(example)
+        self.groups: list[_LossGroup] = []
+        self._shapes: dict[object, int] = {}
+        np = batched.numpy()
+        self._code_of: dict[object, int] = {}  # per target: which entry of _code_group and _code_row is its
+        self._code_group: Index = np.zeros(0, dtype=np.intp)
+        self._code_row: Index = np.zeros(0, dtype=np.intp)
+        self._sorted_keys: Array = np.zeros(0)  # the number targets, sorted, and their codes
+        self._sorted_codes: Index = np.zeros(0, dtype=np.intp)
+        self._first: tuple[Target, float] | None = None
+        self._varying: list[list[int]] = []
+        self.shapes_version = 0  # changes when a group is added or one of its constants starts to vary
+
+    def one_example(self, outputs: Sequence[Value], target: Target) -> Value:
+        """The loss of one example: ``loss([ŷ], [y])``, with ŷ one Value or a list of them."""
+        return self.loss([outputs[0] if len(outputs) == 1 else list(outputs)], [target])
+
+    def assign(self, targets: Sequence[Target]) -> tuple[Index, Index]:
+        """Each example's group and its row of constants, recording the loss for targets not seen before."""
+        np = batched.numpy()
+        n = len(targets)
+        plain_numbers = set(map(type, targets)) <= {int, float}
+        if self._code_of and plain_numbers:
+            # Every target seen before (the common case after the first batch): a sorted search, no Python loop.
+            numbers = np.array(targets, dtype=float)
+            where = np.searchsorted(self._sorted_keys, numbers)
+            np.minimum(where, len(self._sorted_keys) - 1, out=where)
+            if (self._sorted_keys[where] == numbers).all():
+                codes = self._sorted_codes[where]
+                if len(self.groups) == 1:
+                    return np.zeros(n, dtype=np.intp), codes
+                return self._code_group[codes], self._code_row[codes]
+        if plain_numbers:
+            # One lookup per distinct target; then two C-level maps over the examples.
+            for target in dict.fromkeys(targets):  # in order of first appearance
+                if target not in self._code_of:
+                    self._lookup(target)
+            keys: Sequence[object] = targets
+        else:  # lists (several outputs), Values
+            keys = [_key(target) for target in targets]
+            for key, target in zip(keys, targets):
+                if key not in self._code_of:
+                    self._lookup(target)
+        codes = np.fromiter(map(self._code_of.__getitem__, keys), dtype=np.intp, count=n)
+        if len(self.groups) == 1:
+            return np.zeros(n, dtype=np.intp), codes
+        return self._code_group[codes], self._code_row[codes]
+
+    def _lookup(self, target: Target) -> None:
+        np = batched.numpy()
+        group, row = self._record(target)
+        # One number per target (its group and row packed as a code), so assign() makes one array per batch.
+        self._code_of[_key(target)] = len(self._code_group)
+        self._code_group = np.append(self._code_group, group)
+        self._code_row = np.append(self._code_row, row)
+        numbers = sorted((float(key), code) for key, code in self._code_of.items() if type(key) in (int, float))  # type: ignore[arg-type]
+        self._sorted_keys = np.array([key for key, _ in numbers], dtype=float)
+        self._sorted_codes = np.array([code for _, code in numbers], dtype=np.intp)
+
+    def _record(self, target: Target) -> tuple[int, int]:
+        tape = batched.record(lambda outputs: self.one_example(outputs, target), self.parameters, self.example)
+        self._check_mean(target, float(tape.outputs[0].data))
+        shape = tuple(batched._signature(tape.outputs, tape.parameters, tape.inputs, constant_values=False))
+        if shape not in self._shapes:
+            self._shapes[shape] = len(self.groups)
+            self.groups.append(_LossGroup(target))
+        group = self._shapes[shape]
+        row = self.groups[group].add([leaf.data for leaf in tape.constants])
+        varying = [each.table()[1] for each in self.groups]
+        if varying != self._varying:
+            self._varying = varying
+            self.shapes_version += 1
+        return group, row
+
+    def _check_mean(self, target: Target, alone: float) -> None:
+        # Replaying per example is right only for a mean over examples: check it on two examples.
+        if self._first is None:
+            self._first = (target, alone)
+            return
+        first_target, first_alone = self._first
+        pair = [[Value(x) for x in self.example] for _ in range(2)]
+        together = self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data
+        expected = (first_alone + alone) / 2
+        if not abs(together - expected) <= 1e-9 * abs(expected) and together != expected:
+            raise batched.BatchedError(
+                f"engine='batched' got loss={self.name!r}, which gave {together!r} for two examples together but "
+                f"{expected!r} as the mean of each alone; the batched engine replays the loss example by example, "
+                "so it needs the mean of per-example losses (as every nn loss is). Use engine='scalar' for this loss."
+            )
 
 
-LOSSES = (mean_squared_error, binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge)
+def _key(target: Target) -> object:
+    # A list target (several outputs) is keyed by its numbers; 1 and 1.0 are one target, as in the losses.
+    if isinstance(target, Value):
+        return float(target.data)
+    if isinstance(target, Sequence) and not isinstance(target, str):
+        return tuple(_key(t) for t in target)
+    return target
 
 
 def check_engine(function: str, engine: object, loss: Callable[..., Value]) -> None:
-    """Raise a clear error for an unknown engine, or a loss the batched engine cannot run.
+    """Raise a clear error for an unknown engine, or for engine="batched" without NumPy.
 
     Example:
-        >>> check_engine("fit()", "gpu", mean_squared_error)
+        >>> import nn
+        >>> check_engine("fit()", "gpu", nn.mean_squared_error)
         Traceback (most recent call last):
         ...
         ValueError: fit() got engine='gpu'; expected 'scalar' or 'batched'.
@@ -285,12 +531,6 @@ def check_engine(function: str, engine: object, loss: Callable[..., Value]) -> N
         raise ValueError(f"{function} got engine={engine!r}; expected 'scalar' or 'batched'.")
     if engine == "batched":
         batched.numpy()
-        if loss not in LOSSES:
-            known = ", ".join(f.__name__ for f in LOSSES)
-            raise ValueError(
-                f"{function} got engine='batched' and loss={getattr(loss, '__name__', loss)!r}; the batched engine "
-                f"computes the built-in losses ({known}) on arrays. Use one of them, or engine='scalar'."
-            )
 
 
 def per_example_gradients(
@@ -314,8 +554,6 @@ def per_example_gradients(
     """
     named = model.named_parameters()
     check_engine("per_example_gradients()", "batched", loss)
-    run = BatchedModel(model, X[0]).run(X)
-    _, output_grads = array_loss(loss, run.outputs, y)
-    per_example = run.per_example_grads(output_grads)
-    order = {id(p): i for i, p in enumerate(run.tape.parameters)}
-    return [name for name, _ in named], per_example[:, [order[id(p)] for _, p in named]]
+    grads = BatchedModel(model, X[0]).per_example_gradients(X, y, loss)
+    order = {id(p): i for i, p in enumerate(model.parameters())}
+    return [name for name, _ in named], grads[:, [order[id(p)] for _, p in named]]

@@ -151,7 +151,7 @@ def fit(
         validation = (examples("fit()", validation[0], "X_val"), targets("fit()", validation[1], "y_val"))
     try:
         epochs, batch_size = _check_fit(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks)
-        step = _step_function(model, X, loss, engine, "fit()")
+        step = _step_function(model, X, y, loss, engine, "fit()", checked=True)
         if optimizer is None:
             optimizer = Adam(model, learning_rate=0.01)
         return _train(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed, step)
@@ -265,7 +265,7 @@ def evaluate(
     _check_data("evaluate()", X, y)
     _check_output_matches_loss("evaluate()", _probe(model, X[0]), loss)
     with evaluating(model):
-        value, outputs = _step_function(model, X, loss, engine, "evaluate()").evaluate(X, y)
+        value, outputs = _step_function(model, X, y, loss, engine, "evaluate()").evaluate(X, y)
     correct = count_correct(outputs, y, loss)
     return value, None if correct is None else correct / len(X)
 
@@ -552,11 +552,13 @@ class Step:
 class _BatchedStep(Step):
     engine = "batched"
 
-    def __init__(self, model: Module, loss: Loss, X: Sequence[Sequence[Value | float]]) -> None:
+    def __init__(
+        self, model: Module, loss: Loss, X: Sequence[Sequence[Value | float]], y: Sequence[Target], checked: bool
+    ) -> None:
         from nn.batched import BatchedModel
 
         super().__init__(model, loss)
-        self.batched = BatchedModel(model, X[0], check_with=X[-1] if len(X) > 1 else None)
+        self.batched = BatchedModel(model, X[0], data=X, checked=checked, targets=y)
 
     def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         return self.batched.step(X, y, self.loss)
@@ -566,7 +568,13 @@ class _BatchedStep(Step):
 
 
 def _step_function(
-    model: Module, X: Sequence[Sequence[Value | float]], loss: Loss, engine: str, function: str
+    model: Module,
+    X: Sequence[Sequence[Value | float]],
+    y: Sequence[Target],
+    loss: Loss,
+    engine: str,
+    function: str,
+    checked: bool = False,
 ) -> Step:
     # engine="batched" lives in nn.batched, which needs NumPy: imported only when asked for.
     if engine == "scalar":
@@ -574,4 +582,5 @@ def _step_function(
     from nn.batched import check_engine
 
     check_engine(function, engine, loss)
-    return _BatchedStep(model, loss, X)
+    # checked: fit() has checked every number of X up front (its batches are parts of X).
+    return _BatchedStep(model, loss, X, y, checked)

@@ -36,6 +36,14 @@ class Recording:
 
 RECORDING: ContextVar[Recording] = ContextVar("glassgrad_recording", default=Recording())  # noqa: B039  (frozen)
 
+NUMBER_READS: ContextVar[list[object] | None] = ContextVar("glassgrad_number_reads", default=None)
+"""While the batched engine records a graph, the nodes Python code turned into a number (``float(v)``).
+
+Code that reads a number can branch on it, so the graph may differ from one
+example to the next; ``autograd.modes.batched`` then checks every example.
+``None`` (the default) when nothing is listening.
+"""
+
 
 @contextmanager
 def _recording(**changes: bool | tuple[str, ...]) -> Iterator[None]:

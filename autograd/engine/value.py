@@ -22,7 +22,7 @@ from typing import SupportsFloat, TypeGuard, cast
 
 from autograd.engine.errors import AnomalyError, DomainError
 from autograd.engine.ops import CUSTOM_OPS, FLOAT_MATH, OPS, Math, Op
-from autograd.engine.recording import RECORDING
+from autograd.engine.recording import NUMBER_READS, RECORDING
 
 Number = int | float
 
@@ -150,6 +150,9 @@ class Value:
         return f"{type(self).__name__}(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
+        reads = NUMBER_READS.get()
+        if reads is not None:  # the batched engine is recording: Python code may branch on this number
+            reads.append(self)
         return self.data
 
     def __bool__(self) -> bool:
@@ -159,7 +162,7 @@ class Value:
             >>> bool(Value(0.0)), bool(Value(-2.0))
             (False, True)
         """
-        return bool(self.data)
+        return bool(self.__float__())  # through __float__: the batched engine sees code branch on a number
 
     # --- comparisons -------------------------------------------------------------
     # A comparison is constant on each side of where it flips, so its derivative

@@ -6,7 +6,9 @@ once. ``Tape.run`` then evaluates every node of it for all examples of a batch
 at once with NumPy (node ``k`` holds one number per example), and
 ``Run.backward`` applies the chain rule over the same vectors, leaving in each
 parameter's ``.grad`` the gradient summed over the batch (or, from
-``Run.per_example_grads``, one gradient per example).
+``Run.per_example_grads``, one gradient per example). The chain rule is the
+scalar engine's own ``graph._sweep``: only where gradients live (rows over the
+batch) and where local derivatives come from (the rules run on NumPy) differ.
 
 The op rules are the very rules of ``autograd/engine/ops.py``: NumPy is one more math
 namespace (``NUMPY_MATH``). Rules branch on ``m.real(x)`` (relu: ``if x > 0``);
@@ -16,7 +18,18 @@ example by example (the branches become ``np.where``). No rule is rewritten.
 
 Speed comes from grouping: nodes of one topological level and one op become a
 single array operation, and a neuron's weighted sum Σ wᵢ·xᵢ + b whose inputs
-are shared by its whole layer becomes one matrix product.
+are shared by its whole layer becomes one matrix product. ``Tape`` compiles
+on first use, in named steps (``Tape._compile``).
+
+A batch is held to the scalar engine's rules (``Value()`` refuses None,
+strings, bools, dates and complex numbers; so does ``run``, naming the row
+and column), and a batch whose arrays would not fit in memory is refused
+before anything is allocated, naming its size.
+
+A graph recorded on one example is right for every example only if the code
+that built it took the same branches for all; code that reads a number while
+it is recorded (``float(v)``) is seen (``Tape.depends_on_data``) so that
+callers such as ``nn.fit`` can check every example.
 
 Everything stays inspectable: ``Run.example(i)`` rebuilds example i's ordinary
 scalar graph with the same numbers, for ``draw``, ``trace_backward`` and
@@ -40,15 +53,32 @@ Example:
 from __future__ import annotations
 
 import importlib
+import itertools
+import numbers
 import operator
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from autograd.engine.errors import AutogradError, DomainError
+from autograd.engine.graph import _sweep as graph_sweep  # the one chain rule, shared with the scalar engine
 from autograd.engine.graph import topological_order
-from autograd.engine.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
-from autograd.engine.recording import enable_grad
+from autograd.engine.ops import (
+    ABOVE_MINUS_ONE,
+    AWAY_FROM_POLES,
+    FLOAT_MATH,
+    MODERATE,
+    NONNEGATIVE,
+    NONZERO,
+    OPS,
+    POSITIVE,
+    REALS,
+    UNIT_INTERVAL,
+    Domain,
+    Op,
+)
+from autograd.engine.recording import NUMBER_READS, enable_grad
 from autograd.engine.value import Value
 from autograd.engine.value import sum as value_sum
 
@@ -68,6 +98,14 @@ _data = operator.attrgetter("data")
 
 class BatchedError(AutogradError, ValueError):
     """The batched engine cannot replay this graph (its shape depends on the data, an unknown op, ...)."""
+
+
+class BatchTypeError(BatchedError, TypeError):
+    """A batch holds something ``Value()`` would refuse: None, a string, a bool, a date, a complex number."""
+
+
+class BatchTooLargeError(BatchedError, MemoryError):
+    """A batch whose arrays would not fit in memory; a smaller ``batch_size`` would."""
 
 
 def numpy() -> Any:
@@ -285,29 +323,42 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
         >>> value.tolist(), slope.tolist()
         ([0.0, 2.0], [0.0, 1.0])
     """
-    np = numpy()
+    with numpy().errstate(all="ignore"):  # IEEE results (inf, nan), as the float rules give
+        return _run_rule(op, inputs, constants)
+
+
+def _run_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tuple[Any, tuple[Any, ...]]:
+    """``apply_rule`` for callers already inside ``np.errstate(all="ignore")`` (a run enters it once)."""
     vector_rule = VECTOR_RULES.get(op.name)
     if vector_rule is not None and vector_rule[0] is op.rule:
-        with np.errstate(all="ignore"):
-            return vector_rule[1](*inputs, *constants)
+        return vector_rule[1](*inputs, *constants)
+    branch_free = (op.rule, tuple(constants))
+    if branch_free in _BRANCH_FREE:
+        try:
+            value, local_grads = op.rule(NUMPY_MATH, *inputs, *constants)
+            return value, tuple(local_grads)
+        except BatchedError:  # it branched after all (on a constant's value, say): explore its paths
+            _BRANCH_FREE.discard(branch_free)
+    np = numpy()
     shape = np.shape(inputs[0]) if inputs else ()
     paths: list[tuple[Mask, Any, tuple[Any, ...]]] = []
     waiting: list[tuple[bool, ...]] = [()]
-    with np.errstate(all="ignore"):
-        while waiting:
-            explorer = _Explorer(waiting.pop(), shape)
-            NUMPY_MATH._explorer = explorer
-            try:
-                value, local_grads = op.rule(NUMPY_MATH, *inputs, *constants)
-            except AttributeError as error:
-                raise BatchedError(
-                    f"the batched engine cannot run op {op.name!r} yet: its rule needs {error}. "
-                    "Use the scalar engine for this graph, or add the function to autograd.modes.batched.NumpyMath."
-                ) from None
-            finally:
-                NUMPY_MATH._explorer = None
-            paths.append((explorer.mask, value, tuple(local_grads)))  # type: ignore[arg-type]
-            waiting.extend(explorer.pending)
+    while waiting:
+        explorer = _Explorer(waiting.pop(), shape)
+        NUMPY_MATH._explorer = explorer
+        try:
+            value, local_grads = op.rule(NUMPY_MATH, *inputs, *constants)
+        except AttributeError as error:
+            raise BatchedError(
+                f"the batched engine cannot run op {op.name!r} yet: its rule needs {error}. "
+                "Use the scalar engine for this graph, or add the function to autograd.modes.batched.NumpyMath."
+            ) from None
+        finally:
+            NUMPY_MATH._explorer = None
+        paths.append((explorer.mask, value, tuple(local_grads)))  # type: ignore[arg-type]
+        waiting.extend(explorer.pending)
+    if len(paths) == 1 and not explorer.taken:
+        _BRANCH_FREE.add(branch_free)  # never asked m.real(x): next time, no explorer
     if len(paths) == 1:
         return paths[0][1], paths[0][2]
     # Merge the branches example by example (the masks partition the examples).
@@ -319,6 +370,10 @@ def apply_rule(op: Op, inputs: Sequence[Any], constants: Sequence[float]) -> tup
         for merged, local in zip(merged_grads, local_grads):
             np.copyto(merged, local, where=mask)
     return merged_value, tuple(merged_grads)
+
+
+# (rule, constants) pairs whose rule ran without asking m.real(x) once: they run straight (add, mul, exp, ...).
+_BRANCH_FREE: set[tuple[Callable[..., Any], tuple[float, ...]]] = set()
 
 
 def _relu(x: Array) -> tuple[Array, tuple[Array]]:
@@ -344,25 +399,38 @@ VECTOR_RULES: dict[str, tuple[Callable[..., Any], Callable[..., tuple[Any, tuple
 }
 
 
-# Domains the engine checks with one array comparison; any other is checked number by number.
+# Domains the engine checks with one array comparison (nan passes, as in the float checks);
+# any other domain is checked number by number.
+_OUTSIDE: dict[int, Callable[[Any], Any]] = {
+    id(POSITIVE): lambda x: x <= 0.0,
+    id(NONNEGATIVE): lambda x: x < 0.0,
+    id(NONZERO): lambda x: x == 0.0,
+    id(ABOVE_MINUS_ONE): lambda x: x <= -1.0,
+    id(UNIT_INTERVAL): lambda x: (x < -1.0) | (x > 1.0),
+}
+_EVERYWHERE = {id(REALS), id(MODERATE), id(AWAY_FROM_POLES)}  # "any real": their bounds only guide tests
+
+
 def _outside(domain: Domain, x: Array) -> Mask:
     np = numpy()
-    if domain is REALS:
+    if id(domain) in _EVERYWHERE:
         nowhere: Mask = np.zeros(np.shape(x), dtype=bool)
         return nowhere
-    if domain is POSITIVE:
-        return x <= 0.0
-    if domain is NONNEGATIVE:
-        return x < 0.0
-    if domain is NONZERO:
-        zero: Mask = x == 0.0
-        return zero
+    outside = _OUTSIDE.get(id(domain))
+    if outside is not None:
+        return outside(x)  # type: ignore[no-any-return]
     contains = np.frompyfunc(domain.contains, 1, 1)
-    outside: Mask = ~contains(x).astype(bool)
-    return outside
+    refused: Mask = ~contains(x).astype(bool)
+    return refused
 
 
 # --- recording ------------------------------------------------------------------
+
+_Step = Any  # a _Group or a _Linear (defined below); graph._sweep walks them as nodes
+
+# graph._sweep is written (and typed) for Values; the replay hands it steps, rows and arrays,
+# which it only passes back to the callbacks below (and multiplies: arrays and _TransposedWeights do).
+_shared_sweep: Callable[..., Iterator[object]] = graph_sweep
 
 
 @dataclass(frozen=True)
@@ -378,30 +446,47 @@ class _Group:
     operands: tuple[Index | slice, ...]
     scatters: tuple[_Scatter, ...]
     needs_grad: tuple[bool, ...]
+    inputs: tuple[_Scatter, ...]  # the operands a gradient flows back to, as graph._sweep walks them
 
 
 @dataclass(frozen=True)
 class _Linear:
     """A layer's weighted sums Σⱼ wᵢⱼ·xⱼ + rest as one matrix product (the products are never stored).
 
-    ``weights`` are parameter indices (one row per sum), ``inputs`` the rows of the
+    ``weights`` are parameter indices (one row per sum), ``shared`` the rows of the
     shared xⱼ, ``rest`` the rows of the other summands per sum, and ``biases``
-    the parameter indices of summands that are parameters (the bias).
+    the parameter indices of summands that are parameters (the bias). ``inputs``
+    are where a gradient flows back to, in the order ``local_grads`` gives their
+    local derivatives: the xⱼ (if needed), the weights, the other summands (if
+    needed), the biases.
     """
 
     rows: slice
     weights: Index
-    inputs: Index | slice
+    shared: Index | slice
     rest: tuple[Index | slice, ...]
     biases: tuple[Index, ...]
     input_scatter: _Scatter
     rest_scatters: tuple[_Scatter, ...]
     inputs_need_grad: bool
     rest_need_grad: tuple[bool, ...]
+    inputs: tuple[_Scatter | _Weights | _Biases, ...]
+
+    def local_grads(self, parameters: Array, values: Array, per_example: bool) -> tuple[object, ...]:
+        """The local derivatives toward ``inputs``, to multiply by the upstream gradient."""
+        xs = values[self.shared]
+        locals_: list[object] = [_TransposedWeights(parameters[self.weights])] if self.inputs_need_grad else []
+        locals_.append(_Inputs(xs, per_example))
+        locals_ += [1.0] * sum(self.rest_need_grad)
+        locals_ += [_Ones(per_example)] * len(self.biases)
+        return tuple(locals_)
 
 
 class _Scatter:
-    """Adds per-node contributions into rows that may repeat (a value used by many nodes)."""
+    """Adds per-node contributions into rows that may repeat (a value used by many nodes).
+
+    As a child in ``graph._sweep``: the operand rows a step's gradient flows back to.
+    """
 
     def __init__(self, rows: Index) -> None:
         np = numpy()
@@ -420,6 +505,98 @@ class _Scatter:
             np = numpy()
             into[self.targets] += np.add.reduceat(contributions[self.order], self.starts, axis=0)
 
+    def accumulate(self, gradients: _OnRows, contribution: Array) -> None:
+        self.add(gradients.grads, contribution)
+
+
+class _Weights:
+    """A matrix product's weights as a child in ``graph._sweep``: their gradients go to the parameters' sums."""
+
+    def __init__(self, indices: Index) -> None:
+        np = numpy()
+        self.indices = indices
+        self.unique = len(np.unique(indices)) == indices.size  # each weight in one sum (a layer)
+
+    def accumulate(self, gradients: _OnRows, contribution: Array) -> None:
+        if self.unique and not gradients.per_example:
+            gradients.parameter_grads[self.indices] += contribution
+        else:
+            numpy().add.at(gradients.parameter_grads, self.indices, contribution)
+
+
+class _Biases:
+    """A summand that is a parameter in every sum of a matrix product (the bias), as a child in ``graph._sweep``."""
+
+    def __init__(self, indices: Index) -> None:
+        np = numpy()
+        self.indices = indices
+        self.unique = len(np.unique(indices)) == len(indices)  # one bias per sum (a layer)
+
+    def accumulate(self, gradients: _OnRows, contribution: Array) -> None:
+        if self.unique:
+            gradients.parameter_grads[self.indices] += contribution
+        else:
+            numpy().add.at(gradients.parameter_grads, self.indices, contribution)
+
+
+class _OnRows:
+    """Where the replay keeps gradients for ``graph._sweep``: one row per node, one column per example.
+
+    ``graph._sweep`` asks for a step's upstream gradient (its rows) and adds each
+    contribution to a child; the parameters a matrix product reads directly
+    accumulate in ``parameter_grads`` (summed over the batch, or per example).
+    """
+
+    def __init__(self, grads: Array, parameter_grads: Array, per_example: bool) -> None:
+        self.grads = grads
+        self.parameter_grads = parameter_grads
+        self.per_example = per_example
+
+    def upstream(self, step: _Step) -> Array:
+        upstream: Array = self.grads[step.rows]
+        return upstream
+
+    def add(self, child: _Scatter | _Weights | _Biases, contribution: Array) -> tuple[float, float]:
+        if type(child) is _Scatter:  # most children: one call less on the hot path
+            child.add(self.grads, contribution)
+        else:
+            child.accumulate(self, contribution)
+        return 0.0, 0.0  # before/after are for tracers of scalar graphs
+
+
+# The local derivatives of a matrix product y = W·x + b, as graph._sweep multiplies them by the upstream ∂/∂y.
+class _TransposedWeights:
+    """∂y/∂x = W: the contribution to x is Wᵀ·upstream."""
+
+    def __init__(self, weights: Array) -> None:
+        self.weights = weights
+
+    def __mul__(self, upstream: Array) -> Array:
+        return self.weights.T @ upstream  # type: ignore[no-any-return]
+
+
+class _Inputs:
+    """∂y/∂W = x: the contribution to W is upstream·xᵀ (or, per example, their outer product)."""
+
+    def __init__(self, xs: Array, per_example: bool) -> None:
+        self.xs = xs
+        self.per_example = per_example
+
+    def __mul__(self, upstream: Array) -> Array:
+        if self.per_example:
+            return upstream[:, None, :] * self.xs[None, :, :]
+        return upstream @ self.xs.T  # type: ignore[no-any-return]
+
+
+class _Ones:
+    """∂y/∂b = 1, summed over the examples (or kept per example) into the bias's gradient."""
+
+    def __init__(self, per_example: bool) -> None:
+        self.per_example = per_example
+
+    def __mul__(self, upstream: Array) -> Array:
+        return upstream if self.per_example else upstream.sum(axis=1)
+
 
 def _contiguous(rows: Index) -> Index | slice:
     # Rows a, a+1, …, b read as a slice are a view: no copy on gather, in place on scatter.
@@ -428,8 +605,11 @@ def _contiguous(rows: Index) -> Index | slice:
     return rows
 
 
-def _signature(outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value]) -> list[object]:
-    # The shape of a graph: each node's op, constants and where its inputs are; leaves by kind.
+def _signature(
+    outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value], constant_values: bool = True
+) -> list[object]:
+    # The shape of a graph: each node's op, constants and where its inputs are; leaves by kind
+    # (constant leaves with their values, unless those may differ per example).
     kinds = {id(p): ("parameter", i) for i, p in enumerate(parameters)}
     kinds.update({id(x): ("input", i) for i, x in enumerate(inputs)})
     order = _order(outputs)
@@ -437,11 +617,16 @@ def _signature(outputs: Sequence[Value], parameters: Sequence[Value], inputs: Se
     shape: list[object] = []
     for node in order:
         if node.operation is None:
-            shape.append(kinds.get(id(node), ("constant", node.data)))
+            shape.append(kinds.get(id(node), ("constant", node.data if constant_values else None)))
         else:
             shape.append((node.operation.name, node.constants, tuple(position[id(x)] for x in node.inputs)))
     shape.append(tuple(position[id(y)] for y in outputs))
     return shape
+
+
+def _describe_reads(reads: Sequence[Value]) -> str:
+    names = [repr(x.label) if x.label else f"a {x.op!r} node" if x.op else "an unlabeled leaf" for x in reads[:3]]
+    return ", ".join(names) + (f" and {len(reads) - 3} more" if len(reads) > 3 else "")
 
 
 def _order(outputs: Sequence[Value]) -> list[Value]:
@@ -461,6 +646,7 @@ def record(
     example: Sequence[float],
     *,
     check_with: Sequence[float] | None = None,
+    input_gradients: bool = False,
 ) -> Tape:
     """Record ``function`` on one example, ready to replay it over a batch.
 
@@ -472,6 +658,8 @@ def record(
         example: the numbers of one example (their values only shape nothing).
         check_with: another example, recorded too: if its graph has another
             shape (the function branches on the data), a ``BatchedError`` says so.
+        input_gradients: also carry gradients back to the inputs, for
+            ``Run.input_gradients`` (a loss recorded on a model's outputs needs them).
 
     Returns:
         A ``Tape``: call ``run(batch)``.
@@ -488,17 +676,24 @@ def record(
         [3.0, 4.0]
     """
     numpy()  # fail first, with the install hint, when NumPy is missing
-    inputs, outputs = _call(function, example)
-    tape = Tape(outputs, parameters, inputs)
+    inputs, outputs, reads = _call(function, example)
+    tape = Tape(outputs, parameters, inputs, input_gradients=input_gradients)
+    tape.reads = reads
     if check_with is not None:
         tape.check(function, check_with)
     return tape
 
 
-def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value]]:
+def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value], list[Value]]:
+    """Run ``function`` on one example's input Values: the inputs, the outputs and the nodes it read as numbers."""
     inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(example)]
-    with enable_grad():  # inside no_grad() the graph would be a lone leaf, replayed as a constant
-        result = function(inputs)
+    reads: list[object] = []
+    token = NUMBER_READS.set(reads)
+    try:
+        with enable_grad():  # inside no_grad() the graph would be a lone leaf, replayed as a constant
+            result = function(inputs)
+    finally:
+        NUMBER_READS.reset(token)
     outputs = [result] if isinstance(result, Value) else list(result) if isinstance(result, Sequence) else [result]
     for output in outputs:
         if not isinstance(output, Value):
@@ -506,7 +701,7 @@ def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], li
                 f"record() got a function that returned {output!r} of type {type(output).__name__}; "
                 "expected a Value or a list of Values."
             )
-    return inputs, outputs
+    return inputs, outputs, [x for x in reads if isinstance(x, Value)]
 
 
 class Tape:
@@ -528,169 +723,281 @@ class Tape:
         (3, 1, 1)
     """
 
-    def __init__(self, outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value]) -> None:
-        np = numpy()
+    def __init__(
+        self,
+        outputs: Sequence[Value],
+        parameters: Sequence[Value],
+        inputs: Sequence[Value],
+        input_gradients: bool = False,
+        fixed: Iterable[Value] = (),
+    ) -> None:
+        """Compile the graph of ``outputs``; ``fixed`` constants keep their value in every run (not ``leaves=``)."""
+        numpy()
+        self.input_gradients = input_gradients
+        self.reads: list[Value] = []  # set by record(): the nodes the recorded code read as numbers
         self.outputs = list(outputs)
         self.parameters = list(parameters)
         self.inputs = list(inputs)
         self.nodes = _order(self.outputs)
-        parameter_index = {id(p): i for i, p in enumerate(self.parameters)}
+        self._parameter_index = {id(p): i for i, p in enumerate(self.parameters)}
         input_ids = {id(x) for x in self.inputs}
         self.constants = [
-            node for node in self.nodes if node.operation is None and id(node) not in parameter_index
-            and id(node) not in input_ids
+            node for node in self.nodes
+            if node.operation is None and id(node) not in self._parameter_index and id(node) not in input_ids
         ]
-        linear_of, fused_products = self._find_linear_sums(parameter_index)
-
-        # Which computed nodes need a row: all but the products folded into a matrix product.
-        computed = [n for n in self.nodes if n.operation is not None and id(n) not in fused_products]
-        level: dict[int, int] = {}
-        for node in self.nodes:
-            if node.operation is None:
-                level[id(node)] = 0
-            elif id(node) in fused_products:
-                continue
-            elif id(node) in linear_of:
-                weights_inputs, rest = linear_of[id(node)]
-                level[id(node)] = 1 + max(level[id(x)] for x in [*weights_inputs[1], *rest])
-            else:
-                level[id(node)] = 1 + max(level[id(x)] for x in node.inputs)
-
-        buckets: dict[tuple[object, ...], list[Value]] = {}
-        for node in computed:
-            operation = node.operation
-            assert operation is not None
-            if id(node) in linear_of:
-                weights_inputs, rest = linear_of[id(node)]
-                shared_ids = tuple(id(x) for x in weights_inputs[1])
-                key: tuple[object, ...] = (level[id(node)], "linear", shared_ids, len(rest))
-            else:
-                key = (level[id(node)], operation.name, node.constants, len(node.inputs))
-            buckets.setdefault(key, []).append(node)
-
-        def summands(members: list[Value]) -> list[list[Value]]:
-            # Per position after the products, that summand of every sum of a matrix product.
-            return [[linear_of[id(n)][1][k] for n in members] for k in range(len(linear_of[id(members[0])][1]))]
-
-        def is_bias(summand: list[Value]) -> bool:
-            return all(id(x) in parameter_index for x in summand)
-
-        # Rows: inputs, constants, the parameters read as rows, then each group's outputs.
-        # A matrix product reads its weights and biases from the parameter vector: they need no row.
-        read: list[Value] = list(self.outputs)
-        for key, members in buckets.items():
-            if key[1] == "linear":
-                read += linear_of[id(members[0])][0][1]
-                read += [x for summand in summands(members) if not is_bias(summand) for x in summand]
-            else:
-                read += [x for n in members for x in n.inputs]
-        row_parameters = sorted({parameter_index[id(x)] for x in read if id(x) in parameter_index})
-        # Every input keeps a row, used or not (the batch gives them all).
-        row: dict[int, int] = {}
-        for node in [*self.inputs, *self.constants, *(self.parameters[i] for i in row_parameters)]:
-            row.setdefault(id(node), len(row))
-        self._input_rows = np.array([row[id(x)] for x in self.inputs], dtype=np.intp)
-        self._constant_rows = np.array([row[id(c)] for c in self.constants], dtype=np.intp)
-        self._constant_values = np.array([c.data for c in self.constants], dtype=float)
-        self._row_parameters = np.array(row_parameters, dtype=np.intp)
-        self._parameter_rows = np.array([row[id(self.parameters[i])] for i in row_parameters], dtype=np.intp)
-
-        self._steps: list[_Group | _Linear] = []
-        grad_needed = self._grad_needed(parameter_index)
-        for key in sorted(buckets, key=lambda k: k[0]):  # type: ignore[arg-type, return-value]
-            members = buckets[key]
-            start = len(row)
-            for node in members:
-                row[id(node)] = len(row)
-            rows = slice(start, len(row))
-            if key[1] == "linear":
-                firsts = [linear_of[id(n)] for n in members]
-                weights = np.array([[parameter_index[id(w)] for w in f[0][0]] for f in firsts], dtype=np.intp)
-                shared = np.array([row[id(x)] for x in firsts[0][0][1]], dtype=np.intp)
-                # A summand that is a parameter in every sum (the bias) is read from the parameters directly.
-                biases = [s for s in summands(members) if is_bias(s)]
-                others = [s for s in summands(members) if not is_bias(s)]
-                rest_rows = [np.array([row[id(x)] for x in s], dtype=np.intp) for s in others]
-                self._steps.append(_Linear(
-                    rows=rows,
-                    weights=weights,
-                    inputs=_contiguous(shared),
-                    rest=tuple(_contiguous(r) for r in rest_rows),
-                    biases=tuple(np.array([parameter_index[id(x)] for x in s], dtype=np.intp) for s in biases),
-                    input_scatter=_Scatter(shared),
-                    rest_scatters=tuple(_Scatter(r) for r in rest_rows),
-                    inputs_need_grad=any(id(x) in grad_needed for x in firsts[0][0][1]),
-                    rest_need_grad=tuple(any(id(x) in grad_needed for x in s) for s in others),
-                ))
-                continue
-            first = members[0]
-            operation = first.operation
-            assert operation is not None
-            operands = [
-                np.array([row[id(n.inputs[k])] for n in members], dtype=np.intp) for k in range(len(first.inputs))
-            ]
-            self._steps.append(_Group(
-                op=operation,
-                constants=first.constants,
-                rows=rows,
-                operands=tuple(_contiguous(o) for o in operands),
-                scatters=tuple(_Scatter(o) for o in operands),
-                needs_grad=tuple(any(id(n.inputs[k]) in grad_needed for n in members) for k in range(len(operands))),
-            ))
-        self._rows = row
-        self._output_rows = np.array([row[id(y)] for y in self.outputs], dtype=np.intp)
-        self.n_rows = len(row)
+        self._fixed = {id(c) for c in fixed}
         self._spare_grads: dict[tuple[int, ...], Array] = {}
+        self._bytes_per_example: int | None = None
+        self._compiled = False  # compiled on first use: recording alone (to check a graph's shape) stays cheap
 
-    def _grad_needed(self, parameter_index: Mapping[int, int]) -> set[int]:
-        # The nodes a parameter's gradient flows through: only they get gradients in backward.
-        needed = {id(p) for p in self.parameters}
+    # What _compile() sets; the first read of any of them compiles the tape.
+    _COMPILED = frozenset({
+        "_aliases", "_linear_of", "_grad_needed", "_steps", "_rows", "_output_rows", "_output_rows_unique", "n_rows",
+        "_input_rows", "_constant_rows", "_constant_values", "_row_parameters", "_parameter_rows",
+    })
+    _aliases: dict[int, Value]
+    _linear_of: dict[int, tuple[list[Value], list[Value], list[Value]]]
+    _grad_needed: set[int]
+    _steps: list[_Group | _Linear]
+    _rows: dict[int, int]
+    _output_rows: Index
+    _output_rows_unique: bool
+    n_rows: int
+    _input_rows: Index
+    _constant_rows: Index
+    _constant_values: Array
+    _row_parameters: Index
+    _parameter_rows: Index
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not set yet: compile once, then they are ordinary attributes.
+        if name in Tape._COMPILED and not self.__dict__.get("_compiled", True):
+            self._compiled = True
+            self._compile()
+            return getattr(self, name)
+        raise AttributeError(f"'Tape' object has no attribute {name!r}")
+
+    def _compile(self) -> None:
+        """The compiler, step by step: each step reads the graph and what the steps before it found."""
+        self._aliases = self._find_identities(self._fixed)
+        self._linear_of, folded = self._find_linear_sums()
+        buckets = self._bucket_by_level_and_op(folded)
+        rows = self._place_leaves(buckets)
+        self._grad_needed = self._find_grad_paths()
+        self._steps = [self._compile_bucket(key, members, rows) for key, members in sorted(
+            buckets.items(), key=lambda item: item[0][0])]  # type: ignore[arg-type, return-value]
+        for alias, source in self._aliases.items():
+            rows[alias] = rows[id(self._source(source))]
+        self._rows = rows
+        self._output_rows = self._rows_of(self.outputs)
+        self._output_rows_unique = len(set(self._output_rows.tolist())) == len(self.outputs)
+        self.n_rows = len(set(rows.values()))
+
+    # --- the compiler's steps -------------------------------------------------------
+
+    def _find_identities(self, fixed: set[int]) -> dict[int, Value]:
+        """Nodes that pass one input through unchanged: a Σ of one term, a product with a fixed constant 1.
+
+        They get no row and no array operation: the loss of one example, (1/1)·Σ[L], is L.
+        """
+        aliases: dict[int, Value] = {}
         for node in self.nodes:
-            if any(id(x) in needed for x in node.inputs):
-                needed.add(id(node))
-        return needed
+            operation = node.operation
+            if operation is None:
+                continue
+            if operation.name == "sum" and len(node.inputs) == 1:
+                aliases[id(node)] = node.inputs[0]
+            elif operation.name == "mul":
+                left, right = node.inputs
+                for constant, other in ((left, right), (right, left)):
+                    if id(constant) in fixed and constant.data == 1.0 and not constant.inputs:
+                        aliases[id(node)] = other
+                        break
+        return aliases
 
-    def _find_linear_sums(
-        self, parameter_index: Mapping[int, int]
-    ) -> tuple[dict[int, tuple[tuple[list[Value], list[Value]], list[Value]]], set[int]]:
-        # A Σ node whose leading inputs are products parameter × x, each used by nothing else,
-        # is a row of a matrix product. Returns, per such Σ, ((weights, xs), rest) and the folded products.
+    def _source(self, node: Value) -> Value:
+        """The node whose row holds ``node``'s values (itself, unless it passes another through)."""
+        while id(node) in self._aliases:
+            node = self._aliases[id(node)]
+        return node
+
+    def _rows_of(self, nodes: Iterable[Value]) -> Index:
+        np = numpy()
+        return np.array([self._rows[id(self._source(x))] for x in nodes], dtype=np.intp)  # type: ignore[no-any-return]
+
+    def _find_linear_sums(self) -> tuple[dict[int, tuple[list[Value], list[Value], list[Value]]], set[int]]:
+        """Σ nodes whose leading terms are products parameter × x, each used by nothing else: rows of a matrix product.
+
+        Returns, per such Σ, ``(weights, xs, rest)``, and the ids of the products folded away.
+        """
+        parameter_index = self._parameter_index
         uses: dict[int, int] = {}
         for node in self.nodes:
             for x in node.inputs:
                 uses[id(x)] = uses.get(id(x), 0) + 1
         for y in self.outputs:
             uses[id(y)] = uses.get(id(y), 0) + 1
-        linear: dict[int, tuple[tuple[list[Value], list[Value]], list[Value]]] = {}
+        linear: dict[int, tuple[list[Value], list[Value], list[Value]]] = {}
         folded: set[int] = set()
         for node in self.nodes:
-            if node.operation is None or node.operation.name != "sum":
+            if node.operation is None or node.operation.name != "sum" or id(node) in self._aliases:
                 continue
             weights: list[Value] = []
             xs: list[Value] = []
-            products: list[Value] = []
             for term in node.inputs:
                 operation = term.operation
                 if operation is None or operation.name != "mul" or uses[id(term)] != 1 or id(term) in folded:
                     break
+                if id(term) in self._aliases:
+                    break
                 left, right = term.inputs
                 if id(left) in parameter_index:
                     weights.append(left)
-                    xs.append(right)
+                    xs.append(self._source(right))
                 elif id(right) in parameter_index:
                     weights.append(right)
-                    xs.append(left)
+                    xs.append(self._source(left))
                 else:
                     break
-                products.append(term)
-            if len(products) < 2:
+            if len(weights) < 2:
                 continue
-            linear[id(node)] = ((weights, xs), list(node.inputs[len(products):]))
-            folded.update(id(p) for p in products)
+            linear[id(node)] = (weights, xs, [self._source(x) for x in node.inputs[len(weights):]])
+            folded.update(id(term) for term in node.inputs[: len(weights)])
         return linear, folded
 
-    def check(self, function: Function, example: Sequence[float]) -> None:
+    def _bucket_by_level_and_op(self, folded: set[int]) -> dict[tuple[object, ...], list[Value]]:
+        """Nodes of one level (longest path from a leaf) and one op (or one shared xs, for a matrix product)."""
+        level: dict[int, int] = {}
+        buckets: dict[tuple[object, ...], list[Value]] = {}
+        for node in self.nodes:
+            if node.operation is None:
+                level[id(node)] = 0
+                continue
+            if id(node) in folded or id(node) in self._aliases:
+                continue
+            linear = self._linear_of.get(id(node))
+            operands = [*linear[1], *linear[2]] if linear else [self._source(x) for x in node.inputs]
+            level[id(node)] = 1 + max(level[id(x)] for x in operands)
+            if linear:
+                key: tuple[object, ...] = (level[id(node)], "linear", tuple(id(x) for x in linear[1]), len(linear[2]))
+            else:
+                key = (level[id(node)], node.operation.name, node.constants, len(node.inputs))
+            buckets.setdefault(key, []).append(node)
+        return buckets
+
+    def _is_bias(self, summand: list[Value]) -> bool:
+        return all(id(x) in self._parameter_index for x in summand)
+
+    def _summands(self, members: list[Value]) -> list[list[Value]]:
+        """Per position after the products, that summand of every sum of a matrix product."""
+        count = len(self._linear_of[id(members[0])][2])
+        return [[self._linear_of[id(n)][2][k] for n in members] for k in range(count)]
+
+    def _place_leaves(self, buckets: Mapping[tuple[object, ...], list[Value]]) -> dict[int, int]:
+        """Rows for the inputs, the constants and the parameters some array operation reads as rows.
+
+        A matrix product reads its weights and biases from the parameter vector: they need no row.
+        """
+        np = numpy()
+        read: list[Value] = [self._source(y) for y in self.outputs]
+        for key, members in buckets.items():
+            if key[1] == "linear":
+                read += self._linear_of[id(members[0])][1]
+                read += [x for summand in self._summands(members) if not self._is_bias(summand) for x in summand]
+            else:
+                read += [self._source(x) for n in members for x in n.inputs]
+        parameter_index = self._parameter_index
+        row_parameters = sorted({parameter_index[id(x)] for x in read if id(x) in parameter_index})
+        rows: dict[int, int] = {}
+        # Every input keeps a row, used or not (the batch gives them all).
+        for node in [*self.inputs, *self.constants, *(self.parameters[i] for i in row_parameters)]:
+            rows.setdefault(id(node), len(rows))
+        self._input_rows = np.array([rows[id(x)] for x in self.inputs], dtype=np.intp)
+        self._constant_rows = np.array([rows[id(c)] for c in self.constants], dtype=np.intp)
+        self._constant_values = np.array([c.data for c in self.constants], dtype=float)
+        self._row_parameters = np.array(row_parameters, dtype=np.intp)
+        self._parameter_rows = np.array([rows[id(self.parameters[i])] for i in row_parameters], dtype=np.intp)
+        return rows
+
+    def _find_grad_paths(self) -> set[int]:
+        """The nodes a parameter's (or, with ``input_gradients``, an input's) gradient flows through."""
+        needed = {id(p) for p in self.parameters}
+        if self.input_gradients:
+            needed.update(id(x) for x in self.inputs)
+        for node in self.nodes:
+            if any(id(x) in needed for x in node.inputs):
+                needed.add(id(node))
+        return needed
+
+    def _compile_bucket(self, key: tuple[object, ...], members: list[Value], rows: dict[int, int]) -> _Group | _Linear:
+        """One bucket as one array operation; its nodes get consecutive rows."""
+        start = len(rows)
+        for node in members:
+            rows[id(node)] = len(rows)
+        span = slice(start, len(rows))
+        if key[1] == "linear":
+            return self._compile_linear(members, span, rows)
+        np = numpy()
+        first = members[0]
+        assert first.operation is not None  # buckets hold computed nodes
+        operands = [
+            np.array([rows[id(self._source(n.inputs[k]))] for n in members], dtype=np.intp)
+            for k in range(len(first.inputs))
+        ]
+        scatters = tuple(_Scatter(o) for o in operands)
+        needs_grad = tuple(any(id(n.inputs[k]) in self._grad_needed for n in members) for k in range(len(operands)))
+        return _Group(
+            op=first.operation,
+            constants=first.constants,
+            rows=span,
+            operands=tuple(_contiguous(o) for o in operands),
+            scatters=scatters,
+            needs_grad=needs_grad,
+            inputs=tuple(scatter for scatter, need in zip(scatters, needs_grad) if need),
+        )
+
+    def _compile_linear(self, members: list[Value], span: slice, rows: dict[int, int]) -> _Linear:
+        np = numpy()
+        index = self._parameter_index
+        firsts = [self._linear_of[id(n)] for n in members]
+        weights = np.array([[index[id(w)] for w in f[0]] for f in firsts], dtype=np.intp)
+        shared = np.array([rows[id(x)] for x in firsts[0][1]], dtype=np.intp)
+        # A summand that is a parameter in every sum (the bias) is read from the parameters directly.
+        summands = self._summands(members)
+        biases = [s for s in summands if self._is_bias(s)]
+        others = [s for s in summands if not self._is_bias(s)]
+        rest_rows = [np.array([rows[id(x)] for x in s], dtype=np.intp) for s in others]
+        needed = self._grad_needed
+        input_scatter = _Scatter(shared)
+        rest_scatters = tuple(_Scatter(r) for r in rest_rows)
+        inputs_need_grad = any(id(x) in needed for x in firsts[0][1])
+        rest_need_grad = tuple(any(id(x) in needed for x in s) for s in others)
+        bias_indices = tuple(np.array([index[id(x)] for x in s], dtype=np.intp) for s in biases)
+        return _Linear(
+            rows=span,
+            weights=weights,
+            shared=_contiguous(shared),
+            rest=tuple(_contiguous(r) for r in rest_rows),
+            biases=bias_indices,
+            input_scatter=input_scatter,
+            rest_scatters=rest_scatters,
+            inputs_need_grad=inputs_need_grad,
+            rest_need_grad=rest_need_grad,
+            inputs=(
+                *([input_scatter] if inputs_need_grad else []),
+                _Weights(weights),
+                *(scatter for scatter, need in zip(rest_scatters, rest_need_grad) if need),
+                *(_Biases(b) for b in bias_indices),
+            ),
+        )
+
+    def check(self, function: Function, example: Sequence[float], index: int | None = None) -> None:
         """Record ``function`` on another example and refuse it if that graph has another shape.
+
+        Args:
+            function: the function recorded on this tape.
+            example: another example's numbers.
+            index: where ``example`` is in the caller's data, to name it in the error.
 
         Raises:
             BatchedError: the shapes differ: the function branches on the data.
@@ -699,34 +1006,65 @@ class Tape:
             >>> from autograd import Parameter
             >>> w = Parameter(1.0)
             >>> def f(x):
-            ...     return w * x[0] if x[0].data > 0 else w + x[0]
+            ...     return w * x[0] if float(x[0]) > 0 else w + x[0]
             >>> record(f, [w], [1.0], check_with=[-1.0])
             Traceback (most recent call last):
             ...
             autograd.modes.batched.BatchedError: record() got a function whose graph for example [-1.0] differs ...
         """
-        inputs, outputs = _call(function, example)
+        inputs, outputs, _ = _call(function, example)
         if _signature(self.outputs, self.parameters, self.inputs) != _signature(outputs, self.parameters, inputs):
             first = [x.data for x in self.inputs]
+            which = f"example {index} = {list(example)!r}" if index is not None else f"example {list(example)!r}"
+            read = f" (it read {_describe_reads(self.reads)} as a number)" if self.reads else ""
             raise BatchedError(
-                f"record() got a function whose graph for example {list(example)!r} differs from the graph for "
-                f"{first!r}; the batched engine replays one graph for every example, so its shape must not depend "
-                "on the data (no `if` on a value, no data-dependent constants). Use the scalar engine."
+                f"record() got a function whose graph for {which} differs from the graph for {first!r}{read}; the "
+                "batched engine replays one graph for every example, so its shape must not depend on the data "
+                "(no `if` on a value, no data-dependent constants). Use the scalar engine."
             )
 
-    def run(self, batch: Sequence[Sequence[float]] | Array, leaves: Mapping[Value, Any] | None = None) -> Run:
+    @property
+    def depends_on_data(self) -> bool:
+        """True when the recorded code turned a node into a number (``float(v)``): it may branch on the data.
+
+        Such a graph is checked on every example (``BatchedModel.check``); reading ``v.data``
+        cannot be seen, so only the example given as ``check_with`` guards it.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(1.0)
+            >>> record(lambda x: w * x[0], [w], [1.0]).depends_on_data
+            False
+            >>> record(lambda x: w * x[0] if float(x[0]) > 0 else w, [w], [1.0]).depends_on_data
+            True
+        """
+        return bool(self.reads)
+
+    def run(
+        self,
+        batch: Sequence[Sequence[float | Value]] | NDArray[Any],
+        leaves: Mapping[Value, Any] | None = None,
+        *,
+        checked: bool = False,
+    ) -> Run:
         """Evaluate every node for every example of ``batch`` at once.
 
         Args:
             batch: one example per row (a list of lists, or an (n, inputs) array).
             leaves: values for constant leaves that differ per example (e.g. dropout
                 masks): ``{leaf: array of n numbers}``.
+            checked: the caller has already refused what ``Value()`` refuses in
+                every row (``fit`` does, up front), so the rows are converted
+                without looking at each number again.
 
         Returns:
             A ``Run`` holding every node's values.
 
         Raises:
-            ValueError: the batch is empty or its rows have the wrong length.
+            BatchedError: the batch is empty, or a row has the wrong length (naming the row).
+            BatchTypeError: a number ``Value()`` would refuse (None, a string, a bool, a date, a
+                complex number), naming its row and column.
+            BatchTooLargeError: the batch's arrays would not fit in the memory available.
             DomainError: an op got an operand outside its domain, naming the example.
 
         Example:
@@ -738,28 +1076,31 @@ class Tape:
             autograd.engine.errors.DomainError: log() got -2.0 for example 0 (batched run); log needs x > 0.
         """
         np = numpy()
-        data = np.asarray(batch, dtype=float)
-        if data.ndim != 2 or data.shape[0] == 0 or data.shape[1] != len(self.inputs):
-            raise ValueError(
-                f"Tape.run() got a batch of shape {data.shape}; expected (examples, {len(self.inputs)}) with at "
-                "least one example."
-            )
+        data = _as_batch(batch, len(self.inputs)) if not checked else np.asarray(batch, dtype=float)
+        if data.ndim != 2 or data.shape[1] != len(self.inputs) or not len(data):
+            data = _as_batch(batch, len(self.inputs))  # raises, naming the row
         n = data.shape[0]
+        self._check_memory(n)
         parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))
-        values = np.empty((self.n_rows, n))
+        try:
+            values = np.empty((self.n_rows, n))
+        except MemoryError:
+            raise BatchTooLargeError(self._too_large(n, None)) from None
         values[self._input_rows] = data.T
         values[self._constant_rows] = self._constant_values[:, None]
         values[self._parameter_rows] = parameters[self._row_parameters, None]
         for leaf, given in (leaves or {}).items():
             if id(leaf) not in self._rows:
                 raise ValueError(f"Tape.run() got leaves[{leaf!r}]; it is not a leaf of this tape's graph.")
+            if id(leaf) in self._fixed:
+                raise ValueError(f"Tape.run() got leaves[{leaf!r}]; the tape was compiled with it fixed.")
             values[self._rows[id(leaf)]] = given
         local: list[tuple[Any, ...]] = []
         with np.errstate(all="ignore"):
             for step in self._steps:
                 if isinstance(step, _Linear):
                     out = values[step.rows]  # a view: the product is written in place
-                    np.matmul(parameters[step.weights], values[step.inputs], out=out)
+                    np.matmul(parameters[step.weights], values[step.shared], out=out)
                     for rest in step.rest:
                         out += values[rest]
                     for bias in step.biases:
@@ -769,16 +1110,154 @@ class Tape:
                 operands = [values[o] for o in step.operands]
                 if step.op.checks_domain:
                     _check_domain(step.op, operands, step.constants)
-                value, local_grads = apply_rule(step.op, operands, step.constants)
+                value, local_grads = _run_rule(step.op, operands, step.constants)
                 values[step.rows] = value
                 local.append(local_grads)
         return Run(self, values, parameters, local)
+
+    def bytes_per_example(self) -> int:
+        """Bytes one example takes in ``run`` and ``backward``: each node's value, gradient and local derivatives.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(2.0)
+            >>> record(lambda x: (w * x[0]).exp(), [w], [1.0]).bytes_per_example()  # 4 rows × 2 + 3 local, × 8
+            88
+        """
+        if self._bytes_per_example is None:
+            local_rows = sum(
+                (s.rows.stop - s.rows.start) * len(s.operands) for s in self._steps if isinstance(s, _Group)
+            )
+            self._bytes_per_example = 8 * (2 * self.n_rows + int(local_rows))
+        return self._bytes_per_example
+
+    def _check_memory(self, n: int) -> None:
+        # Checked before anything is allocated: NumPy's own MemoryError names an array shape, and
+        # on a system that overcommits an allocation may succeed and the process be killed later.
+        needed = n * self.bytes_per_example()
+        if needed < _SURELY_AVAILABLE:
+            return  # reading /proc/meminfo costs more than a small step
+        available = available_memory()
+        if available is not None and needed > available:
+            raise BatchTooLargeError(self._too_large(n, available))
+
+    def _too_large(self, n: int, available: int | None) -> str:
+        per_example = self.bytes_per_example()
+        room = available if available is not None else available_memory()
+        fits = f", more than the {_gigabytes(room)} of memory available" if room is not None else ""
+        suggestion = max(1, room // (2 * per_example)) if room is not None else max(1, n // 10)
+        return (
+            f"Tape.run() got a batch of {n:,} examples; replaying this graph ({self.n_rows:,} rows) over it needs "
+            f"about {_gigabytes(n * per_example)} of arrays{fits}. Run it in smaller batches, e.g. "
+            f"fit(..., batch_size={suggestion:,}), or run() on slices of the batch."
+        )
 
     def __repr__(self) -> str:
         groups = ", ".join(
             f"{'linear' if isinstance(s, _Linear) else s.op.name}×{s.rows.stop - s.rows.start}" for s in self._steps
         )
         return f"<Tape {len(self.nodes)} nodes in {len(self._steps)} array operations: {groups}>"
+
+
+_SURELY_AVAILABLE = 64 * 2**20  # bytes of arrays any machine that runs Python can give
+
+
+def available_memory() -> int | None:
+    """The bytes of memory the system can still give this process (None where it cannot tell).
+
+    Example:
+        >>> available_memory() is None or available_memory() > 0
+        True
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _gigabytes(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e8 else f"{size / 1e6:.1f} MB"
+
+
+def _as_batch(batch: object, width: int) -> Array:
+    """The batch as an (examples, width) float array, refusing what ``Value()`` refuses."""
+    np = numpy()
+    if isinstance(batch, np.ndarray):
+        if batch.dtype.kind in "iuf" and batch.ndim == 2 and batch.shape[1] == width and len(batch):
+            with np.errstate(over="ignore"):
+                data = batch.astype(float, copy=False)
+            if batch.dtype.kind == "f" and batch.dtype.itemsize > 8:  # long double: 1e400 would become inf
+                overflow = np.isfinite(batch) & ~np.isfinite(data)
+                if overflow.any():
+                    row, column = (int(i) for i in np.argwhere(overflow)[0])
+                    raise BatchedError(
+                        f"Tape.run() got {batch[row, column]!r} at row {row}, column {column}; it is too large for a "
+                        "float (the largest is about 1.8e308)."
+                    )
+            return data  # type: ignore[no-any-return]
+        if batch.dtype.kind not in "iufO" or batch.ndim != 2:
+            _refuse_rows(batch.tolist() if batch.ndim == 2 else batch, width, f"{batch.dtype} array")
+        rows = batch.tolist()
+    elif isinstance(batch, (str, bytes)) or not isinstance(batch, Sequence):
+        raise BatchTypeError(
+            f"Tape.run() got a batch of type {type(batch).__name__}; expected a list of examples (each a list of "
+            f"{width} numbers) or an (examples, {width}) NumPy array."
+        )
+    else:
+        rows = batch
+    kinds = _refuse_rows(rows, width, None)
+    try:
+        if kinds <= {float, int}:
+            return np.array(rows, dtype=float)  # type: ignore[no-any-return]
+        numbers_only = [[x.data if isinstance(x, Value) else float(x) for x in row] for row in rows]
+        return np.array(numbers_only, dtype=float)  # type: ignore[no-any-return]
+    except OverflowError:
+        raise BatchedError(
+            "Tape.run() got an int too large for a float (the largest is about 1.8e308); scale that column down."
+        ) from None
+
+
+def _refuse_rows(rows: Any, width: int, array_kind: str | None) -> set[type]:
+    """Raise for the first row of the wrong length or the first number ``Value()`` would refuse; else the types seen."""
+    if not len(rows):
+        raise BatchedError(f"Tape.run() got an empty batch; expected at least one example of {width} numbers.")
+    # Two set-builds in C find the common case (lists of one length); only a bad batch is searched row by row.
+    good_rows = set(map(type, rows)) <= {list, tuple} and set(map(len, rows)) == {width}
+    for index, row in enumerate(() if good_rows else rows):
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+            raise BatchTypeError(
+                f"Tape.run() got row {index} = {row!r} of type {type(row).__name__}; "
+                f"expected a list of {width} numbers."
+            )
+        if len(row) != width:
+            raise BatchedError(
+                f"Tape.run() got row {index} with {len(row)} numbers; every row needs {width}, one per input of the "
+                "recorded graph."
+            )
+    kinds = set(map(type, itertools.chain.from_iterable(rows)))
+    if array_kind is None and all(_is_number_type(kind) for kind in kinds):
+        return kinds
+    for index, row in enumerate(rows):
+        for column, x in enumerate(row):
+            if not _is_number_type(type(x)) or array_kind is not None:
+                kind = f"{x!r} of type {type(x).__name__}" if array_kind is None else f"a {array_kind} holding {x!r}"
+                raise BatchTypeError(
+                    f"Tape.run() got {kind} at row {index}, column {column}; expected real numbers (int, "
+                    "float or NumPy scalar), as Value() does. Convert the column, or drop or fill in that example."
+                )
+    raise BatchTypeError(f"Tape.run() got a {array_kind}; expected real numbers, as Value() does.")
+
+
+def _is_number_type(kind: type) -> bool:
+    # What Value() accepts: any real but a bool (True is almost always a bug), or a Value.
+    return (issubclass(kind, numbers.Real) and not issubclass(kind, bool)) or issubclass(kind, Value)
 
 
 def _check_domain(op: Op, operands: Sequence[Array], constants: Sequence[float]) -> None:
@@ -827,18 +1306,24 @@ class Run:
         self._local = local
         self.outputs: Array = values[tape._output_rows].T
         self.parameters: Array = parameters  # the values this run used, in tape.parameters order
+        self._input_grads: Array | None = None  # the last sweep's, for a tape with input_gradients
 
     @property
     def size(self) -> int:
         """How many examples the batch has."""
         return int(self._values.shape[1])
 
-    def backward(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> None:
+    def backward(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array | None:
         """Add to each parameter's ``.grad`` its gradient summed over the batch, like ``Value.backward``.
 
         Args:
             output_grads: ∂loss/∂output per example, an (examples, outputs)
                 array; by default ones (the gradient of the sum of all outputs).
+
+        Returns:
+            For a tape recorded with ``input_gradients=True``, each example's
+            gradient with respect to its inputs, an (examples, inputs) array;
+            otherwise None.
 
         Example:
             >>> from autograd import Parameter
@@ -846,10 +1331,33 @@ class Run:
             >>> run = record(lambda x: w * x[0], [w], [1.0]).run([[1.0], [3.0]])
             >>> run.backward([[0.5], [0.5]]); w.grad
             2.0
+            >>> tape = record(lambda x: w * x[0] ** 2, [w], [1.0], input_gradients=True)
+            >>> tape.run([[1.0], [3.0]]).backward().tolist()  # ∂(w·x²)/∂x = 2·w·x
+            [[4.0], [12.0]]
         """
         summed = self._sweep(output_grads, per_example=False)
         for parameter, gradient in zip(self.tape.parameters, summed.tolist()):
             parameter.grad += gradient
+        return self._input_grads
+
+    def input_grads(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array:
+        """Each example's gradient with respect to its inputs, (examples, inputs); ``.grad`` is untouched.
+
+        Raises:
+            BatchedError: the tape was recorded without ``input_gradients=True``.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(2.0)
+            >>> run = record(lambda x: w * x[0] ** 2, [w], [1.0], input_gradients=True).run([[1.0], [3.0]])
+            >>> run.input_grads().tolist(), w.grad
+            ([[4.0], [12.0]], 0.0)
+        """
+        if not self.tape.input_gradients:
+            raise BatchedError("Run.input_grads() needs a tape recorded with record(..., input_gradients=True).")
+        self._sweep(output_grads, per_example=False)
+        assert self._input_grads is not None  # set by every sweep of such a tape
+        return self._input_grads
 
     def gradients(self, output_grads: Sequence[Sequence[float]] | Array | None = None) -> Array:
         """The batch's summed gradient per parameter (``tape.parameters`` order); ``.grad`` is untouched.
@@ -893,35 +1401,34 @@ class Run:
             grads = np.zeros(self._values.shape)
         else:
             grads.fill(0.0)
-        np.add.at(grads, tape._output_rows, seed.T)  # an output listed twice gets both
+        if tape._output_rows_unique:
+            grads[tape._output_rows] += seed.T
+        else:
+            np.add.at(grads, tape._output_rows, seed.T)  # an output listed twice (or passed through) gets both
         parameter_grads = np.zeros((len(tape.parameters), n) if per_example else len(tape.parameters))
-        values = self._values
+        # The scalar engine's sweep: gradients live in rows over the batch, local derivatives come
+        # from the rules run on NumPy (and, for a matrix product, from its weights and inputs).
+        local_of = {id(step): local for step, local in zip(tape._steps, self._local)}
+        values, parameters = self._values, self._parameters
+
+        def local_grads_of(step: _Step) -> tuple[object, ...]:
+            if isinstance(step, _Linear):
+                return step.local_grads(parameters, values, per_example)
+            local = local_of[id(step)]
+            if len(step.inputs) == len(local):
+                return local
+            return tuple(g for g, needed in zip(local, step.needs_grad) if needed)
+
         with np.errstate(all="ignore"):
-            for step, local_grads in zip(reversed(tape._steps), reversed(self._local)):
-                upstream = grads[step.rows]
-                if isinstance(step, _Linear):
-                    weights = self._parameters[step.weights]
-                    if step.inputs_need_grad:
-                        step.input_scatter.add(grads, weights.T @ upstream)
-                    xs = values[step.inputs]
-                    if per_example:
-                        np.add.at(parameter_grads, step.weights, upstream[:, None, :] * xs[None, :, :])
-                    else:
-                        np.add.at(parameter_grads, step.weights, upstream @ xs.T)
-                    for scatter, needed in zip(step.rest_scatters, step.rest_need_grad):
-                        if needed:
-                            scatter.add(grads, upstream)
-                    for bias in step.biases:
-                        np.add.at(parameter_grads, bias, upstream if per_example else upstream.sum(axis=1))
-                    continue
-                for scatter, local, needed in zip(step.scatters, local_grads, step.needs_grad):
-                    if needed:
-                        scatter.add(grads, upstream * local)
+            for _ in _shared_sweep(reversed(tape._steps), _OnRows(grads, parameter_grads, per_example), local_grads_of):
+                pass
         from_rows = grads[tape._parameter_rows]
         if per_example:
             parameter_grads[tape._row_parameters] += from_rows
         else:
             parameter_grads[tape._row_parameters] += from_rows.sum(axis=1)
+        if tape.input_gradients:
+            self._input_grads = grads[tape._input_rows].T.copy()  # the buffer is reused by the next sweep
         tape._spare_grads[self._values.shape] = grads
         return parameter_grads  # type: ignore[no-any-return]
 
@@ -987,4 +1494,16 @@ class Run:
         return self._values[self.tape._rows[id(node)]]  # type: ignore[no-any-return]
 
 
-__all__ = ["NUMPY_MATH", "BatchedError", "NumpyMath", "Run", "Tape", "apply_rule", "numpy", "record"]
+__all__ = [
+    "NUMPY_MATH",
+    "BatchTooLargeError",
+    "BatchTypeError",
+    "BatchedError",
+    "NumpyMath",
+    "Run",
+    "Tape",
+    "apply_rule",
+    "available_memory",
+    "numpy",
+    "record",
+]

@@ -10,6 +10,7 @@ import pytest
 np = pytest.importorskip("numpy")
 
 from autograd import OPS, DomainError, Op, Parameter, Value  # noqa: E402
+from autograd import sum as autograd_sum  # noqa: E402
 from autograd.engine import ops  # noqa: E402
 from autograd.engine.value import _apply  # noqa: E402  (the one constructor that applies any op of the table)
 from autograd.modes import batched  # noqa: E402
@@ -187,7 +188,7 @@ def test_per_example_leaves_replace_constants() -> None:
 def test_bad_batches_and_seeds_are_refused() -> None:
     w = Parameter(2.0)
     tape = batched.record(lambda x: w * x[0], [w], [1.0])
-    with pytest.raises(ValueError, match=r"shape \(2, 2\); expected \(examples, 1\)"):
+    with pytest.raises(ValueError, match=r"row 0 with 2 numbers; every row needs 1"):
         tape.run([[1.0, 2.0], [3.0, 4.0]])
     with pytest.raises(ValueError, match=r"output_grads of shape \(1,\); expected \(2, 1\)"):
         tape.run([[1.0], [2.0]]).backward([1.0])
@@ -224,3 +225,133 @@ def test_recording_inside_no_grad_still_records_the_graph() -> None:
     with no_grad():
         tape = batched.record(lambda x: w * x[0], [w], [1.0])
     assert tape.run([[1.0], [5.0]]).outputs[:, 0].tolist() == [2.0, 10.0]
+
+
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (None, "None of type NoneType"),
+        ("2.0", "'2.0' of type str"),
+        (True, "True of type bool"),
+        (np.True_, ".* of type bool"),
+        (1 + 2j, r"\(1\+2j\) of type complex"),
+        (__import__("datetime").date(2024, 1, 1), ".* of type date"),
+    ],
+)
+def test_a_batch_holding_what_value_refuses_is_refused_naming_row_and_column(bad: object, shown: str) -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0] + x[1], [w], [1.0, 1.0])
+    with pytest.raises(batched.BatchTypeError, match=rf"got {shown} at row 2, column 1; expected real numbers"):
+        tape.run([[1.0, 2.0], [3.0, 4.0], [5.0, bad]])
+    with pytest.raises(TypeError):  # as Value() refuses it
+        Value(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("dtype", [bool, complex, "datetime64[D]", str, object])
+def test_an_array_of_a_kind_value_refuses_is_refused(dtype: object) -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    array = np.array([[1], [0]]).astype(dtype)
+    if dtype is object:
+        array[1, 0] = None
+    with pytest.raises(batched.BatchTypeError, match=r"at row \d, column 0"):
+        tape.run(array)
+
+
+def test_numbers_value_accepts_replay_as_they_do_in_the_scalar_engine() -> None:
+    from fractions import Fraction
+
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    rows = [[1], [np.float32(0.5)], [Fraction(1, 4)], [Value(3.0)], [math.nan]]
+    outputs = tape.run(rows).outputs[:, 0].tolist()
+    assert outputs[:4] == [2.0, 1.0, 0.5, 6.0]
+    assert math.isnan(outputs[4])
+    assert tape.run(np.array([[1], [2]], dtype=np.int8)).outputs[:, 0].tolist() == [2.0, 4.0]
+
+
+def test_ragged_rows_are_refused_naming_the_row() -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0] + x[1], [w], [1.0, 1.0])
+    with pytest.raises(batched.BatchedError, match=r"row 1 with 3 numbers; every row needs 2"):
+        tape.run([[1.0, 2.0], [3.0, 4.0, 5.0]])
+    with pytest.raises(batched.BatchTypeError, match=r"row 1 = 3.0 of type float; expected a list of 2 numbers"):
+        tape.run([[1.0, 2.0], 3.0])
+    with pytest.raises(batched.BatchedError, match="empty batch"):
+        tape.run([])
+
+
+def test_a_long_double_too_large_for_a_float_is_refused() -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    huge = np.array([[1.0], [np.longdouble("1e400")]], dtype=np.longdouble)
+    if np.isinf(huge[1, 0]):
+        pytest.skip("this platform's long double is a double")
+    with pytest.raises(batched.BatchedError, match=r"at row 1, column 0; it is too large for a float"):
+        tape.run(huge)
+
+
+def test_a_batch_too_large_for_memory_names_the_batch_size_and_suggests_batch_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    tape = batched.record(model, model.parameters(), [0.0, 0.0])
+    needed = 2_000_000 * tape.bytes_per_example()
+    monkeypatch.setattr(batched, "available_memory", lambda: needed // 2)
+    # A broadcast view: two million rows that take no memory, so nothing large is allocated.
+    batch = np.broadcast_to(np.zeros(2), (2_000_000, 2))
+    message = r"got a batch of 2,000,000 examples; .* needs about [\d.]+ GB .*batch_size=[\d,]+"
+    with pytest.raises(batched.BatchTooLargeError, match=message) as caught:
+        tape.run(batch)
+    assert isinstance(caught.value, MemoryError)
+    suggested = int(str(caught.value).split("batch_size=")[1].split(")")[0].replace(",", ""))
+    assert suggested * tape.bytes_per_example() <= needed // 2
+    monkeypatch.setattr(batched, "available_memory", lambda: needed)
+    assert tape.run(batch[:3]).size == 3
+
+
+@pytest.mark.parametrize("name", sorted(name for name, op in OPS.items() if op.checks_domain))
+def test_the_array_domain_checks_refuse_exactly_what_the_float_checks_refuse(name: str) -> None:
+    op = OPS[name]
+    points = np.array([-2.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 2.0, math.nan, math.inf, -math.inf])
+    for domain in op.domains:
+        refused = batched._outside(domain, points)
+        assert refused.tolist() == [not domain.contains(float(x)) for x in points], name
+
+
+def test_the_batched_backward_walks_the_scalar_engines_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Corrupt the one chain-rule step both engines share (local derivative × upstream): both change alike.
+    from autograd.engine import graph
+
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: (w * x[0]).tanh(), [w], [1.0])
+    run = tape.run([[0.5], [1.5]])
+    honest = run.gradients().tolist()
+    monkeypatch.setattr(graph, "_times", lambda local, upstream: 2.0 * (local * upstream))
+    doubled_twice = run.gradients().tolist()  # two steps (tanh, then w·x), each doubled
+    assert doubled_twice == pytest.approx([4.0 * g for g in honest], rel=1e-15)
+
+
+def test_a_sum_of_one_term_and_a_product_with_a_fixed_one_are_no_array_operations() -> None:
+    w = Parameter(2.0)
+    recorded = batched.record(lambda x: autograd_sum([(w * x[0]).exp()]) * 1.0, [w], [1.0])
+    assert repr(recorded).count("×") == 3  # mul, exp, mul: the constant may still be given per example
+    (one,) = recorded.constants
+    tape = batched.Tape(recorded.outputs, recorded.parameters, recorded.inputs, fixed=[one])
+    assert "sum" not in repr(tape)
+    assert repr(tape).count("×") == 2  # mul, exp
+    run = tape.run([[0.0], [1.0]])
+    assert run.outputs[:, 0].tolist() == [1.0, math.exp(2.0)]
+    assert run.gradients().tolist() == [0.0 + 1.0 * math.exp(2.0)]
+    with pytest.raises(ValueError, match="compiled with it fixed"):
+        tape.run([[0.0]], leaves={one: np.array([2.0])})
+
+
+def test_recording_does_not_compile_until_the_tape_is_run() -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0], [w], [1.0])
+    assert "_steps" not in vars(tape)
+    assert tape.run([[3.0]]).outputs.tolist() == [[6.0]]
+    assert "_steps" in vars(tape)

@@ -9,10 +9,11 @@ import pytest
 
 np = pytest.importorskip("numpy")
 
+import autograd  # noqa: E402
 import nn  # noqa: E402
 from autograd import Value  # noqa: E402
 from autograd.modes import batched  # noqa: E402
-from nn.batched import BatchedModel, array_loss  # noqa: E402
+from nn.batched import BatchedLoss, BatchedModel  # noqa: E402
 
 OPTIMIZERS: dict[str, Callable[[nn.Module], nn.Optimizer]] = {
     "SGD": lambda m: nn.SGD(m, learning_rate=0.1, momentum=0.9),
@@ -76,14 +77,18 @@ def test_every_loss_trains_to_the_same_weights(loss, outputs: int, targets: str)
 
 
 def test_binary_cross_entropy_on_probabilities_matches_including_the_clamp() -> None:
-    outputs = np.array([[0.0], [1.0], [0.3], [0.9], [1e-50]])
+    # A model whose output is its input, so each example's ∂loss/∂bias is ∂loss/∂output.
+    model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+    probabilities = [0.0, 1.0, 0.3, 0.9, 1e-50]
     targets = [1.0, 0.0, 1.0, 0.0, 0.5]
-    value, grads = array_loss(nn.binary_cross_entropy, outputs, targets)
-    leaves = [Value(float(o)) for o in outputs[:, 0]]
+    batch = BatchedModel(model, [0.5])
+    value, _ = batch.evaluate([[p] for p in probabilities], targets, nn.binary_cross_entropy)
+    grads = batch.per_example_gradients([[p] for p in probabilities], targets, nn.binary_cross_entropy)
+    leaves = [Value(p) for p in probabilities]
     scalar = nn.binary_cross_entropy(leaves, targets)
     scalar.backward()
     assert value == pytest.approx(scalar.data, rel=1e-12)
-    assert grads[:, 0].tolist() == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12)
+    assert grads[:, 1].tolist() == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12)
 
 
 def test_evaluate_gives_the_scalar_numbers() -> None:
@@ -102,18 +107,77 @@ def test_outputs_feed_accuracy() -> None:
     assert nn.accuracy(outputs, y, nn.hinge) == nn.accuracy([model(x) for x in X], y, nn.hinge)
 
 
-def test_an_unknown_engine_and_a_custom_loss_are_refused_clearly() -> None:
+def test_an_unknown_engine_is_refused_clearly() -> None:
     X, y = nn.data.moons(10, seed=0)
     with pytest.raises(ValueError, match="fit\\(\\) got engine='gpu'; expected 'scalar' or 'batched'"):
         nn.fit(_model(), X, y, epochs=1, progress=False, engine="gpu")
-
-    def my_loss(outputs, targets):
-        return nn.mean_squared_error(outputs, targets)
-
-    with pytest.raises(ValueError, match=r"engine='batched' and loss='my_loss'.*engine='scalar'"):
-        nn.fit(_model(), X, y, loss=my_loss, epochs=1, progress=False, engine="batched")
     with pytest.raises(ValueError, match="evaluate\\(\\) got engine='fast'"):
         nn.evaluate(_model(), X, y, engine="fast")
+
+
+def _squared_hinge_with_l2(model: nn.Module):
+    """A user's loss written with Values: it branches on the target and uses the model's parameters (L2)."""
+
+    def loss(scores, targets):
+        terms = []
+        for score, target in zip(scores, targets):
+            margin = 1.0 - score if target == 1 else 1.0 + score
+            terms.append(margin.relu() ** 2)
+        l2 = 1e-3 * autograd.sum([p * p for p in model.parameters()])
+        return autograd.sum(terms) * (1.0 / len(terms)) + l2
+
+    return loss
+
+
+@pytest.mark.parametrize("batch_size", [None, 7])
+def test_a_users_own_loss_trains_to_the_scalar_engines_weights(batch_size: int | None) -> None:
+    X, y = nn.data.moons(30, seed=4)
+    trained = {}
+    for engine in ("scalar", "batched"):
+        model = _model(dropout=0.3)
+        history = nn.fit(
+            model, X, y, loss=_squared_hinge_with_l2(model), optimizer=nn.SGD(model, learning_rate=0.05), epochs=4,
+            batch_size=batch_size, validation=(X[:10], y[:10]), progress=False, seed=1, engine=engine,
+        )
+        trained[engine] = (model.state_dict(), history)
+    (scalar, scalar_history), (fast, fast_history) = trained["scalar"], trained["batched"]
+    assert max(abs(scalar[k] - fast[k]) for k in scalar) < 1e-12
+    assert fast_history.train_loss == pytest.approx(scalar_history.train_loss, rel=1e-12)
+    assert fast_history.val_loss == pytest.approx(scalar_history.val_loss, rel=1e-12)
+
+
+def test_targets_are_grouped_by_the_shape_of_their_loss_graph() -> None:
+    hinge = BatchedLoss(nn.hinge, [], [0.5])
+    assert hinge.assign([1, -1, 1, 0])[0].tolist() == [0, 0, 0, 0]  # the sign of y is a constant, given per example
+    logits = BatchedLoss(nn.binary_cross_entropy_with_logits, [], [0.5])
+    assert logits.assign([1, 0, 0.5, 1])[0].tolist() == [0, 1, 2, 0]  # y = 1, y = 0 and 0 < y < 1: three formulas
+    squared = BatchedLoss(nn.mean_squared_error, [], [0.5])
+    groups, rows = squared.assign([0.25, 1.5, -3.0, 0.25])
+    assert groups.tolist() == [0, 0, 0, 0]
+    table, varying = squared.groups[0].table()
+    assert table[rows, 0].tolist() == [0.25, 1.5, -3.0, 0.25]
+    assert varying == [0]  # y varies; the 1/n of a mean over one example does not
+    classes = BatchedLoss(nn.cross_entropy, [], [0.1, 0.2, 0.3])
+    assert classes.assign([2, 0, 1, 2])[0].tolist() == [0, 1, 2, 0]
+
+
+def test_a_new_shape_of_target_in_the_validation_data_records_the_tape_again() -> None:
+    X, y = nn.data.moons(12, seed=0)
+    model = _model()
+    batch = BatchedModel(model.eval(), X[0])
+    scalar_value = nn.binary_cross_entropy_with_logits([model(x) for x in X], y).data
+    assert batch.evaluate(X, [1] * len(X), nn.binary_cross_entropy_with_logits)[0] != scalar_value
+    assert batch.evaluate(X, y, nn.binary_cross_entropy_with_logits)[0] == pytest.approx(scalar_value, rel=1e-12)
+    assert len(batch._loss_tapes) == 2  # one head, then two
+
+
+def test_a_loss_that_is_not_a_mean_over_examples_is_refused() -> None:
+    def summed(outputs, targets):
+        return autograd.sum([(o - t) ** 2 for o, t in zip(outputs, targets)])
+
+    X, y = nn.data.moons(10, seed=0)
+    with pytest.raises(batched.BatchedError, match=r"loss='summed', which gave .* mean of per-example losses"):
+        nn.fit(_model(), X, y, loss=summed, epochs=1, progress=False, engine="batched")
 
 
 def test_a_model_that_branches_on_the_data_is_refused() -> None:
@@ -128,6 +192,56 @@ def test_a_model_that_branches_on_the_data_is_refused() -> None:
     X = [[1.0, 0.0], [-1.0, 0.0]]
     with pytest.raises(batched.BatchedError, match="must not depend on the data"):
         nn.fit(Branchy(), X, [1, 0], epochs=1, progress=False, engine="batched")
+
+
+class _BranchesOnItsInput(nn.Module):
+    """relu or tanh by the sign of the first input, decided in Python with float()."""
+
+    def __init__(self) -> None:
+        self.layer = nn.Dense(2, 1, activation="linear", seed=0)
+
+    def __call__(self, inputs):
+        (z,) = self.layer(inputs)
+        return z.relu() if float(inputs[0]) > 0 else z.tanh()
+
+
+def test_every_example_of_a_model_that_reads_its_inputs_is_checked_and_the_first_that_differs_named() -> None:
+    # The first and last examples agree, so checking X[-1] alone would train silently on relu for all.
+    X = [[1.0, 0.5], [2.0, -1.0], [-0.5, 1.0], [1.5, 0.0]]
+    message = r"graph for example 2 = \[-0.5, 1.0\] differs .*\(it read 'x1' as a number\).*must not depend on the data"
+    with pytest.raises(batched.BatchedError, match=message):
+        nn.fit(_BranchesOnItsInput(), X, [1, 0, 1, 0], epochs=1, progress=False, engine="batched")
+
+
+def test_a_model_that_reads_a_number_but_takes_one_branch_everywhere_trains_like_the_scalar_engine() -> None:
+    X = [[1.0, 0.5], [2.0, -1.0], [0.5, 1.0], [1.5, 0.0]]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = _BranchesOnItsInput()
+        nn.fit(model, X, [1, 0, 1, 0], epochs=3, batch_size=2, progress=False, engine=engine)
+        weights[engine] = model.state_dict()
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=1e-12)
+
+
+def test_validation_examples_are_checked_too() -> None:
+    X = [[1.0, 0.5], [2.0, -1.0]]
+    validation = ([[1.0, 0.0], [-1.0, 0.0], [1.0, 1.0]], [1, 0, 1])
+    with pytest.raises(batched.BatchedError, match=r"graph for example 1 = \[-1.0, 0.0\] differs"):
+        nn.fit(_BranchesOnItsInput(), X, [1, 0], epochs=1, validation=validation, progress=False, engine="batched")
+
+
+def test_a_model_that_branches_with_a_comparison_of_values_is_refused_naming_the_example() -> None:
+    class Compares(nn.Module):
+        def __init__(self) -> None:
+            self.layer = nn.Dense(2, 1, activation="linear", seed=0)
+
+        def __call__(self, inputs):
+            (z,) = self.layer(inputs)
+            return z.relu() if inputs[0] > 0 else z.tanh()
+
+    X = [[1.0, 0.5], [2.0, -1.0], [-0.5, 1.0], [1.5, 0.0]]
+    with pytest.raises(batched.BatchedError, match=r"graph for example 2 = \[-0.5, 1.0\] differs"):
+        nn.fit(Compares(), X, [1, 0, 1, 0], epochs=1, progress=False, engine="batched")
 
 
 def test_missing_numpy_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -236,3 +350,10 @@ def test_example_i_of_a_batched_run_can_be_drawn_and_traced() -> None:
     trace = trace_backward(output)
     assert len(trace) > 0
     assert [p.grad for p in model.parameters()] == pytest.approx(run.per_example_grads()[3].tolist(), abs=1e-12)
+
+
+def test_evaluate_refuses_what_value_refuses_in_any_example() -> None:
+    # fit checks every number up front; evaluate does not, so the batched run checks them.
+    X = [[0.5, 1.0], [None, 1.0]]
+    with pytest.raises(batched.BatchTypeError, match=r"got None of type NoneType at row 1, column 0"):
+        nn.evaluate(_model(), X, [0, 1], engine="batched")
