@@ -510,10 +510,6 @@ class Picture:
         """How ``node`` is styled; a network's inputs are inputs even without a label."""
         return "input" if self.roles.get(node) == "input" and node is not self.root else kind_of(node, self.root)
 
-    def place(self, node: Value) -> Key:
-        """The cluster a node drawn on its own sits in (see ``place_of``)."""
-        return place_of(self.grouping, self.options.collapse, node)
-
     @property
     def size(self) -> int:
         """How many nodes the DOT has: values, operations and boxes."""
