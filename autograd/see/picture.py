@@ -396,7 +396,7 @@ def operation_parts(node: Value, precision: int = 4) -> tuple[str, str]:
     """What an op circle shows, and a small note for long constants (a clamp's ε), or "".
 
     Implementation constants such as the ``3.72e-44`` that keeps a loss's log finite
-    would make a giant circle; they become a note beside it instead.
+    would make a giant circle; they become a small second line inside its box instead.
 
     Example:
         >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(0.5).clamp(1e-12, 1.0))
