@@ -20,10 +20,13 @@ Nodes created inside ``autograd.scope(name)`` are drawn inside a labelled box
 instead, which keeps a whole network legible. A network built with ``nn`` reads
 as in the lecture: names such as ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ`` and ``J``
 (``naming.py``, derived when drawing: training stores no strings), each weight
-inside its neuron's box, the inputs in one column on the left, the loss in a box
-of its own (``grouping.py`` decides the boxes; this module only writes DOT).
+inside its neuron's box beside its ×, the inputs in one column on the left, the
+loss in a box of its own; collapsed, a neuron's box lists its weights and bias with
+value and gradient.
 
-Every drawing function takes one frozen, validated ``DrawOptions``; the public
+This module only writes DOT: ``picture.py`` builds the picture (names, boxes,
+edges) and paints each frame; ``frame_lines`` writes a painted frame. Every
+drawing function takes one frozen, validated ``DrawOptions``; the public
 functions build it from their keyword arguments.
 """
 
