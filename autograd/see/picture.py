@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-import weakref
+from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -530,11 +530,14 @@ class Picture:
         return EdgePaint(DENSE_EDGE, 0.6, EDGE_LABEL, "") if self.dense else EdgePaint(EDGE, 1.0, EDGE_LABEL, "")
 
 
-# The picture of the last graph drawn from each root. A trace draws one frame per
-# step of the same graph, and naming a 715-node network costs more than writing its
-# DOT; the graph under a root never changes, only labels and the numbers of
-# constants can, and they are part of the key.
-_PICTURES: weakref.WeakKeyDictionary[Value, tuple[tuple[object, ...], Picture]] = weakref.WeakKeyDictionary()
+PICTURES_KEPT = 4
+"""How many pictures are kept for the next frame: each keeps its graph alive, so only a few."""
+# The last pictures drawn, most recent last. A trace draws one frame per step of the
+# same graph (a lesson, two alternately), and naming a 715-node network costs more
+# than writing its DOT; the graph under a root never changes, only labels and the
+# numbers of constants can, and they are part of the key. Held strongly (a picture
+# holds its graph), so the root's id cannot be reused while its picture is kept.
+_PICTURES: OrderedDict[tuple[object, ...], Picture] = OrderedDict()
 
 
 def picture_of(root: Value, options: DrawOptions) -> Picture:
@@ -559,12 +562,13 @@ def picture_of(root: Value, options: DrawOptions) -> Picture:
     labels = tuple(node.label for node in order)
     # A constant is named by its number, so the numbers of leaves are part of the key too.
     numbers = tuple(node.data for node in order if not node.inputs and not isinstance(node, Parameter))
-    key = (len(order), labels, numbers, options)
-    cached = _PICTURES.get(root)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    picture = _build(root, order, options)
-    _PICTURES[root] = (key, picture)
+    key = (id(root), len(order), labels, numbers, options)
+    picture = _PICTURES.get(key)
+    if picture is None:
+        picture = _PICTURES[key] = _build(root, order, options)
+        while len(_PICTURES) > PICTURES_KEPT:
+            _PICTURES.popitem(last=False)
+    _PICTURES.move_to_end(key)
     return picture
 
 

@@ -656,3 +656,19 @@ def test_the_picture_says_what_each_neuron_box_shows_without_any_dot():
     (loss_box,) = [entry for entry in picture.boxes if entry.kind == "loss"]
     assert [picture.names[row.node] for row in loss_box.outputs] == ["J"]
     assert loss_box.note == "clamp: low 3.7e-44, high 1"
+
+
+def test_drawing_keeps_only_the_last_few_graphs_alive():
+    import gc
+    import weakref
+
+    from autograd.see.picture import PICTURES_KEPT
+
+    loss = course_graphs.course_mlp()
+    to_dot(loss)
+    drawn = weakref.ref(loss)
+    del loss
+    for _ in range(PICTURES_KEPT):
+        to_dot(Value(1.0, label="other") * 2)
+    gc.collect()
+    assert drawn() is None  # was: every graph ever drawn stayed in memory
