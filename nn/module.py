@@ -67,7 +67,7 @@ class Module:
     _name: str = ""
     # (the recording in force when last called, the same with this scope added).
     _scope_cache: tuple[Recording, Recording] | None = None
-    # What this module's scope says it is (title, kind, roles): built on first call, dropped on any change.
+    # What this module's scope says it is (heading, kind, roles): built on first call, dropped on any change.
     _scope_entry: Scope | None = None
     scope_kind: ClassVar[str] = ""
     """What a drawing calls this kind of module ("neuron", "layer"); default: its field's name ("layers" → "layer")."""
@@ -232,7 +232,7 @@ class Module:
         """What this module's scope declares to a drawing: its name, heading, kind and parameter roles.
 
         A module named ``layers.0`` in its parent is headed ``layer 1``, of kind
-        ``scope_kind`` (else its field's name in the singular) and index 1.
+        ``scope_kind`` (else its field's name in the singular) and number 1.
         Subclasses add ``roles`` (see ``Neuron``).
 
         Example:

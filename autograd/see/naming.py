@@ -344,46 +344,25 @@ def _is_call(text: str) -> bool:
     return head.isalpha() and " " not in rest
 
 
-def derive_names(
+def names_and_roles(
     order: Sequence[Value], root: Value, precision: int = 4, feature_names: Sequence[str] = ()
-) -> dict[Value, str]:
-    """Every node's name: its label, else its lecture name, else a formula, a number or ``v<k>``.
+) -> tuple[dict[Value, str], dict[Value, str]]:
+    """Every node's name (its label, else its lecture name, else a formula, a number or ``v<k>``), and the roles.
 
     Unique within the graph: derived names that repeat get ``[1]``, ``[2]``, …
     (by the order they were computed), and never take a name a label uses.
     Constants show their number; in a graph with no ``nn`` structure,
     unlabelled intermediates keep the fallback ``v<k>`` (``k`` = position in ``order``).
-
-    Args:
-        order: the nodes, ``topological_order(root)``.
-        root: the output.
-        precision: significant digits of a constant's number.
-        feature_names: names for the network's inputs.
-
-    Returns:
-        A dict from node to name.
+    The roles are those of ``lecture_roles``: the graph is read once for both.
 
     Example:
         >>> import nn
         >>> model = nn.MLP(2, [2, 1], output_activation="sigmoid", seed=0)
         >>> loss = nn.binary_cross_entropy([model([1.0, 2.0])], [1])
         >>> from autograd.engine.graph import topological_order
-        >>> names = derive_names(topological_order(loss), loss)
-        >>> names[loss], sorted(n for n in names.values() if n.startswith("a"))
-        ('J', ['a₁⁽¹⁾', 'a₂⁽¹⁾'])
-    """
-    return names_and_roles(order, root, precision, feature_names)[0]
-
-
-def names_and_roles(
-    order: Sequence[Value], root: Value, precision: int = 4, feature_names: Sequence[str] = ()
-) -> tuple[dict[Value, str], dict[Value, str]]:
-    """``derive_names`` and the roles of ``lecture_roles``, reading the graph once for both.
-
-    Example:
-        >>> x = Value(1.0, label="x")
-        >>> names_and_roles([x], x)
-        ({Value(data=1.0, grad=0.0, label='x'): 'x'}, {})
+        >>> names, roles = names_and_roles(topological_order(loss), loss)
+        >>> names[loss], roles[loss], sorted(n for n in names.values() if n.startswith("a"))
+        ('J', 'loss', ['a₁⁽¹⁾', 'a₂⁽¹⁾'])
     """
     lecture, roles = lecture_roles(order, root, feature_names)
     declared = declared_roles(order)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-import weakref
+from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -396,7 +396,7 @@ def operation_parts(node: Value, precision: int = 4) -> tuple[str, str]:
     """What an op circle shows, and a small note for long constants (a clamp's ε), or "".
 
     Implementation constants such as the ``3.72e-44`` that keeps a loss's log finite
-    would make a giant circle; they become a note beside it instead.
+    would make a giant circle; they become a small second line inside its box instead.
 
     Example:
         >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(0.5).clamp(1e-12, 1.0))
@@ -510,10 +510,6 @@ class Picture:
         """How ``node`` is styled; a network's inputs are inputs even without a label."""
         return "input" if self.roles.get(node) == "input" and node is not self.root else kind_of(node, self.root)
 
-    def place(self, node: Value) -> Key:
-        """The cluster a node drawn on its own sits in (see ``place_of``)."""
-        return place_of(self.grouping, self.options.collapse, node)
-
     @property
     def size(self) -> int:
         """How many nodes the DOT has: values, operations and boxes."""
@@ -534,11 +530,14 @@ class Picture:
         return EdgePaint(DENSE_EDGE, 0.6, EDGE_LABEL, "") if self.dense else EdgePaint(EDGE, 1.0, EDGE_LABEL, "")
 
 
-# The picture of the last graph drawn from each root. A trace draws one frame per
-# step of the same graph, and naming a 715-node network costs more than writing its
-# DOT; the graph under a root never changes, only labels and the numbers of
-# constants can, and they are part of the key.
-_PICTURES: weakref.WeakKeyDictionary[Value, tuple[tuple[object, ...], Picture]] = weakref.WeakKeyDictionary()
+PICTURES_KEPT = 4
+"""How many pictures are kept for the next frame: each keeps its graph alive, so only a few."""
+# The last pictures drawn, most recent last. A trace draws one frame per step of the
+# same graph (a lesson, two alternately), and naming a 715-node network costs more
+# than writing its DOT; the graph under a root never changes, only labels and the
+# numbers of constants can, and they are part of the key. Held strongly (a picture
+# holds its graph), so the root's id cannot be reused while its picture is kept.
+_PICTURES: OrderedDict[tuple[object, ...], Picture] = OrderedDict()
 
 
 def picture_of(root: Value, options: DrawOptions) -> Picture:
@@ -563,12 +562,13 @@ def picture_of(root: Value, options: DrawOptions) -> Picture:
     labels = tuple(node.label for node in order)
     # A constant is named by its number, so the numbers of leaves are part of the key too.
     numbers = tuple(node.data for node in order if not node.inputs and not isinstance(node, Parameter))
-    key = (len(order), labels, numbers, options)
-    cached = _PICTURES.get(root)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    picture = _build(root, order, options)
-    _PICTURES[root] = (key, picture)
+    key = (id(root), len(order), labels, numbers, options)
+    picture = _PICTURES.get(key)
+    if picture is None:
+        picture = _PICTURES[key] = _build(root, order, options)
+        while len(_PICTURES) > PICTURES_KEPT:
+            _PICTURES.popitem(last=False)
+    _PICTURES.move_to_end(key)
     return picture
 
 

@@ -20,10 +20,13 @@ Nodes created inside ``autograd.scope(name)`` are drawn inside a labelled box
 instead, which keeps a whole network legible. A network built with ``nn`` reads
 as in the lecture: names such as ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ`` and ``J``
 (``naming.py``, derived when drawing: training stores no strings), each weight
-inside its neuron's box, the inputs in one column on the left, the loss in a box
-of its own (``grouping.py`` decides the boxes; this module only writes DOT).
+inside its neuron's box beside its ×, the inputs in one column on the left, the
+loss in a box of its own; collapsed, a neuron's box lists its weights and bias with
+value and gradient.
 
-Every drawing function takes one frozen, validated ``DrawOptions``; the public
+This module only writes DOT: ``picture.py`` builds the picture (names, boxes,
+edges) and paints each frame; ``frame_lines`` writes a painted frame. Every
+drawing function takes one frozen, validated ``DrawOptions``; the public
 functions build it from their keyword arguments.
 """
 
@@ -41,8 +44,8 @@ from autograd.engine.errors import GraphvizNotFound, GraphvizTimeout
 from autograd.engine.value import Value
 from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
 from autograd.see.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
-from autograd.see.naming import derive_names, scope_title
 from autograd.see.naming import format_number as format_number  # re-exported: traces and plots import it here
+from autograd.see.naming import names_and_roles, scope_title
 from autograd.see.picture import (
     EDGE,
     EDGE_LABEL,
@@ -56,6 +59,7 @@ from autograd.see.picture import (
     Picture,
     paint,
     picture_of,
+    place_of,
     printable,
 )
 from autograd.see.picture import HIGHLIGHT as HIGHLIGHT  # re-exported, with the rest of the paint, for the views
@@ -105,7 +109,7 @@ def node_names(order: Sequence[Value], precision: int = 4, feature_names: Sequen
         >>> list(node_names(topological_order(y)).values())
         ['x', '3.0', 'v2', 'v3']
     """
-    return derive_names(order, order[-1], precision, feature_names) if order else {}
+    return names_and_roles(order, order[-1], precision, feature_names)[0] if order else {}
 
 
 def _quoted(text: str) -> str:
@@ -180,7 +184,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         )
     for node in picture.drawn:
         node_id = picture.ids[node]
-        place = picture.place(node)
+        place = place_of(picture.grouping, options.collapse, node)
         label = labels.get(node_id, frame.nodes[node_id].label)
         tooltip = ""
         if uncollapsed:
@@ -491,17 +495,7 @@ def save(
 
     The file is written atomically: on any error the old file (if any) is left as it was.
 
-    Args:
-        root: the output Value.
-        path: where to write; the extension picks the format.
-        rankdir: as ``to_dot``.
-        show_grad: as ``to_dot``.
-        show_local_grads: as ``to_dot``.
-        precision: as ``to_dot``.
-        highlight: as ``to_dot``.
-        max_nodes: as ``to_dot``.
-        collapse: as ``to_dot``.
-        feature_names: as ``to_dot``.
+    Args: as ``to_dot``, and ``path``: where to write; the extension picks the format.
 
     Returns:
         The path written.

@@ -108,15 +108,19 @@ def test_no_text_overlaps_other_text_or_leaves_its_box(browser, tmp_path, hidden
     assert (escaped, crowded) == ([], [])
 
 
-@pytest.mark.parametrize("collapse", [None, 1, "scope"], ids=["every node", "layers", "neurons"])
-def test_the_page_repaints_every_step_without_overlapping_or_spilling_text(browser, tmp_path, collapse):
+@pytest.mark.parametrize(
+    ("collapse", "traced_by"),
+    [(None, None), (1, None), ("scope", None), ("scope", "scope")],
+    ids=["every node", "layers", "neurons", "neuron-level lesson"],
+)
+def test_the_page_repaints_every_step_without_overlapping_or_spilling_text(browser, tmp_path, collapse, traced_by):
     from selenium.webdriver.common.keys import Keys
 
     from autograd import trace_backward, trace_forward
 
     model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
     loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
-    lesson = trace_forward(loss) + trace_backward(loss)
+    lesson = trace_forward(loss, collapse=traced_by) + trace_backward(loss, collapse=traced_by)
     page = lesson.to_html(tmp_path / "lesson.html", collapse=collapse)
     browser.get(page.as_uri())
     body = browser.find_element("tag name", "body")

@@ -12,14 +12,14 @@ import autograd
 import nn
 from autograd import Parameter, Value
 from autograd.engine.graph import topological_order
-from autograd.see.naming import derive_names, scope_title
+from autograd.see.naming import names_and_roles, scope_title
 from autograd.see.render import DrawOptions, node_names, to_dot
 
 V_ID = re.compile(r"v\d+")
 
 
 def names_of(root: Value, **options: object) -> dict[Value, str]:
-    return derive_names(topological_order(root), root, **options)  # type: ignore[arg-type]
+    return names_and_roles(topological_order(root), root, **options)[0]  # type: ignore[arg-type]
 
 
 def course_names(examples: int = 1) -> tuple[Value, dict[Value, str]]:

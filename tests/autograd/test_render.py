@@ -625,3 +625,50 @@ def test_redrawing_after_a_label_or_a_constant_changes_shows_the_change():
     assert ">2.0</TD>" not in to_dot(loss)
     constant.data = 2.0  # only a number changes: the drawing must not reuse the old names
     assert ">2.0</TD>" in to_dot(loss)
+
+
+# --- the picture model: plain data every view reads ----------------------------------
+
+
+def test_a_picture_is_built_once_per_graph_and_options_and_again_when_a_label_changes():
+    from autograd.see.picture import DrawOptions, picture_of
+
+    loss = course_graphs.course_mlp()
+    scope_options = DrawOptions(collapse="scope", caller="to_dot")
+    first = picture_of(loss, scope_options)
+    assert picture_of(loss, DrawOptions(collapse="scope", caller="save")) is first  # the caller is not part of it
+    assert picture_of(loss, DrawOptions(collapse=1)) is not first
+    loss.label = "cost"
+    assert picture_of(loss, scope_options) is not first
+
+
+def test_the_picture_says_what_each_neuron_box_shows_without_any_dot():
+    from autograd.see.picture import DrawOptions, picture_of
+
+    loss = course_graphs.course_mlp()
+    picture = picture_of(loss, DrawOptions(collapse="scope"))
+    by_title = {(entry.box.key[-1], entry.box.title): entry for entry in picture.boxes}
+    neuron = by_title["neurons.2", "neuron 3"]
+    assert neuron.kind == "neuron"
+    rows = [(picture.names[row.node], row.gradient_name) for row in neuron.parameters]
+    assert rows == [("w₃₁⁽¹⁾", "∂J/∂w"), ("w₃₂⁽¹⁾", "∂J/∂w"), ("b₃⁽¹⁾", "∂J/∂b")]
+    assert [picture.names[row.node] for row in neuron.outputs] == ["a₃⁽¹⁾"]
+    (loss_box,) = [entry for entry in picture.boxes if entry.kind == "loss"]
+    assert [picture.names[row.node] for row in loss_box.outputs] == ["J"]
+    assert loss_box.note == "clamp: low 3.7e-44, high 1"
+
+
+def test_drawing_keeps_only_the_last_few_graphs_alive():
+    import gc
+    import weakref
+
+    from autograd.see.picture import PICTURES_KEPT
+
+    loss = course_graphs.course_mlp()
+    to_dot(loss)
+    drawn = weakref.ref(loss)
+    del loss
+    for _ in range(PICTURES_KEPT):
+        to_dot(Value(1.0, label="other") * 2)
+    gc.collect()
+    assert drawn() is None  # was: every graph ever drawn stayed in memory
