@@ -604,7 +604,7 @@ def _demo_untrained(model: MLP, student: list[float], out: Path) -> list[Path]:
     # lecture's picture, the graph one box per neuron, backprop stepped neuron by neuron.
     import nn
     from autograd import Value, topological_order
-    from autograd.see.naming import derive_names
+    from autograd.see.naming import names_and_roles
     from autograd.see.render import save
     from autograd.see.trace import trace_backward
 
@@ -614,7 +614,7 @@ def _demo_untrained(model: MLP, student: list[float], out: Path) -> list[Path]:
     model.zero_grad()
     trace = trace_backward(loss, collapse="scope")  # runs the backward pass, one step per box
     order = topological_order(loss)
-    names = derive_names(order, loss)  # the names the trace and the pictures use
+    names, _ = names_and_roles(order, loss)  # the names the trace and the pictures use
     y_hat = output.data
     first, output_layer = (layer for layer in model.layers if isinstance(layer, nn.Dense))
     hidden = [_one_output(neuron(student)).data for neuron in first.neurons]

@@ -799,7 +799,7 @@ def _lecture_names(model: Module, n_inputs: int) -> tuple[list[str], dict[Value,
     # Returns the inputs' names, the parameters' names and each neuron's (by id) for its a.
     from autograd import enable_grad, topological_order
     from autograd import sum as total
-    from autograd.see.naming import consumers_of, derive_names, find_neurons
+    from autograd.see.naming import consumers_of, find_neurons, names_and_roles
     from nn.neuron import Neuron
 
     inputs = [Value(0.0) for _ in range(n_inputs)]
@@ -807,7 +807,7 @@ def _lecture_names(model: Module, n_inputs: int) -> tuple[list[str], dict[Value,
         output = model(inputs)
         root = output if isinstance(output, Value) else total(output)
     order = topological_order(root)
-    names = derive_names(order, root)
+    names, _ = names_and_roles(order, root)
     activations = {found.bias: names[found.a] for found in find_neurons(order, consumers_of(order))}
     neurons = {id(module): activations[module.bias] for _, module in model.named_modules()
                if isinstance(module, Neuron) and module.bias in activations}

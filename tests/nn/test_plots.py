@@ -321,10 +321,10 @@ def test_network_shows_gradients_only_after_a_backward_pass():
 
 def test_network_names_every_weight_as_the_computation_graph_does():
     from autograd import topological_order
-    from autograd.see.naming import derive_names
+    from autograd.see.naming import names_and_roles
 
     model, loss = _course_network()
-    graph_names = derive_names(topological_order(loss), loss)
+    graph_names, _ = names_and_roles(topological_order(loss), loss)
     texts = _texts(plots.network(model, example=[4.0, 5.0]))
     weights = [w for layer in model.layers for neuron in layer.neurons for w in neuron.weights]
     for weight in weights:
