@@ -566,8 +566,8 @@ def test_a_neuron_box_lists_its_weights_and_bias_with_value_and_gradient_at_ever
     loss = course_graphs.course_mlp()
     for collapse in ("scope", 1):
         dot = to_dot(loss, collapse=collapse)
-        assert "w₃₁⁽¹⁾ = 1.159</TD>" in dot
-        assert '<FONT COLOR="#555555">∂J/∂w -0.2441</FONT>' in dot
+        assert "w₃₁⁽¹⁾ = -1.166</TD>" in dot
+        assert '<FONT COLOR="#555555">∂J/∂w 0.8093</FONT>' in dot
         assert "b₂⁽¹⁾ = 0.0</TD>" in dot
 
 
