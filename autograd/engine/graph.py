@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Literal, Protocol, cast, overload
 
-from autograd.engine.errors import AnomalyError
+from autograd.engine.errors import AnomalyError, GraphChangedError
 from autograd.engine.recording import RECORDING, enable_grad
-from autograd.engine.value import NOT_RECORDED, VALUE_MATH, Value, is_real
+from autograd.engine.value import NOT_RECORDED, VALUE_MATH, Value, _describe, is_real
 
 _by_creation = attrgetter("serial")
 
@@ -220,10 +220,31 @@ def stored(node: Value) -> tuple[Scalar, ...]:
 
 
 def rerun(node: Value) -> tuple[Scalar, ...]:
-    """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable."""
+    """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable.
+
+    Raises:
+        GraphChangedError: an input's ``.data`` changed since ``node`` was recorded
+            (the rule no longer gives ``node.data``), so the derivatives at the
+            recorded point cannot be rebuilt.
+    """
     if node.operation is None:
         return ()
-    return node.operation.rule(VALUE_MATH, *node.inputs, *node.constants)[1]
+    value, local_grads = node.operation.rule(VALUE_MATH, *node.inputs, *node.constants)
+    data = value.data if isinstance(value, Value) else value
+    if data != node.data and not (data != data and node.data != node.data):  # equal, or both nan
+        raise GraphChangedError(_changed_message(node, data))
+    return cast("tuple[Scalar, ...]", local_grads)
+
+
+def _changed_message(node: Value, now: float) -> str:
+    leaves = [x for x in node.inputs if not x.inputs] or list(node.inputs)
+    named = ", ".join(_describe(x) for x in leaves)
+    which = "its input" if len(leaves) == 1 else "one of its inputs"
+    return (
+        f"{_describe(node)} was recorded as {node.data!r} but its op now gives {now!r}: the .data of {which} "
+        f"({named}) changed after the graph was recorded. Recompute the output from the current values "
+        f"before differentiating again."
+    )
 
 
 def _sweep(
