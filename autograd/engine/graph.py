@@ -6,11 +6,15 @@ exist before it): ``topological_order`` gives every node, for the renderer and
 ``grad``; backward orders only the nodes with inputs (leaves just receive) and
 shares that set-up with ``backward_steps``, which the backprop tracer records.
 
-The chain rule is written once, in ``_sweep``, parameterised by where the
-gradients are kept (``.grad`` or a dict) and where the local derivatives come
-from (the floats stored at forward time, or the rule re-run on Values for
-``create_graph``). ``backward()`` has one measured fast path of the same
-arithmetic for floats in ``.grad``.
+The chain rule is written once, in ``_sweep``, for every mode: reverse
+(``backward``, ``backward_steps``, ``grad``, micrograd's ``_backward`` via
+``chain_step``) and forward (``jvp`` via ``sweep_forward``). It is
+parameterised by the direction, where the derivatives are kept (``.grad`` or a
+dict) and where the local derivatives come from (the floats stored at forward
+time, or the rule re-run on Values for ``create_graph`` and nested ``jvp``);
+one product rule, ``_times``, multiplies on every path. Untraced, for floats in
+``.grad`` (``backward()``, every training step), it runs a measured tight loop
+of the same arithmetic.
 
 Threads: ``backward()`` takes a lock, so concurrent calls on a shared graph
 give the leaves the same gradients as the calls made one after another, and
@@ -318,6 +322,23 @@ def _sweep(
                 raise AnomalyError(_anomaly_message(node, child, local_grad, upstream))  # type: ignore[arg-type]
             terms.append((child, local_grad, contribution, before, after))
         yield node, upstream, tuple(terms)
+
+
+def chain_step(node: Value) -> None:
+    """One step of the reverse sweep at ``node``: each input's ``.grad`` += local derivative × ``node.grad``.
+
+    What micrograd's ``_backward()`` does, through the same ``_sweep`` as ``backward``.
+
+    Example:
+        >>> x, w = Value(2.0), Value(-3.0)
+        >>> y = x * w
+        >>> y.grad = 1.0
+        >>> chain_step(y)
+        >>> x.grad, w.grad
+        (-3.0, 2.0)
+    """
+    for _ in _sweep((node,), _ON_NODES, stored):
+        pass
 
 
 def sweep_forward(
