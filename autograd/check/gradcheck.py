@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from autograd.engine.errors import DomainError, GradientMismatch
 from autograd.engine.graph import grad, topological_order
-from autograd.engine.recording import enable_grad
+from autograd.engine.recording import enable_grad, no_grad
 from autograd.engine.value import Value, is_real
 
 Function = Callable[..., Value]
@@ -337,12 +337,15 @@ def _first_order(
         out = _call(f, leaves)
     analytic = grad(out, leaves)
     kinks = _kinks(out)
+    # Without a piecewise op the probes need no graph: every point is on the one
+    # smooth piece, so the central difference decides (strictly, no allowance).
+    recording = enable_grad if _pieces(out) else no_grad
     rows = []
     for position, (x, name) in enumerate(zip(leaves, names)):
 
         def value_at(data: float, x: Value = x) -> tuple[float, Pieces]:
             x.data = data
-            with enable_grad():  # the graph tells which piece each piecewise op is on
+            with recording():  # the graph tells which piece each piecewise op is on
                 out = _call(f, leaves)
             return out.data, _pieces(out)
 

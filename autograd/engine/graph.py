@@ -6,11 +6,15 @@ exist before it): ``topological_order`` gives every node, for the renderer and
 ``grad``; backward orders only the nodes with inputs (leaves just receive) and
 shares that set-up with ``backward_steps``, which the backprop tracer records.
 
-The chain rule is written once, in ``_sweep``, parameterised by where the
-gradients are kept (``.grad`` or a dict) and where the local derivatives come
-from (the floats stored at forward time, or the rule re-run on Values for
-``create_graph``). ``backward()`` has one measured fast path of the same
-arithmetic for floats in ``.grad``.
+The chain rule is written once, in ``_sweep``, for every mode: reverse
+(``backward``, ``backward_steps``, ``grad``, micrograd's ``_backward`` via
+``chain_step``) and forward (``jvp`` via ``sweep_forward``). It is
+parameterised by the direction, where the derivatives are kept (``.grad`` or a
+dict) and where the local derivatives come from (the floats stored at forward
+time, or the rule re-run on Values for ``create_graph`` and nested ``jvp``);
+one product rule, ``_times``, multiplies on every path. Untraced, for floats in
+``.grad`` (``backward()``, every training step), it runs a measured tight loop
+of the same arithmetic.
 
 Threads: ``backward()`` takes a lock, so concurrent calls on a shared graph
 give the leaves the same gradients as the calls made one after another, and
@@ -28,9 +32,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Literal, Protocol, cast, overload
 
-from autograd.engine.errors import AnomalyError
+from autograd.engine.errors import AnomalyError, GraphChangedError
 from autograd.engine.recording import RECORDING, enable_grad
-from autograd.engine.value import NOT_RECORDED, VALUE_MATH, Value, is_real
+from autograd.engine.value import NOT_RECORDED, VALUE_MATH, Value, _describe, is_real
 
 _by_creation = attrgetter("serial")
 
@@ -220,10 +224,31 @@ def stored(node: Value) -> tuple[Scalar, ...]:
 
 
 def rerun(node: Value) -> tuple[Scalar, ...]:
-    """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable."""
+    """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable.
+
+    Raises:
+        GraphChangedError: an input's ``.data`` changed since ``node`` was recorded
+            (the rule no longer gives ``node.data``), so the derivatives at the
+            recorded point cannot be rebuilt.
+    """
     if node.operation is None:
         return ()
-    return node.operation.rule(VALUE_MATH, *node.inputs, *node.constants)[1]
+    value, local_grads = node.operation.rule(VALUE_MATH, *node.inputs, *node.constants)
+    data = value.data if isinstance(value, Value) else value
+    if data != node.data and not (data != data and node.data != node.data):  # equal, or both nan
+        raise GraphChangedError(_changed_message(node, data))
+    return cast("tuple[Scalar, ...]", local_grads)
+
+
+def _changed_message(node: Value, now: float) -> str:
+    leaves = [x for x in node.inputs if not x.inputs] or list(node.inputs)
+    named = ", ".join(_describe(x) for x in leaves)
+    which = "its input" if len(leaves) == 1 else "one of its inputs"
+    return (
+        f"{_describe(node)} was recorded as {node.data!r} but its op now gives {now!r}: the .data of {which} "
+        f"({named}) changed after the graph was recorded. Recompute the output from the current values "
+        f"before differentiating again."
+    )
 
 
 def _sweep(
@@ -297,6 +322,23 @@ def _sweep(
                 raise AnomalyError(_anomaly_message(node, child, local_grad, upstream))  # type: ignore[arg-type]
             terms.append((child, local_grad, contribution, before, after))
         yield node, upstream, tuple(terms)
+
+
+def chain_step(node: Value) -> None:
+    """One step of the reverse sweep at ``node``: each input's ``.grad`` += local derivative × ``node.grad``.
+
+    What micrograd's ``_backward()`` does, through the same ``_sweep`` as ``backward``.
+
+    Example:
+        >>> x, w = Value(2.0), Value(-3.0)
+        >>> y = x * w
+        >>> y.grad = 1.0
+        >>> chain_step(y)
+        >>> x.grad, w.grad
+        (-3.0, 2.0)
+    """
+    for _ in _sweep((node,), _ON_NODES, stored):
+        pass
 
 
 def sweep_forward(

@@ -759,22 +759,24 @@ op("sign", sign, kinks="a jump at 0, where d/dx is taken as 0, as in PyTorch", p
 
 
 
+def _python_mod(x: float, y: float) -> float:
+    return x % y
+
+
 def mod(m: Math, x: Scalar, y: Scalar) -> Local:
     """Remainder x mod y, Python's ``%``: x − y·⌊x/y⌋, with the sign of y.  ∂/∂x = 1, ∂/∂y = −⌊x/y⌋.
 
     The value jumps where x/y crosses an integer; between jumps it is linear in
-    x and y, with the integer quotient ⌊x/y⌋ constant. The value is a float on
-    both paths: its derivatives are constants, so nothing needs it as a Value.
+    x and y. −⌊x/y⌋ is written (x mod y − x)/y: the same integer, with no branch
+    and no rounding of its own, so the rule runs on floats, Values and arrays alike
+    (nan where x or y is infinite).
     """
-    data_x, data_y = m.real(x), m.real(y)
-    value = data_x % data_y
-    if not (math.isfinite(data_x) and math.isfinite(data_y)):  # ±inf % y is nan; x % ±inf as Python gives it
-        return value, (math.nan, math.nan)
-    return value, (1.0, -(data_x // data_y))  # // is the quotient % used, rounding included
+    value = m.mod(x, y)
+    return value, (1.0, (value - x) / y)
 
 
-op("mod", mod, symbol="%", display="mod", form="infix", method="__mod__", operands=("x", "divisor"),
-   domains=(REALS, NONZERO), title="modulo", kinks="jumps where x/divisor is an integer",
+op("mod", mod, symbol="%", display="mod", form="infix", method="__mod__", function=_python_mod,
+   operands=("x", "divisor"), domains=(REALS, NONZERO), title="modulo", kinks="jumps where x/divisor is an integer",
    pieces=lambda x, y: x // y if math.isfinite(x) and math.isfinite(y) else math.nan,
    points=((5.5, 2.0), (-5.5, 2.0), (5.5, -2.0), (7.25, 0.5)),
    reference=lambda m, x, y: x - y * m.floor(x / y))  # fmt: skip
@@ -785,20 +787,21 @@ def _truncated_quotient(x: float, y: float) -> float:
     return round((x - math.fmod(x, y)) / y) if math.isfinite(x) and math.isfinite(y) else math.nan
 
 
+def _ieee_fmod(x: float, y: float) -> float:
+    # math.fmod raises for an infinite x; IEEE (and NumPy) give nan.
+    return math.fmod(x, y) if not math.isinf(x) else math.nan
+
+
 def fmod(m: Math, x: Scalar, y: Scalar) -> Local:
-    """C's fmod: x − y·trunc(x/y), with the sign of x.  ∂/∂x = 1, ∂/∂y = −trunc(x/y).
+    """C's fmod: x − y·trunc(x/y), with the sign of x.  ∂/∂x = 1, ∂/∂y = −trunc(x/y), written (fmod − x)/y.
 
     The value jumps where x/y crosses a nonzero integer; between jumps it is linear in x and y.
     """
-    data_x, data_y = m.real(x), m.real(y)
-    if not (math.isfinite(data_x) and math.isfinite(data_y)):
-        # fmod(±inf, y) is nan (math.fmod raises); fmod(x, ±inf) is x.
-        value = data_x if math.isfinite(data_x) and not math.isnan(data_y) else math.nan
-        return value, (math.nan, math.nan)
-    return math.fmod(data_x, data_y), (1.0, -float(_truncated_quotient(data_x, data_y)))
+    value = m.fmod(x, y)
+    return value, (1.0, (value - x) / y)
 
 
-op("fmod", fmod, operands=("x", "divisor"), domains=(REALS, NONZERO),
+op("fmod", fmod, function=_ieee_fmod, operands=("x", "divisor"), domains=(REALS, NONZERO),
    kinks="jumps where x/divisor is a nonzero integer", pieces=_truncated_quotient,
    points=((5.5, 2.0), (-5.5, 2.0), (5.5, -2.0), (7.25, 0.5)),
    reference=lambda m, x, y: x - y * (m.floor(x / y) if x / y > 0 else m.ceil(x / y)))  # fmt: skip

@@ -545,9 +545,9 @@ class Value:
             >>> x.grad, w.grad
             (-3.0, 2.0)
         """
-        upstream = self.grad
-        for child, local_grad in zip(self.inputs, self.local_grads):
-            child.grad += local_grad * upstream
+        from autograd.engine.graph import chain_step  # graph.py imports this module
+
+        chain_step(self)
 
 
 class Parameter(Value):

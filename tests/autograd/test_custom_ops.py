@@ -135,3 +135,22 @@ def test_a_custom_ops_domain_is_checked_with_the_usual_message():
     with pytest.raises(DomainError) as error:
         log2(Value(-1.0, label="z"))
     assert str(error.value) == "log2() got -1.0 from node 'z'; log2 needs x > 0."
+
+
+def test_a_custom_op_written_with_arithmetic_runs_in_the_batched_engine():
+    pytest.importorskip("numpy", reason="the batched engine needs NumPy")
+    from autograd import Parameter
+    from autograd.modes import batched
+
+    w = Parameter(2.0)
+    run = batched.record(lambda x: cube(w * x[0]), [w], [1.0]).run([[1.0], [0.5], [-1.0]])
+    assert run.outputs[:, 0].tolist() == [8.0, 1.0, -8.0]
+    run.backward()
+    assert w.grad == 3 * 2.0**2 * (1.0 + 0.125 - 1.0)  # Σ 3w²x³
+
+
+def test_a_custom_ops_numpy_form_is_kept_for_the_batched_engine():
+    numpy = pytest.importorskip("numpy", reason="the batched engine needs NumPy")
+    vector_erf = numpy.vectorize(math.erf)
+    erf_with_numpy = autograd.op("erf_with_numpy", erf_rule, function=math.erf, numpy=vector_erf)
+    assert (erf_with_numpy.function, erf_with_numpy.numpy_function) == (math.erf, vector_erf)

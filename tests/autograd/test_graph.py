@@ -9,7 +9,7 @@ import weakref
 import pytest
 from hypothesis import given
 
-from autograd import Value, grad, topological_order
+from autograd import GraphChangedError, Value, grad, topological_order
 from autograd.check.testing import Expression, assert_gradients_close, expressions
 from autograd.engine.graph import backward
 
@@ -303,3 +303,33 @@ def test_an_exact_zero_times_inf_gives_the_same_number_on_every_path(build, poin
         column = [path[position] for path in found]
         assert all(_same(entry, column[0]) for entry in column), (position, found)
     assert math.isnan(found[0][-1]) or math.isnan(found[0][0])  # IEEE's 0 × inf, not a silent 0
+
+
+# --- a leaf's .data changed after recording ---------------------------------------------
+
+
+def test_after_data_changes_the_float_paths_use_the_recorded_point_and_rebuilding_paths_raise():
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    y = x * w
+    y.label = "y"
+    x.data = 5.0
+    # backward, grad and jvp read the local derivatives stored at the recorded point (x = 2).
+    y.backward()
+    assert (w.grad, grad(y, [w])) == (2.0, (2.0,))
+    # create_graph re-runs the rules on today's values: it cannot rebuild the recorded point, so it says so.
+    with pytest.raises(GraphChangedError) as error:
+        grad(y, [x], create_graph=True)
+    assert str(error.value) == (
+        "node 'y' was recorded as 6.0 but its op now gives 15.0: the .data of one of its inputs "
+        "(node 'x', node 'w') changed after the graph was recorded. Recompute the output from the "
+        "current values before differentiating again."
+    )
+    assert isinstance(error.value, RuntimeError)
+
+
+def test_an_unchanged_graph_differentiates_again_as_often_as_wanted():
+    x = Value(2.0)
+    y = (x * x).sin()
+    for _ in range(3):
+        (slope,) = grad(y, [x], create_graph=True)
+        assert slope.data == pytest.approx(4.0 * math.cos(4.0))
