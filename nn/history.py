@@ -1,0 +1,536 @@
+"""Time travel: every mini-batch update of ``fit(..., record=True)``, kept so any of them can be revisited.
+
+Each update keeps the batch's indices, its loss, the learning rate, the
+parameters after the step (packed float64, so exact) and the gradients that
+moved them (packed float32: they are for looking at). At the start of every
+epoch the recording also keeps what a restart needs and the parameters do not
+say: the optimizer's running numbers and the state of every random generator
+in the model (dropout). So
+
+- ``history.model_at(k)`` is the model after k updates, bit for bit;
+- ``history.fork(k, learning_rate=...)`` restores update k exactly (it replays
+  at most one epoch from the nearest epoch start) and trains on with other
+  settings; the new history shares the first k updates with this one;
+- ``history.to_html(path)`` writes a page that replays the whole run offline.
+
+Example:
+    >>> import nn
+    >>> X, y = nn.data.xor(40, seed=0)
+    >>> history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=2, batch_size=20, progress=False, record=True)
+    >>> len(history.steps), history.steps[0].indices[:3]
+    (4, (0, 27, 12))
+    >>> faster = history.fork(2, learning_rate=0.1)
+    >>> faster.steps[1] is history.steps[1], faster.steps[2] is history.steps[2]
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import math
+import os
+import random
+import reprlib
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from autograd import AutogradError, Value
+from nn.checks import as_index, is_finite_number, whole_number
+from nn.data import batches
+from nn.initializers import Seed, make_rng
+from nn.module import Module
+from nn.optimizers import Optimizer
+from nn.training import History, Loss, Step, Target, _step_function
+
+Examples = Sequence[Sequence[Value | float]]
+CHANGES = ("learning_rate", "optimizer", "batch_size", "epochs")
+"""What ``fork`` may change."""
+
+
+class TimeTravelError(AutogradError, ValueError):
+    """A recorded history was asked for an update it does not have, or a change ``fork`` cannot make.
+
+    Example:
+        >>> issubclass(TimeTravelError, ValueError)
+        True
+    """
+
+
+class Update:
+    """One mini-batch update as recorded: which examples, the loss, the learning rate, the weights after.
+
+    Attributes:
+        epoch: the epoch it belongs to, counting from 1.
+        loss: the batch's mean loss, before the step.
+        learning_rate: the optimizer's learning rate at this step.
+        parameters: every parameter after the step, in ``model.parameters()`` order (float64, exact).
+        gradients: the gradients the step used, same order (float32).
+
+    Example:
+        >>> from array import array
+        >>> step = Update(1, array("I", [2, 0, 1]), 0, 2, 0.5, 0.1, array("d", [1.0]), array("f", [0.5]))
+        >>> step.indices, step.loss
+        ((2, 0), 0.5)
+    """
+
+    __slots__ = ("_order", "_start", "_stop", "epoch", "gradients", "learning_rate", "loss", "parameters")
+
+    def __init__(
+        self,
+        epoch: int,
+        order: array[int],
+        start: int,
+        stop: int,
+        loss: float,
+        learning_rate: float,
+        parameters: array[float],
+        gradients: array[float],
+    ) -> None:
+        # The epoch's shuffled order is stored once and shared by its updates; each keeps its slice.
+        self.epoch, self._order, self._start, self._stop = epoch, order, start, stop
+        self.loss, self.learning_rate = loss, learning_rate
+        self.parameters, self.gradients = parameters, gradients
+
+    @property
+    def indices(self) -> tuple[int, ...]:
+        """The positions in ``X`` of the batch's examples, in the order they were used."""
+        return tuple(self._order[self._start : self._stop])
+
+    def __repr__(self) -> str:
+        return f"Update(epoch={self.epoch}, {self._stop - self._start} examples, loss={self.loss:.6g})"
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    # What restarting at an epoch's first update needs beyond the parameters.
+    updates: int  # updates before it
+    epochs: int  # epochs finished before it
+    parameters: array[float]
+    optimizer_steps: int
+    optimizer_layout: tuple[tuple[str, ...], ...]
+    optimizer_values: array[float]
+    generators: tuple[tuple[object, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Run:
+    # What every fork of one fit() call shares: the data, the loss, the starting point.
+    X: Examples
+    y: Sequence[Target]
+    loss: Loss
+    engine: str
+    initial: tuple[Module, Optimizer]
+    shuffle_start: tuple[object, ...]
+
+
+def _generators(model: Module) -> list[random.Random]:
+    # Dropout's mask generator, or any module's: they decide the next updates as much as the weights do.
+    return [
+        value
+        for _, module in model.named_modules()
+        for value in vars(module).values()
+        if isinstance(value, random.Random)
+    ]
+
+
+def _checkpoint(
+    model: Module, optimizer: Optimizer, updates: int, epochs: int, layouts: dict[tuple[str, ...], tuple[str, ...]]
+) -> _Checkpoint:
+    states = [optimizer.state[parameter] for parameter in optimizer.parameters]
+    # One shared tuple of keys per distinct layout: 337 parameters of Adam share ("exp_avg", "exp_avg_sq").
+    layout = tuple(layouts.setdefault(tuple(state), tuple(state)) for state in states)
+    values = array("d", [number for state in states for number in state.values()])
+    return _Checkpoint(
+        updates,
+        epochs,
+        array("d", [parameter.data for parameter in model.parameters()]),
+        optimizer.steps,
+        layout,
+        values,
+        tuple(generator.getstate() for generator in _generators(model)),
+    )
+
+
+def _restore(checkpoint: _Checkpoint, model: Module, optimizer: Optimizer) -> None:
+    for parameter, number in zip(model.parameters(), checkpoint.parameters):
+        parameter.data = number
+    numbers = iter(checkpoint.optimizer_values)
+    for parameter, keys in zip(optimizer.parameters, checkpoint.optimizer_layout):
+        optimizer.state[parameter] = {key: next(numbers) for key in keys}
+    optimizer.steps = checkpoint.optimizer_steps
+    for generator, state in zip(_generators(model), checkpoint.generators):
+        generator.setstate(state)
+
+
+def _epoch_plan(n: int, batch_size: int | None, shuffler: random.Random) -> tuple[array[int], list[tuple[int, int]]]:
+    # The same call fit makes, on the positions instead of the examples: the same shuffle, the same cuts.
+    positions = range(n)
+    order: array[int] = array("I")
+    bounds = []
+    for chosen, _ in batches(positions, positions, batch_size, shuffle=True, seed=shuffler):
+        bounds.append((len(order), len(order) + len(chosen)))
+        order.extend(chosen)
+    return order, bounds
+
+
+def _cut(start: int, stop: int, batch_size: int | None) -> list[tuple[int, int]]:
+    size = batch_size or max(stop - start, 1)
+    return [(first, min(first + size, stop)) for first in range(start, stop, size)]
+
+
+class Recorder:
+    """What ``fit(..., record=True)`` calls once per update; ``finish`` turns it into a ``RecordedHistory``.
+
+    It follows fit's batches by shuffling the positions ``0 … n−1`` with a copy of
+    fit's generator, the way fit shuffles the examples, so fit passes nothing but
+    the loss.
+
+    Example:
+        >>> import nn
+        >>> model = nn.MLP(1, [1], seed=0)
+        >>> recorder = Recorder(model, [[1.0], [2.0]], [0, 1], nn.binary_cross_entropy_with_logits,
+        ...                     nn.SGD(model, learning_rate=0.1), None, 0)
+        >>> recorder.update(0.7); len(recorder.steps)
+        1
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        X: Examples,
+        y: Sequence[Target],
+        loss: Loss,
+        optimizer: Optimizer,
+        batch_size: int | None,
+        seed: Seed,
+        engine: str = "scalar",
+        run: _Run | None = None,
+    ) -> None:
+        # None would shuffle from the operating system's entropy, which no copy could follow: fix it now.
+        self.seed: Seed = random.Random() if seed is None else seed
+        shuffler = random.Random()
+        # A copy, so fit's own generator (perhaps the caller's) is drawn from exactly as without recording.
+        shuffler.setstate(make_rng(self.seed).getstate())
+        self._shuffler = shuffler
+        self.model, self.optimizer, self.batch_size = model, optimizer, batch_size
+        self._parameters = model.parameters()
+        self._layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.run = run or _Run(X, y, loss, engine, copy.deepcopy((model, optimizer)), shuffler.getstate())
+        self.steps: list[Update] = []
+        self.checkpoints = [_checkpoint(model, optimizer, 0, 0, self._layouts)]
+        self.initial_parameters = self.checkpoints[0].parameters
+        self.epochs_started = 0
+        self._order: array[int] = array("I")
+        self._plan: list[tuple[int, int]] = []
+
+    def next_batch(self) -> tuple[int, int]:
+        """The bounds in the current order of the next batch, starting a new epoch when this one is done."""
+        if not self._plan:
+            self._order, self._plan = _epoch_plan(len(self.run.X), self.batch_size, self._shuffler)
+            self.epochs_started += 1
+        return self._plan[0]
+
+    def update(self, batch_loss: float) -> None:
+        """Record the update just made: the next batch of the plan, ``batch_loss`` and the model as it is now."""
+        start, stop = self.next_batch()
+        self._plan.pop(0)
+        parameters = self._parameters
+        self.steps.append(
+            Update(
+                self.epochs_started,
+                self._order,
+                start,
+                stop,
+                batch_loss,
+                float(getattr(self.optimizer, "learning_rate", math.nan)),
+                array("d", [parameter.data for parameter in parameters]),
+                array("f", [_clip(parameter.grad) for parameter in parameters]),
+            )
+        )
+        if not self._plan:
+            self.checkpoints.append(
+                _checkpoint(self.model, self.optimizer, len(self.steps), self.epochs_started, self._layouts)
+            )
+
+    def finish(self, history: History) -> RecordedHistory:
+        """The history fit measured, with every update of its finished epochs.
+
+        An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights.
+        """
+        done = [checkpoint for checkpoint in self.checkpoints if checkpoint.epochs <= history.epochs]
+        kept = done[-1].updates
+        return RecordedHistory(
+            **{name: getattr(history, name) for name in History.__dataclass_fields__},
+            steps=self.steps[:kept],
+            run=self.run,
+            checkpoints=done,
+            initial_parameters=self.initial_parameters,
+        )
+
+
+def _clip(number: float) -> float:
+    # float32 cannot hold every float64; an overflowing gradient is shown as ±inf, which it practically is.
+    return number if abs(number) < 3.4e38 or math.isnan(number) else math.copysign(math.inf, number)
+
+
+@dataclass
+class RecordedHistory(History):
+    """A ``History`` that kept every update: ``steps``, ``model_at(k)``, ``fork(k, ...)``, ``to_html(path)``.
+
+    Attributes:
+        steps: one ``Update`` per mini-batch update, in order.
+
+    Example:
+        >>> import nn
+        >>> X, y = nn.data.xor(20, seed=0)
+        >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=3, batch_size=10, progress=False, record=True)
+        >>> len(history.steps), history.epochs
+        (6, 3)
+    """
+
+    steps: list[Update] = field(default_factory=list)
+    run: _Run | None = field(default=None, repr=False)
+    checkpoints: list[_Checkpoint] = field(default_factory=list, repr=False)
+    initial_parameters: array[float] = field(default_factory=lambda: array("d"), repr=False)
+
+    def _check_update(self, owner: str, k: object) -> int:
+        index = as_index(k)
+        if index is None or not 0 <= index <= len(self.steps):
+            raise TimeTravelError(
+                f"{owner} got k={k!r}; expected a whole number of updates from 0 (the initial model) to "
+                f"{len(self.steps)} (the last update recorded)."
+            )
+        return index
+
+    def _start(self) -> tuple[Module, Optimizer]:
+        if self.run is None:
+            raise TimeTravelError("this History was not recorded; train with nn.fit(..., record=True) to travel in it.")
+        model, optimizer = copy.deepcopy(self.run.initial)
+        return model, optimizer
+
+    def model_at(self, k: int) -> Module:
+        """The model after ``k`` updates (0: before training), in eval mode; its weights bit for bit.
+
+        Its dropout generators are left as they were at the start; ``fork`` restores them too.
+
+        Args:
+            k: how many updates, 0 … ``len(steps)``.
+
+        Returns:
+            A new model; the history is not changed.
+
+        Raises:
+            TimeTravelError: ``k`` is not a whole number in that range.
+
+        Example:
+            >>> import nn
+            >>> X, y = nn.data.xor(20, seed=0)
+            >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=1, batch_size=10, progress=False, record=True)
+            >>> history.model_at(2).parameters()[0].data == history.steps[1].parameters[0]
+            True
+        """
+        k = self._check_update("model_at()", k)
+        model, _ = self._start()
+        numbers = self.steps[k - 1].parameters if k else self.initial_parameters
+        for parameter, number in zip(model.parameters(), numbers):
+            parameter.data = number
+        model.eval()
+        return model
+
+    def fork(self, k: int, **changes: object) -> RecordedHistory:
+        """Go back to update ``k`` and train on from there with other settings: a new, recorded history.
+
+        The new history's first ``k`` steps are this one's (the same objects).
+        The epoch in progress at ``k`` is finished in its recorded order, cut into
+        the new ``batch_size``; later epochs are shuffled as fit would have. With
+        no changes the fork repeats this run exactly. Validation and callbacks do
+        not carry over: ``nn.evaluate`` the forked model.
+
+        Args:
+            k: the update to branch at, 0 … ``len(steps)``.
+            **changes: any of ``learning_rate`` (a number > 0), ``optimizer`` (an
+                optimizer class such as ``nn.SGD``, or a function ``model → optimizer``),
+                ``batch_size`` (a whole number or None) and ``epochs`` (the total,
+                counting those before ``k``).
+
+        Returns:
+            The fork's ``RecordedHistory``; ``train_loss`` per epoch comes from its steps.
+
+        Raises:
+            TimeTravelError: ``k`` out of range, an unknown change, or a change of the wrong kind.
+
+        Example:
+            >>> import nn
+            >>> X, y = nn.data.xor(20, seed=0)
+            >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=2, batch_size=10, progress=False, record=True)
+            >>> len(history.fork(1, batch_size=5).steps)  # 1 shared + 2 to finish epoch 1 + 4 in epoch 2
+            7
+        """
+        k = self._check_update("fork()", k)
+        unknown = sorted(set(changes) - set(CHANGES))
+        if unknown:
+            raise TimeTravelError(
+                f"fork() got {unknown[0]}={changes[unknown[0]]!r}; it can change only {', '.join(CHANGES)}. "
+                "Other settings belong to a new nn.fit()."
+            )
+        model, optimizer = self._start()
+        run = self.run
+        assert run is not None  # _start checked it
+        # Restore the nearest epoch start, then replay the few updates up to k with their recorded batches.
+        at = bisect.bisect_right([c.updates for c in self.checkpoints], k) - 1
+        checkpoint = self.checkpoints[at]
+        _restore(checkpoint, model, optimizer)
+        step = _step_function(model, run.X, run.loss, run.engine, "fork()")
+        model.train()
+        for update in self.steps[checkpoint.updates : k]:
+            _train_on(step, optimizer, run.X, run.y, update.indices)
+        batch_size, epochs, optimizer = self._changes(changes, model, optimizer, k)
+        recorder = Recorder(model, run.X, run.y, run.loss, optimizer, batch_size, 0, run.engine, run)
+        recorder.steps = self.steps[:k]
+        recorder.checkpoints = self.checkpoints[: at + 1]
+        recorder.initial_parameters = self.initial_parameters
+        # The shuffles of the epochs begun before k, replayed so the later ones come out as fit's would.
+        recorder._shuffler.setstate(run.shuffle_start)
+        begun = self.steps[k - 1].epoch if k > checkpoint.updates else checkpoint.epochs
+        for _ in range(begun):
+            _epoch_plan(len(run.X), None, recorder._shuffler)
+        recorder.epochs_started = begun
+        if k > checkpoint.updates:
+            last = self.steps[k - 1]
+            recorder._order = last._order
+            recorder._plan = _cut(last._stop, len(last._order), batch_size)
+        if epochs < begun:
+            raise TimeTravelError(
+                f"fork() got epochs={epochs!r}, but update {k} is in epoch {begun}; epochs counts the whole run, "
+                f"so pass at least {begun}."
+            )
+        while recorder._plan or recorder.epochs_started < epochs:
+            start, stop = recorder.next_batch()
+            batch_loss = _train_on(step, optimizer, run.X, run.y, recorder._order[start:stop])
+            recorder.update(batch_loss)
+        model.eval()
+        forked = RecordedHistory(
+            steps=recorder.steps, run=run, checkpoints=recorder.checkpoints, initial_parameters=self.initial_parameters
+        )
+        forked.train_loss = _epoch_losses(recorder.steps, len(run.X))
+        return forked
+
+    def _changes(
+        self, changes: dict[str, object], model: Module, optimizer: Optimizer, k: int
+    ) -> tuple[int | None, int, Optimizer]:
+        batch_size = changes.get("batch_size", self._batch_size())
+        if batch_size is not None:
+            try:
+                batch_size = whole_number("fork()", "batch_size", batch_size, alternative="None (full batch)")
+            except (ValueError, TypeError) as error:
+                raise TimeTravelError(str(error)) from None
+        epochs_given = changes.get("epochs", self.steps[-1].epoch if self.steps else 1)
+        epochs = as_index(epochs_given)
+        if epochs is None or epochs < 1:
+            raise TimeTravelError(f"fork() got epochs={epochs_given!r}; expected a whole number of epochs ≥ 1.")
+        learning_rate = changes.get("learning_rate")
+        if learning_rate is not None and not (is_finite_number(learning_rate) and learning_rate > 0):
+            raise TimeTravelError(
+                f"fork() got learning_rate={learning_rate!r}; the learning rate must be a number > 0."
+            )
+        if "optimizer" in changes:
+            optimizer = _build_optimizer(changes["optimizer"], model, optimizer, learning_rate)
+        elif learning_rate is not None:
+            if not hasattr(optimizer, "learning_rate"):
+                raise TimeTravelError(
+                    f"fork() got learning_rate={learning_rate!r}, but {type(optimizer).__name__} has no learning_rate; "
+                    "pass optimizer= instead."
+                )
+            optimizer.learning_rate = float(learning_rate)
+        return batch_size, epochs, optimizer
+
+    def _batch_size(self) -> int | None:
+        # The run's batch size, read from its first epoch's batches (fit's last batch may be smaller).
+        if not self.steps:
+            return None
+        first = [len(step.indices) for step in self.steps if step.epoch == 1]
+        return None if len(first) == 1 else first[0]
+
+    def to_html(self, path: str | os.PathLike[str], *, title: str = "Watch it learn", grid: int = 24) -> Path:
+        """Write ONE self-contained page that replays the run: a slider over every update.
+
+        The page shows the loss curve with the current update marked, the decision
+        boundary over the data (2-D inputs; drawn in the browser from the packed
+        weights on a ``grid`` × ``grid`` raster), the network with each weight's
+        sign and size, and the gradients of that update. It makes no network request
+        (a Content-Security-Policy forbids any) and is written atomically.
+
+        Args:
+            path: the ``.html`` file to write.
+            title: the page heading.
+            grid: the boundary's raster, cells per side.
+
+        Returns:
+            The path written.
+
+        Raises:
+            TimeTravelError: nothing was recorded, or the model is not a plain MLP of Dense layers.
+
+        Example:
+            >>> import nn
+            >>> X, y = nn.data.xor(20, seed=0)
+            >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=1, progress=False, record=True)
+            >>> history.to_html("replay.html")  # doctest: +SKIP
+            PosixPath('replay.html')
+        """
+        from autograd.files import write_atomically
+
+        target = Path(path)
+        text = _page(self, title, whole_number("to_html()", "grid", grid))
+        write_atomically(target, text.encode("utf-8"), caller="to_html()")
+        return target
+
+
+def _train_on(step: Step, optimizer: Optimizer, X: Examples, y: Sequence[Target], indices: Sequence[int]) -> float:
+    # One update exactly as fit makes it: zero the gradients, forward and backward on the batch, step.
+    optimizer.zero_grad()
+    batch_loss, _ = step([X[i] for i in indices], [y[i] for i in indices])
+    optimizer.step()
+    return batch_loss
+
+
+def _build_optimizer(given: object, model: Module, current: Optimizer, learning_rate: object) -> Optimizer:
+    rate = learning_rate if learning_rate is not None else getattr(current, "learning_rate", None)
+    if isinstance(given, type) and issubclass(given, Optimizer):
+        builder: Callable[..., object] = given
+        built: object = builder(model, learning_rate=rate) if rate is not None else builder(model)
+    elif callable(given) and not isinstance(given, Optimizer):
+        built = given(model)
+    else:
+        built = given
+    if not isinstance(built, Optimizer):
+        raise TimeTravelError(
+            f"fork() got optimizer={reprlib.repr(given)}; expected an optimizer class such as nn.SGD, or a function "
+            "that builds one on the model it is given, such as lambda model: nn.SGD(model, learning_rate=0.1)."
+        )
+    return built
+
+
+def _epoch_losses(steps: Sequence[Update], n: int) -> list[float]:
+    # fit's own sum, in fit's order: each batch's mean loss weighted by its size, over the epoch's examples.
+    losses: list[float] = []
+    total, seen, epoch = 0.0, 0, 1
+    for step in steps:
+        total += step.loss * (step._stop - step._start)
+        seen += step._stop - step._start
+        if seen == n:
+            losses.append(total / n)
+            total, seen, epoch = 0.0, 0, epoch + 1
+    return losses
+
+
+def _page(history: RecordedHistory, title: str, grid: int) -> str:
+    raise NotImplementedError
+
+
+def _read(name: str) -> str:
+    return resources.files("nn").joinpath("page").joinpath(name).read_text(encoding="utf-8")
