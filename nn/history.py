@@ -26,17 +26,22 @@ Example:
 
 from __future__ import annotations
 
+import base64
 import bisect
 import copy
+import html
+import json
 import math
 import os
 import random
 import reprlib
+import sys
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from autograd import AutogradError, Value
 from nn.checks import as_index, is_finite_number, whole_number
@@ -113,7 +118,7 @@ class _Checkpoint:
     optimizer_steps: int
     optimizer_layout: tuple[tuple[str, ...], ...]
     optimizer_values: array[float]
-    generators: tuple[tuple[object, ...], ...]
+    generators: tuple[tuple[int, array[int], float | None], ...]
 
 
 @dataclass(frozen=True)
@@ -138,21 +143,24 @@ def _generators(model: Module) -> list[random.Random]:
 
 
 def _checkpoint(
-    model: Module, optimizer: Optimizer, updates: int, epochs: int, layouts: dict[tuple[str, ...], tuple[str, ...]]
+    parameters: array[float],
+    generators: list[random.Random],
+    optimizer: Optimizer,
+    updates: int,
+    epochs: int,
+    layouts: dict[object, Any],
 ) -> _Checkpoint:
     states = [optimizer.state[parameter] for parameter in optimizer.parameters]
-    # One shared tuple of keys per distinct layout: 337 parameters of Adam share ("exp_avg", "exp_avg_sq").
-    layout = tuple(layouts.setdefault(tuple(state), tuple(state)) for state in states)
+    # Shared tuples of keys: 337 parameters of Adam share one ("exp_avg", "exp_avg_sq"), and epochs one layout.
+    layout: tuple[tuple[str, ...], ...] = tuple(layouts.setdefault(tuple(state), tuple(state)) for state in states)
+    layout = layouts.setdefault(layout, layout)
     values = array("d", [number for state in states for number in state.values()])
-    return _Checkpoint(
-        updates,
-        epochs,
-        array("d", [parameter.data for parameter in model.parameters()]),
-        optimizer.steps,
-        layout,
-        values,
-        tuple(generator.getstate() for generator in _generators(model)),
-    )
+    packed = []
+    for generator in generators:
+        # A Mersenne Twister's 625 words as 2.5 kB instead of 625 Python ints (20 kB).
+        version, words, gauss_next = generator.getstate()
+        packed.append((version, array("I", words), gauss_next))
+    return _Checkpoint(updates, epochs, parameters, optimizer.steps, layout, values, tuple(packed))
 
 
 def _restore(checkpoint: _Checkpoint, model: Module, optimizer: Optimizer) -> None:
@@ -162,8 +170,8 @@ def _restore(checkpoint: _Checkpoint, model: Module, optimizer: Optimizer) -> No
     for parameter, keys in zip(optimizer.parameters, checkpoint.optimizer_layout):
         optimizer.state[parameter] = {key: next(numbers) for key in keys}
     optimizer.steps = checkpoint.optimizer_steps
-    for generator, state in zip(_generators(model), checkpoint.generators):
-        generator.setstate(state)
+    for generator, (version, words, gauss_next) in zip(_generators(model), checkpoint.generators):
+        generator.setstate((version, tuple(words), gauss_next))
 
 
 def _epoch_plan(n: int, batch_size: int | None, shuffler: random.Random) -> tuple[array[int], list[tuple[int, int]]]:
@@ -218,10 +226,12 @@ class Recorder:
         self._shuffler = shuffler
         self.model, self.optimizer, self.batch_size = model, optimizer, batch_size
         self._parameters = model.parameters()
-        self._layouts: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._layouts: dict[object, Any] = {}
         self.run = run or _Run(X, y, loss, engine, copy.deepcopy((model, optimizer)), shuffler.getstate())
         self.steps: list[Update] = []
-        self.checkpoints = [_checkpoint(model, optimizer, 0, 0, self._layouts)]
+        self._generators = _generators(model)
+        initial = array("d", [parameter.data for parameter in self._parameters])
+        self.checkpoints = [_checkpoint(initial, self._generators, optimizer, 0, 0, self._layouts)]
         self.initial_parameters = self.checkpoints[0].parameters
         self.epochs_started = 0
         self._order: array[int] = array("I")
@@ -248,12 +258,19 @@ class Recorder:
                 batch_loss,
                 float(getattr(self.optimizer, "learning_rate", math.nan)),
                 array("d", [parameter.data for parameter in parameters]),
-                array("f", [_clip(parameter.grad) for parameter in parameters]),
+                _single([parameter.grad for parameter in parameters]),
             )
         )
         if not self._plan:
             self.checkpoints.append(
-                _checkpoint(self.model, self.optimizer, len(self.steps), self.epochs_started, self._layouts)
+                _checkpoint(
+                    self.steps[-1].parameters,
+                    self._generators,
+                    self.optimizer,
+                    len(self.steps),
+                    self.epochs_started,
+                    self._layouts,
+                )
             )
 
     def finish(self, history: History) -> RecordedHistory:
@@ -272,9 +289,12 @@ class Recorder:
         )
 
 
-def _clip(number: float) -> float:
-    # float32 cannot hold every float64; an overflowing gradient is shown as ±inf, which it practically is.
-    return number if abs(number) < 3.4e38 or math.isnan(number) else math.copysign(math.inf, number)
+def _single(numbers: list[float]) -> array[float]:
+    try:
+        return array("f", numbers)
+    except OverflowError:
+        # float32 cannot hold every float64; an overflowing gradient is kept as ±inf, which it practically is.
+        return array("f", [x if abs(x) < 3.4e38 or math.isnan(x) else math.copysign(math.inf, x) for x in numbers])
 
 
 @dataclass
@@ -528,8 +548,107 @@ def _epoch_losses(steps: Sequence[Update], n: int) -> list[float]:
     return losses
 
 
+# The activations the page's JavaScript re-implements to draw the boundary (nn/page/replay.js).
+_PAGE_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
+
+
 def _page(history: RecordedHistory, title: str, grid: int) -> str:
-    raise NotImplementedError
+    if history.run is None or not history.steps:
+        raise TimeTravelError(
+            "to_html() got a history with no recorded updates; train with nn.fit(..., record=True) first."
+        )
+    run, model = history.run, history.run.initial[0]
+    layers = _dense_layers(model)
+    width = len(run.X[0])
+    if width != 2 or len(layers[-1]["bias"]) != 1:
+        raise TimeTravelError(
+            f"to_html() got a model of {width} inputs and {len(layers[-1]['bias'])} outputs; the replay draws a "
+            "decision boundary in the plane, so it needs 2 inputs and 1 output, such as nn.MLP(2, [16, 16, 1])."
+        )
+    points = [float(v.data if isinstance(v, Value) else v) for example in run.X for v in example]
+    xs, ys = points[0::2], points[1::2]
+    pad_x, pad_y = 0.1 * (max(xs) - min(xs) or 1.0), 0.1 * (max(ys) - min(ys) or 1.0)
+    steps = history.steps
+    frames = array("f", history.initial_parameters)
+    gradients, scales = array("b"), []
+    indices: array[int] = array("I")
+    batch_start = [0]
+    for step in steps:
+        frames.extend(step.parameters)
+        # Gradients are drawn as sign and relative size: one byte each, scaled by the update's largest.
+        largest = max((abs(g) for g in step.gradients if math.isfinite(g)), default=0.0) or 1.0
+        scales.append(largest)
+        gradients.extend(
+            round(max(-1.0, min(1.0, g / largest)) * 127) if math.isfinite(g) else 0 for g in step.gradients
+        )
+        indices.extend(step.indices)
+        batch_start.append(len(indices))
+    data = {
+        "sizes": [width] + [len(layer["bias"]) for layer in layers],
+        "layers": layers,
+        "count": len(history.initial_parameters),
+        "frames": len(steps) + 1,
+        "parameters": _base64(frames),
+        "gradients": _base64(gradients),
+        "gradient_scale": scales,
+        "indices": _base64(indices),
+        "batch_start": batch_start,
+        "loss": [step.loss for step in steps],
+        "epoch": [step.epoch for step in steps],
+        "learning_rate": [step.learning_rate for step in steps],
+        "points": points,
+        "labels": [float(label) for label in run.y],
+        "box": [min(xs) - pad_x, max(xs) + pad_x, min(ys) - pad_y, max(ys) + pad_y],
+        "grid": grid,
+        "output": "probability" if layers[-1]["activation"] == "sigmoid" else "score",
+    }
+    # "</" inside the JSON could close the script element early.
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    return (
+        _read("replay.html")
+        .replace("__STYLE__", _read("replay.css"))
+        .replace("__SCRIPT__", _read("replay.js"))
+        .replace("__DATA__", text)
+        .replace("__TITLE__", html.escape(title))
+    )
+
+
+def _dense_layers(model: Module) -> list[dict[str, Any]]:
+    # Each Dense layer as the page computes it: per neuron, the positions of its weights and bias in parameters().
+    from nn.dense import Dense
+
+    position = {id(parameter): index for index, parameter in enumerate(model.parameters())}
+    layers: list[dict[str, Any]] = []
+    for _, module in model.named_modules():
+        if not isinstance(module, Dense):
+            continue
+        activation = module.neurons[0].activation
+        if activation not in _PAGE_ACTIVATIONS:
+            raise TimeTravelError(
+                f"to_html() got a layer with activation={activation!r}; the page can draw "
+                f"{', '.join(_PAGE_ACTIVATIONS)}."
+            )
+        layers.append(
+            {
+                "activation": activation,
+                "weights": [[position[id(w)] for w in neuron.weights] for neuron in module.neurons],
+                "bias": [position[id(neuron.bias)] for neuron in module.neurons],
+            }
+        )
+    covered = sum(len(layer["bias"]) * (1 + len(layer["weights"][0])) for layer in layers)
+    if not layers or covered != len(position):
+        raise TimeTravelError(
+            f"to_html() got {type(model).__name__}, which is not a chain of nn.Dense layers (and Dropout); the page "
+            "draws networks such as nn.MLP(2, [16, 16, 1])."
+        )
+    return layers
+
+
+def _base64(numbers: array[Any]) -> str:
+    if sys.byteorder == "big":  # the page reads little-endian, as every browser's typed arrays do here
+        numbers = array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return base64.b64encode(numbers.tobytes()).decode("ascii")
 
 
 def _read(name: str) -> str:
