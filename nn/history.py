@@ -574,7 +574,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
     indices: array[int] = array("I")
     batch_start = [0]
     for step in steps:
-        frames.extend(step.parameters)
+        frames.fromlist(step.parameters.tolist())
         # Gradients are drawn as sign and relative size: one byte each, scaled by the update's largest.
         largest = max((abs(g) for g in step.gradients if math.isfinite(g)), default=0.0) or 1.0
         scales.append(largest)

@@ -68,6 +68,7 @@ curve.width = lossCanvas.width; curve.height = lossCanvas.height;
   c.textAlign = "center";
   c.fillText("update", curve.width / 2, curve.height - 6);
   c.fillText("1", margin.left, curve.height - margin.bottom + 12);
+  c.textAlign = "right";
   c.fillText(String(data.loss.length), curve.width - margin.right, curve.height - margin.bottom + 12);
   let epochStart = 1;
   c.strokeStyle = "#eee";
@@ -79,8 +80,23 @@ curve.width = lossCanvas.width; curve.height = lossCanvas.height;
   c.strokeStyle = BLUE; c.lineWidth = 1.2; c.beginPath();
   data.loss.forEach((value, k) => (k ? c.lineTo(stepX(k + 1), lossY(value)) : c.moveTo(stepX(1), lossY(value))));
   c.stroke();
-  c.textAlign = "left"; c.fillStyle = GREY;
-  c.fillText(lossScale ? "loss J (log scale)" : "loss J", margin.left + 6, margin.top + 12);
+  // Each epoch's mean over its batches: the trend under the mini-batch noise.
+  const sums = new Map();
+  data.loss.forEach((value, k) => {
+    const e = data.epoch[k], entry = sums.get(e) || { total: 0, count: 0, last: 0 };
+    entry.total += value; entry.count += 1; entry.last = k + 1; sums.set(e, entry);
+  });
+  c.strokeStyle = "#222"; c.lineWidth = 1.6; c.beginPath();
+  let first = true;
+  for (const entry of sums.values()) {
+    const x = stepX(entry.last), y = lossY(entry.total / entry.count);
+    if (first) c.moveTo(x, y); else c.lineTo(x, y);
+    first = false;
+  }
+  c.stroke();
+  c.textAlign = "right"; c.fillStyle = "#444";
+  c.fillText((lossScale ? "loss J (log scale): " : "loss J: ") + "each update, and each epoch's mean",
+             curve.width - margin.right - 4, margin.top + 12);
   void epochStart;
 })();
 
