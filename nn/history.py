@@ -150,9 +150,9 @@ def _checkpoint(
     epochs: int,
     layouts: dict[object, Any],
 ) -> _Checkpoint:
-    states = [optimizer.state[parameter] for parameter in optimizer.parameters]
-    # Shared tuples of keys: 337 parameters of Adam share one ("exp_avg", "exp_avg_sq"), and epochs one layout.
-    layout: tuple[tuple[str, ...], ...] = tuple(layouts.setdefault(tuple(state), tuple(state)) for state in states)
+    states = list(map(optimizer.state.__getitem__, optimizer.parameters))
+    # Shared tuples of keys: Adam's 337 parameters and all its epochs share one layout, stored once.
+    layout: tuple[tuple[str, ...], ...] = tuple(map(tuple, states))
     layout = layouts.setdefault(layout, layout)
     values = array("d", [number for state in states for number in state.values()])
     packed = []
