@@ -283,6 +283,7 @@ class Recorder:
         return RecordedHistory(
             **{name: getattr(history, name) for name in History.__dataclass_fields__},
             steps=self.steps[:kept],
+            batch_size=self.batch_size,
             run=self.run,
             checkpoints=done,
             initial_parameters=self.initial_parameters,
@@ -303,6 +304,7 @@ class RecordedHistory(History):
 
     Attributes:
         steps: one ``Update`` per mini-batch update, in order.
+        batch_size: the examples per update it was trained with (None: the full batch).
 
     Example:
         >>> import nn
@@ -313,6 +315,7 @@ class RecordedHistory(History):
     """
 
     steps: list[Update] = field(default_factory=list)
+    batch_size: int | None = None
     run: _Run | None = field(default=None, repr=False)
     checkpoints: list[_Checkpoint] = field(default_factory=list, repr=False)
     initial_parameters: array[float] = field(default_factory=lambda: array("d"), repr=False)
@@ -434,7 +437,11 @@ class RecordedHistory(History):
             recorder.update(batch_loss)
         model.eval()
         forked = RecordedHistory(
-            steps=recorder.steps, run=run, checkpoints=recorder.checkpoints, initial_parameters=self.initial_parameters
+            steps=recorder.steps,
+            batch_size=batch_size,
+            run=run,
+            checkpoints=recorder.checkpoints,
+            initial_parameters=self.initial_parameters,
         )
         forked.train_loss = _epoch_losses(recorder.steps, len(run.X))
         return forked
@@ -442,7 +449,7 @@ class RecordedHistory(History):
     def _changes(
         self, changes: dict[str, object], model: Module, optimizer: Optimizer, k: int
     ) -> tuple[int | None, int, Optimizer]:
-        batch_size = changes.get("batch_size", self._batch_size())
+        batch_size = changes.get("batch_size", self.batch_size)
         if batch_size is not None:
             try:
                 batch_size = whole_number("fork()", "batch_size", batch_size, alternative="None (full batch)")
@@ -467,13 +474,6 @@ class RecordedHistory(History):
                 )
             optimizer.learning_rate = float(learning_rate)
         return batch_size, epochs, optimizer
-
-    def _batch_size(self) -> int | None:
-        # The run's batch size, read from its first epoch's batches (fit's last batch may be smaller).
-        if not self.steps:
-            return None
-        first = [len(step.indices) for step in self.steps if step.epoch == 1]
-        return None if len(first) == 1 else first[0]
 
     def to_html(self, path: str | os.PathLike[str], *, title: str = "Watch it learn", grid: int = 24) -> Path:
         """Write ONE self-contained page that replays the run: a slider over every update.

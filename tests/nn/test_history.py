@@ -173,3 +173,31 @@ def test_a_history_that_was_not_recorded_says_how_to_record() -> None:
 def test_early_stopping_keeps_every_update_of_the_epochs_it_ran() -> None:
     history = recorded(mlp, epochs=50, callbacks=[nn.EarlyStopping(patience=1, min_delta=10.0)])
     assert len(history.steps) == 4 * history.epochs
+
+
+def test_a_fork_of_a_fork_keeps_the_batch_size_it_was_given() -> None:
+    fork = recorded(mlp).fork(4, batch_size=15)
+    assert [len(s.indices) for s in fork.fork(6).steps[6:8]] == [15, 15]
+
+
+def test_a_run_shuffled_by_the_operating_system_can_still_be_forked_exactly() -> None:
+    model = mlp()
+    history = nn.fit(model, X, y, epochs=2, batch_size=BATCH, progress=False, record=True, seed=None)
+    again = history.fork(3)  # type: ignore[attr-defined]
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in history.steps]  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_mid_epoch_drops_that_epochs_updates_as_fit_drops_its_weights() -> None:
+    calls = []
+
+    def interrupted_loss(outputs, targets):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 8:  # fit's checks call the loss twice, so this is epoch 2's second batch
+            raise KeyboardInterrupt
+        return nn.binary_cross_entropy_with_logits(outputs, targets)
+
+    history = recorded(mlp, loss=interrupted_loss)
+    assert history.interrupted
+    assert history.epochs == 1
+    assert len(history.steps) == 4
+    assert weights(history.model_at(4)) == trained_afresh(mlp, 4)
