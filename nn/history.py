@@ -3,13 +3,13 @@
 Each update keeps the batch's indices, its loss, the learning rate, the
 parameters after the step (packed float64, so exact) and the gradients that
 moved them (packed float32: they are for looking at). At the start of every
-epoch the recording also keeps what a restart needs and the parameters do not
-say: the optimizer's running numbers and the state of every random generator
-in the model (dropout). So
+epoch the recording also keeps, at the first epoch end after every 16 updates, what a
+restart needs and the parameters do not say: the optimizer's running numbers and
+the state of every random generator in the model (dropout). So
 
 - ``history.model_at(k)`` is the model after k updates, bit for bit;
 - ``history.fork(k, learning_rate=...)`` restores update k exactly (it replays
-  at most one epoch from the nearest epoch start) and trains on with other
+  the few updates since the nearest restart point) and trains on with other
   settings; the new history shares the first k updates with this one;
 - ``history.to_html(path)`` writes a page that replays the whole run offline.
 
@@ -54,6 +54,8 @@ from nn.training import History, Loss, Step, Target, _step_function
 Examples = Sequence[Sequence[Value | float]]
 CHANGES = ("learning_rate", "optimizer", "batch_size", "epochs")
 """What ``fork`` may change."""
+CHECKPOINT_EVERY = 16
+"""Updates at least between two restart points (each at an epoch's end): fork replays fewer than this + an epoch."""
 
 
 class TimeTravelError(AutogradError, ValueError):
@@ -261,7 +263,8 @@ class Recorder:
                 _single([parameter.grad for parameter in parameters]),
             )
         )
-        if not self._plan:
+        # An epoch's end is where a restart can begin; one every CHECKPOINT_EVERY updates bounds fork's replay.
+        if not self._plan and len(self.steps) - self.checkpoints[-1].updates >= CHECKPOINT_EVERY:
             self.checkpoints.append(
                 _checkpoint(
                     self.steps[-1].parameters,
@@ -279,7 +282,7 @@ class Recorder:
         An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights.
         """
         done = [checkpoint for checkpoint in self.checkpoints if checkpoint.epochs <= history.epochs]
-        kept = done[-1].updates
+        kept = bisect.bisect_right([step.epoch for step in self.steps], history.epochs)
         return RecordedHistory(
             **{name: getattr(history, name) for name in History.__dataclass_fields__},
             steps=self.steps[:kept],
@@ -403,7 +406,7 @@ class RecordedHistory(History):
         model, optimizer = self._start()
         run = self.run
         assert run is not None  # _start checked it
-        # Restore the nearest epoch start, then replay the few updates up to k with their recorded batches.
+        # Restore the nearest restart point, then replay the few updates up to k with their recorded batches.
         at = bisect.bisect_right([c.updates for c in self.checkpoints], k) - 1
         checkpoint = self.checkpoints[at]
         _restore(checkpoint, model, optimizer)

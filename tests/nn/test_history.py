@@ -201,3 +201,11 @@ def test_ctrl_c_mid_epoch_drops_that_epochs_updates_as_fit_drops_its_weights() -
     assert history.epochs == 1
     assert len(history.steps) == 4
     assert weights(history.model_at(4)) == trained_afresh(mlp, 4)
+
+
+@pytest.mark.parametrize("k", [16, 18, 33, 40])  # restart points at 16 and 32 (CHECKPOINT_EVERY = 16)
+def test_a_fork_after_a_restart_point_repeats_the_run_exactly_dropout_and_adam_state_included(k: int) -> None:
+    history = recorded(with_dropout, epochs=10)
+    assert [c.updates for c in history.checkpoints] == [0, 16, 32]
+    fork = history.fork(k)
+    assert [list(s.parameters) for s in fork.steps] == [list(s.parameters) for s in history.steps]
