@@ -204,8 +204,12 @@ class Recorder:
         >>> model = nn.MLP(1, [1], seed=0)
         >>> recorder = Recorder(model, [[1.0], [2.0]], [0, 1], nn.binary_cross_entropy_with_logits,
         ...                     nn.SGD(model, learning_rate=0.1), None, 0)
+        >>> recorder.next_batch()  # positions 0 and 1 of this epoch's shuffled order
+        (0, 2)
         >>> recorder.update(0.7); len(recorder.steps)
         1
+        >>> recorder.finish(nn.History(train_loss=[0.7])).steps[0].loss
+        0.7
     """
 
     def __init__(
@@ -240,14 +244,14 @@ class Recorder:
         self._plan: list[tuple[int, int]] = []
 
     def next_batch(self) -> tuple[int, int]:
-        """The bounds in the current order of the next batch, starting a new epoch when this one is done."""
+        """The bounds in the current order of the next batch, starting a new epoch when this one is done (see above)."""
         if not self._plan:
             self._order, self._plan = _epoch_plan(len(self.run.X), self.batch_size, self._shuffler)
             self.epochs_started += 1
         return self._plan[0]
 
     def update(self, batch_loss: float) -> None:
-        """Record the update just made: the next batch of the plan, ``batch_loss`` and the model as it is now."""
+        """Record the update just made: the next batch of the plan, ``batch_loss`` and the model now (see above)."""
         start, stop = self.next_batch()
         self._plan.pop(0)
         parameters = self._parameters
@@ -279,7 +283,7 @@ class Recorder:
     def finish(self, history: History) -> RecordedHistory:
         """The history fit measured, with every update of its finished epochs.
 
-        An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights.
+        An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights (example above).
         """
         done = [checkpoint for checkpoint in self.checkpoints if checkpoint.epochs <= history.epochs]
         kept = bisect.bisect_right([step.epoch for step in self.steps], history.epochs)
