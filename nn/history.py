@@ -78,18 +78,19 @@ class Update:
         gradients: the gradients the step used, same order (float32).
 
     Example:
-        >>> from array import array
-        >>> step = Update(1, array("I", [2, 0, 1]), 0, 2, 0.5, 0.1, array("d", [1.0]), array("f", [0.5]))
-        >>> step.indices, step.loss
-        ((2, 0), 0.5)
+        >>> import nn
+        >>> X, y = nn.data.xor(10, seed=0)
+        >>> step = nn.fit(nn.MLP(2, [1], seed=0), X, y, epochs=1, batch_size=4, progress=False, record=True).steps[2]
+        >>> step.epoch, len(step.indices), len(step.parameters)
+        (1, 2, 3)
     """
 
-    __slots__ = ("_order", "_start", "_stop", "epoch", "gradients", "learning_rate", "loss", "parameters")
+    __slots__ = ("_orders", "_start", "_stop", "epoch", "gradients", "learning_rate", "loss", "parameters")
 
     def __init__(
         self,
         epoch: int,
-        order: array[int],
+        orders: _Orders,
         start: int,
         stop: int,
         loss: float,
@@ -97,15 +98,15 @@ class Update:
         parameters: array[float],
         gradients: array[float],
     ) -> None:
-        # The epoch's shuffled order is stored once and shared by its updates; each keeps its slice.
-        self.epoch, self._order, self._start, self._stop = epoch, order, start, stop
+        # The epoch's shuffled order is made once, when first asked for, and shared; each update keeps its slice.
+        self.epoch, self._orders, self._start, self._stop = epoch, orders, start, stop
         self.loss, self.learning_rate = loss, learning_rate
         self.parameters, self.gradients = parameters, gradients
 
     @property
     def indices(self) -> tuple[int, ...]:
         """The positions in ``X`` of the batch's examples, in the order they were used."""
-        return tuple(self._order[self._start : self._stop])
+        return tuple(self._orders.of(self.epoch)[self._start : self._stop])
 
     def __repr__(self) -> str:
         return f"Update(epoch={self.epoch}, {self._stop - self._start} examples, loss={self.loss:.6g})"
@@ -123,6 +124,30 @@ class _Checkpoint:
     generators: tuple[tuple[int, array[int], float | None], ...]
 
 
+class _Orders:
+    """The order fit visits the examples in, epoch by epoch: made only when asked for, then kept.
+
+    fit shuffles with one generator, once an epoch, whatever the batch size; so the
+    e-th shuffle from the generator's starting state is epoch e's order, in the run
+    and in every fork of it. Training never waits for this copy of the shuffles.
+    """
+
+    def __init__(self, n: int, start: tuple[object, ...]) -> None:
+        self.n, self.start = n, start
+        self._shuffler = random.Random()
+        self._shuffler.setstate(start)
+        self._orders: list[array[int]] = []
+
+    def of(self, epoch: int) -> array[int]:
+        """Epoch ``epoch``'s order (counting from 1), as positions in ``X``."""
+        positions = range(self.n)
+        while len(self._orders) < epoch:
+            # The call fit makes, on the positions instead of the examples: the same shuffle.
+            ((chosen, _),) = batches(positions, positions, None, shuffle=True, seed=self._shuffler)
+            self._orders.append(array("I", chosen))
+        return self._orders[epoch - 1]
+
+
 @dataclass(frozen=True)
 class _Run:
     # What every fork of one fit() call shares: the data, the loss, the starting point.
@@ -131,7 +156,7 @@ class _Run:
     loss: Loss
     engine: str
     initial: tuple[Module, Optimizer]
-    shuffle_start: tuple[object, ...]
+    orders: _Orders
 
 
 def _generators(model: Module) -> list[random.Random]:
@@ -176,17 +201,6 @@ def _restore(checkpoint: _Checkpoint, model: Module, optimizer: Optimizer) -> No
         generator.setstate((version, tuple(words), gauss_next))
 
 
-def _epoch_plan(n: int, batch_size: int | None, shuffler: random.Random) -> tuple[array[int], list[tuple[int, int]]]:
-    # The same call fit makes, on the positions instead of the examples: the same shuffle, the same cuts.
-    positions = range(n)
-    order: array[int] = array("I")
-    bounds = []
-    for chosen, _ in batches(positions, positions, batch_size, shuffle=True, seed=shuffler):
-        bounds.append((len(order), len(order) + len(chosen)))
-        order.extend(chosen)
-    return order, bounds
-
-
 def _cut(start: int, stop: int, batch_size: int | None) -> list[tuple[int, int]]:
     size = batch_size or max(stop - start, 1)
     return [(first, min(first + size, stop)) for first in range(start, stop, size)]
@@ -226,27 +240,24 @@ class Recorder:
     ) -> None:
         # None would shuffle from the operating system's entropy, which no copy could follow: fix it now.
         self.seed: Seed = random.Random() if seed is None else seed
-        shuffler = random.Random()
-        # A copy, so fit's own generator (perhaps the caller's) is drawn from exactly as without recording.
-        shuffler.setstate(make_rng(self.seed).getstate())
-        self._shuffler = shuffler
         self.model, self.optimizer, self.batch_size = model, optimizer, batch_size
         self._parameters = model.parameters()
         self._layouts: dict[object, Any] = {}
-        self.run = run or _Run(X, y, loss, engine, copy.deepcopy((model, optimizer)), shuffler.getstate())
+        # The generator's state, not the generator: fit's own (perhaps the caller's) is drawn from as without recording.
+        orders = _Orders(len(X), make_rng(self.seed).getstate())
+        self.run = run or _Run(X, y, loss, engine, copy.deepcopy((model, optimizer)), orders)
         self.steps: list[Update] = []
         self._generators = _generators(model)
         initial = array("d", [parameter.data for parameter in self._parameters])
         self.checkpoints = [_checkpoint(initial, self._generators, optimizer, 0, 0, self._layouts)]
         self.initial_parameters = self.checkpoints[0].parameters
         self.epochs_started = 0
-        self._order: array[int] = array("I")
         self._plan: list[tuple[int, int]] = []
 
     def next_batch(self) -> tuple[int, int]:
         """The bounds in the current order of the next batch, starting a new epoch when this one is done (see above)."""
         if not self._plan:
-            self._order, self._plan = _epoch_plan(len(self.run.X), self.batch_size, self._shuffler)
+            self._plan = _cut(0, len(self.run.X), self.batch_size)
             self.epochs_started += 1
         return self._plan[0]
 
@@ -258,7 +269,7 @@ class Recorder:
         self.steps.append(
             Update(
                 self.epochs_started,
-                self._order,
+                self.run.orders,
                 start,
                 stop,
                 batch_loss,
@@ -423,16 +434,10 @@ class RecordedHistory(History):
         recorder.steps = self.steps[:k]
         recorder.checkpoints = self.checkpoints[: at + 1]
         recorder.initial_parameters = self.initial_parameters
-        # The shuffles of the epochs begun before k, replayed so the later ones come out as fit's would.
-        recorder._shuffler.setstate(run.shuffle_start)
         begun = self.steps[k - 1].epoch if k > checkpoint.updates else checkpoint.epochs
-        for _ in range(begun):
-            _epoch_plan(len(run.X), None, recorder._shuffler)
         recorder.epochs_started = begun
-        if k > checkpoint.updates:
-            last = self.steps[k - 1]
-            recorder._order = last._order
-            recorder._plan = _cut(last._stop, len(last._order), batch_size)
+        if k > checkpoint.updates:  # the rest of update k's epoch, in its order, cut into the new batch size
+            recorder._plan = _cut(self.steps[k - 1]._stop, len(run.X), batch_size)
         if epochs < begun:
             raise TimeTravelError(
                 f"fork() got epochs={epochs!r}, but update {k} is in epoch {begun}; epochs counts the whole run, "
@@ -440,7 +445,8 @@ class RecordedHistory(History):
             )
         while recorder._plan or recorder.epochs_started < epochs:
             start, stop = recorder.next_batch()
-            batch_loss = _train_on(step, optimizer, run.X, run.y, recorder._order[start:stop])
+            indices = run.orders.of(recorder.epochs_started)[start:stop]
+            batch_loss = _train_on(step, optimizer, run.X, run.y, indices)
             recorder.update(batch_loss)
         model.eval()
         forked = RecordedHistory(
