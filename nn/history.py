@@ -155,7 +155,10 @@ class _Run:
     y: Sequence[Target]
     loss: Loss
     engine: str
-    initial: tuple[Module, Optimizer]
+    # The trained model and its optimizer, copied only when asked for, then set back to the start.
+    live: tuple[Module, Optimizer]
+    start: _Checkpoint
+    hyperparameters: dict[str, object]
     orders: _Orders
 
 
@@ -243,14 +246,17 @@ class Recorder:
         self.model, self.optimizer, self.batch_size = model, optimizer, batch_size
         self._parameters = model.parameters()
         self._layouts: dict[object, Any] = {}
-        # The generator's state, not the generator: fit's own (perhaps the caller's) is drawn from as without recording.
-        orders = _Orders(len(X), make_rng(self.seed).getstate())
-        self.run = run or _Run(X, y, loss, engine, copy.deepcopy((model, optimizer)), orders)
         self.steps: list[Update] = []
         self._generators = _generators(model)
         initial = array("d", [parameter.data for parameter in self._parameters])
         self.checkpoints = [_checkpoint(initial, self._generators, optimizer, 0, 0, self._layouts)]
         self.initial_parameters = self.checkpoints[0].parameters
+        if run is None:
+            # The generator's state, not the generator: fit's own (perhaps the caller's) is drawn as without recording.
+            orders = _Orders(len(X), make_rng(self.seed).getstate())
+            settings: dict[str, object] = dict(optimizer.hyperparameters())
+            run = _Run(X, y, loss, engine, (model, optimizer), self.checkpoints[0], settings, orders)
+        self.run = run
         self.epochs_started = 0
         self._plan: list[tuple[int, int]] = []
 
@@ -350,7 +356,13 @@ class RecordedHistory(History):
     def _start(self) -> tuple[Module, Optimizer]:
         if self.run is None:
             raise TimeTravelError("this History was not recorded; train with nn.fit(..., record=True) to travel in it.")
-        model, optimizer = copy.deepcopy(self.run.initial)
+        # Copied now rather than at fit's start: a copy costs more than a short training run's recording.
+        model, optimizer = copy.deepcopy(self.run.live)
+        _restore(self.run.start, model, optimizer)
+        for name, value in self.run.hyperparameters.items():
+            if hasattr(optimizer, name):  # e.g. a learning rate the caller changed after fit
+                setattr(optimizer, name, value)
+        model.train()
         return model, optimizer
 
     def model_at(self, k: int) -> Module:
@@ -570,7 +582,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         raise TimeTravelError(
             "to_html() got a history with no recorded updates; train with nn.fit(..., record=True) first."
         )
-    run, model = history.run, history.run.initial[0]
+    run, model = history.run, history.run.live[0]
     layers = _dense_layers(model)
     width = len(run.X[0])
     if width != 2 or len(layers[-1]["bias"]) != 1:

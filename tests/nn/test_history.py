@@ -209,3 +209,15 @@ def test_a_fork_after_a_restart_point_repeats_the_run_exactly_dropout_and_adam_s
     assert [c.updates for c in history.checkpoints] == [0, 16, 32]
     fork = history.fork(k)
     assert [list(s.parameters) for s in fork.steps] == [list(s.parameters) for s in history.steps]
+
+
+def test_what_the_caller_does_to_the_model_and_optimizer_after_fit_does_not_rewrite_history() -> None:
+    model = mlp()
+    optimizer = nn.Adam(model, learning_rate=0.05)
+    history = nn.fit(model, X, y, optimizer=optimizer, epochs=3, batch_size=BATCH, progress=False, record=True)
+    expected = [list(s.parameters) for s in history.steps]  # type: ignore[attr-defined]
+    optimizer.learning_rate = 0.9
+    for parameter in model.parameters():
+        parameter.data = 0.0
+    assert weights(history.model_at(0)) == trained_afresh(mlp, 0)  # type: ignore[attr-defined]
+    assert [list(s.parameters) for s in history.fork(2).steps] == expected  # type: ignore[attr-defined]
