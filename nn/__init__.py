@@ -23,6 +23,7 @@ from nn.activations import ACTIVATIONS, Activation, leaky_relu, linear, relu, si
 from nn.dense import Dense
 from nn.dropout import Dropout
 from nn.early_stopping import Callback, EarlyStopping
+from nn.history import RecordedHistory, TimeTravelError
 from nn.initializers import (
     INITIALIZERS,
     Initializer,
@@ -71,7 +72,9 @@ __all__ = [
     "Optimizer",
     "Perceptron",
     "RMSprop",
+    "RecordedHistory",
     "Sequential",
+    "TimeTravelError",
     "accuracy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

@@ -21,7 +21,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from autograd import OPS, Value, cycle_collector_paused, enable_grad, no_grad
 from nn.checks import evaluating, is_finite_number, same_length, whole_number
@@ -38,6 +38,9 @@ from nn.losses import (
 )
 from nn.module import Module
 from nn.optimizers import Adam, Optimizer
+
+if TYPE_CHECKING:  # nn.history imports this module
+    from nn.history import Recorder
 
 Target = float
 Loss = Callable[[Sequence[Output], Sequence[Target]], Value]
@@ -98,6 +101,7 @@ def fit(
     progress: bool = True,
     seed: Seed = 0,
     engine: str = "scalar",
+    record: bool = False,
 ) -> History:
     """Train ``model`` on ``(X, y)``: for each epoch, for each batch, forward, loss, backward, step.
 
@@ -123,9 +127,12 @@ def fit(
         engine: ``"scalar"`` builds one graph per example; ``"batched"`` records
             the model's graph once and replays it over each batch with NumPy
             (many times faster, same numbers; see ``autograd.modes.batched``).
+        record: keep every mini-batch update, for ``model_at``, ``fork`` and
+            ``to_html`` (see ``nn.history``).
 
     Returns:
-        The ``History`` of losses and accuracies.
+        The ``History`` of losses and accuracies; with ``record=True`` a
+        ``RecordedHistory`` that also has ``.steps``.
 
     Every example, target and the validation set are checked before the first
     update, so a bad one is reported by its index in ``X`` / ``y`` and the
@@ -154,7 +161,17 @@ def fit(
         step = _step_function(model, X, y, loss, engine, "fit()", checked=True)
         if optimizer is None:
             optimizer = Adam(model, learning_rate=0.01)
-        return _train(model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed, step)
+        # record=True (nn.history): one recorder call per update; the recorder may fix seed=None to a generator.
+        recorder = None
+        if record:
+            from nn.history import Recorder
+
+            recorder = Recorder(model, X, y, loss, optimizer, batch_size, seed, engine)
+            seed = recorder.seed
+        history = _train(
+            model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed, step, recorder
+        )
+        return history if recorder is None else recorder.finish(history)
     finally:
         model.eval()
 
@@ -172,6 +189,7 @@ def _train(
     progress: bool,
     seed: Seed,
     step: Step,
+    recorder: Recorder | None = None,
 ) -> History:
     rng = make_rng(seed)
     history = History()
@@ -190,6 +208,8 @@ def _train(
                     optimizer.zero_grad()
                     batch_loss, outputs = step(X_batch, y_batch)
                     optimizer.step()
+                    if recorder is not None:
+                        recorder.update(batch_loss)
                     total += batch_loss * len(X_batch)
                     correct = count_correct(outputs, y_batch, loss)
                     if correct is not None:

@@ -1,0 +1,680 @@
+"""Time travel: every mini-batch update of ``fit(..., record=True)``, kept so any of them can be revisited.
+
+Each update keeps the batch's indices, its loss, the learning rate, the
+parameters after the step (packed float64, so exact) and the gradients that
+moved them (packed float32: they are for looking at). At the start of every
+epoch the recording also keeps, at the first epoch end after every 16 updates, what a
+restart needs and the parameters do not say: the optimizer's running numbers and
+the state of every random generator in the model (dropout). So
+
+- ``history.model_at(k)`` is the model after k updates, bit for bit;
+- ``history.fork(k, learning_rate=...)`` restores update k exactly (it replays
+  the few updates since the nearest restart point) and trains on with other
+  settings; the new history shares the first k updates with this one;
+- ``history.to_html(path)`` writes a page that replays the whole run offline.
+
+Example:
+    >>> import nn
+    >>> X, y = nn.data.xor(40, seed=0)
+    >>> history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=2, batch_size=20, progress=False, record=True)
+    >>> len(history.steps), history.steps[0].indices[:3]
+    (4, (0, 27, 12))
+    >>> faster = history.fork(2, learning_rate=0.1)
+    >>> faster.steps[1] is history.steps[1], faster.steps[2] is history.steps[2]
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import copy
+import html
+import json
+import math
+import os
+import random
+import reprlib
+import sys
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autograd import AutogradError, Value
+from nn.checks import as_index, is_finite_number, whole_number
+from nn.data import batches
+from nn.initializers import Seed, make_rng
+from nn.module import Module
+from nn.optimizers import Optimizer
+from nn.training import History, Loss, Step, Target, _step_function
+
+Examples = Sequence[Sequence[Value | float]]
+CHANGES = ("learning_rate", "optimizer", "batch_size", "epochs")
+"""What ``fork`` may change."""
+CHECKPOINT_EVERY = 16
+"""Updates at least between two restart points (each at an epoch's end): fork replays fewer than this + an epoch."""
+
+
+class TimeTravelError(AutogradError, ValueError):
+    """A recorded history was asked for an update it does not have, or a change ``fork`` cannot make.
+
+    Example:
+        >>> issubclass(TimeTravelError, ValueError)
+        True
+    """
+
+
+class Update:
+    """One mini-batch update as recorded: which examples, the loss, the learning rate, the weights after.
+
+    Attributes:
+        epoch: the epoch it belongs to, counting from 1.
+        loss: the batch's mean loss, before the step.
+        learning_rate: the optimizer's learning rate at this step.
+        parameters: every parameter after the step, in ``model.parameters()`` order (float64, exact).
+        gradients: the gradients the step used, same order (float32).
+
+    Example:
+        >>> import nn
+        >>> X, y = nn.data.xor(10, seed=0)
+        >>> step = nn.fit(nn.MLP(2, [1], seed=0), X, y, epochs=1, batch_size=4, progress=False, record=True).steps[2]
+        >>> step.epoch, len(step.indices), len(step.parameters)
+        (1, 2, 3)
+    """
+
+    __slots__ = ("_orders", "_start", "_stop", "epoch", "gradients", "learning_rate", "loss", "parameters")
+
+    def __init__(
+        self,
+        epoch: int,
+        orders: _Orders,
+        start: int,
+        stop: int,
+        loss: float,
+        learning_rate: float,
+        parameters: array[float],
+        gradients: array[float],
+    ) -> None:
+        # The epoch's shuffled order is made once, when first asked for, and shared; each update keeps its slice.
+        self.epoch, self._orders, self._start, self._stop = epoch, orders, start, stop
+        self.loss, self.learning_rate = loss, learning_rate
+        self.parameters, self.gradients = parameters, gradients
+
+    @property
+    def indices(self) -> tuple[int, ...]:
+        """The positions in ``X`` of the batch's examples, in the order they were used."""
+        return tuple(self._orders.of(self.epoch)[self._start : self._stop])
+
+    def __repr__(self) -> str:
+        return f"Update(epoch={self.epoch}, {self._stop - self._start} examples, loss={self.loss:.6g})"
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    # What restarting at an epoch's first update needs beyond the parameters.
+    updates: int  # updates before it
+    epochs: int  # epochs finished before it
+    parameters: array[float]
+    optimizer_steps: int
+    optimizer_layout: tuple[tuple[str, ...], ...]
+    optimizer_values: array[float]
+    generators: tuple[tuple[int, array[int], float | None], ...]
+
+
+class _Orders:
+    """The order fit visits the examples in, epoch by epoch: made only when asked for, then kept.
+
+    fit shuffles with one generator, once an epoch, whatever the batch size; so the
+    e-th shuffle from the generator's starting state is epoch e's order, in the run
+    and in every fork of it. Training never waits for this copy of the shuffles.
+    """
+
+    def __init__(self, n: int, start: tuple[object, ...]) -> None:
+        self.n, self.start = n, start
+        self._shuffler = random.Random()
+        self._shuffler.setstate(start)
+        self._orders: list[array[int]] = []
+
+    def of(self, epoch: int) -> array[int]:
+        """Epoch ``epoch``'s order (counting from 1), as positions in ``X``."""
+        positions = range(self.n)
+        while len(self._orders) < epoch:
+            # The call fit makes, on the positions instead of the examples: the same shuffle.
+            ((chosen, _),) = batches(positions, positions, None, shuffle=True, seed=self._shuffler)
+            self._orders.append(array("I", chosen))
+        return self._orders[epoch - 1]
+
+
+@dataclass(frozen=True)
+class _Run:
+    # What every fork of one fit() call shares: the data, the loss, the starting point.
+    X: Examples
+    y: Sequence[Target]
+    loss: Loss
+    engine: str
+    # The trained model and its optimizer, copied only when asked for, then set back to the start.
+    live: tuple[Module, Optimizer]
+    start: _Checkpoint
+    hyperparameters: dict[str, object]
+    orders: _Orders
+
+
+def _generators(model: Module) -> list[random.Random]:
+    # Dropout's mask generator, or any module's: they decide the next updates as much as the weights do.
+    return [
+        value
+        for _, module in model.named_modules()
+        for value in vars(module).values()
+        if isinstance(value, random.Random)
+    ]
+
+
+def _checkpoint(
+    parameters: array[float],
+    generators: list[random.Random],
+    optimizer: Optimizer,
+    updates: int,
+    epochs: int,
+    layouts: dict[object, Any],
+) -> _Checkpoint:
+    states = list(map(optimizer.state.__getitem__, optimizer.parameters))
+    # Shared tuples of keys: Adam's 337 parameters and all its epochs share one layout, stored once.
+    layout: tuple[tuple[str, ...], ...] = tuple(map(tuple, states))
+    layout = layouts.setdefault(layout, layout)
+    values = array("d", [number for state in states for number in state.values()])
+    packed = []
+    for generator in generators:
+        # A Mersenne Twister's 625 words as 2.5 kB instead of 625 Python ints (20 kB).
+        version, words, gauss_next = generator.getstate()
+        packed.append((version, array("I", words), gauss_next))
+    return _Checkpoint(updates, epochs, parameters, optimizer.steps, layout, values, tuple(packed))
+
+
+def _restore(checkpoint: _Checkpoint, model: Module, optimizer: Optimizer) -> None:
+    for parameter, number in zip(model.parameters(), checkpoint.parameters):
+        parameter.data = number
+    numbers = iter(checkpoint.optimizer_values)
+    for parameter, keys in zip(optimizer.parameters, checkpoint.optimizer_layout):
+        optimizer.state[parameter] = {key: next(numbers) for key in keys}
+    optimizer.steps = checkpoint.optimizer_steps
+    for generator, (version, words, gauss_next) in zip(_generators(model), checkpoint.generators):
+        generator.setstate((version, tuple(words), gauss_next))
+
+
+def _cut(start: int, stop: int, batch_size: int | None) -> list[tuple[int, int]]:
+    size = batch_size or max(stop - start, 1)
+    return [(first, min(first + size, stop)) for first in range(start, stop, size)]
+
+
+class Recorder:
+    """What ``fit(..., record=True)`` calls once per update; ``finish`` turns it into a ``RecordedHistory``.
+
+    It follows fit's batches by shuffling the positions ``0 … n−1`` with a copy of
+    fit's generator, the way fit shuffles the examples, so fit passes nothing but
+    the loss.
+
+    Example:
+        >>> import nn
+        >>> model = nn.MLP(1, [1], seed=0)
+        >>> recorder = Recorder(model, [[1.0], [2.0]], [0, 1], nn.binary_cross_entropy_with_logits,
+        ...                     nn.SGD(model, learning_rate=0.1), None, 0)
+        >>> recorder.next_batch()  # positions 0 and 1 of this epoch's shuffled order
+        (0, 2)
+        >>> recorder.update(0.7); len(recorder.steps)
+        1
+        >>> recorder.finish(nn.History(train_loss=[0.7])).steps[0].loss
+        0.7
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        X: Examples,
+        y: Sequence[Target],
+        loss: Loss,
+        optimizer: Optimizer,
+        batch_size: int | None,
+        seed: Seed,
+        engine: str = "scalar",
+        run: _Run | None = None,
+    ) -> None:
+        # None would shuffle from the operating system's entropy, which no copy could follow: fix it now.
+        self.seed: Seed = random.Random() if seed is None else seed
+        self.model, self.optimizer, self.batch_size = model, optimizer, batch_size
+        self._parameters = model.parameters()
+        self._layouts: dict[object, Any] = {}
+        self.steps: list[Update] = []
+        self._generators = _generators(model)
+        initial = array("d", [parameter.data for parameter in self._parameters])
+        self.checkpoints = [_checkpoint(initial, self._generators, optimizer, 0, 0, self._layouts)]
+        self.initial_parameters = self.checkpoints[0].parameters
+        if run is None:
+            # The generator's state, not the generator: fit's own (perhaps the caller's) is drawn as without recording.
+            orders = _Orders(len(X), make_rng(self.seed).getstate())
+            settings: dict[str, object] = dict(optimizer.hyperparameters())
+            run = _Run(X, y, loss, engine, (model, optimizer), self.checkpoints[0], settings, orders)
+        self.run = run
+        self.epochs_started = 0
+        self._plan: list[tuple[int, int]] = []
+
+    def next_batch(self) -> tuple[int, int]:
+        """The bounds in the current order of the next batch, starting a new epoch when this one is done (see above)."""
+        if not self._plan:
+            self._plan = _cut(0, len(self.run.X), self.batch_size)
+            self.epochs_started += 1
+        return self._plan[0]
+
+    def update(self, batch_loss: float) -> None:
+        """Record the update just made: the next batch of the plan, ``batch_loss`` and the model now (see above)."""
+        start, stop = self.next_batch()
+        self._plan.pop(0)
+        parameters = self._parameters
+        self.steps.append(
+            Update(
+                self.epochs_started,
+                self.run.orders,
+                start,
+                stop,
+                batch_loss,
+                float(getattr(self.optimizer, "learning_rate", math.nan)),
+                array("d", [parameter.data for parameter in parameters]),
+                _single([parameter.grad for parameter in parameters]),
+            )
+        )
+        # An epoch's end is where a restart can begin; one every CHECKPOINT_EVERY updates bounds fork's replay.
+        if not self._plan and len(self.steps) - self.checkpoints[-1].updates >= CHECKPOINT_EVERY:
+            self.checkpoints.append(
+                _checkpoint(
+                    self.steps[-1].parameters,
+                    self._generators,
+                    self.optimizer,
+                    len(self.steps),
+                    self.epochs_started,
+                    self._layouts,
+                )
+            )
+
+    def finish(self, history: History) -> RecordedHistory:
+        """The history fit measured, with every update of its finished epochs.
+
+        An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights (example above).
+        """
+        done = [checkpoint for checkpoint in self.checkpoints if checkpoint.epochs <= history.epochs]
+        kept = bisect.bisect_right([step.epoch for step in self.steps], history.epochs)
+        return RecordedHistory(
+            **{name: getattr(history, name) for name in History.__dataclass_fields__},
+            steps=self.steps[:kept],
+            batch_size=self.batch_size,
+            run=self.run,
+            checkpoints=done,
+            initial_parameters=self.initial_parameters,
+        )
+
+
+def _single(numbers: list[float]) -> array[float]:
+    try:
+        return array("f", numbers)
+    except OverflowError:
+        # float32 cannot hold every float64; an overflowing gradient is kept as ±inf, which it practically is.
+        return array("f", [x if abs(x) < 3.4e38 or math.isnan(x) else math.copysign(math.inf, x) for x in numbers])
+
+
+@dataclass
+class RecordedHistory(History):
+    """A ``History`` that kept every update: ``steps``, ``model_at(k)``, ``fork(k, ...)``, ``to_html(path)``.
+
+    Attributes:
+        steps: one ``Update`` per mini-batch update, in order.
+        batch_size: the examples per update it was trained with (None: the full batch).
+
+    Example:
+        >>> import nn
+        >>> X, y = nn.data.xor(20, seed=0)
+        >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=3, batch_size=10, progress=False, record=True)
+        >>> len(history.steps), history.epochs
+        (6, 3)
+    """
+
+    steps: list[Update] = field(default_factory=list)
+    batch_size: int | None = None
+    run: _Run | None = field(default=None, repr=False)
+    checkpoints: list[_Checkpoint] = field(default_factory=list, repr=False)
+    initial_parameters: array[float] = field(default_factory=lambda: array("d"), repr=False)
+
+    def _check_update(self, owner: str, k: object) -> int:
+        index = as_index(k)
+        if index is None or not 0 <= index <= len(self.steps):
+            raise TimeTravelError(
+                f"{owner} got k={k!r}; expected a whole number of updates from 0 (the initial model) to "
+                f"{len(self.steps)} (the last update recorded)."
+            )
+        return index
+
+    def _start(self) -> tuple[Module, Optimizer]:
+        if self.run is None:
+            raise TimeTravelError("this History was not recorded; train with nn.fit(..., record=True) to travel in it.")
+        # Copied now rather than at fit's start: a copy costs more than a short training run's recording.
+        model, optimizer = copy.deepcopy(self.run.live)
+        _restore(self.run.start, model, optimizer)
+        for name, value in self.run.hyperparameters.items():
+            if hasattr(optimizer, name):  # e.g. a learning rate the caller changed after fit
+                setattr(optimizer, name, value)
+        model.train()
+        return model, optimizer
+
+    def model_at(self, k: int) -> Module:
+        """The model after ``k`` updates (0: before training), in eval mode; its weights bit for bit.
+
+        Its dropout generators are left as they were at the start; ``fork`` restores them too.
+
+        Args:
+            k: how many updates, 0 … ``len(steps)``.
+
+        Returns:
+            A new model; the history is not changed.
+
+        Raises:
+            TimeTravelError: ``k`` is not a whole number in that range.
+
+        Example:
+            >>> import nn
+            >>> X, y = nn.data.xor(20, seed=0)
+            >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=1, batch_size=10, progress=False, record=True)
+            >>> history.model_at(2).parameters()[0].data == history.steps[1].parameters[0]
+            True
+        """
+        k = self._check_update("model_at()", k)
+        model, _ = self._start()
+        numbers = self.steps[k - 1].parameters if k else self.initial_parameters
+        for parameter, number in zip(model.parameters(), numbers):
+            parameter.data = number
+        model.eval()
+        return model
+
+    def fork(self, k: int, **changes: object) -> RecordedHistory:
+        """Go back to update ``k`` and train on from there with other settings: a new, recorded history.
+
+        The new history's first ``k`` steps are this one's (the same objects).
+        The epoch in progress at ``k`` is finished in its recorded order, cut into
+        the new ``batch_size``; later epochs are shuffled as fit would have. With
+        no changes the fork repeats this run exactly. Validation and callbacks do
+        not carry over: ``nn.evaluate`` the forked model.
+
+        Args:
+            k: the update to branch at, 0 … ``len(steps)``.
+            **changes: any of ``learning_rate`` (a number > 0), ``optimizer`` (an
+                optimizer class such as ``nn.SGD``, or a function ``model → optimizer``),
+                ``batch_size`` (a whole number or None) and ``epochs`` (the total,
+                counting those before ``k``).
+
+        Returns:
+            The fork's ``RecordedHistory``; ``train_loss`` per epoch comes from its steps.
+
+        Raises:
+            TimeTravelError: ``k`` out of range, an unknown change, or a change of the wrong kind.
+
+        Example:
+            >>> import nn
+            >>> X, y = nn.data.xor(20, seed=0)
+            >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=2, batch_size=10, progress=False, record=True)
+            >>> len(history.fork(1, batch_size=5).steps)  # 1 shared + 2 to finish epoch 1 + 4 in epoch 2
+            7
+        """
+        k = self._check_update("fork()", k)
+        unknown = sorted(set(changes) - set(CHANGES))
+        if unknown:
+            raise TimeTravelError(
+                f"fork() got {unknown[0]}={changes[unknown[0]]!r}; it can change only {', '.join(CHANGES)}. "
+                "Other settings belong to a new nn.fit()."
+            )
+        model, optimizer = self._start()
+        run = self.run
+        assert run is not None  # _start checked it
+        # Restore the nearest restart point, then replay the few updates up to k with their recorded batches.
+        at = bisect.bisect_right([c.updates for c in self.checkpoints], k) - 1
+        checkpoint = self.checkpoints[at]
+        _restore(checkpoint, model, optimizer)
+        step = _step_function(model, run.X, run.loss, run.engine, "fork()")
+        model.train()
+        for update in self.steps[checkpoint.updates : k]:
+            _train_on(step, optimizer, run.X, run.y, update.indices)
+        batch_size, epochs, optimizer = self._changes(changes, model, optimizer, k)
+        recorder = Recorder(model, run.X, run.y, run.loss, optimizer, batch_size, 0, run.engine, run)
+        recorder.steps = self.steps[:k]
+        recorder.checkpoints = self.checkpoints[: at + 1]
+        recorder.initial_parameters = self.initial_parameters
+        begun = self.steps[k - 1].epoch if k > checkpoint.updates else checkpoint.epochs
+        recorder.epochs_started = begun
+        if k > checkpoint.updates:  # the rest of update k's epoch, in its order, cut into the new batch size
+            recorder._plan = _cut(self.steps[k - 1]._stop, len(run.X), batch_size)
+        if epochs < begun:
+            raise TimeTravelError(
+                f"fork() got epochs={epochs!r}, but update {k} is in epoch {begun}; epochs counts the whole run, "
+                f"so pass at least {begun}."
+            )
+        while recorder._plan or recorder.epochs_started < epochs:
+            start, stop = recorder.next_batch()
+            indices = run.orders.of(recorder.epochs_started)[start:stop]
+            batch_loss = _train_on(step, optimizer, run.X, run.y, indices)
+            recorder.update(batch_loss)
+        model.eval()
+        forked = RecordedHistory(
+            steps=recorder.steps,
+            batch_size=batch_size,
+            run=run,
+            checkpoints=recorder.checkpoints,
+            initial_parameters=self.initial_parameters,
+        )
+        forked.train_loss = _epoch_losses(recorder.steps, len(run.X))
+        return forked
+
+    def _changes(
+        self, changes: dict[str, object], model: Module, optimizer: Optimizer, k: int
+    ) -> tuple[int | None, int, Optimizer]:
+        batch_size = changes.get("batch_size", self.batch_size)
+        if batch_size is not None:
+            try:
+                batch_size = whole_number("fork()", "batch_size", batch_size, alternative="None (full batch)")
+            except (ValueError, TypeError) as error:
+                raise TimeTravelError(str(error)) from None
+        epochs_given = changes.get("epochs", self.steps[-1].epoch if self.steps else 1)
+        epochs = as_index(epochs_given)
+        if epochs is None or epochs < 1:
+            raise TimeTravelError(f"fork() got epochs={epochs_given!r}; expected a whole number of epochs ≥ 1.")
+        learning_rate = changes.get("learning_rate")
+        if learning_rate is not None and not (is_finite_number(learning_rate) and learning_rate > 0):
+            raise TimeTravelError(
+                f"fork() got learning_rate={learning_rate!r}; the learning rate must be a number > 0."
+            )
+        if "optimizer" in changes:
+            optimizer = _build_optimizer(changes["optimizer"], model, optimizer, learning_rate)
+        elif learning_rate is not None:
+            if not hasattr(optimizer, "learning_rate"):
+                raise TimeTravelError(
+                    f"fork() got learning_rate={learning_rate!r}, but {type(optimizer).__name__} has no learning_rate; "
+                    "pass optimizer= instead."
+                )
+            optimizer.learning_rate = float(learning_rate)
+        return batch_size, epochs, optimizer
+
+    def to_html(self, path: str | os.PathLike[str], *, title: str = "Watch it learn", grid: int = 24) -> Path:
+        """Write ONE self-contained page that replays the run: a slider over every update.
+
+        The page shows the loss curve with the current update marked, the decision
+        boundary over the data (2-D inputs; drawn in the browser from the packed
+        weights on a ``grid`` × ``grid`` raster), the network with each weight's
+        sign and size, and the gradients of that update. It makes no network request
+        (a Content-Security-Policy forbids any) and is written atomically.
+
+        Args:
+            path: the ``.html`` file to write.
+            title: the page heading.
+            grid: the boundary's raster, cells per side.
+
+        Returns:
+            The path written.
+
+        Raises:
+            TimeTravelError: nothing was recorded, or the model is not a plain MLP of Dense layers.
+
+        Example:
+            >>> import nn
+            >>> X, y = nn.data.xor(20, seed=0)
+            >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=1, progress=False, record=True)
+            >>> history.to_html("replay.html")  # doctest: +SKIP
+            PosixPath('replay.html')
+        """
+        from autograd.files import write_atomically
+
+        target = Path(path)
+        text = _page(self, title, whole_number("to_html()", "grid", grid))
+        write_atomically(target, text.encode("utf-8"), caller="to_html()")
+        return target
+
+
+def _train_on(step: Step, optimizer: Optimizer, X: Examples, y: Sequence[Target], indices: Sequence[int]) -> float:
+    # One update exactly as fit makes it: zero the gradients, forward and backward on the batch, step.
+    optimizer.zero_grad()
+    batch_loss, _ = step([X[i] for i in indices], [y[i] for i in indices])
+    optimizer.step()
+    return batch_loss
+
+
+def _build_optimizer(given: object, model: Module, current: Optimizer, learning_rate: object) -> Optimizer:
+    rate = learning_rate if learning_rate is not None else getattr(current, "learning_rate", None)
+    if isinstance(given, type) and issubclass(given, Optimizer):
+        builder: Callable[..., object] = given
+        built: object = builder(model, learning_rate=rate) if rate is not None else builder(model)
+    elif callable(given) and not isinstance(given, Optimizer):
+        built = given(model)
+    else:
+        built = given
+    if not isinstance(built, Optimizer):
+        raise TimeTravelError(
+            f"fork() got optimizer={reprlib.repr(given)}; expected an optimizer class such as nn.SGD, or a function "
+            "that builds one on the model it is given, such as lambda model: nn.SGD(model, learning_rate=0.1)."
+        )
+    return built
+
+
+def _epoch_losses(steps: Sequence[Update], n: int) -> list[float]:
+    # fit's own sum, in fit's order: each batch's mean loss weighted by its size, over the epoch's examples.
+    losses: list[float] = []
+    total, seen, epoch = 0.0, 0, 1
+    for step in steps:
+        total += step.loss * (step._stop - step._start)
+        seen += step._stop - step._start
+        if seen == n:
+            losses.append(total / n)
+            total, seen, epoch = 0.0, 0, epoch + 1
+    return losses
+
+
+# The activations the page's JavaScript re-implements to draw the boundary (nn/page/replay.js).
+_PAGE_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
+
+
+def _page(history: RecordedHistory, title: str, grid: int) -> str:
+    if history.run is None or not history.steps:
+        raise TimeTravelError(
+            "to_html() got a history with no recorded updates; train with nn.fit(..., record=True) first."
+        )
+    run, model = history.run, history.run.live[0]
+    layers = _dense_layers(model)
+    width = len(run.X[0])
+    if width != 2 or len(layers[-1]["bias"]) != 1:
+        raise TimeTravelError(
+            f"to_html() got a model of {width} inputs and {len(layers[-1]['bias'])} outputs; the replay draws a "
+            "decision boundary in the plane, so it needs 2 inputs and 1 output, such as nn.MLP(2, [16, 16, 1])."
+        )
+    points = [float(v.data if isinstance(v, Value) else v) for example in run.X for v in example]
+    xs, ys = points[0::2], points[1::2]
+    pad_x, pad_y = 0.1 * (max(xs) - min(xs) or 1.0), 0.1 * (max(ys) - min(ys) or 1.0)
+    steps = history.steps
+    frames = array("f", history.initial_parameters)
+    gradients, scales = array("b"), []
+    indices: array[int] = array("I")
+    batch_start = [0]
+    for step in steps:
+        frames.fromlist(step.parameters.tolist())
+        # Gradients are drawn as sign and relative size: one byte each, scaled by the update's largest.
+        largest = max((abs(g) for g in step.gradients if math.isfinite(g)), default=0.0) or 1.0
+        scales.append(largest)
+        gradients.extend(
+            round(max(-1.0, min(1.0, g / largest)) * 127) if math.isfinite(g) else 0 for g in step.gradients
+        )
+        indices.extend(step.indices)
+        batch_start.append(len(indices))
+    data = {
+        "sizes": [width] + [len(layer["bias"]) for layer in layers],
+        "layers": layers,
+        "count": len(history.initial_parameters),
+        "frames": len(steps) + 1,
+        "parameters": _base64(frames),
+        "gradients": _base64(gradients),
+        "gradient_scale": scales,
+        "indices": _base64(indices),
+        "batch_start": batch_start,
+        "loss": [step.loss for step in steps],
+        "epoch": [step.epoch for step in steps],
+        "learning_rate": [step.learning_rate for step in steps],
+        "points": points,
+        "labels": [float(label) for label in run.y],
+        "box": [min(xs) - pad_x, max(xs) + pad_x, min(ys) - pad_y, max(ys) + pad_y],
+        "grid": grid,
+        "output": "probability" if layers[-1]["activation"] == "sigmoid" else "score",
+    }
+    # "</" inside the JSON could close the script element early.
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    return (
+        _read("replay.html")
+        .replace("__STYLE__", _read("replay.css"))
+        .replace("__SCRIPT__", _read("replay.js"))
+        .replace("__DATA__", text)
+        .replace("__TITLE__", html.escape(title))
+    )
+
+
+def _dense_layers(model: Module) -> list[dict[str, Any]]:
+    # Each Dense layer as the page computes it: per neuron, the positions of its weights and bias in parameters().
+    from nn.dense import Dense
+
+    position = {id(parameter): index for index, parameter in enumerate(model.parameters())}
+    layers: list[dict[str, Any]] = []
+    for _, module in model.named_modules():
+        if not isinstance(module, Dense):
+            continue
+        activation = module.neurons[0].activation
+        if activation not in _PAGE_ACTIVATIONS:
+            raise TimeTravelError(
+                f"to_html() got a layer with activation={activation!r}; the page can draw "
+                f"{', '.join(_PAGE_ACTIVATIONS)}."
+            )
+        layers.append(
+            {
+                "activation": activation,
+                "weights": [[position[id(w)] for w in neuron.weights] for neuron in module.neurons],
+                "bias": [position[id(neuron.bias)] for neuron in module.neurons],
+            }
+        )
+    covered = sum(len(layer["bias"]) * (1 + len(layer["weights"][0])) for layer in layers)
+    if not layers or covered != len(position):
+        raise TimeTravelError(
+            f"to_html() got {type(model).__name__}, which is not a chain of nn.Dense layers (and Dropout); the page "
+            "draws networks such as nn.MLP(2, [16, 16, 1])."
+        )
+    return layers
+
+
+def _base64(numbers: array[Any]) -> str:
+    if sys.byteorder == "big":  # the page reads little-endian, as every browser's typed arrays do here
+        numbers = array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return base64.b64encode(numbers.tobytes()).decode("ascii")
+
+
+def _read(name: str) -> str:
+    return resources.files("nn").joinpath("page").joinpath(name).read_text(encoding="utf-8")

@@ -1,0 +1,226 @@
+"use strict";
+// The replay of a recorded run: every frame is drawn from the packed numbers, nothing is fetched.
+const data = JSON.parse(document.getElementById("run-data").textContent);
+const BLUE = "#0072B2", RED = "#D55E00", GREEN = "#009E73", GREY = "#777777";
+
+function bytes(text) {
+  const raw = atob(text), out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out.buffer;
+}
+const parameters = new Float32Array(bytes(data.parameters));
+const gradients = new Int8Array(bytes(data.gradients));
+const indices = new Uint32Array(bytes(data.indices));
+const count = data.count, last = data.frames - 1;
+
+const ACTIVATIONS = {
+  relu: (z) => (z > 0 ? z : 0),
+  leaky_relu: (z) => (z > 0 ? z : 0.01 * z),
+  tanh: Math.tanh,
+  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
+  linear: (z) => z,
+};
+
+// The network's forward pass on the frame's weights: the same sums the model computes, in float32.
+function forward(frame, x, y) {
+  const base = frame * count;
+  let values = [x, y];
+  for (const layer of data.layers) {
+    const g = ACTIVATIONS[layer.activation], next = new Array(layer.bias.length);
+    for (let j = 0; j < layer.bias.length; j++) {
+      const w = layer.weights[j];
+      let z = parameters[base + layer.bias[j]];
+      for (let i = 0; i < w.length; i++) z += parameters[base + w[i]] * values[i];
+      next[j] = g(z);
+    }
+    values = next;
+  }
+  return data.output === "probability" ? values[0] : 1 / (1 + Math.exp(-values[0]));
+}
+
+const lossCanvas = document.getElementById("loss");
+const lossContext = lossCanvas.getContext("2d");
+const margin = { left: 46, right: 10, top: 10, bottom: 26 };
+const lossLow = Math.min(...data.loss), lossHigh = Math.max(...data.loss);
+const lossScale = data.loss.length > 0 && lossLow > 0 && lossHigh / lossLow > 20;  // a log axis when it spans decades
+function lossY(value) {
+  const h = lossCanvas.height - margin.top - margin.bottom;
+  const t = lossScale ? (Math.log(value) - Math.log(lossLow)) / (Math.log(lossHigh) - Math.log(lossLow))
+                      : (value - lossLow) / (lossHigh - lossLow || 1);
+  return margin.top + (1 - t) * h;
+}
+function stepX(step) {
+  const w = lossCanvas.width - margin.left - margin.right;
+  return margin.left + (step - 1) / Math.max(data.loss.length - 1, 1) * w;
+}
+// The curve is drawn once; each frame copies it and adds the marker.
+const curve = document.createElement("canvas");
+curve.width = lossCanvas.width; curve.height = lossCanvas.height;
+(function drawCurve() {
+  const c = curve.getContext("2d");
+  c.fillStyle = "#fff"; c.fillRect(0, 0, curve.width, curve.height);
+  c.strokeStyle = "#bbb"; c.lineWidth = 1;
+  c.strokeRect(margin.left, margin.top, curve.width - margin.left - margin.right, curve.height - margin.top - margin.bottom);
+  c.fillStyle = "#444"; c.font = "11px system-ui";
+  c.textAlign = "right";
+  c.fillText(lossHigh.toPrecision(3), margin.left - 4, margin.top + 8);
+  c.fillText(lossLow.toPrecision(3), margin.left - 4, curve.height - margin.bottom);
+  c.textAlign = "center";
+  c.fillText("update", curve.width / 2, curve.height - 6);
+  c.fillText("1", margin.left, curve.height - margin.bottom + 12);
+  c.textAlign = "right";
+  c.fillText(String(data.loss.length), curve.width - margin.right, curve.height - margin.bottom + 12);
+  let epochStart = 1;
+  c.strokeStyle = "#eee";
+  for (let s = 2; s <= data.loss.length; s++) {
+    if (data.epoch[s - 1] !== data.epoch[s - 2] && data.loss.length < 400) {
+      c.beginPath(); c.moveTo(stepX(s) - 0.5, margin.top); c.lineTo(stepX(s) - 0.5, curve.height - margin.bottom); c.stroke();
+    }
+  }
+  c.strokeStyle = BLUE; c.lineWidth = 1.2; c.beginPath();
+  data.loss.forEach((value, k) => (k ? c.lineTo(stepX(k + 1), lossY(value)) : c.moveTo(stepX(1), lossY(value))));
+  c.stroke();
+  // Each epoch's mean over its batches: the trend under the mini-batch noise.
+  const sums = new Map();
+  data.loss.forEach((value, k) => {
+    const e = data.epoch[k], entry = sums.get(e) || { total: 0, count: 0, last: 0 };
+    entry.total += value; entry.count += 1; entry.last = k + 1; sums.set(e, entry);
+  });
+  c.strokeStyle = "#222"; c.lineWidth = 1.6; c.beginPath();
+  let first = true;
+  for (const entry of sums.values()) {
+    const x = stepX(entry.last), y = lossY(entry.total / entry.count);
+    if (first) c.moveTo(x, y); else c.lineTo(x, y);
+    first = false;
+  }
+  c.stroke();
+  c.textAlign = "right"; c.fillStyle = "#444";
+  c.fillText((lossScale ? "loss J (log scale): " : "loss J: ") + "each update, and each epoch's mean",
+             curve.width - margin.right - 4, margin.top + 12);
+  void epochStart;
+})();
+
+function drawLoss(frame) {
+  lossContext.drawImage(curve, 0, 0);
+  if (frame === 0) { lossCanvas.dataset.marker = "none"; return; }
+  const x = stepX(frame), y = lossY(data.loss[frame - 1]);
+  lossContext.strokeStyle = RED; lossContext.lineWidth = 1;
+  lossContext.beginPath(); lossContext.moveTo(x, margin.top); lossContext.lineTo(x, lossCanvas.height - margin.bottom); lossContext.stroke();
+  lossContext.fillStyle = RED; lossContext.beginPath(); lossContext.arc(x, y, 4, 0, 2 * Math.PI); lossContext.fill();
+  lossCanvas.dataset.marker = x.toFixed(1) + "," + y.toFixed(1);
+}
+
+const boundaryCanvas = document.getElementById("boundary");
+const boundaryContext = boundaryCanvas.getContext("2d");
+const grid = data.grid, raster = document.createElement("canvas");
+raster.width = grid; raster.height = grid;
+const rasterContext = raster.getContext("2d"), cells = rasterContext.createImageData(grid, grid);
+const [xLow, xHigh, yLow, yHigh] = data.box;
+const plot = { left: 8, top: 8, width: boundaryCanvas.width - 16, height: boundaryCanvas.height - 16 };
+const toPixelX = (x) => plot.left + (x - xLow) / (xHigh - xLow) * plot.width;
+const toPixelY = (y) => plot.top + (1 - (y - yLow) / (yHigh - yLow)) * plot.height;
+const FAIL = [0xD5, 0x5E, 0x00], PASS = [0x00, 0x9E, 0x73];
+
+function drawBoundary(frame) {
+  for (let row = 0; row < grid; row++) {
+    const y = yHigh - (row + 0.5) / grid * (yHigh - yLow);
+    for (let column = 0; column < grid; column++) {
+      const x = xLow + (column + 0.5) / grid * (xHigh - xLow);
+      const p = forward(frame, x, y), toward = p >= 0.5 ? PASS : FAIL, strength = Math.abs(p - 0.5) * 2 * 0.55;
+      const at = 4 * (row * grid + column);
+      for (let c = 0; c < 3; c++) cells.data[at + c] = Math.round(255 + (toward[c] - 255) * strength);
+      cells.data[at + 3] = 255;
+    }
+  }
+  rasterContext.putImageData(cells, 0, 0);
+  boundaryContext.fillStyle = "#fff"; boundaryContext.fillRect(0, 0, boundaryCanvas.width, boundaryCanvas.height);
+  boundaryContext.imageSmoothingEnabled = true;
+  boundaryContext.drawImage(raster, plot.left, plot.top, plot.width, plot.height);
+  const batch = new Set(frame ? indices.subarray(data.batch_start[frame - 1], data.batch_start[frame]) : []);
+  for (let i = 0; i < data.labels.length; i++) {
+    const px = toPixelX(data.points[2 * i]), py = toPixelY(data.points[2 * i + 1]);
+    boundaryContext.fillStyle = data.labels[i] > 0.5 ? GREEN : RED;
+    boundaryContext.strokeStyle = "#fff"; boundaryContext.lineWidth = 0.8;
+    boundaryContext.beginPath(); boundaryContext.arc(px, py, 3.2, 0, 2 * Math.PI); boundaryContext.fill(); boundaryContext.stroke();
+    if (batch.has(i)) {
+      boundaryContext.strokeStyle = "#000"; boundaryContext.lineWidth = 1.3;
+      boundaryContext.beginPath(); boundaryContext.arc(px, py, 6, 0, 2 * Math.PI); boundaryContext.stroke();
+    }
+  }
+}
+
+// The lecture's picture: neurons in columns, one line per weight, colour = sign, width = size.
+function layout(canvas) {
+  const columns = data.sizes.length, positions = [];
+  for (let c = 0; c < columns; c++) {
+    const n = data.sizes[c], x = 30 + c * (canvas.width - 60) / (columns - 1), column = [];
+    for (let j = 0; j < n; j++) column.push([x, canvas.height / 2 + (j - (n - 1) / 2) * Math.min(16, (canvas.height - 24) / n)]);
+    positions.push(column);
+  }
+  return positions;
+}
+function drawNetwork(canvas, values, title) {
+  const context = canvas.getContext("2d"), positions = layout(canvas);
+  context.fillStyle = "#fff"; context.fillRect(0, 0, canvas.width, canvas.height);
+  let largest = 0;
+  for (const layer of data.layers) for (const w of layer.weights) for (const i of w) largest = Math.max(largest, Math.abs(values(i)));
+  data.layers.forEach((layer, l) => {
+    layer.weights.forEach((w, j) => {
+      const [x1, y1] = positions[l + 1][j];
+      w.forEach((index, i) => {
+        const value = values(index), [x0, y0] = positions[l][i];
+        context.strokeStyle = value >= 0 ? BLUE : RED;
+        context.globalAlpha = 0.35 + 0.65 * (largest ? Math.abs(value) / largest : 0);
+        context.lineWidth = 0.3 + 3.7 * (largest ? Math.abs(value) / largest : 0);
+        context.beginPath(); context.moveTo(x0, y0); context.lineTo(x1, y1); context.stroke();
+      });
+    });
+  });
+  context.globalAlpha = 1;
+  positions.forEach((column, c) => column.forEach(([x, y]) => {
+    context.fillStyle = c === 0 ? "#EEEEEE" : c === positions.length - 1 ? "#FCE3C4" : "#D6E6F5";
+    context.strokeStyle = "#333"; context.lineWidth = 1;
+    context.beginPath(); context.arc(x, y, 5, 0, 2 * Math.PI); context.fill(); context.stroke();
+  }));
+  context.fillStyle = "#444"; context.font = "11px system-ui"; context.textAlign = "left";
+  context.fillText(title + " · largest |" + (largest ? largest.toPrecision(3) : "0") + "|", 6, 12);
+}
+
+const slider = document.getElementById("slider"), counter = document.getElementById("counter");
+slider.max = String(last);
+let shown = -1, timer = null;
+const timings = [];
+function show(frame) {
+  const started = performance.now();
+  frame = Math.max(0, Math.min(last, frame | 0));
+  shown = frame; slider.value = String(frame);
+  drawLoss(frame);
+  drawBoundary(frame);
+  const base = frame * count;
+  drawNetwork(document.getElementById("weights"), (i) => parameters[base + i], "weights");
+  const gbase = (frame - 1) * count, scale = frame ? data.gradient_scale[frame - 1] / 127 : 0;
+  drawNetwork(document.getElementById("gradients"), (i) => (frame ? gradients[gbase + i] * scale : 0),
+              frame ? "gradients" : "gradients (none before the first update)");
+  counter.textContent = frame
+    ? `update ${frame} of ${last} · epoch ${data.epoch[frame - 1]} · batch loss ${data.loss[frame - 1].toPrecision(4)} · learning rate ${data.learning_rate[frame - 1]}`
+    : `before training (0 of ${last} updates)`;
+  timings.push(performance.now() - started);
+}
+slider.addEventListener("input", () => show(Number(slider.value)));
+document.getElementById("prev").addEventListener("click", () => show(shown - 1));
+document.getElementById("next").addEventListener("click", () => show(shown + 1));
+const playButton = document.getElementById("play");
+function play() {
+  if (timer) { clearInterval(timer); timer = null; playButton.textContent = "▶ play"; return; }
+  if (shown === last) show(0);
+  playButton.textContent = "❚❚ pause";
+  timer = setInterval(() => { if (shown >= last) play(); else show(shown + Math.max(1, Math.round(last / 300))); }, 30);
+}
+playButton.addEventListener("click", play);
+document.addEventListener("keydown", (event) => {
+  const moves = { ArrowLeft: shown - 1, ArrowRight: shown + 1, Home: 0, End: last };
+  if (event.key in moves) { show(moves[event.key]); event.preventDefault(); }
+  else if (event.key === " ") { play(); event.preventDefault(); }
+});
+window.replay = { show, timings, frames: data.frames };
+show(last);

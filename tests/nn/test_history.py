@@ -1,0 +1,223 @@
+"""Time travel: fit(record=True), model_at, fork."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import nn
+from nn.data import batches
+from nn.history import RecordedHistory, TimeTravelError
+
+X, y = nn.data.xor(30, seed=0)
+BATCH = 8  # 30 examples: 4 updates an epoch, the last of 6 examples
+
+
+def mlp() -> nn.Module:
+    return nn.MLP(2, [4, 1], seed=1)
+
+
+def with_dropout() -> nn.Module:
+    return nn.Sequential(nn.Dense(2, 6, "tanh", seed=1), nn.Dropout(0.3, seed=2), nn.Dense(6, 1, seed=3))
+
+
+def trained_afresh(make: type[nn.Module] | object, updates: int, learning_rate: float = 0.05) -> list[float]:
+    """fit's loop written out independently, stopped after ``updates`` updates: the oracle for model_at."""
+    model = make()  # type: ignore[operator]
+    optimizer = nn.Adam(model, learning_rate=learning_rate)
+    rng, done = random.Random(0), 0
+    while done < updates:
+        model.train()
+        for X_batch, y_batch in batches(X, y, BATCH, shuffle=True, seed=rng):
+            if done == updates:
+                break
+            optimizer.zero_grad()
+            nn.binary_cross_entropy_with_logits([model(x) for x in X_batch], y_batch).backward()
+            optimizer.step()
+            done += 1
+    return [p.data for p in model.parameters()]
+
+
+def recorded(make: object, epochs: int = 3, **settings: object) -> RecordedHistory:
+    model = make()  # type: ignore[operator]
+    history = nn.fit(
+        model,
+        X,
+        y,
+        optimizer=nn.Adam(model, learning_rate=0.05),
+        epochs=epochs,
+        batch_size=BATCH,
+        progress=False,
+        record=True,
+        **settings,
+    )
+    assert isinstance(history, RecordedHistory)
+    return history
+
+
+def weights(model: nn.Module) -> list[float]:
+    return [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize("make", [mlp, with_dropout], ids=["mlp", "dropout"])
+@pytest.mark.parametrize("k", [0, 1, 3, 4, 5, 8, 11, 12])  # 4, 8 and 12 end an epoch
+def test_model_at_k_has_the_weights_of_training_k_updates_afresh_bit_for_bit(make: object, k: int) -> None:
+    assert weights(recorded(make).model_at(k)) == trained_afresh(make, k)
+
+
+def test_recording_keeps_one_step_per_update_with_its_loss_indices_and_learning_rate() -> None:
+    history = recorded(mlp)
+    assert len(history.steps) == 12
+    assert [s.epoch for s in history.steps] == [1] * 4 + [2] * 4 + [3] * 4
+    epoch_one = [i for s in history.steps[:4] for i in s.indices]
+    assert sorted(epoch_one) == list(range(30))
+    assert {s.learning_rate for s in history.steps} == {0.05}
+    before = history.model_at(6)  # no dropout: eval mode computes what training did
+    batch = history.steps[6].indices
+    assert (
+        history.steps[6].loss
+        == nn.binary_cross_entropy_with_logits([before(X[i]) for i in batch], [y[i] for i in batch]).data
+    )
+
+
+def test_recording_changes_nothing_about_training() -> None:
+    model = mlp()
+    plain = nn.fit(
+        model, X, y, optimizer=nn.Adam(model, learning_rate=0.05), epochs=3, batch_size=BATCH, progress=False
+    )
+    history = recorded(mlp)
+    assert history.train_loss == plain.train_loss
+    assert list(history.steps[-1].parameters) == weights(model)
+
+
+def test_the_last_model_is_the_trained_model_and_model_at_leaves_the_history_alone() -> None:
+    history = recorded(with_dropout)
+    first = weights(history.model_at(5))
+    assert weights(history.model_at(5)) == first
+    assert not history.model_at(5).training
+
+
+@pytest.mark.parametrize("make", [mlp, with_dropout], ids=["mlp", "dropout"])
+@pytest.mark.parametrize("k", [0, 2, 4, 6])
+def test_a_fork_without_changes_repeats_the_run_exactly(make: object, k: int) -> None:
+    history = recorded(make)
+    fork = history.fork(k)
+    assert [list(s.parameters) for s in fork.steps] == [list(s.parameters) for s in history.steps]
+    assert fork.train_loss == history.train_loss
+
+
+def test_a_fork_shares_the_past_and_diverges_after() -> None:
+    history = recorded(mlp)
+    fork = history.fork(6, learning_rate=0.5)
+    assert all(fork.steps[i] is history.steps[i] for i in range(6))
+    assert fork.steps[6] is not history.steps[6]
+    assert fork.steps[6].indices == history.steps[6].indices  # the same batch, another step size
+    assert fork.steps[6].learning_rate == 0.5
+    assert list(fork.steps[6].parameters) != list(history.steps[6].parameters)
+    assert weights(fork.model_at(6)) == weights(history.model_at(6))
+
+
+def test_a_fork_can_change_the_optimizer_batch_size_and_epochs() -> None:
+    history = recorded(mlp)
+    fork = history.fork(5, optimizer=nn.SGD, batch_size=15, epochs=4)
+    # epoch 2 had 1 update; its other 22 examples in batches of 15, then epochs 3 and 4 of 2 each
+    assert [s.epoch for s in fork.steps[5:]] == [2, 2, 3, 3, 4, 4]
+    assert [len(s.indices) for s in fork.steps[5:7]] == [15, 7]
+    assert len(fork.train_loss) == 4
+    built = history.fork(5, optimizer=lambda model: nn.SGD(model, learning_rate=0.2))
+    assert built.steps[5].learning_rate == 0.2
+
+
+def test_a_fork_of_a_fork_keeps_sharing() -> None:
+    history = recorded(mlp)
+    fork = history.fork(4, learning_rate=0.01)
+    again = fork.fork(7, learning_rate=0.1)
+    assert again.steps[2] is history.steps[2]
+    assert again.steps[6] is fork.steps[6]
+
+
+@pytest.mark.parametrize("k", [-1, 13, 2.0, "3", True])
+def test_a_k_outside_the_recording_is_refused_with_the_range(k: object) -> None:
+    history = recorded(mlp)
+    with pytest.raises(TimeTravelError, match=rf"model_at\(\) got k={k!r}; expected a whole number .* 0 .* to 12"):
+        history.model_at(k)  # type: ignore[arg-type]
+    with pytest.raises(TimeTravelError, match=r"fork\(\) got k="):
+        history.fork(k)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"momentum": 0.9},
+            r"fork\(\) got momentum=0.9; it can change only learning_rate, optimizer, batch_size, epochs",
+        ),
+        ({"learning_rate": -1.0}, r"fork\(\) got learning_rate=-1.0; the learning rate must be a number > 0"),
+        ({"batch_size": 0}, r"batch_size"),
+        ({"epochs": 1}, r"fork\(\) got epochs=1, but update 6 is in epoch 2; .* pass at least 2"),
+        ({"epochs": "2"}, r"fork\(\) got epochs='2'; expected a whole number"),
+        ({"optimizer": "sgd"}, r"fork\(\) got optimizer='sgd'; expected an optimizer class such as nn.SGD"),
+    ],
+)
+def test_a_change_fork_cannot_make_is_refused_with_a_clear_message(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(TimeTravelError, match=message):
+        recorded(mlp).fork(6, **changes)
+
+
+def test_a_history_that_was_not_recorded_says_how_to_record() -> None:
+    with pytest.raises(TimeTravelError, match=r"record=True"):
+        RecordedHistory().model_at(0)
+
+
+def test_early_stopping_keeps_every_update_of_the_epochs_it_ran() -> None:
+    history = recorded(mlp, epochs=50, callbacks=[nn.EarlyStopping(patience=1, min_delta=10.0)])
+    assert len(history.steps) == 4 * history.epochs
+
+
+def test_a_fork_of_a_fork_keeps_the_batch_size_it_was_given() -> None:
+    fork = recorded(mlp).fork(4, batch_size=15)
+    assert [len(s.indices) for s in fork.fork(6).steps[6:8]] == [15, 15]
+
+
+def test_a_run_shuffled_by_the_operating_system_can_still_be_forked_exactly() -> None:
+    model = mlp()
+    history = nn.fit(model, X, y, epochs=2, batch_size=BATCH, progress=False, record=True, seed=None)
+    again = history.fork(3)  # type: ignore[attr-defined]
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in history.steps]  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_mid_epoch_drops_that_epochs_updates_as_fit_drops_its_weights() -> None:
+    calls = []
+
+    def interrupted_loss(outputs, targets):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 8:  # fit's checks call the loss twice, so this is epoch 2's second batch
+            raise KeyboardInterrupt
+        return nn.binary_cross_entropy_with_logits(outputs, targets)
+
+    history = recorded(mlp, loss=interrupted_loss)
+    assert history.interrupted
+    assert history.epochs == 1
+    assert len(history.steps) == 4
+    assert weights(history.model_at(4)) == trained_afresh(mlp, 4)
+
+
+@pytest.mark.parametrize("k", [16, 18, 33, 40])  # restart points at 16 and 32 (CHECKPOINT_EVERY = 16)
+def test_a_fork_after_a_restart_point_repeats_the_run_exactly_dropout_and_adam_state_included(k: int) -> None:
+    history = recorded(with_dropout, epochs=10)
+    assert [c.updates for c in history.checkpoints] == [0, 16, 32]
+    fork = history.fork(k)
+    assert [list(s.parameters) for s in fork.steps] == [list(s.parameters) for s in history.steps]
+
+
+def test_what_the_caller_does_to_the_model_and_optimizer_after_fit_does_not_rewrite_history() -> None:
+    model = mlp()
+    optimizer = nn.Adam(model, learning_rate=0.05)
+    history = nn.fit(model, X, y, optimizer=optimizer, epochs=3, batch_size=BATCH, progress=False, record=True)
+    expected = [list(s.parameters) for s in history.steps]  # type: ignore[attr-defined]
+    optimizer.learning_rate = 0.9
+    for parameter in model.parameters():
+        parameter.data = 0.0
+    assert weights(history.model_at(0)) == trained_afresh(mlp, 0)  # type: ignore[attr-defined]
+    assert [list(s.parameters) for s in history.fork(2).steps] == expected  # type: ignore[attr-defined]

@@ -1,0 +1,107 @@
+"""history.to_html(): the offline replay page, written and then driven in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from headless_chromium import chromium, installed
+
+import nn
+from nn.history import RecordedHistory, TimeTravelError
+
+
+def recorded(epochs: int, engine: str = "scalar", layers: tuple[int, ...] = (4, 1)) -> RecordedHistory:
+    X, y = nn.data.xor(200 if engine == "batched" else 30, seed=0)
+    model = nn.MLP(2, list(layers), seed=0)
+    history = nn.fit(model, X, y, epochs=epochs, batch_size=32, progress=False, record=True, engine=engine)
+    assert isinstance(history, RecordedHistory)
+    return history
+
+
+def test_the_page_is_one_file_that_forbids_network_requests(tmp_path: Path) -> None:
+    page = recorded(2).to_html(tmp_path / "run.html", title="two <epochs>")
+    text = page.read_text(encoding="utf-8")
+    assert "default-src 'none'" in text
+    assert not re.search(r"(src|href)=\"(https?:)?//", text)
+    assert "<title>two &lt;epochs&gt;</title>" in text
+    assert "__DATA__" not in text
+    assert "__SCRIPT__" not in text
+
+
+def test_a_model_the_page_cannot_draw_is_refused_with_what_it_can_draw(tmp_path: Path) -> None:
+    X, y = nn.data.xor(20, seed=0)
+    history = nn.fit(
+        nn.MLP(2, [3, 2], seed=0),
+        X,
+        [[1.0, 0.0] if t else [0.0, 1.0] for t in y],
+        loss=nn.mean_squared_error,
+        epochs=1,
+        progress=False,
+        record=True,
+    )
+    with pytest.raises(TimeTravelError, match=r"to_html\(\) got a model of 2 inputs and 2 outputs; .* 1 output"):
+        history.to_html(tmp_path / "run.html")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def thousand_updates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("numpy", reason="the 1,000-update run trains with engine='batched'")
+    history = recorded(143, engine="batched", layers=(16, 16, 1))  # 7 updates an epoch: 1,001
+    assert len(history.steps) == 1001
+    page = history.to_html(tmp_path_factory.mktemp("replay") / "run.html")
+    assert page.stat().st_size < 3_000_000
+    return page
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install 'glassgrad[test]')")
+    with chromium(1024, 768, console_log=True) as driver:
+        yield driver
+
+
+def canvas(driver: object, name: str) -> str:
+    return str(driver.execute_script(f"return document.getElementById('{name}').toDataURL()"))  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not installed(), reason="needs Debian's chromium and chromium-driver")
+def test_moving_the_slider_moves_the_loss_marker_the_boundary_and_the_figure(
+    browser: object, thousand_updates: Path
+) -> None:
+    driver = browser
+    driver.get(thousand_updates.as_uri())  # type: ignore[attr-defined]
+    assert driver.find_element("id", "counter").text.startswith("update 1001 of 1001")  # type: ignore[attr-defined]
+    before = {name: canvas(driver, name) for name in ("boundary", "weights", "gradients")}
+    marker = driver.find_element("id", "loss").get_attribute("data-marker")  # type: ignore[attr-defined]
+    slider = driver.find_element("id", "slider")  # type: ignore[attr-defined]
+    driver.execute_script(  # type: ignore[attr-defined]
+        "arguments[0].value = 40; arguments[0].dispatchEvent(new Event('input'))", slider
+    )
+    assert driver.find_element("id", "counter").text.startswith("update 40 of 1001 · epoch 6")  # type: ignore[attr-defined]
+    assert driver.find_element("id", "loss").get_attribute("data-marker") != marker  # type: ignore[attr-defined]
+    for name, picture in before.items():
+        assert canvas(driver, name) != picture, f"the {name} panel did not change"
+    driver.execute_script(
+        "document.getElementById('slider').value = 0; "  # type: ignore[attr-defined]
+        "document.getElementById('slider').dispatchEvent(new Event('input'))"
+    )
+    assert driver.find_element("id", "counter").text.startswith("before training")  # type: ignore[attr-defined]
+    assert driver.find_element("id", "loss").get_attribute("data-marker") == "none"  # type: ignore[attr-defined]
+
+    # Scrubbing: 200 jumps across the run, each timed inside the page. This machine is shared, so a jump
+    # can wait for the CPU: the 90th percentile is the page's own speed, the maximum is printed.
+    median, ninetieth, slowest = driver.execute_script(  # type: ignore[attr-defined]
+        "const s = document.getElementById('slider'); const times = [];"
+        "for (let i = 0; i < 200; i++) { const t = performance.now(); s.value = (i * 397) % 1002;"
+        " s.dispatchEvent(new Event('input')); times.push(performance.now() - t); }"
+        "times.sort((a, b) => a - b); return [times[100], times[180], times[199]];"
+    )
+    print(f"scrub over 1,001 updates: median {median:.1f} ms, 90th percentile {ninetieth:.1f} ms, max {slowest:.1f} ms")
+    assert ninetieth < 100
+    assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0  # type: ignore[attr-defined]
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    assert errors == []  # no script errors and no blocked (network) requests
