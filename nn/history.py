@@ -437,7 +437,7 @@ class RecordedHistory(History):
         at = bisect.bisect_right([c.updates for c in self.checkpoints], k) - 1
         checkpoint = self.checkpoints[at]
         _restore(checkpoint, model, optimizer)
-        step = _step_function(model, run.X, run.loss, run.engine, "fork()")
+        step = _step_function(model, run.X, run.y, run.loss, run.engine, "fork()")
         model.train()
         for update in self.steps[checkpoint.updates : k]:
             _train_on(step, optimizer, run.X, run.y, update.indices)
