@@ -375,6 +375,7 @@ class NeuronTrace:
         interval: int = 1500,
         max_nodes: int = 500,
         collapse: Collapse = None,
+        quiz: bool = False,
     ) -> Path:
         """Write the trace as one offline web page (see ``Trace.to_html``).
 
@@ -385,7 +386,9 @@ class NeuronTrace:
         """
         from autograd.see.player import to_html
 
-        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
+        return to_html(
+            self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz
+        )
 
 
 def by_boxes(node_trace: BackwardTrace | ForwardTrace, collapse: Collapse, function: str) -> NeuronTrace:

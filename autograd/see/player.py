@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 import types
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from autograd.engine.value import Parameter, Value
 from autograd.see.render import HIGHLIGHT, PALETTE, Collapse, render_dot, write_atomically
 
 if TYPE_CHECKING:
@@ -604,6 +606,100 @@ def _is_highlighted(state: object) -> bool:
 
 
 
+# --- predict, then reveal: one question per step ---------------------------------------------
+
+Question = tuple[str, float, tuple[str, ...], str]
+"""A step's question: what to ask, the answer, the numbers the frame hides while asking, the answer as shown."""
+
+
+def _learns(node: Value) -> bool:
+    # Data (inputs, targets) needs no gradient; parameters and computed nodes do.
+    return node.operation is not None or isinstance(node, Parameter)
+
+
+def quiz_questions(trace: Playable) -> list[Question | None]:
+    """One question per step of ``trace``, for ``to_html(quiz=True)`` and ``player(quiz=True)``.
+
+    A forward step asks for the value it computes; a backward step asks for the
+    gradient it passes back: to a parameter or a computed node rather than to data
+    and, for a box (a neuron, the loss), to the first one outside the box, such as
+    ∂J/∂ŷ for the loss. The answer is what the step adds, so it is the product the
+    narration shows.
+
+    Example:
+        >>> from autograd import Parameter, Value, trace_backward
+        >>> w, x = Parameter(0.5, label="w"), Value(2.0, label="x")
+        >>> z = w * x; z.label = "z"
+        >>> question, answer, hidden, shown = quiz_questions(trace_backward(z))[0]
+        >>> question.splitlines()[-1], answer, shown
+        ('∂z/∂w = ∂z/∂z · ∂(w × x)/∂w = ?', 2.0, '2.0')
+    """
+    n = _check_playable(trace, "quiz_questions")
+    return [_question(trace, i, n) for i in range(n)]
+
+
+def _question(trace: Playable, i: int, n: int) -> Question | None:
+    # trace.py imports this module (lazily, for its to_html and player): import back lazily too.
+    from autograd.see.trace import ForwardStep, symbol
+
+    # Duck-typed: a per-node trace, a trace by boxes, or a lesson of either.
+    part_of = getattr(trace, "part_of", None)
+    part: Any
+    part, k = part_of(i) if callable(part_of) else (trace, i)
+    node_trace: Any = getattr(part, "node_trace", part)
+    step = part.steps[k]
+    names, number = node_trace.names, node_trace._number
+    counter_of = getattr(trace, "counter", None)
+    counter = counter_of(i) if callable(counter_of) else f"Step {i + 1} of {n}"
+    box = getattr(step, "title", None)
+    node_steps = getattr(step, "node_steps", (step,))
+    first = node_steps[0]
+    if isinstance(first, ForwardStep):
+        node = node_steps[-1].node
+        value = node_steps[-1].value
+        what = f"{box}: {names[node]} = ?" if box else f"{names[node]} = {node_trace.formula(node)} = ?"
+        return f"{counter}. Your turn: {what}", value, (number(value),), number(value)
+    contributions = [c for node_step in node_steps for c in node_step.inputs]
+    if not contributions:
+        return None
+    # A neuron's question is its ∂J/∂z (the lecture's δ); another box's (the loss's) is the
+    # gradient it passes out, such as ∂J/∂ŷ; a single node's, its first operand that learns.
+    neuron = getattr(part, "neurons", {}).get(first.node) if box else None
+    inside = {node_step.node for node_step in node_steps} if box else set()
+    received = {c.input for c in contributions}
+    target = next(
+        node
+        for node in [getattr(neuron, "z", None)]
+        + [c.input for c in contributions if c.input not in inside and c.input.operation is not None]
+        + [c.input for c in contributions if _learns(c.input)]
+        + [contributions[0].input]
+        if node in received
+    )
+    mine = [c for c in contributions if c.input is target]
+    answer = math.fsum(c.contribution for c in mine)
+    out = symbol(names[trace_root(node_trace)])
+    gradient = f"∂{out}/∂{symbol(names[target])} {'+=' if mine[0].grad_before else '='}"
+    if box:
+        context = f"{box}, going back from ∂{out}/∂{symbol(names[first.node])} = {number(first.upstream)}."
+        ask = f"{gradient} ?"
+    else:
+        node = first.node
+        through = f"{names[node]} = {node_trace.formula(node)}"
+        context = f"∂{out}/∂{symbol(names[node])} = {number(first.upstream)}; go back through {through}."
+        local = f" · {node_trace.local(node, target)}" if len(mine) == 1 else ""
+        ask = f"{gradient} ∂{out}/∂{symbol(names[node])}{local} = ?"
+    hidden = tuple(dict.fromkeys([number(answer), number(mine[-1].grad_after)]))
+    return f"{counter}. Your turn: {context}\n{ask}", answer, hidden, number(answer)
+
+
+def trace_root(trace: object) -> Value:
+    """The output a trace differentiates (its ``root``)."""
+    root = getattr(trace, "root", None)
+    if not isinstance(root, Value):
+        raise TypeError(f"quiz_questions() got a trace without a root Value: {trace!r}.")
+    return root
+
+
 def _visible(text: str) -> str:
     # A lone surrogate cannot be written as UTF-8; show it the way to_dot does, as Python's repr would.
     return _SURROGATE.sub(lambda match: repr(match.group(0))[1:-1], text)
@@ -622,7 +718,13 @@ def _template(name: str) -> str:
 
 
 def page(
-    trace: Playable, *, title: str = "", interval: int = 1500, max_nodes: int = 500, collapse: Collapse = None
+    trace: Playable,
+    *,
+    title: str = "",
+    interval: int = 1500,
+    max_nodes: int = 500,
+    collapse: Collapse = None,
+    quiz: bool = False,
 ) -> str:
     """The offline player page for ``trace`` as HTML text (``to_html`` writes it to a file).
 
@@ -636,11 +738,16 @@ def page(
         raise ValueError(f"to_html() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     if not isinstance(title, str):
         raise TypeError(f"to_html() got title {title!r} of type {type(title).__name__}; expected a str.")
+    if not isinstance(quiz, bool):
+        raise TypeError(f"to_html() got quiz={quiz!r} of type {type(quiz).__name__}; expected True or False.")
     data: dict[str, object] = {
         "explanations": [_visible(trace.explain(i)) for i in range(n)],
         "phases": [phase_of(trace, i) for i in range(n)],
         "interval": interval,
+        "highlight": HIGHLIGHT,
     }
+    if quiz:
+        data["quiz"] = quiz_questions(trace)
     data.update(page_states(trace, function="to_html", max_nodes=max_nodes, collapse=collapse))
     kinds = ("input", "parameter", "intermediate", "output", "constant")
     legend = "".join(
@@ -687,6 +794,7 @@ def to_html(
     interval: int = 1500,
     max_nodes: int = 500,
     collapse: Collapse = None,
+    quiz: bool = False,
 ) -> Path:
     """Write the trace as ONE self-contained web page: the graph, buttons, arrow keys, explanations.
 
@@ -704,6 +812,10 @@ def to_html(
         interval: milliseconds per step while playing.
         max_nodes: refuse graphs with more nodes (or boxes) than this.
         collapse: as for ``player``; ``"scope"`` plays a whole network.
+        quiz: predict, then reveal: each step first asks for the number it computes
+            (the gradient it passes back; a forward step's value), hides it in the
+            picture, and shows the step once the answer is within 1e-3 (relative)
+            or the student presses "reveal"; a score counts the right answers.
 
     Returns:
         The path written.
@@ -711,6 +823,7 @@ def to_html(
     Raises:
         GraphvizNotFound: Graphviz's ``dot`` is missing.
         GraphTooLargeError: more than ``max_nodes`` nodes; the message suggests ``collapse=``.
+        TypeError: ``quiz`` is not a bool.
         ValueError: the trace has no steps.
 
     Example:
@@ -719,6 +832,6 @@ def to_html(
         PosixPath('backprop.html')
     """
     target = Path(path)
-    text = page(trace, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
+    text = page(trace, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
     write_atomically(target, text.encode("utf-8"), caller="to_html()")
     return target

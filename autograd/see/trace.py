@@ -445,6 +445,7 @@ class Playback:
         interval: int = 1500,
         max_nodes: int = 500,
         collapse: Collapse = None,
+        quiz: bool = False,
     ) -> Path:
         """Write the steps as ONE self-contained web page that works offline in any browser.
 
@@ -454,6 +455,7 @@ class Playback:
             interval: milliseconds per step while playing.
             max_nodes: as for ``frame``.
             collapse: as for ``frame``; ``"scope"`` plays a whole network legibly.
+            quiz: ask for each step's number before showing it (see ``autograd.see.player.to_html``).
 
         Returns:
             The path written.
@@ -464,7 +466,9 @@ class Playback:
         """
         from autograd.see.player import to_html
 
-        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
+        return to_html(
+            self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz
+        )
 
 
 class Trace(Playback, Generic[StepT]):

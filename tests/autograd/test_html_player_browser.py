@@ -156,44 +156,103 @@ def test_clicking_next_repaints_the_highlight_and_the_numbers(browser, tmp_path)
     assert errors == []
 
 
-TEXT_SIZES = """
-var svg = document.querySelector('#frame svg');
-var graph = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim())
-  .map(t => Number(t.getAttribute('font-size')) * t.getScreenCTM().a);
-var page = Array.from(document.querySelectorAll('h1, #counter, #phase, #explanation, button, .legend span, .help'))
+# What a student sees at this step, measured from the DOM: every scrollable area, the
+# boxes drawn highlighted (the step's node and operation, or its neuron) and the graph's text.
+SEEN = """
+var frame = document.getElementById('frame'), area = frame.getBoundingClientRect();
+var svg = frame.querySelector('svg'), highlight = arguments[0].toLowerCase();
+var out = function (r) { return r.left < area.left - 1 || r.top < area.top - 1 || r.right > area.right + 1
+                                || r.bottom > area.bottom + 1; };
+var cut = [];
+svg.querySelectorAll('g.node, g.cluster').forEach(function (g) {
+  var lit = Array.from(g.querySelectorAll('path,polygon,ellipse'))
+    .some(e => (e.getAttribute('stroke') || '').toLowerCase() === highlight);
+  if (lit && out(g.getBoundingClientRect())) { cut.push(g.querySelector('title').textContent); }
+});
+var shown = Array.from(svg.querySelectorAll('text')).filter(function (t) {
+  var r = t.getBoundingClientRect();
+  return t.textContent.trim() && r.right > area.left && r.left < area.right
+    && r.bottom > area.top && r.top < area.bottom;
+});
+var sizes = shown.map(t => Number(t.getAttribute('font-size')) * t.getScreenCTM().a);
+var scrolling = ['explanation', 'frame'].map(id => document.getElementById(id))
+  .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map(e => e.id);
+var page = document.documentElement;
+if (page.scrollHeight > window.innerHeight || page.scrollWidth > window.innerWidth) { scrolling.push('page'); }
+var words = Array.from(document.querySelectorAll('h1, #counter, #phase, #explanation, button, .legend span, .help'))
   .filter(e => e.offsetParent !== null).map(e => parseFloat(getComputedStyle(e).fontSize));
-var frame = document.getElementById('frame').getBoundingClientRect();
-var box = svg.getBoundingClientRect();
-return {graph: Math.min.apply(null, graph), page: Math.min.apply(null, page),
-        fits: box.width <= frame.width + 1 && box.height <= frame.height + 1,
-        scrolls: document.documentElement.scrollHeight > window.innerHeight,
+return {counter: document.getElementById('counter').textContent, cut: cut, scrolling: scrolling,
+        graph: Math.min.apply(null, sizes), shown: shown.length, words: Math.min.apply(null, words),
         controls: document.querySelector('.controls').offsetParent !== null};
 """
 
 
-@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1440, 900), (3840, 2160)])
-def test_the_page_fits_the_window_and_presentation_mode_has_large_type(browser, tmp_path, width, height):
+def seen(driver) -> dict:
+    return driver.execute_script(SEEN, HIGHLIGHT)
+
+
+def inner_size(driver, width: int, height: int) -> None:
+    """Size the window so that the page itself is ``width`` × ``height`` (the window's frame takes some room)."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+
+def course_network_lesson(level: str) -> Lesson:
+    """The course network nn.MLP(2, [3, 1], output_activation="sigmoid") + BCE, forward and backward."""
+    import nn
+
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    collapse = "scope" if level == "neuron level" else None
+    return trace_forward(loss, collapse=collapse) + trace_backward(loss, collapse=collapse)
+
+
+@pytest.mark.parametrize("level", ["node level", "neuron level"])
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1920, 1080)])
+def test_every_step_of_the_course_lesson_fits_without_scrolling_in_both_modes(browser, tmp_path, level, width, height):
     from selenium.webdriver.common.keys import Keys
 
-    browser.set_window_size(width, height)
-    inner = browser.execute_script("return [window.innerWidth, window.innerHeight]")
-    browser.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+    lesson = course_network_lesson(level)
+    inner_size(browser, width, height)
     try:
-        loss, _ = course_graphs.course_network()
-        browser.get((trace_forward(loss) + trace_backward(loss)).to_html(tmp_path / "lesson.html").as_uri())
-        sizes = browser.execute_script(TEXT_SIZES)
-        assert sizes["fits"]
-        assert not sizes["scrolls"]
-        assert sizes["controls"]
-        assert sizes["page"] >= 14  # every word of the page, at any size
+        browser.get(lesson.to_html(tmp_path / "lesson.html").as_uri())
+        for mode, smallest_text in (("normal", 12), ("presenting", max(16, height / 50))):
+            if mode == "presenting":
+                press(browser, "p")
+            press(browser, Keys.HOME)
+            for i in range(len(lesson)):
+                view = seen(browser)
+                where = f"{level}, {mode}, {width}×{height}, step {i + 1}"
+                assert view["counter"] == f"Step {i + 1} of {len(lesson)}", where
+                assert view["scrolling"] == [], where  # no scrollbar: page, graph or narration
+                assert view["cut"] == [], where  # the step's boxes are wholly in view
+                assert view["shown"] > 0, where
+                assert view["graph"] >= smallest_text - 0.01, where
+                assert view["words"] >= (18 if mode == "presenting" else 14), where
+                assert view["controls"] is (mode == "normal"), where
+                press(browser, Keys.ARROW_RIGHT)
+        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        assert errors == []
+    finally:
+        browser.set_window_size(1300, 1000)
+
+
+def test_plus_and_minus_zoom_the_graph_and_minus_shows_the_whole_picture(browser, tmp_path):
+    inner_size(browser, 1024, 768)
+    try:
+        browser.get(course_network_lesson("node level").to_html(tmp_path / "lesson.html").as_uri())
         press(browser, "p")
-        presenting = browser.execute_script(TEXT_SIZES)
-        assert not presenting["controls"]
-        assert presenting["graph"] >= 14  # the graph's smallest text, zoomed in if it has to be
-        assert presenting["page"] >= 18
-        press(browser, Keys.ARROW_RIGHT)
-        assert text_of(browser, "counter") == "Step 2 of 10"  # the keys still step
-        press(browser, Keys.ESCAPE)
-        assert browser.execute_script(TEXT_SIZES)["controls"]
+        before = seen(browser)["graph"]
+        press(browser, "+")
+        assert seen(browser)["graph"] > before * 1.2
+        press(browser, "-", 30)
+        viewed = browser.execute_script(
+            "var s = document.querySelector('#frame svg'), g = s.querySelector('g.graph').getBoundingClientRect(),"
+            " f = document.getElementById('frame').getBoundingClientRect();"
+            "return g.left >= f.left - 1 && g.right <= f.right + 1 && g.top >= f.top - 1 && g.bottom <= f.bottom + 1;"
+        )
+        assert viewed  # zoomed out far enough, the whole picture is in the frame
+        assert seen(browser)["scrolling"] == []
     finally:
         browser.set_window_size(1300, 1000)
