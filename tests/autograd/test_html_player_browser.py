@@ -256,3 +256,67 @@ def test_plus_and_minus_zoom_the_graph_and_minus_shows_the_whole_picture(browser
         assert seen(browser)["scrolling"] == []
     finally:
         browser.set_window_size(1300, 1000)
+
+
+def answer(driver, text: str) -> dict:
+    """Type ``text`` in the quiz's answer field, press Enter; what the page shows then."""
+    from selenium.webdriver.common.keys import Keys
+
+    field = driver.find_element("id", "answer")
+    field.clear()
+    field.send_keys(text, Keys.ENTER)
+    return quiz_state(driver)
+
+
+def quiz_state(driver) -> dict:
+    return {name: text_of(driver, name) for name in ("explanation", "feedback", "score", "counter")} | {
+        "asking": driver.find_element("id", "answer").is_enabled(),
+    }
+
+
+def test_the_quiz_refuses_a_wrong_answer_accepts_a_right_one_reveals_and_counts_the_score(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    loss, nodes = course_graphs.course_network()
+    lesson = trace_forward(loss) + trace_backward(loss)
+    text = lesson.to_html(tmp_path / "quiz.html", quiz=True).read_text(encoding="utf-8")
+    assert "default-src 'none'" in text  # the page may fetch nothing
+    browser.get((tmp_path / "quiz.html").as_uri())
+    z1 = nodes["z1"].data  # step 1 computes z1 = w1 × x
+    first = quiz_state(browser)
+    assert first["asking"]
+    assert "z1 = w1 × x = ?" in first["explanation"]
+    assert first["explanation"] != lesson.explain(0)
+    assert f"{z1:.4g}" not in " ".join(painted(browser)["values"]["v2"])  # the picture hides the answer
+
+    refused = answer(browser, f"{z1 * 1.002}")  # 2e-3 off: too far
+    assert refused["asking"]
+    assert refused["feedback"].startswith("not ")
+    assert refused["score"] == "score 0 of 0"
+    assert answer(browser, "seven")["feedback"].startswith("type a number")
+
+    accepted = answer(browser, f"{z1 * (1 + 9e-4)}")  # within 1e-3 of the answer
+    assert not accepted["asking"]
+    assert accepted["feedback"].startswith("✓ right")
+    assert accepted["explanation"] == lesson.explain(0)
+    assert accepted["score"] == "score 1 of 1"
+
+    press(browser, Keys.ARROW_RIGHT)
+    assert quiz_state(browser)["asking"]
+    browser.find_element("id", "reveal").click()
+    revealed = quiz_state(browser)
+    assert not revealed["asking"]
+    assert revealed["explanation"] == lesson.explain(1)
+    assert revealed["score"] == "score 1 of 2"
+
+    # A backward step asks for the gradient it passes back, here to the parameter w1, not the data x.
+    press(browser, Keys.END)
+    w1 = lesson.steps[-1].inputs[0]
+    assert w1.input is nodes["w1"]
+    assert "∂J/∂w1 = " in quiz_state(browser)["explanation"]
+    assert answer(browser, "−1")["feedback"] == "not −1: try again, or reveal"  # read as a number: −1
+    assert answer(browser, f"{w1.contribution:.6g}")["score"] == "score 2 of 3"
+    press(browser, Keys.HOME)
+    assert quiz_state(browser)["explanation"] == lesson.explain(0)  # answered steps stay answered
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []  # no script error and no blocked request

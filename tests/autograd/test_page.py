@@ -232,3 +232,50 @@ def test_a_note_beside_a_node_is_read_as_its_last_text():
     )
     assert [t[:2] for t in texts] == [("clamp", ""), ("clamp: low 3.7e-44, high 1", "#707070")]
     assert (fills, strokes, kinds) == (("#EEEEEE",), (("#CC79A7", 2.5),), "btt")
+
+
+# --- predict, then reveal ------------------------------------------------------------------------
+
+
+def test_the_quiz_asks_each_neuron_for_its_delta_and_the_loss_for_its_gradient_at_y_hat():
+    from autograd.see.player import quiz_questions
+
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    y_hat = model([4.0, 5.0])
+    loss = nn.binary_cross_entropy([y_hat], [1.0])
+    lesson = trace_forward(loss, collapse="scope") + trace_backward(loss, collapse="scope")
+    questions = quiz_questions(lesson)
+    assert len(questions) == len(lesson)
+    backward = [q for q, phase in zip(questions, lesson.phases) if phase == "backward"]
+    loss_question, output_question = backward[0], backward[1]
+    assert loss_question[0].endswith("∂J/∂ŷ = ?")
+    # ∂J/∂ŷ of binary cross-entropy with y = 1 is −1/ŷ; then ∂J/∂z = ∂J/∂ŷ · σ′(z).
+    assert loss_question[1] == pytest.approx(-1 / y_hat.data)
+    assert output_question[0].endswith("∂J/∂z₁⁽²⁾ = ?")
+    assert output_question[1] == pytest.approx(loss_question[1] * y_hat.data * (1 - y_hat.data))
+    (forward,) = [q for q in questions if q is not None and q[0].endswith(": ŷ = ?")]
+    assert forward[1] == y_hat.data
+
+
+def test_a_node_level_quiz_asks_for_the_gradient_a_parameter_gets_not_the_data():
+    from autograd.see.player import quiz_questions
+
+    loss, nodes = course_graphs.course_network()
+    trace = trace_backward(loss)
+    question, answer, hidden, shown = quiz_questions(trace)[-1]  # z1 = w1 × x
+    assert question.splitlines()[-1] == "∂J/∂w1 = ∂J/∂z1 · ∂(w1 × x)/∂w1 = ?"
+    assert answer == trace.steps[-1].inputs[0].contribution == pytest.approx(nodes["w1"].grad)
+    assert shown in hidden
+
+
+@needs_dot
+def test_a_quiz_page_carries_one_question_per_step_and_a_plain_page_none(tmp_path):
+    lesson = trace_backward(course_graphs.course_network()[0])
+
+    def data_of(text: str) -> dict:
+        return json.loads(re.search(r'id="trace-data">(.*?)</script>', text, flags=re.DOTALL).group(1))
+
+    assert len(data_of(page(lesson, quiz=True))["quiz"]) == len(lesson)
+    assert "quiz" not in data_of(page(lesson))
+    with pytest.raises(TypeError, match=r"to_html\(\) got quiz='yes' of type str; expected True or False"):
+        page(lesson, quiz="yes")

@@ -153,6 +153,7 @@
     var p = data.picture[i];
     if (p !== mounted) { mount(p); }
     var target = stateAt(p, i), masked = hidden ? {} : null;
+    var before = hidden && i > data.pictures[p].first ? stateAt(p, i - 1) : null;
     if (hidden) {
       var step = data.changes[i];
       for (var k = 0; k < step.length; k += 2) { masked[step[k]] = true; }
@@ -163,16 +164,22 @@
       if (highlighted(e, state)) { lit.push(e); }
       var mask = masked && masked[e] && refs && refs.node;
       if (!refs || (target[e] === applied[e] && !mask && !(wasMasked && wasMasked[e]))) { continue; }
-      if (refs.node) { paintNode(refs, mask ? hide(state, hidden) : state); } else { paintEdge(refs.group, state); }
+      if (refs.node) {
+        paintNode(refs, mask ? hide(state, hidden, before && data.states[before[e]]) : state);
+      } else { paintEdge(refs.group, state); }
     }
     applied = target;
     wasMasked = masked;
   }
 
-  // A node's state with the numbers the student is asked for shown as "?".
-  function hide(state, numbers) {
-    var texts = state[0].map(function (run) {
-      var content = run[0];
+  // A node's state with what this step works out shown as "?": the numbers the student
+  // is asked for, and every number in a text this step changes (the step before's state).
+  var NUMBER = /-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/gi;
+  function hide(state, numbers, previous) {
+    var texts = state[0].map(function (run, k) {
+      var content = run[0], old = previous && previous[0][k];
+      if (old && old[0] === content) { return run; }
+      if (old && old[0]) { return [content.replace(NUMBER, "?"), run[1], run[2]]; }
       numbers.forEach(function (number) {
         var escaped = number.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
         content = content.replace(new RegExp("(^|[^0-9.])" + escaped + "(?![0-9])", "g"), "$1?");
