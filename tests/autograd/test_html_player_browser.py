@@ -348,7 +348,9 @@ return [opened, stepped, document.getElementById('counter').textContent];
 
 
 @pytest.mark.parametrize("nodes", [50, 250, pytest.param(500, marks=pytest.mark.slow)])
-def test_a_page_near_the_default_max_nodes_opens_and_answers_a_key_within_2_s(browser, tmp_path, nodes, record_property):
+def test_a_page_near_the_default_max_nodes_opens_and_answers_a_key_within_2_s(
+    browser, tmp_path, nodes, record_property
+):
     from autograd.engine.graph import topological_order
 
     root = graph_of(nodes)
