@@ -355,7 +355,7 @@ class NeuronTrace:
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
-    def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
+    def player(self, *, max_nodes: int = 500, collapse: Collapse = None, quiz: bool = False) -> ipywidgets.VBox:
         """A Jupyter player for this trace (see ``Trace.player``).
 
         Example:
@@ -365,7 +365,7 @@ class NeuronTrace:
         """
         from autograd.see.player import player
 
-        return player(self, max_nodes=max_nodes, collapse=collapse)
+        return player(self, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
 
     def to_html(
         self,

@@ -20,6 +20,7 @@ import math
 import os
 import re
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -126,7 +127,7 @@ def _explanation_html(trace: Playable, i: int) -> str:
 
 
 def player(
-    trace: Playable, *, interval: int = 1500, max_nodes: int = 500, collapse: Collapse = None
+    trace: Playable, *, interval: int = 1500, max_nodes: int = 500, collapse: Collapse = None, quiz: bool = False
 ) -> ipywidgets.VBox:
     """An ipywidgets player: play/pause, previous/next, a step slider, the frame and its explanation.
 
@@ -139,6 +140,9 @@ def player(
         max_nodes: refuse graphs with more nodes (or boxes) than this.
         collapse: ``"scope"`` draws each ``autograd.scope`` as one box, so a whole
             network plays (a step inside a box highlights the box); see ``autograd.to_dot``.
+        quiz: predict, then reveal, as ``to_html(quiz=True)``: each step first asks for
+            its number (the picture shows the graph as it stood before the step), and
+            shows the step once the answer is within 1e-3 (relative) or "reveal" is pressed.
 
     Returns:
         An ``ipywidgets.VBox``; the last line of a cell displays it.
@@ -147,12 +151,15 @@ def player(
         GraphvizNotFound: Graphviz's ``dot`` is missing.
         GraphTooLargeError: more than ``max_nodes`` nodes; the message suggests ``collapse=``.
         ImportError: ipywidgets is missing (the message says what to install).
+        TypeError: ``quiz`` is not a bool.
         ValueError: the trace has no steps, or ``interval`` is not positive.
 
     Example:
         >>> from autograd import Value, trace_backward
         >>> box = player(trace_backward(Value(2.0) * 3))  # doctest: +SKIP
     """
+    if not isinstance(quiz, bool):
+        raise TypeError(f"player() got quiz={quiz!r} of type {type(quiz).__name__}; expected True or False.")
     if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
         raise ValueError(f"player() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     n = _check_playable(trace, "player")
@@ -167,11 +174,19 @@ def player(
     picture = widgets.HTML()
     explanation = widgets.HTML()
 
+    questions = _WidgetQuiz(widgets, trace, svgs, lambda: show(slider.value)) if quiz else None
+
     def show(i: int) -> None:
-        picture.value = f'<div style="overflow:auto;max-width:100%">{svgs[i]}</div>'
-        explanation.value = _explanation_html(trace, i)
+        asking = questions is not None and questions.asking(i)
+        svg = questions.picture(i) if questions is not None and asking else svgs[i]
+        picture.value = f'<div style="overflow:auto;max-width:100%">{svg}</div>'
+        explanation.value = questions.question_html(i) if questions is not None and asking else _explanation_html(
+            trace, i
+        )
         previous.disabled = i == 0
         following.disabled = i == n - 1
+        if questions is not None:
+            questions.show(i)
 
     def step_by(delta: int) -> None:
         slider.value = min(max(slider.value + delta, 0), n - 1)
@@ -180,10 +195,10 @@ def player(
     previous.on_click(lambda _button: step_by(-1))
     following.on_click(lambda _button: step_by(+1))
     show(0)
-    box: ipywidgets.VBox = widgets.VBox(
-        [widgets.HBox([play, previous, following, slider]), picture, explanation],
-        layout=widgets.Layout(width="100%"),
-    )
+    parts = [widgets.HBox([play, previous, following, slider]), picture, explanation]
+    if questions is not None:
+        parts.append(questions.row)
+    box: ipywidgets.VBox = widgets.VBox(parts, layout=widgets.Layout(width="100%"))
     box.add_class("glassgrad-player")
     return box
 
@@ -698,6 +713,103 @@ def trace_root(trace: object) -> Value:
     if not isinstance(root, Value):
         raise TypeError(f"quiz_questions() got a trace without a root Value: {trace!r}.")
     return root
+
+
+def accepts(typed: str, answer: float) -> bool | None:
+    """Whether ``typed`` is within 1e-3 (relative) of ``answer``; ``None`` if it is not a number.
+
+    The page's script applies the same rule; ``−`` (the minus sign the narration prints) reads as ``-``.
+
+    Example:
+        >>> accepts("−0.4883", -0.48834), accepts("-0.49", -0.48834), accepts("about half", 0.5)
+        (True, False, None)
+    """
+    try:
+        guess = float(typed.strip().replace("\u2212", "-").replace(" ", ""))
+    except ValueError:
+        return None
+    if math.isnan(guess):
+        return None
+    return guess == answer or abs(guess - answer) <= 1e-3 * abs(answer)
+
+
+def _hide_numbers(svg: str, numbers: tuple[str, ...]) -> str:
+    # Only whole numbers drawn as a text of their own or after a space ("grad -9.036") are hidden.
+    for number in numbers:
+        svg = re.sub(rf"(>|>[^<]*\s){re.escape(html.escape(number))}(?=</text>)", r"\1?", svg)
+    return svg
+
+
+class _WidgetQuiz:
+    """The Jupyter player's quiz: an answer field, check and reveal, feedback and a score."""
+
+    def __init__(
+        self, widgets: types.ModuleType, trace: Playable, svgs: list[str], redraw: Callable[[], None]
+    ) -> None:
+        self.trace, self.svgs, self.redraw = trace, svgs, redraw
+        self.questions = quiz_questions(trace)
+        self.outcome: dict[int, str] = {}
+        self.current = 0
+        self.answer = widgets.Text(placeholder="your answer", continuous_update=False, description="answer")
+        self.check = widgets.Button(description="check", tooltip="check your answer (Enter)")
+        self.reveal = widgets.Button(description="reveal", tooltip="show the answer and go on")
+        self.feedback = widgets.HTML()
+        self.score = widgets.HTML()
+        self.row = widgets.HBox([self.answer, self.check, self.reveal, self.feedback, self.score])
+        self.row.add_class("glassgrad-quiz")
+        self.check.on_click(lambda _button: self.try_answer())
+        self.reveal.on_click(lambda _button: self.close("revealed"))
+        self.answer.observe(lambda _change: self.try_answer(), names="value")
+
+    def asking(self, i: int) -> bool:
+        return self.questions[i] is not None and i not in self.outcome
+
+    def picture(self, i: int) -> str:
+        """While asking: the graph as it stood before step ``i`` (its first step: the step's, numbers hidden)."""
+        question = self.questions[i]
+        assert question is not None
+        if i > 0 and phase_of(self.trace, i - 1) == phase_of(self.trace, i):
+            return self.svgs[i - 1]
+        return _hide_numbers(self.svgs[i], question[2])
+
+    def question_html(self, i: int) -> str:
+        question = self.questions[i]
+        assert question is not None
+        return (
+            f'<pre style="font-size:15px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
+            f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(question[0])}</pre>'
+        )
+
+    def show(self, i: int) -> None:
+        self.current = i
+        question, asking = self.questions[i], self.asking(i)
+        self.row.layout.display = "none" if question is None else ""
+        self.answer.disabled = self.check.disabled = self.reveal.disabled = not asking
+        if asking:
+            self.feedback.value = ""
+        elif question is not None:
+            said = "✓ right" if self.outcome[i] == "right" else "the answer"
+            self.feedback.value = f"<b>{said}: {html.escape(question[3])}</b>"
+        right = sum(1 for outcome in self.outcome.values() if outcome == "right")
+        self.score.value = f"score {right} of {len(self.outcome)}"
+
+    def try_answer(self) -> None:
+        question = self.questions[self.current]
+        if question is None or not self.asking(self.current) or not self.answer.value.strip():
+            return
+        verdict = accepts(self.answer.value, question[1])
+        if verdict:
+            self.close("right")
+        elif verdict is None:
+            self.feedback.value = "type a number, such as -0.25 or 1e-3"
+        else:
+            self.feedback.value = f"not {html.escape(self.answer.value.strip())}: try again, or reveal"
+
+    def close(self, outcome: str) -> None:
+        if self.asking(self.current):
+            self.outcome[self.current] = outcome
+            self.answer.value = ""
+            self.redraw()
 
 
 def _visible(text: str) -> str:

@@ -424,18 +424,19 @@ class Playback:
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
 
-    def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
+    def player(self, *, max_nodes: int = 500, collapse: Collapse = None, quiz: bool = False) -> ipywidgets.VBox:
         """A Jupyter player: play/pause, previous/next, a step slider, frame and explanation.
 
         ``max_nodes`` and ``collapse`` are as for ``frame``: pass ``collapse="scope"``
-        to play a whole network.
+        to play a whole network. ``quiz=True`` asks for each step's number before
+        showing it (predict, then reveal; see ``autograd.see.player.player``).
 
         Example:
             >>> trace_backward(Value(2.0) * 3).player()  # doctest: +SKIP
         """
         from autograd.see.player import player
 
-        return player(self, max_nodes=max_nodes, collapse=collapse)
+        return player(self, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
 
     def to_html(
         self,

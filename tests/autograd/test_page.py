@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -279,3 +280,47 @@ def test_a_quiz_page_carries_one_question_per_step_and_a_plain_page_none(tmp_pat
     assert "quiz" not in data_of(page(lesson))
     with pytest.raises(TypeError, match=r"to_html\(\) got quiz='yes' of type str; expected True or False"):
         page(lesson, quiz="yes")
+
+
+def test_a_typed_answer_is_accepted_within_1e_3_relative_and_the_minus_sign_reads_as_minus():
+    from autograd.see.player import accepts
+
+    assert accepts("−0.4883", -0.48834)
+    assert accepts("-0.48834", -0.48834)
+    assert not accepts("-0.4878", -0.48834)  # 1.1e-3 off
+    assert accepts("0", 0.0)
+    assert not accepts("1e-9", 0.0)
+    assert accepts("nan", 1.0) is None
+    assert accepts("half", 0.5) is None
+
+
+@needs_dot
+def test_the_jupyter_players_quiz_asks_refuses_accepts_reveals_and_scores():
+    pytest.importorskip("ipywidgets", reason="the player is an ipywidgets widget (pip install 'glassgrad[notebook]')")
+    loss, _ = course_graphs.course_network()
+    trace = trace_backward(loss)
+    box = trace.player(quiz=True)
+    controls, picture, explanation, row = box.children
+    slider = controls.children[-1]
+    answer, _check, reveal, feedback, score = row.children
+    assert "Your turn" in explanation.value
+    last = trace.steps[0].inputs[0]  # step 1: J = (ŷ − y)², gradient to ŷ − y
+    answer.value = str(last.contribution * 1.01)
+    assert feedback.value.startswith("not ")
+    assert "Your turn" in explanation.value
+    answer.value = str(last.contribution * (1 + 5e-4))
+    assert "✓ right" in feedback.value
+    assert html.escape(trace.explain(0)) in explanation.value
+    assert score.value == "score 1 of 1"
+    answered = picture.value
+    slider.value = 1
+    assert "Your turn" in explanation.value
+    assert picture.value == answered  # while asking: the graph as it stood before this step
+    reveal.click()
+    assert "the answer" in feedback.value
+    assert score.value == "score 1 of 2"
+    assert html.escape(trace.explain(1)) in explanation.value
+    assert picture.value != answered
+    assert answer.disabled  # closed: nothing more to answer here
+    with pytest.raises(TypeError, match=r"player\(\) got quiz=1 of type int; expected True or False"):
+        trace.player(quiz=1)
