@@ -19,6 +19,7 @@ index from 0 as lists do, so ``frame(3)`` is "Step 4 of n".
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -49,6 +50,8 @@ OPERATORS = frozenset("+−-×*/^·=<>,÷")
 SUBSCRIPT_DIGITS = frozenset("₀₁₂₃₄₅₆₇₈₉")
 
 
+# A step's narration names the same few nodes many times: read each name once.
+@functools.lru_cache(maxsize=4096)
 def symbol(name: str) -> str:
     """``name`` as an operand: in brackets when it is itself an expression (``ŷ − y`` → ``(ŷ − y)``).
 

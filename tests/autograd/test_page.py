@@ -324,3 +324,27 @@ def test_the_jupyter_players_quiz_asks_refuses_accepts_reveals_and_scores():
     assert answer.disabled  # closed: nothing more to answer here
     with pytest.raises(TypeError, match=r"player\(\) got quiz=1 of type int; expected True or False"):
         trace.player(quiz=1)
+
+
+@needs_dot
+@pytest.mark.slow
+def test_writing_a_page_grows_linearly_with_the_length_of_a_label(tmp_path, record_property):
+    def lesson_with_label(length: int) -> Lesson:
+        x = Value(2.0, label="x" * length)
+        y = x
+        for _ in range(5):
+            y = y * x
+        return trace_forward(y) + trace_backward(y)
+
+    def seconds(length: int) -> float:
+        lesson = lesson_with_label(length)
+        start = time.perf_counter()
+        lesson.to_html(tmp_path / f"label{length}.html")
+        return time.perf_counter() - start
+
+    # Interleaved, best of two, so that a busy machine slows both alike.
+    short = min(seconds(50_000), seconds(50_000))
+    long = min(seconds(400_000), seconds(400_000))
+    record_property("label_400k_over_50k", round(long / short, 1))
+    # 8 times the text: linear is about 8; the label read once per mention was about 10× slower at 1 MB.
+    assert long / short < 16, f"{long:.2f} s vs {short:.2f} s"
