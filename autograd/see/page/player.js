@@ -266,7 +266,7 @@
     explanation.style.fontSize = "";
     var size = parseFloat(window.getComputedStyle(explanation).fontSize);
     var floor = presenting() ? 16 : 14;
-    var limit = main.clientHeight * (presenting() ? 0.42 : 0.34);
+    var limit = main.clientHeight * (presenting() ? 0.38 : 0.34);
     for (var k = 0; k < 12 && explanation.offsetHeight > limit && size > floor; k += 1) {
       size = Math.max(floor, size * 0.92);
       explanation.style.fontSize = size + "px";
