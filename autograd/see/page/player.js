@@ -58,10 +58,9 @@
       while (edges[key + "#" + k]) { k += 1; }
       edges[key + "#" + k] = g;
     });
-    var aligned = [];  // [text, alignment]: right-aligned and centred numbers
     elements = picture.nodes.map(function (entry) {
       var group = nodes[entry[0]], kinds = entry[1], refs = { node: true, group: group, texts: [], fills: [],
-                                                               strokes: [] };
+                                                               strokes: [], unanchored: [] };
       if (!group) { return null; }
       var painted = group.querySelectorAll(PAINTED);
       if (painted.length !== kinds.length || !kinds) { return refs; }
@@ -73,25 +72,31 @@
       }
       refs.texts.forEach(function (text, j) {
         var align = entry[2].charAt(j);
-        if (align !== "l" && text.getAttribute("text-anchor") === "start") { aligned.push([text, align]); }
+        if (align !== "l" && text.getAttribute("text-anchor") === "start") { refs.unanchored.push([text, align]); }
       });
       return refs;
     }).concat(picture.edges.map(function (key) {
       var group = edges[key];
       return group ? { node: false, group: group } : null;
     }));
-    // Graphviz anchors table text at its left end; anchor right-aligned and centred
-    // numbers at their right end or centre, so they stay in place when they change
-    // length. Every width is read before any text moves: reading a width after a
-    // change makes the browser lay out the whole picture again, once per text.
-    var widths = aligned.map(function (pair) { return pair[0].getComputedTextLength(); });
-    aligned.forEach(function (pair, k) {
+    applied = picture.base.slice();
+    mounted = p;
+  }
+
+  // Graphviz anchors table text at its left end; anchor right-aligned and centred
+  // numbers at their right end or centre, so they stay in place when they change
+  // length. Done for a node just before its first repaint (a page of 500 nodes opens
+  // without measuring them all), and every width is read before any text moves:
+  // reading a width after a change makes the browser lay out the picture again.
+  function anchor(list) {
+    var pending = [];
+    list.forEach(function (refs) { Array.prototype.push.apply(pending, refs.unanchored); refs.unanchored = []; });
+    var widths = pending.map(function (pair) { return pair[0].getComputedTextLength(); });
+    pending.forEach(function (pair, k) {
       var text = pair[0], x = Number(text.getAttribute("x"));
       text.setAttribute("x", String(pair[1] === "r" ? x + widths[k] : x + widths[k] / 2));
       text.setAttribute("text-anchor", pair[1] === "r" ? "end" : "middle");
     });
-    applied = picture.base.slice();
-    mounted = p;
   }
 
   function paintNode(refs, state) {
@@ -159,15 +164,19 @@
       for (var k = 0; k < step.length; k += 2) { masked[step[k]] = true; }
     }
     lit = [];
+    var work = [];
     for (var e = 0; e < target.length; e += 1) {
       var refs = elements[e], state = data.states[target[e]];
       if (highlighted(e, state)) { lit.push(e); }
       var mask = masked && masked[e] && refs && refs.node;
       if (!refs || (target[e] === applied[e] && !mask && !(wasMasked && wasMasked[e]))) { continue; }
-      if (refs.node) {
-        paintNode(refs, mask ? hide(state, hidden, before && data.states[before[e]]) : state);
-      } else { paintEdge(refs.group, state); }
+      work.push([refs, mask ? hide(state, hidden, before && data.states[before[e]]) : state]);
     }
+    anchor(work.filter(function (job) { return job[0].node && job[0].unanchored.length; })
+               .map(function (job) { return job[0]; }));
+    work.forEach(function (job) {
+      if (job[0].node) { paintNode(job[0], job[1]); } else { paintEdge(job[0].group, job[1]); }
+    });
     applied = target;
     wasMasked = masked;
   }
@@ -267,9 +276,12 @@
     var size = parseFloat(window.getComputedStyle(explanation).fontSize);
     var floor = presenting() ? 16 : 14;
     var limit = main.clientHeight * (presenting() ? 0.38 : 0.34);
-    for (var k = 0; k < 12 && explanation.offsetHeight > limit && size > floor; k += 1) {
-      size = Math.max(floor, size * 0.92);
+    // Height grows about as the square of the type size (taller lines, more of them):
+    // one guess, then small steps. Each measure lays the page out again.
+    for (var k = 0, height = explanation.offsetHeight; k < 6 && height > limit && size > floor; k += 1) {
+      size = Math.max(floor, size * Math.min(0.95, Math.sqrt(limit / height)));
       explanation.style.fontSize = size + "px";
+      height = explanation.offsetHeight;
     }
   }
 
