@@ -51,6 +51,8 @@
     });
     svg.removeAttribute("width");
     svg.removeAttribute("height");
+    // An element is named by the id its group carries or, failing that, by Graphviz's
+    // <title> (an edge's with "#k" for its k-th twin).
     var nodes = {}, edges = {};
     svg.querySelectorAll("g.node, g.cluster").forEach(function (g) { nodes[titleOf(g)] = g; });
     svg.querySelectorAll("g.edge").forEach(function (g) {
@@ -58,6 +60,7 @@
       while (edges[key + "#" + k]) { k += 1; }
       edges[key + "#" + k] = g;
     });
+    svg.querySelectorAll("g[id]").forEach(function (g) { nodes[g.id] = edges[g.id] = g; });
     elements = picture.nodes.map(function (entry) {
       var group = nodes[entry[0]], kinds = entry[1], refs = { node: true, group: group, texts: [], fills: [],
                                                                strokes: [], unanchored: [] };
