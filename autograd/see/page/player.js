@@ -51,8 +51,8 @@
     });
     svg.removeAttribute("width");
     svg.removeAttribute("height");
-    // An element is named by the id its group carries or, failing that, by Graphviz's
-    // <title> (an edge's with "#k" for its k-th twin).
+    // An element is named by the id its group carries or, failing that, by the title
+    // Graphviz gives it (an edge's with "#k" for its k-th twin).
     var nodes = {}, edges = {};
     svg.querySelectorAll("g.node, g.cluster").forEach(function (g) { nodes[titleOf(g)] = g; });
     svg.querySelectorAll("g.edge").forEach(function (g) {
