@@ -580,7 +580,7 @@ def page_states(
                     if e < len(node_ids):
                         (highlighted.add if _is_highlighted(states[s]) else highlighted.discard)(e)
             focus[i] = min(highlighted, default=-1)
-        base_sources.append("\n".join(lines) + "\n")
+        base_sources.append(quick_layout("\n".join(lines) + "\n", len(node_ids)))
         pictures.append(
             {
                 "first": run[0],
@@ -612,6 +612,28 @@ def page_states(
         "changes": changes,
         "focus": focus,
     }
+
+
+# Above the default max_nodes, dot spends its time on network simplex placing nodes
+# (measured on a busy machine: 1,000 nodes 46 s -> 5.7 s, 2,000 nodes 268 s -> 22 s
+# with nslimit=0.2); the layout gets less straight, but a graph that size is panned
+# through, never read at a glance.
+LARGE_PICTURE = 500
+QUICK_LAYOUT = "\tgraph [nslimit=0.2]\n"
+
+
+def quick_layout(dot: str, nodes: int) -> str:
+    """``dot`` with a cheaper node placement when it draws more than ``LARGE_PICTURE`` nodes.
+
+    Example:
+        >>> small = "digraph g {" + chr(10) + "}"
+        >>> quick_layout(small, 10) == small, quick_layout(small, 501).split()
+        (True, ['digraph', 'g', '{', 'graph', '[nslimit=0.2]', '}'])
+    """
+    if nodes <= LARGE_PICTURE:
+        return dot
+    head, _, body = dot.partition("\n")
+    return f"{head}\n{QUICK_LAYOUT}{body}"
 
 
 def _is_highlighted(state: object) -> bool:
