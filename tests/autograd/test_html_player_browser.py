@@ -364,3 +364,47 @@ def test_a_page_near_the_default_max_nodes_opens_and_answers_a_key_within_2_s(
     # Opening was 38 s at 241 nodes: the script laid the picture out again for every number it aligned.
     assert opened < 2000, f"opened in {opened:.0f} ms"
     assert stepped < 2000, f"stepped in {stepped:.0f} ms"
+
+
+def test_a_step_too_long_for_the_screen_is_shown_in_parts_without_a_scrollbar(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    import nn
+
+    model = nn.MLP(2, [16, 16, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    lesson = trace_backward(loss, collapse="scope")
+    longest = max(range(len(lesson)), key=lambda i: len(lesson.explain(i).splitlines()))
+    assert len(lesson.explain(longest).splitlines()) > 30  # more than 768 px hold at 16 px
+    inner_size(browser, 1024, 768)
+    try:
+        browser.get(lesson.to_html(tmp_path / "wide.html", collapse="scope").as_uri())
+        press(browser, "p")
+        shown: dict[str, list[str]] = {}
+        for _ in range(3 * len(lesson)):
+            view = seen(browser)
+            assert view["scrolling"] == [], view["counter"]
+            assert view["cut"] == [], view["counter"]
+            shown.setdefault(view["counter"], []).append(text_of(browser, "explanation"))
+            if view["counter"] == f"Step {len(lesson)} of {len(lesson)}" and "→ more" not in shown[view["counter"]][-1]:
+                break
+            press(browser, Keys.ARROW_RIGHT)
+        assert len(shown) == len(lesson)  # → went through every step
+        parts = shown[f"Step {longest + 1} of {len(lesson)}"]
+        assert len(parts) >= 2
+        lines = [line for text in parts for line in text.splitlines()[1:] if "part " not in line]
+        assert [parts[0].splitlines()[0], *lines] == lesson.explain(longest).splitlines()  # every line, once
+        # ← goes back through the parts, then to the step before.
+        browser.execute_script(
+            "var s = document.getElementById('slider'); s.value = String(arguments[0]);"
+            "s.dispatchEvent(new Event('input'));",
+            longest,
+        )
+        press(browser, Keys.ARROW_RIGHT)
+        assert text_of(browser, "explanation") == parts[1]
+        press(browser, Keys.ARROW_LEFT)
+        assert text_of(browser, "explanation") == parts[0]
+        press(browser, Keys.ARROW_LEFT)
+        assert text_of(browser, "counter") == f"Step {longest} of {len(lesson)}"
+    finally:
+        browser.set_window_size(1300, 1000)

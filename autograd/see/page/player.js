@@ -274,8 +274,13 @@
 
   // --- the narration: never a scrollbar ------------------------------------------------
 
-  function fitNarration() {
+  // A step too long to fit even in the smallest type is shown in parts: its first line
+  // and as many of the others as fit, "→ more" at the end; → shows the next part.
+  var parts = [], part = 0;
+
+  function fitNarration(text) {
     explanation.style.fontSize = "";
+    explanation.textContent = text;
     var size = parseFloat(window.getComputedStyle(explanation).fontSize);
     var floor = presenting() ? 16 : 14;
     var limit = main.clientHeight * (presenting() ? 0.38 : 0.34);
@@ -286,11 +291,50 @@
       explanation.style.fontSize = size + "px";
       height = explanation.offsetHeight;
     }
+    parts = [text];
+    var lines = text.split("\n"), room = main.clientHeight * 0.5;
+    if (height <= room || lines.length < 3) { return; }
+    // Lines per part: as many as fit, found from the height of one line and checked.
+    var per = Math.max(1, Math.floor((lines.length - 1) * room / height) - 1);
+    for (var tries = 0; tries < 8; tries += 1) {
+      parts = [];
+      for (var start = 1; start < lines.length; start += per) {
+        parts.push([lines[0]].concat(lines.slice(start, start + per)));
+      }
+      parts = parts.map(function (chunk, j) {
+        return chunk.join("\n") + (j < parts.length - 1 ? "\n… part " + (j + 1) + " of " + parts.length + ": → more" :
+                                   "\n(part " + parts.length + " of " + parts.length + ")");
+      });
+      var tallest = 0;
+      for (var j = 0; j < parts.length; j += 1) {
+        explanation.textContent = parts[j];
+        tallest = Math.max(tallest, explanation.offsetHeight);
+      }
+      if (tallest <= room || per === 1) { break; }
+      per = Math.max(1, Math.min(per - 1, Math.floor(per * room / tallest)));
+    }
+    explanation.textContent = parts[part = Math.min(part, parts.length - 1)];
+  }
+
+  // → and ←: through the parts of a long step, then to the next or previous step.
+  function move(delta) {
+    if (part + delta >= 0 && part + delta < parts.length) {
+      part += delta;
+      explanation.textContent = parts[part];
+      fit();
+      buttons.next.disabled = current === n - 1 && part >= parts.length - 1;
+      return;
+    }
+    part = 0;
+    show(current + delta);
   }
 
   function layout() {
-    fitNarration();
+    var open = asking(current);
+    fitNarration(open ? quiz[current][0] : data.explanations[current]);
     fit();
+    buttons.next.disabled = current === n - 1 && part >= parts.length - 1;
+    buttons.last.disabled = current === n - 1;
   }
 
   // --- predict, then reveal ----------------------------------------------------------
@@ -344,16 +388,15 @@
   // --- stepping ------------------------------------------------------------------------
 
   function show(i) {
+    if (Math.max(0, Math.min(n - 1, i)) !== current) { part = 0; }
     current = Math.max(0, Math.min(n - 1, i));
     var open = asking(current);
     repaint(current, open ? quiz[current][2] : null);
-    explanation.textContent = open ? quiz[current][0] : data.explanations[current];
     counter.textContent = "Step " + (current + 1) + " of " + n;
     phase.textContent = data.phases[current] ? data.phases[current] + " pass" : "";
     phase.className = data.phases[current];
     slider.value = String(current);
     buttons.first.disabled = buttons.prev.disabled = current === 0;
-    buttons.next.disabled = buttons.last.disabled = current === n - 1;
     showQuiz(current);
     layout();
     if (current === n - 1 || open) { pause(); }
@@ -375,8 +418,8 @@
   }
 
   buttons.first.addEventListener("click", function () { pause(); show(0); });
-  buttons.prev.addEventListener("click", function () { pause(); show(current - 1); });
-  buttons.next.addEventListener("click", function () { pause(); show(current + 1); });
+  buttons.prev.addEventListener("click", function () { pause(); move(-1); });
+  buttons.next.addEventListener("click", function () { pause(); move(1); });
   buttons.last.addEventListener("click", function () { pause(); show(n - 1); });
   byId("present").addEventListener("click", function () { present(true); });
   playButton.addEventListener("click", toggle);
@@ -395,7 +438,7 @@
     var tag = event.target && event.target.tagName;
     if (tag === "INPUT" || (tag === "BUTTON" && (event.key === " " || event.key === "Enter"))) { return; }
     var moves = { ArrowRight: 1, ArrowDown: 1, PageDown: 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1 };
-    if (event.key in moves) { pause(); show(current + moves[event.key]); }
+    if (event.key in moves) { pause(); move(moves[event.key]); }
     else if (event.key === "Home") { pause(); show(0); }
     else if (event.key === "End") { pause(); show(n - 1); }
     else if (event.key === " ") { toggle(); }
