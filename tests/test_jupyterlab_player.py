@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,28 @@ from headless_chromium import chromium, installed
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "03_backprop.ipynb"
 STARTUP_SECONDS = 90  # JupyterLab's first start on a busy two-core CI machine is slow
 RUN_SECONDS = 180
+QUIZ_NOTEBOOK = "quiz.ipynb"
+QUIZ_CELL = """\
+from autograd import Parameter, Value, trace_backward
+w, x = Parameter(0.8, label="w"), Value(1.5, label="x")
+z = w * x
+z.label = "z"
+trace_backward(z).player(quiz=True)"""
+
+
+def quiz_notebook() -> dict[str, object]:
+    """A one-cell notebook: the player of z = w × x in quiz mode (its one step asks ∂z/∂w = x = 1.5)."""
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "quiz",
+        "metadata": {},
+        "outputs": [],
+        "source": QUIZ_CELL,
+    }
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    return {"cells": [cell], "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
+
 
 pytestmark = [
     pytest.mark.browser,
@@ -80,14 +102,15 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[str]:
-    """A running JupyterLab serving a copy of notebook 03; yields the notebook's URL (token included)."""
+def lab() -> Iterator[Callable[[str], str]]:
+    """A running JupyterLab serving a copy of notebook 03 and a quiz notebook; yields a notebook's URL by name."""
     with tempfile.TemporaryDirectory(prefix="glassgrad-lab-") as folder:
         home = Path(folder)
         root, config, data, runtime = (home / name for name in ("root", "config", "data", "runtime"))
         for path in (root, config, data, runtime):
             path.mkdir()
         shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
+        (root / QUIZ_NOTEBOOK).write_text(json.dumps(quiz_notebook()), encoding="utf-8")
         # The notebook asks for "python3": make that THIS interpreter (it sees PYTHONPATH, so this checkout).
         spec = data / "kernels" / "python3"
         spec.mkdir(parents=True)
@@ -127,7 +150,7 @@ def lab() -> Iterator[str]:
             try:
                 base = f"http://127.0.0.1:{port}"
                 wait_for_server(f"{base}/api/status?token={token}", process, log)
-                yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}&reset"
+                yield lambda name: f"{base}/lab/tree/{name}?token={token}&reset"
             finally:
                 # The server and every kernel it started share its session: stop them all, then wait.
                 try:
@@ -155,10 +178,11 @@ return counter && pre ? [counter.textContent, pre.textContent] : null;
 """
 
 
-def test_the_notebook_player_steps_when_its_next_button_is_clicked(lab, browser):
+def run_all_cells(browser, url: str) -> None:
+    """Open the notebook at ``url`` and run all its cells once its kernel is idle."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(lab)
+    browser.get(url)
     WebDriverWait(browser, STARTUP_SECONDS).until(
         lambda driver: driver.execute_script(
             "var app = window.jupyterapp; var w = app && app.shell.currentWidget;"
@@ -167,6 +191,12 @@ def test_the_notebook_player_steps_when_its_next_button_is_clicked(lab, browser)
         )
     )
     browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
+
+
+def test_the_notebook_player_steps_when_its_next_button_is_clicked(lab, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    run_all_cells(browser, lab(NOTEBOOK.name))
     WebDriverWait(browser, RUN_SECONDS).until(lambda driver: driver.execute_script(PLAYER_TEXT) is not None)
     counter, explanation = browser.execute_script(PLAYER_TEXT)
     assert counter == "backward · step 1 of 5"
@@ -187,3 +217,37 @@ def test_the_notebook_player_steps_when_its_next_button_is_clicked(lab, browser)
         ".map(e => e.textContent);"
     )
     assert [error for error in errors if "Error" in error] == []
+
+
+QUIZ_TEXT = """
+var row = document.querySelector('.glassgrad-quiz');
+if (!row) { return null; }
+var player = document.querySelector('.glassgrad-player');
+var html = Array.from(player.querySelectorAll('.widget-html-content')).map(e => e.textContent);
+return {explanation: html[1], feedback: html[2], score: html[3],
+        enabled: !row.querySelector('input').disabled};
+"""
+
+
+def test_the_notebook_players_quiz_refuses_a_wrong_answer_and_accepts_a_right_one(lab, browser):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    run_all_cells(browser, lab(QUIZ_NOTEBOOK))
+    WebDriverWait(browser, RUN_SECONDS).until(lambda driver: driver.execute_script(QUIZ_TEXT) is not None)
+    asked = browser.execute_script(QUIZ_TEXT)
+    assert "Your turn" in asked["explanation"]
+    assert asked["explanation"].rstrip().endswith("∂z/∂w = ∂z/∂z · ∂(w × x)/∂w = ?")
+    assert asked["score"] == "score 0 of 0"
+    field = browser.find_element("css selector", ".glassgrad-quiz input")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
+    field.send_keys("2", Keys.ENTER)  # ∂z/∂w is x = 1.5
+    WebDriverWait(browser, 30).until(lambda driver: driver.execute_script(QUIZ_TEXT)["feedback"].startswith("not 2"))
+    assert browser.execute_script(QUIZ_TEXT)["enabled"]
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("1.5", Keys.ENTER)
+    WebDriverWait(browser, 30).until(lambda driver: driver.execute_script(QUIZ_TEXT)["score"] == "score 1 of 1")
+    answered = browser.execute_script(QUIZ_TEXT)
+    assert answered["feedback"].startswith("✓ right: 1.5")
+    assert "Step 1 of 1: start at the output with ∂z/∂z = 1.0" in answered["explanation"]
+    assert not answered["enabled"]

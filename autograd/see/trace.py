@@ -26,6 +26,7 @@ Steps are numbered from 1 wherever they are shown; ``explain(i)`` and
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 from collections.abc import Iterator, Sequence
@@ -56,6 +57,8 @@ OPERATORS = frozenset("+−-×*/^·=<>,÷")
 SUBSCRIPT_DIGITS = frozenset("₀₁₂₃₄₅₆₇₈₉")
 
 
+# A step's narration names the same few nodes many times: read each name once.
+@functools.lru_cache(maxsize=4096)
 def symbol(name: str) -> str:
     """``name`` as an operand: in brackets when it is itself an expression (``ŷ − y`` → ``(ŷ − y)``).
 
@@ -422,8 +425,12 @@ class Playback:
         for part in self.parts:
             picture_of(part.root, part.drawn(options))  # the picture every frame shares: raises if too large
 
-    def player(self, *, max_nodes: int = 500, collapse: Collapse = None) -> ipywidgets.VBox:
+    def player(self, *, max_nodes: int = 500, collapse: Collapse = None, quiz: bool = False) -> ipywidgets.VBox:
         """A Jupyter player: play/pause, previous/next, a step slider, frame and explanation.
+
+        ``max_nodes`` and ``collapse`` are as for ``frame``: pass ``collapse="scope"``
+        to play a whole network. ``quiz=True`` asks for each step's number before
+        showing it (predict, then reveal; see ``autograd.see.player.player``).
 
         Example:
             >>> trace_backward(Value(2.0) * 3).player()  # doctest: +SKIP
@@ -431,7 +438,7 @@ class Playback:
         from autograd.see.player import player
 
         self.refuse_too_large(max_nodes, collapse, "player")
-        return player(self, max_nodes=max_nodes, collapse=collapse)
+        return player(self, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
 
     def to_html(
         self,
@@ -441,6 +448,7 @@ class Playback:
         interval: int = 1500,
         max_nodes: int = 500,
         collapse: Collapse = None,
+        quiz: bool = False,
     ) -> Path:
         """Write the steps as ONE self-contained web page that works offline in any browser.
 
@@ -452,6 +460,7 @@ class Playback:
             interval: milliseconds per step while playing.
             max_nodes: as for ``frame``.
             collapse: as for ``frame``; ``"scope"`` plays a whole network legibly.
+            quiz: ask for each step's number before showing it (see ``autograd.see.player.to_html``).
 
         Returns:
             The path written.
@@ -466,7 +475,9 @@ class Playback:
         from autograd.see.player import to_html
 
         self.refuse_too_large(max_nodes, collapse, "to_html")
-        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse)
+        return to_html(
+            self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz
+        )
 
 
 class Trace(Playback):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -211,3 +212,118 @@ def test_a_note_beside_an_operation_is_painted_as_its_last_text():
     operation = frame.nodes["v1_op"]
     assert [t[:2] for t in operation.texts] == [("clamp", ""), ("low 1e-12, high 1", "#707070")]
     assert (operation.fills, operation.strokes, operation.kinds) == (("#EEEEEE",), ((HIGHLIGHT, 2.5),), "btt")
+
+
+# --- predict, then reveal ------------------------------------------------------------------------
+
+
+def test_the_quiz_asks_each_neuron_for_its_delta_and_the_loss_for_its_gradient_at_y_hat():
+    from autograd.see.player import quiz_questions
+
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    y_hat = model([4.0, 5.0])
+    loss = nn.binary_cross_entropy([y_hat], [1.0])
+    lesson = trace_forward(loss, collapse="scope") + trace_backward(loss, collapse="scope")
+    questions = quiz_questions(lesson)
+    assert len(questions) == len(lesson)
+    backward = [q for q, phase in zip(questions, lesson.phases) if phase == "backward"]
+    loss_question, output_question = backward[0], backward[1]
+    assert loss_question[0].endswith("∂J/∂ŷ = ?")
+    # ∂J/∂ŷ of binary cross-entropy with y = 1 is −1/ŷ; then ∂J/∂z = ∂J/∂ŷ · σ′(z).
+    assert loss_question[1] == pytest.approx(-1 / y_hat.data)
+    assert output_question[0].endswith("∂J/∂z₁⁽²⁾ = ?")
+    assert output_question[1] == pytest.approx(loss_question[1] * y_hat.data * (1 - y_hat.data))
+    (forward,) = [q for q in questions if q is not None and q[0].endswith(": ŷ = ?")]
+    assert forward[1] == y_hat.data
+
+
+def test_a_node_level_quiz_asks_for_the_gradient_a_parameter_gets_not_the_data():
+    from autograd.see.player import quiz_questions
+
+    loss, nodes = course_graphs.course_network()
+    trace = trace_backward(loss)
+    question, answer, hidden, shown = quiz_questions(trace)[-1]  # z1 = w1 × x
+    assert question.splitlines()[-1] == "∂J/∂w1 = ∂J/∂z1 · ∂(w1 × x)/∂w1 = ?"
+    assert answer == trace.steps[-1].inputs[0].contribution == pytest.approx(nodes["w1"].grad)
+    assert shown in hidden
+
+
+@needs_dot
+def test_a_quiz_page_carries_one_question_per_step_and_a_plain_page_none(tmp_path):
+    lesson = trace_backward(course_graphs.course_network()[0])
+
+    def data_of(text: str) -> dict:
+        return json.loads(re.search(r'id="trace-data">(.*?)</script>', text, flags=re.DOTALL).group(1))
+
+    assert len(data_of(page(lesson, quiz=True))["quiz"]) == len(lesson)
+    assert "quiz" not in data_of(page(lesson))
+    with pytest.raises(TypeError, match=r"to_html\(\) got quiz='yes' of type str; expected True or False"):
+        page(lesson, quiz="yes")
+
+
+def test_a_typed_answer_is_accepted_within_1e_3_relative_and_the_minus_sign_reads_as_minus():
+    from autograd.see.player import accepts
+
+    assert accepts("−0.4883", -0.48834)
+    assert accepts("-0.48834", -0.48834)
+    assert not accepts("-0.4878", -0.48834)  # 1.1e-3 off
+    assert accepts("0", 0.0)
+    assert not accepts("1e-9", 0.0)
+    assert accepts("nan", 1.0) is None
+    assert accepts("half", 0.5) is None
+
+
+@needs_dot
+def test_the_jupyter_players_quiz_asks_refuses_accepts_reveals_and_scores():
+    pytest.importorskip("ipywidgets", reason="the player is an ipywidgets widget (pip install 'glassgrad[notebook]')")
+    loss, _ = course_graphs.course_network()
+    trace = trace_backward(loss)
+    box = trace.player(quiz=True)
+    controls, picture, explanation, row = box.children
+    slider = controls.children[-1]
+    answer, _check, reveal, feedback, score = row.children
+    assert "Your turn" in explanation.value
+    last = trace.steps[0].inputs[0]  # step 1: J = (ŷ − y)², gradient to ŷ − y
+    answer.value = str(last.contribution * 1.01)
+    assert feedback.value.startswith("not ")
+    assert "Your turn" in explanation.value
+    answer.value = str(last.contribution * (1 + 5e-4))
+    assert "✓ right" in feedback.value
+    assert html.escape(trace.explain(0)) in explanation.value
+    assert score.value == "score 1 of 1"
+    answered = picture.value
+    slider.value = 1
+    assert "Your turn" in explanation.value
+    assert picture.value == answered  # while asking: the graph as it stood before this step
+    reveal.click()
+    assert "the answer" in feedback.value
+    assert score.value == "score 1 of 2"
+    assert html.escape(trace.explain(1)) in explanation.value
+    assert picture.value != answered
+    assert answer.disabled  # closed: nothing more to answer here
+    with pytest.raises(TypeError, match=r"player\(\) got quiz=1 of type int; expected True or False"):
+        trace.player(quiz=1)
+
+
+@needs_dot
+@pytest.mark.slow
+def test_writing_a_page_grows_linearly_with_the_length_of_a_label(tmp_path, record_property):
+    def lesson_with_label(length: int) -> Lesson:
+        x = Value(2.0, label="x" * length)
+        y = x
+        for _ in range(5):
+            y = y * x
+        return trace_forward(y) + trace_backward(y)
+
+    def seconds(length: int) -> float:
+        lesson = lesson_with_label(length)
+        start = time.perf_counter()
+        lesson.to_html(tmp_path / f"label{length}.html")
+        return time.perf_counter() - start
+
+    # Interleaved, best of two, so that a busy machine slows both alike.
+    short = min(seconds(50_000), seconds(50_000))
+    long = min(seconds(400_000), seconds(400_000))
+    record_property("label_400k_over_50k", round(long / short, 1))
+    # 8 times the text: linear is about 8; the label read once per mention was about 10× slower at 1 MB.
+    assert long / short < 16, f"{long:.2f} s vs {short:.2f} s"

@@ -5,38 +5,46 @@
 // changes (the first step of a picture against the picture as laid out, later
 // steps against the step before); data.states holds every distinct state:
 // a node's [texts, fills, strokes], an edge's [colour, width, label colour, label].
+// data.quiz (a quiz page only) holds per step [question, answer, [numbers to hide]] or null.
+//
+// The graph is never scrolled: a camera (the SVG's viewBox) shows the whole picture
+// when its smallest text is large enough, else the part around this step's boxes at a
+// readable size. The narration shrinks its type, down to a floor, rather than scroll.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("trace-data").textContent);
   var n = data.explanations.length, current = 0, timer = null;
-  var frame = document.getElementById("frame"), slider = document.getElementById("slider");
-  var counter = document.getElementById("counter"), explanation = document.getElementById("explanation");
-  var phase = document.getElementById("phase"), playButton = document.getElementById("play");
-  var buttons = { first: document.getElementById("first"), prev: document.getElementById("prev"),
-                  next: document.getElementById("next"), last: document.getElementById("last") };
+  var byId = function (id) { return document.getElementById(id); };
+  var main = document.querySelector("main"), frame = byId("frame"), slider = byId("slider");
+  var counter = byId("counter"), explanation = byId("explanation"), phase = byId("phase");
+  var playButton = byId("play");
+  var buttons = { first: byId("first"), prev: byId("prev"), next: byId("next"), last: byId("last") };
+  var HIGHLIGHT = (data.highlight || "").toUpperCase();
   var PAINTED = "path,polygon,ellipse,polyline,text";
-  var LARGE_TYPE = 14.5;  // px: the graph's smallest text in presentation mode (+ and − change it)
-  var largeType = LARGE_TYPE;
-  var mounted = -1, elements = [], applied = [], viewBox = null, smallest = 11;
+  // Smallest graph text, in px: in presentation mode 16 px, or 1/50 of the screen
+  // height on a large screen (22 px at 1080p); at a desk 12 px. + and − scale it.
+  var zoom = 1;
+  var mounted = -1, elements = [], applied = [], bounds = null, view = null, smallest = 11, boxes = [];
   slider.max = String(n - 1);
 
-  // Graphviz anchors table text at its left end; keep right-aligned and centred
-  // numbers in place when they change length.
-  function anchor(text, align) {
-    if (text.getAttribute("text-anchor") !== "start" || align === "l") { return; }
-    var width = text.getComputedTextLength(), x = Number(text.getAttribute("x"));
-    text.setAttribute("x", String(align === "r" ? x + width : x + width / 2));
-    text.setAttribute("text-anchor", align === "r" ? "end" : "middle");
+  function presenting() { return document.body.classList.contains("presenting"); }
+  function smallestText() {
+    return zoom * (presenting() ? Math.max(16, window.innerHeight / 50) : 12);
   }
+
 
   function mount(p) {
     var picture = data.pictures[p];
     frame.innerHTML = picture.svg;
     var svg = frame.querySelector("svg");
     var box = svg.getAttribute("viewBox").split(/\s+/).map(Number);
-    viewBox = { width: box[2], height: box[3] };
-    smallest = Math.min.apply(null, [11].concat(Array.prototype.map.call(
-      svg.querySelectorAll("text[font-size]"), function (t) { return Number(t.getAttribute("font-size")) || 11; })));
+    bounds = { x: box[0], y: box[1], width: box[2], height: box[3] };
+    view = null;
+    boxes = [];
+    smallest = 11;
+    svg.querySelectorAll("text[font-size]").forEach(function (t) {
+      smallest = Math.min(smallest, Number(t.getAttribute("font-size")) || 11);
+    });
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     // Every node, box and edge carries the id the picture gave it (Graphviz keeps ids as they are).
@@ -44,7 +52,7 @@
     svg.querySelectorAll("g[id]").forEach(function (g) { byId[g.id] = g; });
     elements = picture.nodes.map(function (entry) {
       var group = byId[entry[0]], kinds = entry[1], refs = { node: true, group: group, texts: [], fills: [],
-                                                               strokes: [] };
+                                                               strokes: [], unanchored: [] };
       if (!group) { return null; }
       var painted = group.querySelectorAll(PAINTED);
       if (painted.length !== kinds.length || !kinds) { return refs; }
@@ -54,7 +62,10 @@
         if (c === "f" || c === "b") { refs.fills.push(painted[k]); }
         if (c === "s" || c === "b") { refs.strokes.push(painted[k]); }
       }
-      refs.texts.forEach(function (text, j) { anchor(text, entry[2].charAt(j)); });
+      refs.texts.forEach(function (text, j) {
+        var align = entry[2].charAt(j);
+        if (align !== "l" && text.getAttribute("text-anchor") === "start") { refs.unanchored.push([text, align]); }
+      });
       return refs;
     }).concat(picture.edges.map(function (id) {
       var group = byId[id];
@@ -62,7 +73,22 @@
     }));
     applied = picture.base.slice();
     mounted = p;
-    fit();
+  }
+
+  // Graphviz anchors table text at its left end; anchor right-aligned and centred
+  // numbers at their right end or centre, so they stay in place when they change
+  // length. Done for a node just before its first repaint (a page of 500 nodes opens
+  // without measuring them all), and every width is read before any text moves:
+  // reading a width after a change makes the browser lay out the picture again.
+  function anchor(list) {
+    var pending = [];
+    list.forEach(function (refs) { Array.prototype.push.apply(pending, refs.unanchored); refs.unanchored = []; });
+    var widths = pending.map(function (pair) { return pair[0].getComputedTextLength(); });
+    pending.forEach(function (pair, k) {
+      var text = pair[0], x = Number(text.getAttribute("x"));
+      text.setAttribute("x", String(pair[1] === "r" ? x + widths[k] : x + widths[k] / 2));
+      text.setAttribute("text-anchor", pair[1] === "r" ? "end" : "middle");
+    });
   }
 
   function paintNode(refs, state) {
@@ -111,50 +137,258 @@
     return target;
   }
 
-  function repaint(i) {
+  function highlighted(e, state) {
+    if (!elements[e] || !HIGHLIGHT) { return false; }
+    if (!elements[e].node) { return String(state[0]).toUpperCase() === HIGHLIGHT; }
+    return state[2].some(function (stroke) { return String(stroke[0]).toUpperCase() === HIGHLIGHT; });
+  }
+
+  // The step's boxes: every highlighted node and edge (the step's node, its operands' edges).
+  var lit = [], wasMasked = null;
+
+  function repaint(i, hidden) {
     var p = data.picture[i];
     if (p !== mounted) { mount(p); }
-    var target = stateAt(p, i);
-    for (var e = 0; e < target.length; e += 1) {
-      var refs = elements[e];
-      if (target[e] === applied[e] || !refs) { continue; }
-      if (refs.node) { paintNode(refs, data.states[target[e]]); } else { paintEdge(refs.group, data.states[target[e]]); }
+    var target = stateAt(p, i), masked = hidden ? {} : null;
+    var before = hidden && i > data.pictures[p].first ? stateAt(p, i - 1) : null;
+    if (hidden) {
+      var step = data.changes[i];
+      for (var k = 0; k < step.length; k += 2) { masked[step[k]] = true; }
     }
+    lit = [];
+    var work = [];
+    for (var e = 0; e < target.length; e += 1) {
+      var refs = elements[e], state = data.states[target[e]];
+      if (highlighted(e, state)) { lit.push(e); }
+      var mask = masked && masked[e] && refs && refs.node;
+      if (!refs || (target[e] === applied[e] && !mask && !(wasMasked && wasMasked[e]))) { continue; }
+      work.push([refs, mask ? hide(state, hidden, before && data.states[before[e]]) : state]);
+    }
+    anchor(work.filter(function (job) { return job[0].node && job[0].unanchored.length; })
+               .map(function (job) { return job[0]; }));
+    work.forEach(function (job) {
+      if (job[0].node) { paintNode(job[0], job[1]); } else { paintEdge(job[0].group, job[1]); }
+    });
     applied = target;
-    follow(i);
+    wasMasked = masked;
   }
 
-  // Fit the whole picture; in presentation mode, zoom in when that would make the
-  // graph's smallest text smaller than LARGE_TYPE, and keep this step's node in view.
+  // A node's state with what this step works out shown as "?": the numbers the student
+  // is asked for, and every number in a text this step changes (the step before's state).
+  var NUMBER = /-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/gi;
+  function hide(state, numbers, previous) {
+    var texts = state[0].map(function (run, k) {
+      var content = run[0], old = previous && previous[0][k];
+      if (old && old[0] === content) { return run; }
+      if (old && old[0]) { return [content.replace(NUMBER, "?"), run[1], run[2]]; }
+      numbers.forEach(function (number) {
+        var escaped = number.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+        content = content.replace(new RegExp("(^|[^0-9.])" + escaped + "(?![0-9])", "g"), "$1?");
+      });
+      return [content, run[1], run[2]];
+    });
+    return [texts, state[1], state[2]];
+  }
+
+  // --- the camera: which part of the picture the frame shows -----------------------
+
+  function boxOf(e) {
+    if (boxes[e] === undefined) {
+      var refs = elements[e], svg = frame.querySelector("svg");
+      boxes[e] = null;
+      if (refs && refs.group) {
+        var b = refs.group.getBBox(), m = svg.getScreenCTM().inverse().multiply(refs.group.getScreenCTM());
+        var xs = [b.x, b.x + b.width], ys = [b.y, b.y + b.height], corners = [];
+        xs.forEach(function (x) { ys.forEach(function (y) { corners.push([m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]); }); });
+        var left = Math.min.apply(null, corners.map(function (c) { return c[0]; }));
+        var top = Math.min.apply(null, corners.map(function (c) { return c[1]; }));
+        boxes[e] = { x: left, y: top,
+                     width: Math.max.apply(null, corners.map(function (c) { return c[0]; })) - left,
+                     height: Math.max.apply(null, corners.map(function (c) { return c[1]; })) - top };
+      }
+    }
+    return boxes[e];
+  }
+
+  function union(list) {
+    var found = list.map(boxOf).filter(function (b) { return b; });
+    if (!found.length) { return null; }
+    var left = Math.min.apply(null, found.map(function (b) { return b.x; }));
+    var top = Math.min.apply(null, found.map(function (b) { return b.y; }));
+    var right = Math.max.apply(null, found.map(function (b) { return b.x + b.width; }));
+    var bottom = Math.max.apply(null, found.map(function (b) { return b.y + b.height; }));
+    return { x: left, y: top, width: right - left, height: bottom - top };
+  }
+
+  function inside(box, area, margin) {
+    return box.x - margin >= area.x && box.y - margin >= area.y &&
+      box.x + box.width + margin <= area.x + area.width && box.y + box.height + margin <= area.y + area.height;
+  }
+
+  // Show the whole picture if its smallest text is large enough; else keep this
+  // step's boxes in view at that size, moving only when they would leave the view.
   function fit() {
     var svg = frame.querySelector("svg");
-    if (!svg || !viewBox) { return; }
-    var scale = Math.min(frame.clientWidth / viewBox.width, frame.clientHeight / viewBox.height);
-    var zoom = document.body.classList.contains("presenting") && smallest * scale < largeType;
-    frame.classList.toggle("zoomed", zoom);
-    svg.style.width = zoom ? viewBox.width * largeType / smallest + "px" : "";
-    svg.style.height = zoom ? viewBox.height * largeType / smallest + "px" : "";
+    if (!svg || !bounds) { return; }
+    var size = svg.getBoundingClientRect(), width = size.width, height = size.height;
+    if (width < 1 || height < 1) { return; }
+    var whole = Math.min(width / bounds.width, height / bounds.height);
+    var scale = Math.max(whole, smallestText() / smallest);
+    var focus = data.focus[current] >= 0 ? [data.focus[current]] : [];
+    var target = union(lit.length ? lit : focus);
+    var margin = 8;  // px around the step's boxes
+    if (target && (target.width + 2 * margin / scale > width / scale || target.height + 2 * margin / scale > height / scale)) {
+      target = union(focus) || target;  // the step's node alone, if all its boxes do not fit
+      // A box larger than the frame at this size: make it fit, smaller than asked.
+      scale = Math.max(whole, Math.min(scale, width / (target.width + 2 * margin / scale),
+                                       height / (target.height + 2 * margin / scale)));
+    }
+    var w = width / scale, h = height / scale;
+    var next = { x: bounds.x + (bounds.width - w) / 2, y: bounds.y + (bounds.height - h) / 2, width: w, height: h };
+    if (scale > whole + 1e-9 && target) {
+      var keep = view && Math.abs(view.width - w) < 1e-6 && Math.abs(view.height - h) < 1e-6 &&
+        inside(target, view, margin / scale);
+      if (keep) { next = view; } else {
+        var clamp = function (centre, size, low, extent) {
+          if (size >= extent) { return low + (extent - size) / 2; }
+          return Math.min(Math.max(centre - size / 2, low), low + extent - size);
+        };
+        next.x = clamp(target.x + target.width / 2, w, bounds.x, bounds.width);
+        next.y = clamp(target.y + target.height / 2, h, bounds.y, bounds.height);
+      }
+    }
+    view = next;
+    svg.setAttribute("viewBox", [view.x, view.y, view.width, view.height].join(" "));
   }
 
-  function follow(i) {
-    var focus = data.focus[i], refs = focus >= 0 ? elements[focus] : null;
-    if (!refs || !frame.classList.contains("zoomed")) { return; }
-    var box = refs.group.getBoundingClientRect(), area = frame.getBoundingClientRect();
-    frame.scrollLeft += box.left + box.width / 2 - (area.left + area.width / 2);
-    frame.scrollTop += box.top + box.height / 2 - (area.top + area.height / 2);
+  // --- the narration: never a scrollbar ------------------------------------------------
+
+  // A step too long to fit even in the smallest type is shown in parts: its first line
+  // and as many of the others as fit, "→ more" at the end; → shows the next part.
+  var parts = [], part = 0;
+
+  function fitNarration(text) {
+    explanation.style.fontSize = "";
+    explanation.textContent = text;
+    var size = parseFloat(window.getComputedStyle(explanation).fontSize);
+    var floor = presenting() ? 16 : 14;
+    var limit = main.clientHeight * (presenting() ? 0.38 : 0.34);
+    // Height grows about as the square of the type size (taller lines, more of them):
+    // one guess, then small steps. Each measure lays the page out again.
+    for (var k = 0, height = explanation.offsetHeight; k < 6 && height > limit && size > floor; k += 1) {
+      size = Math.max(floor, size * Math.min(0.95, Math.sqrt(limit / height)));
+      explanation.style.fontSize = size + "px";
+      height = explanation.offsetHeight;
+    }
+    parts = [text];
+    var lines = text.split("\n"), room = main.clientHeight * 0.5;
+    if (height <= room || lines.length < 3) { return; }
+    // Lines per part: as many as fit, found from the height of one line and checked.
+    var per = Math.max(1, Math.floor((lines.length - 1) * room / height) - 1);
+    for (var tries = 0; tries < 8; tries += 1) {
+      parts = [];
+      for (var start = 1; start < lines.length; start += per) {
+        parts.push([lines[0]].concat(lines.slice(start, start + per)));
+      }
+      parts = parts.map(function (chunk, j) {
+        return chunk.join("\n") + (j < parts.length - 1 ? "\n… part " + (j + 1) + " of " + parts.length + ": → more" :
+                                   "\n(part " + parts.length + " of " + parts.length + ")");
+      });
+      var tallest = 0;
+      for (var j = 0; j < parts.length; j += 1) {
+        explanation.textContent = parts[j];
+        tallest = Math.max(tallest, explanation.offsetHeight);
+      }
+      if (tallest <= room || per === 1) { break; }
+      per = Math.max(1, Math.min(per - 1, Math.floor(per * room / tallest)));
+    }
+    explanation.textContent = parts[part = Math.min(part, parts.length - 1)];
   }
+
+  // → and ←: through the parts of a long step, then to the next or previous step.
+  function move(delta) {
+    if (part + delta >= 0 && part + delta < parts.length) {
+      part += delta;
+      explanation.textContent = parts[part];
+      fit();
+      buttons.next.disabled = current === n - 1 && part >= parts.length - 1;
+      return;
+    }
+    part = 0;
+    show(current + delta);
+  }
+
+  function layout() {
+    var open = asking(current);
+    fitNarration(open ? quiz[current][0] : data.explanations[current]);
+    fit();
+    buttons.next.disabled = current === n - 1 && part >= parts.length - 1;
+    buttons.last.disabled = current === n - 1;
+  }
+
+  // --- predict, then reveal ----------------------------------------------------------
+
+  var quiz = data.quiz || null, outcome = [], right = 0, revealed = 0;
+  var quizBox = byId("quiz"), answer = byId("answer"), feedback = byId("feedback"), score = byId("score");
+
+  function asking(i) { return !!(quiz && quiz[i] && !outcome[i]); }
+
+  function parseNumber(text) {
+    var cleaned = text.trim().replace(/\u2212/g, "-").replace(/\s+/g, "");
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) { return NaN; }
+    return Number(cleaned);
+  }
+
+  function close(i, how) {
+    outcome[i] = how;
+    if (how === "right") { right += 1; } else { revealed += 1; }
+    show(i);
+    feedback.textContent = how === "right" ? "✓ right: " + quiz[i][3] : "the answer: " + quiz[i][3];
+    feedback.className = how;
+  }
+
+  function check() {
+    if (!asking(current)) { return; }
+    var guess = parseNumber(answer.value), expected = quiz[current][1];
+    if (isNaN(guess)) {
+      feedback.textContent = "type a number, such as -0.25 or 1e-3";
+      feedback.className = "wrong";
+    } else if (Math.abs(guess - expected) <= 1e-3 * Math.abs(expected) || guess === expected) {
+      close(current, "right");
+    } else {
+      feedback.textContent = "not " + answer.value.trim() + ": try again, or reveal";
+      feedback.className = "wrong";
+      answer.select();
+    }
+  }
+
+  function showQuiz(i) {
+    if (!quiz) { return; }
+    quizBox.hidden = !quiz[i];
+    answer.disabled = byId("check").disabled = byId("reveal").disabled = !asking(i);
+    if (asking(i)) { answer.value = ""; feedback.textContent = ""; feedback.className = ""; }
+    else if (quiz[i]) {
+      feedback.textContent = outcome[i] === "right" ? "✓ right: " + quiz[i][3] : "the answer: " + quiz[i][3];
+      feedback.className = outcome[i];
+    }
+    score.textContent = "score " + right + " of " + (right + revealed);
+  }
+
+  // --- stepping ------------------------------------------------------------------------
 
   function show(i) {
+    if (Math.max(0, Math.min(n - 1, i)) !== current) { part = 0; }
     current = Math.max(0, Math.min(n - 1, i));
-    repaint(current);
-    explanation.textContent = data.explanations[current];
+    var open = asking(current);
+    repaint(current, open ? quiz[current][2] : null);
     counter.textContent = "Step " + (current + 1) + " of " + n;
     phase.textContent = data.phases[current] ? data.phases[current] + " pass" : "";
     phase.className = data.phases[current];
     slider.value = String(current);
     buttons.first.disabled = buttons.prev.disabled = current === 0;
-    buttons.next.disabled = buttons.last.disabled = current === n - 1;
-    if (current === n - 1) { pause(); }
+    showQuiz(current);
+    layout();
+    if (current === n - 1 || open) { pause(); }
   }
   function pause() {
     if (timer !== null) { clearInterval(timer); timer = null; }
@@ -168,31 +402,40 @@
   function toggle() { if (timer === null) { play(); } else { pause(); } }
   function present(on) {
     document.body.classList.toggle("presenting", on);
-    fit();
-    follow(current);
+    view = null;
+    layout();
   }
 
   buttons.first.addEventListener("click", function () { pause(); show(0); });
-  buttons.prev.addEventListener("click", function () { pause(); show(current - 1); });
-  buttons.next.addEventListener("click", function () { pause(); show(current + 1); });
+  buttons.prev.addEventListener("click", function () { pause(); move(-1); });
+  buttons.next.addEventListener("click", function () { pause(); move(1); });
   buttons.last.addEventListener("click", function () { pause(); show(n - 1); });
-  document.getElementById("present").addEventListener("click", function () { present(true); });
+  byId("present").addEventListener("click", function () { present(true); });
   playButton.addEventListener("click", toggle);
   slider.addEventListener("input", function () { pause(); show(Number(slider.value)); });
-  window.addEventListener("resize", function () { fit(); follow(current); });
+  window.addEventListener("resize", function () { view = null; layout(); });
+  if (quiz) {
+    byId("check").addEventListener("click", check);
+    byId("reveal").addEventListener("click", function () { if (asking(current)) { close(current, "revealed"); } });
+    answer.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); check(); }
+      if (event.key === "Escape") { answer.blur(); }
+    });
+  }
   document.addEventListener("keydown", function (event) {
-    // The slider and the buttons already handle their own keys; do not step twice.
+    // The slider, the answer field and the buttons handle their own keys; do not step twice.
     var tag = event.target && event.target.tagName;
     if (tag === "INPUT" || (tag === "BUTTON" && (event.key === " " || event.key === "Enter"))) { return; }
     var moves = { ArrowRight: 1, ArrowDown: 1, PageDown: 1, ArrowLeft: -1, ArrowUp: -1, PageUp: -1 };
-    if (event.key in moves) { pause(); show(current + moves[event.key]); }
+    if (event.key in moves) { pause(); move(moves[event.key]); }
     else if (event.key === "Home") { pause(); show(0); }
     else if (event.key === "End") { pause(); show(n - 1); }
     else if (event.key === " ") { toggle(); }
-    else if (event.key === "p" || event.key === "P") { present(!document.body.classList.contains("presenting")); }
+    else if (event.key === "p" || event.key === "P") { present(!presenting()); }
     else if (event.key === "Escape") { present(false); }
-    else if (event.key === "+" || event.key === "=") { largeType *= 1.25; fit(); follow(current); }
-    else if (event.key === "-") { largeType = Math.max(largeType / 1.25, 4); fit(); follow(current); }
+    else if (event.key === "+" || event.key === "=") { zoom *= 1.25; view = null; fit(); }
+    else if (event.key === "-") { zoom = Math.max(zoom / 1.25, 0.05); view = null; fit(); }
+    else if (quiz && (event.key === "a" || event.key === "A") && asking(current)) { answer.focus(); }
     else { return; }
     event.preventDefault();
   });
