@@ -198,22 +198,25 @@ def inner_size(driver, width: int, height: int) -> None:
     driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
 
 
-def course_network_lesson(level: str) -> Lesson:
+def course_network_lesson(level: str, seed: int = course_graphs.COURSE_SEED) -> Lesson:
     """The course network nn.MLP(2, [3, 1], output_activation="sigmoid") + BCE, forward and backward."""
     import nn
 
-    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=seed)
     loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
     collapse = "scope" if level == "neuron level" else None
     return trace_forward(loss, collapse=collapse) + trace_backward(loss, collapse=collapse)
 
 
+@pytest.mark.parametrize("seed", [course_graphs.COURSE_SEED, course_graphs.DEAD_RELU_SEED])
 @pytest.mark.parametrize("level", ["node level", "neuron level"])
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1920, 1080)])
-def test_every_step_of_the_course_lesson_fits_without_scrolling_in_both_modes(browser, tmp_path, level, width, height):
+def test_every_step_of_the_course_lesson_fits_without_scrolling_in_both_modes(
+    browser, tmp_path, level, width, height, seed
+):
     from selenium.webdriver.common.keys import Keys
 
-    lesson = course_network_lesson(level)
+    lesson = course_network_lesson(level, seed)
     inner_size(browser, width, height)
     try:
         browser.get(lesson.to_html(tmp_path / "lesson.html").as_uri())

@@ -143,7 +143,7 @@
     return state[2].some(function (stroke) { return String(stroke[0]).toUpperCase() === HIGHLIGHT; });
   }
 
-  // The step's boxes: every highlighted node and edge (the step's node, its operands' edges).
+  // Every highlighted node and edge (the step's node, its operands' edges); the camera follows the nodes.
   var lit = [], wasMasked = null;
 
   function repaint(i, hidden) {
@@ -235,7 +235,10 @@
     var whole = Math.min(width / bounds.width, height / bounds.height);
     var scale = Math.max(whole, smallestText() / smallest);
     var focus = data.focus[current] >= 0 ? [data.focus[current]] : [];
-    var target = union(lit.length ? lit : focus);
+    // The step's nodes, not its edges: an operand's edge may come from far away (an input
+    // at the left edge), and following it would leave the node being computed out of view.
+    var litNodes = lit.filter(function (e) { return elements[e] && elements[e].node; });
+    var target = union(litNodes.length ? litNodes : focus);
     var margin = 8;  // px around the step's boxes
     if (target && (target.width + 2 * margin / scale > width / scale || target.height + 2 * margin / scale > height / scale)) {
       target = union(focus) || target;  // the step's node alone, if all its boxes do not fit
