@@ -26,11 +26,11 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from autograd.engine.errors import DomainError, GradientMismatch
-from autograd.engine.graph import grad, topological_order
+from autograd.engine.graph import check_points, grad, topological_order
 from autograd.engine.recording import enable_grad, no_grad
 from autograd.engine.value import Value, is_real
 
@@ -165,38 +165,6 @@ class GradcheckResult:
 
     # The table is what anyone printing a result in a REPL wants to see.
     __repr__ = __str__
-
-
-def check_points(function: str, argument: str, points: Sequence[object], expected: str) -> None:
-    """Check a point to differentiate at: each entry a real number or a Value, no Value twice.
-
-    Shared by ``gradcheck`` and ``jvp``, so both name the argument, the position and
-    the fix the same way.
-
-    Raises:
-        TypeError: an entry that is neither a real number nor a Value.
-        ValueError: the same Value at two positions (it would be nudged twice).
-
-    Example:
-        >>> x = Value(1.0)
-        >>> check_points("gradcheck", "inputs", [x, 2.0], "a float or a Value")
-        >>> check_points("gradcheck", "inputs", [x, x], "a float or a Value")
-        Traceback (most recent call last):
-        ValueError: gradcheck() got the same Value at inputs[0] and inputs[1]; pass each input once.
-    """
-    seen: dict[int, int] = {}
-    for position, x in enumerate(points):
-        if isinstance(x, Value):
-            if id(x) in seen:
-                raise ValueError(
-                    f"{function}() got the same Value at {argument}[{seen[id(x)]}] and {argument}[{position}]; "
-                    "pass each input once."
-                )
-            seen[id(x)] = position
-        elif not is_real(x):
-            raise TypeError(
-                f"{function}() got {argument}[{position}] = {x!r} of type {type(x).__name__}; expected {expected}."
-            )
 
 
 def gradcheck(

@@ -466,3 +466,35 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
 
 def _as_value(x: Value | float) -> Value:
     return x if isinstance(x, Value) else Value(x)
+
+
+def check_points(function: str, argument: str, points: Sequence[object], expected: str) -> None:
+    """Check a point to differentiate at: each entry a real number or a Value, no Value twice.
+
+    Shared by ``gradcheck`` and ``jvp``, so both name the argument, the position and
+    the fix the same way.
+
+    Raises:
+        TypeError: an entry that is neither a real number nor a Value.
+        ValueError: the same Value at two positions (it would be nudged twice).
+
+    Example:
+        >>> x = Value(1.0)
+        >>> check_points("gradcheck", "inputs", [x, 2.0], "a float or a Value")
+        >>> check_points("gradcheck", "inputs", [x, x], "a float or a Value")
+        Traceback (most recent call last):
+        ValueError: gradcheck() got the same Value at inputs[0] and inputs[1]; pass each input once.
+    """
+    seen: dict[int, int] = {}
+    for position, x in enumerate(points):
+        if isinstance(x, Value):
+            if id(x) in seen:
+                raise ValueError(
+                    f"{function}() got the same Value at {argument}[{seen[id(x)]}] and {argument}[{position}]; "
+                    "pass each input once."
+                )
+            seen[id(x)] = position
+        elif not is_real(x):
+            raise TypeError(
+                f"{function}() got {argument}[{position}] = {x!r} of type {type(x).__name__}; expected {expected}."
+            )

@@ -33,8 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast, overload
 
-from autograd.check.gradcheck import check_points
-from autograd.engine.graph import InDict, rerun, stored, sweep_forward, topological_order
+from autograd.engine.graph import InDict, check_points, rerun, stored, sweep_forward, topological_order
 from autograd.engine.recording import enable_grad
 from autograd.engine.value import Value, is_real
 
