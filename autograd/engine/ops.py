@@ -273,13 +273,17 @@ class Op:
             >>> OPS["tanh"](Value(0.0)), OPS["tanh"](0.0)
             (Value(data=0.0, grad=0.0), 0.0)
         """
-        from autograd.engine.value import apply_op  # value.py imports this module
-
-        return apply_op(self, arguments)
+        return APPLY[0](self, arguments)
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
+
+APPLY: list[Callable[[Op, Sequence[object]], Any]] = []
+"""How ``Op.__call__`` applies an op: ``value.apply_op``, put here when ``value.py`` loads.
+
+The table cannot import ``value.py`` (which imports the table), so the node's module
+hands its constructor down instead of the table reaching up for it."""
 
 OPS: dict[str, Op] = {}
 """The built-in op table, by name."""

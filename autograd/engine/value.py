@@ -21,7 +21,7 @@ from itertools import repeat
 from typing import SupportsFloat, TypeGuard, cast
 
 from autograd.engine.errors import AnomalyError, DomainError
-from autograd.engine.ops import CUSTOM_OPS, FLOAT_MATH, OPS, Math, Op
+from autograd.engine.ops import APPLY, CUSTOM_OPS, FLOAT_MATH, OPS, Math, Op
 from autograd.engine.recording import NUMBER_READS, RECORDING
 
 Number = int | float
@@ -796,3 +796,6 @@ def apply_op(op: Op, arguments: Sequence[object]) -> Value | float:
     if any(isinstance(x, Value) for x in arguments[:arity]):
         return _apply(op, inputs, constants)
     return _apply(op, inputs, constants).data  # numbers in, a number out (domain checked as for Values)
+
+
+APPLY.append(apply_op)
