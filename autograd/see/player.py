@@ -23,9 +23,8 @@ import types
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from autograd.engine.value import Parameter, Value
 from autograd.see.picture import HIGHLIGHT, PALETTE, DrawOptions, Frame, widest
 from autograd.see.render import Collapse, frame_lines, render_dot, write_atomically
 
@@ -41,6 +40,8 @@ class Playable(Protocol):
     def explain(self, i: int) -> str: ...  # noqa: D102
 
     def frame_paint(self, i: int, options: DrawOptions) -> Frame: ...  # noqa: D102
+
+    def quiz_questions(self) -> list[Question | None]: ...  # noqa: D102
 
 
 def phase_of(trace: Playable, i: int) -> str:
@@ -366,93 +367,6 @@ Question = tuple[str, float, tuple[str, ...], str]
 """A step's question: what to ask, the answer, the numbers the frame hides while asking, the answer as shown."""
 
 
-def _learns(node: Value) -> bool:
-    # Data (inputs, targets) needs no gradient; parameters and computed nodes do.
-    return node.operation is not None or isinstance(node, Parameter)
-
-
-def quiz_questions(trace: Playable) -> list[Question | None]:
-    """One question per step of ``trace``, for ``to_html(quiz=True)`` and ``player(quiz=True)``.
-
-    A forward step asks for the value it computes; a backward step asks for the
-    gradient it passes back: to a parameter or a computed node rather than to data
-    and, for a box (a neuron, the loss), to the first one outside the box, such as
-    ∂J/∂ŷ for the loss. The answer is what the step adds, so it is the product the
-    narration shows.
-
-    Example:
-        >>> from autograd import Parameter, Value, trace_backward
-        >>> w, x = Parameter(0.5, label="w"), Value(2.0, label="x")
-        >>> z = w * x; z.label = "z"
-        >>> question, answer, hidden, shown = quiz_questions(trace_backward(z))[0]
-        >>> question.splitlines()[-1], answer, shown
-        ('∂z/∂w = ∂z/∂z · ∂(w × x)/∂w = ?', 2.0, '2.0')
-    """
-    n = _check_playable(trace, "quiz_questions")
-    return [_question(trace, i, n) for i in range(n)]
-
-
-def _question(trace: Playable, i: int, n: int) -> Question | None:
-    # trace.py imports this module (lazily, for its to_html and player): import back lazily too.
-    from autograd.see.trace import ForwardStep, symbol
-
-    # Duck-typed: a per-node trace, a trace by boxes, or a lesson of either.
-    part_of = getattr(trace, "part_of", None)
-    part: Any
-    part, k = part_of(i) if callable(part_of) else (trace, i)
-    step = part.steps[k]
-    names, number = part.names, part._number
-    counter_of = getattr(trace, "counter", None)
-    counter = counter_of(i) if callable(counter_of) else f"Step {i + 1} of {n}"
-    box = getattr(step, "title", None)
-    node_steps = getattr(step, "node_steps", (step,))
-    first = node_steps[0]
-    if isinstance(first, ForwardStep):
-        node = node_steps[-1].node
-        value = node_steps[-1].value
-        what = f"{box}: {names[node]} = ?" if box else f"{names[node]} = {part.formula(node)} = ?"
-        return f"{counter}. Your turn: {what}", value, (number(value),), number(value)
-    contributions = [c for node_step in node_steps for c in node_step.inputs]
-    if not contributions:
-        return None
-    # A neuron's question is its ∂J/∂z (the lecture's δ); another box's (the loss's) is the
-    # gradient it passes out, such as ∂J/∂ŷ; a single node's, its first operand that learns.
-    neuron = next((part._neurons[s.node] for s in node_steps if s.node in part._neurons), None) if box else None
-    inside = {node_step.node for node_step in node_steps} if box else set()
-    received = {c.input for c in contributions}
-    target = next(
-        node
-        for node in [getattr(neuron, "z", None)]
-        + [c.input for c in contributions if c.input not in inside and c.input.operation is not None]
-        + [c.input for c in contributions if _learns(c.input)]
-        + [contributions[0].input]
-        if node in received
-    )
-    mine = [c for c in contributions if c.input is target]
-    answer = math.fsum(c.contribution for c in mine)
-    out = symbol(names[trace_root(part)])
-    gradient = f"∂{out}/∂{symbol(names[target])} {'+=' if mine[0].grad_before else '='}"
-    if box:
-        context = f"{box}, going back from ∂{out}/∂{symbol(names[first.node])} = {number(first.upstream)}."
-        ask = f"{gradient} ?"
-    else:
-        node = first.node
-        through = f"{names[node]} = {part.formula(node)}"
-        context = f"∂{out}/∂{symbol(names[node])} = {number(first.upstream)}; go back through {through}."
-        local = f" · {part.local(node, target)}" if len(mine) == 1 else ""
-        ask = f"{gradient} ∂{out}/∂{symbol(names[node])}{local} = ?"
-    hidden = tuple(dict.fromkeys([number(answer), number(mine[-1].grad_after)]))
-    return f"{counter}. Your turn: {context}\n{ask}", answer, hidden, number(answer)
-
-
-def trace_root(trace: object) -> Value:
-    """The output a trace differentiates (its ``root``)."""
-    root = getattr(trace, "root", None)
-    if not isinstance(root, Value):
-        raise TypeError(f"quiz_questions() got a trace without a root Value: {trace!r}.")
-    return root
-
-
 def accepts(typed: str, answer: float) -> bool | None:
     """Whether ``typed`` is within 1e-3 (relative) of ``answer``; ``None`` if it is not a number.
 
@@ -485,7 +399,7 @@ class _WidgetQuiz:
         self, widgets: types.ModuleType, trace: Playable, svgs: list[str], redraw: Callable[[], None]
     ) -> None:
         self.trace, self.svgs, self.redraw = trace, svgs, redraw
-        self.questions = quiz_questions(trace)
+        self.questions = trace.quiz_questions()
         self.outcome: dict[int, str] = {}
         self.current = 0
         self.answer = widgets.Text(placeholder="your answer", continuous_update=False, description="answer")
@@ -597,7 +511,7 @@ def page(
         "highlight": HIGHLIGHT,
     }
     if quiz:
-        data["quiz"] = quiz_questions(trace)
+        data["quiz"] = trace.quiz_questions()
     data.update(page_states(trace, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller="to_html")))
     kinds = ("input", "parameter", "intermediate", "output", "constant")
     legend = "".join(

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from autograd.engine.graph import backward_steps, topological_order
 from autograd.engine.ops import FLOAT_MATH
@@ -42,6 +43,7 @@ from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
 from autograd.see.picture import DrawOptions, Frame, Look, paint, picture_of
+from autograd.see.player import Question
 from autograd.see.render import digraph, format_number, frame_lines, node_names, require_dot
 
 if TYPE_CHECKING:
@@ -251,6 +253,94 @@ class StepTable:
         return "".join(parts)
 
 
+# --- predict, then reveal: one question per step ---------------------------------------
+
+
+def _learns(node: Value) -> bool:
+    # Data (inputs, targets) needs no gradient; parameters and computed nodes do.
+    return node.operation is not None or isinstance(node, Parameter)
+
+
+def quiz_questions(trace: Any) -> list[Question | None]:
+    """One question per step of ``trace``, for ``to_html(quiz=True)`` and ``player(quiz=True)``.
+
+    A forward step asks for the value it computes; a backward step asks for the
+    gradient it passes back: to a parameter or a computed node rather than to data
+    and, for a box (a neuron, the loss), to the first one outside the box, such as
+    ∂J/∂ŷ for the loss. The answer is what the step adds, so it is the product the
+    narration shows.
+
+    Example:
+        >>> from autograd import Parameter, Value, trace_backward
+        >>> w, x = Parameter(0.5, label="w"), Value(2.0, label="x")
+        >>> z = w * x; z.label = "z"
+        >>> question, answer, hidden, shown = quiz_questions(trace_backward(z))[0]
+        >>> question.splitlines()[-1], answer, shown
+        ('∂z/∂w = ∂z/∂z · ∂(w × x)/∂w = ?', 2.0, '2.0')
+    """
+    n = len(trace)
+    return [_question(trace, i, n) for i in range(n)]
+
+
+def _question(trace: Any, i: int, n: int) -> Question | None:
+    # Duck-typed: a per-node trace, a trace by boxes, or a lesson of either.
+    part_of = getattr(trace, "part_of", None)
+    part: Any
+    part, k = part_of(i) if callable(part_of) else (trace, i)
+    step = part.steps[k]
+    names, number = part.names, part._number
+    counter_of = getattr(trace, "counter", None)
+    counter = counter_of(i) if callable(counter_of) else f"Step {i + 1} of {n}"
+    box = getattr(step, "title", None)
+    node_steps = getattr(step, "node_steps", (step,))
+    first = node_steps[0]
+    if isinstance(first, ForwardStep):
+        node = node_steps[-1].node
+        value = node_steps[-1].value
+        what = f"{box}: {names[node]} = ?" if box else f"{names[node]} = {part.formula(node)} = ?"
+        return f"{counter}. Your turn: {what}", value, (number(value),), number(value)
+    contributions = [c for node_step in node_steps for c in node_step.inputs]
+    if not contributions:
+        return None
+    # A neuron's question is its ∂J/∂z (the lecture's δ); another box's (the loss's) is the
+    # gradient it passes out, such as ∂J/∂ŷ; a single node's, its first operand that learns.
+    neuron = next((part._neurons[s.node] for s in node_steps if s.node in part._neurons), None) if box else None
+    inside = {node_step.node for node_step in node_steps} if box else set()
+    received = {c.input for c in contributions}
+    target = next(
+        node
+        for node in [getattr(neuron, "z", None)]
+        + [c.input for c in contributions if c.input not in inside and c.input.operation is not None]
+        + [c.input for c in contributions if _learns(c.input)]
+        + [contributions[0].input]
+        if node in received
+    )
+    mine = [c for c in contributions if c.input is target]
+    answer = math.fsum(c.contribution for c in mine)
+    out = symbol(names[trace_root(part)])
+    gradient = f"∂{out}/∂{symbol(names[target])} {'+=' if mine[0].grad_before else '='}"
+    if box:
+        context = f"{box}, going back from ∂{out}/∂{symbol(names[first.node])} = {number(first.upstream)}."
+        ask = f"{gradient} ?"
+    else:
+        node = first.node
+        through = f"{names[node]} = {part.formula(node)}"
+        context = f"∂{out}/∂{symbol(names[node])} = {number(first.upstream)}; go back through {through}."
+        local = f" · {part.local(node, target)}" if len(mine) == 1 else ""
+        ask = f"{gradient} ∂{out}/∂{symbol(names[node])}{local} = ?"
+    hidden = tuple(dict.fromkeys([number(answer), number(mine[-1].grad_after)]))
+    return f"{counter}. Your turn: {context}\n{ask}", answer, hidden, number(answer)
+
+
+def trace_root(trace: object) -> Value:
+    """The output a trace differentiates (its ``root``)."""
+    root = getattr(trace, "root", None)
+    if not isinstance(root, Value):
+        raise TypeError(f"quiz_questions() got a trace without a root Value: {trace!r}.")
+    return root
+
+
+
 class Playback:
     """What a trace and a lesson share: steps that are numbered, explained, drawn and played.
 
@@ -410,6 +500,15 @@ class Playback:
 
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
+
+    def quiz_questions(self) -> list[Question | None]:
+        """One question per step, for the quiz (see ``quiz_questions``).
+
+        Example:
+            >>> len(trace_backward(Value(2.0) * 3).quiz_questions())
+            1
+        """
+        return quiz_questions(self)
 
     def refuse_too_large(self, max_nodes: int, collapse: Collapse, function: str) -> None:
         """Raise ``GraphTooLargeError`` if a frame would be refused: checked before any step is narrated or drawn.

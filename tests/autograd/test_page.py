@@ -218,7 +218,7 @@ def test_a_note_beside_an_operation_is_painted_as_its_last_text():
 
 
 def test_the_quiz_asks_each_neuron_for_its_delta_and_the_loss_for_its_gradient_at_y_hat():
-    from autograd.see.player import quiz_questions
+    from autograd.see.trace import quiz_questions
 
     model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
     y_hat = model([4.0, 5.0])
@@ -238,7 +238,7 @@ def test_the_quiz_asks_each_neuron_for_its_delta_and_the_loss_for_its_gradient_a
 
 
 def test_a_node_level_quiz_asks_for_the_gradient_a_parameter_gets_not_the_data():
-    from autograd.see.player import quiz_questions
+    from autograd.see.trace import quiz_questions
 
     loss, nodes = course_graphs.course_network()
     trace = trace_backward(loss)
