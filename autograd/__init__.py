@@ -22,6 +22,7 @@ from autograd.engine.errors import (
     GraphTooLargeError,
     GraphvizNotFound,
     GraphvizTimeout,
+    MisspelledAttributeError,
 )
 from autograd.engine.graph import grad, topological_order
 from autograd.engine.memory import cycle_collector_paused
@@ -72,6 +73,7 @@ __all__ = [
     "GraphTooLargeError",
     "GraphvizNotFound",
     "GraphvizTimeout",
+    "MisspelledAttributeError",
     "Op",
     "Parameter",
     "Value",

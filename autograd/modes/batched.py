@@ -47,9 +47,9 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.engine.errors import AutogradError, DomainError
 from autograd.engine.graph import topological_order
-from autograd.engine.ops import FLOAT_MATH, NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
+from autograd.engine.ops import NONNEGATIVE, NONZERO, OPS, POSITIVE, REALS, Domain, Op
 from autograd.engine.recording import enable_grad
-from autograd.engine.value import Value
+from autograd.engine.value import Value, _apply
 from autograd.engine.value import sum as value_sum
 
 if TYPE_CHECKING:
@@ -964,10 +964,11 @@ class Run:
             operation = node.operation
             assert operation is not None  # leaves were rebuilt above
             inputs = tuple(rebuilt[id(x)] for x in node.inputs)
-            data, local_grads = operation.rule(FLOAT_MATH, *(x.data for x in inputs), *node.constants)
-            copy = Value(data, label=node.label)
-            copy.inputs, copy.local_grads, copy.operation = inputs, tuple(local_grads), operation
-            copy.constants, copy.scope = node.constants, node.scope
+            with enable_grad():  # the example is a graph to look at, even when asked for inside no_grad()
+                copy = _apply(operation, inputs, node.constants)
+            copy.scope = node.scope
+            if node.label:
+                copy.label = node.label
             rebuilt[id(node)] = copy
         return [rebuilt[id(y)] for y in tape.outputs]
 
