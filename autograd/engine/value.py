@@ -473,11 +473,9 @@ class Value:
     # facts under the lecture's names, so its draw_dot, build_topo and manual
     # backprop cells run unchanged. Read-only: glassgrad's backward() never calls
     # `_backward`, so assigning a closure to it (micrograd's way of adding an op)
-    # must fail loudly rather than be silently ignored. Like any attribute not
-    # declared in __slots__ (`v._vis_color = ...`, or the typo `v.gard = 0`),
-    # that raises AttributeError; a per-node __dict__ would cost 32 bytes on
-    # every node (measured: +21%) and let such typos pass. Keep your own per-node
-    # data in a dict keyed by the node: Values hash by identity.
+    # must fail loudly rather than be silently ignored (see _ReadOnlyMethod below).
+    # Your own per-node data (`v._vis_color = ...`) goes in the node's __dict__;
+    # near misses of a field's name (`v.gard = 0`) raise (see _NearMiss below).
 
     @property
     def _prev(self) -> set[Value]:
