@@ -144,7 +144,14 @@ def _start_backward(root: Value, function: str) -> list[Value]:
     newest_first = [root]
     visit, keep = seen.add, newest_first.append
     for node in newest_first:
-        for child in node.inputs:
+        # The operand slots, read directly (see Value's layout): `node.inputs` would build a tuple per node.
+        first, second = node._input0, node._input1
+        if first is None:
+            continue  # a leaf root
+        children: tuple[Value, ...] = (
+            first if type(first) is tuple else (first,) if second is None else (first, second)  # type: ignore[assignment]
+        )
+        for child in children:
             if child._input0 is not None and child not in seen:
                 child.grad = 0.0
                 visit(child)
