@@ -1170,7 +1170,10 @@ def readme_table(reports: Sequence[dict[str, Any]]) -> str:
 
     def faster(entry: dict[str, Any] | None, name: str) -> str:
         r = ratio(entry, name) if entry else None
-        return f"{r:.1f}x faster" if r else "not run"
+        if r:
+            return f"{r:.1f}x faster"
+        error = (entry or {}).get(name, {}).get("error", "")
+        return error.split(":")[0] if error else "not run"  # e.g. micrograd's RecursionError
 
     rows = [
         ("w1", f"W1 chain x = relu(1.0001·x + 0.001), per link, N = {config['w1']['n']}"),
@@ -1192,6 +1195,30 @@ def readme_table(reports: Sequence[dict[str, Any]]) -> str:
                 f"| W5 {name} per step | {_time(entry['glassgrad']['median'])} | {faster(entry, 'micrograd')} "
                 f"| {faster(entry, 'torch')} |"
             )
+    big = results.get("w1_big", {}).get("glassgrad", {})
+    if "median" in big:
+        lines.append(
+            f"| W1 the same chain, N = {config['w1_big']['n']:,}, forward + backward | {_time(big['median'])} "
+            "| not run (recursive topological sort) | not run |"
+        )
+    memory = results.get("w4", {})
+    if "peak_one_step" in memory.get("glassgrad", {}) and "peak_one_step" in memory.get("micrograd", {}):
+        ours, theirs = memory["glassgrad"], memory["micrograd"]
+        currents = ours["current_after_each_step"]
+        growth = "no growth" if currents[-1] - currents[0] <= GROWTH_TOLERANCE_BYTES else "GROWS"
+        lines.append(
+            f"| W4 peak memory of one W2 step | {ours['peak_one_step'] / 2**20:.1f} MiB "
+            f"| {ours['peak_one_step'] / theirs['peak_one_step']:.2f}x micrograd's; {growth} over "
+            f"{len(currents)} steps | not measured |"
+        )
+    verbatim = results.get("verbatim")
+    if verbatim and "median" in verbatim.get("glassgrad", {}):
+        share = verbatim["glassgrad"].get("collector_share")
+        lines.append(
+            f"| micrograd's demo loop verbatim, in a notebook-like process (collector "
+            f"{share:.0%} of glassgrad's time) | {_time(verbatim['glassgrad']['median'])} "
+            f"| {faster(verbatim, 'micrograd')} | |"
+        )
     batched = results.get("batched")
     if batched:
         lines += ["", "| Training as users call it | nn.fit(engine=\"batched\") | PyTorch's own loop | ratio |"]
