@@ -23,6 +23,7 @@ from autograd.engine.errors import (
     GraphTooLargeError,
     GraphvizNotFound,
     GraphvizTimeout,
+    MisspelledAttributeError,
 )
 from autograd.engine.graph import grad, topological_order
 from autograd.engine.memory import cycle_collector_paused
@@ -79,6 +80,7 @@ __all__ = [
     "GraphTooLargeError",
     "GraphvizNotFound",
     "GraphvizTimeout",
+    "MisspelledAttributeError",
     "Op",
     "Parameter",
     "Scope",

@@ -176,6 +176,23 @@ class BatchedModel:
             for dropout, generator in originals:
                 dropout._rng = generator
 
+    def check_examples(self, data: Sequence[Sequence[Value | float]]) -> None:
+        """Check the current mode's graph against ``data`` as well, as for ``data=`` (e.g. a validation set).
+
+        Raises:
+            BatchedError: the model's graph differs on an example of ``data`` (named by its index there).
+
+        Example:
+            >>> import nn
+            >>> BatchedModel(nn.MLP(1, [2, 1], seed=0), [0.0]).check_examples([[1.0], [-2.0]])
+        """
+        tape, _ = self._tape()
+        kept, self.data = self.data, data
+        try:
+            self._check(tape)
+        finally:
+            self.data = kept
+
     def run(self, X: Sequence[Sequence[Value | float]] | Array) -> batched.Run:
         """The model over every example of ``X``, with fresh dropout masks in training mode.
 

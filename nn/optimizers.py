@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import math
 import reprlib
+import sys
 from collections.abc import Iterable
+from typing import Any
 
 from autograd import Value
 from nn.checks import is_finite_number, is_number
@@ -81,8 +83,22 @@ class Optimizer:
                 self.names.append(name)
         if not self.parameters:
             raise ValueError(f"{type(self).__name__} got no parameters; pass model.parameters() (or the model).")
-        self.state: dict[Value, dict[str, float]] = {parameter: {} for parameter in self.parameters}
+        self._state: dict[Value, dict[str, float]] = {parameter: {} for parameter in self.parameters}
+        # While step_arrays() runs, the running numbers live here as one array per name
+        # (parameters in order), and go back into `state` the moment anyone reads it.
+        self._arrays: dict[str, Any] | None = None
         self.steps = 0
+
+    @property
+    def state(self) -> dict[Value, dict[str, float]]:
+        """Per parameter, a dict of the running numbers its rule keeps (``exp_avg``, ``momentum_buffer``, ...)."""
+        if self._arrays is not None:
+            states = [self._state[parameter] for parameter in self.parameters]
+            for name, values in self._arrays.items():
+                for state, value in zip(states, values.tolist()):
+                    state[name] = value
+            self._arrays = None
+        return self._state
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 before the next ``backward()``.
@@ -105,10 +121,63 @@ class Optimizer:
             >>> SGD([w], learning_rate=0.5).step(); w.data
             0.0
         """
+        self._start_step()
         self.steps += 1
         update, state = self.update, self.state
         for parameter in self.parameters:
             parameter.data = update(parameter.data, parameter.grad, state[parameter])
+
+    def step_arrays(self) -> None:
+        """``step()`` for every parameter at once: the same ``update`` run on NumPy arrays.
+
+        The batched engine's step (``fit(..., engine="batched")``): the rule's
+        arithmetic is elementwise and IEEE, and ``_sqrt`` is correctly rounded in
+        both forms, so the weights equal ``step()``'s bit for bit (tested). A rule
+        that cannot run on arrays (a subclass using ``math`` directly) or state
+        that differs in shape between parameters falls back to ``step()``.
+
+        Example:
+            >>> import numpy
+            >>> from autograd import Parameter
+            >>> w, b = Parameter(1.0), Parameter(2.0)
+            >>> w.grad, b.grad = 0.5, -1.0
+            >>> optimizer = Adam([w, b], learning_rate=0.1)
+            >>> optimizer.step_arrays(); round(w.data, 6), round(b.data, 6)
+            (0.9, 2.1)
+        """
+        np: Any = sys.modules.get("numpy")
+        if np is None:
+            import numpy as np
+        arrays = self._arrays if self._arrays is not None else self._state_as_arrays(np)
+        if arrays is None:
+            self.step()
+            return
+        parameters = self.parameters
+        values: Any = np.array([parameter.data for parameter in parameters])
+        grads: Any = np.array([parameter.grad for parameter in parameters])
+        self._start_step()
+        self.steps += 1
+        try:
+            with np.errstate(all="ignore"):  # inf and nan come out as step() gives them, without warnings
+                values = self.update(values, grads, arrays)
+        except (TypeError, ValueError):  # the rule needs floats: undo the count and take the scalar path
+            self.steps -= 1
+            self.step()
+            return
+        self._arrays = arrays
+        for parameter, value in zip(parameters, values.tolist()):
+            parameter.data = value
+
+    def _state_as_arrays(self, np: Any) -> dict[str, Any] | None:
+        # Every parameter keeps the same names once stepped together; otherwise stay scalar.
+        states = [self.state[parameter] for parameter in self.parameters]
+        names = set(states[0])
+        if any(set(state) != names for state in states):
+            return None
+        return {name: np.array([state[name] for state in states]) for name in names}
+
+    def _start_step(self) -> None:
+        """What a rule computes once per step rather than once per parameter (Adam's bias corrections)."""
 
     def update(self, value: float, grad: float, state: dict[str, float]) -> float:
         """The new value of one parameter; ``state`` is its own running numbers.
@@ -152,6 +221,17 @@ class Optimizer:
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={value!r}" for name, value in self.hyperparameters().items())
         return f"{type(self).__name__}({len(self.parameters)} parameters, {settings})"
+
+
+def _sqrt(x: float) -> float:
+    # math.sqrt for one parameter (step), NumPy's elementwise sqrt for all of them (step_arrays):
+    # both are correctly rounded, so the two paths give the same numbers bit for bit.
+    return math.sqrt(x) if type(x) is float else sys.modules["numpy"].sqrt(x)
+
+
+def _larger(a: float, b: float) -> float:
+    # max(a, b) elementwise too, with max's own choice when b is not larger (nan included).
+    return (b if b > a else a) if type(b) is float else sys.modules["numpy"].where(b > a, b, a)
 
 
 def _check(owner: str, name: str, value: float, low: float, high: float = math.inf, *, open_low: bool = False) -> float:
@@ -306,13 +386,12 @@ class Adam(Optimizer):
             "amsgrad": self.amsgrad,
         }
 
-    def step(self) -> None:  # noqa: D102
+    def _start_step(self) -> None:
         # The bias corrections depend only on t, so compute them once per step.
         beta1, beta2 = self.betas
         t = self.steps + 1
         self._step_size = self.learning_rate / (1.0 - beta1**t)
         self._correction2_sqrt = math.sqrt(1.0 - beta2**t)
-        super().step()
 
     def update(self, value: float, grad: float, state: dict[str, float]) -> float:  # noqa: D102
         if self.weight_decay:
@@ -326,8 +405,8 @@ class Adam(Optimizer):
         square = beta2 * state.get("exp_avg_sq", 0.0) + (1.0 - beta2) * grad * grad
         state["exp_avg"], state["exp_avg_sq"] = mean, square
         if self.amsgrad:
-            square = state["max_exp_avg_sq"] = max(state.get("max_exp_avg_sq", 0.0), square)
-        denominator = math.sqrt(square) / self._correction2_sqrt + self.epsilon
+            square = state["max_exp_avg_sq"] = _larger(state.get("max_exp_avg_sq", 0.0), square)
+        denominator = _sqrt(square) / self._correction2_sqrt + self.epsilon
         return value - self._step_size * mean / denominator
 
 
@@ -438,9 +517,9 @@ class RMSprop(Optimizer):
         if self.centered:
             mean = state.get("grad_avg", 0.0)
             mean = state["grad_avg"] = mean + (1.0 - alpha) * (grad - mean)
-            average = math.sqrt(square - mean * mean) + self.epsilon
+            average = _sqrt(square - mean * mean) + self.epsilon
         else:
-            average = math.sqrt(square) + self.epsilon
+            average = _sqrt(square) + self.epsilon
         if self.momentum > 0.0:
             buffer = state["momentum_buffer"] = self.momentum * state.get("momentum_buffer", 0.0) + grad / average
             return value - self.learning_rate * buffer
@@ -506,7 +585,7 @@ class Adagrad(Optimizer):
             grad += self.weight_decay * value
         rate = self.learning_rate / (1.0 + (self.steps - 1) * self.learning_rate_decay)
         total = state["sum"] = state.get("sum", self.initial_accumulator_value) + grad * grad
-        return value - rate * grad / (math.sqrt(total) + self.epsilon)
+        return value - rate * grad / (_sqrt(total) + self.epsilon)
 
 
 class Adadelta(Optimizer):
@@ -564,6 +643,6 @@ class Adadelta(Optimizer):
         if self.weight_decay:
             grad += self.weight_decay * value
         square = state["square_avg"] = rho * state.get("square_avg", 0.0) + (1.0 - rho) * grad * grad
-        delta = math.sqrt(state.get("acc_delta", 0.0) + self.epsilon) / math.sqrt(square + self.epsilon) * grad
+        delta = _sqrt(state.get("acc_delta", 0.0) + self.epsilon) / _sqrt(square + self.epsilon) * grad
         state["acc_delta"] = rho * state.get("acc_delta", 0.0) + (1.0 - rho) * delta * delta
         return value - self.learning_rate * delta

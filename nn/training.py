@@ -19,7 +19,8 @@ from __future__ import annotations
 import reprlib
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -196,18 +197,24 @@ def _train(
     bar = _progress_bar(epochs) if progress else None
     for callback in callbacks:
         callback.on_train_begin(model)
-    finished = model.state_dict()
+    # Walked once: the model's modules and parameters do not change while it trains, so each
+    # epoch's own work is a flag check and a copy of the weights (it was two walks of the
+    # module tree and a state_dict(): most of an epoch of the batched engine on W2).
+    modules = [module for _, module in model.named_modules()]
+    parameters = model.parameters()
+    finished = [parameter.data for parameter in parameters]  # the last whole epoch, for Ctrl-C
     started = time.perf_counter()
     try:
         for epoch in range(1, epochs + 1):
-            model.train()
+            if not all(module.training for module in modules):
+                model.train()
             total, right, counted = 0.0, 0, 0
             # The graphs are acyclic, so the cycle collector's scans of them are pure cost.
             with cycle_collector_paused():
                 for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
                     optimizer.zero_grad()
                     batch_loss, outputs = step(X_batch, y_batch)
-                    optimizer.step()
+                    step.update(optimizer)
                     if recorder is not None:
                         recorder.update(batch_loss)
                     total += batch_loss * len(X_batch)
@@ -218,11 +225,14 @@ def _train(
             if counted:
                 history.train_accuracy.append(right / counted)
             if validation is not None:
-                val_loss, val_accuracy = evaluate(model, *validation, loss=loss, engine=step.engine)
+                # The validation set and the model's output were checked before the first epoch.
+                with _switched_off(modules):
+                    val_loss, val_outputs = step.evaluate(*validation)
                 history.val_loss.append(val_loss)
-                if val_accuracy is not None:
-                    history.val_accuracy.append(val_accuracy)
-            finished = model.state_dict()
+                val_correct = count_correct(val_outputs, validation[1], loss)
+                if val_correct is not None:
+                    history.val_accuracy.append(val_correct / len(validation[0]))
+            finished = [parameter.data for parameter in parameters]
             if bar is not None:
                 bar.set_postfix(_postfix(history))
                 bar.update(1)
@@ -235,8 +245,8 @@ def _train(
         # The interrupted epoch may have stopped mid-update: go back to the last whole one, as it was. Not
         # load_state_dict(): it refuses the nan of a diverged run, and must not raise inside this handler.
         history.interrupted = True
-        for name, parameter in model.named_parameters():
-            parameter.data = finished[name]
+        for parameter, value in zip(parameters, finished):
+            parameter.data = value
     finally:
         if bar is not None:
             bar.close()
@@ -247,6 +257,19 @@ def _train(
             history.best_epoch = chosen
     history.seconds = time.perf_counter() - started
     return history
+
+
+@contextmanager
+def _switched_off(modules: Sequence[Module]) -> Iterator[None]:
+    # evaluating() for a module list fit already walked: eval mode inside, each flag back after.
+    modes = [module.training for module in modules]
+    for module in modules:
+        module.training = False
+    try:
+        yield
+    finally:
+        for module, training in zip(modules, modes):
+            module.training = training
 
 
 def evaluate(
@@ -562,6 +585,10 @@ class Step:
         batch_loss.backward()
         return batch_loss.data, outputs
 
+    def update(self, optimizer: Optimizer) -> None:
+        """Move the weights by the gradients the step left in ``.grad``: one parameter at a time."""
+        optimizer.step()
+
     def evaluate(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         """The loss and the outputs, without recording a graph."""
         with no_grad():
@@ -579,11 +606,18 @@ class _BatchedStep(Step):
 
         super().__init__(model, loss)
         self.batched = BatchedModel(model, X[0], data=X, checked=checked, targets=y)
+        self._checked: object = X  # the examples the graph was last checked against
 
     def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         return self.batched.step(X, y, self.loss)
 
+    def update(self, optimizer: Optimizer) -> None:
+        optimizer.step_arrays()  # every parameter as one array: the same numbers as step()
+
     def evaluate(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
+        if X is not self._checked:  # a validation set: a model that branches on the data is refused on it too
+            self.batched.check_examples(X)
+            self._checked = X
         return self.batched.evaluate(X, y, self.loss)
 
 

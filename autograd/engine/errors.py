@@ -7,7 +7,8 @@ AutogradError
 ├── GraphChangedError  (RuntimeError)    a recorded graph's .data changed before it was differentiated again
 ├── GraphTooLargeError (ValueError)      a drawing would have too many nodes
 ├── GraphvizNotFound   (RuntimeError)    rendering needs the graphviz ``dot`` binary
-└── GraphvizTimeout    (RuntimeError)    ``dot`` took too long to lay a graph out
+├── GraphvizTimeout    (RuntimeError)    ``dot`` took too long to lay a graph out
+└── MisspelledAttributeError (AttributeError) a name one slip away from a Value field was set
 """
 
 from __future__ import annotations
@@ -118,4 +119,21 @@ class GraphvizTimeout(AutogradError, RuntimeError):  # noqa: N818  (reads like s
     Example:
         >>> issubclass(GraphvizTimeout, RuntimeError), issubclass(GraphvizTimeout, TimeoutError)
         (True, False)
+    """
+
+
+class MisspelledAttributeError(AutogradError, AttributeError):
+    """Code set an attribute whose name is one slip away from a ``Value`` field (``v.gard = 0``).
+
+    Your own attributes on a node are welcome (``v._vis_color``, an optimizer's
+    ``p.m``); a near miss of ``grad`` or ``data`` is almost always a typo that
+    would otherwise pass silently.
+
+    Example:
+        >>> from autograd import Value
+        >>> try:
+        ...     Value(1.0).gard = 0.0
+        ... except MisspelledAttributeError as error:
+        ...     print(str(error)[:72])
+        Value got attribute 'gard', one slip away from its field 'grad'; did you
     """

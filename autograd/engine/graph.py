@@ -135,7 +135,7 @@ def _start_backward(root: Value, function: str, gradient: float = 1.0) -> list[V
                 f"expected a real number, the seed ∂L/∂output (1.0 by default)."
             )
         gradient = float(gradient)
-    if root.local_grads is NOT_RECORDED:
+    if getattr(root, "_local0", None) is NOT_RECORDED:  # a leaf has no _local0 at all
         raise RuntimeError(
             f"{function}() got {_described(root)} computed under no_grad(), which kept none of its inputs; "
             f"compute it outside no_grad() (or inside enable_grad()) to differentiate it."
@@ -147,8 +147,15 @@ def _start_backward(root: Value, function: str, gradient: float = 1.0) -> list[V
     newest_first = [root]
     visit, keep = seen.add, newest_first.append
     for node in newest_first:
-        for child in node.inputs:
-            if child.inputs and child not in seen:
+        # The operand slots, read directly (see Value's layout): `node.inputs` would build a tuple per node.
+        first, second = node._input0, node._input1
+        if first is None:
+            continue  # a leaf root
+        children: tuple[Value, ...] = (
+            first if type(first) is tuple else (first,) if second is None else (first, second)  # type: ignore[assignment]
+        )
+        for child in children:
+            if child._input0 is not None and child not in seen:
                 child.grad = 0.0
                 visit(child)
                 keep(child)
@@ -280,21 +287,22 @@ def _sweep(
     W2 graph: the general loop is 1.4-1.8x slower).
     """
     if not traced and carried is _ON_NODES and local_grads_of is stored:
+        # It reads the operand slots directly (see Value's layout): building each
+        # node's `inputs` tuple would cost more than the multiply-adds; floats
+        # multiply as _times says (IEEE), so the numbers are the general loop's.
         for node in order:
             node_grad = node.grad
-            inputs = node.inputs
-            # Unpacking the common one- and two-input cases is ~2x faster than zip();
-            # floats multiply as _times says (IEEE), so the numbers are the general loop's.
-            if len(inputs) == 2:
-                a, b = inputs
-                local_a, local_b = node.local_grads
-                a.grad += local_a * node_grad
-                b.grad += local_b * node_grad
-            elif len(inputs) == 1:
-                inputs[0].grad += node.local_grads[0] * node_grad
-            else:
-                for child, local in zip(inputs, node.local_grads):
+            second = node._input1
+            if second is not None:
+                node._input0.grad += node._local0 * node_grad  # type: ignore[union-attr, operator]
+                second.grad += node._local1 * node_grad
+                continue
+            first = node._input0
+            if type(first) is tuple:
+                for child, local in zip(first, node._local0):  # type: ignore[arg-type]
                     child.grad += local * node_grad
+            else:
+                first.grad += node._local0 * node_grad  # type: ignore[union-attr, operator]
         return
     for node in order:
         terms: list[tuple[Value, Scalar, Scalar, Scalar, Scalar]] = []

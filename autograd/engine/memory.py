@@ -3,10 +3,17 @@
 A glassgrad graph has no reference cycles (a node holds only its inputs), so
 reference counting frees it the moment its output goes. Python's cycle
 collector does not know that: while a training step builds tens of thousands of
-nodes it stops again and again to scan them all, looking for cycles that cannot
-exist. Measured on micrograd's demo step (an MLP(2, [16, 16, 1]) on 100 points),
-that scanning is about a quarter of the step. Pausing the collector for the step
-gives that time back and frees nothing later: there was nothing for it to find.
+nodes it stops again and again to scan them, looking for cycles that cannot
+exist. The collector is left ON for you (it is process-wide, and your own code
+may need it); instead a node costs it as little as possible: one tracked object
+per unary or binary node (``Value``'s slots, no tuples). Measured on micrograd's
+demo step as users write it (MLP(2, [16, 16, 1]), 100 points, ~38,700 nodes):
+tracked allocations per node 2.86 → 1.17, collections per step (generations
+0/1/2) 144/13/1 → 60/5/0, the step 1.2x faster with the collector on.
+
+Pausing the collector for a step still gives back what remains, and frees
+nothing later: there was nothing for it to find. ``nn.fit`` does it for you;
+``cycle_collector_paused()`` does it for your own loops.
 """
 
 from __future__ import annotations

@@ -67,7 +67,6 @@ from autograd.engine.graph import topological_order
 from autograd.engine.ops import (
     ABOVE_MINUS_ONE,
     AWAY_FROM_POLES,
-    FLOAT_MATH,
     MODERATE,
     NONNEGATIVE,
     NONZERO,
@@ -79,7 +78,7 @@ from autograd.engine.ops import (
     Op,
 )
 from autograd.engine.recording import NUMBER_READS, enable_grad
-from autograd.engine.value import Value
+from autograd.engine.value import Value, _apply
 from autograd.engine.value import sum as value_sum
 
 if TYPE_CHECKING:
@@ -1471,10 +1470,11 @@ class Run:
             operation = node.operation
             assert operation is not None  # leaves were rebuilt above
             inputs = tuple(rebuilt[id(x)] for x in node.inputs)
-            data, local_grads = operation.rule(FLOAT_MATH, *(x.data for x in inputs), *node.constants)
-            copy = Value(data, label=node.label)
-            copy.inputs, copy.local_grads, copy.operation = inputs, tuple(local_grads), operation
-            copy.constants, copy.scope = node.constants, node.scope
+            with enable_grad():  # the example is a graph to look at, even when asked for inside no_grad()
+                copy = _apply(operation, inputs, node.constants)
+            copy.scope = node.scope
+            if node.label:
+                copy.label = node.label
             rebuilt[id(node)] = copy
         return [rebuilt[id(y)] for y in tape.outputs]
 

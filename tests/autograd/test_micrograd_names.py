@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from autograd import Value
+from autograd import MisspelledAttributeError, Value
 
 
 def lecture_neuron() -> tuple[Value, dict[str, Value]]:
@@ -126,10 +126,42 @@ def test_micrograd_names_are_read_only_so_a_closure_is_never_silently_ignored(na
         setattr(Value(1.0) * 2, name, lambda: None)
 
 
-def test_value_keeps_its_slots_so_unknown_attributes_and_typos_fail():
+def test_code_can_attach_its_own_attributes_to_nodes():
+    v = Value(1.0) * 2
+    v._vis_color = "red"  # type: ignore[attr-defined]  # EurekaLabsAI/micrograd's visualiser does this
+    assert v._vis_color == "red"  # type: ignore[attr-defined]
+    assert (v.label, Value(1.0).__dict__) == ("", {})
+
+
+def test_an_optimizer_that_keeps_its_moments_on_the_parameters_trains_unchanged():
+    # The pattern of micrograd-style scripts: Adam's moments as p.m and p.v.
+    w = Value(0.0, label="w")
+    for p in [w]:
+        p.m, p.v = 0.0, 0.0  # type: ignore[attr-defined]
+    for t in range(1, 201):
+        loss = (w - 3.0) ** 2
+        w.grad = 0.0
+        loss.backward()
+        for p in [w]:
+            p.m = 0.9 * p.m + 0.1 * p.grad  # type: ignore[attr-defined]
+            p.v = 0.999 * p.v + 0.001 * p.grad**2  # type: ignore[attr-defined]
+            m_hat, v_hat = p.m / (1 - 0.9**t), p.v / (1 - 0.999**t)  # type: ignore[attr-defined]
+            p.data -= 0.1 * m_hat / (v_hat**0.5 + 1e-8)
+    assert abs(w.data - 3.0) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("gard", "grad"), ("grd", "grad"), ("dta", "data"), ("lable", "label"), ("datas", "data")]
+)
+def test_a_near_miss_of_a_field_name_still_raises_and_names_the_field(typo, meant):
     v = Value(1.0)
-    assert not hasattr(v, "__dict__")
-    with pytest.raises(AttributeError, match="_vis_color"):
-        v._vis_color = "red"  # type: ignore[attr-defined]  # EurekaLabsAI/micrograd's visualiser does this
-    with pytest.raises(AttributeError, match="gard"):
-        v.gard = 0.0  # type: ignore[attr-defined]
+    with pytest.raises(MisspelledAttributeError) as caught:
+        setattr(v, typo, 0.0)
+    assert str(caught.value) == (
+        f"Value got attribute {typo!r}, one slip away from its field {meant!r}; did you mean {meant}? "
+        f"(Attach your own data under a name that is not a near miss, e.g. {'_' + typo!r}.)"
+    )
+    assert isinstance(caught.value, AttributeError)
+    assert not hasattr(v, typo)
+    assert typo not in dir(v)
+    assert meant in dir(v)

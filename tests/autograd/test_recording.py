@@ -15,8 +15,8 @@ def test_no_grad_records_no_graph():
     x = Value(2.0)
     with no_grad():
         y = (x * x).exp()
-    assert (y.inputs, y.op) == ((), "")
-    assert y.local_grads is NOT_RECORDED  # so backward() from y can say why nothing flows
+    assert (y.inputs, y.local_grads, y.op) == ((), (), "")
+    assert y._local0 is NOT_RECORDED  # so backward() from y can say why nothing flows
     assert y.data == pytest.approx(math.exp(4.0))
     assert (x * x).inputs == (x, x)  # recording is back after the block
 

@@ -1,6 +1,7 @@
 import inspect
 import json
 import math
+import random
 import reprlib
 
 import golden_cases
@@ -321,3 +322,46 @@ def test_adamw_decays_the_weight_apart_from_the_gradient():
         "AdamW(1 parameters, learning_rate=0.1, betas=(0.9, 0.999), epsilon=1e-08, weight_decay=0.5, amsgrad=False)"
     )
     assert adamw.state_dict()["type"] == "AdamW"
+
+
+ARRAY_CASES = [
+    (nn.SGD, {"learning_rate": 0.1}),
+    (nn.SGD, {"learning_rate": 0.1, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.01}),
+    (nn.SGD, {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}),
+    (nn.Adam, {"learning_rate": 0.01}),
+    (nn.Adam, {"learning_rate": 0.01, "weight_decay": 0.1, "amsgrad": True}),
+    (nn.AdamW, {"learning_rate": 0.01, "amsgrad": True}),
+    (nn.RMSprop, {"learning_rate": 0.01, "centered": True, "momentum": 0.5, "weight_decay": 0.01}),
+    (nn.RMSprop, {"learning_rate": 0.01}),
+    (nn.Adagrad, {"learning_rate": 0.1, "learning_rate_decay": 0.01, "initial_accumulator_value": 0.1}),
+    (nn.Adadelta, {"weight_decay": 0.01}),
+]
+
+
+@pytest.mark.parametrize(("kind", "settings"), ARRAY_CASES)
+def test_step_arrays_moves_every_weight_exactly_as_step_does(kind, settings):
+    rng = random.Random(7)
+    start = [rng.uniform(-2.0, 2.0) for _ in range(50)]
+    one_by_one, as_arrays = [Parameter(x) for x in start], [Parameter(x) for x in start]
+    scalar, batched = kind(one_by_one, **settings), kind(as_arrays, **settings)
+    for step in range(6):
+        grads = [rng.gauss(0.0, 1.0) for _ in start]
+        for a, b, g in zip(one_by_one, as_arrays, grads):
+            a.grad = b.grad = g
+        scalar.step()
+        # Mixed on purpose: the running numbers must carry over between the two paths.
+        batched.step() if step == 3 else batched.step_arrays()
+        assert [p.data for p in as_arrays] == [p.data for p in one_by_one]
+    assert batched.state_dict() == scalar.state_dict()
+
+
+def test_step_arrays_falls_back_to_step_for_a_rule_written_for_floats_only():
+    class Clipped(nn.Optimizer):
+        def update(self, value, grad, state):
+            return value - 0.1 * max(-1.0, min(1.0, grad))  # max/min of an array raise
+
+    w = Parameter(1.0)
+    w.grad = 5.0
+    optimizer = Clipped([w, Parameter(0.0)])
+    optimizer.step_arrays()
+    assert (w.data, optimizer.steps) == (0.9, 1)

@@ -519,3 +519,22 @@ def test_accuracy_needs_one_target_per_output():
     with pytest.raises(ValueError, match="got") as caught:
         nn.accuracy([0.5, -0.2], [1])
     assert str(caught.value) == "accuracy() got 2 outputs and 1 target; expected one target per output."
+
+
+def test_fit_walks_the_model_a_fixed_number_of_times_however_many_epochs(monkeypatch):
+    # Per-epoch work proportional to what changed: no state_dict() or tree walk per epoch.
+    X, y = nn.data.xor(16, seed=0)
+    walks = []
+    original = nn.Module._children
+
+    def counted(self):
+        walks.append(self)
+        return original(self)
+
+    monkeypatch.setattr(nn.Module, "_children", counted)
+    counts = []
+    for epochs in (2, 8):
+        walks.clear()
+        nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=epochs, progress=False, validation=(X, y))
+        counts.append(len(walks))
+    assert counts[0] == counts[1]
