@@ -2,8 +2,8 @@
 
 A drawing groups nodes by their ``autograd.scope`` path: uncollapsed, each
 scope is a dashed cluster around its nodes; with ``collapse`` each group is one
-box. This module decides the groups and nothing about DOT, so the renderer
-(``render.py``) and the neuron-level tracer (``neuron_trace.py``) share it:
+box. This module decides the groups and nothing about DOT, so the picture
+(``picture.py``) and the trace's neuron-level grouping (``trace.py``) share it:
 
 * a leaf used only inside one scope (a neuron's weights and bias, created in
   ``__init__`` and used in ``__call__``; a loss's constants) belongs to it;
