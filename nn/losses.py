@@ -295,7 +295,7 @@ def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:
     """
     _check_batch("hinge", scores, targets)
     examples = [
-        ((_scalar("hinge", output, index),), (_label("hinge", target, index, (-1.0, 1.0), allowed=(-1.0, 0.0, 1.0)),))
+        ((_scalar("hinge", output, index),), (_label("hinge", target, index, frozenset({-1.0, 0.0, 1.0})),))
         for index, (output, target) in enumerate(zip(scores, targets))
     ]
     with _loss_scope("hinge loss", "−y inside the margin (y·s < 1), else 0", "s", examples, _hinge_rule):
@@ -331,12 +331,15 @@ def _number(name: str, target: object, index: int) -> float:
     return float(target)
 
 
-def _label(
-    name: str, target: object, index: int, bounds: tuple[float, float], allowed: tuple[float, ...] | None = None
-) -> float:
+def _label(name: str, target: object, index: int, allowed: tuple[float, float] | frozenset[float]) -> float:
+    # A pair is a closed interval of allowed targets; a set lists every allowed one.
     y = _number(name, target, index)
-    if (allowed is not None and y not in allowed) or not bounds[0] <= y <= bounds[1]:
-        expected = " or ".join(f"{a:g}" for a in allowed) if allowed else f"a number in [{bounds[0]:g}, {bounds[1]:g}]"
+    if isinstance(allowed, frozenset):
+        if y not in allowed:
+            expected = " or ".join(f"{a:g}" for a in sorted(allowed))
+            raise ValueError(f"{name}() got target {target!r} for example {index}; expected {expected}.")
+    elif not allowed[0] <= y <= allowed[1]:
+        expected = f"a number in [{allowed[0]:g}, {allowed[1]:g}]"
         raise ValueError(f"{name}() got target {target!r} for example {index}; expected {expected}.")
     return y
 

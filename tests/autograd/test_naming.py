@@ -185,6 +185,8 @@ LOSSES = [
     (nn.mean_squared_error, [0.25, -1.5], [1.0, 2.0]),
     (nn.binary_cross_entropy, [0.25, 0.875], [1, 0]),
     (nn.binary_cross_entropy, [0.375], [0.25]),
+    (nn.binary_cross_entropy, [1.0, 0.0], [0, 1]),  # past the clamp: the loss is flat, so is the closed form
+    (nn.binary_cross_entropy, [1.0, 0.0], [0.5, 0.5]),
     (nn.binary_cross_entropy_with_logits, [0.5, -3.0], [1, 0]),
     (nn.hinge, [0.5, 2.0, 0.25], [1, 1, -1]),
     (nn.cross_entropy, [[0.25, 1.0, -2.0], [3.0, 0.5, 0.0]], [1, 0]),

@@ -320,3 +320,8 @@ def test_targets_that_are_not_a_list():
     with pytest.raises(TypeError, match="got") as caught:
         nn.hinge("0.5", [1])
     assert str(caught.value) == "hinge() got outputs of type str; expected a list, one output per entry."
+
+
+def test_cross_entropy_of_an_infinite_score_is_infinite_for_the_other_classes():
+    # The top score is not finite, so the stable log1p form cannot be used: the plain log Σ eᶻ − z_t is.
+    assert nn.cross_entropy([[math.inf, 1.0]], [1]).data == math.inf
