@@ -26,6 +26,7 @@ from render_examples import headless_chromium  # this folder's script: one way t
 
 import nn
 from autograd import trace_backward, trace_forward
+from nn.cli import COURSE_SEED  # the course network: untrained, ŷ = 0.1107 for the student (4, 5)
 
 HERE = Path(__file__).parent
 WIDTH, HEIGHT = 1024, 768
@@ -34,7 +35,7 @@ TITLE = "Will I pass? Backprop through the course network"
 
 def main() -> None:
     """Write the eight lesson-page PNGs."""
-    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=37)
+    model = nn.MLP(2, [3, 1], output_activation="sigmoid", seed=COURSE_SEED)
     loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
     lesson = trace_forward(loss) + trace_backward(loss)
     # The last backward step that multiplies a nonzero gradient into a first-layer weight.
