@@ -23,7 +23,8 @@ from autograd.check.testing import (
 )
 from autograd.engine.ops import FLOAT_MATH, NONZERO, POSITIVE, REALS, op
 
-NO_DATABASE = settings(database=None, derandomize=True, max_examples=200)  # find() repeats exactly, whatever the profile
+# find() repeats exactly, whatever the profile: its search budget is its own.
+NO_DATABASE = settings(database=None, derandomize=True, max_examples=200)
 
 
 def test_import_autograd_does_not_import_hypothesis():
