@@ -67,6 +67,7 @@ from autograd.engine.graph import topological_order
 from autograd.engine.ops import (
     ABOVE_MINUS_ONE,
     AWAY_FROM_POLES,
+    CUSTOM_OPS,
     MODERATE,
     NONNEGATIVE,
     NONZERO,
@@ -156,6 +157,9 @@ class NumpyMath:
     def __getattr__(self, name: str) -> Callable[..., Any]:
         # A function a new rule calls that NumPy has under the same name (tan, sinh, log1p, ...)
         # works at once; anything else fails with the op's name (apply_rule adds it).
+        custom = CUSTOM_OPS.get(name)
+        if custom is not None and custom.numpy_function is not None:
+            return custom.numpy_function  # a user op's own array form (autograd.op(..., numpy=...))
         np = numpy()
         function = getattr(np, _NUMPY_NAMES.get(name, name), None)
         if not callable(function) or name.startswith("_"):

@@ -154,3 +154,24 @@ def test_a_custom_ops_numpy_form_is_kept_for_the_batched_engine():
     vector_erf = numpy.vectorize(math.erf)
     erf_with_numpy = autograd.op("erf_with_numpy", erf_rule, function=math.erf, numpy=vector_erf)
     assert (erf_with_numpy.function, erf_with_numpy.numpy_function) == (math.erf, vector_erf)
+
+
+def test_a_custom_op_that_calls_its_own_function_runs_batched_through_its_numpy_form():
+    numpy = pytest.importorskip("numpy", reason="the batched engine needs NumPy")
+    from autograd import Parameter
+    from autograd.modes import batched
+
+    def rule(m, x):
+        # m.erf_batched is math.erf on floats and, in the batched engine, the numpy= form.
+        return m.erf_batched(x), (2.0 / math.sqrt(math.pi) * m.exp(-x * x),)
+
+    erf_batched = autograd.op("erf_batched", rule, function=math.erf, numpy=numpy.vectorize(math.erf))
+    w = Parameter(0.5)
+    points = [[1.0], [0.25], [-2.0]]
+    run = batched.record(lambda x: erf_batched(w * x[0]), [w], [1.0]).run(points)
+    assert run.outputs[:, 0].tolist() == [math.erf(0.5 * x) for (x,) in points]
+    run.backward()
+    batched_grad, w.grad = w.grad, 0.0
+    for (x,) in points:
+        erf_batched(w * x).backward()
+    assert batched_grad == pytest.approx(w.grad, rel=1e-15)
