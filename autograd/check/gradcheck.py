@@ -23,14 +23,13 @@ When a check is *expected* to fail, it says so instead of reporting a mismatch:
 
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from autograd.engine.errors import DomainError, GradientMismatch
-from autograd.engine.graph import check_points, grad, topological_order
+from autograd.engine.graph import check_points, grad, parameter_names, topological_order
 from autograd.engine.recording import enable_grad, no_grad
 from autograd.engine.value import Value, is_real
 
@@ -269,14 +268,7 @@ def _validate(
 
 def _names(f: object, inputs: list[object]) -> list[str]:
     # A Value's label first, then f's parameter name, then the position.
-    try:
-        parameters = [
-            p.name
-            for p in inspect.signature(f).parameters.values()  # type: ignore[arg-type]
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):  # builtins and some callables have no signature
-        parameters = []
+    parameters = parameter_names(f)
     names = []
     for position, x in enumerate(inputs):
         if isinstance(x, Value) and x.label:

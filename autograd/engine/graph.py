@@ -506,3 +506,24 @@ def check_points(function: str, argument: str, points: Sequence[object], expecte
             raise TypeError(
                 f"{function}() got {argument}[{position}] = {x!r} of type {type(x).__name__}; expected {expected}."
             )
+
+
+def parameter_names(f: object) -> list[str]:
+    """The names of ``f``'s positional parameters, ``[]`` when it has no signature (builtins).
+
+    Shared by ``gradcheck`` and ``jvp``, which name a point's entries after them.
+
+    Example:
+        >>> parameter_names(lambda x, y: x * y), parameter_names(max)
+        (['x', 'y'], [])
+    """
+    import inspect
+
+    try:
+        return [
+            p.name
+            for p in inspect.signature(f).parameters.values()  # type: ignore[arg-type]
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):  # builtins and some callables have no signature
+        return []

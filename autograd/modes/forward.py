@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast, overload
 
-from autograd.engine.graph import InDict, check_points, rerun, stored, sweep_forward, topological_order
+from autograd.engine.graph import InDict, check_points, parameter_names, rerun, stored, sweep_forward, topological_order
 from autograd.engine.recording import enable_grad
 from autograd.engine.value import Value, is_real
 
@@ -256,14 +256,5 @@ def _validate(
 
 def _parameter_names(f: object, count: int) -> list[str]:
     # Leaves are named after f's parameters, so the narration reads "ẋ" rather than "ẋ0".
-    import inspect
-
-    try:
-        parameters = [
-            p.name
-            for p in inspect.signature(f).parameters.values()  # type: ignore[arg-type]
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):  # builtins and some callables have no signature
-        parameters = []
+    parameters = parameter_names(f)
     return [parameters[i] if i < len(parameters) else f"x{i}" for i in range(count)]
