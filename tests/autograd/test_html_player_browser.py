@@ -187,7 +187,15 @@ return {counter: document.getElementById('counter').textContent, cut: cut, scrol
 """
 
 
+SETTLED = (
+    "var done = arguments[arguments.length - 1];"
+    " requestAnimationFrame(function () { requestAnimationFrame(done); });"
+)
+
+
 def seen(driver) -> dict:
+    # Measure after two animation frames: on a busy machine a queued resize or repaint may still be pending.
+    driver.execute_async_script(SETTLED)
     return driver.execute_script(SEEN, HIGHLIGHT)
 
 
