@@ -525,6 +525,32 @@ class Picture:
         return max(fan_in.values(), default=0) >= DENSE_FAN_IN
 
     @cached_property
+    def drawing(self) -> dict[Value, tuple[tuple[str, ...], tuple[int, ...]]]:
+        """Per node, the elements whose paint depends on it: node and box ids, edge positions.
+
+        A value's box and its operation, the collapsed box it is in, the edges its step
+        highlights (into its operation, out of it, between boxes it uses): a frame that
+        changes one node's look repaints these and nothing else (see ``paint_nodes``).
+        """
+        ids: dict[Value, list[str]] = {}
+        for node in self.drawn:
+            ids[node] = [self.ids[node]] + ([f"{self.ids[node]}_op"] if node.operation is not None else [])
+        for entry in self.boxes:
+            for node in entry.box.members:
+                ids.setdefault(node, []).append(entry.id)
+        edges: dict[Value, list[int]] = {}
+        for k, edge in enumerate(self.edges):
+            for user in edge.users if edge.kind == "box" else (edge.parent,):
+                if user is not None:
+                    edges.setdefault(user, []).append(k)
+        return {node: (tuple(ids.get(node, ())), tuple(edges.get(node, ()))) for node in {*ids, *edges}}
+
+    @cached_property
+    def box_by_id(self) -> dict[str, PictureBox]:
+        """Each box of a collapsed drawing by its id."""
+        return {entry.id: entry for entry in self.boxes}
+
+    @cached_property
     def edge_default(self) -> EdgePaint:
         """An edge as drawn when nothing highlights it."""
         return EdgePaint(DENSE_EDGE, 0.6, EDGE_LABEL, "") if self.dense else EdgePaint(EDGE, 1.0, EDGE_LABEL, "")
@@ -740,6 +766,42 @@ def paint(picture: Picture, look: Look | None = None) -> Frame:
     for entry in picture.boxes:
         nodes[entry.id] = _box_paint(picture, look, entry)
     return Frame(picture, look, nodes, tuple(_edge_paint(picture, look, edge) for edge in picture.edges))
+
+
+def paint_nodes(
+    picture: Picture, look: Look, nodes: Collection[Value]
+) -> tuple[dict[str, Paint], dict[int, EdgePaint]]:
+    """Paint only the elements that draw any of ``nodes``: nodes and boxes by id, edges by position.
+
+    Equal to the same elements of ``paint(picture, look)`` whenever the frames differ only
+    in the looks of ``nodes`` (and agree on whether ``filled``, ``current`` and ``active``
+    are given at all), at a cost proportional to what they touch, not to the picture.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> y = x * 3
+        >>> nodes, edges = paint_nodes(picture_of(y, DrawOptions()), Look(current={y}, active={y}), {y})
+        >>> sorted(nodes), sorted(edges)
+        (['v2', 'v2_op'], [0, 1, 2])
+    """
+    boxes = picture.box_by_id
+    node_paint: dict[str, Paint] = {}
+    edge_paint: dict[int, EdgePaint] = {}
+    for node in nodes:
+        ids, edges = picture.drawing.get(node, ((), ()))
+        for element in ids:
+            if element in node_paint:
+                continue
+            if element in boxes:
+                node_paint[element] = _box_paint(picture, look, boxes[element])
+            elif element.endswith("_op"):
+                node_paint[element] = _operation_paint(picture, look, node)
+            else:
+                node_paint[element] = value_paint(picture, look, node)
+        for k in edges:
+            if k not in edge_paint:
+                edge_paint[k] = _edge_paint(picture, look, picture.edges[k])
+    return node_paint, edge_paint
 
 
 def _grad(look: Look, node: Value) -> float:

@@ -20,16 +20,30 @@ import math
 import os
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from autograd.see.picture import HIGHLIGHT, PALETTE, DrawOptions, Frame, widest
+from autograd.see.picture import (
+    HIGHLIGHT,
+    PALETTE,
+    DrawOptions,
+    EdgePaint,
+    Frame,
+    Look,
+    Paint,
+    Picture,
+    paint,
+    paint_nodes,
+    widest,
+)
 from autograd.see.render import Collapse, frame_lines, render_dot, write_atomically
 
 if TYPE_CHECKING:
     import ipywidgets
+
+    from autograd.engine.value import Value
 
 
 class Playable(Protocol):
@@ -40,6 +54,8 @@ class Playable(Protocol):
     def explain(self, i: int) -> str: ...  # noqa: D102
 
     def frame_paint(self, i: int, options: DrawOptions) -> Frame: ...  # noqa: D102
+
+    def looks(self, options: DrawOptions) -> Iterator[tuple[Picture, Look, frozenset[Value] | None]]: ...  # noqa: D102
 
     def quiz_questions(self) -> list[Question | None]: ...  # noqa: D102
 
@@ -213,6 +229,11 @@ def player(
 def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str, object]:
     """Every step of ``trace`` as the page plays it: a few laid-out pictures and each step's paint changes.
 
+    Each step paints only the elements whose look it changes (its node, the
+    gradients it adds to, the nodes it finishes, the previous step's node), so
+    writing a page takes time proportional to its steps plus its pictures, not to
+    steps × nodes.
+
     Args:
         trace: a trace or lesson.
         options: ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
@@ -236,70 +257,33 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
     """
     options = options or DrawOptions(caller="to_html")
     n = _check_playable(trace, options.caller)
-    frames = [trace.frame_paint(i, options) for i in range(n)]
-    state_index: dict[object, int] = {}
-    states: list[object] = []
-
-    def state_of(value: object) -> int:
-        if value not in state_index:
-            state_index[value] = len(states)
-            states.append(value)
-        return state_index[value]
-
-    # Consecutive frames with the same phase and the same picture share a laid-out picture.
-    runs: list[list[int]] = []
-    keys: list[object] = []
-    for i, frame in enumerate(frames):
-        key = (phase_of(trace, i), id(frame.picture))
-        if not keys or keys[-1] != key:
-            runs.append([])
-            keys.append(key)
-        runs[-1].append(i)
-
+    states = _States()
     changes: list[list[int]] = [[] for _ in range(n)]
     focus = [-1] * n
+    runs: list[_Run] = []
+    flags: tuple[bool, ...] = ()
+    for i, (picture, look, touched) in enumerate(trace.looks(options)):
+        # Consecutive steps with the same phase and the same picture share a laid-out picture.
+        key = (phase_of(trace, i), id(picture))
+        # Whether a look gives gradients, fills or highlights at all changes every element's paint.
+        step_flags = (look.grads is None, look.filled is None, bool(look.current), bool(look.active))
+        if not runs or runs[-1].key != key:
+            runs.append(_Run(key, picture, i))
+        elif step_flags == flags and touched is not None:
+            runs[-1].step(i, look, *paint_nodes(picture, look, touched), states, changes[i])
+            focus[i] = min(runs[-1].highlighted, default=-1)
+            continue
+        flags = step_flags
+        frame = paint(picture, look)
+        runs[-1].step(i, look, frame.nodes, dict(enumerate(frame.edges)), states, changes[i])
+        focus[i] = min(runs[-1].highlighted, default=-1)
     pictures: list[dict[str, object]] = []
     sources: list[str] = []
-    size = 0
     for run in runs:
-        last = frames[run[-1]]
-        picture = last.picture
-        node_ids = list(last.nodes)
-        edges = range(len(picture.edges))
-        # The picture is laid out once, with each node at its widest (each text at its
-        # longest), so that no later number overflows its box.
-        widest_paint = {node_id: widest([frames[i].nodes[node_id] for i in run]) for node_id in node_ids}
-        # What the laid-out SVG shows is no frame's state, so every node is painted at the run's first step.
-        base = [state_of(LAID_OUT)] * len(node_ids)
-        base += [state_of(last.edges[k]) for k in edges]
-        current = list(base)
-        highlighted = {e for e in range(len(node_ids)) if _is_highlighted(states[base[e]])}
-        for i in run:
-            frame = frames[i]
-            step = [state_of(frame.nodes[node_id].state) for node_id in node_ids]
-            step += [state_of(frame.edges[k]) for k in edges]
-            for e, s in enumerate(step):
-                if current[e] != s:
-                    current[e] = s
-                    changes[i] += [e, s]
-                    if e < len(node_ids):
-                        (highlighted.add if _is_highlighted(states[s]) else highlighted.discard)(e)
-            focus[i] = min(highlighted, default=-1)
-        labels = {node_id: paint.label for node_id, paint in widest_paint.items()}
-        dot = "digraph glassgrad {\n" + "".join(frame_lines(last, labels)) + "}\n"
-        sources.append(quick_layout(dot, len(node_ids)))
-        size += picture.size
-        pictures.append(
-            {
-                "first": run[0],
-                "nodes": [
-                    [node_id, widest_paint[node_id].kinds, "".join(t[3] for t in widest_paint[node_id].texts)]
-                    for node_id in node_ids
-                ],
-                "edges": [picture.edges[k].id for k in edges],
-                "base": base,
-            }
-        )
+        entry, dot = run.close(states, changes[run.first])
+        pictures.append(entry)
+        sources.append(quick_layout(dot, len(run.node_ids)))
+    size = sum(run.picture.size for run in runs)
     # One run of dot lays out every picture.
     svgs = _svgs(render_dot("".join(sources), "svg", options.caller, nodes=size, graphs=len(sources)), options.caller)
     if len(svgs) != len(pictures):
@@ -308,11 +292,113 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
         entry["svg"] = _compact_svg(svg)
     return {
         "pictures": pictures,
-        "picture": [p for p, run in enumerate(runs) for _ in run],
-        "states": states,
+        "picture": [p for p, run in enumerate(runs) for _ in range(run.first, run.end)],
+        "states": states.values,
         "changes": changes,
         "focus": focus,
     }
+
+
+class _States:
+    """Every distinct paint state of the page, numbered in order of first use."""
+
+    def __init__(self) -> None:
+        self.index: dict[object, int] = {}
+        self.values: list[object] = []
+
+    def __call__(self, value: object) -> int:
+        number = self.index.get(value)
+        if number is None:
+            number = self.index[value] = len(self.values)
+            self.values.append(value)
+        return number
+
+
+class _Run:
+    """The steps a page draws on one laid-out picture: what each changes, and the paints to lay out with.
+
+    Nodes come first, then edges, in the order the picture paints them. The first
+    step's changes are against the picture as laid out, whose edges are painted as
+    at the run's last step (the picture is written with that step's paint), so they
+    are completed when the run is closed.
+    """
+
+    def __init__(self, key: object, picture: Picture, first: int) -> None:
+        self.key, self.picture, self.first, self.end = key, picture, first, first
+        self.node_ids: list[str] = []
+        self.position: dict[str, int] = {}
+        self.current: list[int] = []
+        self.paints: dict[str, Paint] = {}
+        self.edges: list[EdgePaint] = []
+        self.seen: dict[str, list[Paint]] = {}  # per node, every paint it had, in order (for ``widest``)
+        self.highlighted: set[int] = set()
+        self.first_edges: list[int] = []
+        self.look: Look | None = None
+
+    def step(
+        self,
+        i: int,
+        look: Look,
+        nodes: dict[str, Paint],
+        edges: dict[int, EdgePaint],
+        states: _States,
+        changed: list[int],
+    ) -> None:
+        """Apply step ``i``'s paint of the elements it touches; record in ``changed`` what differs."""
+        if not self.node_ids:  # the first step paints everything
+            self.node_ids = list(nodes)
+            self.position = {node_id: e for e, node_id in enumerate(self.node_ids)}
+            self.current = [states(LAID_OUT)] * len(self.node_ids) + [-1] * len(edges)
+            self.edges = [edges[k] for k in range(len(edges))]
+        offset = len(self.node_ids)
+        work: list[tuple[int, int]] = []
+        for node_id, painted in nodes.items():
+            history = self.seen.setdefault(node_id, [])
+            if not history or history[-1] != painted:
+                history.append(painted)
+            self.paints[node_id] = painted
+            work.append((self.position[node_id], states(painted.state)))
+        for k, edge in edges.items():
+            self.edges[k] = edge
+            work.append((offset + k, states(edge)))
+        work.sort()
+        for e, state in work:
+            if i == self.first and e >= offset:
+                self.first_edges.append(state)  # compared with the laid-out picture at close()
+                continue
+            if self.current[e] != state:
+                self.current[e] = state
+                changed += [e, state]
+                if e < offset:
+                    (self.highlighted.add if _is_highlighted(states.values[state]) else self.highlighted.discard)(e)
+        if i == self.first:
+            self.current[offset:] = self.first_edges
+        self.end, self.look = i + 1, look
+
+    def close(self, states: _States, first_changes: list[int]) -> tuple[dict[str, object], str]:
+        """The picture's entry in the page data (without its SVG) and the DOT to lay it out with."""
+        assert self.look is not None  # a run is opened by its first step
+        offset = len(self.node_ids)
+        base = [states(LAID_OUT)] * offset + [states(painted) for painted in self.edges]
+        for k, state in enumerate(self.first_edges):
+            if state != base[offset + k]:
+                first_changes += [offset + k, state]
+        # The picture is laid out once, with each node at its widest (each text at its
+        # longest), so that no later number overflows its box.
+        widest_paint = {node_id: widest(self.seen[node_id]) for node_id in self.node_ids}
+        last = Frame(self.picture, self.look, self.paints, tuple(self.edges))
+        labels = {node_id: painted.label for node_id, painted in widest_paint.items()}
+        dot = "digraph glassgrad {\n" + "".join(frame_lines(last, labels)) + "}\n"
+        entry: dict[str, object] = {
+            "first": self.first,
+            "nodes": [
+                [node_id, widest_paint[node_id].kinds, "".join(t[3] for t in widest_paint[node_id].texts)]
+                for node_id in self.node_ids
+            ],
+            "edges": [edge.id for edge in self.picture.edges],
+            "base": base,
+        }
+        return entry, dot
 
 
 LAID_OUT = "as laid out"

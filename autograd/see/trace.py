@@ -30,7 +30,7 @@ import functools
 import html
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -42,7 +42,7 @@ from autograd.engine.scopes import ClosedForm
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
-from autograd.see.picture import DrawOptions, Frame, Look, paint, picture_of
+from autograd.see.picture import DrawOptions, Frame, Look, Picture, paint, picture_of
 from autograd.see.player import Question
 from autograd.see.render import digraph, format_number, frame_lines, node_names, require_dot
 
@@ -422,6 +422,29 @@ class Playback:
         """
         part, k = self.part_of(self._index(i, "frame"))
         return part.look(k)
+
+    def looks(self, options: DrawOptions) -> Iterator[tuple[Picture, Look, frozenset[Value] | None]]:
+        """Every step in order: its picture, its look and the nodes it draws differently from the step before.
+
+        What a page stores per step is what that step changes, so it is worked out per
+        step in time proportional to the change (``look(i)`` for every ``i`` would take
+        time proportional to the graph for each step). ``None`` for the first step of each part: all of it is new.
+
+        A look holds its part's working state, not a copy: it is valid until the next
+        step of the same part is drawn, and the last look of each part stays valid.
+
+        Example:
+            >>> x = Value(2.0, label="x")
+            >>> y = x * 3; y.label = "y"
+            >>> t = y.tanh(); t.label = "t"
+            >>> [sorted(n.label or str(n.data) for n in touched) if touched else touched
+            ...  for _, _, touched in trace_backward(t).looks(DrawOptions())]
+            [None, ['3.0', 't', 'x', 'y']]
+        """
+        for part in self.parts:
+            picture = picture_of(part.root, part.drawn(options))
+            for look, touched in part.step_looks():
+                yield picture, look, touched
 
     def frame_paint(self, i: int, options: DrawOptions) -> Frame:
         """Frame ``i`` painted with ``options``, grouped as its trace is unless ``options.collapse`` says otherwise.
@@ -1060,6 +1083,56 @@ class Trace(Playback):
         if isinstance(step, BoxStep):
             return replace(self._node_look(step.last), current=step.nodes, active=step.nodes)
         return self._node_look(i)
+
+    def step_looks(self) -> Iterator[tuple[Look, frozenset[Value] | None]]:
+        """``look(i)`` for every step in order, with the nodes whose look changed (``None`` at the first).
+
+        The state is carried from step to step: each step costs what it changes (its
+        node, the gradients it adds to, the nodes it finishes), not the whole graph.
+        See ``Playback.looks`` for how long a look stays valid.
+
+        Example:
+            >>> x = Value(3.0, label="x")
+            >>> [(look.grads[x], touched) for look, touched in trace_backward(x * x).step_looks()]
+            [(6.0, None)]
+        """
+        forward = self.phase == "forward"
+        grads = dict(self.initial_grads)
+        pending = {step.node for step in self.node_steps} if forward else set()
+        if forward:
+            filled = {node for node in self.order if not node.inputs}
+        else:
+            filled = {node for node in self.order if not self._users.get(node, 0)}
+        used: dict[Value, int] = {}
+        done = 0  # recorded steps applied so far
+        shown: Collection[Value] = frozenset()
+        for index, step in enumerate(self.steps):
+            touched: set[Value] = set()
+            last = step.last if isinstance(step, BoxStep) else index
+            for node_step in self.node_steps[done : last + 1]:
+                node = node_step.node
+                if forward:
+                    pending.discard(node)
+                    filled.add(node)
+                    touched.add(node)
+                    continue
+                for c in node_step.inputs if isinstance(node_step, BackwardStep) else ():
+                    grads[c.input] = c.grad_after
+                    touched.add(c.input)
+                for child in dict.fromkeys(node.inputs):
+                    used[child] = used.get(child, 0) + 1
+                    if used[child] == self._users.get(child, 0):
+                        filled.add(child)
+                        touched.add(child)
+            done = last + 1
+            current = step.nodes if isinstance(step, BoxStep) else frozenset({step.node})
+            touched.update(shown, current)
+            shown = current
+            if forward:
+                look = Look(hidden_data=pending, filled=filled, current=current, active=current)
+            else:
+                look = Look(grads=grads, filled=filled, current=current, active=current)
+            yield look, (frozenset(touched) if index else None)
 
     @cached_property
     def _users(self) -> dict[Value, int]:
