@@ -1116,6 +1116,7 @@ class Trace(Playback):
                     filled.add(node)
                     touched.add(node)
                     continue
+                # Every input gets a contribution, so a node finished here is touched already.
                 for c in node_step.inputs if isinstance(node_step, BackwardStep) else ():
                     grads[c.input] = c.grad_after
                     touched.add(c.input)
@@ -1123,7 +1124,6 @@ class Trace(Playback):
                     used[child] = used.get(child, 0) + 1
                     if used[child] == self._users.get(child, 0):
                         filled.add(child)
-                        touched.add(child)
             done = last + 1
             current = step.nodes if isinstance(step, BoxStep) else frozenset({step.node})
             touched.update(shown, current)

@@ -44,6 +44,26 @@ def course_mlp(examples: int = 1, seed: int = COURSE_SEED) -> Value:
     return loss
 
 
+def tangle(nodes: int) -> Value:
+    """A tangle of at most ``nodes`` nodes, no scopes: each tanh(a·b + 0.5) multiplies two of the last eight results.
+
+    The large graph of the page tests and ``benchmarks/page_scale.py``: every node is
+    used by a few later ones, so a backward step finishes some nodes and not others.
+    """
+    import random
+
+    from autograd.engine.graph import topological_order
+
+    rng = random.Random(0)
+    pool = [Value(rng.uniform(-1, 1), label=f"x{i}") for i in range(4)]
+    while True:
+        a, b = rng.sample(pool[-8:], 2)
+        candidate = (a * b + 0.5).tanh()
+        if len(topological_order(candidate)) > nodes:
+            return pool[-1]
+        pool.append(candidate)
+
+
 def course_seeds(tries: int = 3000) -> list[tuple[int, float, list[float]]]:
     """Seeds below ``tries`` whose untrained course network predicts 0.09-0.13 for (4, 5) with every hidden z > 0.3.
 

@@ -333,28 +333,22 @@ def test_the_quiz_refuses_a_wrong_answer_accepts_a_right_one_reveals_and_counts_
     assert errors == []  # no script error and no blocked request
 
 
-def graph_of(nodes: int) -> Value:
-    """A tangle of at most ``nodes`` nodes: each tanh(a·b + 0.5) multiplies two of the last eight results."""
-    import random
-
-    from autograd.engine.graph import topological_order
-
-    rng = random.Random(0)
-    pool = [Value(rng.uniform(-1, 1), label=f"x{i}") for i in range(4)]
-    while True:
-        a, b = rng.sample(pool[-8:], 2)
-        candidate = (a * b + 0.5).tanh()
-        if len(topological_order(candidate)) > nodes:
-            return pool[-1]
-        pool.append(candidate)
-
-
 OPEN_AND_STEP = """
 var opened = performance.getEntriesByType('navigation')[0].loadEventEnd;
 var start = performance.now();
 document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));
 var stepped = performance.now() - start;
 return [opened, stepped, document.getElementById('counter').textContent];
+"""
+
+# A key pressed, until the frame after it is painted: the second animation frame runs
+# after the first one's style, layout and paint, so they are counted too.
+KEY_TO_PAINT = """
+var key = arguments[0], done = arguments[arguments.length - 1], start = performance.now();
+document.dispatchEvent(new KeyboardEvent('keydown', {key: key, bubbles: true}));
+requestAnimationFrame(function () { requestAnimationFrame(function () {
+  done([performance.now() - start, document.getElementById('counter').textContent]);
+}); });
 """
 
 
@@ -364,7 +358,7 @@ def test_a_page_near_the_default_max_nodes_opens_and_answers_a_key_within_2_s(
 ):
     from autograd.engine.graph import topological_order
 
-    root = graph_of(nodes)
+    root = course_graphs.tangle(nodes)
     assert nodes - 10 <= len(topological_order(root)) <= nodes <= 500  # 500: the default max_nodes
     page = trace_backward(root).to_html(tmp_path / "large.html")
     browser.get(page.as_uri())
@@ -375,6 +369,40 @@ def test_a_page_near_the_default_max_nodes_opens_and_answers_a_key_within_2_s(
     # Opening was 38 s at 241 nodes: the script laid the picture out again for every number it aligned.
     assert opened < 2000, f"opened in {opened:.0f} ms"
     assert stepped < 2000, f"stepped in {stepped:.0f} ms"
+
+
+@pytest.mark.slow
+def test_a_2000_node_page_is_written_in_seconds_opens_and_answers_keys(browser, tmp_path, record_property):
+    import time
+
+    root = course_graphs.tangle(2000)
+    trace = trace_backward(root)
+    start, cpu = time.perf_counter(), time.process_time()
+    page = trace.to_html(tmp_path / "huge.html", max_nodes=2000)
+    written, python = time.perf_counter() - start, time.process_time() - cpu
+    record_property("write_s_2000", round(written, 1))
+    record_property("write_python_cpu_s_2000", round(python, 1))
+    # About 2.5 s of Python and 4-5 s of dot's layout (a subprocess, not in process_time) on
+    # an idle machine; it was 281 s (534 s on a busy one) when every step painted every node.
+    assert python < 15, f"{python:.1f} s of CPU in Python"
+    assert written < 120, f"written in {written:.0f} s"
+    browser.set_script_timeout(60)
+    browser.get(page.as_uri())
+    opened = browser.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd;")
+    stepped, counter = browser.execute_async_script(KEY_TO_PAINT, "ArrowRight")
+    last, at_end = browser.execute_async_script(KEY_TO_PAINT, "End")
+    record_property("open_ms_2000", round(opened))
+    record_property("step_ms_2000", round(stepped))
+    record_property("end_ms_2000", round(last))
+    assert counter == f"Step 2 of {len(trace)}"
+    assert at_end == f"Step {len(trace)} of {len(trace)}"
+    # Measured to the next painted frame: 0.1-2 s on 2 busy cores, most of it Chromium laying
+    # the SVG out again when the camera moves. The 2 s target is for pages up to max_nodes=500.
+    assert opened < 10_000, f"opened in {opened:.0f} ms"
+    assert stepped < 5000, f"stepped in {stepped:.0f} ms"
+    assert last < 10_000, f"went to the last step in {last:.0f} ms"  # repaints nearly every node
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
 
 
 def test_a_step_too_long_for_the_screen_is_shown_in_parts_without_a_scrollbar(browser, tmp_path):
