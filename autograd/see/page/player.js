@@ -261,7 +261,10 @@
       }
     }
     view = next;
-    svg.setAttribute("viewBox", [view.x, view.y, view.width, view.height].join(" "));
+    // Setting the viewBox, even to the value it has, lays the whole picture out again
+    // (0.2-0.8 s at 2,000 nodes): only a camera that moved sets it.
+    var viewBox = [view.x, view.y, view.width, view.height].join(" ");
+    if (svg.getAttribute("viewBox") !== viewBox) { svg.setAttribute("viewBox", viewBox); }
   }
 
   // --- the narration: never a scrollbar ------------------------------------------------
