@@ -1,0 +1,320 @@
+// nn.Playground's view (an anywidget ES module): everything is drawn on <canvas> from the JSON state
+// Python sends after each update. Play is a timer here that asks Python for one update at a time,
+// so the kernel is never blocked and pause is immediate.
+const BLUE = "#0072B2", RED = "#D55E00", GREEN = "#009E73", GREY = "#999999";
+const FAIL = [0xD5, 0x5E, 0x00], PASS = [0x00, 0x9E, 0x73];
+const ACTIVATIONS = {
+  relu: (z) => (z > 0 ? z : 0),
+  leaky_relu: (z) => (z > 0 ? z : 0.01 * z),
+  tanh: Math.tanh,
+  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
+  linear: (z) => z,
+};
+const SETTINGS = [
+  ["learning_rate", "learning rate", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3]],
+  ["optimizer", "optimizer", ["sgd", "adam", "rmsprop", "adagrad"]],
+  ["batch_size", "batch", [1, 5, 10, 20, 50, null]],
+  ["activation", "activation", [null, "relu", "tanh", "sigmoid", "leaky_relu", "linear"]],
+  ["l2", "L2", [0, 0.0001, 0.001, 0.01, 0.1]],
+  ["dropout", "dropout", [0, 0.1, 0.2, 0.5]],
+  ["loss", "loss", ["cross-entropy", "squared error"]],
+];
+const STYLE = `
+.ggp { font: 13px/1.3 system-ui, sans-serif; color: #222; max-width: 1000px; }
+.ggp .row { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 3px 0; }
+.ggp button { font: inherit; padding: 2px 9px; cursor: pointer; }
+.ggp select { font: inherit; }
+.ggp label { color: #444; }
+.ggp .scrub { flex: 1; min-width: 200px; }
+.ggp .status { font-variant-numeric: tabular-nums; color: #333; }
+.ggp .message { color: #B00020; min-height: 1em; }
+.ggp .grid { display: grid; grid-template-columns: 360px 600px; gap: 4px 12px; }
+.ggp canvas { border: 1px solid #ddd; display: block; }
+.ggp .caption { font-size: 12px; color: #555; margin-bottom: 3px; }
+`;
+
+// The forward pass on the state's parameters: every layer's activations, for the boundary and the figure.
+function forward(state, x) {
+  const p = state.parameters, all = [x];
+  let values = x;
+  for (const layer of state.layers) {
+    const g = ACTIVATIONS[layer.activation], next = new Array(layer.bias.length);
+    for (let j = 0; j < layer.bias.length; j++) {
+      const w = layer.weights[j];
+      let z = p[layer.bias[j]];
+      for (let i = 0; i < w.length; i++) z += p[w[i]] * values[i];
+      next[j] = g(z);
+    }
+    values = next;
+    all.push(values);
+  }
+  return all;
+}
+// What the output says about class 1, on a 0…1 scale, as the loss reads it.
+function probability(state, out) {
+  if (state.output === "probability") return out;
+  if (state.output === "value") return Math.max(0, Math.min(1, out));
+  return 1 / (1 + Math.exp(-out));
+}
+
+function element(tag, attributes, parent) {
+  const e = document.createElement(tag);
+  Object.assign(e, attributes || {});
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function render({ model, el }) {
+  const root = element("div", { className: "ggp" }, el);
+  element("style", { textContent: STYLE }, root);
+  const controls = element("div", { className: "row" }, root);
+  const button = (text, title, action) => {
+    const b = element("button", { textContent: text, title, type: "button" }, controls);
+    b.addEventListener("click", action);
+    return b;
+  };
+  const playButton = button("▶ play", "train, one update after another", () => play());
+  const pauseButton = button("❚❚ pause", "stop after this update", () => pause());
+  const stepButton = button("step", "one mini-batch update", () => { pause(); request({ do: "step" }); });
+  const resetButton = button("reset", "back to the initial weights", () => { pause(); request({ do: "reset" }); });
+  element("label", { textContent: "speed" }, controls);
+  const speed = element("select", { title: "updates per second while playing" }, controls);
+  for (const s of [1, 2, 5, 10, 20, 1000]) element("option", { value: String(s), textContent: s === 1000 ? "max" : s + "/s" }, speed);
+  speed.value = "20";
+  const forkButton = button("fork here", "branch at the update shown (the old run is kept in pg.branches)", () => { pause(); request({ do: "fork" }); });
+  const backpropButton = button("backprop of this update", "the neuron-level backprop of the update shown, for the chosen example", () => { pause(); request({ do: "backprop" }); });
+  element("label", { textContent: "click" }, controls);
+  const clickMode = element("select", { title: "what a click on the data does" }, controls);
+  for (const [v, t] of [["1", "adds a green point (1)"], ["0", "adds an orange point (0)"], ["choose", "chooses the example"]]) element("option", { value: v, textContent: t }, clickMode);
+
+  const settingsRow = element("div", { className: "row" }, root);
+  const selects = {};
+  for (const [name, text, options] of SETTINGS) {
+    element("label", { textContent: text }, settingsRow);
+    const s = element("select", { title: text }, settingsRow);
+    s.dataset.setting = name;
+    for (const o of options) element("option", { value: JSON.stringify(o), textContent: o === null ? (name === "batch_size" ? "all" : "keep") : String(o) }, s);
+    s.addEventListener("change", () => { pause(); request({ do: "set", name, value: JSON.parse(s.value) }); });
+    selects[name] = s;
+  }
+
+  const scrubRow = element("div", { className: "row" }, root);
+  const scrubber = element("input", { type: "range", min: "0", max: "0", value: "0", className: "scrub", title: "every recorded update" }, scrubRow);
+  const status = element("span", { className: "status" }, scrubRow);
+  const message = element("div", { className: "message" }, root);
+
+  const grid = element("div", { className: "grid" }, root);
+  const left = element("div", {}, grid), right = element("div", {}, grid);
+  element("div", { className: "caption", textContent: "data and decision boundary · filled: train, hollow: validation, ringed: this batch" }, left);
+  const boundary = element("canvas", { width: 360, height: 300 }, left);
+  element("div", { className: "caption", textContent: "loss (blue) and accuracy (green) · solid: train, dashed: validation, grey: each batch" }, left);
+  const curves = element("canvas", { width: 360, height: 190 }, left);
+  element("div", { className: "caption", innerHTML: `weights: <b style="color:${BLUE}">positive</b>, <b style="color:${RED}">negative</b>, width ∝ size · each neuron's activation for the chosen example` }, right);
+  const network = element("canvas", { width: 600, height: 300 }, right);
+  element("div", { className: "caption", textContent: "gradients ∂J/∂w that made this update (the batch's mean), width ∝ size" }, right);
+  const gradients = element("canvas", { width: 600, height: 190 }, right);
+
+  let playing = false, waiting = false, sentAt = 0, pending = null, state = null;
+  root.dataset.draws = "0";
+  function request(message) {
+    if (waiting) { pending = message; return; }
+    waiting = true; sentAt = performance.now();
+    model.send(message);
+  }
+  function tick() {
+    if (!playing || waiting) return;
+    request({ do: "step" });
+  }
+  function play() { if (playing) return; playing = true; root.dataset.playing = "true"; enable(); tick(); }
+  function pause() { playing = false; root.dataset.playing = "false"; enable(); }
+  function enable() {
+    playButton.disabled = playing; pauseButton.disabled = !playing;
+    backpropButton.disabled = playing || !state || state.shown === 0;
+  }
+
+  model.on("change:state", () => {
+    state = model.get("state");
+    draw();
+    const answered = waiting;
+    waiting = false;
+    if (state.message) pause();
+    if (pending) { const next = pending; pending = null; request(next); return; }
+    if (answered && playing) {
+      const delay = Math.max(0, 1000 / Number(speed.value) - (performance.now() - sentAt));
+      setTimeout(tick, delay);
+    }
+  });
+
+  scrubber.addEventListener("input", () => { pause(); request({ do: "show", k: Number(scrubber.value) }); });
+  boundary.addEventListener("click", (event) => {
+    if (!state) return;
+    const rect = boundary.getBoundingClientRect();
+    const px = (event.clientX - rect.left) * boundary.width / rect.width, py = (event.clientY - rect.top) * boundary.height / rect.height;
+    const [x0, x1, y0, y1] = state.box;
+    const x = x0 + px / boundary.width * (x1 - x0), y = y1 - py / boundary.height * (y1 - y0);
+    if (clickMode.value === "choose") {
+      let best = -1, distance = Infinity;
+      state.points.forEach(([a, b], i) => { const d = (a - x) ** 2 + (b - y) ** 2; if (d < distance) { distance = d; best = i; } });
+      if (best >= 0) request({ do: "example", index: best });
+    } else {
+      pause();
+      request({ do: "add", x, y, label: Number(clickMode.value) });
+    }
+  });
+
+  function draw() {
+    const started = performance.now();
+    scrubber.max = String(state.updates);
+    scrubber.value = String(state.shown);
+    const loss = state.shown ? state.batch_loss[state.shown - 1].toPrecision(4) : "–";
+    status.textContent = `update ${state.shown} of ${state.updates} · epoch ${state.epoch} · batch loss ${loss}` +
+      (state.branches ? ` · ${state.branches} earlier branch${state.branches > 1 ? "es" : ""}` : "");
+    message.textContent = state.message;
+    for (const [name] of SETTINGS) selects[name].value = JSON.stringify(state.settings[name]);
+    const chosen = state.example >= 0 ? state.example : state.batch.length ? state.batch[0] : state.points.length ? 0 : -1;
+    drawBoundary(chosen);
+    drawCurves();
+    const activations = chosen >= 0 ? forward(state, state.points[chosen].slice(0, 2)) : null;
+    drawNetwork(network, (i) => state.parameters[i], activations,
+      chosen >= 0 ? `example ${chosen}: x = (${state.points[chosen][0].toFixed(2)}, ${state.points[chosen][1].toFixed(2)}), label ${state.points[chosen][2]}` : "no example yet");
+    drawNetwork(gradients, (i) => (state.gradients.length ? state.gradients[i] : 0), null,
+      state.shown ? `update ${state.shown}` : "none before the first update");
+    enable();
+    root.dataset.updates = String(state.updates);
+    root.dataset.shown = String(state.shown);
+    root.dataset.points = String(state.points.length);
+    root.dataset.draws = String(Number(root.dataset.draws) + 1);
+    root.dataset.drawMs = (performance.now() - started).toFixed(2);
+  }
+
+  const cells = 60, raster = element("canvas", { width: cells, height: cells });
+  const rasterContext = raster.getContext("2d"), image = rasterContext.createImageData(cells, cells);
+  function drawBoundary(chosen) {
+    const c = boundary.getContext("2d"), [x0, x1, y0, y1] = state.box, W = boundary.width, H = boundary.height;
+    for (let row = 0; row < cells; row++) {
+      const y = y1 - (row + 0.5) / cells * (y1 - y0);
+      for (let column = 0; column < cells; column++) {
+        const x = x0 + (column + 0.5) / cells * (x1 - x0);
+        const outputs = forward(state, [x, y]), p = probability(state, outputs[outputs.length - 1][0]);
+        const toward = p >= 0.5 ? PASS : FAIL, strength = Math.abs(p - 0.5) * 2 * 0.6, at = 4 * (row * cells + column);
+        for (let k = 0; k < 3; k++) image.data[at + k] = Math.round(255 + (toward[k] - 255) * strength);
+        image.data[at + 3] = 255;
+      }
+    }
+    rasterContext.putImageData(image, 0, 0);
+    c.imageSmoothingEnabled = true;
+    c.drawImage(raster, 0, 0, W, H);
+    const toX = (x) => (x - x0) / (x1 - x0) * W, toY = (y) => (1 - (y - y0) / (y1 - y0)) * H;
+    for (const [x, y, label] of state.validation) {
+      c.strokeStyle = label ? GREEN : RED; c.lineWidth = 2;
+      c.beginPath(); c.arc(toX(x), toY(y), 3.5, 0, 2 * Math.PI); c.stroke();
+    }
+    const batch = new Set(state.batch);
+    state.points.forEach(([x, y, label], i) => {
+      c.fillStyle = label ? GREEN : RED; c.strokeStyle = "#fff"; c.lineWidth = 1;
+      c.beginPath(); c.arc(toX(x), toY(y), 4, 0, 2 * Math.PI); c.fill(); c.stroke();
+      if (batch.has(i)) { c.strokeStyle = "#000"; c.lineWidth = 1.5; c.beginPath(); c.arc(toX(x), toY(y), 7, 0, 2 * Math.PI); c.stroke(); }
+    });
+    if (chosen >= 0) {
+      const [x, y] = state.points[chosen];
+      c.strokeStyle = "#6A3D9A"; c.lineWidth = 2.5;
+      c.beginPath(); c.arc(toX(x), toY(y), 10, 0, 2 * Math.PI); c.stroke();
+    }
+    if (!state.points.length) {
+      c.fillStyle = "#444"; c.font = "14px system-ui"; c.textAlign = "center";
+      c.fillText("click to add points of both classes", W / 2, H / 2);
+    }
+  }
+
+  function drawCurves() {
+    const c = curves.getContext("2d"), W = curves.width, H = curves.height, m = { l: 40, r: 34, t: 8, b: 22 };
+    c.fillStyle = "#fff"; c.fillRect(0, 0, W, H);
+    c.strokeStyle = "#bbb"; c.lineWidth = 1; c.strokeRect(m.l, m.t, W - m.l - m.r, H - m.t - m.b);
+    const n = state.updates, cv = state.curves;
+    const losses = [...state.batch_loss, ...cv.train_loss, ...cv.val_loss].filter((v) => v !== null && isFinite(v));
+    const high = Math.max(1e-9, ...losses);
+    const X = (k) => m.l + k / Math.max(n, 1) * (W - m.l - m.r);
+    const Y = (v, top) => m.t + (1 - v / top) * (H - m.t - m.b);
+    const line = (values, offset, top, colour, dashed, width) => {
+      c.strokeStyle = colour; c.lineWidth = width; c.setLineDash(dashed ? [5, 4] : []);
+      c.beginPath(); let open = false;
+      values.forEach((v, k) => {
+        if (v === null || !isFinite(v)) { open = false; return; }
+        const x = X(k + offset), y = Y(Math.min(v, top), top);
+        if (open) c.lineTo(x, y); else c.moveTo(x, y);
+        open = true;
+      });
+      c.stroke(); c.setLineDash([]);
+    };
+    line(state.batch_loss, 1, high, "#C8C8C8", false, 1);
+    line(cv.train_loss, 0, high, BLUE, false, 2);
+    line(cv.val_loss, 0, high, BLUE, true, 2);
+    line(cv.train_accuracy, 0, 1, GREEN, false, 2);
+    line(cv.val_accuracy, 0, 1, GREEN, true, 2);
+    c.fillStyle = "#444"; c.font = "11px system-ui"; c.textAlign = "right";
+    c.fillText(high.toPrecision(2), m.l - 3, m.t + 9); c.fillText("0", m.l - 3, H - m.b);
+    c.textAlign = "left"; c.fillText("100%", W - m.r + 3, m.t + 9); c.fillText("0%", W - m.r + 3, H - m.b);
+    c.textAlign = "center"; c.fillText(`update (0 … ${n})`, W / 2, H - 6);
+    const x = X(state.shown);
+    c.strokeStyle = "#6A3D9A"; c.lineWidth = 1; c.beginPath(); c.moveTo(x, m.t); c.lineTo(x, H - m.b); c.stroke();
+    const last = (values) => { const v = values[state.shown]; return v === null || v === undefined ? "–" : v; };
+    const acc = last(cv.train_accuracy), vacc = last(cv.val_accuracy);
+    c.textAlign = "right"; c.fillStyle = "#222";
+    c.fillText(`train acc ${acc === "–" ? acc : (100 * acc).toFixed(0) + "%"} · val acc ${vacc === "–" ? vacc : (100 * vacc).toFixed(0) + "%"}`, W - m.r - 4, H - m.b - 6);
+  }
+
+  function layout(canvas) {
+    const sizes = state.sizes, positions = [], top = 22, H = canvas.height - top - 6;
+    sizes.forEach((n, column) => {
+      const x = 40 + column * (canvas.width - 110) / (sizes.length - 1), spacing = Math.min(34, H / n), list = [];
+      for (let j = 0; j < n; j++) list.push([x, top + H / 2 + (j - (n - 1) / 2) * spacing]);
+      positions.push(list);
+    });
+    return positions;
+  }
+  function drawNetwork(canvas, value, activations, title) {
+    const c = canvas.getContext("2d"), positions = layout(canvas), W = canvas.width, H = canvas.height;
+    c.fillStyle = "#fff"; c.fillRect(0, 0, W, H);
+    let largest = 0;
+    for (const layer of state.layers) for (const w of layer.weights) for (const i of w) largest = Math.max(largest, Math.abs(value(i)));
+    state.layers.forEach((layer, l) => layer.weights.forEach((w, j) => {
+      const [xb, yb] = positions[l + 1][j];
+      w.forEach((index, i) => {
+        const v = value(index), [xa, ya] = positions[l][i], share = largest ? Math.abs(v) / largest : 0;
+        c.strokeStyle = v >= 0 ? BLUE : RED; c.globalAlpha = 0.25 + 0.75 * share; c.lineWidth = 0.4 + 4.6 * share;
+        c.beginPath(); c.moveTo(xa, ya); c.lineTo(xb, yb); c.stroke();
+      });
+    }));
+    c.globalAlpha = 1;
+    const radius = activations ? 11 : 6;
+    positions.forEach((column, l) => column.forEach(([x, y], j) => {
+      let fill = l === 0 ? "#EEEEEE" : l === positions.length - 1 ? "#FCE3C4" : "#D6E6F5";
+      let text = "";
+      if (activations) {
+        let a = activations[l][j];
+        if (l === positions.length - 1) a = probability(state, a);
+        const share = Math.min(1, Math.abs(a)), colour = a >= 0 ? [0, 114, 178] : [213, 94, 0];
+        fill = `rgb(${colour.map((v) => Math.round(255 + (v - 255) * share * 0.8)).join(",")})`;
+        text = Math.abs(a) >= 10 ? a.toFixed(0) : a.toFixed(2);
+      }
+      c.fillStyle = fill; c.strokeStyle = "#333"; c.lineWidth = 1;
+      c.beginPath(); c.arc(x, y, radius, 0, 2 * Math.PI); c.fill(); c.stroke();
+      if (text) {
+        c.fillStyle = "#111"; c.font = "10px system-ui"; c.textAlign = "left";
+        c.fillText(text, x + radius + 2, y + 3);
+      }
+    }));
+    c.fillStyle = "#444"; c.font = "12px system-ui"; c.textAlign = "left";
+    c.fillText(`${title} · largest |${largest ? largest.toPrecision(3) : 0}|`, 6, 14);
+    if (activations) {
+      c.textAlign = "right";
+      c.fillText(state.output === "value" ? "output" : "P(class 1)", W - 6, 14);
+    }
+  }
+
+  if (model.get("state") && model.get("state").sizes) { state = model.get("state"); draw(); }
+  pause();
+  return () => { playing = false; };
+}
+
+export default { render };
