@@ -28,8 +28,9 @@ const STYLE = `
 .ggp .scrub { flex: 1; min-width: 200px; }
 .ggp .status { font-variant-numeric: tabular-nums; color: #333; }
 .ggp .message { color: #B00020; min-height: 1em; }
-.ggp .grid { display: grid; grid-template-columns: 360px 600px; gap: 4px 12px; }
-.ggp canvas { border: 1px solid #ddd; display: block; }
+.ggp .grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: 4px 12px; }
+.ggp canvas { border: 1px solid #ddd; display: block; width: 100%; height: auto; }
+.ggp .pair { white-space: nowrap; }
 .ggp .caption { font-size: 12px; color: #555; margin-bottom: 3px; }
 `;
 
@@ -90,8 +91,9 @@ function render({ model, el }) {
   const settingsRow = element("div", { className: "row" }, root);
   const selects = {};
   for (const [name, text, options] of SETTINGS) {
-    element("label", { textContent: text }, settingsRow);
-    const s = element("select", { title: text }, settingsRow);
+    const pair = element("span", { className: "pair" }, settingsRow);
+    element("label", { textContent: text + " " }, pair);
+    const s = element("select", { title: text }, pair);
     s.dataset.setting = name;
     for (const o of options) element("option", { value: JSON.stringify(o), textContent: o === null ? (name === "batch_size" ? "all" : "keep") : String(o) }, s);
     s.addEventListener("change", () => { pause(); request({ do: "set", name, value: JSON.parse(s.value) }); });
