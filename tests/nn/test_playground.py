@@ -1,0 +1,188 @@
+"""nn.Playground's state: its updates are fit's, its scrubber is model_at, fork, reset, clicks, and its errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import nn
+from nn import playground
+
+X, y = nn.data.moons(40, seed=0)
+X_val, y_val = nn.data.moons(20, seed=1)
+
+
+def make(**options: object) -> nn.Playground:
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=3)
+    return nn.Playground(model, X, y, validation=(X_val, y_val), **options)
+
+
+def weights(model: nn.Module) -> list[float]:
+    return [parameter.data for parameter in model.parameters()]
+
+
+@pytest.mark.parametrize(("optimizer", "kind"), [("adam", nn.Adam), ("sgd", nn.SGD)])
+def test_a_step_moves_the_weights_exactly_as_fits_first_update(optimizer, kind):
+    pg = make(optimizer=optimizer, learning_rate=0.05, batch_size=8, seed=4)
+    pg.step()
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=3)
+    history = nn.fit(
+        model, X, y, optimizer=kind(model, learning_rate=0.05), epochs=1, batch_size=8, seed=4, progress=False,
+        record=True,
+    )  # fmt: skip
+    assert weights(pg.model) == list(history.steps[0].parameters)
+    assert pg.history.steps[0].indices == history.steps[0].indices
+    assert pg.state()["parameters"] == list(history.steps[0].parameters)
+
+
+def test_steps_across_an_epoch_boundary_stay_fits_updates():
+    pg = make(batch_size=16)
+    pg.step(7)  # 40 points in batches of 16: 3 updates an epoch
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=3)
+    history = nn.fit(model, X, y, epochs=3, batch_size=16, progress=False, record=True)
+    assert [list(step.parameters) for step in pg.history.steps] == [list(s.parameters) for s in history.steps[:7]]
+
+
+def test_the_scrubber_shows_the_model_of_model_at_k():
+    pg = make()
+    pg.step(5)
+    shown = pg.show(2)
+    assert weights(shown) == weights(pg.history.model_at(2))
+    state = pg.state(shown)
+    assert state["shown"] == 2 and state["updates"] == 5
+    assert state["parameters"] == weights(pg.history.model_at(2))
+    assert state["batch"] == list(pg.history.steps[1].indices)
+    assert pg.state()["parameters"] != pg.state(pg.show(5))["parameters"]
+
+
+def test_fork_keeps_the_past_and_diverges_after():
+    pg = make()
+    pg.step(5)
+    before = pg.history
+    pg.fork(2, learning_rate=0.5)
+    assert pg.updates == 2
+    assert pg.branches[0].steps == before.steps  # the old run is kept whole
+    assert pg.history.steps[1] is before.steps[1]
+    pg.step()
+    assert list(pg.history.steps[2].parameters) != list(before.steps[2].parameters)
+    assert pg.history.steps[2].learning_rate == 0.5
+    assert len(pg.curves["train_loss"]) == 4  # before training, and after each of the 3 updates
+
+
+def test_fork_without_changes_repeats_the_run():
+    pg = make()
+    pg.step(4)
+    before = pg.history
+    pg.fork(1)
+    pg.step(3)
+    assert [list(s.parameters) for s in pg.history.steps] == [list(s.parameters) for s in before.steps]
+
+
+def test_reset_goes_back_to_the_initial_weights_and_forgets_branches():
+    pg = make()
+    initial = weights(pg.model)
+    pg.step(3)
+    pg.fork(1, optimizer="sgd")
+    pg.reset()
+    assert pg.updates == 0 and pg.branches == []
+    assert weights(pg.model) == initial
+
+
+def test_a_click_on_the_canvas_adds_a_training_point_and_starts_again():
+    pg = make()
+    pg.step(2)
+    widget = pg.widget
+    pg._on_message(widget, {"do": "add", "x": 0.25, "y": -0.5, "label": 1}, None)
+    assert pg.X[-1] == [0.25, -0.5] and pg.y[-1] == 1 and len(pg.X) == 41
+    assert pg.updates == 0
+    assert widget.state["points"][-1] == [0.25, -0.5, 1]
+
+
+def test_the_views_messages_step_show_and_report_errors_in_the_view():
+    pg = nn.Playground.from_dataset("blank")
+    widget = pg.widget
+    pg._on_message(widget, {"do": "step"}, None)
+    assert widget.state["message"].startswith("Playground.step() got a training set of 0 points")
+    pg._on_message(widget, {"do": "add", "x": 0.0, "y": 0.0, "label": 0}, None)
+    pg._on_message(widget, {"do": "add", "x": 1.0, "y": 1.0, "label": 1}, None)
+    pg._on_message(widget, {"do": "step"}, None)
+    assert widget.state["updates"] == 1 and widget.state["message"] == ""
+
+
+def test_changing_the_activation_starts_again_from_the_same_initial_weights():
+    pg = make()
+    initial = weights(pg.model)
+    pg.step(2)
+    pg.set(activation="relu", dropout=0.2)
+    assert pg.updates == 0
+    assert weights(pg.model) == initial
+    assert {layer["activation"] for layer in pg.state()["layers"][:-1]} == {"relu"}
+    pg.step(2)  # dropout layers train
+    assert pg.updates == 2
+
+
+def test_changing_the_learning_rate_forks_at_the_update_shown():
+    pg = make()
+    pg.step(3)
+    pg.set(learning_rate=0.2)
+    assert pg.updates == 3 and len(pg.branches) == 1
+    pg.step()
+    assert pg.history.steps[3].learning_rate == 0.2
+
+
+def test_backprop_plays_the_shown_updates_first_example_from_the_model_before_it():
+    pytest.importorskip("ipywidgets")
+    pg = make()
+    pg.step(2)
+    with pytest.raises(nn.PlaygroundError, match="example=99; expected a position in X, 0 … 39"):
+        pg.backprop(99)
+    box = pg.backprop()
+    assert "glassgrad-player" in box._dom_classes
+    pg.show(0)
+    with pytest.raises(nn.PlaygroundError, match=r"update 0 \(before training\)"):
+        pg.backprop()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"learning_rate": 0}, "Playground() got learning_rate=0; expected a number > 0."),
+        ({"optimizer": "sgdd"}, "Playground() got optimizer='sgdd'; expected one of 'sgd', 'adam'"),
+        ({"batch_size": 0}, "batch_size=0"),
+        ({"loss": "hinge"}, "Playground() got loss='hinge'; expected one of 'cross-entropy', 'squared error'"),
+        ({"dropout": 1.0}, "Playground() got dropout=1.0; expected a probability 0 ≤ p < 1."),
+        ({"l2": -1}, "Playground() got l2=-1; expected a number ≥ 0."),
+        ({"activation": "swish"}, "Playground() got activation='swish'; expected one of 'relu'"),
+        ({"seed": 1.5}, "Playground() got seed=1.5; expected an int"),
+        ({"engine": "gpu"}, "Playground() got engine='gpu'; expected 'scalar' or 'batched'."),
+    ],
+)
+def test_a_bad_argument_raises_the_librarys_error_naming_it(options, message):
+    with pytest.raises(nn.PlaygroundError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        make(**options)
+
+
+def test_a_model_or_data_the_view_cannot_draw_is_refused_by_name():
+    with pytest.raises(nn.PlaygroundError, match="a model of 3 inputs and 1 outputs; the view draws"):
+        nn.Playground(nn.MLP(3, [2, 1]), [[0.0, 0.0, 0.0]], [0])
+    with pytest.raises(nn.PlaygroundError, match=r"Playground\(\) got y\[0\]=2; the view draws two classes"):
+        nn.Playground(nn.MLP(2, [2, 1]), [[0.0, 0.0]], [2])
+    with pytest.raises(nn.PlaygroundError, match="from_dataset\\(\\) got name='iris'; expected one of 'moons'"):
+        nn.Playground.from_dataset("iris")
+    with pytest.raises(nn.PlaygroundError, match="a setting a fork cannot change|a fork keeps the network"):
+        make().fork(0, activation="relu")
+
+
+def test_a_missing_anywidget_names_the_extra_to_install(monkeypatch):
+    monkeypatch.setattr(playground, "_WIDGET", None)
+    monkeypatch.setitem(sys.modules, "anywidget", None)  # import anywidget now raises ImportError
+    with pytest.raises(ImportError, match=r"pip install 'glassgrad\[notebook\]'"):
+        _ = make().widget
+
+
+def test_import_nn_does_not_import_anywidget():
+    code = "import sys, nn; print('anywidget' in sys.modules, 'traitlets' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.split() == ["False", "False"]
