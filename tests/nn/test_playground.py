@@ -51,7 +51,8 @@ def test_the_scrubber_shows_the_model_of_model_at_k():
     shown = pg.show(2)
     assert weights(shown) == weights(pg.history.model_at(2))
     state = pg.state(shown)
-    assert state["shown"] == 2 and state["updates"] == 5
+    assert state["shown"] == 2
+    assert state["updates"] == 5
     assert state["parameters"] == weights(pg.history.model_at(2))
     assert state["batch"] == list(pg.history.steps[1].indices)
     assert pg.state()["parameters"] != pg.state(pg.show(5))["parameters"]
@@ -86,7 +87,8 @@ def test_reset_goes_back_to_the_initial_weights_and_forgets_branches():
     pg.step(3)
     pg.fork(1, optimizer="sgd")
     pg.reset()
-    assert pg.updates == 0 and pg.branches == []
+    assert pg.updates == 0
+    assert pg.branches == []
     assert weights(pg.model) == initial
 
 
@@ -95,7 +97,9 @@ def test_a_click_on_the_canvas_adds_a_training_point_and_starts_again():
     pg.step(2)
     widget = pg.widget
     pg._on_message(widget, {"do": "add", "x": 0.25, "y": -0.5, "label": 1}, None)
-    assert pg.X[-1] == [0.25, -0.5] and pg.y[-1] == 1 and len(pg.X) == 41
+    assert pg.X[-1] == [0.25, -0.5]
+    assert pg.y[-1] == 1
+    assert len(pg.X) == 41
     assert pg.updates == 0
     assert widget.state["points"][-1] == [0.25, -0.5, 1]
 
@@ -108,7 +112,8 @@ def test_the_views_messages_step_show_and_report_errors_in_the_view():
     pg._on_message(widget, {"do": "add", "x": 0.0, "y": 0.0, "label": 0}, None)
     pg._on_message(widget, {"do": "add", "x": 1.0, "y": 1.0, "label": 1}, None)
     pg._on_message(widget, {"do": "step"}, None)
-    assert widget.state["updates"] == 1 and widget.state["message"] == ""
+    assert widget.state["updates"] == 1
+    assert widget.state["message"] == ""
 
 
 def test_changing_the_activation_starts_again_from_the_same_initial_weights():
@@ -127,7 +132,8 @@ def test_changing_the_learning_rate_forks_at_the_update_shown():
     pg = make()
     pg.step(3)
     pg.set(learning_rate=0.2)
-    assert pg.updates == 3 and len(pg.branches) == 1
+    assert pg.updates == 3
+    assert len(pg.branches) == 1
     pg.step()
     assert pg.history.steps[3].learning_rate == 0.2
 
@@ -165,7 +171,7 @@ def test_a_bad_argument_raises_the_librarys_error_naming_it(options, message):
 
 
 def test_a_model_or_data_the_view_cannot_draw_is_refused_by_name():
-    with pytest.raises(nn.PlaygroundError, match="a model of 3 inputs and 1 outputs; the view draws"):
+    with pytest.raises(nn.PlaygroundError, match=r"a model of 3 inputs and 1 outputs; the view draws"):
         nn.Playground(nn.MLP(3, [2, 1]), [[0.0, 0.0, 0.0]], [0])
     with pytest.raises(nn.PlaygroundError, match=r"Playground\(\) got y\[0\]=2; the view draws two classes"):
         nn.Playground(nn.MLP(2, [2, 1]), [[0.0, 0.0]], [2])
