@@ -177,7 +177,7 @@ def test_a_model_or_data_the_view_cannot_draw_is_refused_by_name():
         nn.Playground(nn.MLP(2, [2, 1]), [[0.0, 0.0]], [2])
     with pytest.raises(nn.PlaygroundError, match="from_dataset\\(\\) got name='iris'; expected one of 'moons'"):
         nn.Playground.from_dataset("iris")
-    with pytest.raises(nn.PlaygroundError, match="a setting a fork cannot change|a fork keeps the network"):
+    with pytest.raises(nn.PlaygroundError, match="a fork keeps the network"):
         make().fork(0, activation="relu")
 
 
