@@ -570,6 +570,7 @@ class Playground:
         widgets = importlib.import_module("ipywidgets")
         if self._output is None:
             self._output = widgets.Output()
+            self._output.add_class("ggp-backprop")  # the view's style bounds the player's picture (playground.js)
         display(widgets.VBox([self.widget, self._output]))
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: object) -> None:

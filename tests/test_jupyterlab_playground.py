@@ -111,6 +111,25 @@ def press(driver, title: str) -> None:
     button.click()
 
 
+EXPLANATION = (
+    "var parts = document.querySelectorAll('.glassgrad-player .widget-html-content');"
+    "return parts[parts.length - 1].textContent;"
+)
+
+
+def shoot(driver, name: str, selector: str = ".ggp") -> None:
+    """Save the view as a class would see it: the file browser closed, no news toast, the view at the top."""
+    driver.execute_script(
+        "window.jupyterapp.shell.collapseLeft();"
+        "document.querySelectorAll('.Toastify').forEach(e => e.style.display = 'none');"
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+        selector,
+    )
+    time.sleep(0.5)  # the relayout after the sidebar closes
+    driver.execute_script("document.querySelector(arguments[0]).scrollIntoView({block: 'start'});", selector)
+    driver.save_screenshot(str(Path(SCREENSHOTS) / name))
+
+
 def test_the_playground_plays_pauses_steps_adds_a_clicked_point_and_opens_the_backprop(lab):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -129,7 +148,8 @@ def test_the_playground_plays_pauses_steps_adds_a_clicked_point_and_opens_the_ba
         first, started = int(view(driver)["updates"]), time.monotonic()
         time.sleep(3.0)
         last, seconds = int(view(driver)["updates"]), time.monotonic() - started
-        print(f"\nupdates per second seen by the front end while playing: {(last - first) / seconds:.1f}")
+        rate, draw_ms = (last - first) / seconds, view(driver)["drawMs"]
+        print(f"\nupdates per second seen by the front end while playing: {rate:.1f} (a redraw: {draw_ms} ms)")
         assert last > first  # it plays: updates keep arriving
         press(driver, "❚❚ pause")
         time.sleep(1.0)  # the update in flight, if any, lands
@@ -138,8 +158,7 @@ def test_the_playground_plays_pauses_steps_adds_a_clicked_point_and_opens_the_ba
         assert int(view(driver)["updates"]) == paused  # pause holds
 
         if SCREENSHOTS:
-            driver.execute_script("document.querySelector('.ggp').scrollIntoView({block: 'start'});")
-            driver.save_screenshot(str(Path(SCREENSHOTS) / "playground.png"))
+            shoot(driver, "playground.png")
 
         press(driver, "step")
         WebDriverWait(driver, 30).until(lambda d: int(view(d)["updates"]) == paused + 1)
@@ -157,9 +176,11 @@ def test_the_playground_plays_pauses_steps_adds_a_clicked_point_and_opens_the_ba
         WebDriverWait(driver, 120).until(
             lambda d: d.execute_script("return !!document.querySelector('.glassgrad-player');")
         )
-        explanation = driver.execute_script(
-            "var parts = document.querySelectorAll('.glassgrad-player .widget-html-content');"
-            "return parts[parts.length - 1].textContent;"
-        )
+        explanation = driver.execute_script(EXPLANATION)
+        if SCREENSHOTS:
+            shoot(driver, "playground-backprop.png", ".glassgrad-player")
         assert "Step 1 of" in explanation
         assert "binary cross-entropy" in explanation
+        (following,) = [b for b in driver.find_elements("css selector", ".glassgrad-player button") if b.text == "next"]
+        following.click()
+        WebDriverWait(driver, 30).until(lambda d: "Step 2 of" in d.execute_script(EXPLANATION))

@@ -31,7 +31,10 @@ const STYLE = `
 .ggp .grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); gap: 4px 12px; }
 .ggp canvas { border: 1px solid #ddd; display: block; width: 100%; height: auto; }
 .ggp .pair { white-space: nowrap; }
-.ggp .caption { font-size: 12px; color: #555; margin-bottom: 3px; }
+.ggp .caption { font-size: 12px; color: #555; margin: 2px 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+/* The backprop player below the view: its picture scrolls in a box, so the step's explanation stays in sight. */
+.ggp-backprop .glassgrad-player .widget-html-content > div[style*="overflow"] { max-height: 360px; }
+.ggp-backprop .glassgrad-player .widget-html, .ggp-backprop .glassgrad-player .widget-html-content { min-width: 0; max-width: 100%; }
 `;
 
 // The forward pass on the state's parameters: every layer's activations, for the boundary and the figure.
@@ -86,7 +89,7 @@ function render({ model, el }) {
   const backpropButton = button("backprop of this update", "the neuron-level backprop of the update shown, for the chosen example", () => { pause(); request({ do: "backprop" }); });
   element("label", { textContent: "click" }, controls);
   const clickMode = element("select", { title: "what a click on the data does" }, controls);
-  for (const [v, t] of [["1", "adds a green point (1)"], ["0", "adds an orange point (0)"], ["choose", "chooses the example"]]) element("option", { value: v, textContent: t }, clickMode);
+  for (const [v, t] of [["1", "adds green (1)"], ["0", "adds orange (0)"], ["choose", "picks the example"]]) element("option", { value: v, textContent: t }, clickMode);
 
   const settingsRow = element("div", { className: "row" }, root);
   const selects = {};
@@ -107,25 +110,27 @@ function render({ model, el }) {
 
   const grid = element("div", { className: "grid" }, root);
   const left = element("div", {}, grid), right = element("div", {}, grid);
-  element("div", { className: "caption", textContent: "data and decision boundary · filled: train, hollow: validation, ringed: this batch" }, left);
-  const boundary = element("canvas", { width: 360, height: 300 }, left);
-  element("div", { className: "caption", textContent: "loss (blue) and accuracy (green) · solid: train, dashed: validation, grey: each batch" }, left);
-  const curves = element("canvas", { width: 360, height: 190 }, left);
-  element("div", { className: "caption", innerHTML: `weights: <b style="color:${BLUE}">positive</b>, <b style="color:${RED}">negative</b>, width ∝ size · each neuron's activation for the chosen example` }, right);
-  const network = element("canvas", { width: 600, height: 300 }, right);
-  element("div", { className: "caption", textContent: "gradients ∂J/∂w that made this update (the batch's mean), width ∝ size" }, right);
-  const gradients = element("canvas", { width: 600, height: 190 }, right);
+  element("div", { className: "caption", textContent: "data · filled: train, hollow: validation, ringed: batch" }, left);
+  const boundary = element("canvas", { width: 360, height: 250 }, left);
+  element("div", { className: "caption", textContent: "loss (blue), accuracy (green) · dashed: validation" }, left);
+  const curves = element("canvas", { width: 360, height: 150 }, left);
+  element("div", { className: "caption", innerHTML: `weights <b style="color:${BLUE}">+</b> <b style="color:${RED}">−</b>, width ∝ size · activations for the chosen example (purple ring)` }, right);
+  const network = element("canvas", { width: 600, height: 250 }, right);
+  element("div", { className: "caption", textContent: "gradients ∂J/∂w that made this update (the batch's mean)" }, right);
+  const gradients = element("canvas", { width: 600, height: 150 }, right);
 
-  let playing = false, waiting = false, sentAt = 0, pending = null, state = null;
+  // Python answers every message with exactly one new state. While playing at full speed two steps are
+  // in flight, so the kernel computes the next update while the browser draws this one.
+  let playing = false, inflight = 0, sentAt = 0, pending = null, state = null;
   root.dataset.draws = "0";
+  function send(message) { inflight += 1; sentAt = performance.now(); model.send(message); }
   function request(message) {
-    if (waiting) { pending = message; return; }
-    waiting = true; sentAt = performance.now();
-    model.send(message);
+    if (inflight) { pending = message; return; }
+    send(message);
   }
   function tick() {
-    if (!playing || waiting) return;
-    request({ do: "step" });
+    const depth = Number(speed.value) >= 1000 ? 2 : 1;
+    while (playing && !pending && inflight < depth) send({ do: "step" });
   }
   function play() { if (playing) return; playing = true; root.dataset.playing = "true"; enable(); tick(); }
   function pause() { playing = false; root.dataset.playing = "false"; enable(); }
@@ -137,14 +142,13 @@ function render({ model, el }) {
   model.on("change:state", () => {
     state = model.get("state");
     draw();
-    const answered = waiting;
-    waiting = false;
+    inflight = Math.max(0, inflight - 1);
     if (state.message) pause();
-    if (pending) { const next = pending; pending = null; request(next); return; }
-    if (answered && playing) {
-      const delay = Math.max(0, 1000 / Number(speed.value) - (performance.now() - sentAt));
-      setTimeout(tick, delay);
+    if (pending) {
+      if (!inflight) { const next = pending; pending = null; send(next); }
+      return;
     }
+    if (playing) setTimeout(tick, Math.max(0, 1000 / Number(speed.value) - (performance.now() - sentAt)));
   });
 
   scrubber.addEventListener("input", () => { pause(); request({ do: "show", k: Number(scrubber.value) }); });
@@ -302,8 +306,9 @@ function render({ model, el }) {
       c.fillStyle = fill; c.strokeStyle = "#333"; c.lineWidth = 1;
       c.beginPath(); c.arc(x, y, radius, 0, 2 * Math.PI); c.fill(); c.stroke();
       if (text) {
-        c.fillStyle = "#111"; c.font = "10px system-ui"; c.textAlign = "left";
-        c.fillText(text, x + radius + 2, y + 3);
+        c.font = "11px system-ui"; c.textAlign = "left";
+        c.fillStyle = "rgba(255,255,255,0.85)"; c.fillRect(x + radius + 1, y - 7, c.measureText(text).width + 3, 13);
+        c.fillStyle = "#111"; c.fillText(text, x + radius + 2, y + 4);
       }
     }));
     c.fillStyle = "#444"; c.font = "12px system-ui"; c.textAlign = "left";
@@ -314,9 +319,21 @@ function render({ model, el }) {
     }
   }
 
+  // The backprop player under the view draws a whole network; keep its current step (the node drawn in the
+  // highlight colour, autograd/see/picture.py's HIGHLIGHT) in the middle of its scroll box as it steps.
+  const follow = new MutationObserver(() => {
+    const box = document.querySelector('.ggp-backprop .glassgrad-player .widget-html-content > div[style*="overflow"]');
+    const mark = box && box.querySelector('g.node path[stroke="#cc79a7"], g.node path[stroke="#CC79A7"]');
+    if (!mark || box.dataset.followed === box.innerHTML.length + ":" + mark.getAttribute("d")) return;
+    box.dataset.followed = box.innerHTML.length + ":" + mark.getAttribute("d");
+    const outer = box.getBoundingClientRect(), inner = mark.getBoundingClientRect();
+    box.scrollLeft += inner.left + inner.width / 2 - (outer.left + outer.width / 2);
+    box.scrollTop += inner.top + inner.height / 2 - (outer.top + outer.height / 2);
+  });
+  follow.observe(document.body, { childList: true, subtree: true });
   if (model.get("state") && model.get("state").sizes) { state = model.get("state"); draw(); }
   pause();
-  return () => { playing = false; };
+  return () => { playing = false; follow.disconnect(); };
 }
 
 export default { render };
