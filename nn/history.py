@@ -668,7 +668,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
     return (
         _read("replay.html")
         .replace("__STYLE__", _read("replay.css"))
-        .replace("__SCRIPT__", _read("replay.js"))
+        .replace("__SCRIPT__", _read("network.js") + _read("replay.js"))
         .replace("__DATA__", text)
         .replace("__TITLE__", html.escape(title))
     )

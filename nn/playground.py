@@ -80,7 +80,9 @@ def _widget_class() -> Any:
         anywidget = _anywidget()
         import traitlets
 
-        script = resources.files("nn").joinpath("page").joinpath("playground.js").read_text(encoding="utf-8")
+        page = resources.files("nn").joinpath("page")
+        # One drawing of a network for the replay page and this view: network.js goes in front (see its header).
+        script = "".join(page.joinpath(name).read_text(encoding="utf-8") for name in ("network.js", "playground.js"))
 
         base: Any = anywidget.AnyWidget
 

@@ -1,15 +1,6 @@
-// nn.Playground's view (an anywidget ES module): everything is drawn on <canvas> from the JSON state
-// Python sends after each update. Play is a timer here that asks Python for one update at a time,
-// so the kernel is never blocked and pause is immediate.
-const BLUE = "#0072B2", RED = "#D55E00", GREEN = "#009E73", GREY = "#999999";
-const FAIL = [0xD5, 0x5E, 0x00], PASS = [0x00, 0x9E, 0x73];
-const ACTIVATIONS = {
-  relu: (z) => (z > 0 ? z : 0),
-  leaky_relu: (z) => (z > 0 ? z : 0.01 * z),
-  tanh: Math.tanh,
-  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
-  linear: (z) => z,
-};
+// nn.Playground's view (an anywidget ES module, nn/page/network.js in front of it): everything is drawn on
+// <canvas> from the JSON state Python sends after each update. Play is a timer here that asks Python for one
+// update at a time, so the kernel is never blocked and pause is immediate.
 const SETTINGS = [
   ["learning_rate", "learning rate", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3]],
   ["optimizer", "optimizer", ["sgd", "adam", "rmsprop", "adagrad"]],
@@ -37,28 +28,9 @@ const STYLE = `
 .ggp-backprop .glassgrad-player .widget-html, .ggp-backprop .glassgrad-player .widget-html-content { min-width: 0; max-width: 100%; }
 `;
 
-// The forward pass on the state's parameters: every layer's activations, for the boundary and the figure.
+// Every layer's values for one example, on the weights shown.
 function forward(state, x) {
-  const p = state.parameters, all = [x];
-  let values = x;
-  for (const layer of state.layers) {
-    const g = ACTIVATIONS[layer.activation], next = new Array(layer.bias.length);
-    for (let j = 0; j < layer.bias.length; j++) {
-      const w = layer.weights[j];
-      let z = p[layer.bias[j]];
-      for (let i = 0; i < w.length; i++) z += p[w[i]] * values[i];
-      next[j] = g(z);
-    }
-    values = next;
-    all.push(values);
-  }
-  return all;
-}
-// What the output says about class 1, on a 0…1 scale, as the loss reads it.
-function probability(state, out) {
-  if (state.output === "probability") return out;
-  if (state.output === "value") return Math.max(0, Math.min(1, out));
-  return 1 / (1 + Math.exp(-out));
+  return forwardLayers(state.layers, (i) => state.parameters[i], x);
 }
 
 function element(tag, attributes, parent) {
@@ -181,10 +153,14 @@ function render({ model, el }) {
     drawBoundary(chosen);
     drawCurves();
     const activations = chosen >= 0 ? forward(state, state.points[chosen].slice(0, 2)) : null;
-    drawNetwork(network, (i) => state.parameters[i], activations,
-      chosen >= 0 ? `example ${chosen}: x = (${state.points[chosen][0].toFixed(2)}, ${state.points[chosen][1].toFixed(2)}), label ${state.points[chosen][2]}` : "no example yet");
-    drawNetwork(gradients, (i) => (state.gradients.length ? state.gradients[i] : 0), null,
-      state.shown ? `update ${state.shown}` : "none before the first update");
+    const example = chosen >= 0 ? state.points[chosen] : null;
+    drawNetwork(network, state.sizes, state.layers, (i) => state.parameters[i],
+      example ? `example ${chosen}: x = (${example[0].toFixed(2)}, ${example[1].toFixed(2)}), label ${example[2]}` : "no example yet",
+      { radius: 11, spacing: 34, right: 70, activations, outputKind: state.output });
+    const c = network.getContext("2d");
+    c.textAlign = "right"; c.fillText(state.output === "value" ? "output" : "P(class 1)", network.width - 6, 13);
+    drawNetwork(gradients, state.sizes, state.layers, (i) => (state.gradients.length ? state.gradients[i] : 0),
+      state.shown ? `update ${state.shown}` : "none before the first update", { radius: 6, spacing: 34, right: 70 });
     enable();
     root.dataset.updates = String(state.updates);
     root.dataset.shown = String(state.shown);
@@ -197,16 +173,10 @@ function render({ model, el }) {
   const rasterContext = raster.getContext("2d"), image = rasterContext.createImageData(cells, cells);
   function drawBoundary(chosen) {
     const c = boundary.getContext("2d"), [x0, x1, y0, y1] = state.box, W = boundary.width, H = boundary.height;
-    for (let row = 0; row < cells; row++) {
-      const y = y1 - (row + 0.5) / cells * (y1 - y0);
-      for (let column = 0; column < cells; column++) {
-        const x = x0 + (column + 0.5) / cells * (x1 - x0);
-        const outputs = forward(state, [x, y]), p = probability(state, outputs[outputs.length - 1][0]);
-        const toward = p >= 0.5 ? PASS : FAIL, strength = Math.abs(p - 0.5) * 2 * 0.6, at = 4 * (row * cells + column);
-        for (let k = 0; k < 3; k++) image.data[at + k] = Math.round(255 + (toward[k] - 255) * strength);
-        image.data[at + 3] = 255;
-      }
-    }
+    paintBoundary(image, cells, state.box, (x, y) => {
+      const values = forward(state, [x, y]);
+      return classOneProbability(state.output, values[values.length - 1][0]);
+    }, 0.6);
     rasterContext.putImageData(image, 0, 0);
     c.imageSmoothingEnabled = true;
     c.drawImage(raster, 0, 0, W, H);
@@ -267,56 +237,6 @@ function render({ model, el }) {
     const acc = last(cv.train_accuracy), vacc = last(cv.val_accuracy);
     c.textAlign = "right"; c.fillStyle = "#222";
     c.fillText(`train acc ${acc === "–" ? acc : (100 * acc).toFixed(0) + "%"} · val acc ${vacc === "–" ? vacc : (100 * vacc).toFixed(0) + "%"}`, W - m.r - 4, H - m.b - 6);
-  }
-
-  function layout(canvas) {
-    const sizes = state.sizes, positions = [], top = 22, H = canvas.height - top - 6;
-    sizes.forEach((n, column) => {
-      const x = 40 + column * (canvas.width - 110) / (sizes.length - 1), spacing = Math.min(34, H / n), list = [];
-      for (let j = 0; j < n; j++) list.push([x, top + H / 2 + (j - (n - 1) / 2) * spacing]);
-      positions.push(list);
-    });
-    return positions;
-  }
-  function drawNetwork(canvas, value, activations, title) {
-    const c = canvas.getContext("2d"), positions = layout(canvas), W = canvas.width, H = canvas.height;
-    c.fillStyle = "#fff"; c.fillRect(0, 0, W, H);
-    let largest = 0;
-    for (const layer of state.layers) for (const w of layer.weights) for (const i of w) largest = Math.max(largest, Math.abs(value(i)));
-    state.layers.forEach((layer, l) => layer.weights.forEach((w, j) => {
-      const [xb, yb] = positions[l + 1][j];
-      w.forEach((index, i) => {
-        const v = value(index), [xa, ya] = positions[l][i], share = largest ? Math.abs(v) / largest : 0;
-        c.strokeStyle = v >= 0 ? BLUE : RED; c.globalAlpha = 0.25 + 0.75 * share; c.lineWidth = 0.4 + 4.6 * share;
-        c.beginPath(); c.moveTo(xa, ya); c.lineTo(xb, yb); c.stroke();
-      });
-    }));
-    c.globalAlpha = 1;
-    const radius = activations ? 11 : 6;
-    positions.forEach((column, l) => column.forEach(([x, y], j) => {
-      let fill = l === 0 ? "#EEEEEE" : l === positions.length - 1 ? "#FCE3C4" : "#D6E6F5";
-      let text = "";
-      if (activations) {
-        let a = activations[l][j];
-        if (l === positions.length - 1) a = probability(state, a);
-        const share = Math.min(1, Math.abs(a)), colour = a >= 0 ? [0, 114, 178] : [213, 94, 0];
-        fill = `rgb(${colour.map((v) => Math.round(255 + (v - 255) * share * 0.8)).join(",")})`;
-        text = Math.abs(a) >= 10 ? a.toFixed(0) : a.toFixed(2);
-      }
-      c.fillStyle = fill; c.strokeStyle = "#333"; c.lineWidth = 1;
-      c.beginPath(); c.arc(x, y, radius, 0, 2 * Math.PI); c.fill(); c.stroke();
-      if (text) {
-        c.font = "11px system-ui"; c.textAlign = "left";
-        c.fillStyle = "rgba(255,255,255,0.85)"; c.fillRect(x + radius + 1, y - 7, c.measureText(text).width + 3, 13);
-        c.fillStyle = "#111"; c.fillText(text, x + radius + 2, y + 4);
-      }
-    }));
-    c.fillStyle = "#444"; c.font = "12px system-ui"; c.textAlign = "left";
-    c.fillText(`${title} · largest |${largest ? largest.toPrecision(3) : 0}|`, 6, 14);
-    if (activations) {
-      c.textAlign = "right";
-      c.fillText(state.output === "value" ? "output" : "P(class 1)", W - 6, 14);
-    }
   }
 
   // The backprop player under the view draws a whole network; keep its current step (the node drawn in the
