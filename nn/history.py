@@ -489,8 +489,16 @@ class RecordedHistory(History):
         _restore(checkpoint, model, optimizer)
         step = _step_function(model, run.X, run.y, run.loss, run.engine, owner)
         model.train()
+        # Each update with the learning rate it was made with: a fork (or a Playground) may have changed it.
+        rated = hasattr(optimizer, "learning_rate")
         for update in self.steps[checkpoint.updates : k]:
+            if rated and math.isfinite(update.learning_rate):
+                optimizer.learning_rate = update.learning_rate  # type: ignore[attr-defined]
             _train_on(step, optimizer, run.X, run.y, update.indices)
+        # No change asked: go on as this run went on from k (its next update's rate), or as it ended.
+        following = self.steps[k] if k < len(self.steps) else self.steps[k - 1] if k else None
+        if rated and following is not None and math.isfinite(following.learning_rate):
+            optimizer.learning_rate = following.learning_rate  # type: ignore[attr-defined]
         batch_size, epochs, optimizer = self._changes(changes, model, optimizer, k)
         recorder = Recorder(model, run.X, run.y, run.loss, optimizer, batch_size, 0, run.engine, run)
         recorder.steps = self.steps[:k]

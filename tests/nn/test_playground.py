@@ -192,3 +192,13 @@ def test_import_nn_does_not_import_anywidget():
     code = "import sys, nn; print('anywidget' in sys.modules, 'traitlets' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("k", [5, 21, 30, 40])
+def test_a_fork_of_a_fork_replays_and_goes_on_with_the_learning_rate_its_updates_were_made_with(k):
+    # The Playground's learning-rate control is such a fork; nn.history replays each update at its recorded rate.
+    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=10, batch_size=10, progress=False, record=True)
+    faster = history.fork(4, learning_rate=0.5)
+    again = faster.fork(k)
+    assert [list(step.parameters) for step in again.steps] == [list(step.parameters) for step in faster.steps]
+    assert again.steps[-1].learning_rate == 0.5
