@@ -128,14 +128,48 @@ def test_changing_the_activation_starts_again_from_the_same_initial_weights():
     assert pg.updates == 2
 
 
-def test_changing_the_learning_rate_forks_at_the_update_shown():
+def test_changing_the_learning_rate_at_the_last_update_changes_the_run_from_there():
     pg = make()
     pg.step(3)
     pg.set(learning_rate=0.2)
     assert pg.updates == 3
-    assert len(pg.branches) == 1
+    assert pg.branches == []  # nothing to branch from: the past is the same
     pg.step()
     assert pg.history.steps[3].learning_rate == 0.2
+    assert pg.history.steps[2].learning_rate == 0.01
+
+
+def test_a_new_batch_size_at_the_last_update_cuts_the_rest_of_the_epoch():
+    pg = make(batch_size=8)
+    pg.step(2)  # 16 of the epoch's 40 examples seen
+    pg.set(batch_size=12)
+    pg.step(3)
+    assert [len(step.indices) for step in pg.history.steps] == [8, 8, 12, 12, 12]
+    assert [step.epoch for step in pg.history.steps] == [1, 1, 1, 1, 2]
+
+
+def test_changing_the_optimizer_at_the_last_update_goes_on_with_the_new_one():
+    pg = make()
+    pg.step(2)
+    pg.set(optimizer="sgd", l2=0.01)
+    assert isinstance(pg._recorder.optimizer, nn.SGD)
+    assert pg._recorder.optimizer.weight_decay == 0.01
+    pg.step()
+    assert pg.updates == 3
+
+
+def test_going_back_across_an_optimizer_change_is_refused_not_replayed_wrong():
+    pg = make()
+    pg.step(2)
+    pg.set(optimizer="sgd")
+    pg.step(3)
+    with pytest.raises(nn.PlaygroundError, match="changed its optimizer or L2 before update 4"):
+        pg.fork(4)
+    assert pg.updates == 5
+    assert pg.settings["optimizer"] == "sgd"
+    pg.fork(1)  # before the change: the replay is the run's own
+    assert weights(pg.model) == list(pg.branches[0].steps[0].parameters)
+    assert isinstance(pg._recorder.optimizer, nn.SGD)  # the settings shown are the settings used
 
 
 def test_backprop_plays_the_shown_updates_first_example_from_the_model_before_it():
