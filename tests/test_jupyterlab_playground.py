@@ -130,7 +130,7 @@ def shoot(driver, name: str, selector: str = ".ggp") -> None:
     driver.save_screenshot(str(Path(SCREENSHOTS) / name))
 
 
-def test_the_playground_plays_pauses_steps_adds_a_clicked_point_and_opens_the_backprop(lab):
+def test_the_playground_plays_pauses_steps_scrubs_forks_adds_a_clicked_point_and_opens_the_backprop(lab):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -162,6 +162,15 @@ def test_the_playground_plays_pauses_steps_adds_a_clicked_point_and_opens_the_ba
 
         press(driver, "step")
         WebDriverWait(driver, 30).until(lambda d: int(view(d)["updates"]) == paused + 1)
+
+        # The scrubber shows an earlier update; "fork here" goes on from it.
+        driver.execute_script(
+            "var s = document.querySelector('.ggp .scrub'); s.value = 3; s.dispatchEvent(new Event('input'));"
+        )
+        WebDriverWait(driver, 30).until(lambda d: view(d)["shown"] == "3")
+        assert int(view(driver)["updates"]) == paused + 1
+        press(driver, "fork here")
+        WebDriverWait(driver, 30).until(lambda d: view(d)["updates"] == "3")
 
         # A click on the data adds a green point there; the run starts again on the new data.
         canvas = driver.find_elements("css selector", ".ggp canvas")[0]
