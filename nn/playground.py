@@ -34,7 +34,7 @@ from nn.checks import is_finite_number, whole_number
 from nn.dense import Dense
 from nn.dropout import Dropout
 from nn.history import RecordedHistory, Recorder, _cut, _dense_layers
-from nn.losses import binary_cross_entropy_with_logits, mean_squared_error
+from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, mean_squared_error
 from nn.mlp import MLP
 from nn.module import Module, Sequential
 from nn.optimizers import SGD, Adagrad, Adam, Optimizer, RMSprop
@@ -196,12 +196,13 @@ class Playground:
         self._initial = copy.deepcopy(model)
         self._given = model
         self._box = self._frame_box()
-        self.example = 0
+        self.example: int | None = None  # the example whose activations are drawn; None: the batch's first
         self.branches: list[RecordedHistory] = []
         self._widget: Any = None
         self._output: Any = None
         self._message = ""
         self._sent = 0
+        self._quiet = False  # True while answering the view: one state is sent at the end
         self._start()
 
     # --- building -------------------------------------------------------------------------
@@ -272,6 +273,8 @@ class Playground:
         if name == "loss":
             if isinstance(value, str) and value in LOSSES:
                 value = LOSSES[value]
+            if value is binary_cross_entropy:
+                value = binary_cross_entropy_with_logits  # one "cross-entropy": _loss() picks the form the output needs
             if value not in LOSSES.values():
                 raise PlaygroundError(
                     f"{owner} got loss={value!r}; expected one of {', '.join(map(repr, LOSSES))} "
@@ -308,6 +311,13 @@ class Playground:
             raise PlaygroundError(f"{owner} got a setting {name!r}; it has none of that name.")
         self.settings[name] = value
 
+    def _loss(self) -> Loss:
+        # "cross-entropy" on what the output is: on raw scores (σ inside the loss), or on a sigmoid's probability.
+        loss: Loss = self.settings["loss"]
+        if loss is binary_cross_entropy_with_logits and _dense_layers(self._initial)[-1]["activation"] == "sigmoid":
+            return binary_cross_entropy
+        return loss
+
     def _optimizer(self, model: Module) -> Optimizer:
         kind = OPTIMIZERS[self.settings["optimizer"]]
         built: Optimizer = kind(model, learning_rate=self.settings["learning_rate"], weight_decay=self.settings["l2"])  # type: ignore[call-arg]
@@ -336,7 +346,7 @@ class Playground:
         # A new recorded run from the initial weights: reset, a new activation, dropout or loss, or new data.
         self.model = self._network()
         self._recorder = Recorder(
-            self.model, self.X, self.y, self.settings["loss"], self._optimizer(self.model),
+            self.model, self.X, self.y, self._loss(), self._optimizer(self.model),
             self.settings["batch_size"], self.seed, self.engine,
         )  # fmt: skip
         self._after_model_change()
@@ -349,7 +359,7 @@ class Playground:
 
     def _after_model_change(self) -> None:
         self._step: Step | None = (
-            _step_function(self.model, self.X, self.y, self.settings["loss"], self.engine, "Playground")
+            _step_function(self.model, self.X, self.y, self._loss(), self.engine, "Playground")
             if self.X
             else None
         )
@@ -360,7 +370,7 @@ class Playground:
         except ImportError:
             engine = "scalar"
         self._evaluators = {
-            name: _step_function(self.model, X, y, self.settings["loss"], engine, "Playground") if X else None
+            name: _step_function(self.model, X, y, self._loss(), engine, "Playground") if X else None
             for name, X, y in (("train", self.X, self.y), ("val", self.X_val, self.y_val))
         }
 
@@ -374,7 +384,7 @@ class Playground:
                 self.curves[f"{name}_accuracy"].append(math.nan)
                 continue
             value, outputs = evaluator.evaluate(X, y)
-            right = count_correct(outputs, y, self.settings["loss"])
+            right = count_correct(outputs, y, self._loss())
             self.curves[f"{name}_loss"].append(value)
             self.curves[f"{name}_accuracy"].append(math.nan if right is None else right / len(y))
         self.model.train()
@@ -593,7 +603,7 @@ class Playground:
                 f"Playground.backprop() got example={example!r}; expected a position in X, 0 … {len(self.X) - 1}."
             )
         model = self.history.model_at(k - 1)
-        loss = self.settings["loss"]([model(self.X[chosen])], [self.y[chosen]])
+        loss = self._loss()([model(self.X[chosen])], [self.y[chosen]])
         return trace_backward(loss, collapse="scope").player()
 
     # --- the view -------------------------------------------------------------------------
@@ -616,9 +626,11 @@ class Playground:
         display(widgets.VBox([self.widget, self._output]))
 
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: object) -> None:
-        # The front end's buttons; any error is shown in the view instead of lost in the kernel's log.
+        # The front end's buttons. The view waits for one answer to each message, so exactly one state is sent,
+        # and any error is shown in it instead of lost in the kernel's log (the view stops playing on one).
         action = content.get("do")
         self._message = ""
+        self._quiet = True
         try:
             if action == "step":
                 self.step()
@@ -633,22 +645,22 @@ class Playground:
             elif action == "add":
                 self.add_point(float(content["x"]), float(content["y"]), int(content["label"]))
             elif action == "example":
-                self.example = int(content["index"])
-                self._send()
+                index = int(content["index"])
+                self.example = index if 0 <= index < len(self.X) else None
             elif action == "backprop":
                 self._open_backprop()
-        except AutogradError as error:
-            self._message = str(error)
+        except Exception as error:  # whatever went wrong, the view must hear of it
+            self._message = str(error) if isinstance(error, AutogradError) else f"{type(error).__name__}: {error}"
+        finally:
+            self._quiet = False
             self._send()
 
     def _open_backprop(self) -> None:
-        player = self.backprop(self.example if self.example < len(self.X) else None)
+        player = self.backprop(self.example)
         if self._output is not None:
             self._output.clear_output()
             with self._output:
                 importlib.import_module("IPython.display").display(player)
-        self._message = ""
-        self._send()
 
     def state(self, model: Module | None = None) -> dict[str, Any]:
         """What the view draws, as plain JSON data: the network, the update shown, the data and the curves.
@@ -666,7 +678,7 @@ class Playground:
             numbers = [parameter.data for parameter in model.parameters()]
         layers = _dense_layers(self.model)
         last = layers[-1]["activation"]
-        loss = self.settings["loss"]
+        loss = self._loss()
         output = "probability" if last == "sigmoid" else "value" if loss is mean_squared_error else "score"
         return {
             "sizes": [2] + [len(layer["bias"]) for layer in layers],
@@ -683,7 +695,7 @@ class Playground:
             "points": [[x[0], x[1], label] for x, label in zip(self.X, self.y)],
             "validation": [[x[0], x[1], label] for x, label in zip(self.X_val, self.y_val)],
             "box": list(self._box),
-            "example": self.example if self.example < len(self.X) else -1,
+            "example": -1 if self.example is None else self.example,
             "settings": {
                 name: (next(key for key, f in LOSSES.items() if f is value) if name == "loss" else value)
                 for name, value in self.settings.items()
@@ -694,7 +706,7 @@ class Playground:
         }
 
     def _send(self, model: Module | None = None) -> None:
-        if self._widget is not None:
+        if self._widget is not None and not self._quiet:
             self._sent += 1
             self._widget.state = self.state(model)
 

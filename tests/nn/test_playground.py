@@ -236,3 +236,38 @@ def test_a_fork_of_a_fork_replays_and_goes_on_with_the_learning_rate_its_updates
     again = faster.fork(k)
     assert [list(step.parameters) for step in again.steps] == [list(step.parameters) for step in faster.steps]
     assert again.steps[-1].learning_rate == 0.5
+
+
+def test_cross_entropy_on_a_sigmoid_output_is_taken_on_the_probability():
+    model = nn.MLP(2, [4, 1], output_activation="sigmoid", seed=0)
+    pg = nn.Playground(model, X, y, optimizer="sgd", learning_rate=0.1, batch_size=8)
+    pg.step()
+    twin = nn.MLP(2, [4, 1], output_activation="sigmoid", seed=0)
+    history = nn.fit(
+        twin, X, y, loss=nn.binary_cross_entropy, optimizer=nn.SGD(twin, learning_rate=0.1), epochs=1,
+        batch_size=8, progress=False, record=True,
+    )  # fmt: skip
+    assert weights(pg.model) == list(history.steps[0].parameters)
+    assert pg.state()["output"] == "probability"
+    assert pg.state()["settings"]["loss"] == "cross-entropy"
+
+
+def test_any_error_while_answering_the_view_is_shown_in_it_and_answered_once():
+    pg = make()
+    widget = pg.widget
+    sent = widget.state["sent"]
+    pg._on_message(widget, {"do": "show", "k": "three"}, None)  # not even a number: a ValueError
+    assert widget.state["message"].startswith("ValueError: invalid literal for int()")
+    assert widget.state["sent"] == sent + 1
+    pg._on_message(widget, {"do": "step"}, None)
+    assert widget.state["sent"] == sent + 2
+    assert widget.state["message"] == ""
+
+
+def test_the_example_drawn_is_the_batchs_first_until_one_is_chosen():
+    pg = make()
+    pg.step()
+    assert pg.state()["example"] == -1  # the view draws the batch's first
+    pg._on_message(pg.widget, {"do": "example", "index": 7}, None)
+    assert pg.state()["example"] == 7
+    assert pg.example == 7
