@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -49,6 +50,8 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "linear")
 DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "blank")
 """What ``from_dataset`` knows; "blank" is an empty canvas to click points onto."""
 BLANK_BOX = (-2.0, 2.0, -2.0, 2.0)
+CURVE_POINTS = 300
+"""The most points per curve the view is sent."""
 
 
 class PlaygroundError(AutogradError, ValueError):
@@ -92,6 +95,11 @@ def _widget_class() -> Any:
 
         _WIDGET = PlaygroundWidget
     return _WIDGET
+
+
+def _json(number: float) -> float | None:
+    # A curve's point as the view draws it: 4 digits (a third of the message), None for "not measured".
+    return None if math.isnan(number) else float(f"{number:.4g}")
 
 
 def _numbers(example: Sequence[Value | float]) -> list[float]:
@@ -672,6 +680,10 @@ class Playground:
         """
         steps = self._recorder.steps
         k = self.shown
+        stride = max(1, math.ceil(len(steps) / CURVE_POINTS))
+        picks = list(range(0, len(steps) + 1, stride))
+        if picks[-1] != len(steps):
+            picks.append(len(steps))
         if model is None:
             numbers = list(steps[k - 1].parameters) if k else list(self._recorder.initial_parameters)
         else:
@@ -690,8 +702,15 @@ class Playground:
             "shown": k,
             "updates": len(steps),
             "epoch": steps[k - 1].epoch if k else 0,
-            "batch_loss": [step.loss for step in steps],
-            "curves": {name: [None if math.isnan(v) else v for v in values] for name, values in self.curves.items()},
+            # The curves at most CURVE_POINTS updates apart (a long run stays a small message); the grey
+            # batch-loss line is each stretch's mean, so no batch is dropped from it.
+            "curve_at": picks,
+            "curves": {name: [_json(values[i]) for i in picks] for name, values in self.curves.items()},
+            "batch_loss": [
+                _json(sum(step.loss for step in steps[a:b]) / (b - a)) for a, b in itertools.pairwise(picks)
+            ],
+            "at_shown": {name: _json(values[k]) for name, values in self.curves.items()},
+            "shown_loss": steps[k - 1].loss if k else None,
             "points": [[x[0], x[1], label] for x, label in zip(self.X, self.y)],
             "validation": [[x[0], x[1], label] for x, label in zip(self.X_val, self.y_val)],
             "box": list(self._box),

@@ -144,7 +144,7 @@ function render({ model, el }) {
     const started = performance.now();
     scrubber.max = String(state.updates);
     scrubber.value = String(state.shown);
-    const loss = state.shown ? state.batch_loss[state.shown - 1].toPrecision(4) : "–";
+    const loss = state.shown_loss === null ? "–" : state.shown_loss.toPrecision(4);
     status.textContent = `update ${state.shown} of ${state.updates} · epoch ${state.epoch} · batch loss ${loss}` +
       (state.branches ? ` · ${state.branches} earlier branch${state.branches > 1 ? "es" : ""}` : "");
     message.textContent = state.message;
@@ -211,30 +211,31 @@ function render({ model, el }) {
     const high = Math.max(1e-9, ...losses);
     const X = (k) => m.l + k / Math.max(n, 1) * (W - m.l - m.r);
     const Y = (v, top) => m.t + (1 - v / top) * (H - m.t - m.b);
-    const line = (values, offset, top, colour, dashed, width) => {
+    const line = (values, xs, top, colour, dashed, width) => {
       c.strokeStyle = colour; c.lineWidth = width; c.setLineDash(dashed ? [5, 4] : []);
       c.beginPath(); let open = false;
       values.forEach((v, k) => {
         if (v === null || !isFinite(v)) { open = false; return; }
-        const x = X(k + offset), y = Y(Math.min(v, top), top);
+        const x = X(xs[k]), y = Y(Math.min(v, top), top);
         if (open) c.lineTo(x, y); else c.moveTo(x, y);
         open = true;
       });
       c.stroke(); c.setLineDash([]);
     };
-    line(state.batch_loss, 1, high, "#C8C8C8", false, 1);
-    line(cv.train_loss, 0, high, BLUE, false, 2);
-    line(cv.val_loss, 0, high, BLUE, true, 2);
-    line(cv.train_accuracy, 0, 1, GREEN, false, 2);
-    line(cv.val_accuracy, 0, 1, GREEN, true, 2);
+    const at = state.curve_at;
+    line(state.batch_loss, at.slice(1), high, "#C8C8C8", false, 1);
+    line(cv.train_loss, at, high, BLUE, false, 2);
+    line(cv.val_loss, at, high, BLUE, true, 2);
+    line(cv.train_accuracy, at, 1, GREEN, false, 2);
+    line(cv.val_accuracy, at, 1, GREEN, true, 2);
     c.fillStyle = "#444"; c.font = "11px system-ui"; c.textAlign = "right";
     c.fillText(high.toPrecision(2), m.l - 3, m.t + 9); c.fillText("0", m.l - 3, H - m.b);
     c.textAlign = "left"; c.fillText("100%", W - m.r + 3, m.t + 9); c.fillText("0%", W - m.r + 3, H - m.b);
     c.textAlign = "center"; c.fillText(`update (0 … ${n})`, W / 2, H - 6);
     const x = X(state.shown);
     c.strokeStyle = "#6A3D9A"; c.lineWidth = 1; c.beginPath(); c.moveTo(x, m.t); c.lineTo(x, H - m.b); c.stroke();
-    const last = (values) => { const v = values[state.shown]; return v === null || v === undefined ? "–" : v; };
-    const acc = last(cv.train_accuracy), vacc = last(cv.val_accuracy);
+    const shown = (v) => (v === null || v === undefined ? "–" : v);
+    const acc = shown(state.at_shown.train_accuracy), vacc = shown(state.at_shown.val_accuracy);
     c.textAlign = "right"; c.fillStyle = "#222";
     c.fillText(`train acc ${acc === "–" ? acc : (100 * acc).toFixed(0) + "%"} · val acc ${vacc === "–" ? vacc : (100 * vacc).toFixed(0) + "%"}`, W - m.r - 4, H - m.b - 6);
   }
