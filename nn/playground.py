@@ -92,6 +92,7 @@ def _widget_class() -> Any:
         class PlaygroundWidget(base):  # type: ignore[misc]
             _esm = script
             state = traitlets.Dict().tag(sync=True)
+            points = traitlets.Dict().tag(sync=True)
 
         _WIDGET = PlaygroundWidget
     return _WIDGET
@@ -727,7 +728,12 @@ class Playground:
     def _send(self, model: Module | None = None) -> None:
         if self._widget is not None and not self._quiet:
             self._sent += 1
-            self._widget.state = self.state(model)
+            state = self.state(model)
+            # The points change only on a click: sent (first, so the view has them) only then, not every update.
+            points = {name: state.pop(name) for name in ("points", "validation", "box")}
+            if points != self._widget.points:
+                self._widget.points = points
+            self._widget.state = state
 
     def _frame_box(self) -> tuple[float, float, float, float]:
         points = self.X + self.X_val

@@ -111,8 +111,10 @@ function render({ model, el }) {
     backpropButton.disabled = playing || !state || state.shown === 0;
   }
 
+  // Python sends the points (they change only on a click) apart from the state of each update.
+  const current = () => Object.assign({}, model.get("points"), model.get("state"));
   model.on("change:state", () => {
-    state = model.get("state");
+    state = current();
     draw();
     inflight = Math.max(0, inflight - 1);
     if (state.message) pause();
@@ -252,7 +254,7 @@ function render({ model, el }) {
     box.scrollTop += inner.top + inner.height / 2 - (outer.top + outer.height / 2);
   });
   follow.observe(document.body, { childList: true, subtree: true });
-  if (model.get("state") && model.get("state").sizes) { state = model.get("state"); draw(); }
+  if (model.get("state") && model.get("state").sizes) { state = current(); draw(); }
   pause();
   return () => { playing = false; follow.disconnect(); };
 }

@@ -101,7 +101,7 @@ def test_a_click_on_the_canvas_adds_a_training_point_and_starts_again():
     assert pg.y[-1] == 1
     assert len(pg.X) == 41
     assert pg.updates == 0
-    assert widget.state["points"][-1] == [0.25, -0.5, 1]
+    assert widget.points["points"][-1] == [0.25, -0.5, 1]
 
 
 def test_the_views_messages_step_show_and_report_errors_in_the_view():
