@@ -115,17 +115,25 @@ class Playground:
     buttons play, pause, step, reset, scrub through every recorded update, fork
     from the one shown, change the settings and open the backprop of the update
     shown for one example. Changing the learning rate, optimizer, L2 or batch
-    size forks at the current update (the past is kept); changing the
-    activation, dropout or loss, or clicking a point onto the canvas, starts
-    again from the same initial weights (a recorded run has one model and one
-    data set).
+    size goes on from the update shown (from an earlier one it is a fork: the
+    old run is kept in ``branches``); changing the activation, dropout or loss,
+    or clicking a point onto the canvas, starts again from the same initial
+    weights (a recorded run has one model and one data set).
+
+    The view is an anywidget ES module drawing on ``<canvas>`` (needs
+    ``pip install 'glassgrad[notebook]'``): a redraw of the JSON state Python
+    sends takes under 5 ms in the browser, where a matplotlib figure redraws at
+    3-5 frames a second, too slow to watch 10 or more updates a second. Play is
+    a timer in the browser asking for one update at a time, so the kernel stays
+    free and pause is immediate.
 
     Args:
         model: a chain of ``nn.Dense`` layers (``nn.MLP``) with 2 inputs and 1 output; it is trained in place.
-        X: the training examples, 2 numbers each (lists, a NumPy array or a DataFrame; may be empty).
+        X: the training examples, 2 numbers each (lists, a NumPy array or a DataFrame); may be empty, to click onto.
         y: their 0/1 labels.
         validation: ``(X_val, y_val)``, measured after every update.
-        loss: ``"cross-entropy"`` (raw scores), ``"squared error"``, or one of those loss functions.
+        loss: ``"cross-entropy"`` (of raw scores, or of a sigmoid output's probability), ``"squared error"``,
+            or one of ``nn.binary_cross_entropy[_with_logits]``, ``nn.mean_squared_error``.
         optimizer: ``"adam"``, ``"sgd"``, ``"rmsprop"`` or ``"adagrad"``.
         learning_rate: a number > 0.
         batch_size: examples per update (None: the whole set).
@@ -167,12 +175,9 @@ class Playground:
         if not isinstance(model, Module):
             raise PlaygroundError(f"{owner} got model={model!r}; expected a network such as nn.MLP(2, [8, 8, 1]).")
         try:
-            layers = _dense_layers(model)
-        except AutogradError:
-            raise PlaygroundError(
-                f"{owner} got model={type(model).__name__}; expected a chain of nn.Dense layers such as "
-                "nn.MLP(2, [8, 8, 1])."
-            ) from None
+            layers = _dense_layers(model)  # what the view draws, as the replay page does
+        except AutogradError as error:
+            raise PlaygroundError(str(error).replace("to_html()", owner).replace("the page", "the view")) from None
         n_inputs, n_outputs = len(layers[0]["weights"][0]), len(layers[-1]["bias"])
         if n_inputs != 2 or n_outputs != 1:
             raise PlaygroundError(
@@ -259,23 +264,32 @@ class Playground:
 
     @staticmethod
     def _data(owner: str, x_name: str, y_name: str, X: Any, y: Any) -> tuple[list[list[float]], list[int]]:
-        empty = len(X) == 0 and len(y) == 0
-        examples = [] if empty else [_numbers(x) for x in data.examples(owner, X, x_name)]
-        labels = [] if empty else list(data.targets(owner, y, y_name))
-        if len(examples) != len(labels):
+        for name, given in ((x_name, X), (y_name, y)):
+            if not hasattr(given, "__len__") or isinstance(given, str):
+                raise PlaygroundError(
+                    f"{owner} got {name}={given!r}; expected a list, a NumPy array or a DataFrame (may be empty)."
+                )
+        try:
+            empty = len(X) == 0 and len(y) == 0
+            rows = [] if empty else data.examples(owner, X, x_name)
+            labels = [] if empty else list(data.targets(owner, y, y_name))
+        except (TypeError, ValueError) as error:  # nn.data's message names the argument and the row
+            raise PlaygroundError(str(error)) from None
+        if len(rows) != len(labels):
             raise PlaygroundError(
-                f"{owner} got {len(examples)} examples in {x_name} and {len(labels)} labels in {y_name}; "
+                f"{owner} got {len(rows)} examples in {x_name} and {len(labels)} labels in {y_name}; "
                 "pass one 0/1 label per example."
             )
-        for i, (example, label) in enumerate(zip(examples, labels)):
-            if len(example) != 2:
+        for i, (example, label) in enumerate(zip(rows, labels)):
+            numbers = [v.data if isinstance(v, Value) else v for v in example]
+            if len(numbers) != 2 or not all(map(is_finite_number, numbers)):
                 raise PlaygroundError(
-                    f"{owner} got {x_name}[{i}] with {len(example)} numbers; the view draws points in the plane, "
-                    "so each example is 2 numbers."
+                    f"{owner} got {x_name}[{i}] = {list(numbers)!r}; the view draws points in the plane, so each "
+                    "example is 2 finite numbers."
                 )
             if label not in (0, 1):
                 raise PlaygroundError(f"{owner} got {y_name}[{i}]={label!r}; the view draws two classes, 0 and 1.")
-        return examples, [int(label) for label in labels]
+        return [_numbers(example) for example in rows], [int(label) for label in labels]
 
     def _set(self, owner: str, name: str, value: Any) -> None:
         # One checker per setting, used by the constructor and by the view's controls.

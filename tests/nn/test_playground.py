@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import subprocess
 import sys
 
@@ -202,6 +204,21 @@ def test_backprop_plays_the_shown_updates_first_example_from_the_model_before_it
 def test_a_bad_argument_raises_the_librarys_error_naming_it(options, message):
     with pytest.raises(nn.PlaygroundError, match=message.replace("(", r"\(").replace(")", r"\)")):
         make(**options)
+
+
+@pytest.mark.parametrize(
+    ("examples", "labels", "message"),
+    [
+        ([[0.0, "a"]], [0], "Playground() got X[0] = [0.0, 'a']; the view draws points in the plane, so each example"),
+        ([[0.0, 1.0, 2.0]], [0], "Playground() got X[0] = [0.0, 1.0, 2.0]; the view draws points in the plane"),
+        ([[0.0, math.nan]], [0], "Playground() got X[0] = [0.0, nan]; the view draws points in the plane"),
+        (5, [0], "Playground() got X=5; expected a list, a NumPy array or a DataFrame (may be empty)."),
+        ([[0.0, 1.0]], [0, 1], "Playground() got 1 examples in X and 2 labels in y; pass one 0/1 label per example."),
+    ],
+)
+def test_data_the_view_cannot_draw_is_refused_naming_the_row(examples, labels, message):
+    with pytest.raises(nn.PlaygroundError, match=re.escape(message)):
+        nn.Playground(nn.MLP(2, [2, 1], seed=0), examples, labels)
 
 
 def test_a_model_or_data_the_view_cannot_draw_is_refused_by_name():
