@@ -288,3 +288,12 @@ def test_the_example_drawn_is_the_batchs_first_until_one_is_chosen():
     pg._on_message(pg.widget, {"do": "example", "index": 7}, None)
     assert pg.state()["example"] == 7
     assert pg.example == 7
+
+
+def test_the_batched_engine_makes_fits_batched_updates():
+    pytest.importorskip("numpy")
+    pg = make(engine="batched", batch_size=8)
+    pg.step(7)
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=3)
+    history = nn.fit(model, X, y, epochs=2, batch_size=8, engine="batched", progress=False, record=True)
+    assert [list(step.parameters) for step in pg.history.steps] == [list(s.parameters) for s in history.steps[:7]]
