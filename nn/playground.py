@@ -602,8 +602,8 @@ class Playground:
     def backprop(self, example: int | None = None) -> Any:
         """The neuron-level backprop of the update shown, for one example of its batch: the Jupyter player.
 
-        The model is the one the update started from (``model_at(k − 1)``); the loss is the example's own,
-        so its gradients are that example's share of the update's (the batch's mean).
+        The model is the one the update started from (``model_at(k − 1)``, in eval mode: no dropout); the loss
+        is the example's own, so its gradients are that example's share of the update's (the batch's mean).
 
         Args:
             example: a position in ``X``; default: the first example of the update's batch.
