@@ -679,11 +679,15 @@ class Playground:
             self._send()
 
     def _open_backprop(self) -> None:
+        if self._output is None:  # the widget was shown alone, without the Output under it
+            self._message = (
+                "the backprop opens under the view: show the view with pg (not pg.widget), or run pg.backprop()"
+            )
+            return
         player = self.backprop(self.example)
-        if self._output is not None:
-            self._output.clear_output()
-            with self._output:
-                importlib.import_module("IPython.display").display(player)
+        self._output.clear_output()
+        with self._output:
+            importlib.import_module("IPython.display").display(player)
 
     def state(self, model: Module | None = None) -> dict[str, Any]:
         """What the view draws, as plain JSON data: the network, the update shown, the data and the curves.

@@ -297,3 +297,10 @@ def test_the_batched_engine_makes_fits_batched_updates():
     model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=3)
     history = nn.fit(model, X, y, epochs=2, batch_size=8, engine="batched", progress=False, record=True)
     assert [list(step.parameters) for step in pg.history.steps] == [list(s.parameters) for s in history.steps[:7]]
+
+
+def test_the_backprop_button_of_a_widget_shown_alone_says_where_it_opens():
+    pg = make()
+    pg.step()
+    pg._on_message(pg.widget, {"do": "backprop"}, None)
+    assert pg.widget.state["message"].startswith("the backprop opens under the view: show the view with pg")
