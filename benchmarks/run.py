@@ -860,6 +860,35 @@ def verbatim_rows(engines: Sequence[str], smoke: bool) -> dict[str, Any]:
 
 FRESH_TASKS["verbatim"] = verbatim_demo
 
+PLAYGROUND = {"full": {"points": 200, "updates": 20, "rounds": 5}, "smoke": {"points": 20, "updates": 2, "rounds": 1}}
+PLAYGROUND_TARGET = 10.0  # updates per second a live view needs (issue 18)
+
+
+def playground_steps(name: str, points: int, updates: int, rounds: int) -> dict[str, Any]:
+    """``pg.step()`` of ``nn.Playground`` as a notebook calls it: the update, the curves and the state sent.
+
+    MLP(2, [8, 8, 1]) on ``points`` moons (half as many for validation), batch 10, with its widget made,
+    so each step also builds the JSON state the view draws (serialised here as the comm would).
+    """
+    import nn
+
+    features, labels = nn.data.moons(points, seed=0)
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
+    pg = nn.Playground(model, features, labels, validation=nn.data.moons(points // 2, seed=1))
+    widget = pg.widget  # the view's model: each step sends it the new state
+    samples = []
+    for round_ in range(rounds + 1):
+        started = clock()
+        for _ in range(updates):
+            pg.step()
+            json.dumps(widget.state)
+        if round_:  # the first round warms up
+            samples.append((clock() - started) / updates)
+    return {**summarise(samples), "updates_per_second": 1.0 / statistics.median(samples)}
+
+
+FRESH_TASKS["playground"] = playground_steps
+
 
 # --- parent: schedule, summarise, check ------------------------------------------------
 
@@ -1043,6 +1072,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     checks = check_targets(results, config, smoke=args.smoke) if rows == set(ROWS) else []
     if "batched" in results:
         checks += check_batched(results["batched"], smoke=args.smoke)
+    if "playground" in results:
+        rate = results["playground"]["glassgrad"].get("updates_per_second")
+        what = f"nn.Playground pg.step(), MLP(2, [8, 8, 1]) on 200 moons: ≥ {PLAYGROUND_TARGET:g} updates/s"
+        status = "error" if rate is None else _target_status(rate, ">=", PLAYGROUND_TARGET, args.smoke)
+        checks.append(
+            {"target": what, "key": "playground", "measured": rate, "threshold": PLAYGROUND_TARGET, "status": status}
+        )
+        checks[-1]["unit"] = "/s"
     report = {
         "mode": "smoke" if args.smoke else "full",
         "machine": machine(),
@@ -1071,7 +1108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-ROWS = ("w1", "w2", "w3", "w5", "visual", "batched", "w1_big", "w4", "verbatim")
+ROWS = ("w1", "w2", "w3", "w5", "visual", "batched", "w1_big", "w4", "verbatim", "playground")
 
 
 def run_rows(
@@ -1138,6 +1175,9 @@ def run_rows(
             results["w4"]["torch"] = {"error": "not measured: tracemalloc cannot see PyTorch's C++ allocations"}
     if "verbatim" in rows:
         results["verbatim"] = verbatim_rows(engines, smoke=smoke)
+    if "playground" in rows:
+        sizes = PLAYGROUND["smoke" if smoke else "full"]
+        results["playground"] = {"glassgrad": run_fresh("playground", "glassgrad", sizes)}
     return results
 
 
@@ -1278,6 +1318,7 @@ def print_table(report: dict[str, Any]) -> None:
         (f"W3 fan-in {config['w3']['pairs']:,} pairs", results.get("w3")),
         *((f"W5 {name} per step", entry) for name, entry in results.get("w5", {}).items()),
         ("micrograd's demo loop as written, notebook-like process", results.get("verbatim")),
+        ("nn.Playground pg.step(): update + curves + view state, MLP(2, [8, 8, 1])", results.get("playground")),
     ]
     table = [["workload", *engines]]
     for title, entry in rows:

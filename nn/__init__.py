@@ -48,6 +48,7 @@ from nn.module import Module, Sequential
 from nn.neuron import Neuron, Perceptron
 from nn.optimizers import SGD, Adadelta, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from nn.persistence import load
+from nn.playground import Playground, PlaygroundError
 from nn.pytorch import from_torch
 from nn.training import History, accuracy, evaluate, fit, predict
 
@@ -71,6 +72,8 @@ __all__ = [
     "Neuron",
     "Optimizer",
     "Perceptron",
+    "Playground",
+    "PlaygroundError",
     "RMSprop",
     "RecordedHistory",
     "Sequential",

@@ -297,6 +297,36 @@ class Recorder:
                 )
             )
 
+    def train_next(self, step: Step) -> float:
+        """Make the next update of the plan as fit makes it, record it, and return its batch loss.
+
+        Example:
+            >>> import nn
+            >>> model = nn.MLP(1, [1], seed=0)
+            >>> recorder = Recorder(model, [[1.0], [2.0]], [0, 1], nn.binary_cross_entropy_with_logits,
+            ...                     nn.SGD(model, learning_rate=0.1), 1, 0)
+            >>> from nn.training import Step
+            >>> loss = recorder.train_next(Step(model, nn.binary_cross_entropy_with_logits)); len(recorder.steps)
+            1
+        """
+        start, stop = self.next_batch()
+        run = self.run
+        batch_loss = _train_on(step, self.optimizer, run.X, run.y, run.orders.of(self.epochs_started)[start:stop])
+        self.update(batch_loss)
+        return batch_loss
+
+    def history(self) -> RecordedHistory:
+        """Every update recorded so far, an epoch in progress included, as a ``RecordedHistory`` (see ``fork``)."""
+        recorded = RecordedHistory(
+            steps=list(self.steps),
+            batch_size=self.batch_size,
+            run=self.run,
+            checkpoints=list(self.checkpoints),
+            initial_parameters=self.initial_parameters,
+        )
+        recorded.train_loss = _epoch_losses(self.steps, len(self.run.X))
+        return recorded
+
     def finish(self, history: History) -> RecordedHistory:
         """The history fit measured, with every update of its finished epochs.
 
@@ -423,11 +453,31 @@ class RecordedHistory(History):
             >>> len(history.fork(1, batch_size=5).steps)  # 1 shared + 2 to finish epoch 1 + 4 in epoch 2
             7
         """
-        k = self._check_update("fork()", k)
+        recorder, step, epochs = self.resume("fork()", k, changes)
+        while recorder._plan or recorder.epochs_started < epochs:
+            recorder.train_next(step)
+        recorder.model.eval()
+        return recorder.history()
+
+    def resume(self, owner: str, k: int, changes: dict[str, object]) -> tuple[Recorder, Step, int]:
+        """Update ``k`` restored exactly, with ``changes`` made: a recorder to train on with, its step, the epochs.
+
+        ``fork`` trains on to the end; ``nn.Playground`` one update at a time (``Recorder.train_next``).
+        Arguments and errors are ``fork``'s; ``owner`` names the caller in them.
+
+        Example:
+            >>> import nn
+            >>> X, y = nn.data.xor(20, seed=0)
+            >>> history = nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=1, batch_size=10, progress=False, record=True)
+            >>> recorder, step, epochs = history.resume("fork()", 1, {})
+            >>> recorder.train_next(step) == history.steps[1].loss, len(recorder.steps), epochs
+            (True, 2, 1)
+        """
+        k = self._check_update(owner, k)
         unknown = sorted(set(changes) - set(CHANGES))
         if unknown:
             raise TimeTravelError(
-                f"fork() got {unknown[0]}={changes[unknown[0]]!r}; it can change only {', '.join(CHANGES)}. "
+                f"{owner} got {unknown[0]}={changes[unknown[0]]!r}; it can change only {', '.join(CHANGES)}. "
                 "Other settings belong to a new nn.fit()."
             )
         model, optimizer = self._start()
@@ -437,10 +487,18 @@ class RecordedHistory(History):
         at = bisect.bisect_right([c.updates for c in self.checkpoints], k) - 1
         checkpoint = self.checkpoints[at]
         _restore(checkpoint, model, optimizer)
-        step = _step_function(model, run.X, run.y, run.loss, run.engine, "fork()")
+        step = _step_function(model, run.X, run.y, run.loss, run.engine, owner)
         model.train()
+        # Each update with the learning rate it was made with: a fork (or a Playground) may have changed it.
+        rated = hasattr(optimizer, "learning_rate")
         for update in self.steps[checkpoint.updates : k]:
+            if rated and math.isfinite(update.learning_rate):
+                optimizer.learning_rate = update.learning_rate  # type: ignore[attr-defined]
             _train_on(step, optimizer, run.X, run.y, update.indices)
+        # No change asked: go on as this run went on from k (its next update's rate), or as it ended.
+        following = self.steps[k] if k < len(self.steps) else self.steps[k - 1] if k else None
+        if rated and following is not None and math.isfinite(following.learning_rate):
+            optimizer.learning_rate = following.learning_rate  # type: ignore[attr-defined]
         batch_size, epochs, optimizer = self._changes(changes, model, optimizer, k)
         recorder = Recorder(model, run.X, run.y, run.loss, optimizer, batch_size, 0, run.engine, run)
         recorder.steps = self.steps[:k]
@@ -452,24 +510,10 @@ class RecordedHistory(History):
             recorder._plan = _cut(self.steps[k - 1]._stop, len(run.X), batch_size)
         if epochs < begun:
             raise TimeTravelError(
-                f"fork() got epochs={epochs!r}, but update {k} is in epoch {begun}; epochs counts the whole run, "
+                f"{owner} got epochs={epochs!r}, but update {k} is in epoch {begun}; epochs counts the whole run, "
                 f"so pass at least {begun}."
             )
-        while recorder._plan or recorder.epochs_started < epochs:
-            start, stop = recorder.next_batch()
-            indices = run.orders.of(recorder.epochs_started)[start:stop]
-            batch_loss = _train_on(step, optimizer, run.X, run.y, indices)
-            recorder.update(batch_loss)
-        model.eval()
-        forked = RecordedHistory(
-            steps=recorder.steps,
-            batch_size=batch_size,
-            run=run,
-            checkpoints=recorder.checkpoints,
-            initial_parameters=self.initial_parameters,
-        )
-        forked.train_loss = _epoch_losses(recorder.steps, len(run.X))
-        return forked
+        return recorder, step, epochs
 
     def _changes(
         self, changes: dict[str, object], model: Module, optimizer: Optimizer, k: int
@@ -632,7 +676,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
     return (
         _read("replay.html")
         .replace("__STYLE__", _read("replay.css"))
-        .replace("__SCRIPT__", _read("replay.js"))
+        .replace("__SCRIPT__", _read("network.js") + _read("replay.js"))
         .replace("__DATA__", text)
         .replace("__TITLE__", html.escape(title))
     )

@@ -1,7 +1,6 @@
-"use strict";
 // The replay of a recorded run: every frame is drawn from the packed numbers, nothing is fetched.
+// The forward pass, the boundary's colours and the network figure are nn/page/network.js's, inlined before this.
 const data = JSON.parse(document.getElementById("run-data").textContent);
-const BLUE = "#0072B2", RED = "#D55E00", GREEN = "#009E73", GREY = "#777777";
 
 function bytes(text) {
   const raw = atob(text), out = new Uint8Array(raw.length);
@@ -13,29 +12,11 @@ const gradients = new Int8Array(bytes(data.gradients));
 const indices = new Uint32Array(bytes(data.indices));
 const count = data.count, last = data.frames - 1;
 
-const ACTIVATIONS = {
-  relu: (z) => (z > 0 ? z : 0),
-  leaky_relu: (z) => (z > 0 ? z : 0.01 * z),
-  tanh: Math.tanh,
-  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
-  linear: (z) => z,
-};
-
-// The network's forward pass on the frame's weights: the same sums the model computes, in float32.
+// The network's forward pass on the frame's weights, in float32 as the page stores them.
 function forward(frame, x, y) {
   const base = frame * count;
-  let values = [x, y];
-  for (const layer of data.layers) {
-    const g = ACTIVATIONS[layer.activation], next = new Array(layer.bias.length);
-    for (let j = 0; j < layer.bias.length; j++) {
-      const w = layer.weights[j];
-      let z = parameters[base + layer.bias[j]];
-      for (let i = 0; i < w.length; i++) z += parameters[base + w[i]] * values[i];
-      next[j] = g(z);
-    }
-    values = next;
-  }
-  return data.output === "probability" ? values[0] : 1 / (1 + Math.exp(-values[0]));
+  const values = forwardLayers(data.layers, (i) => parameters[base + i], [x, y]);
+  return classOneProbability(data.output, values[values.length - 1][0]);
 }
 
 const lossCanvas = document.getElementById("loss");
@@ -119,19 +100,8 @@ const [xLow, xHigh, yLow, yHigh] = data.box;
 const plot = { left: 8, top: 8, width: boundaryCanvas.width - 16, height: boundaryCanvas.height - 16 };
 const toPixelX = (x) => plot.left + (x - xLow) / (xHigh - xLow) * plot.width;
 const toPixelY = (y) => plot.top + (1 - (y - yLow) / (yHigh - yLow)) * plot.height;
-const FAIL = [0xD5, 0x5E, 0x00], PASS = [0x00, 0x9E, 0x73];
-
 function drawBoundary(frame) {
-  for (let row = 0; row < grid; row++) {
-    const y = yHigh - (row + 0.5) / grid * (yHigh - yLow);
-    for (let column = 0; column < grid; column++) {
-      const x = xLow + (column + 0.5) / grid * (xHigh - xLow);
-      const p = forward(frame, x, y), toward = p >= 0.5 ? PASS : FAIL, strength = Math.abs(p - 0.5) * 2 * 0.55;
-      const at = 4 * (row * grid + column);
-      for (let c = 0; c < 3; c++) cells.data[at + c] = Math.round(255 + (toward[c] - 255) * strength);
-      cells.data[at + 3] = 255;
-    }
-  }
+  paintBoundary(cells, grid, data.box, (x, y) => forward(frame, x, y), 0.55);
   rasterContext.putImageData(cells, 0, 0);
   boundaryContext.fillStyle = "#fff"; boundaryContext.fillRect(0, 0, boundaryCanvas.width, boundaryCanvas.height);
   boundaryContext.imageSmoothingEnabled = true;
@@ -149,43 +119,6 @@ function drawBoundary(frame) {
   }
 }
 
-// The lecture's picture: neurons in columns, one line per weight, colour = sign, width = size.
-function layout(canvas) {
-  const columns = data.sizes.length, positions = [];
-  for (let c = 0; c < columns; c++) {
-    const n = data.sizes[c], x = 30 + c * (canvas.width - 60) / (columns - 1), column = [];
-    for (let j = 0; j < n; j++) column.push([x, canvas.height / 2 + (j - (n - 1) / 2) * Math.min(16, (canvas.height - 24) / n)]);
-    positions.push(column);
-  }
-  return positions;
-}
-function drawNetwork(canvas, values, title) {
-  const context = canvas.getContext("2d"), positions = layout(canvas);
-  context.fillStyle = "#fff"; context.fillRect(0, 0, canvas.width, canvas.height);
-  let largest = 0;
-  for (const layer of data.layers) for (const w of layer.weights) for (const i of w) largest = Math.max(largest, Math.abs(values(i)));
-  data.layers.forEach((layer, l) => {
-    layer.weights.forEach((w, j) => {
-      const [x1, y1] = positions[l + 1][j];
-      w.forEach((index, i) => {
-        const value = values(index), [x0, y0] = positions[l][i];
-        context.strokeStyle = value >= 0 ? BLUE : RED;
-        context.globalAlpha = 0.35 + 0.65 * (largest ? Math.abs(value) / largest : 0);
-        context.lineWidth = 0.3 + 3.7 * (largest ? Math.abs(value) / largest : 0);
-        context.beginPath(); context.moveTo(x0, y0); context.lineTo(x1, y1); context.stroke();
-      });
-    });
-  });
-  context.globalAlpha = 1;
-  positions.forEach((column, c) => column.forEach(([x, y]) => {
-    context.fillStyle = c === 0 ? "#EEEEEE" : c === positions.length - 1 ? "#FCE3C4" : "#D6E6F5";
-    context.strokeStyle = "#333"; context.lineWidth = 1;
-    context.beginPath(); context.arc(x, y, 5, 0, 2 * Math.PI); context.fill(); context.stroke();
-  }));
-  context.fillStyle = "#444"; context.font = "11px system-ui"; context.textAlign = "left";
-  context.fillText(title + " · largest |" + (largest ? largest.toPrecision(3) : "0") + "|", 6, 12);
-}
-
 const slider = document.getElementById("slider"), counter = document.getElementById("counter");
 slider.max = String(last);
 let shown = -1, timer = null;
@@ -197,9 +130,9 @@ function show(frame) {
   drawLoss(frame);
   drawBoundary(frame);
   const base = frame * count;
-  drawNetwork(document.getElementById("weights"), (i) => parameters[base + i], "weights");
+  drawNetwork(document.getElementById("weights"), data.sizes, data.layers, (i) => parameters[base + i], "weights");
   const gbase = (frame - 1) * count, scale = frame ? data.gradient_scale[frame - 1] / 127 : 0;
-  drawNetwork(document.getElementById("gradients"), (i) => (frame ? gradients[gbase + i] * scale : 0),
+  drawNetwork(document.getElementById("gradients"), data.sizes, data.layers, (i) => (frame ? gradients[gbase + i] * scale : 0),
               frame ? "gradients" : "gradients (none before the first update)");
   counter.textContent = frame
     ? `update ${frame} of ${last} · epoch ${data.epoch[frame - 1]} · batch loss ${data.loss[frame - 1].toPrecision(4)} · learning rate ${data.learning_rate[frame - 1]}`
