@@ -134,13 +134,15 @@ class _Orders:
 
     def __init__(self, n: int, start: tuple[object, ...]) -> None:
         self.n, self.start = n, start
-        self._shuffler = random.Random()
-        self._shuffler.setstate(start)
+        self._shuffler: random.Random | None = None  # made at the first question: a generator costs ~20 µs
         self._orders: list[array[int]] = []
 
     def of(self, epoch: int) -> array[int]:
         """Epoch ``epoch``'s order (counting from 1), as positions in ``X``."""
         positions = range(self.n)
+        if self._shuffler is None:
+            self._shuffler = random.Random()
+            self._shuffler.setstate(self.start)
         while len(self._orders) < epoch:
             # The call fit makes, on the positions instead of the examples: the same shuffle.
             ((chosen, _),) = batches(positions, positions, None, shuffle=True, seed=self._shuffler)
@@ -327,7 +329,9 @@ class Recorder:
 def _packable(stepped: Stepped) -> bool:
     # float64 weights, and gradients float32 holds as _single keeps them (nan, or beyond float32, take that path).
     values, gradients = stepped
-    return values.dtype.char == gradients.dtype.char == "d" and bool(abs(gradients).max() < 3.4e38)
+    if values.dtype.char != "d" or gradients.dtype.char != "d":
+        return False
+    return bool(gradients.min() > -3.4e38 and gradients.max() < 3.4e38)
 
 
 def _single(numbers: list[float]) -> array[float]:

@@ -208,6 +208,8 @@ class Optimizer:
                 packed.frombytes(np.stack(list(self._arrays.values()), axis=1).astype("d").tobytes())
             return (names,) * len(self.parameters), packed
         states = list(map(self._state.__getitem__, self.parameters))
+        if not any(states):  # nothing kept yet, or a rule that keeps nothing (plain SGD): the common case
+            return ((),) * len(states), array("d")
         return tuple(map(tuple, states)), array("d", [x for state in states for x in state.values()])
 
     def _state_as_arrays(self, np: Any) -> dict[str, Any] | None:
