@@ -277,10 +277,12 @@ class Recorder:
         start, stop = self.next_batch()
         self._plan.pop(0)
         if stepped is not None and _packable(stepped):
-            # Two memory copies (a few µs) instead of reading 2 × n Values (about 60 µs for W2's 337).
+            # Two memory copies (a few µs) instead of reading 2 × n Values (about 20 µs for W2's 337). Into arrays
+            # of the exact size: array(typecode, bytes) would over-allocate by 1/16, 7% more memory for the run.
             values, gradients = stepped
-            parameters = array("d", values.tobytes())
-            single = array("f", gradients.astype("f").tobytes())
+            parameters, single = _DOUBLE * len(values), _SINGLE * len(gradients)
+            memoryview(parameters)[:] = values.data
+            memoryview(single)[:] = gradients.astype("f").data
         else:
             parameters = array("d", [parameter.data for parameter in self._parameters])
             single = _single([parameter.grad for parameter in self._parameters])
@@ -326,10 +328,13 @@ class Recorder:
         )
 
 
+_DOUBLE, _SINGLE = array("d", [0.0]), array("f", [0.0])
+
+
 def _packable(stepped: Stepped) -> bool:
     # float64 weights, and gradients float32 holds as _single keeps them (nan, or beyond float32, take that path).
     values, gradients = stepped
-    if values.dtype.char != "d" or gradients.dtype.char != "d":
+    if values.dtype.char != "d" or gradients.dtype.char != "d" or values.ndim != 1 or gradients.ndim != 1:
         return False
     return bool(gradients.min() > -3.4e38 and gradients.max() < 3.4e38)
 

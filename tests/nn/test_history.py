@@ -264,3 +264,12 @@ def test_a_gradient_float32_cannot_hold_is_kept_as_infinity_by_the_batched_recor
     assert kept[:2] == [float("inf"), float("-inf")]
     assert math.isnan(kept[2])
     assert kept[3:] == [0.5] * (n - 3)
+
+
+def test_the_batched_recording_keeps_arrays_of_the_exact_size_as_the_scalar_one_does() -> None:
+    # array(typecode, bytes) over-allocates by a sixteenth: 7% more memory for a whole run.
+    import sys
+
+    batched, scalar = recorded(mlp, engine="batched").steps[-1], recorded(mlp).steps[-1]
+    assert sys.getsizeof(batched.parameters) == sys.getsizeof(scalar.parameters)
+    assert sys.getsizeof(batched.gradients) == sys.getsizeof(scalar.gradients)
