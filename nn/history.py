@@ -32,6 +32,7 @@ import copy
 import html
 import json
 import math
+import operator
 import os
 import random
 import reprlib
@@ -246,6 +247,10 @@ class Recorder:
         # fit walks the module tree once and passes what it found (``walked``: the modules, the parameters):
         # a walk of W2's 33 neurons costs more than a short run's recording.
         modules, self._parameters = walked or ([module for _, module in model.named_modules()], model.parameters())
+        # The batched step's arrays follow the optimizer's parameters: usable only if those are the model's, in order.
+        self._arrays_in_order = len(optimizer.parameters) == len(self._parameters) and all(
+            map(operator.is_, optimizer.parameters, self._parameters)
+        )
         self._layouts: dict[object, Any] = {}
         self.steps: list[Update] = []
         self._generators = _generators(model, modules)
@@ -276,7 +281,7 @@ class Recorder:
         """
         start, stop = self.next_batch()
         self._plan.pop(0)
-        if stepped is not None and _packable(stepped):
+        if stepped is not None and self._arrays_in_order and _packable(stepped):
             # Two memory copies (a few µs) instead of reading 2 × n Values (about 20 µs for W2's 337). Into arrays
             # of the exact size: array(typecode, bytes) would over-allocate by 1/16, 7% more memory for the run.
             values, gradients = stepped

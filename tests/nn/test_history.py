@@ -273,3 +273,13 @@ def test_the_batched_recording_keeps_arrays_of_the_exact_size_as_the_scalar_one_
     batched, scalar = recorded(mlp, engine="batched").steps[-1], recorded(mlp).steps[-1]
     assert sys.getsizeof(batched.parameters) == sys.getsizeof(scalar.parameters)
     assert sys.getsizeof(batched.gradients) == sys.getsizeof(scalar.gradients)
+
+
+def test_an_optimizer_holding_the_parameters_in_another_order_is_recorded_in_the_models_order() -> None:
+    model = mlp()
+    optimizer = nn.Adam(list(reversed(model.parameters())), learning_rate=0.05)
+    history = nn.fit(
+        model, X, y, optimizer=optimizer, epochs=2, batch_size=BATCH, progress=False, record=True, engine="batched"
+    )
+    assert isinstance(history, RecordedHistory)
+    assert list(history.steps[-1].parameters) == weights(model)
