@@ -629,6 +629,85 @@ def task_digits(engine: Engine, epochs: int, hidden: int, seed: int) -> dict[str
 
 
 TASKS.update({"batched": task_batched, "digits": task_digits})
+
+
+# --- issue 18: what nn.fit(record=True) adds to training (nn.history) ---------------------------------------------
+
+
+def task_recording(
+    engine: Engine, points: int, sizes: list[int], epochs: int, batch_size: int | None, rounds: int
+) -> dict[str, Any]:
+    """W2 trained by ``nn.fit(engine="batched")`` without and with ``record=True``, interleaved in this worker.
+
+    Each round trains both ways from the same weights (which goes first alternates);
+    the row is the median of the rounds' ratios of CPU times, since a ratio taken
+    within one round cancels most of a shared machine's drift.
+    """
+    _single_threaded(engine)
+    import nn
+
+    x, y = make_moons(points, noise=0.1, seed=0)
+    weights = initial_weights(2, sizes, seed=1)
+
+    def once(record: bool) -> tuple[float, Any]:
+        model = _glassgrad_mlp(weights)
+        optimizer = nn.SGD(model, learning_rate=W2_LEARNING_RATE, weight_decay=W2_WEIGHT_DECAY)
+        start = clock()
+        history = nn.fit(
+            model, x, y, loss=nn.hinge, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
+            progress=False, engine="batched", record=record,
+        )
+        return clock() - start, history
+
+    _, recorded = once(True)  # first calls pay for imports and caches
+    once(False)
+    ratios, plain = [], []
+    for index in range(rounds):
+        seconds = {}
+        for record in (False, True) if index % 2 == 0 else (True, False):
+            seconds[record], _ = once(record)
+        ratios.append(seconds[True] / seconds[False])
+        plain.append(seconds[False])
+    updates = len(recorded.steps)
+    return {
+        "ratio": statistics.median(ratios),
+        "ratios": ratios,
+        "updates": updates,
+        "seconds_per_update": statistics.median(plain) / updates,
+    }
+
+
+TASKS["recording"] = task_recording
+RECORDING_FULL = {"points": 100, "sizes": [16, 16, 1], "epochs": 20, "batch_size": 20, "rounds": 31}
+RECORDING_SMOKE = {"points": 12, "sizes": [4, 4, 1], "epochs": 2, "batch_size": 4, "rounds": 2}
+RECORDING_TARGET = (
+    "recording_overhead",
+    "nn.fit(record=True), batched W2 in batches of 20: ≤ 1.05x the time without recording",
+    "<=",
+    1.05,
+)
+
+
+def check_recording(result: dict[str, Any], smoke: bool) -> list[dict[str, Any]]:
+    key, what, comparison, threshold = RECORDING_TARGET
+    value = result.get("ratio")
+    status = "error" if "error" in result else _target_status(value, comparison, threshold, smoke)
+    return [{"target": what, "key": key, "measured": value, "threshold": threshold, "status": status}]
+
+
+def print_recording(result: dict[str, Any]) -> None:
+    if "error" in result:
+        print(f"\nrecording (nn.fit record=True): {result['error']}")
+        return
+    plain = result["seconds_per_update"]
+    print(
+        f"\nrecording, nn.fit(engine='batched') W2 with record=True / without ({result['updates']} updates, "
+        f"{len(result['ratios'])} interleaved rounds): median {result['ratio']:.3f}x "
+        f"[{min(result['ratios']):.3f} .. {max(result['ratios']):.3f}]; "
+        f"{(result['ratio'] - 1) * plain * 1e6:.1f} µs of an update's {plain * 1e6:.0f} µs"
+    )
+
+
 BATCHED_FULL = {
     "w2": {"points": 100, "sizes": [16, 16, 1], "epochs": 30, "repeats": 7},
     "big": {"points": 1000, "sizes": [64, 64, 1], "epochs": 6, "repeats": 5},
@@ -1080,6 +1159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             {"target": what, "key": "playground", "measured": rate, "threshold": PLAYGROUND_TARGET, "status": status}
         )
         checks[-1]["unit"] = "/s"
+    if "recording" in results:
+        checks += check_recording(results["recording"], smoke=args.smoke)
     report = {
         "mode": "smoke" if args.smoke else "full",
         "machine": machine(),
@@ -1097,6 +1178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_table(report)
     if "batched" in results:
         print_batched(results["batched"])
+    if "recording" in results:
+        print_recording(results["recording"])
     print(f"\nwrote {args.output} in {report['seconds_total']:.1f} s")
     failed = [c for c in checks if c["status"] == "missed"]
     errors = [c for c in checks if c["status"] == "error"]
@@ -1108,7 +1191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-ROWS = ("w1", "w2", "w3", "w5", "visual", "batched", "w1_big", "w4", "verbatim", "playground")
+ROWS = ("w1", "w2", "w3", "w5", "visual", "batched", "recording", "w1_big", "w4", "verbatim", "playground")
 
 
 def run_rows(
@@ -1160,7 +1243,10 @@ def run_rows(
             visual = workers["glassgrad"].run("visual_check", points=min(w2["points"], 20), sizes=w2["sizes"])
             results["visual_check"] = visual.get("result", visual)
         if "batched" in rows:
-            results["batched"] = run_batched(workers, engines, smoke)  # last: it sets the workers to 1 thread
+            results["batched"] = run_batched(workers, engines, smoke)  # it sets the workers to 1 thread
+        if "recording" in rows:
+            reply = workers["glassgrad"].run("recording", **(RECORDING_SMOKE if smoke else RECORDING_FULL))
+            results["recording"] = reply.get("result", reply)
     finally:
         for w in workers.values():
             w.close()

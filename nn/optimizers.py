@@ -27,12 +27,20 @@ from __future__ import annotations
 import math
 import reprlib
 import sys
+from array import array
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd import Value
 from nn.checks import is_finite_number, is_number
 from nn.module import Module
+
+if TYPE_CHECKING:  # NumPy is imported only when step_arrays() runs
+    import numpy as np
+    from numpy.typing import NDArray
+
+Stepped = tuple["NDArray[np.float64]", "NDArray[np.float64]"]
+"""What ``step_arrays`` returns: the parameters after the step and their gradients, one array each."""
 
 Hyperparameter = float | bool | tuple[float, float]
 
@@ -127,7 +135,7 @@ class Optimizer:
         for parameter in self.parameters:
             parameter.data = update(parameter.data, parameter.grad, state[parameter])
 
-    def step_arrays(self) -> None:
+    def step_arrays(self) -> Stepped | None:
         """``step()`` for every parameter at once: the same ``update`` run on NumPy arrays.
 
         The batched engine's step (``fit(..., engine="batched")``): the rule's
@@ -136,14 +144,20 @@ class Optimizer:
         that cannot run on arrays (a subclass using ``math`` directly) or state
         that differs in shape between parameters falls back to ``step()``.
 
+        Returns:
+            The parameters after the step and the gradients that moved them, as two
+            NumPy arrays in ``parameters`` order (what ``fit(..., record=True)`` keeps,
+            without reading every Value again); None when it fell back to ``step()``.
+
         Example:
             >>> import numpy
             >>> from autograd import Parameter
             >>> w, b = Parameter(1.0), Parameter(2.0)
             >>> w.grad, b.grad = 0.5, -1.0
             >>> optimizer = Adam([w, b], learning_rate=0.1)
-            >>> optimizer.step_arrays(); round(w.data, 6), round(b.data, 6)
-            (0.9, 2.1)
+            >>> weights, gradients = optimizer.step_arrays()
+            >>> round(w.data, 6), round(b.data, 6), weights.tolist() == [w.data, b.data], gradients.tolist()
+            (0.9, 2.1, True, [0.5, -1.0])
         """
         np: Any = sys.modules.get("numpy")
         if np is None:
@@ -151,7 +165,7 @@ class Optimizer:
         arrays = self._arrays if self._arrays is not None else self._state_as_arrays(np)
         if arrays is None:
             self.step()
-            return
+            return None
         parameters = self.parameters
         values: Any = np.array([parameter.data for parameter in parameters])
         grads: Any = np.array([parameter.grad for parameter in parameters])
@@ -159,14 +173,44 @@ class Optimizer:
         self.steps += 1
         try:
             with np.errstate(all="ignore"):  # inf and nan come out as step() gives them, without warnings
-                values = self.update(values, grads, arrays)
+                # A copy: rules may add weight decay into it in place, and the caller gets the gradients as they were.
+                values = self.update(values, grads.copy(), arrays)
         except (TypeError, ValueError):  # the rule needs floats: undo the count and take the scalar path
             self.steps -= 1
             self.step()
-            return
+            return None
         self._arrays = arrays
         for parameter, value in zip(parameters, values.tolist()):
             parameter.data = value
+        return values, grads
+
+    def packed_state(self) -> tuple[tuple[tuple[str, ...], ...], array[float]]:
+        """Every parameter's running numbers at once: their names per parameter, and all the values in one array.
+
+        The values run parameter by parameter, each in its names' order (float64, exact).
+        While the batched engine trains they are copied straight from its arrays, which
+        stay where they are: reading ``state`` would turn them back into a dict per
+        parameter, and the next ``step_arrays`` back into arrays (``fit(..., record=True)``
+        reads this at every restart point).
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(1.0); w.grad = 2.0
+            >>> optimizer = SGD([w], learning_rate=0.5, momentum=0.9); optimizer.step()
+            >>> optimizer.packed_state()
+            ((('momentum_buffer',),), array('d', [2.0]))
+        """
+        if self._arrays is not None:
+            names = tuple(self._arrays)
+            packed = array("d")
+            if names:
+                np: Any = sys.modules["numpy"]  # the arrays are NumPy's: it is imported
+                packed.frombytes(np.stack(list(self._arrays.values()), axis=1).astype("d").tobytes())
+            return (names,) * len(self.parameters), packed
+        states = list(map(self._state.__getitem__, self.parameters))
+        if not any(states):  # nothing kept yet, or a rule that keeps nothing (plain SGD): the common case
+            return ((),) * len(states), array("d")
+        return tuple(map(tuple, states)), array("d", [x for state in states for x in state.values()])
 
     def _state_as_arrays(self, np: Any) -> dict[str, Any] | None:
         # Every parameter keeps the same names once stepped together; otherwise stay scalar.

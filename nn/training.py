@@ -38,7 +38,7 @@ from nn.losses import (
     mean_squared_error,
 )
 from nn.module import Module
-from nn.optimizers import Adam, Optimizer
+from nn.optimizers import Adam, Optimizer, Stepped
 
 if TYPE_CHECKING:  # nn.history imports this module
     from nn.history import Recorder
@@ -163,14 +163,19 @@ def fit(
         if optimizer is None:
             optimizer = Adam(model, learning_rate=0.01)
         # record=True (nn.history): one recorder call per update; the recorder may fix seed=None to a generator.
+        # Walked once: the model's modules and parameters do not change while it trains, so each
+        # epoch's own work is a flag check and a copy of the weights (it was two walks of the
+        # module tree and a state_dict(): most of an epoch of the batched engine on W2).
+        walked = ([module for _, module in model.named_modules()], model.parameters())
         recorder = None
         if record:
             from nn.history import Recorder
 
-            recorder = Recorder(model, X, y, loss, optimizer, batch_size, seed, engine)
+            recorder = Recorder(model, X, y, loss, optimizer, batch_size, seed, engine, walked=walked)
             seed = recorder.seed
         history = _train(
-            model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed, step, recorder
+            model, X, y, loss, optimizer, epochs, batch_size, validation, callbacks, progress, seed, step, walked,
+            recorder,
         )
         return history if recorder is None else recorder.finish(history)
     finally:
@@ -190,6 +195,7 @@ def _train(
     progress: bool,
     seed: Seed,
     step: Step,
+    walked: tuple[list[Module], list[Value]],
     recorder: Recorder | None = None,
 ) -> History:
     rng = make_rng(seed)
@@ -197,11 +203,7 @@ def _train(
     bar = _progress_bar(epochs) if progress else None
     for callback in callbacks:
         callback.on_train_begin(model)
-    # Walked once: the model's modules and parameters do not change while it trains, so each
-    # epoch's own work is a flag check and a copy of the weights (it was two walks of the
-    # module tree and a state_dict(): most of an epoch of the batched engine on W2).
-    modules = [module for _, module in model.named_modules()]
-    parameters = model.parameters()
+    modules, parameters = walked
     finished = [parameter.data for parameter in parameters]  # the last whole epoch, for Ctrl-C
     started = time.perf_counter()
     try:
@@ -214,9 +216,9 @@ def _train(
                 for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
                     optimizer.zero_grad()
                     batch_loss, outputs = step(X_batch, y_batch)
-                    step.update(optimizer)
+                    stepped = step.update(optimizer)
                     if recorder is not None:
-                        recorder.update(batch_loss)
+                        recorder.update(batch_loss, stepped)
                     total += batch_loss * len(X_batch)
                     correct = count_correct(outputs, y_batch, loss)
                     if correct is not None:
@@ -585,9 +587,13 @@ class Step:
         batch_loss.backward()
         return batch_loss.data, outputs
 
-    def update(self, optimizer: Optimizer) -> None:
-        """Move the weights by the gradients the step left in ``.grad``: one parameter at a time."""
+    def update(self, optimizer: Optimizer) -> Stepped | None:
+        """Move the weights by the gradients the step left in ``.grad``: one parameter at a time.
+
+        Returns None; the batched engine returns the new weights and the gradients as arrays (``step_arrays``).
+        """
         optimizer.step()
+        return None
 
     def evaluate(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         """The loss and the outputs, without recording a graph."""
@@ -611,8 +617,8 @@ class _BatchedStep(Step):
     def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         return self.batched.step(X, y, self.loss)
 
-    def update(self, optimizer: Optimizer) -> None:
-        optimizer.step_arrays()  # every parameter as one array: the same numbers as step()
+    def update(self, optimizer: Optimizer) -> Stepped | None:
+        return optimizer.step_arrays()  # every parameter as one array: the same numbers as step()
 
     def evaluate(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         if X is not self._checked:  # a validation set: a model that branches on the data is refused on it too

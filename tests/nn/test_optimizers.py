@@ -365,3 +365,46 @@ def test_step_arrays_falls_back_to_step_for_a_rule_written_for_floats_only():
     optimizer = Clipped([w, Parameter(0.0)])
     optimizer.step_arrays()
     assert (w.data, optimizer.steps) == (0.9, 1)
+
+
+@pytest.mark.parametrize(("kind", "settings"), ARRAY_CASES)
+def test_step_arrays_returns_the_weights_it_set_and_the_gradients_it_used(kind, settings):
+    rng = random.Random(8)
+    parameters = [Parameter(rng.uniform(-2.0, 2.0)) for _ in range(20)]
+    optimizer = kind(parameters, **settings)
+    for _ in range(3):
+        for parameter in parameters:
+            parameter.grad = rng.gauss(0.0, 1.0)
+        weights, gradients = optimizer.step_arrays()
+        assert weights.tolist() == [p.data for p in parameters]
+        assert gradients.tolist() == [p.grad for p in parameters]
+
+
+def test_step_arrays_returns_nothing_when_it_fell_back_to_step():
+    class Clipped(nn.Optimizer):
+        def update(self, value, grad, state):
+            return value - 0.1 * max(-1.0, min(1.0, grad))
+
+    w = Parameter(1.0)
+    w.grad = 5.0
+    assert Clipped([w, Parameter(0.0)]).step_arrays() is None
+
+
+@pytest.mark.parametrize(("kind", "settings"), ARRAY_CASES)
+@pytest.mark.parametrize("path", ["step", "step_arrays"])
+def test_packed_state_holds_every_running_number_exactly_as_state_does(kind, settings, path):
+    rng = random.Random(9)
+    parameters = [Parameter(rng.uniform(-2.0, 2.0)) for _ in range(12)]
+    optimizer = kind(parameters, **settings)
+    for _ in range(3):
+        for parameter in parameters:
+            parameter.grad = rng.gauss(0.0, 1.0)
+        getattr(optimizer, path)()
+    layout, values = optimizer.packed_state()
+    arrays_kept = optimizer._arrays is not None  # read before state, which folds the arrays back into dicts
+    unpacked = iter(values)
+    assert [{name: next(unpacked) for name in names} for names in layout] == [
+        optimizer.state[p] for p in parameters
+    ]
+    assert next(unpacked, None) is None
+    assert arrays_kept == (path == "step_arrays")  # packing leaves the batched step's arrays in place
