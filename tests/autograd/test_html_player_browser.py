@@ -177,11 +177,13 @@ var shown = Array.from(svg.querySelectorAll('text')).filter(function (t) {
 var sizes = shown.map(t => Number(t.getAttribute('font-size')) * t.getScreenCTM().a);
 var scrolling = ['explanation', 'frame'].map(id => document.getElementById(id))
   .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map(e => e.id);
+var drawn = svg.querySelector('g.graph').getBoundingClientRect();
+var whole = !out(drawn);
 var page = document.documentElement;
 if (page.scrollHeight > window.innerHeight || page.scrollWidth > window.innerWidth) { scrolling.push('page'); }
 var words = Array.from(document.querySelectorAll('h1, #counter, #phase, #explanation, button, .legend span, .help'))
   .filter(e => e.offsetParent !== null).map(e => parseFloat(getComputedStyle(e).fontSize));
-return {counter: document.getElementById('counter').textContent, cut: cut, scrolling: scrolling,
+return {counter: document.getElementById('counter').textContent, cut: cut, scrolling: scrolling, whole: whole,
         graph: Math.min.apply(null, sizes), shown: shown.length, words: Math.min.apply(null, words),
         controls: document.querySelector('.controls').offsetParent !== null};
 """
@@ -242,6 +244,8 @@ def test_every_step_of_the_course_lesson_fits_without_scrolling_in_both_modes(
                 assert view["graph"] >= smallest_text - 0.01, where
                 assert view["words"] >= (18 if mode == "presenting" else 14), where
                 assert view["controls"] is (mode == "normal"), where
+                if level == "neuron level":
+                    assert view["whole"], where  # the whole network at once: the camera never pans
                 press(browser, Keys.ARROW_RIGHT)
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert errors == []
