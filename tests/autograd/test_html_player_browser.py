@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import course_graphs
 import pytest
-from headless_chromium import chromium, installed
+from headless_chromium import chromium, inner_size, installed
 
 from autograd import Value
 from autograd.see.render import HIGHLIGHT
@@ -199,13 +199,6 @@ def seen(driver) -> dict:
     # Measure after two animation frames: on a busy machine a queued resize or repaint may still be pending.
     driver.execute_async_script(SETTLED)
     return driver.execute_script(SEEN, HIGHLIGHT)
-
-
-def inner_size(driver, width: int, height: int) -> None:
-    """Size the window so that the page itself is ``width`` × ``height`` (the window's frame takes some room)."""
-    driver.set_window_size(width, height)
-    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
-    driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
 
 
 def course_network_lesson(level: str, seed: int = course_graphs.COURSE_SEED) -> Lesson:
