@@ -700,13 +700,14 @@ def _boxes(grouping: Grouping, roles: dict[Value, str], precision: int) -> tuple
         compact = bool(places[key]) and crowd[places[key]] > COMPACT_BOXES
         kind = describe(key[-1]).kind
         sums = [node for node in box.members if roles.get(node) == "z"]
+        named_by_sum = kind == "neuron" and len(sums) == 1 and bool(listed) and not compact
         found.append(
             PictureBox(
                 f"s{position}",
                 box,
                 kind,
                 () if compact else tuple(row(node) for node in listed),
-                tuple(row(node) for node in sums) if kind == "neuron" and len(sums) == 1 and listed else (),
+                tuple(row(node) for node in sums) if named_by_sum else (),
                 tuple(row(node) for node in box.outputs[:MAX_BOX_ROWS]),
                 places[key],
                 compact,

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd.engine.errors import GraphvizNotFound, GraphvizTimeout
-from autograd.engine.value import Value
+from autograd.engine.value import Parameter, Value
 from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
 from autograd.see.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
 from autograd.see.naming import format_number as format_number  # re-exported: traces and plots import it here
@@ -58,6 +58,7 @@ from autograd.see.picture import (
     Frame,
     Label,
     Picture,
+    PictureBox,
     paint,
     picture_of,
     place_of,
@@ -184,7 +185,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
     for entry in picture.boxes:
         label = labels.get(entry.id, frame.nodes[entry.id].label)
         statements[entry.place].append(
-            f'{entry.id} [label=<{label}>, tooltip={_quoted("/".join(entry.box.key))}, id="{entry.id}"]'
+            f'{entry.id} [label=<{label}>, tooltip={_quoted(_box_tooltip(picture, entry))}, id="{entry.id}"]'
         )
     for node in picture.drawn:
         node_id = picture.ids[node]
@@ -209,6 +210,17 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
     for edge, painted in zip(picture.edges, frame.edges):
         body.append(f"\t{_edge_statement(picture, edge, painted, default)}\n")
     return header + body
+
+
+def _box_tooltip(picture: Picture, entry: PictureBox) -> str:
+    """A box's scope path; for a box too small to list its weights and bias, their values too."""
+    key = "/".join(entry.box.key)
+    hidden = [node for node in entry.box.members if isinstance(node, Parameter)]
+    if entry.parameters or not hidden:
+        return key
+    precision = picture.options.precision
+    values = ", ".join(f"{picture.names[node]} = {format_number(node.data, precision)}" for node in hidden)
+    return f"{key}: {values}"
 
 
 def _escape_line(line: str) -> str:
@@ -270,6 +282,9 @@ def _clusters(picture: Picture, statements: dict[tuple[str, ...], list[str]]) ->
         cluster_id = picture.clusters[path]
         title = Label()
         title.text("inputs" if path == INPUTS else scope_title(path[-1]), bold=True)
+        if any(entry.compact and entry.place == path for entry in picture.boxes):
+            # Its boxes are one line each: say where their weights are.
+            title.text(" · weights: hover a neuron, or see its step", color="#555555", limit=60)
         if path == INPUTS:
             # One column for the inputs, shared by every neuron of the first layer.
             out.append(
