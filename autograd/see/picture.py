@@ -878,8 +878,10 @@ def _operation_paint(picture: Picture, look: Look, node: Value) -> Paint:
 def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
     """A collapsed box: its title, its weights and bias, its outputs, this step's node, its notes.
 
-    ``compact`` leaves out the title and parameters (the output's name says which
-    neuron it is) and the row naming this step's node (the highlight and the caption say it).
+    A neuron lists its z instead of a title (its rows' names say which neuron it is) and
+    marks that row at its steps. ``compact`` leaves out the title and parameters (the
+    output's name says which neuron it is) and the row naming this step's node (the
+    highlight and the caption say it).
     """
     inside = entry.box.members
     border, fill = PALETTE["output" if picture.root in inside else "intermediate"]
