@@ -54,6 +54,13 @@ COMPACT_BOXES = 8
 """Above this many boxes side by side (a wide layer), each is drawn as one line."""
 DENSE_FAN_IN = 4
 """From this many edges into one box, a collapsed drawing draws its edges thin and light."""
+SMALL_POINTS = 11
+"""The size of a picture's smallest text (captions, notes, row names, edge labels), in points.
+
+The page's camera zooms until the smallest text is readable (16 px on a projector), so
+one small note at 8 pt would make it zoom a whole picture in 1.4 times more than its
+11-pt names need: one size for all small text lets the whole network fit at one zoom level.
+"""
 MAX_BOX_ROWS = 4
 """Outputs a collapsed box lists before "… n more"."""
 MAX_PARAMETER_ROWS = 12
@@ -325,15 +332,19 @@ class Label:
         return Paint(pieces, slots, tuple(self.texts), tuple(self.fills), tuple(self.strokes), kinds)
 
 
-WIDEST_SLACK = "&#160;&#160;"
-"""Room added after each text of a laid-out picture: characters are not all as wide as each other."""
+WIDEST_SLACK = "&#160;"
+"""Room added after each text of a laid-out picture: characters are not all as wide as each other.
+
+One space is wider than the widest difference between two numbers of the same length
+(a digit for a "-" or a "."); two made the course network too wide for a projector.
+"""
 
 
 def widest(paints: Sequence[Paint]) -> Paint:
     """The paint of one element at its widest over several frames: each text at its longest, plus slack.
 
     A page lays a picture out once for many frames; laid out with the longest
-    text each row ever shows (and two spaces, as ``"-7.074"`` and ``"0.2601"``
+    text each row ever shows (and a space, as ``"-7.074"`` and ``"0.2601"``
     differ in width), no later number spills out of its box.
     Paints of different shapes fall back to the one with the most text.
 
@@ -341,7 +352,7 @@ def widest(paints: Sequence[Paint]) -> Paint:
         >>> short, long = Label(), Label()
         >>> short.text("0.0"); short.text("grad"); long.text("-0.2441"); long.text("g")
         >>> widest([short.paint(), long.paint()]).label
-        '-0.2441&#160;&#160;grad&#160;&#160;'
+        '-0.2441&#160;grad&#160;'
     """
     first = paints[0]
     if any([slot[0] for slot in paint.slots] != [slot[0] for slot in first.slots] for paint in paints):
@@ -373,6 +384,28 @@ def kind_of(node: Value, root: Value) -> str:
     if node.inputs:
         return "intermediate"
     return "input" if node.label else "constant"
+
+
+def differentiated(order: Sequence[Value]) -> frozenset[Value]:
+    """What is differentiated among the nodes ``order``: what is learned, and every node computed from it.
+
+    What is learned: the Parameters; in a graph with none, every labelled leaf
+    (``Value(2.0, label="a")`` as micrograd writes it); with neither, every leaf.
+    The rest (a network's inputs, targets, numbers such as 1/n) is data: no
+    gradient is needed, so a picture draws no gradient row for it.
+
+    Example:
+        >>> w, x = Parameter(0.5, label="w"), Value(2.0, label="x")
+        >>> sorted(node.label for node in differentiated([w, x, w * x]) if node.label)
+        ['w']
+    """
+    learned: list[Value] = [node for node in order if isinstance(node, Parameter)]
+    learned = learned or [node for node in order if not node.inputs and node.label]
+    needs = set(learned or [node for node in order if not node.inputs])
+    for node in order:
+        if node.inputs and any(x in needs for x in node.inputs):
+            needs.add(node)
+    return frozenset(needs)
 
 
 def operation_text(node: Value, precision: int = 4) -> str:
@@ -459,6 +492,8 @@ class PictureBox:
         box: the group (key, title, members, outputs) from ``grouping``.
         kind: the declared kind of its scope (``"neuron"``, ``"layer"``, ``"loss"``) or "".
         parameters: its weights and bias, one row each (empty when there are too many).
+        sums: a neuron's weighted sum z, one row (empty for any other box): the row that names
+            the neuron (z₁⁽¹⁾), so the box needs no title line, and that marks its steps.
         outputs: its outputs, one row each (up to ``MAX_BOX_ROWS``).
         place: the cluster it is drawn in.
         compact: one line per box (a wide layer).
@@ -469,6 +504,7 @@ class PictureBox:
     box: Box
     kind: str
     parameters: tuple[BoxRow, ...]
+    sums: tuple[BoxRow, ...]
     outputs: tuple[BoxRow, ...]
     place: Key
     compact: bool
@@ -509,6 +545,11 @@ class Picture:
     def kind(self, node: Value) -> str:
         """How ``node`` is styled; a network's inputs are inputs even without a label."""
         return "input" if self.roles.get(node) == "input" and node is not self.root else kind_of(node, self.root)
+
+    @cached_property
+    def differentiated(self) -> frozenset[Value]:
+        """The nodes that get a gradient; the rest is data (see ``differentiated``)."""
+        return differentiated(self.order)
 
     @property
     def size(self) -> int:
@@ -683,12 +724,16 @@ def _boxes(grouping: Grouping, roles: dict[Value, str], precision: int) -> tuple
         parameters = [node for node in box.members if isinstance(node, Parameter)]
         listed = parameters if len(parameters) <= MAX_PARAMETER_ROWS else []
         compact = bool(places[key]) and crowd[places[key]] > COMPACT_BOXES
+        kind = describe(key[-1]).kind
+        sums = [node for node in box.members if roles.get(node) == "z"]
+        named_by_sum = kind == "neuron" and len(sums) == 1 and bool(listed) and not compact
         found.append(
             PictureBox(
                 f"s{position}",
                 box,
-                describe(key[-1]).kind,
+                kind,
                 () if compact else tuple(row(node) for node in listed),
+                tuple(row(node) for node in sums) if named_by_sum else (),
                 tuple(row(node) for node in box.outputs[:MAX_BOX_ROWS]),
                 places[key],
                 compact,
@@ -833,9 +878,16 @@ def value_paint(picture: Picture, look: Look, node: Value) -> Paint:
         background,
     )
     name = picture.names[node]
+    data = "?" if node in look.hidden_data else format_number(node.data, options.precision)
     if kind == "constant":
         label.tag('<TR><TD CELLPADDING="3">')
         label.text(name)
+        label.tag("</TD></TR>")
+    elif kind == "input" and node not in picture.differentiated:
+        # Data (a network's input) is one line, as the lecture writes it: x₁ = 4.0. It needs
+        # no gradient, so it has no gradient row that would show 0.0 as if it were one.
+        label.tag('<TR><TD ALIGN="LEFT" CELLPADDING="3">')
+        label.text(f"{name} = {data}", align="l")
         label.tag("</TD></TR>")
     else:
         auto_named = not node.label and node not in picture.roles
@@ -843,9 +895,8 @@ def value_paint(picture: Picture, look: Look, node: Value) -> Paint:
         label.text(name, bold=not auto_named, italic=auto_named)
         if kind in {"parameter", "output"}:
             label.text(" ")
-            label.text(kind, size=8, color=SMALL_TEXT)
+            label.text(kind, size=SMALL_POINTS, color=SMALL_TEXT)
         label.tag("</TD></TR>")
-        data = "?" if node in look.hidden_data else format_number(node.data, options.precision)
         _number_row(label, "data", data)
         if options.show_grad:
             _number_row(label, "grad", format_number(_grad(look, node), options.precision))
@@ -858,7 +909,7 @@ def _number_row(label: Label, name: str, number: str) -> None:
     # A minimum width keeps boxes the same size while their numbers change,
     # so the frames of a trace do not shift around.
     label.tag('<TR><TD ALIGN="LEFT">')
-    label.text(name, size=9, color=SMALL_TEXT, align="l")
+    label.text(name, size=SMALL_POINTS, color=SMALL_TEXT, align="l")
     label.tag('</TD><TD ALIGN="RIGHT" WIDTH="52">')
     label.text(number, align="r")
     label.tag("</TD></TR>")
@@ -878,7 +929,7 @@ def _operation_paint(picture: Picture, look: Look, node: Value) -> Paint:
         label.tag('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR><TD>')
         label.text(text, limit=500)
         label.tag("</TD></TR><TR><TD>")
-        label.text(note.removeprefix(f"{text}: "), size=8, color=NOTE_TEXT)
+        label.text(note.removeprefix(f"{text}: "), size=SMALL_POINTS, color=NOTE_TEXT)
         label.tag("</TD></TR></TABLE>")
     else:
         label.text(text, limit=500)
@@ -889,8 +940,10 @@ def _operation_paint(picture: Picture, look: Look, node: Value) -> Paint:
 def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
     """A collapsed box: its title, its weights and bias, its outputs, this step's node, its notes.
 
-    ``compact`` leaves out the title and parameters (the output's name says which
-    neuron it is) and the row naming this step's node (the highlight and the caption say it).
+    A neuron lists its z instead of a title (its rows' names say which neuron it is) and
+    marks that row at its steps. ``compact`` leaves out the title and parameters (the
+    output's name says which neuron it is) and the row naming this step's node (the
+    highlight and the caption say it).
     """
     inside = entry.box.members
     border, fill = PALETTE["output" if picture.root in inside else "intermediate"]
@@ -907,17 +960,18 @@ def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
     # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
     sums = [node for node in here if picture.roles.get(node) == "z"]
     marked = (sums or here)[-1] if here else None
-    if not entry.compact:
+    if not entry.compact and not entry.sums:
         label.tag('<TR><TD COLSPAN="3" CELLPADDING="3">')
         label.text(entry.box.title, bold=True)
         n_parameters = entry.box.n_parameters
         if n_parameters and not entry.parameters:
             label.text(" ")
-            label.text(f"{n_parameters} parameters", size=8, color=SMALL_TEXT)
+            label.text(f"{n_parameters} parameters", size=SMALL_POINTS, color=SMALL_TEXT)
         label.tag("</TD></TR>")
+    if not entry.compact:
         for row in entry.parameters:
             _box_row(picture, look, label, row)
-    rows = entry.outputs
+    rows = (*entry.sums, *entry.outputs)
     if entry.compact and marked is not None:
         # One line per box: this step's node takes the line, so the box keeps its height.
         rows = (BoxRow(marked, "grad"),)
@@ -927,13 +981,16 @@ def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
         label.tag('<TR><TD COLSPAN="3">')
         label.text(f"… {len(entry.box.outputs) - MAX_BOX_ROWS} more outputs")
         label.tag("</TD></TR>")
-    if entry.note:
+    # The note on rows of its own, "clamp:" over its bounds, so that it does not widen the
+    # box (rows, not lines: Graphviz sets lines of one cell closer than a browser draws them).
+    for line in (line for part in entry.note.split("; ") if part for line in part.replace(": ", ":\n", 1).split("\n")):
         label.tag('<TR><TD COLSPAN="3" ALIGN="LEFT">')
-        label.text(entry.note, size=8, color=NOTE_TEXT, align="l", limit=60)
+        label.text(line, size=SMALL_POINTS, color=NOTE_TEXT, align="l", limit=60)
         label.tag("</TD></TR>")
-    if look.current and not entry.compact:
+    if look.current and not entry.compact and not entry.sums:
         # Every box keeps this last row, so boxes keep their size from frame to frame; a
         # node already listed is marked in its own row instead of being shown twice.
+        # A neuron lists its z, the node its steps mark: it needs no such row.
         listed = {row.node for row in (*entry.parameters, *rows)}
         extra = BoxRow(marked, "grad") if marked is not None and marked not in listed else None
         _box_row(picture, look, label, extra, marked=True)

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd.engine.errors import GraphvizNotFound, GraphvizTimeout
-from autograd.engine.value import Value
+from autograd.engine.value import Parameter, Value
 from autograd.files import write_atomically as write_atomically  # re-exported: player.py imports it from here
 from autograd.see.grouping import Collapse as Collapse  # re-exported: trace.py and player.py import it from here
 from autograd.see.naming import format_number as format_number  # re-exported: traces and plots import it here
@@ -51,12 +51,14 @@ from autograd.see.picture import (
     EDGE_LABEL,
     INPUTS,
     OP_FILL,
+    SMALL_POINTS,
     DrawOptions,
     Edge,
     EdgePaint,
     Frame,
     Label,
     Picture,
+    PictureBox,
     paint,
     picture_of,
     place_of,
@@ -152,7 +154,8 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         f'\tgraph [rankdir={options.rankdir}, fontname="Helvetica", fontsize=11, nodesep=0.3, ranksep=0.35, '
         'bgcolor="white", pad=0.2, newrank=true, labelloc=b, labeljust=l]\n',
         '\tnode [fontname="Helvetica", fontsize=11, shape=plain]\n',
-        f'\tedge [fontname="Helvetica", fontsize=9, color="{EDGE}", arrowsize=0.6, fontcolor="{EDGE_LABEL}"]\n',
+        f'\tedge [fontname="Helvetica", fontsize={SMALL_POINTS}, color="{EDGE}", arrowsize=0.6, '
+        f'fontcolor="{EDGE_LABEL}"]\n',
     ]
     if network:
         # A network reads in lecture order: x₁ above x₂, neuron 1 above neuron 2. Nodes
@@ -166,8 +169,10 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         header.append(f"\tgraph [label=<{caption}>]\n")
     if options.collapse is not None and network:
         # A network: straight lines from box side to box side, fanning out like the lecture's
-        # picture of one, with room between the columns.
-        header.append("\tgraph [splines=line, ranksep=0.9]\n")
+        # picture of one, with room between the columns. Packed close otherwise: a projector
+        # shows the whole course network only if it is at most about 670 × 330 pt (16-px
+        # text at 1024×768 is 11-pt text drawn 1.45 times as large).
+        header.append("\tgraph [splines=line, ranksep=0.36, nodesep=0.12, pad=0.05]\n")
         header.append("\tedge [tailport=e, headport=w]\n")
     default = picture.edge_default
     if picture.dense:
@@ -180,7 +185,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
     for entry in picture.boxes:
         label = labels.get(entry.id, frame.nodes[entry.id].label)
         statements[entry.place].append(
-            f'{entry.id} [label=<{label}>, tooltip={_quoted("/".join(entry.box.key))}, id="{entry.id}"]'
+            f'{entry.id} [label=<{label}>, tooltip={_quoted(_box_tooltip(picture, entry))}, id="{entry.id}"]'
         )
     for node in picture.drawn:
         node_id = picture.ids[node]
@@ -191,6 +196,8 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
             kind = picture.kind(node)
             grad = look.grads.get(node, node.grad) if look.grads is not None else node.grad
             text = f"{picture.names[node]} ({kind}): data={node.data!r}, grad={grad!r}"
+            if node not in picture.differentiated and not node.inputs:
+                text = f"{picture.names[node]} ({kind}, data: no gradient needed): data={node.data!r}"
             if node.scope:
                 text += f", scope={'/'.join(node.scope)}"
             tooltip = f", tooltip={_quoted(text)}"
@@ -203,6 +210,17 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
     for edge, painted in zip(picture.edges, frame.edges):
         body.append(f"\t{_edge_statement(picture, edge, painted, default)}\n")
     return header + body
+
+
+def _box_tooltip(picture: Picture, entry: PictureBox) -> str:
+    """A box's scope path; for a box too small to list its weights and bias, their values too."""
+    key = "/".join(entry.box.key)
+    hidden = [node for node in entry.box.members if isinstance(node, Parameter)]
+    if entry.parameters or not hidden:
+        return key
+    precision = picture.options.precision
+    values = ", ".join(f"{picture.names[node]} = {format_number(node.data, precision)}" for node in hidden)
+    return f"{key}: {values}"
 
 
 def _escape_line(line: str) -> str:
@@ -251,6 +269,7 @@ def _edge_statement(picture: Picture, edge: Edge, painted: EdgePaint, default: E
 def _clusters(picture: Picture, statements: dict[tuple[str, ...], list[str]]) -> list[str]:
     """Statements inside their clusters, nested as their scope paths are."""
     out = [f"\t{statement}\n" for statement in statements[()]]
+    packed = picture.options.collapse is not None  # the boxes of a collapsed drawing are packed close
     paths = list(picture.clusters)
     # Paths are in writing order with parents first, so a stack of open clusters closes each in time.
     open_paths: list[tuple[str, ...]] = []
@@ -263,17 +282,20 @@ def _clusters(picture: Picture, statements: dict[tuple[str, ...], list[str]]) ->
         cluster_id = picture.clusters[path]
         title = Label()
         title.text("inputs" if path == INPUTS else scope_title(path[-1]), bold=True)
+        if any(entry.compact and entry.place == path for entry in picture.boxes):
+            # Its boxes are one line each: say where their weights are.
+            title.text(" · weights: hover a neuron, or see its step", color="#555555", limit=60)
         if path == INPUTS:
             # One column for the inputs, shared by every neuron of the first layer.
             out.append(
                 f'{indent}graph [label=<{title.paint().label}>, style="rounded,dotted", color="#0072B2", '
-                f'fontcolor="#0072B2", labeljust=l, margin=8, rank=same, id="{cluster_id}"]\n'
+                f'fontcolor="#0072B2", labeljust=l, margin={5 if packed else 8}, rank=same, id="{cluster_id}"]\n'
             )
         else:
             out.append(
                 f"{indent}graph [label=<{title.paint().label}>, tooltip={_quoted('/'.join(path))}, "
-                'style="rounded,dashed", color="#8C8C8C", fontcolor="#555555", labeljust=l, margin=10, '
-                f'id="{cluster_id}"]\n'
+                'style="rounded,dashed", color="#8C8C8C", fontcolor="#555555", labeljust=l, '
+                f'margin={5 if packed else 10}, id="{cluster_id}"]\n'
             )
         out.extend(f"{indent}{statement}\n" for statement in statements[path])
         open_paths.append(path)

@@ -42,7 +42,7 @@ from autograd.engine.scopes import ClosedForm
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
-from autograd.see.picture import DrawOptions, Frame, Look, Picture, paint, picture_of
+from autograd.see.picture import DrawOptions, Frame, Look, Picture, differentiated, paint, picture_of
 from autograd.see.player import Question
 from autograd.see.render import digraph, format_number, frame_lines, node_names, require_dot
 
@@ -749,13 +749,7 @@ class Trace(Playback):
             >>> w in trace.needs_gradient, x in trace.needs_gradient
             (True, False)
         """
-        learned: list[Value] = [node for node in self.order if isinstance(node, Parameter)]
-        learned = learned or [node for node in self.order if not node.inputs and node.label]
-        needs = set(learned or [node for node in self.order if not node.inputs])
-        for node in self.order:
-            if node.inputs and any(x in needs for x in node.inputs):
-                needs.add(node)
-        return frozenset(needs)
+        return differentiated(self.order)
 
     @cached_property
     def _neurons(self) -> dict[Value, Neuron]:

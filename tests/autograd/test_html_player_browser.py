@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import course_graphs
 import pytest
-from headless_chromium import chromium, installed
+from headless_chromium import chromium, inner_size, installed
 
 from autograd import Value
 from autograd.see.render import HIGHLIGHT
@@ -177,11 +177,13 @@ var shown = Array.from(svg.querySelectorAll('text')).filter(function (t) {
 var sizes = shown.map(t => Number(t.getAttribute('font-size')) * t.getScreenCTM().a);
 var scrolling = ['explanation', 'frame'].map(id => document.getElementById(id))
   .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map(e => e.id);
+var drawn = svg.querySelector('g.graph').getBoundingClientRect();
+var whole = !out(drawn);
 var page = document.documentElement;
 if (page.scrollHeight > window.innerHeight || page.scrollWidth > window.innerWidth) { scrolling.push('page'); }
 var words = Array.from(document.querySelectorAll('h1, #counter, #phase, #explanation, button, .legend span, .help'))
   .filter(e => e.offsetParent !== null).map(e => parseFloat(getComputedStyle(e).fontSize));
-return {counter: document.getElementById('counter').textContent, cut: cut, scrolling: scrolling,
+return {counter: document.getElementById('counter').textContent, cut: cut, scrolling: scrolling, whole: whole,
         graph: Math.min.apply(null, sizes), shown: shown.length, words: Math.min.apply(null, words),
         controls: document.querySelector('.controls').offsetParent !== null};
 """
@@ -197,13 +199,6 @@ def seen(driver) -> dict:
     # Measure after two animation frames: on a busy machine a queued resize or repaint may still be pending.
     driver.execute_async_script(SETTLED)
     return driver.execute_script(SEEN, HIGHLIGHT)
-
-
-def inner_size(driver, width: int, height: int) -> None:
-    """Size the window so that the page itself is ``width`` × ``height`` (the window's frame takes some room)."""
-    driver.set_window_size(width, height)
-    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
-    driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
 
 
 def course_network_lesson(level: str, seed: int = course_graphs.COURSE_SEED) -> Lesson:
@@ -242,6 +237,8 @@ def test_every_step_of_the_course_lesson_fits_without_scrolling_in_both_modes(
                 assert view["graph"] >= smallest_text - 0.01, where
                 assert view["words"] >= (18 if mode == "presenting" else 14), where
                 assert view["controls"] is (mode == "normal"), where
+                if level == "neuron level":
+                    assert view["whole"], where  # the whole network at once: the camera never pans
                 press(browser, Keys.ARROW_RIGHT)
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
         assert errors == []

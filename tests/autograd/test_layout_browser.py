@@ -135,3 +135,28 @@ def test_the_page_repaints_every_step_without_overlapping_or_spilling_text(brows
         ]
         body.send_keys(Keys.ARROW_RIGHT)
     assert problems == []
+
+
+def test_a_wide_layers_one_line_boxes_repaint_cleanly_and_say_where_their_weights_are(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    from autograd import trace_backward
+
+    model = nn.MLP(2, [16, 16, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    lesson = trace_backward(loss, collapse="scope")
+    page = lesson.to_html(tmp_path / "wide.html", collapse="scope")
+    assert page.read_text(encoding="utf-8").count("weights: hover a neuron, or see its step") == 2  # both wide layers
+    browser.get(page.as_uri())
+    body = browser.find_element("tag name", "body")
+    problems = []
+    for step in range(len(lesson)):
+        texts = browser.execute_script(MEASURE)
+        problems += [f"{step}: {t['id']} {t['text']!r}" for t in texts if t["owner"] and outside(t["box"], t["owner"])]
+        problems += [
+            f"{step}: {a['text']!r} / {b['text']!r}"
+            for a, b in itertools.combinations(texts, 2)
+            if overlap(a["box"], b["box"])
+        ]
+        body.send_keys(Keys.ARROW_RIGHT)
+    assert problems == []

@@ -120,7 +120,7 @@ def test_feature_names_name_the_inputs():
     names = names_of(loss, feature_names=("lectures", "hours"))
     assert {"lectures", "hours"} <= set(names.values())
     assert "x₁" not in names.values()
-    assert "<B>lectures</B>" in to_dot(loss, feature_names=["lectures", "hours"])
+    assert ">lectures = 4.0<" in to_dot(loss, feature_names=["lectures", "hours"])  # an input: data, one line
 
 
 def test_graphs_without_nn_structure_keep_their_names_and_v_ids():

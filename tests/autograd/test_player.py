@@ -226,10 +226,11 @@ def test_frame_dot_of_a_collapsed_trace_highlights_the_box_holding_the_step_node
     boxes = [line for line in dot.splitlines() if re.match(r"\s*s\d+ \[", line)]
     assert len(boxes) == 16 + 16 + 1 + 1  # the neurons, and the loss's own box
     (highlighted,) = [line for line in boxes if f'COLOR="{HIGHLIGHT}" BGCOLOR' in line]
-    assert 'tooltip="layers.1/neurons.11"' in highlighted
+    # A wide layer's box is one line: its tooltip names it and gives its weights' and bias's values.
+    assert 'tooltip="layers.1/neurons.11: w₁₂,₁⁽²⁾ = ' in highlighted
     assert f"▶ {trace.names[trace[inside].node]}" in highlighted
     # The one edge this step uses is drawn in the highlight colour: from the box of its input.
-    box_of = {line.split('tooltip="')[1].split('"')[0]: line.split()[0] for line in boxes}
+    box_of = {line.split('tooltip="')[1].split('"')[0].split(":")[0]: line.split()[0] for line in boxes}
     (edge,) = [line.strip() for line in dot.splitlines() if " -> " in line and f'color="{HIGHLIGHT}"' in line]
     assert edge.startswith(f"{box_of['/'.join(source.scope)]} -> {box_of['layers.1/neurons.11']} ")
     with pytest.raises(GraphTooLargeError, match=r"^frame_dot\(\) got a graph of 715 nodes"):

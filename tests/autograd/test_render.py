@@ -16,6 +16,7 @@ import pytest
 import autograd
 from autograd import AutogradError, GraphTooLargeError, GraphvizNotFound, GraphvizTimeout, Parameter, Value, scope
 from autograd.see import render as render_module
+from autograd.see.picture import SMALL_POINTS
 from autograd.see.render import HIGHLIGHT, PALETTE, draw, save, to_dot
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -282,7 +283,7 @@ def test_collapse_scope_draws_each_innermost_scope_as_one_box():
     assert sum("<B>neuron0</B>" in line for line in boxes.values()) == 2
     # weights used only inside a neuron are drawn inside its box, with value and gradient; the inputs stay outside
     assert "w00 = 0.1</TD>" in boxes["s0"]
-    assert "<B>x0</B>" in dot
+    assert ">x0 = 1.0<" in dot  # an input is data: one line, no gradient
     assert "<B>w00</B>" not in dot
     # in and out edges are kept: inputs -> layer0 neurons -> layer1 neuron -> the loss
     links = set(edges(dot))
@@ -530,22 +531,25 @@ def test_the_inputs_are_drawn_once_in_one_column_shared_by_the_first_layer():
         dot = to_dot(loss, collapse=collapse)
         (inputs,) = [members for label, members in clusters(dot).items() if label.startswith("inputs")]
         assert len(inputs) == 2
-        assert "<B>x₁</B>" in dot
-        assert "<B>x₂</B>" in dot
+        assert ">x₁ = 4.0<" in dot
+        assert ">x₂ = 5.0<" in dot
         assert "rank=same," in dot
     links = edges(to_dot(loss, collapse="scope"))
     assert {target for source, target in links if source == inputs[0]} == {"s0", "s1", "s2"}
 
 
-def test_the_loss_is_its_own_box_with_its_clamp_as_a_small_note_shown_once():
+def test_the_loss_is_its_own_box_with_its_clamp_as_a_grey_note_shown_once():
     dot = to_dot(course_graphs.course_mlp(), collapse="scope")
     (loss_box,) = [line for line in dot.splitlines() if "<B>binary cross-entropy</B>" in line]
     assert loss_box.count("J = 2.201") == 1
-    assert 'POINT-SIZE="8" COLOR="#707070">clamp: low 3.7e-44, high 1<' in loss_box
+    # On two lines, so that the note does not widen the box; as large as the smallest text.
+    assert f'POINT-SIZE="{SMALL_POINTS}" COLOR="#707070">clamp:</FONT></TD></TR>' in loss_box
+    assert f'POINT-SIZE="{SMALL_POINTS}" COLOR="#707070">low 3.7e-44, high 1</FONT></TD></TR>' in loss_box
     full = to_dot(course_graphs.course_mlp())
     # The operation says what it does; the ε goes on a small second line inside its box, not beside it.
     (clamp,) = [line for line in full.splitlines() if 'tooltip="clamp"' in line]
-    assert '>clamp</TD></TR><TR><TD><FONT POINT-SIZE="8" COLOR="#707070">low 3.7e-44, high 1</FONT>' in clamp
+    note = f'<FONT POINT-SIZE="{SMALL_POINTS}" COLOR="#707070">low 3.7e-44, high 1</FONT>'
+    assert f">clamp</TD></TR><TR><TD>{note}" in clamp
     assert 'shape=box, style="rounded,filled"' in clamp
     assert "xlabel" not in full
     assert "3.72e-44" not in full
@@ -574,7 +578,7 @@ def test_a_neuron_box_lists_its_weights_and_bias_with_value_and_gradient_at_ever
 def test_collapsed_boxes_carry_readable_names_and_values():
     loss = course_graphs.course_mlp()
     neurons = to_dot(loss, collapse="scope")
-    assert "<B>neuron 2</B>" in neurons
+    assert "z₂⁽¹⁾ = 4.915" in neurons  # neuron 2 of layer 1, named by its weighted sum's row
     assert "<B>layer 1</B>" in neurons
     assert "a₂⁽¹⁾ = 4.915" in neurons
     assert "ŷ = 0.1107" in neurons
@@ -603,11 +607,14 @@ def test_a_2_16_16_1_network_keeps_neuron_order_and_draws_dense_layers_as_thin_s
     assert len(edges(dot)) == 2 * 16 + 16 * 16 + 16 + 1
 
 
-def test_a_small_network_has_straight_dark_edges_and_titled_boxes():
+def test_a_small_network_has_straight_dark_edges_and_boxes_named_by_their_rows():
     dot = to_dot(course_graphs.course_mlp(), collapse="scope")
     assert "graph [splines=line" in dot
     assert "penwidth=0.6" not in dot  # thin light edges only where layers are dense
-    assert "<B>neuron 1</B>" in dot
+    # A neuron's rows say which it is (w₁₁⁽¹⁾, z₁⁽¹⁾): no title line, so the network fits a projector.
+    assert "<B>neuron 1</B>" not in dot
+    assert "z₁⁽²⁾ = -2.083" in dot
+    assert "<B>binary cross-entropy</B>" in dot  # a box without a z keeps its title
     assert "splines=line" not in to_dot(tiny_mlp_without_scopes(), collapse="scope")
 
 
@@ -672,3 +679,16 @@ def test_drawing_keeps_only_the_last_few_graphs_alive():
         to_dot(Value(1.0, label="other") * 2)
     gc.collect()
     assert drawn() is None  # was: every graph ever drawn stayed in memory
+
+
+def test_a_networks_inputs_are_data_drawn_on_one_line_without_a_gradient_row():
+    loss = course_graphs.course_mlp()
+    for collapse in (None, "scope"):
+        inputs = [line for line in to_dot(loss, collapse=collapse).splitlines() if ">x₁ = 4.0<" in line]
+        assert len(inputs) == 1
+        assert "grad" not in inputs[0].split("tooltip")[0]  # no gradient row: x is data
+    (node_level,) = [line for line in to_dot(loss).splitlines() if ">x₁ = 4.0<" in line]
+    assert "data: no gradient needed" in node_level
+    # Without Parameters (micrograd's Value(2.0, label="a")), labelled leaves are what is differentiated.
+    a = Value(2.0, label="a")
+    assert ">grad<" in to_dot(a * a)

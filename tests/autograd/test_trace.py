@@ -298,7 +298,7 @@ def test_a_forward_frame_hides_values_not_computed_yet_and_shows_no_grads():
     dot = trace.frame_dot(1)
     assert ">0.7685<" in statement(dot, f"v{order.index(nodes['a1'])}")
     assert ">?<" in statement(dot, f"v{order.index(nodes['ŷ'])}")
-    assert ">1.5<" in statement(dot, f"v{order.index(nodes['x'])}")  # leaves are known from the start
+    assert ">x = 1.5<" in statement(dot, f"v{order.index(nodes['x'])}")  # leaves are known from the start
     assert "grad</FONT>" not in dot
     # the local derivatives of later steps are not known yet either
     edge_into_loss = next(line for line in dot.splitlines() if f"-> v{order.index(loss)}_op" in line)

@@ -273,12 +273,13 @@
   // and as many of the others as fit, "→ more" at the end; → shows the next part.
   var parts = [], part = 0;
 
-  function fitNarration(text) {
+  // ``limit``: the most height the narration may take (px), if less than its usual share.
+  function fitNarration(text, limit) {
     explanation.style.fontSize = "";
     explanation.textContent = text;
     var size = parseFloat(window.getComputedStyle(explanation).fontSize);
-    var floor = presenting() ? 16 : 14;
-    var limit = main.clientHeight * (presenting() ? 0.38 : 0.34);
+    var floor = presenting() ? 18 : 14;
+    limit = Math.min(limit || Infinity, main.clientHeight * (presenting() ? 0.38 : 0.34));
     // Height grows about as the square of the type size (taller lines, more of them):
     // one guess, then small steps. Each measure lays the page out again.
     for (var k = 0, height = explanation.offsetHeight; k < 6 && height > limit && size > floor; k += 1) {
@@ -324,9 +325,23 @@
     show(current + delta);
   }
 
+  // How much taller (px) the frame must be to show the whole picture with its smallest
+  // text readable, when only its height stands in the way (0 if it fits or cannot).
+  function shortOfWhole() {
+    var svg = frame.querySelector("svg");
+    if (!svg || !bounds) { return 0; }
+    var size = svg.getBoundingClientRect(), scale = smallestText() / smallest;
+    if (size.width / bounds.width < scale) { return 0; }
+    return Math.max(0, Math.ceil(bounds.height * scale - size.height));
+  }
+
   function layout() {
-    var open = asking(current);
-    fitNarration(open ? quiz[current][0] : data.explanations[current]);
+    var open = asking(current), text = open ? quiz[current][0] : data.explanations[current];
+    fitNarration(text);
+    // In presentation mode the narration gives up room, down to its floor, so that the
+    // whole picture shows at the readable size: the camera need not pan through a small network.
+    var short = presenting() ? shortOfWhole() : 0;
+    if (short > 0) { fitNarration(text, explanation.offsetHeight - short); }
     fit();
     buttons.next.disabled = current === n - 1 && part >= parts.length - 1;
     buttons.last.disabled = current === n - 1;
