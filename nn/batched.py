@@ -248,6 +248,36 @@ class BatchedModel:
         run.backward(seed)
         return value, as_outputs(run.outputs[:, :width])
 
+    def gradients(
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value], parameters: Array
+    ) -> tuple[float, list[Output], Array]:
+        """``step`` for weights held as an array: no parameter's ``.data`` is read, no ``.grad`` touched.
+
+        ``fit`` keeps the weights in one array for a whole epoch and steps them
+        with ``Optimizer.step_on_arrays``; this is its forward and backward.
+
+        Args:
+            X: the batch's examples.
+            y: their targets.
+            loss: ``loss(outputs, targets) -> Value``.
+            parameters: the value of every ``model.parameters()``, in that order.
+
+        Returns:
+            ``(loss, outputs, gradients)``: as ``step``, and ∂loss/∂parameter as
+            an array in ``model.parameters()`` order (the numbers ``step`` adds to ``.grad``).
+
+        Example:
+            >>> import nn, numpy
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> batch = BatchedModel(model, [0.0])
+            >>> loss, outputs, grads = batch.gradients([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error,
+            ...                                        numpy.array([1.0, 0.0]))
+            >>> loss, outputs, grads.tolist(), model.weights[0].grad  # w = 1: (1² + 3²)/2; ∂/∂w = (2·1 + 2·3·3)/2
+            (5.0, [1.0, 3.0], [10.0, 4.0], 0.0)
+        """
+        run, value, seed, width = self._run_with_loss(X, y, loss, parameters)
+        return value, as_outputs(run.outputs[:, :width]), run.gradients(seed)
+
     def evaluate(
         self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
     ) -> tuple[float, list[Output]]:
@@ -278,7 +308,11 @@ class BatchedModel:
         return run.per_example_grads(seed)
 
     def _run_with_loss(
-        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
+        self,
+        X: Sequence[Sequence[Value | float]],
+        y: Sequence[Target],
+        loss: Callable[..., Value],
+        parameters: Array | None = None,
     ) -> tuple[batched.Run, float, Array, int]:
         """Run the model and the loss on one tape: the run, the mean loss, the backward seed, the model's outputs."""
         np = batched.numpy()
@@ -295,7 +329,7 @@ class BatchedModel:
             chosen = rows if len(heads) == 1 else np.where(groups == g, rows, 0)
             for column in varying:  # the others (the 1 of 1 − y·s) stay the recorded constants
                 leaves[constants[column]] = table[chosen, column]
-        run = tape.run(X, leaves, checked=self.checked)
+        run = tape.run(X, leaves, checked=self.checked, parameters=parameters)
         width = len(tape.outputs) - len(heads)
         seed = np.zeros((n, len(tape.outputs)))
         if len(heads) == 1:

@@ -1049,6 +1049,7 @@ class Tape:
         leaves: Mapping[Value, Any] | None = None,
         *,
         checked: bool = False,
+        parameters: NDArray[Any] | None = None,
     ) -> Run:
         """Evaluate every node for every example of ``batch`` at once.
 
@@ -1059,12 +1060,16 @@ class Tape:
             checked: the caller has already refused what ``Value()`` refuses in
                 every row (``fit`` does, up front), so the rows are converted
                 without looking at each number again.
+            parameters: the parameters' values as one float array in
+                ``self.parameters`` order, read instead of each ``.data`` (a
+                training loop that keeps its weights as an array between steps).
 
         Returns:
             A ``Run`` holding every node's values.
 
         Raises:
-            BatchedError: the batch is empty, or a row has the wrong length (naming the row).
+            BatchedError: the batch is empty, a row has the wrong length (naming the row), or
+                ``parameters`` is not one value per parameter.
             BatchTypeError: a number ``Value()`` would refuse (None, a string, a bool, a date, a
                 complex number), naming its row and column.
             BatchTooLargeError: the batch's arrays would not fit in the memory available.
@@ -1077,6 +1082,9 @@ class Tape:
             Traceback (most recent call last):
             ...
             autograd.engine.errors.DomainError: log() got -2.0 for example 0 (batched run); log needs x > 0.
+            >>> import numpy
+            >>> record(lambda x: w * x[0], [w], [1.0]).run([[3.0]], parameters=numpy.array([5.0])).outputs.tolist()
+            [[15.0]]
         """
         np = numpy()
         data = _as_batch(batch, len(self.inputs)) if not checked else np.asarray(batch, dtype=float)
@@ -1084,7 +1092,13 @@ class Tape:
             data = _as_batch(batch, len(self.inputs))  # raises, naming the row
         n = data.shape[0]
         self._check_memory(n)
-        parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))
+        if parameters is None:
+            parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))
+        elif parameters.shape != (len(self.parameters),):
+            raise BatchedError(
+                f"Tape.run() got parameters of shape {parameters.shape}; expected ({len(self.parameters)},), "
+                "one value per parameter of the tape."
+            )
         try:
             values = np.empty((self.n_rows, n))
         except MemoryError:

@@ -365,3 +365,37 @@ def test_step_arrays_falls_back_to_step_for_a_rule_written_for_floats_only():
     optimizer = Clipped([w, Parameter(0.0)])
     optimizer.step_arrays()
     assert (w.data, optimizer.steps) == (0.9, 1)
+
+
+@pytest.mark.parametrize(("kind", "settings"), ARRAY_CASES)
+def test_step_on_arrays_moves_the_array_exactly_as_step_moves_the_values_and_touches_no_value(kind, settings):
+    np = pytest.importorskip("numpy")
+    rng = random.Random(11)
+    start = [rng.uniform(-2.0, 2.0) for _ in range(40)]
+    one_by_one, held = [Parameter(x) for x in start], [Parameter(x) for x in start]
+    scalar, on_arrays = kind(one_by_one, **settings), kind(held, **settings)
+    values = np.array(start)
+    for _ in range(5):
+        grads = np.array([rng.gauss(0.0, 1.0) for _ in start])
+        before, before_grads = values.tolist(), grads.tolist()
+        for parameter, g in zip(one_by_one, before_grads):
+            parameter.grad = g
+        scalar.step()
+        old, values = values, on_arrays.step_on_arrays(values, grads)
+        assert values.tolist() == [p.data for p in one_by_one]
+        # Neither argument is written to (SGD's grad += λ·w and AdamW's value *= ... work in place).
+        assert (old.tolist(), grads.tolist()) == (before, before_grads)
+    assert [(p.data, p.grad) for p in held] == [(x, 0.0) for x in start]
+    assert on_arrays.state_dict() == scalar.state_dict()
+
+
+def test_step_on_arrays_runs_a_rule_written_for_floats_through_step_and_returns_its_numbers():
+    np = pytest.importorskip("numpy")
+
+    class Clipped(nn.Optimizer):
+        def update(self, value, grad, state):
+            return value - 0.1 * max(-1.0, min(1.0, grad))  # max/min of an array raise
+
+    optimizer = Clipped([Parameter(1.0), Parameter(0.0)])
+    stepped = optimizer.step_on_arrays(np.array([1.0, 0.0]), np.array([5.0, -0.5]))
+    assert (stepped.tolist(), optimizer.steps) == ([0.9, 0.05], 1)
