@@ -651,7 +651,7 @@ class _BatchedStep(Step):
 
     def begin(self, optimizer: Optimizer) -> None:
         if optimizer is not self._optimizer:  # once per fit: parameters do not change while it trains
-            self._optimizer, self._parameters = optimizer, self.model.parameters()
+            self._optimizer, self._parameters = optimizer, self.batched.parameters
             ours = optimizer.parameters
             self._holds = len(ours) == len(self._parameters) and all(map(operator.is_, ours, self._parameters))
         if self._holds:

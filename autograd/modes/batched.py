@@ -609,18 +609,24 @@ def _contiguous(rows: Index) -> Index | slice:
 
 
 def _signature(
-    outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value], constant_values: bool = True
+    outputs: Sequence[Value], parameter_index: Mapping[int, int], inputs: Sequence[Value], constant_values: bool = True
 ) -> list[object]:
     # The shape of a graph: each node's op, constants and where its inputs are; leaves by kind
-    # (constant leaves with their values, unless those may differ per example).
-    kinds = {id(p): ("parameter", i) for i, p in enumerate(parameters)}
-    kinds.update({id(x): ("input", i) for i, x in enumerate(inputs)})
+    # (constant leaves with their values, unless those may differ per example). The parameters'
+    # index comes from the tape (id -> position), not rebuilt here: a model has thousands.
+    inputs_index = {id(x): i for i, x in enumerate(inputs)}
     order = _order(outputs)
     position = {id(node): i for i, node in enumerate(order)}
     shape: list[object] = []
     for node in order:
         if node.operation is None:
-            shape.append(kinds.get(id(node), ("constant", node.data if constant_values else None)))
+            key = id(node)
+            if key in parameter_index:
+                shape.append(("parameter", parameter_index[key]))
+            elif key in inputs_index:
+                shape.append(("input", inputs_index[key]))
+            else:
+                shape.append(("constant", node.data if constant_values else None))
         else:
             shape.append((node.operation.name, node.constants, tuple(position[id(x)] for x in node.inputs)))
     shape.append(tuple(position[id(y)] for y in outputs))
@@ -751,6 +757,7 @@ class Tape:
         self._fixed = {id(c) for c in fixed}
         self._spare_grads: dict[tuple[int, ...], Array] = {}
         self._bytes_per_example: int | None = None
+        self._shape: list[object] | None = None  # the recorded graph's signature, for check()
         self._compiled = False  # compiled on first use: recording alone (to check a graph's shape) stays cheap
 
     # What _compile() sets; the first read of any of them compiles the tape.
@@ -1016,7 +1023,9 @@ class Tape:
             autograd.modes.batched.BatchedError: record() got a function whose graph for example [-1.0] differs ...
         """
         inputs, outputs, _ = _call(function, example)
-        if _signature(self.outputs, self.parameters, self.inputs) != _signature(outputs, self.parameters, inputs):
+        if self._shape is None:  # the recorded graph's, once: a model that reads its inputs is checked on every example
+            self._shape = _signature(self.outputs, self._parameter_index, self.inputs)
+        if self._shape != _signature(outputs, self._parameter_index, inputs):
             first = [x.data for x in self.inputs]
             which = f"example {index} = {list(example)!r}" if index is not None else f"example {list(example)!r}"
             read = f" (it read {_describe_reads(self.reads)} as a number)" if self.reads else ""
