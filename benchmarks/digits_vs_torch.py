@@ -9,10 +9,12 @@ alternating which goes first, and prints the medians of CPU time:
 * the first epoch (glassgrad's includes the checks and the recording);
 * each epoch after the first.
 
-To compare two versions, run it on each (``PYTHONPATH`` naming the tree) and
-compare the ratios, which a busy machine moves much less than the times::
+``nn`` is imported from ``PYTHONPATH``: to compare two versions, run it with
+each tree there (e.g. ``git archive <rev> autograd nn | tar -x -C /tmp/before``)
+and compare the ratios, which a busy machine moves much less than the times::
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/digits_vs_torch.py --repeats 5
+    PYTHONPATH=/tmp/before .venv/bin/python benchmarks/digits_vs_torch.py --repeats 5
 """
 
 from __future__ import annotations
@@ -20,14 +22,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")  # read when NumPy's BLAS loads: before the first import
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
