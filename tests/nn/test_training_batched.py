@@ -436,3 +436,18 @@ def test_ctrl_c_mid_epoch_leaves_the_batched_engines_weights_of_the_last_finishe
                      callbacks=[Snapshot()], progress=False, engine="batched")
     assert (history.interrupted, history.epochs) == (True, 1)
     assert [p.data for p in model.parameters()] == at_epoch_end[0]
+
+
+def test_fit_with_a_rule_written_for_floats_only_trains_like_the_scalar_engine() -> None:
+    class Clipped(nn.Optimizer):
+        def update(self, value, grad, state):  # type: ignore[no-untyped-def]
+            return value - 0.1 * max(-0.5, min(0.5, grad))  # max/min of an array raise: step() runs it
+
+    X, y = nn.data.moons(30, seed=3)
+    trained = {}
+    for engine in ("scalar", "batched"):
+        model = _model()
+        nn.fit(model, X, y, optimizer=Clipped(model), epochs=3, batch_size=10, progress=False, engine=engine)
+        trained[engine] = [p.data for p in model.parameters()]
+    assert trained["batched"] == pytest.approx(trained["scalar"], abs=1e-12)
+    assert trained["batched"] != [p.data for p in _model().parameters()]
