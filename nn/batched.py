@@ -28,7 +28,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from autograd import Value
+from autograd import Value, enable_grad
 from autograd.engine.recording import RECORDING
 from autograd.modes import batched
 from nn.dropout import Dropout
@@ -82,6 +82,10 @@ class BatchedModel:
         targets: the targets the loss will see (the training set's), so that
             the loss heads are all recorded at once rather than as new ones appear.
 
+    Attributes:
+        parameters: ``model.parameters()``, read when this was built: the order of
+            ``gradients``' arrays.
+
     Example:
         >>> import nn
         >>> model = nn.MLP(2, [3, 1], seed=0).eval()
@@ -107,6 +111,9 @@ class BatchedModel:
         self._tapes: dict[bool, tuple[batched.Tape, Slots]] = {}
         self._losses: BatchedLoss | None = None
         self._loss_tapes: dict[tuple[object, ...], tuple[BatchedLoss, LossTape]] = {}
+        # Walked once, like the graphs recorded once: the model's modules do not change while it is replayed.
+        self.parameters = model.parameters()
+        self._dropouts = [m for _, m in model.named_modules() if isinstance(m, Dropout)]
 
     @property
     def tape(self) -> batched.Tape:
@@ -129,11 +136,11 @@ class BatchedModel:
 
     def _record(self, function: batched.Function) -> tuple[batched.Tape, Slots]:
         log: list[Draw] = []
-        originals = [(m, m._rng) for _, m in self.model.named_modules() if isinstance(m, Dropout)]
+        originals = [(m, m._rng) for m in self._dropouts]
         try:
             for dropout, generator in originals:
                 dropout._rng = _Recorded(generator, dropout, log)  # type: ignore[assignment]
-            tape = batched.record(function, self.model.parameters(), self.example)
+            tape = batched.record(function, self.parameters, self.example)
         finally:
             for dropout, generator in originals:
                 dropout._rng = generator
@@ -157,7 +164,7 @@ class BatchedModel:
 
     def _check(self, tape: batched.Tape) -> None:
         # Dropout's generators are not touched: checking draws no masks, so training is unchanged.
-        originals = [(m, m._rng) for _, m in self.model.named_modules() if isinstance(m, Dropout)]
+        originals = [(m, m._rng) for m in self._dropouts]
         try:
             for dropout, generator in originals:
                 dropout._rng = _Recorded(generator, dropout, [])  # type: ignore[assignment]
@@ -248,6 +255,36 @@ class BatchedModel:
         run.backward(seed)
         return value, as_outputs(run.outputs[:, :width])
 
+    def gradients(
+        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value], parameters: Array
+    ) -> tuple[float, list[Output], Array]:
+        """``step`` for weights held as an array: no parameter's ``.data`` is read, no ``.grad`` touched.
+
+        ``fit`` keeps the weights in one array for a whole epoch and steps them
+        with ``Optimizer.step_on_arrays``; this is its forward and backward.
+
+        Args:
+            X: the batch's examples.
+            y: their targets.
+            loss: ``loss(outputs, targets) -> Value``.
+            parameters: the value of every ``model.parameters()``, in that order.
+
+        Returns:
+            ``(loss, outputs, gradients)``: as ``step``, and ∂loss/∂parameter as
+            an array in ``model.parameters()`` order (the numbers ``step`` adds to ``.grad``).
+
+        Example:
+            >>> import nn, numpy
+            >>> model = nn.Neuron(1, activation="linear", weights=[2.0], bias=0.0)
+            >>> batch = BatchedModel(model, [0.0])
+            >>> loss, outputs, grads = batch.gradients([[1.0], [3.0]], [0.0, 0.0], nn.mean_squared_error,
+            ...                                        numpy.array([1.0, 0.0]))
+            >>> loss, outputs, grads.tolist(), model.weights[0].grad  # w = 1: (1² + 3²)/2; ∂/∂w = (2·1 + 2·3·3)/2
+            (5.0, [1.0, 3.0], [10.0, 4.0], 0.0)
+        """
+        run, value, seed, width = self._run_with_loss(X, y, loss, parameters)
+        return value, as_outputs(run.outputs[:, :width]), run.gradients(seed)
+
     def evaluate(
         self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
     ) -> tuple[float, list[Output]]:
@@ -278,7 +315,11 @@ class BatchedModel:
         return run.per_example_grads(seed)
 
     def _run_with_loss(
-        self, X: Sequence[Sequence[Value | float]], y: Sequence[Target], loss: Callable[..., Value]
+        self,
+        X: Sequence[Sequence[Value | float]],
+        y: Sequence[Target],
+        loss: Callable[..., Value],
+        parameters: Array | None = None,
     ) -> tuple[batched.Run, float, Array, int]:
         """Run the model and the loss on one tape: the run, the mean loss, the backward seed, the model's outputs."""
         np = batched.numpy()
@@ -295,7 +336,7 @@ class BatchedModel:
             chosen = rows if len(heads) == 1 else np.where(groups == g, rows, 0)
             for column in varying:  # the others (the 1 of 1 − y·s) stay the recorded constants
                 leaves[constants[column]] = table[chosen, column]
-        run = tape.run(X, leaves, checked=self.checked)
+        run = tape.run(X, leaves, checked=self.checked, parameters=parameters)
         width = len(tape.outputs) - len(heads)
         seed = np.zeros((n, len(tape.outputs)))
         if len(heads) == 1:
@@ -311,7 +352,7 @@ class BatchedModel:
     def _loss(self, loss: Callable[..., Value]) -> BatchedLoss:
         if self._losses is None or self._losses.loss is not loss:
             example = [float(y.data) for y in self._tape()[0].outputs]
-            self._losses = BatchedLoss(loss, self.model.parameters(), example)
+            self._losses = BatchedLoss(loss, self.parameters, example)
             if self.targets is not None:
                 self._losses.assign(self.targets)
         return self._losses
@@ -323,19 +364,17 @@ class BatchedModel:
         found = self._loss_tapes.get(key)
         if found is not None and found[0] is losses:
             return found[1]
+        # The heads are recorded on the model's recorded outputs: the model's graph (checked against
+        # the data, its dropout masks matched) is not recorded again for each tape of heads.
+        model, slots = self._tape()
         marks: list[int] = []
-
-        def model_and_loss(inputs: list[Value]) -> list[Value]:
-            result = self.model(inputs)
-            outputs = [result] if isinstance(result, Value) else list(result)
-            heads = []
+        loss_heads = []
+        with enable_grad():
             for group in losses.groups:
                 marks.append(Value(0.0).serial)  # the head's constants are created after this mark
-                heads.append(losses.one_example(outputs, group.target))
+                loss_heads.append(losses.one_example(model.outputs, group.target))
             marks.append(Value(0.0).serial)
-            return [*outputs, *heads]
-
-        tape, slots = self._record(model_and_loss)
+        tape = batched.Tape([*model.outputs, *loss_heads], model.parameters, model.inputs)
         heads = [[c for c in tape.constants if start < c.serial < end] for start, end in itertools.pairwise(marks)]
         for group, constants in zip(losses.groups, heads):
             if len(constants) != len(group.constants[0]):
@@ -496,7 +535,7 @@ class BatchedLoss:
     def _record(self, target: Target) -> tuple[int, int]:
         tape = batched.record(lambda outputs: self.one_example(outputs, target), self.parameters, self.example)
         self._check_mean(target, float(tape.outputs[0].data))
-        shape = tuple(batched._signature(tape.outputs, tape.parameters, tape.inputs, constant_values=False))
+        shape = tuple(batched._signature(tape.outputs, tape._parameter_index, tape.inputs, constant_values=False))
         if shape not in self._shapes:
             self._shapes[shape] = len(self.groups)
             self.groups.append(_LossGroup(target))

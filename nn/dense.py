@@ -118,8 +118,13 @@ class Dense(Module):
         check_inputs(self, inputs, self.n_inputs)
         # One leaf per input number, shared by all neurons (not one constant per neuron).
         values = [x if isinstance(x, Value) else Value(x) for x in inputs]
+        plain = Neuron.__call__
         with self.scope():
-            return [neuron(values) for neuron in self.neurons]
+            # The inputs are checked: each neuron's own check would repeat this one (unless a subclass
+            # changed what calling a neuron does).
+            return [
+                neuron._output(values) if type(neuron).__call__ is plain else neuron(values) for neuron in self.neurons
+            ]
 
     def summary(self) -> str:
         """One line: the shape and activation.

@@ -273,11 +273,15 @@ class Recorder:
             self.epochs_started += 1
         return self._plan[0]
 
-    def update(self, batch_loss: float, stepped: Stepped | None = None) -> None:
+    def update(
+        self, batch_loss: float, stepped: Stepped | None = None, *, write_back: Callable[[], None] | None = None
+    ) -> None:
         """Record the update just made: the next batch of the plan, ``batch_loss`` and the model now (see above).
 
         ``stepped`` is what the batched engine's step returned (``Optimizer.step_arrays``): the
         new weights and the gradients as arrays, copied whole instead of read from every Value.
+        ``write_back`` brings the Values up to date first when they must be read instead (the
+        batched ``fit`` holds the weights in an array during an epoch).
         """
         start, stop = self.next_batch()
         self._plan.pop(0)
@@ -289,6 +293,8 @@ class Recorder:
             memoryview(parameters)[:] = values.data
             memoryview(single)[:] = gradients.astype("f").data
         else:
+            if write_back is not None:
+                write_back()
             parameters = array("d", [parameter.data for parameter in self._parameters])
             single = _single([parameter.grad for parameter in self._parameters])
         self.steps.append(

@@ -13,6 +13,7 @@ Example (the course's worked example, w0 = 1, W = (3, −2), x = (−1, 2)):
 
 from __future__ import annotations
 
+import operator
 import reprlib
 from collections.abc import Iterable, Mapping, Sequence, Sized
 from typing import TypeVar
@@ -130,11 +131,14 @@ class Neuron(Module):
             >>> Neuron(2, activation="linear", weights=[3, -2], bias=1)([-1, 2]).data
             -6.0
         """
-        weights = self.weights
-        check_inputs(self, inputs, len(weights))
+        check_inputs(self, inputs, len(self.weights))
+        return self._output(inputs)
+
+    def _output(self, inputs: Sequence[Value | float]) -> Value:
+        # __call__ after the check: Dense checks a layer's inputs once for all its neurons. map() runs the
+        # products w * x without a Python loop (W2's forward pass is 30,000 of them; measured ~4% of a step).
         with self.scope():
-            z = autograd.sum([w * x for w, x in zip(weights, inputs)] + [self.bias])
-            return self._activate(z)
+            return self._activate(autograd.sum([*map(operator.mul, self.weights, inputs), self.bias]))
 
     def scope_roles(self) -> tuple[tuple[Value, str, str], ...]:
         """Its weights (in input order) and bias, with the labels this class gives them.

@@ -135,19 +135,20 @@ class Optimizer:
         for parameter in self.parameters:
             parameter.data = update(parameter.data, parameter.grad, state[parameter])
 
-    def step_arrays(self) -> Stepped | None:
+    def step_arrays(self) -> Stepped:
         """``step()`` for every parameter at once: the same ``update`` run on NumPy arrays.
 
-        The batched engine's step (``fit(..., engine="batched")``): the rule's
-        arithmetic is elementwise and IEEE, and ``_sqrt`` is correctly rounded in
-        both forms, so the weights equal ``step()``'s bit for bit (tested). A rule
+        The batched engine's step for weights kept in the Values (``step_on_arrays``
+        for weights kept in an array): the rule's arithmetic is elementwise and
+        IEEE, and ``_sqrt`` is correctly rounded in both forms, so the weights
+        equal ``step()``'s bit for bit (tested). A rule
         that cannot run on arrays (a subclass using ``math`` directly) or state
         that differs in shape between parameters falls back to ``step()``.
 
         Returns:
             The parameters after the step and the gradients that moved them, as two
             NumPy arrays in ``parameters`` order (what ``fit(..., record=True)`` keeps,
-            without reading every Value again); None when it fell back to ``step()``.
+            without reading every Value again), whichever path the rule took.
 
         Example:
             >>> import numpy
@@ -159,30 +160,14 @@ class Optimizer:
             >>> round(w.data, 6), round(b.data, 6), weights.tolist() == [w.data, b.data], gradients.tolist()
             (0.9, 2.1, True, [0.5, -1.0])
         """
-        np: Any = sys.modules.get("numpy")
-        if np is None:
-            import numpy as np
-        arrays = self._arrays if self._arrays is not None else self._state_as_arrays(np)
-        if arrays is None:
-            self.step()
-            return None
+        np = _numpy()
         parameters = self.parameters
-        values: Any = np.array([parameter.data for parameter in parameters])
-        grads: Any = np.array([parameter.grad for parameter in parameters])
-        self._start_step()
-        self.steps += 1
-        try:
-            with np.errstate(all="ignore"):  # inf and nan come out as step() gives them, without warnings
-                # A copy: rules may add weight decay into it in place, and the caller gets the gradients as they were.
-                values = self.update(values, grads.copy(), arrays)
-        except (TypeError, ValueError):  # the rule needs floats: undo the count and take the scalar path
-            self.steps -= 1
-            self.step()
-            return None
-        self._arrays = arrays
-        for parameter, value in zip(parameters, values.tolist()):
+        values = np.array([parameter.data for parameter in parameters])
+        grads = np.array([parameter.grad for parameter in parameters])
+        stepped = self.step_on_arrays(values, grads)
+        for parameter, value in zip(parameters, stepped.tolist()):
             parameter.data = value
-        return values, grads
+        return stepped, grads
 
     def packed_state(self) -> tuple[tuple[tuple[str, ...], ...], array[float]]:
         """Every parameter's running numbers at once: their names per parameter, and all the values in one array.
@@ -211,6 +196,49 @@ class Optimizer:
         if not any(states):  # nothing kept yet, or a rule that keeps nothing (plain SGD): the common case
             return ((),) * len(states), array("d")
         return tuple(map(tuple, states)), array("d", [x for state in states for x in state.values()])
+
+    def step_on_arrays(self, values: Any, grads: Any) -> Any:
+        """``step_arrays`` for weights kept in an array: the parameters' ``.data`` and ``.grad`` are not used.
+
+        ``fit(..., engine="batched")`` holds the weights as one array for a whole
+        epoch: each step reads the array, not 2,000 Values, and the Values are
+        written once at the epoch's end. The numbers are ``step()``'s, bit for
+        bit. A rule that cannot run on arrays is run by ``step()`` on the
+        parameters (set from ``values`` and ``grads`` first), and they are read back.
+
+        Args:
+            values: every parameter's value, a float array in ``self.parameters`` order.
+            grads: their gradients, in the same order.
+
+        Returns:
+            The values after the step, a new array (``values`` and ``grads`` are left as they were).
+
+        Example:
+            >>> import numpy
+            >>> from autograd import Parameter
+            >>> w, b = Parameter(1.0), Parameter(2.0)
+            >>> optimizer = SGD([w, b], learning_rate=0.1)
+            >>> optimizer.step_on_arrays(numpy.array([1.0, 2.0]), numpy.array([0.5, -1.0])).tolist(), w.data
+            ([0.95, 2.1], 1.0)
+        """
+        np = _numpy()
+        arrays = self._arrays if self._arrays is not None else self._state_as_arrays(np)
+        if arrays is not None:
+            self._start_step()
+            self.steps += 1
+            try:
+                with np.errstate(all="ignore"):  # inf and nan come out as step() gives them, without warnings
+                    # Copies: a rule may write in place (SGD's grad += λ·w, AdamW's value *= ...).
+                    stepped = self.update(values.copy(), grads.copy(), arrays)
+            except (TypeError, ValueError):  # the rule needs floats: undo the count and take the scalar path
+                self.steps -= 1
+            else:
+                self._arrays = arrays
+                return stepped
+        for parameter, value, grad in zip(self.parameters, values.tolist(), grads.tolist()):
+            parameter.data, parameter.grad = value, grad
+        self.step()
+        return np.array([parameter.data for parameter in self.parameters])
 
     def _state_as_arrays(self, np: Any) -> dict[str, Any] | None:
         # Every parameter keeps the same names once stepped together; otherwise stay scalar.
@@ -265,6 +293,14 @@ class Optimizer:
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={value!r}" for name, value in self.hyperparameters().items())
         return f"{type(self).__name__}({len(self.parameters)} parameters, {settings})"
+
+
+def _numpy() -> Any:
+    # NumPy is imported already whenever arrays are stepped (the batched engine needs it); `import nn` must not.
+    np = sys.modules.get("numpy")
+    if np is None:
+        import numpy as np
+    return np
 
 
 def _sqrt(x: float) -> float:

@@ -16,13 +16,16 @@ Example:
 
 from __future__ import annotations
 
+import math
+import operator
 import reprlib
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd import OPS, Value, cycle_collector_paused, enable_grad, no_grad
 from nn.checks import evaluating, is_finite_number, same_length, whole_number
@@ -44,6 +47,8 @@ if TYPE_CHECKING:  # nn.history imports this module
     from nn.history import Recorder
 
 Target = float
+_data = operator.attrgetter("data")
+_FLOAT = {float}
 Loss = Callable[[Sequence[Output], Sequence[Target]], Value]
 
 
@@ -211,18 +216,24 @@ def _train(
             if not all(module.training for module in modules):
                 model.train()
             total, right, counted = 0.0, 0, 0
+            step.begin(optimizer)
             # The graphs are acyclic, so the cycle collector's scans of them are pure cost.
-            with cycle_collector_paused():
-                for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
-                    optimizer.zero_grad()
-                    batch_loss, outputs = step(X_batch, y_batch)
-                    stepped = step.update(optimizer)
-                    if recorder is not None:
-                        recorder.update(batch_loss, stepped)
-                    total += batch_loss * len(X_batch)
-                    correct = count_correct(outputs, y_batch, loss)
-                    if correct is not None:
-                        right, counted = right + correct, counted + len(X_batch)
+            try:
+                with cycle_collector_paused():
+                    for X_batch, y_batch in batches(X, y, batch_size, shuffle=True, seed=rng):
+                        step.zero_grad(optimizer)
+                        batch_loss, outputs = step(X_batch, y_batch)
+                        stepped = step.update(optimizer)
+                        if recorder is not None:
+                            # The recorder copies the stepped arrays; it reads the Values only when it cannot.
+                            recorder.update(batch_loss, stepped, write_back=step.write_back)
+                        total += batch_loss * len(X_batch)
+                        correct = count_correct(outputs, y_batch, loss)
+                        if correct is not None:
+                            right, counted = right + correct, counted + len(X_batch)
+            finally:
+                # Before anything reads the model (validation, callbacks, Ctrl-C, an error's traceback).
+                step.end()
             history.train_loss.append(total / len(X))
             if counted:
                 history.train_accuracy.append(right / counted)
@@ -440,7 +451,13 @@ def _check_fit(
     with no_grad():
         for _, y_name, _, targets in sets:
             try:
-                loss([output] * len(targets), targets)
+                # Each distinct target once (digits: 10 of 1,437): the loss refuses a target, not a count of them.
+                # If one is refused, the whole list is run again so the message names its first index in y.
+                distinct = list({(type(t), repr(t)): t for t in targets}.values())
+                try:
+                    loss([output] * len(distinct), distinct)
+                except (ValueError, TypeError):
+                    loss([output] * len(targets), targets)
             except (ValueError, TypeError) as error:
                 # If X[0]'s output fails with y[0] alone, the loss's own message says which of the two it refused.
                 try:
@@ -536,6 +553,10 @@ def _example_width(name: str, index: int, example: object, owner: str = "fit()")
         raise ValueError(
             f"{owner} got {name}[{index}] = {reprlib.repr(example)}; expected a list of numbers such as [1.0, 2.0]."
         )
+    # The common case in C: floats only, and a finite sum (a nan or an inf anywhere makes the sum nan or inf;
+    # a sum that overflows is checked number by number below). fit() checks ~100,000 numbers on digits.
+    if set(map(type, example)) <= _FLOAT and math.isfinite(sum(example)):
+        return len(example)
     for number in example:
         value = number.data if isinstance(number, Value) else number
         if not is_finite_number(value):
@@ -580,6 +601,19 @@ class Step:
     def __init__(self, model: Module, loss: Loss) -> None:
         self.model, self.loss = model, loss
 
+    def begin(self, optimizer: Optimizer) -> None:
+        """Before an epoch's updates: the scalar engine keeps the weights in the Values, nothing to do."""
+
+    def zero_grad(self, optimizer: Optimizer) -> None:
+        """Clear the gradients before a batch's step."""
+        optimizer.zero_grad()
+
+    def write_back(self) -> None:
+        """Make the Values hold the weights and gradients of the last update (they do, in the scalar engine)."""
+
+    def end(self) -> None:
+        """After an epoch's updates: ``write_back``, and the next update starts from the Values again."""
+
     def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         """Forward every example, the loss, backward: the scalar engine's step."""
         outputs = [self.model(x) for x in X]
@@ -613,12 +647,52 @@ class _BatchedStep(Step):
         super().__init__(model, loss)
         self.batched = BatchedModel(model, X[0], data=X, checked=checked, targets=y)
         self._checked: object = X  # the examples the graph was last checked against
+        # Between begin() and end() the weights live in one array (and each step's gradients in
+        # another): reading and writing ~2,000 Values per batch cost more than the batch's arithmetic.
+        self._optimizer: Optimizer | None = None
+        self._parameters: list[Value] = []
+        self._holds = False  # the optimizer steps exactly the model's parameters, in order
+        self._values: Any = None
+        self._grads: Any = None
+
+    def begin(self, optimizer: Optimizer) -> None:
+        if optimizer is not self._optimizer:  # once per fit: parameters do not change while it trains
+            self._optimizer, self._parameters = optimizer, self.batched.parameters
+            ours = optimizer.parameters
+            self._holds = len(ours) == len(self._parameters) and all(map(operator.is_, ours, self._parameters))
+        if self._holds:
+            np = sys.modules["numpy"]  # imported by BatchedModel
+            self._values = np.fromiter(map(_data, self._parameters), dtype=float, count=len(self._parameters))
+            self._grads = None
+
+    def zero_grad(self, optimizer: Optimizer) -> None:
+        if self._values is None:
+            optimizer.zero_grad()  # held gradients are each step's own: nothing accumulates
 
     def __call__(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
-        return self.batched.step(X, y, self.loss)
+        if self._values is None:
+            return self.batched.step(X, y, self.loss)
+        value, outputs, self._grads = self.batched.gradients(X, y, self.loss, self._values)
+        return value, outputs
 
     def update(self, optimizer: Optimizer) -> Stepped | None:
-        return optimizer.step_arrays()  # every parameter as one array: the same numbers as step()
+        if self._values is None:
+            return optimizer.step_arrays()  # every parameter as one array: the same numbers as step()
+        self._values = optimizer.step_on_arrays(self._values, self._grads)
+        return self._values, self._grads
+
+    def write_back(self) -> None:
+        if self._values is None:
+            return
+        for parameter, value in zip(self._parameters, self._values.tolist()):
+            parameter.data = value
+        if self._grads is not None:
+            for parameter, grad in zip(self._parameters, self._grads.tolist()):
+                parameter.grad = grad
+
+    def end(self) -> None:
+        self.write_back()
+        self._values = self._grads = None
 
     def evaluate(self, X: Sequence[Sequence[Value | float]], y: Sequence[Target]) -> tuple[float, Sequence[Output]]:
         if X is not self._checked:  # a validation set: a model that branches on the data is refused on it too

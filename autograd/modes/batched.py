@@ -609,18 +609,24 @@ def _contiguous(rows: Index) -> Index | slice:
 
 
 def _signature(
-    outputs: Sequence[Value], parameters: Sequence[Value], inputs: Sequence[Value], constant_values: bool = True
+    outputs: Sequence[Value], parameter_index: Mapping[int, int], inputs: Sequence[Value], constant_values: bool = True
 ) -> list[object]:
     # The shape of a graph: each node's op, constants and where its inputs are; leaves by kind
-    # (constant leaves with their values, unless those may differ per example).
-    kinds = {id(p): ("parameter", i) for i, p in enumerate(parameters)}
-    kinds.update({id(x): ("input", i) for i, x in enumerate(inputs)})
+    # (constant leaves with their values, unless those may differ per example). The parameters'
+    # index comes from the tape (id -> position), not rebuilt here: a model has thousands.
+    inputs_index = {id(x): i for i, x in enumerate(inputs)}
     order = _order(outputs)
     position = {id(node): i for i, node in enumerate(order)}
     shape: list[object] = []
     for node in order:
         if node.operation is None:
-            shape.append(kinds.get(id(node), ("constant", node.data if constant_values else None)))
+            key = id(node)
+            if key in parameter_index:
+                shape.append(("parameter", parameter_index[key]))
+            elif key in inputs_index:
+                shape.append(("input", inputs_index[key]))
+            else:
+                shape.append(("constant", node.data if constant_values else None))
         else:
             shape.append((node.operation.name, node.constants, tuple(position[id(x)] for x in node.inputs)))
     shape.append(tuple(position[id(y)] for y in outputs))
@@ -751,6 +757,7 @@ class Tape:
         self._fixed = {id(c) for c in fixed}
         self._spare_grads: dict[tuple[int, ...], Array] = {}
         self._bytes_per_example: int | None = None
+        self._shape: list[object] | None = None  # the recorded graph's signature, for check()
         self._compiled = False  # compiled on first use: recording alone (to check a graph's shape) stays cheap
 
     # What _compile() sets; the first read of any of them compiles the tape.
@@ -1016,7 +1023,9 @@ class Tape:
             autograd.modes.batched.BatchedError: record() got a function whose graph for example [-1.0] differs ...
         """
         inputs, outputs, _ = _call(function, example)
-        if _signature(self.outputs, self.parameters, self.inputs) != _signature(outputs, self.parameters, inputs):
+        if self._shape is None:  # the recorded graph's, once: a model that reads its inputs is checked on every example
+            self._shape = _signature(self.outputs, self._parameter_index, self.inputs)
+        if self._shape != _signature(outputs, self._parameter_index, inputs):
             first = [x.data for x in self.inputs]
             which = f"example {index} = {list(example)!r}" if index is not None else f"example {list(example)!r}"
             read = f" (it read {_describe_reads(self.reads)} as a number)" if self.reads else ""
@@ -1049,6 +1058,7 @@ class Tape:
         leaves: Mapping[Value, Any] | None = None,
         *,
         checked: bool = False,
+        parameters: NDArray[Any] | None = None,
     ) -> Run:
         """Evaluate every node for every example of ``batch`` at once.
 
@@ -1059,12 +1069,16 @@ class Tape:
             checked: the caller has already refused what ``Value()`` refuses in
                 every row (``fit`` does, up front), so the rows are converted
                 without looking at each number again.
+            parameters: the parameters' values as one float array in
+                ``self.parameters`` order, read instead of each ``.data`` (a
+                training loop that keeps its weights as an array between steps).
 
         Returns:
             A ``Run`` holding every node's values.
 
         Raises:
-            BatchedError: the batch is empty, or a row has the wrong length (naming the row).
+            BatchedError: the batch is empty, a row has the wrong length (naming the row), or
+                ``parameters`` is not one value per parameter.
             BatchTypeError: a number ``Value()`` would refuse (None, a string, a bool, a date, a
                 complex number), naming its row and column.
             BatchTooLargeError: the batch's arrays would not fit in the memory available.
@@ -1077,6 +1091,9 @@ class Tape:
             Traceback (most recent call last):
             ...
             autograd.engine.errors.DomainError: log() got -2.0 for example 0 (batched run); log needs x > 0.
+            >>> import numpy
+            >>> record(lambda x: w * x[0], [w], [1.0]).run([[3.0]], parameters=numpy.array([5.0])).outputs.tolist()
+            [[15.0]]
         """
         np = numpy()
         data = _as_batch(batch, len(self.inputs)) if not checked else np.asarray(batch, dtype=float)
@@ -1084,7 +1101,13 @@ class Tape:
             data = _as_batch(batch, len(self.inputs))  # raises, naming the row
         n = data.shape[0]
         self._check_memory(n)
-        parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))
+        if parameters is None:
+            parameters = np.fromiter(map(_data, self.parameters), dtype=float, count=len(self.parameters))
+        elif parameters.shape != (len(self.parameters),):
+            raise BatchedError(
+                f"Tape.run() got parameters of shape {parameters.shape}; expected ({len(self.parameters)},), "
+                "one value per parameter of the tape."
+            )
         try:
             values = np.empty((self.n_rows, n))
         except MemoryError:

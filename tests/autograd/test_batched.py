@@ -355,3 +355,23 @@ def test_recording_does_not_compile_until_the_tape_is_run() -> None:
     assert "_steps" not in vars(tape)
     assert tape.run([[3.0]]).outputs.tolist() == [[6.0]]
     assert "_steps" in vars(tape)
+
+
+def test_a_run_reads_parameters_given_as_an_array_instead_of_their_data() -> None:
+    w, b = Parameter(2.0), Parameter(1.0)
+    tape = batched.record(lambda x: w * x[0] + b, [w, b], [0.0])
+    given = tape.run([[1.0], [3.0]], parameters=np.array([5.0, -1.0]))
+    assert given.outputs[:, 0].tolist() == [4.0, 14.0]
+    assert given.gradients().tolist() == [4.0, 2.0]
+    assert tape.run([[1.0], [3.0]]).outputs[:, 0].tolist() == [3.0, 7.0]  # the Values were not changed
+    assert (w.data, b.data, w.grad) == (2.0, 1.0, 0.0)
+
+
+def test_parameters_of_the_wrong_shape_are_refused_naming_both_shapes() -> None:
+    w = Parameter(2.0)
+    tape = batched.record(lambda x: w * x[0], [w], [0.0])
+    with pytest.raises(batched.BatchedError) as caught:
+        tape.run([[1.0]], parameters=np.array([1.0, 2.0]))
+    assert str(caught.value) == (
+        "Tape.run() got parameters of shape (2,); expected (1,), one value per parameter of the tape."
+    )

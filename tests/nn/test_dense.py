@@ -66,3 +66,16 @@ def test_values_pass_through_dense_unchanged():
     outputs = nn.Dense(2, 1, seed=0)(x)
     outputs[0].backward()
     assert x[0].grad != 0.0
+
+
+def test_a_layer_still_calls_a_neuron_subclass_that_changes_what_calling_a_neuron_does():
+    # Dense runs its own neurons' sums directly (their inputs are checked once, by the layer).
+    class Doubled(nn.Neuron):
+        def __call__(self, inputs):
+            return super().__call__(inputs) * 2.0
+
+    layer = nn.Dense(2, 2, activation="linear", seed=0)
+    plain = [y.data for y in layer([1.0, 2.0])]
+    first = layer.neurons[1]
+    layer.neurons[1] = Doubled(2, "linear", weights=[w.data for w in first.weights], bias=first.bias.data)
+    assert [y.data for y in layer([1.0, 2.0])] == [plain[0], 2.0 * plain[1]]

@@ -232,8 +232,10 @@ def test_the_batched_engine_records_the_weights_and_gradients_the_values_hold(ma
     kept: list[tuple[list[float], list[float], list[float], list[float]]] = []
     update = Recorder.update
 
-    def checked(self: Recorder, batch_loss: float, stepped: object = None) -> None:
+    def checked(self: Recorder, batch_loss: float, stepped: object = None, *, write_back: object = None) -> None:
         update(self, batch_loss, stepped)  # type: ignore[arg-type]
+        if callable(write_back):  # fit holds the weights in an array during an epoch: bring the Values up to date
+            write_back()
         step, parameters = self.steps[-1], self.model.parameters()
         read = ([p.data for p in parameters], list(_single([p.grad for p in parameters])))
         kept.append((list(step.parameters), list(step.gradients), *read))
@@ -264,6 +266,26 @@ def test_a_gradient_float32_cannot_hold_is_kept_as_infinity_by_the_batched_recor
     assert kept[:2] == [float("inf"), float("-inf")]
     assert math.isnan(kept[2])
     assert kept[3:] == [0.5] * (n - 3)
+
+
+def test_a_recorder_that_must_read_the_values_brings_them_up_to_date_first() -> None:
+    # fit(engine="batched") holds the weights in an array during an epoch; a gradient float32 cannot hold
+    # sends the recorder to the Values, which must first get the array's weights.
+    import numpy as np
+
+    from nn.history import Recorder
+
+    model = mlp()
+    recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, nn.SGD(model), None, 0, "batched")
+    n = len(model.parameters())
+    weights_now, gradients = np.arange(n, dtype=float), np.array([1e300] + [0.5] * (n - 1))
+
+    def write_back() -> None:
+        for parameter, value, gradient in zip(model.parameters(), weights_now.tolist(), gradients.tolist()):
+            parameter.data, parameter.grad = value, gradient
+
+    recorder.update(0.7, (weights_now, gradients), write_back=write_back)
+    assert list(recorder.steps[0].parameters) == weights_now.tolist()
 
 
 def test_the_batched_recording_keeps_arrays_of_the_exact_size_as_the_scalar_one_does() -> None:

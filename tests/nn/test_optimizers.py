@@ -380,14 +380,16 @@ def test_step_arrays_returns_the_weights_it_set_and_the_gradients_it_used(kind, 
         assert gradients.tolist() == [p.grad for p in parameters]
 
 
-def test_step_arrays_returns_nothing_when_it_fell_back_to_step():
+def test_step_arrays_returns_what_step_made_when_the_rule_needs_floats():
     class Clipped(nn.Optimizer):
         def update(self, value, grad, state):
             return value - 0.1 * max(-1.0, min(1.0, grad))
 
-    w = Parameter(1.0)
-    w.grad = 5.0
-    assert Clipped([w, Parameter(0.0)]).step_arrays() is None
+    w, b = Parameter(1.0), Parameter(0.0)
+    w.grad, b.grad = 5.0, -0.5
+    weights, gradients = Clipped([w, b]).step_arrays()
+    assert weights.tolist() == [w.data, b.data] == [0.9, 0.05]
+    assert gradients.tolist() == [5.0, -0.5]
 
 
 @pytest.mark.parametrize(("kind", "settings"), ARRAY_CASES)
@@ -408,3 +410,37 @@ def test_packed_state_holds_every_running_number_exactly_as_state_does(kind, set
     ]
     assert next(unpacked, None) is None
     assert arrays_kept == (path == "step_arrays")  # packing leaves the batched step's arrays in place
+
+
+@pytest.mark.parametrize(("kind", "settings"), ARRAY_CASES)
+def test_step_on_arrays_moves_the_array_exactly_as_step_moves_the_values_and_touches_no_value(kind, settings):
+    np = pytest.importorskip("numpy")
+    rng = random.Random(11)
+    start = [rng.uniform(-2.0, 2.0) for _ in range(40)]
+    one_by_one, held = [Parameter(x) for x in start], [Parameter(x) for x in start]
+    scalar, on_arrays = kind(one_by_one, **settings), kind(held, **settings)
+    values = np.array(start)
+    for _ in range(5):
+        grads = np.array([rng.gauss(0.0, 1.0) for _ in start])
+        before, before_grads = values.tolist(), grads.tolist()
+        for parameter, g in zip(one_by_one, before_grads):
+            parameter.grad = g
+        scalar.step()
+        old, values = values, on_arrays.step_on_arrays(values, grads)
+        assert values.tolist() == [p.data for p in one_by_one]
+        # Neither argument is written to (SGD's grad += λ·w and AdamW's value *= ... work in place).
+        assert (old.tolist(), grads.tolist()) == (before, before_grads)
+    assert [(p.data, p.grad) for p in held] == [(x, 0.0) for x in start]
+    assert on_arrays.state_dict() == scalar.state_dict()
+
+
+def test_step_on_arrays_runs_a_rule_written_for_floats_through_step_and_returns_its_numbers():
+    np = pytest.importorskip("numpy")
+
+    class Clipped(nn.Optimizer):
+        def update(self, value, grad, state):
+            return value - 0.1 * max(-1.0, min(1.0, grad))  # max/min of an array raise
+
+    optimizer = Clipped([Parameter(1.0), Parameter(0.0)])
+    stepped = optimizer.step_on_arrays(np.array([1.0, 0.0]), np.array([5.0, -0.5]))
+    assert (stepped.tolist(), optimizer.steps) == ([0.9, 0.05], 1)

@@ -538,3 +538,30 @@ def test_fit_walks_the_model_a_fixed_number_of_times_however_many_epochs(monkeyp
         nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, epochs=epochs, progress=False, validation=(X, y))
         counts.append(len(walks))
     assert counts[0] == counts[1]
+
+
+def test_examples_of_finite_floats_whose_sum_overflows_are_accepted_and_a_nan_among_floats_is_named():
+    # The check sums each example of floats at C speed and looks number by number only when the sum is not finite.
+    model = nn.Neuron(2, activation="linear", weights=[0.0, 0.0])
+    assert nn.predict(model, [[1e308, 1e308], [-1e308, -1e308]]) == [0.0, 0.0]
+    with pytest.raises(ValueError, match="holds inf") as caught:
+        nn.predict(model, [[1.0, 2.0], [1e308, math.inf]])
+    assert str(caught.value) == (
+        "predict() got X[1] = [1e+308, inf], which holds inf; expected finite numbers. Drop or fill in that example "
+        "(nan and inf make every loss nan)."
+    )
+
+
+def test_targets_are_checked_once_per_distinct_value_but_a_bad_one_is_named_by_its_first_index():
+    X, y = nn.data.pass_fail(30, seed=0)
+    seen = []
+
+    def counting_loss(outputs, targets):
+        seen.append(len(targets))
+        return nn.binary_cross_entropy_with_logits(outputs, targets)
+
+    nn.fit(nn.MLP(2, [3, 1], seed=0), X, y, loss=counting_loss, epochs=1, batch_size=None, progress=False)
+    assert seen[:2] == [2, 30]  # the check: 0 and 1 once each, not 30 copies of the output; then the batch
+    bad = [*y[:7], True, *y[8:20], True, *y[21:]]  # True == 1 and hashes like it, but the loss refuses a bool
+    with pytest.raises(ValueError, match="got target True for example 7"):
+        nn.fit(nn.MLP(2, [3, 1], seed=0), X, bad, epochs=1, progress=False)

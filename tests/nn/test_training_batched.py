@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import random
 from collections.abc import Callable
 
 import pytest
@@ -357,3 +358,96 @@ def test_evaluate_refuses_what_value_refuses_in_any_example() -> None:
     X = [[0.5, 1.0], [None, 1.0]]
     with pytest.raises(batched.BatchTypeError, match=r"got None of type NoneType at row 1, column 0"):
         nn.evaluate(_model(), X, [0, 1], engine="batched")
+
+
+# --- fit keeps the weights in one array for an epoch: the numbers of the per-batch write-back, bit for bit ----------
+
+
+class _HalveThreeWeights(nn.Callback):
+    """Changes the model between epochs, as a user's callback may: fit must read the weights again."""
+
+    def on_epoch_end(self, epoch: int, monitored: float, model: nn.Module) -> bool:
+        for parameter in model.parameters()[:3]:
+            parameter.data *= 0.5
+        return False
+
+
+def _written_back_every_batch(model, X, y, loss, optimizer, epochs: int, batch_size: int, seed: int) -> None:
+    """fit(engine="batched")'s loop as it was: every batch reads the weights from the Values and writes them back."""
+    batch = BatchedModel(model, X[0], data=X, checked=True, targets=y)
+    order = random.Random(seed)
+    for epoch in range(1, epochs + 1):
+        model.train()
+        for X_batch, y_batch in nn.data.batches(X, y, batch_size, shuffle=True, seed=order):
+            optimizer.zero_grad()
+            batch.step(X_batch, y_batch, loss)
+            optimizer.step_arrays()
+        _HalveThreeWeights().on_epoch_end(epoch, 0.0, model)
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize(("loss", "dropout"), [(nn.binary_cross_entropy_with_logits, 0.4), (nn.hinge, 0.0)])
+def test_fit_holding_the_weights_in_an_array_gives_the_per_batch_write_backs_numbers_bit_for_bit(
+    optimizer: str, loss, dropout: float
+) -> None:
+    X, y = nn.data.moons(45, seed=2)
+    held, written = _model(dropout=dropout), _model(dropout=dropout)
+    held_optimizer, written_optimizer = OPTIMIZERS[optimizer](held), OPTIMIZERS[optimizer](written)
+    nn.fit(held, X, y, loss=loss, optimizer=held_optimizer, epochs=4, batch_size=8, validation=(X[:9], y[:9]),
+           callbacks=[_HalveThreeWeights()], progress=False, seed=5, engine="batched")
+    _written_back_every_batch(written, X, y, loss, written_optimizer, epochs=4, batch_size=8, seed=5)
+    assert [p.data for p in held.parameters()] == [p.data for p in written.parameters()]
+    assert [p.grad for p in held.parameters()] == [p.grad for p in written.parameters()]  # the last batch's
+    assert held_optimizer.state_dict() == written_optimizer.state_dict()
+
+
+def test_fit_with_an_optimizer_over_some_parameters_trains_only_those_like_the_scalar_engine() -> None:
+    X, y = nn.data.moons(30, seed=1)
+    trained = {}
+    for engine in ("scalar", "batched"):
+        model = _model()
+        first_layer = model.layers[0].parameters()
+        frozen = [p.data for p in model.parameters()[len(first_layer):]]
+        nn.fit(model, X, y, optimizer=nn.Adam(first_layer, learning_rate=0.05), epochs=3, batch_size=10,
+               progress=False, engine=engine)
+        assert [p.data for p in model.parameters()[len(first_layer):]] == frozen
+        trained[engine] = [p.data for p in first_layer]
+    assert trained["batched"] == pytest.approx(trained["scalar"], abs=1e-12)
+    assert trained["batched"] != [p.data for p in _model().layers[0].parameters()]
+
+
+def test_ctrl_c_mid_epoch_leaves_the_batched_engines_weights_of_the_last_finished_epoch() -> None:
+    X, y = nn.data.moons(40, seed=0)
+    model = _model()
+    at_epoch_end = []
+
+    class Interrupting(nn.Adam):
+        def step_on_arrays(self, values, grads):  # type: ignore[no-untyped-def]
+            if self.steps == 6:  # the third update of epoch 2 (4 batches per epoch)
+                raise KeyboardInterrupt
+            return super().step_on_arrays(values, grads)
+
+    class Snapshot(nn.Callback):
+        def on_epoch_end(self, epoch: int, monitored: float, model: nn.Module) -> bool:
+            at_epoch_end.append([p.data for p in model.parameters()])
+            return False
+
+    history = nn.fit(model, X, y, optimizer=Interrupting(model, learning_rate=0.05), epochs=3, batch_size=10,
+                     callbacks=[Snapshot()], progress=False, engine="batched")
+    assert (history.interrupted, history.epochs) == (True, 1)
+    assert [p.data for p in model.parameters()] == at_epoch_end[0]
+
+
+def test_fit_with_a_rule_written_for_floats_only_trains_like_the_scalar_engine() -> None:
+    class Clipped(nn.Optimizer):
+        def update(self, value, grad, state):  # type: ignore[no-untyped-def]
+            return value - 0.1 * max(-0.5, min(0.5, grad))  # max/min of an array raise: step() runs it
+
+    X, y = nn.data.moons(30, seed=3)
+    trained = {}
+    for engine in ("scalar", "batched"):
+        model = _model()
+        nn.fit(model, X, y, optimizer=Clipped(model), epochs=3, batch_size=10, progress=False, engine=engine)
+        trained[engine] = [p.data for p in model.parameters()]
+    assert trained["batched"] == pytest.approx(trained["scalar"], abs=1e-12)
+    assert trained["batched"] != [p.data for p in _model().parameters()]
