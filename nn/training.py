@@ -132,7 +132,14 @@ def fit(
         seed: the order batches are shuffled in.
         engine: ``"scalar"`` builds one graph per example; ``"batched"`` records
             the model's graph once and replays it over each batch with NumPy
-            (many times faster, same numbers; see ``autograd.modes.batched``).
+            (many times faster; see ``autograd.modes.batched``). The same op
+            rules, but not the same bits: its matrix products and sums over a
+            batch add in another order, and NumPy's exp, log and tanh may differ
+            from the ``math`` module's in the last bit. From the same weights,
+            one step's outputs and loss agree to 1e-12 relative and each
+            gradient to 1e-12 of the largest, unless rounding moves a
+            pre-activation across a kink (relu at exactly 0); trained weights
+            drift apart by rounding only (on W2, 2e-15 after 300 epochs).
         record: keep every mini-batch update, for ``model_at``, ``fork`` and
             ``to_html`` (see ``nn.history``).
 
