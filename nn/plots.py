@@ -122,7 +122,8 @@ def decision_boundary(
         X: the examples, each 2 numbers (a list, a NumPy array or a pandas DataFrame).
         y: their class labels.
         threshold: where class 1 starts; by default 0.5 for a sigmoid output, else 0.
-        resolution: grid points per side (the model runs resolution² times).
+        resolution: grid points per side: resolution² points, run as one batch (``engine="batched"``)
+            when NumPy is installed.
         title: the plot's title.
         feature_names: the axis labels; by default a DataFrame's column names, else x₁ and x₂.
         class_names: legend names per class label, e.g. ``("failed", "passed")``.
@@ -166,12 +167,13 @@ def decision_boundary(
     grid_y = _linspace(min(ys) - pad_y, max(ys) + pad_y, resolution)
     if threshold is None:
         threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0
-    with evaluating(model), no_grad():
-        outputs = [[model([gx, gy]) for gx in grid_x] for gy in grid_y]
+    answers = _outputs_at(model, [[gx, gy] for gy in grid_y for gx in grid_x])
+    width = len(grid_x)
     figure, axes = _figure_and_axes(ax, "decision_boundary", figsize=(5.5, 4.5))
     classes = sorted(set(y))
-    if all(isinstance(row[0], Value) for row in outputs):
-        scores = [[_as_float(v) for v in row] for row in outputs]
+    numbers = [a for a in answers if isinstance(a, float)]
+    if len(numbers) == len(answers):
+        scores = [numbers[start : start + width] for start in range(0, len(numbers), width)]
         # Confidence shading: distance from the threshold, squashed to (−1, 1).
         scale = max(max(abs(s - threshold) for row in scores for s in row), 1e-12)
         shade = [[math.tanh(3.0 * (s - threshold) / scale) for s in row] for row in scores]
@@ -181,7 +183,8 @@ def decision_boundary(
         axes.contourf(grid_x, grid_y, shade, levels=21, cmap=colours, vmin=-1.0, vmax=1.0, alpha=0.45)
         axes.contour(grid_x, grid_y, scores, levels=[threshold], colors="#222222", linewidths=1.5)
     else:
-        winners = [[_argmax(v) for v in row] for row in outputs]
+        argmax = [_argmax(a) if isinstance(a, list) else 0 for a in answers]
+        winners = [argmax[start : start + width] for start in range(0, len(argmax), width)]
         from matplotlib.colors import ListedColormap
 
         count = max(max(classes) + 1, max(max(row) for row in winners) + 1)
@@ -502,12 +505,43 @@ def _linspace(low: float, high: float, count: int) -> list[float]:
     return [low + i * step for i in range(count)]
 
 
-def _as_float(value: Value | list[Value]) -> float:
-    return value.data if isinstance(value, Value) else value[0].data
+def _outputs_at(model: Module, points: list[list[float]], engine: str = "batched") -> list[float | list[float]]:
+    """The model's outputs at every point, in eval mode: a float each, or a list for several outputs.
+
+    ``engine="batched"`` records the model's graph once and replays it over all
+    the points as one batch (as ``fit(engine="batched")`` does); the numbers
+    agree with the scalar engine's to 1e-12. It falls back to the scalar
+    engine, one graph per point, when NumPy is missing or the graph cannot be
+    replayed (it branches on the data, or the batch would not fit in memory).
+
+    Example:
+        >>> import nn
+        >>> neuron = nn.Neuron(2, activation="linear", weights=[1.0, 2.0])
+        >>> _outputs_at(neuron, [[1.0, 0.0], [0.0, 1.0]]), _outputs_at(neuron, [[1.0, 1.0]], engine="scalar")
+        ([1.0, 2.0], [3.0])
+    """
+    with evaluating(model), no_grad():
+        # One point through the scalar engine says whether the model returns one Value or a list.
+        first = model(points[0])
+        if engine == "batched":
+            from autograd.modes.batched import BatchedError
+
+            try:
+                from nn.batched import BatchedModel
+
+                rows = BatchedModel(model, points[0], data=points).outputs(points)
+            except (ImportError, BatchedError):
+                pass  # no NumPy, or a graph the batched engine refuses: one graph per point
+            else:
+                return list(rows[:, 0].tolist()) if isinstance(first, Value) else list(rows.tolist())
+        return [_floats(model(point)) for point in points]
 
 
-def _argmax(value: Value | list[Value]) -> int:
-    scores = [value.data] if isinstance(value, Value) else [v.data for v in value]
+def _floats(output: Value | Sequence[Value]) -> float | list[float]:
+    return output.data if isinstance(output, Value) else [float(v) for v in output]
+
+
+def _argmax(scores: list[float]) -> int:
     return scores.index(max(scores))
 
 

@@ -642,7 +642,8 @@ def _order(outputs: Sequence[Value]) -> list[Value]:
     if len(outputs) == 1:
         return topological_order(outputs[0])
     # One root joins the outputs, so one traversal finds every node; the root itself is left out.
-    joined = value_sum(outputs)
+    with enable_grad():  # inside no_grad() the root would be a lone leaf, joining nothing
+        joined = value_sum(outputs)
     return [node for node in topological_order(joined) if node is not joined]
 
 

@@ -227,6 +227,16 @@ def test_recording_inside_no_grad_still_records_the_graph() -> None:
     assert tape.run([[1.0], [5.0]]).outputs[:, 0].tolist() == [2.0, 10.0]
 
 
+def test_a_function_with_several_outputs_recorded_and_run_inside_no_grad_gives_every_output() -> None:
+    from autograd import no_grad
+
+    w = Parameter(2.0)
+    with no_grad():
+        tape = batched.record(lambda x: [w * x[0], w + x[0]], [w], [1.0])
+        outputs = tape.run([[1.0], [5.0]]).outputs
+    assert outputs.tolist() == [[2.0, 3.0], [10.0, 7.0]]
+
+
 @pytest.mark.parametrize(
     ("bad", "shown"),
     [

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
 import nn  # noqa: E402
-from autograd import Parameter  # noqa: E402
+from autograd import Parameter, no_grad  # noqa: E402
 from nn import plots  # noqa: E402
 
 
@@ -451,3 +451,102 @@ def test_network_greys_a_relu_that_is_off_for_the_example_and_says_why_in_the_le
     alive, _ = _course_network()
     legend = [text.get_text() for text in plots.network(alive, example=[4.0, 5.0]).axes[0].get_legend().get_texts()]
     assert not any("off" in text for text in legend)
+
+
+# --- decision_boundary runs its grid as one batch (the batched engine), the scalar engine as the fallback ----------
+
+class _Counted(nn.MLP):
+    """An MLP that counts its forward passes."""
+
+    calls = 0
+
+    def __call__(self, inputs):
+        type(self).calls += 1
+        return super().__call__(inputs)
+
+
+def _grid(count: int = 20) -> list[list[float]]:
+    return [[-1.5 + 4 * i / count, -1.0 + 2.5 * j / count] for j in range(count) for i in range(count)]
+
+
+def test_decision_boundary_runs_the_model_a_few_times_not_once_per_grid_point():
+    pytest.importorskip("numpy")
+    X, y = nn.data.moons(40, seed=0)
+    model = _Counted(2, [8, 8, 1], seed=0)
+    _Counted.calls = 0
+    plots.decision_boundary(model, X, y, resolution=30)
+    assert _Counted.calls <= 5  # the scalar engine ran it 30² = 900 times
+
+
+@pytest.mark.parametrize(("layers", "activation"), [([32, 32, 1], "relu"), ([8, 3], "tanh")])
+def test_the_batched_grid_agrees_with_the_scalar_engine_to_1e_12(layers, activation):
+    pytest.importorskip("numpy")
+    model = nn.MLP(2, layers, activation=activation, seed=0)
+    points = _grid()
+    fast, slow = plots._outputs_at(model, points), plots._outputs_at(model, points, engine="scalar")
+    assert len(fast) == len(slow) == len(points)
+    flat = (lambda rows: rows) if layers[-1] == 1 else (lambda rows: [v for row in rows for v in row])
+    assert all(isinstance(a, float) for a in fast) == (layers[-1] == 1)
+    assert flat(fast) == pytest.approx(flat(slow), rel=1e-12, abs=1e-300)
+    assert len(set(flat(fast))) > len(points) // 2  # the grid's values differ: a real comparison
+
+
+def test_decision_boundary_draws_the_same_picture_as_with_the_scalar_engine(monkeypatch):
+    np = pytest.importorskip("numpy")
+    X, y = nn.data.moons(40, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    nn.fit(model, X, y, epochs=5, progress=False)
+
+    def pixels() -> object:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(plots.decision_boundary(model, X, y, resolution=25))
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).astype(int)
+
+    fast = pixels()
+    scalar = plots._outputs_at
+    monkeypatch.setattr(plots, "_outputs_at", lambda model, points: scalar(model, points, engine="scalar"))
+    slow = pixels()
+    # Values 1e-15 apart move the boundary line by as much: its antialiased edge may shade a few
+    # pixels (5 of 247,500 here) one level of 255 differently, and nothing else changes.
+    assert np.abs(slow - fast).max() <= 1
+    assert (slow != fast).any(axis=2).sum() <= 20
+
+
+def test_without_numpy_the_grid_runs_on_the_scalar_engine(monkeypatch):
+    pytest.importorskip("numpy")
+    import importlib
+
+    from autograd.modes import batched
+
+    model = nn.MLP(2, [4, 1], seed=0)
+    expected = plots._outputs_at(model, _grid(5), engine="scalar")
+    real = importlib.import_module
+
+    def without_numpy(name, *args):
+        if name == "numpy":
+            raise ImportError("No module named 'numpy'")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", without_numpy)
+    monkeypatch.setattr(batched, "_NUMPY", None)
+    assert plots._outputs_at(model, _grid(5)) == expected
+
+
+def test_a_model_that_branches_on_the_data_is_drawn_with_the_scalar_engine():
+    pytest.importorskip("numpy")
+
+    class Branches(nn.Module):
+        def __init__(self) -> None:
+            self.layer = nn.Dense(2, 1, activation="linear", seed=0)
+
+        def __call__(self, inputs):
+            (z,) = self.layer(inputs)
+            return z.relu() if float(inputs[0]) > 0 else z.tanh()
+
+    model = Branches()
+    points = _grid(6)
+    with no_grad():
+        expected = [float(model(p)) for p in points]
+    assert plots._outputs_at(model, points) == expected
