@@ -11,7 +11,8 @@ names each node as the lecture does:
   ``w`` and its bias ``b``, with the neuron's index as a subscript and the
   layer's as a superscript: ``z₂⁽¹⁾``, ``a₂⁽¹⁾``, ``w₂₁⁽¹⁾`` (neuron 2, input 1);
 * the network's inputs are ``x₁, x₂, …`` (or the feature names you give);
-* the last layer's activations are ``ŷ``; a loss (the root, inside a scope) is
+* the last layer's activations are ``ŷ`` (the ``z`` of a logits loss, as its
+  formula names what it reads); a loss (the root, inside a scope) is
   ``J``, its per-example terms ``L``;
 * any other intermediate of such a graph gets a short formula of its operands'
   names (``1 − ŷ``, ``log ŷ``), never an internal id.
@@ -263,6 +264,10 @@ def lecture_roles(
     roles: dict[Value, str] = {}
     outputs = [n for n in neurons if not any(user in products for user in consumers.get(n.a, []))]
     several_outputs = len({n.index for n in outputs}) > 1
+    # A loss names what it reads as its formula does: ŷ, or the score z (s) of a logits (hinge) loss,
+    # which is the output neuron's weighted sum itself (no output activation).
+    form = describe(root.scope[-1]).closed_form if root.scope else None
+    read_as = {node: form.symbol for example in form.outputs for node in example} if form else {}
     for neuron in neurons:
         is_output = neuron in outputs
         for position, (weight, x, product) in enumerate(neuron.weights, start=1):
@@ -277,7 +282,8 @@ def lecture_roles(
             names[neuron.z], roles[neuron.z] = f"z{neuron.indices()}", "z"
         if is_output:
             suffix = subscript(neuron.index) if several_outputs and neuron.index is not None else ""
-            names[neuron.a], roles[neuron.a] = f"ŷ{suffix}", "output"
+            letter = read_as.get(neuron.a, "ŷ") if neuron.a is neuron.z else "ŷ"
+            names[neuron.a], roles[neuron.a] = f"{letter}{suffix}", "output"
         else:
             names[neuron.a], roles[neuron.a] = f"a{neuron.indices()}", "a"
     if root.scope and root not in roles and (neurons or is_loss(root)):

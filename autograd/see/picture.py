@@ -68,7 +68,7 @@ MAX_PARAMETER_ROWS = 12
 INPUTS: Key = ("\x00inputs",)
 """The cluster path of a network's input column (no scope name can start with NUL by accident)."""
 # How a box row names a gradient, by role: ∂J/∂w for a weight, as the lecture writes it.
-_SYMBOLS = {"weight": "w", "bias": "b", "z": "z", "a": "a", "output": "ŷ", "loss": "J", "loss term": "L"}
+_SYMBOLS = {"weight": "w", "bias": "b", "z": "z", "a": "a", "loss": "J", "loss term": "L"}
 
 
 def is_count(x: object) -> bool:
@@ -685,7 +685,7 @@ def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
                 "or raise max_nodes."
             )
         drawn = grouping.loose
-        boxes = _boxes(grouping, roles, options.precision)
+        boxes = _boxes(grouping, names, roles, options.precision)
         box_ids = {entry.box.key: entry.id for entry in boxes}
         for node in drawn:
             if node.operation is not None:
@@ -708,7 +708,9 @@ def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
     )
 
 
-def _boxes(grouping: Grouping, roles: dict[Value, str], precision: int) -> tuple[PictureBox, ...]:
+def _boxes(
+    grouping: Grouping, names: dict[Value, str], roles: dict[Value, str], precision: int
+) -> tuple[PictureBox, ...]:
     nested = {key[:depth] for key in grouping.boxes for depth in range(1, len(key))}
     places = {key: key if key in nested else key[:-1] for key in grouping.boxes}
     crowd: dict[Key, int] = {}
@@ -716,7 +718,9 @@ def _boxes(grouping: Grouping, roles: dict[Value, str], precision: int) -> tuple
         crowd[place] = crowd.get(place, 0) + 1
 
     def row(node: Value) -> BoxRow:
-        symbol = _SYMBOLS.get(roles.get(node, ""), "")
+        role = roles.get(node, "")
+        # An output's symbol is its name's letter (ŷ, or the z of a logits loss), without the numbers.
+        symbol = names[node].split("[")[0].rstrip("₀₁₂₃₄₅₆₇₈₉") if role == "output" else _SYMBOLS.get(role, "")
         return BoxRow(node, f"∂J/∂{symbol}" if symbol else "grad")
 
     found = []

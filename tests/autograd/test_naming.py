@@ -87,7 +87,44 @@ def test_cross_entropy_graphs_are_named_too():
     names = names_of(root)
     assert names[root] == "J"
     assert not [name for name in names.values() if V_ID.fullmatch(name)]
-    assert {"ŷ₁", "ŷ₂", "ŷ₃"} <= set(names.values())  # several outputs: numbered
+    # Several outputs, numbered; scores, so named z as the loss's formula (∂J/∂zⱼ = pⱼ − yⱼ) names them.
+    assert {"z₁", "z₂", "z₃"} <= set(names.values())
+
+
+def _output_box_and_first_step(loss, output_activation):
+    model = nn.MLP(2, [8, 8, 1], output_activation=output_activation, seed=0)
+    output = model([0.5, -0.3])
+    root = loss([output], [1])
+    trace = autograd.trace_backward(root, collapse="scope")
+    rows = re.findall(r'<TD ALIGN="LEFT">([^<]*)</TD>', to_dot(root, collapse="scope"))
+    gradients = re.findall(r'<TD ALIGN="RIGHT"><FONT[^>]*>([^<]*)</FONT>', to_dot(root, collapse="scope"))
+    return names_of(root)[output], rows, gradients, trace.explain(0), trace.explain(1)
+
+
+def test_a_logits_loss_names_the_linear_output_it_reads_z_in_the_box_and_the_step():
+    name, rows, gradients, first, second = _output_box_and_first_step(nn.binary_cross_entropy_with_logits, None)
+    assert name == "z"
+    assert "∂J/∂z = σ(z) − y = σ(" in first
+    assert "going back from ∂J/∂z = " in second
+    assert any(row.startswith("z = ") for row in rows)
+    assert any(text.startswith("∂J/∂z ") for text in gradients)
+    assert "ŷ" not in first + second + "".join(rows + gradients)
+
+
+def test_binary_cross_entropy_after_a_sigmoid_still_names_the_output_y_hat():
+    name, rows, gradients, first, second = _output_box_and_first_step(nn.binary_cross_entropy, "sigmoid")
+    assert name == "ŷ"
+    assert "∂J/∂ŷ = −y/ŷ + (1−y)/(1−ŷ) = −1/" in first
+    assert "going back from ∂J/∂ŷ = " in second
+    assert any(row.startswith("ŷ = ") for row in rows)
+    assert any(text.startswith("∂J/∂ŷ ") for text in gradients)
+
+
+def test_a_logits_loss_over_two_examples_names_each_output_z_with_its_example():
+    model = nn.MLP(2, [3, 1], seed=0)
+    root = nn.binary_cross_entropy_with_logits([model([0.5, -0.3]), model([1.0, 2.0])], [1, 0])
+    assert {"z[1]", "z[2]"} <= set(names_of(root).values())
+    assert "(1/n)·(σ(z) − y)" in autograd.trace_backward(root, collapse="scope").explain(0)
 
 
 def test_a_users_label_always_wins():
