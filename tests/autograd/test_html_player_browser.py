@@ -175,8 +175,12 @@ var shown = Array.from(svg.querySelectorAll('text')).filter(function (t) {
     && r.bottom > area.top && r.top < area.bottom;
 });
 var sizes = shown.map(t => Number(t.getAttribute('font-size')) * t.getScreenCTM().a);
+// An axis with overflow: clip cannot scroll at all (no scrollbar, no script, no find-in-page):
+// the frame clips the picture it pans; anything else that overflows would scroll or spill.
+var scrolls = function (e, axis) { return getComputedStyle(e)['overflow' + axis] !== 'clip'; };
 var scrolling = ['explanation', 'frame'].map(id => document.getElementById(id))
-  .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map(e => e.id);
+  .filter(e => (scrolls(e, 'Y') && e.scrollHeight > e.clientHeight + 1)
+               || (scrolls(e, 'X') && e.scrollWidth > e.clientWidth + 1)).map(e => e.id);
 var drawn = svg.querySelector('g.graph').getBoundingClientRect();
 var whole = !out(drawn);
 var page = document.documentElement;
@@ -191,12 +195,14 @@ return {counter: document.getElementById('counter').textContent, cut: cut, scrol
 
 SETTLED = (
     "var done = arguments[arguments.length - 1];"
-    " requestAnimationFrame(function () { requestAnimationFrame(done); });"
+    " Promise.all(document.getAnimations().map(function (a) { return a.finished; })).then(function () {"
+    " requestAnimationFrame(function () { requestAnimationFrame(done); }); });"
 )
 
 
 def seen(driver) -> dict:
-    # Measure after two animation frames: on a busy machine a queued resize or repaint may still be pending.
+    # Measure once the camera's pan has glided to its end, and two animation frames later:
+    # on a busy machine a queued resize or repaint may still be pending.
     driver.execute_async_script(SETTLED)
     return driver.execute_script(SEEN, HIGHLIGHT)
 
@@ -349,6 +355,13 @@ requestAnimationFrame(function () { requestAnimationFrame(function () {
 """
 
 
+# What the camera set on the picture: its viewBox and its size in px (a pan changes neither).
+CAMERA = """
+var svg = document.querySelector('#frame svg');
+return [svg.getAttribute('viewBox'), svg.style.width, svg.style.height];
+"""
+
+
 @pytest.mark.parametrize("nodes", [50, 250, pytest.param(500, marks=pytest.mark.slow)])
 def test_a_page_near_the_default_max_nodes_opens_and_answers_a_key_within_2_s(
     browser, tmp_path, nodes, record_property
@@ -386,17 +399,21 @@ def test_a_2000_node_page_is_written_in_seconds_opens_and_answers_keys(browser, 
     browser.set_script_timeout(60)
     browser.get(page.as_uri())
     opened = browser.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd;")
-    stepped, counter = browser.execute_async_script(KEY_TO_PAINT, "ArrowRight")
+    sized = browser.execute_script(CAMERA)
+    steps = [browser.execute_async_script(KEY_TO_PAINT, "ArrowRight") for _ in range(7)]
+    stepped, counter = sorted(steps)[3][0], steps[-1][1]
+    # The camera pans with a transform: seven steps neither resize the picture nor change its viewBox.
+    assert browser.execute_script(CAMERA) == sized
     last, at_end = browser.execute_async_script(KEY_TO_PAINT, "End")
     record_property("open_ms_2000", round(opened))
     record_property("step_ms_2000", round(stepped))
     record_property("end_ms_2000", round(last))
-    assert counter == f"Step 2 of {len(trace)}"
+    assert counter == f"Step 8 of {len(trace)}"
     assert at_end == f"Step {len(trace)} of {len(trace)}"
-    # Measured to the next painted frame: 0.1-2 s on 2 busy cores, most of it Chromium laying
-    # the SVG out again when the camera moves. The 2 s target is for pages up to max_nodes=500.
+    # Measured to the next painted frame (median of 7): 30-250 ms on 2 busy cores; it was
+    # 0.5-2 s when the camera moved by a new viewBox, which lays the whole SVG out again.
     assert opened < 10_000, f"opened in {opened:.0f} ms"
-    assert stepped < 5000, f"stepped in {stepped:.0f} ms"
+    assert stepped < 1000, f"stepped in {stepped:.0f} ms"
     assert last < 10_000, f"went to the last step in {last:.0f} ms"  # repaints nearly every node
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
