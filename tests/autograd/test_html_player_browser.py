@@ -272,6 +272,72 @@ def test_plus_and_minus_zoom_the_graph_and_minus_shows_the_whole_picture(browser
         browser.set_window_size(1300, 1000)
 
 
+# This step's inputs as the page shows them: the box at the tail of every highlighted edge,
+# whether it lies across the frame's whole width, and whether it is wholly in the frame.
+INPUTS = """
+var frame = document.getElementById('frame').getBoundingClientRect(), highlight = arguments[0].toLowerCase();
+var svg = document.querySelector('#frame svg'), found = {}, span = [];
+svg.querySelectorAll('g.edge').forEach(function (g) {
+  var path = g.querySelector('path');
+  if (!path || (path.getAttribute('stroke') || '').toLowerCase() !== highlight) { return; }
+  var tail = g.querySelector('title').textContent.split('->')[0].split(':')[0];
+  var node = document.getElementById(tail);
+  if (!node) { return; }
+  var r = node.getBoundingClientRect();
+  found[tail] = {across: r.left >= frame.left - 1 && r.right <= frame.right + 1,
+                 whole: r.left >= frame.left - 1 && r.right <= frame.right + 1
+                        && r.top >= frame.top - 1 && r.bottom <= frame.bottom + 1};
+  span.push(r);
+});
+svg.querySelectorAll('g.node, g.cluster').forEach(function (g) {
+  var lit = Array.from(g.querySelectorAll('path,polygon,ellipse'))
+    .some(e => (e.getAttribute('stroke') || '').toLowerCase() === highlight);
+  if (lit && g.classList.contains('node')) { span.push(g.getBoundingClientRect()); }
+});
+var fits = span.length > 0
+  && Math.max.apply(null, span.map(r => r.bottom)) - Math.min.apply(null, span.map(r => r.top)) <= frame.height - 20
+  && Math.max.apply(null, span.map(r => r.right)) - Math.min.apply(null, span.map(r => r.left)) <= frame.width - 20;
+return {inputs: found, fits: fits};
+"""
+
+
+def test_presenting_a_2_4_4_1_network_at_1024x768_keeps_each_step_and_its_inputs_in_view(browser, tmp_path):
+    """The neuron-level 2-4-4-1 lesson does not fit a projector whole at 16 px: the camera pans to each step."""
+    from selenium.webdriver.common.keys import Keys
+
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    lesson = trace_forward(loss, collapse="scope") + trace_backward(loss, collapse="scope")
+    inner_size(browser, 1024, 768)
+    try:
+        browser.get(lesson.to_html(tmp_path / "wide.html").as_uri())
+        press(browser, "p")
+        sizes, inputs_seen = set(), 0
+        for i in range(len(lesson)):
+            view = seen(browser)
+            where = f"step {i + 1}"
+            assert view["counter"] == f"Step {i + 1} of {len(lesson)}", where
+            assert view["scrolling"] == [], where
+            assert view["cut"] == [], where  # the step's own box, wholly in view
+            assert view["graph"] >= 16 - 0.01, where
+            shown = browser.execute_script(INPUTS, HIGHLIGHT)
+            # Every input's column is in view; when the step's box and its inputs fit in the
+            # frame together, all of them are wholly in view.
+            assert all(place["across"] for place in shown["inputs"].values()), (where, shown)
+            if shown["fits"] and shown["inputs"]:
+                assert all(place["whole"] for place in shown["inputs"].values()), (where, shown)
+                inputs_seen += 1
+            box, width, _ = browser.execute_script(CAMERA)
+            sizes.add(round(float(width.removesuffix("px")) / float(box.split()[2]), 3))  # px per point
+            press(browser, Keys.ARROW_RIGHT)
+        assert inputs_seen > 0
+        assert len(sizes) == 1  # one scale for the whole lesson (both pictures): the camera only pans
+    finally:
+        browser.set_window_size(1300, 1000)
+
+
 def answer(driver, text: str) -> dict:
     """Type ``text`` in the quiz's answer field, press Enter; what the page shows then."""
     from selenium.webdriver.common.keys import Keys

@@ -70,9 +70,14 @@
         if (align !== "l" && text.getAttribute("text-anchor") === "start") { refs.unanchored.push([text, align]); }
       });
       return refs;
-    }).concat(picture.edges.map(function (id) {
-      var group = byId[id];
-      return group ? { node: false, group: group } : null;
+    });
+    // An edge's tail, for the camera to show a step's inputs: Graphviz titles it "tail:port->head:port".
+    var nodeAt = {};
+    picture.nodes.forEach(function (entry, k) { nodeAt[entry[0]] = k; });
+    elements = elements.concat(picture.edges.map(function (id) {
+      var group = byId[id], title = group && group.querySelector("title");
+      var tail = title ? title.textContent.split("->")[0].split(":")[0] : "";
+      return group ? { node: false, group: group, from: tail in nodeAt ? nodeAt[tail] : -1 } : null;
     }));
     applied = picture.base.slice();
     mounted = p;
@@ -251,8 +256,9 @@
     pan = null;
   }
 
-  // Keep this step's boxes in view, moving only when they would leave it; centre a
-  // picture smaller than the frame.
+  // Keep this step's boxes in view and as much of its inputs (the tails of its lit edges)
+  // as fits around them; move only when they would leave the view; centre a picture
+  // smaller than the frame.
   function fit() {
     var svg = frame.querySelector("svg");
     if (!svg || !bounds) { return; }
@@ -262,6 +268,8 @@
     // The step's nodes, not its edges: an operand's edge may come from far away (an input
     // at the left edge), and following it would leave the node being computed out of view.
     var litNodes = lit.filter(function (e) { return elements[e] && elements[e].node; });
+    var inputs = lit.filter(function (e) { return elements[e] && !elements[e].node && elements[e].from >= 0; })
+      .map(function (e) { return elements[e].from; });
     var target = union(litNodes.length ? litNodes : focus);
     var margin = 8;  // px around the step's boxes
     var wanted = sized.scale;
@@ -273,20 +281,31 @@
     }
     var resized = !pan;
     if (Math.abs(wanted - scale) > 1e-9) { resize(wanted); resized = true; }
-    var w = size.width / scale, h = size.height / scale;
+    var w = size.width / scale, h = size.height / scale, pad = margin / scale;
+    var wider = target && union(litNodes.concat(focus, inputs));
     var place = function (centre, extent, low, length) {
       if (extent >= length) { return low + (length - extent) / 2; }  // centred: the whole picture shows
       return Math.min(Math.max(centre - extent / 2, low), low + length - extent);
     };
-    var next = { x: place(bounds.x + bounds.width / 2, w, bounds.x, bounds.width),
-                 y: place(bounds.y + bounds.height / 2, h, bounds.y, bounds.height) };
+    // Along one axis: the step's boxes and inputs centred if they fit, else centred on
+    // them and moved just enough to keep the step's own boxes in view.
+    var aim = function (extent, low, length, must, all) {
+      if (extent >= length) { return place(0, extent, low, length); }
+      var at = place(all[0] + all[1] / 2, extent, low, length);
+      if (all[1] + 2 * pad > extent) {
+        at = Math.min(Math.max(at, must[0] + must[1] + pad - extent), must[0] - pad);
+        at = Math.min(Math.max(at, low), low + length - extent);
+      }
+      return at;
+    };
+    var next = { x: place(0, w, bounds.x, bounds.width), y: place(0, h, bounds.y, bounds.height) };
     if (target) {
       var view = pan && { x: pan.x, y: pan.y, width: w, height: h };
-      if (view && inside(target, view, margin / scale) &&
+      if (view && inside(target, view, pad) && inside(wider, view, pad) &&
           (w < bounds.width || Math.abs(pan.x - next.x) < 1e-6) &&
           (h < bounds.height || Math.abs(pan.y - next.y) < 1e-6)) { next = pan; } else {
-        if (w < bounds.width) { next.x = place(target.x + target.width / 2, w, bounds.x, bounds.width); }
-        if (h < bounds.height) { next.y = place(target.y + target.height / 2, h, bounds.y, bounds.height); }
+        next.x = aim(w, bounds.x, bounds.width, [target.x, target.width], [wider.x, wider.width]);
+        next.y = aim(h, bounds.y, bounds.height, [target.y, target.height], [wider.y, wider.height]);
       }
     }
     pan = next;
