@@ -314,7 +314,7 @@ def test_presenting_a_2_4_4_1_network_at_1024x768_keeps_each_step_and_its_inputs
     try:
         browser.get(lesson.to_html(tmp_path / "wide.html").as_uri())
         press(browser, "p")
-        sizes, inputs_seen = set(), 0
+        sizes, inputs_seen, heights = set(), 0, {}
         for i in range(len(lesson)):
             view = seen(browser)
             where = f"step {i + 1}"
@@ -329,11 +329,15 @@ def test_presenting_a_2_4_4_1_network_at_1024x768_keeps_each_step_and_its_inputs
             if shown["fits"] and shown["inputs"]:
                 assert all(place["whole"] for place in shown["inputs"].values()), (where, shown)
                 inputs_seen += 1
+            frame = browser.execute_script("return document.getElementById('frame').clientHeight")
+            heights.setdefault(lesson.phases[i], set()).add(frame)
             box, width, _ = browser.execute_script(CAMERA)
             sizes.add(round(float(width.removesuffix("px")) / float(box.split()[2]), 3))  # px per point
             press(browser, Keys.ARROW_RIGHT)
         assert inputs_seen > 0
         assert len(sizes) == 1  # one scale for the whole lesson (both pictures): the camera only pans
+        # The narration keeps one height per pass (its longest step's): the frame does not jump.
+        assert {phase: len(seen) for phase, seen in heights.items()} == {"forward": 1, "backward": 1}
     finally:
         browser.set_window_size(1300, 1000)
 
