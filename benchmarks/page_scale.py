@@ -8,14 +8,21 @@ one ``ArrowRight`` handled (the script alone, as the browser test measures it) a
 "to paint" the median of five ``ArrowRight`` until the next frame is painted, all
 read from the page's own clock in headless Chromium at 1300×1000.
 
+``--against REV`` compares the page's script and style with those of a git revision
+on the same pages, interleaved in one browser (3 rounds × 7 steps each): a ratio
+that a busy machine does not blur as it blurs two runs' seconds.
+
 Usage::
 
     PYTHONPATH=. .venv/bin/python benchmarks/page_scale.py --write 250 500 1000 2000 --browser 50 250 500 2000
+    PYTHONPATH=. .venv/bin/python benchmarks/page_scale.py --write --browser 500 2000 --against main
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +30,9 @@ from pathlib import Path
 
 from autograd.see.trace import trace_backward
 
-TESTS = Path(__file__).resolve().parent.parent / "tests"
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+PAGE_FILES = ("player.js", "player.css")
 
 OPEN_AND_STEP = """
 var opened = performance.getEntriesByType('navigation')[0].loadEventEnd;
@@ -53,11 +62,47 @@ def write(nodes: int, folder: Path) -> tuple[Path, float, float, int]:
     return path, time.perf_counter() - start, time.process_time() - cpu, path.stat().st_size
 
 
+def with_revision(page: Path, revision: str) -> Path:
+    """A copy of ``page`` whose script and style are those of git ``revision`` (the data stays)."""
+    from autograd.see.render import HIGHLIGHT
+
+    text = page.read_text(encoding="utf-8")
+    for name in PAGE_FILES:
+        ours = (ROOT / "autograd/see/page" / name).read_text(encoding="utf-8").replace("__HIGHLIGHT__", HIGHLIGHT)
+        theirs = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{revision}:autograd/see/page/{name}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.replace("__HIGHLIGHT__", HIGHLIGHT)
+        text = text.replace(ours, theirs)
+    copy = page.with_name(f"{page.stem}-{revision.replace('/', '_')}.html")
+    copy.write_text(text, encoding="utf-8")
+    return copy
+
+
+def compare(driver: object, nodes: int, page: Path, revision: str) -> None:
+    """Print the median key→painted time of ``revision``'s page and this one's, interleaved, and their ratio."""
+    pages = {revision: with_revision(page, revision), "this tree": page}
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    for _ in range(3):
+        for name, path in pages.items():
+            driver.get(path.as_uri())  # type: ignore[attr-defined]
+            times[name] += [driver.execute_async_script(KEY_TO_PAINT, "ArrowRight")[0] for _ in range(7)]  # type: ignore[attr-defined]
+    theirs, ours = (statistics.median(times[name]) for name in pages)
+    print(
+        f"step {nodes:5d} nodes to paint: {revision} {theirs:6.0f} ms, this tree {ours:6.0f} ms "
+        f"({theirs / ours:4.1f}×; median of 21, interleaved)",
+        flush=True,
+    )
+
+
 def main() -> None:
     """Print one row per size: nodes, steps, write seconds, bytes; then open and step times in Chromium."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", type=int, nargs="*", default=[250, 500, 1000, 2000])
     parser.add_argument("--browser", type=int, nargs="*", default=[50, 250, 500, 2000])
+    parser.add_argument("--against", metavar="REV", help="also time the page with this git revision's script and style")
     arguments = parser.parse_args()
     sys.path[:0] = [str(TESTS), str(TESTS / "autograd")]
     with tempfile.TemporaryDirectory() as folder:
@@ -89,6 +134,8 @@ def main() -> None:
                     f"to paint {painted[2]:5.0f} ms (median of 5)",
                     flush=True,
                 )
+                if arguments.against:
+                    compare(driver, nodes, pages[nodes], arguments.against)
 
 
 if __name__ == "__main__":

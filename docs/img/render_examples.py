@@ -123,6 +123,12 @@ def screenshot(page: Path, target: Path, steps: int) -> None:
         body = driver.find_element("tag name", "body")
         for _ in range(steps):
             body.send_keys(Keys.ARROW_RIGHT)
+        # The camera glides to a step (a CSS transition): photograph where it stops.
+        driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "Promise.all(document.getAnimations().map(function (a) { return a.finished; }))"
+            ".then(function () { requestAnimationFrame(function () { requestAnimationFrame(done); }); });"
+        )
         driver.save_screenshot(str(target))
 
 

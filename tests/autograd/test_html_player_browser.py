@@ -175,8 +175,12 @@ var shown = Array.from(svg.querySelectorAll('text')).filter(function (t) {
     && r.bottom > area.top && r.top < area.bottom;
 });
 var sizes = shown.map(t => Number(t.getAttribute('font-size')) * t.getScreenCTM().a);
+// An axis with overflow: clip cannot scroll at all (no scrollbar, no script, no find-in-page):
+// the frame clips the picture it pans; anything else that overflows would scroll or spill.
+var scrolls = function (e, axis) { return getComputedStyle(e)['overflow' + axis] !== 'clip'; };
 var scrolling = ['explanation', 'frame'].map(id => document.getElementById(id))
-  .filter(e => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map(e => e.id);
+  .filter(e => (scrolls(e, 'Y') && e.scrollHeight > e.clientHeight + 1)
+               || (scrolls(e, 'X') && e.scrollWidth > e.clientWidth + 1)).map(e => e.id);
 var drawn = svg.querySelector('g.graph').getBoundingClientRect();
 var whole = !out(drawn);
 var page = document.documentElement;
@@ -191,12 +195,14 @@ return {counter: document.getElementById('counter').textContent, cut: cut, scrol
 
 SETTLED = (
     "var done = arguments[arguments.length - 1];"
-    " requestAnimationFrame(function () { requestAnimationFrame(done); });"
+    " Promise.all(document.getAnimations().map(function (a) { return a.finished; })).then(function () {"
+    " requestAnimationFrame(function () { requestAnimationFrame(done); }); });"
 )
 
 
 def seen(driver) -> dict:
-    # Measure after two animation frames: on a busy machine a queued resize or repaint may still be pending.
+    # Measure once the camera's pan has glided to its end, and two animation frames later:
+    # on a busy machine a queued resize or repaint may still be pending.
     driver.execute_async_script(SETTLED)
     return driver.execute_script(SEEN, HIGHLIGHT)
 
@@ -262,6 +268,76 @@ def test_plus_and_minus_zoom_the_graph_and_minus_shows_the_whole_picture(browser
         )
         assert viewed  # zoomed out far enough, the whole picture is in the frame
         assert seen(browser)["scrolling"] == []
+    finally:
+        browser.set_window_size(1300, 1000)
+
+
+# This step's inputs as the page shows them: the box at the tail of every highlighted edge,
+# whether it lies across the frame's whole width, and whether it is wholly in the frame.
+INPUTS = """
+var frame = document.getElementById('frame').getBoundingClientRect(), highlight = arguments[0].toLowerCase();
+var svg = document.querySelector('#frame svg'), found = {}, span = [];
+svg.querySelectorAll('g.edge').forEach(function (g) {
+  var path = g.querySelector('path');
+  if (!path || (path.getAttribute('stroke') || '').toLowerCase() !== highlight) { return; }
+  var tail = g.querySelector('title').textContent.split('->')[0].split(':')[0];
+  var node = document.getElementById(tail);
+  if (!node) { return; }
+  var r = node.getBoundingClientRect();
+  found[tail] = {across: r.left >= frame.left - 1 && r.right <= frame.right + 1,
+                 whole: r.left >= frame.left - 1 && r.right <= frame.right + 1
+                        && r.top >= frame.top - 1 && r.bottom <= frame.bottom + 1};
+  span.push(r);
+});
+svg.querySelectorAll('g.node, g.cluster').forEach(function (g) {
+  var lit = Array.from(g.querySelectorAll('path,polygon,ellipse'))
+    .some(e => (e.getAttribute('stroke') || '').toLowerCase() === highlight);
+  if (lit && g.classList.contains('node')) { span.push(g.getBoundingClientRect()); }
+});
+var fits = span.length > 0
+  && Math.max.apply(null, span.map(r => r.bottom)) - Math.min.apply(null, span.map(r => r.top)) <= frame.height - 20
+  && Math.max.apply(null, span.map(r => r.right)) - Math.min.apply(null, span.map(r => r.left)) <= frame.width - 20;
+return {inputs: found, fits: fits};
+"""
+
+
+def test_presenting_a_2_4_4_1_network_at_1024x768_keeps_each_step_and_its_inputs_in_view(browser, tmp_path):
+    """The neuron-level 2-4-4-1 lesson does not fit a projector whole at 16 px: the camera pans to each step."""
+    from selenium.webdriver.common.keys import Keys
+
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], output_activation="sigmoid", seed=37)
+    loss = nn.binary_cross_entropy([model([4.0, 5.0])], [1.0])
+    lesson = trace_forward(loss, collapse="scope") + trace_backward(loss, collapse="scope")
+    inner_size(browser, 1024, 768)
+    try:
+        browser.get(lesson.to_html(tmp_path / "wide.html").as_uri())
+        press(browser, "p")
+        sizes, inputs_seen, heights = set(), 0, {}
+        for i in range(len(lesson)):
+            view = seen(browser)
+            where = f"step {i + 1}"
+            assert view["counter"] == f"Step {i + 1} of {len(lesson)}", where
+            assert view["scrolling"] == [], where
+            assert view["cut"] == [], where  # the step's own box, wholly in view
+            assert view["graph"] >= 16 - 0.01, where
+            shown = browser.execute_script(INPUTS, HIGHLIGHT)
+            # Every input's column is in view; when the step's box and its inputs fit in the
+            # frame together, all of them are wholly in view.
+            assert all(place["across"] for place in shown["inputs"].values()), (where, shown)
+            if shown["fits"] and shown["inputs"]:
+                assert all(place["whole"] for place in shown["inputs"].values()), (where, shown)
+                inputs_seen += 1
+            frame = browser.execute_script("return document.getElementById('frame').clientHeight")
+            heights.setdefault(lesson.phases[i], set()).add(frame)
+            box, width, _ = browser.execute_script(CAMERA)
+            sizes.add(round(float(width.removesuffix("px")) / float(box.split()[2]), 3))  # px per point
+            press(browser, Keys.ARROW_RIGHT)
+        assert inputs_seen > 0
+        assert len(sizes) == 1  # one scale for the whole lesson (both pictures): the camera only pans
+        # The narration keeps one height per pass (its longest step's): the frame does not jump.
+        assert {phase: len(seen) for phase, seen in heights.items()} == {"forward": 1, "backward": 1}
     finally:
         browser.set_window_size(1300, 1000)
 
@@ -349,6 +425,13 @@ requestAnimationFrame(function () { requestAnimationFrame(function () {
 """
 
 
+# What the camera set on the picture: its viewBox and its size in px (a pan changes neither).
+CAMERA = """
+var svg = document.querySelector('#frame svg');
+return [svg.getAttribute('viewBox'), svg.style.width, svg.style.height];
+"""
+
+
 @pytest.mark.parametrize("nodes", [50, 250, pytest.param(500, marks=pytest.mark.slow)])
 def test_a_page_near_the_default_max_nodes_opens_and_answers_a_key_within_2_s(
     browser, tmp_path, nodes, record_property
@@ -386,17 +469,21 @@ def test_a_2000_node_page_is_written_in_seconds_opens_and_answers_keys(browser, 
     browser.set_script_timeout(60)
     browser.get(page.as_uri())
     opened = browser.execute_script("return performance.getEntriesByType('navigation')[0].loadEventEnd;")
-    stepped, counter = browser.execute_async_script(KEY_TO_PAINT, "ArrowRight")
+    sized = browser.execute_script(CAMERA)
+    steps = [browser.execute_async_script(KEY_TO_PAINT, "ArrowRight") for _ in range(7)]
+    stepped, counter = sorted(steps)[3][0], steps[-1][1]
+    # The camera pans with a transform: seven steps neither resize the picture nor change its viewBox.
+    assert browser.execute_script(CAMERA) == sized
     last, at_end = browser.execute_async_script(KEY_TO_PAINT, "End")
     record_property("open_ms_2000", round(opened))
     record_property("step_ms_2000", round(stepped))
     record_property("end_ms_2000", round(last))
-    assert counter == f"Step 2 of {len(trace)}"
+    assert counter == f"Step 8 of {len(trace)}"
     assert at_end == f"Step {len(trace)} of {len(trace)}"
-    # Measured to the next painted frame: 0.1-2 s on 2 busy cores, most of it Chromium laying
-    # the SVG out again when the camera moves. The 2 s target is for pages up to max_nodes=500.
+    # Measured to the next painted frame (median of 7): 30-250 ms on 2 busy cores; it was
+    # 0.5-2 s when the camera moved by a new viewBox, which lays the whole SVG out again.
     assert opened < 10_000, f"opened in {opened:.0f} ms"
-    assert stepped < 5000, f"stepped in {stepped:.0f} ms"
+    assert stepped < 1000, f"stepped in {stepped:.0f} ms"
     assert last < 10_000, f"went to the last step in {last:.0f} ms"  # repaints nearly every node
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []

@@ -7,9 +7,11 @@
 // a node's [texts, fills, strokes], an edge's [colour, width, label colour, label].
 // data.quiz (a quiz page only) holds per step [question, answer, [numbers to hide]] or null.
 //
-// The graph is never scrolled: a camera (the SVG's viewBox) shows the whole picture
-// when its smallest text is large enough, else the part around this step's boxes at a
-// readable size. The narration shrinks its type, down to a floor, rather than scroll.
+// The graph is never scrolled: a camera shows the whole picture when its smallest text
+// is large enough, else the part around this step's boxes at a readable size. It sizes
+// the SVG once per picture, zoom, window and mode and pans it with a CSS transform. The
+// narration keeps one height per picture (its tallest step's) and shrinks its type,
+// down to a floor, rather than scroll.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("trace-data").textContent);
@@ -24,7 +26,7 @@
   // Smallest graph text, in px: in presentation mode 16 px, or 1/50 of the screen
   // height on a large screen (22 px at 1080p); at a desk 12 px. + and − scale it.
   var zoom = 1;
-  var mounted = -1, elements = [], applied = [], bounds = null, view = null, smallest = 11, boxes = [];
+  var mounted = -1, elements = [], applied = [], bounds = null, smallest = 11, boxes = [];
   slider.max = String(n - 1);
 
   function presenting() { return document.body.classList.contains("presenting"); }
@@ -39,7 +41,8 @@
     var svg = frame.querySelector("svg");
     var box = svg.getAttribute("viewBox").split(/\s+/).map(Number);
     bounds = { x: box[0], y: box[1], width: box[2], height: box[3] };
-    view = null;
+    sized = null;
+    moved = "";
     boxes = [];
     smallest = 11;
     svg.querySelectorAll("text[font-size]").forEach(function (t) {
@@ -67,9 +70,14 @@
         if (align !== "l" && text.getAttribute("text-anchor") === "start") { refs.unanchored.push([text, align]); }
       });
       return refs;
-    }).concat(picture.edges.map(function (id) {
-      var group = byId[id];
-      return group ? { node: false, group: group } : null;
+    });
+    // An edge's tail, for the camera to show a step's inputs: Graphviz titles it "tail:port->head:port".
+    var nodeAt = {};
+    picture.nodes.forEach(function (entry, k) { nodeAt[entry[0]] = k; });
+    elements = elements.concat(picture.edges.map(function (id) {
+      var group = byId[id], title = group && group.querySelector("title");
+      var tail = title ? title.textContent.split("->")[0].split(":")[0] : "";
+      return group ? { node: false, group: group, from: tail in nodeAt ? nodeAt[tail] : -1 } : null;
     }));
     applied = picture.base.slice();
     mounted = p;
@@ -225,46 +233,89 @@
       box.x + box.width + margin <= area.x + area.width && box.y + box.height + margin <= area.y + area.height;
   }
 
-  // Show the whole picture if its smallest text is large enough; else keep this
-  // step's boxes in view at that size, moving only when they would leave the view.
+  // The picture is drawn at one size (px per point) per picture, zoom, window and mode,
+  // and panned with a CSS transform: a transform moves pixels already laid out, while a
+  // new viewBox or size lays the whole SVG out again (0.2-2 s at 2,000 nodes in Chromium).
+  var sized = null, scale = 1, pan = null, moved = "";
+
+  function frameSize() { return { width: frame.clientWidth, height: frame.clientHeight }; }
+
+  // px per point: the whole picture if its smallest text is then large enough, else the
+  // readable size (the camera pans).
+  function chooseScale() {
+    var size = frameSize();
+    var whole = Math.min(size.width / bounds.width, size.height / bounds.height);
+    return Math.max(whole, smallestText() / smallest);
+  }
+
+  function resize(next) {
+    var svg = frame.querySelector("svg");
+    scale = next;
+    svg.style.width = bounds.width * scale + "px";
+    svg.style.height = bounds.height * scale + "px";
+    pan = null;
+  }
+
+  // Keep this step's boxes in view and as much of its inputs (the tails of its lit edges)
+  // as fits around them; move only when they would leave the view; centre a picture
+  // smaller than the frame.
   function fit() {
     var svg = frame.querySelector("svg");
     if (!svg || !bounds) { return; }
-    var size = svg.getBoundingClientRect(), width = size.width, height = size.height;
-    if (width < 1 || height < 1) { return; }
-    var whole = Math.min(width / bounds.width, height / bounds.height);
-    var scale = Math.max(whole, smallestText() / smallest);
+    var size = frameSize();
+    if (size.width < 1 || size.height < 1) { return; }
     var focus = data.focus[current] >= 0 ? [data.focus[current]] : [];
     // The step's nodes, not its edges: an operand's edge may come from far away (an input
     // at the left edge), and following it would leave the node being computed out of view.
     var litNodes = lit.filter(function (e) { return elements[e] && elements[e].node; });
+    var inputs = lit.filter(function (e) { return elements[e] && !elements[e].node && elements[e].from >= 0; })
+      .map(function (e) { return elements[e].from; });
     var target = union(litNodes.length ? litNodes : focus);
     var margin = 8;  // px around the step's boxes
-    if (target && (target.width + 2 * margin / scale > width / scale || target.height + 2 * margin / scale > height / scale)) {
+    var wanted = sized.scale;
+    if (target && (target.width * wanted + 2 * margin > size.width || target.height * wanted + 2 * margin > size.height)) {
       target = union(focus) || target;  // the step's node alone, if all its boxes do not fit
       // A box larger than the frame at this size: make it fit, smaller than asked.
-      scale = Math.max(whole, Math.min(scale, width / (target.width + 2 * margin / scale),
-                                       height / (target.height + 2 * margin / scale)));
+      wanted = Math.max(sized.whole, Math.min(wanted, (size.width - 2 * margin) / target.width,
+                                              (size.height - 2 * margin) / target.height));
     }
-    var w = width / scale, h = height / scale;
-    var next = { x: bounds.x + (bounds.width - w) / 2, y: bounds.y + (bounds.height - h) / 2, width: w, height: h };
-    if (scale > whole + 1e-9 && target) {
-      var keep = view && Math.abs(view.width - w) < 1e-6 && Math.abs(view.height - h) < 1e-6 &&
-        inside(target, view, margin / scale);
-      if (keep) { next = view; } else {
-        var clamp = function (centre, size, low, extent) {
-          if (size >= extent) { return low + (extent - size) / 2; }
-          return Math.min(Math.max(centre - size / 2, low), low + extent - size);
-        };
-        next.x = clamp(target.x + target.width / 2, w, bounds.x, bounds.width);
-        next.y = clamp(target.y + target.height / 2, h, bounds.y, bounds.height);
+    var resized = !pan;
+    if (Math.abs(wanted - scale) > 1e-9) { resize(wanted); resized = true; }
+    var w = size.width / scale, h = size.height / scale, pad = margin / scale;
+    var wider = target && union(litNodes.concat(focus, inputs));
+    var place = function (centre, extent, low, length) {
+      if (extent >= length) { return low + (length - extent) / 2; }  // centred: the whole picture shows
+      return Math.min(Math.max(centre - extent / 2, low), low + length - extent);
+    };
+    // Along one axis: the step's boxes and inputs centred if they fit, else centred on
+    // them and moved just enough to keep the step's own boxes in view.
+    var aim = function (extent, low, length, must, all) {
+      if (extent >= length) { return place(0, extent, low, length); }
+      var at = place(all[0] + all[1] / 2, extent, low, length);
+      if (all[1] + 2 * pad > extent) {
+        at = Math.min(Math.max(at, must[0] + must[1] + pad - extent), must[0] - pad);
+        at = Math.min(Math.max(at, low), low + length - extent);
+      }
+      return at;
+    };
+    var next = { x: place(0, w, bounds.x, bounds.width), y: place(0, h, bounds.y, bounds.height) };
+    if (target) {
+      var view = pan && { x: pan.x, y: pan.y, width: w, height: h };
+      if (view && inside(target, view, pad) && inside(wider, view, pad) &&
+          (w < bounds.width || Math.abs(pan.x - next.x) < 1e-6) &&
+          (h < bounds.height || Math.abs(pan.y - next.y) < 1e-6)) { next = pan; } else {
+        next.x = aim(w, bounds.x, bounds.width, [target.x, target.width], [wider.x, wider.width]);
+        next.y = aim(h, bounds.y, bounds.height, [target.y, target.height], [wider.y, wider.height]);
       }
     }
-    view = next;
-    // Setting the viewBox, even to the value it has, lays the whole picture out again
-    // (0.2-0.8 s at 2,000 nodes): only a camera that moved sets it.
-    var viewBox = [view.x, view.y, view.width, view.height].join(" ");
-    if (svg.getAttribute("viewBox") !== viewBox) { svg.setAttribute("viewBox", viewBox); }
+    pan = next;
+    var transform = "translate(" + ((bounds.x - pan.x) * scale).toFixed(1) + "px," +
+      ((bounds.y - pan.y) * scale).toFixed(1) + "px)";
+    if (transform !== moved) {
+      // A pan glides (the eye follows the picture); a new size or picture jumps.
+      svg.style.transition = resized ? "none" : "";
+      svg.style.transform = moved = transform;
+    }
   }
 
   // --- the narration: never a scrollbar ------------------------------------------------
@@ -282,16 +333,16 @@
     limit = Math.min(limit || Infinity, main.clientHeight * (presenting() ? 0.38 : 0.34));
     // Height grows about as the square of the type size (taller lines, more of them):
     // one guess, then small steps. Each measure lays the page out again.
-    for (var k = 0, height = explanation.offsetHeight; k < 6 && height > limit && size > floor; k += 1) {
+    for (var k = 0, height = explanation.offsetHeight; k < 6 && height > limit + 0.5 && size > floor; k += 1) {
       size = Math.max(floor, size * Math.min(0.95, Math.sqrt(limit / height)));
       explanation.style.fontSize = size + "px";
       height = explanation.offsetHeight;
     }
     parts = [text];
-    var lines = text.split("\n"), room = main.clientHeight * 0.5;
-    if (height <= room || lines.length < 3) { return; }
+    var lines = text.split("\n"), room = Math.max(limit, main.clientHeight * 0.5);
+    if (height <= room || lines.length < 3) { return height; }
     // Lines per part: as many as fit, found from the height of one line and checked.
-    var per = Math.max(1, Math.floor((lines.length - 1) * room / height) - 1);
+    var per = Math.max(1, Math.floor((lines.length - 1) * room / height) - 1), tallest = 0;
     for (var tries = 0; tries < 8; tries += 1) {
       parts = [];
       for (var start = 1; start < lines.length; start += per) {
@@ -301,7 +352,7 @@
         return chunk.join("\n") + (j < parts.length - 1 ? "\n… part " + (j + 1) + " of " + parts.length + ": → more" :
                                    "\n(part " + parts.length + " of " + parts.length + ")");
       });
-      var tallest = 0;
+      tallest = 0;
       for (var j = 0; j < parts.length; j += 1) {
         explanation.textContent = parts[j];
         tallest = Math.max(tallest, explanation.offsetHeight);
@@ -310,6 +361,64 @@
       per = Math.max(1, Math.min(per - 1, Math.floor(per * room / tallest)));
     }
     explanation.textContent = parts[part = Math.min(part, parts.length - 1)];
+    return tallest;
+  }
+
+  // The narration's room is set once per picture, window, mode and zoom, by the tallest of
+  // the picture's steps, so the frame keeps its height from step to step and the picture
+  // neither moves nor resizes because one sentence is longer than the one before.
+  var reserved = 0;
+
+  function narrations(p) {
+    var texts = [];
+    for (var i = 0; i < n; i += 1) {
+      if (data.picture[i] !== p) { continue; }
+      texts.push(data.explanations[i]);
+      if (quiz && quiz[i]) { texts.push(quiz[i][0]); }
+    }
+    return texts;
+  }
+
+  // The few narrations that take the most lines (monospaced type: a line of ``c``
+  // characters wraps every ``columns``), measured; the tallest one's height.
+  function tallestNarration(texts, limit) {
+    var em = parseFloat(window.getComputedStyle(explanation).fontSize);
+    var columns = Math.max(8, Math.floor(explanation.clientWidth / (0.6 * em)));
+    var rows = texts.map(function (text, k) {
+      var count = 0;
+      text.split("\n").forEach(function (line) { count += Math.max(1, Math.ceil(line.length / columns)); });
+      return [count, k];
+    }).sort(function (a, b) { return b[0] - a[0]; });
+    var tallest = 0;
+    rows.slice(0, 3).forEach(function (row) { tallest = Math.max(tallest, fitNarration(texts[row[1]], limit)); });
+    return tallest;
+  }
+
+  // How much taller (px) the frame must be to show the whole picture with its smallest
+  // text readable, when only its height stands in the way (0 if it fits or cannot).
+  function shortOfWhole() {
+    var size = frameSize(), wanted = smallestText() / smallest;
+    if (size.width / bounds.width < wanted) { return 0; }
+    return Math.max(0, Math.ceil(bounds.height * wanted - size.height));
+  }
+
+  function reserve() {
+    var texts = narrations(mounted), saved = part;
+    explanation.style.minHeight = "";
+    reserved = tallestNarration(texts);
+    explanation.style.minHeight = reserved + "px";
+    // In presentation mode the narration gives up room, down to its floor, so that the
+    // whole picture shows at the readable size: the camera need not pan through a small network.
+    var short = presenting() ? shortOfWhole() : 0;
+    if (short > 0) {
+      explanation.style.minHeight = "";
+      reserved = tallestNarration(texts, reserved - short);
+      explanation.style.minHeight = reserved + "px";
+    }
+    part = saved;
+    var size = frameSize();
+    sized = { scale: chooseScale(), whole: Math.min(size.width / bounds.width, size.height / bounds.height) };
+    resize(sized.scale);
   }
 
   // → and ←: through the parts of a long step, then to the next or previous step.
@@ -325,23 +434,13 @@
     show(current + delta);
   }
 
-  // How much taller (px) the frame must be to show the whole picture with its smallest
-  // text readable, when only its height stands in the way (0 if it fits or cannot).
-  function shortOfWhole() {
-    var svg = frame.querySelector("svg");
-    if (!svg || !bounds) { return 0; }
-    var size = svg.getBoundingClientRect(), scale = smallestText() / smallest;
-    if (size.width / bounds.width < scale) { return 0; }
-    return Math.max(0, Math.ceil(bounds.height * scale - size.height));
-  }
+  var sizedFor = "";
 
   function layout() {
     var open = asking(current), text = open ? quiz[current][0] : data.explanations[current];
-    fitNarration(text);
-    // In presentation mode the narration gives up room, down to its floor, so that the
-    // whole picture shows at the readable size: the camera need not pan through a small network.
-    var short = presenting() ? shortOfWhole() : 0;
-    if (short > 0) { fitNarration(text, explanation.offsetHeight - short); }
+    var key = [mounted, presenting(), window.innerWidth, window.innerHeight, zoom].join(" ");
+    if (key !== sizedFor || !sized) { sizedFor = key; reserve(); }
+    fitNarration(text, reserved);
     fit();
     buttons.next.disabled = current === n - 1 && part >= parts.length - 1;
     buttons.last.disabled = current === n - 1;
@@ -385,7 +484,9 @@
 
   function showQuiz(i) {
     if (!quiz) { return; }
-    quizBox.hidden = !quiz[i];
+    // Steps without a question keep the answer field's room, so the picture does not move.
+    quizBox.hidden = false;
+    quizBox.style.visibility = quiz[i] ? "" : "hidden";
     answer.disabled = byId("check").disabled = byId("reveal").disabled = !asking(i);
     if (asking(i)) { answer.value = ""; feedback.textContent = ""; feedback.className = ""; }
     else if (quiz[i]) {
@@ -423,7 +524,6 @@
   function toggle() { if (timer === null) { play(); } else { pause(); } }
   function present(on) {
     document.body.classList.toggle("presenting", on);
-    view = null;
     layout();
   }
 
@@ -434,7 +534,7 @@
   byId("present").addEventListener("click", function () { present(true); });
   playButton.addEventListener("click", toggle);
   slider.addEventListener("input", function () { pause(); show(Number(slider.value)); });
-  window.addEventListener("resize", function () { view = null; layout(); });
+  window.addEventListener("resize", layout);
   if (quiz) {
     byId("check").addEventListener("click", check);
     byId("reveal").addEventListener("click", function () { if (asking(current)) { close(current, "revealed"); } });
@@ -454,8 +554,8 @@
     else if (event.key === " ") { toggle(); }
     else if (event.key === "p" || event.key === "P") { present(!presenting()); }
     else if (event.key === "Escape") { present(false); }
-    else if (event.key === "+" || event.key === "=") { zoom *= 1.25; view = null; fit(); }
-    else if (event.key === "-") { zoom = Math.max(zoom / 1.25, 0.05); view = null; fit(); }
+    else if (event.key === "+" || event.key === "=") { zoom *= 1.25; layout(); }
+    else if (event.key === "-") { zoom = Math.max(zoom / 1.25, 0.05); layout(); }
     else if (quiz && (event.key === "a" || event.key === "A") && asking(current)) { answer.focus(); }
     else { return; }
     event.preventDefault();
