@@ -1,11 +1,13 @@
 """Interleaved A/B, in one process, of W2 steps with two whole source trees of glassgrad.
 
 A is ``autograd`` and ``nn`` imported from another checkout (e.g. main's), B from
-this working tree (or a second checkout given; A against itself shows the noise). Both are imported into the same process under their own
-names: before each round the ``sys.modules`` entries of the version about to
-run are put back, so the imports functions make at call time find their own
-tree. Rounds alternate A and B (ABBA...), so a busy machine slows both alike;
-the ratio B/A of the median step times is printed, and the losses must agree.
+this working tree (or a second checkout given; A against itself shows the noise).
+Both are imported into the same process under their own names: before each
+round the ``sys.modules`` entries of the version about to run are put back, so
+the imports functions make at call time find their own tree. Rounds alternate
+A and B (ABBA...), so a busy machine slows both alike; the ratio B/A of the
+median step times is printed, with the median of each round's own B/A, and
+whether the losses agree.
 Python's cycle collector stays on, as in a notebook (W2 as ``make bench`` runs it).
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/ab_trees.py /work/main --rounds 21

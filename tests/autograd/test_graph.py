@@ -9,7 +9,7 @@ import pytest
 from alive import alive, mark
 from hypothesis import given
 
-from autograd import GraphChangedError, Value, grad, topological_order
+from autograd import GraphChangedError, Value, grad, jvp, topological_order
 from autograd.check.testing import Expression, assert_gradients_close, expressions
 from autograd.engine.graph import backward
 
@@ -308,23 +308,70 @@ def test_an_exact_zero_times_inf_gives_the_same_number_on_every_path(build, poin
 # --- a leaf's .data changed after recording ---------------------------------------------
 
 
-def test_after_data_changes_the_float_paths_use_the_recorded_point_and_rebuilding_paths_raise():
+def _changed_after_recording() -> tuple[Value, Value, Value]:
     x, w = Value(2.0, label="x"), Value(3.0, label="w")
     y = x * w
     y.label = "y"
-    x.data = 5.0
-    # backward, grad and jvp read the local derivatives stored at the recorded point (x = 2).
+    x.data = 5.0  # after recording: y belongs to x = 2
+    return x, w, y
+
+
+def test_after_a_leaf_changes_every_path_gives_the_derivatives_at_the_recorded_point():
+    x, w, y = _changed_after_recording()
     y.backward()
-    assert (w.grad, grad(y, [w])) == (2.0, (2.0,))
-    # create_graph re-runs the rules on today's values: it cannot rebuild the recorded point, so it says so.
-    with pytest.raises(GraphChangedError) as error:
-        grad(y, [x], create_graph=True)
-    assert str(error.value) == (
+    on_leaves = (x.grad, w.grad)
+    as_floats = grad(y, [x, w])
+    as_values = tuple(g.data for g in grad(y, [x, w], create_graph=True))
+    # jvp of a function closing over the old graph, on float and on Value primals.
+    forward = jvp(lambda s: y * s, [1.0], [1.0])[1]
+    nested = jvp(lambda s: y * s, [Value(1.0)], [1.0])[1]
+    assert on_leaves == as_floats == as_values == (3.0, 2.0)  # ∂(x·w)/∂w = x = 2, not 5
+    assert forward == nested.data == 6.0  # y as recorded, 2 · 3
+
+
+def test_differentiating_a_recorded_point_derivative_again_raises_naming_the_changed_leaf():
+    x, w, y = _changed_after_recording()
+    (dy_dw,) = grad(y, [w], create_graph=True)
+    expected = (
         "node 'y' was recorded as 6.0 but its op now gives 15.0: the .data of one of its inputs "
-        "(node 'x', node 'w') changed after the graph was recorded. Recompute the output from the "
-        "current values before differentiating again."
+        "(node 'x', node 'w') changed after the graph was recorded. Its derivatives at the recorded point "
+        "are known only as numbers (backward, grad and grad(create_graph=True) use them), so they cannot "
+        "be differentiated again. Recompute the output from the current values before differentiating again."
     )
-    assert isinstance(error.value, RuntimeError)
+    for again in (
+        lambda: grad(dy_dw, [x]),
+        lambda: grad(dy_dw, [x], create_graph=True),
+        dy_dw.backward,
+        lambda: jvp(lambda s: dy_dw * s, [Value(1.0)], [1.0]),
+    ):
+        with pytest.raises(GraphChangedError) as error:
+            again()
+        assert str(error.value) == expected
+        assert isinstance(error.value, RuntimeError)
+
+
+def test_a_changed_leaf_is_seen_in_the_local_derivatives_even_when_the_value_is_unchanged():
+    x, w = Value(2.0, label="x"), Value(0.0, label="w")
+    y = x * w  # 0 at x = 2 and at x = 5; ∂y/∂w = x is not
+    y.label = "y"
+    x.data = 5.0
+    (dy_dw,) = grad(y, [w], create_graph=True)
+    assert dy_dw.data == grad(y, [w])[0] == 2.0
+    with pytest.raises(GraphChangedError) as error:
+        grad(dy_dw, [x])
+    assert str(error.value).startswith(
+        "node 'y' had local derivatives [0.0, 2.0] but its op now gives [0.0, 5.0]: the .data of one of its inputs"
+    )
+
+
+def test_a_constant_local_derivative_stays_differentiable_after_a_leaf_changes():
+    # ∂(x + w)/∂x is 1 at every point, so nothing needs the recorded point to differentiate it again.
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    y = (x + w) * 2.0
+    x.data = 5.0
+    (slope,) = grad(y, [x], create_graph=True)
+    assert slope.data == 2.0
+    assert grad(slope, [x, w]) == (0.0, 0.0)
 
 
 def test_an_unchanged_graph_differentiates_again_as_often_as_wanted():
