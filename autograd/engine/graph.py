@@ -437,14 +437,15 @@ def sweep_forward(
     """Forward mode's walk of ``_sweep``: oldest node first, each tangent pulled from its inputs'.
 
     Each step is ``(node, tangent, terms)`` with one term ``(input, local_grad,
-    input_tangent, before, after)`` per input that carries a tangent.
+    input_tangent, before, after)`` per input that carries a tangent, ``before``
+    and ``after`` the node's tangent around adding this input's share.
 
     Example:
         >>> x = Value(3.0)
         >>> y = x * x
-        >>> tangents = InDict({x: 1.0})
-        >>> [(node.op, tangent) for node, tangent, _ in sweep_forward([x, y], tangents, stored)]
-        [('*', 6.0)]
+        >>> steps = sweep_forward([x, y], InDict({x: 1.0}), stored)
+        >>> [(node.op, tangent, [t[1:] for t in terms]) for node, tangent, terms in steps]
+        [('*', 6.0, [(3.0, 1.0, 0.0, 3.0), (3.0, 1.0, 3.0, 6.0)])]
     """
     return _sweep(order, carried, local_grads_of, forward=True)
 

@@ -219,6 +219,21 @@ def test_hessians_of_random_dags_are_symmetric_and_match_finite_differences(expr
     assert_gradients_close(expr, expr.leaves(), order=2)
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda x: x + x * x,  # x receives the float 1.0 from +, then Values from ×
+        lambda x: (lambda shifted, square: shifted + square)(x + 2.0, x * x),  # Values from × first, then 1.0
+    ],
+    ids=["float-then-values", "values-then-float"],
+)
+def test_float_and_value_contributions_to_one_input_add_up_in_either_order(build):
+    x = Value(3.0, label="x")
+    (slope,) = grad(build(x), [x], create_graph=True)
+    assert slope.data == 1.0 + 2.0 * 3.0
+    assert grad(slope, [x]) == (2.0,)
+
+
 def test_create_graph_derivatives_do_not_touch_grad():
     x = Value(1.5)
     (dy,) = grad(x.exp() * x, [x], create_graph=True)
@@ -372,6 +387,61 @@ def test_a_constant_local_derivative_stays_differentiable_after_a_leaf_changes()
     (slope,) = grad(y, [x], create_graph=True)
     assert slope.data == 2.0
     assert grad(slope, [x, w]) == (0.0, 0.0)
+
+
+def test_a_leaf_changed_to_nan_is_a_change_and_a_graph_recorded_at_nan_is_not():
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    y = x * w
+    x.data = math.nan
+    (dy_dw,) = grad(y, [w], create_graph=True)
+    assert dy_dw.data == 2.0  # recorded, not nan
+    recorded_at_nan = Value(math.nan, label="x")
+    (slope,) = grad(recorded_at_nan * recorded_at_nan, [recorded_at_nan], create_graph=True)
+    assert grad(slope, [recorded_at_nan]) == (2.0,)  # nan == nan for the check: nothing changed
+
+
+def test_the_changed_message_names_a_repeated_leaf_once_and_an_intermediate_input_when_no_leaf_is_near():
+    x = Value(2.0, label="x")
+    square = x * x
+    x.data = 5.0
+    (slope,) = grad(square, [x], create_graph=True)
+    with pytest.raises(GraphChangedError, match=r"^an unlabeled '\*' node was recorded as 4.0 but its op now gives "
+                       r"25.0: the .data of its input \(node 'x'\) changed"):
+        grad(slope, [x])
+    h = Value(2.0, label="x") * 2.0
+    h.label = "h"
+    y = h.sin()
+    h.data = 7.0  # an intermediate node's .data, changed by hand
+    (slope,) = grad(y, [h], create_graph=True)
+    assert slope.data == math.cos(4.0)
+    with pytest.raises(GraphChangedError, match=r"the .data of its input \(node 'h'\) changed"):
+        grad(slope, [h])
+
+
+def test_a_leaf_changed_from_nan_to_a_number_is_a_change_too():
+    x, w = Value(math.nan, label="x"), Value(3.0, label="w")
+    y = x * w
+    x.data = 2.0
+    (dy_dw,) = grad(y, [w], create_graph=True)
+    assert math.isnan(dy_dw.data)  # recorded at nan, as backward and grad say
+    assert math.isnan(grad(y, [w])[0])
+
+
+def test_a_float_local_derivative_that_changed_with_the_leaf_is_the_recorded_one():
+    x = Value(2.0, label="x")
+    y = x.relu() * 3.0
+    x.data = -1.0  # relu's local derivative: 1.0 as recorded, 0.0 now
+    (slope,) = grad(y, [x], create_graph=True)
+    assert slope.data == grad(y, [x])[0] == 3.0
+
+
+def test_a_recorded_point_derivative_is_a_node_on_the_inputs_with_one_unknown_local_derivative_each():
+    x, w, y = _changed_after_recording()
+    (dy_dw,) = grad(y, [w], create_graph=True)
+    assert dy_dw.op == "recorded"
+    assert dy_dw.inputs == (x, w)
+    assert len(dy_dw.local_grads) == 2
+    assert all(math.isnan(g) for g in dy_dw.local_grads)
 
 
 def test_an_unchanged_graph_differentiates_again_as_often_as_wanted():
