@@ -219,6 +219,20 @@ def test_hessians_of_random_dags_are_symmetric_and_match_finite_differences(expr
     assert_gradients_close(expr, expr.leaves(), order=2)
 
 
+def test_backward_runs_the_tight_loop_that_multiplies_inline(monkeypatch):
+    # The general loop multiplies through _times and is 1.4-1.8x slower on a training step.
+    import autograd.engine.graph as graph
+
+    def general_loop_only(local_grad: float, upstream: float) -> float:
+        raise AssertionError("backward() took the general loop")
+
+    x = Value(2.0)
+    y = (x * x).tanh() + x.relu()
+    monkeypatch.setattr(graph, "_times", general_loop_only)
+    y.backward()
+    assert x.grad == (1.0 - math.tanh(4.0) ** 2) * 4.0 + 1.0
+
+
 @pytest.mark.parametrize(
     "build",
     [
