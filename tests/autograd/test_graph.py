@@ -219,6 +219,15 @@ def test_hessians_of_random_dags_are_symmetric_and_match_finite_differences(expr
     assert_gradients_close(expr, expr.leaves(), order=2)
 
 
+def test_create_graph_multiplies_a_float_local_derivative_other_than_0_and_1_into_a_value():
+    # leaky_relu(x, 2) below 0 has the float local derivative 2.0; its upstream here is the Value x.
+    x = Value(-1.0, label="x")
+    y = x.leaky_relu(2.0) * x  # 2x² for x < 0
+    (slope,) = grad(y, [x], create_graph=True)
+    assert slope.data == grad(y, [x])[0] == -4.0
+    assert grad(slope, [x]) == (4.0,)
+
+
 def test_backward_runs_the_tight_loop_that_multiplies_inline(monkeypatch):
     # The general loop multiplies through _times and is 1.4-1.8x slower on a training step.
     import autograd.engine.graph as graph
