@@ -16,6 +16,7 @@ Python's cycle collector stays on, as in a notebook (W2 as ``make bench`` runs i
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -85,11 +86,13 @@ def main() -> None:
     # Each round's A and B ran back to back, so their ratio cancels what the machine did in between.
     paired = sorted(b / a for a, b in zip(times["A"], times["B"]))
     quartiles = statistics.quantiles(paired, n=4)
+    # Past step ~111 the demo's learning-rate schedule turns negative and the loss may become nan: nan matches nan.
+    same = all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(losses["A"], losses["B"]))
     print(f"W2 per step (collector on), median of {arguments.rounds} interleaved rounds of {arguments.steps} steps:")
     print(f"  A ({arguments.a}): {median['A'] * 1e3:.2f} ms   B ({arguments.b}): {median['B'] * 1e3:.2f} ms")
     print(
         f"  B/A = {median['B'] / median['A']:.3f}   per-round B/A median {statistics.median(paired):.3f} "
-        f"(quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f})   same losses: {losses['A'] == losses['B']}"
+        f"(quartiles {quartiles[0]:.3f}-{quartiles[2]:.3f})   same losses: {same}"
     )
 
 
