@@ -4,7 +4,7 @@ AutogradError
 ├── DomainError        (ValueError)      an op got an input outside its domain
 ├── AnomalyError       (ArithmeticError) detect_anomaly() saw a non-finite number
 ├── GradientMismatch   (AssertionError)  gradcheck() found a wrong derivative
-├── GraphChangedError  (RuntimeError)    a recorded graph's .data changed before it was differentiated again
+├── GraphChangedError  (RuntimeError)    a leaf's .data changed, then a derivative was differentiated again
 ├── GraphTooLargeError (ValueError)      a drawing would have too many nodes
 ├── GraphvizNotFound   (RuntimeError)    rendering needs the graphviz ``dot`` binary
 ├── GraphvizTimeout    (RuntimeError)    ``dot`` took too long to lay a graph out
@@ -65,19 +65,23 @@ class GradientMismatch(AutogradError, AssertionError):  # noqa: N818  (the name 
 
 
 class GraphChangedError(AutogradError, RuntimeError):
-    """A leaf's ``.data`` changed after the graph was recorded, and a derivative had to be rebuilt from it.
+    """A leaf's ``.data`` changed after the graph was recorded, and a derivative was differentiated again through it.
 
-    ``backward``, ``grad`` and ``jvp`` on floats use the local derivatives stored
-    when the graph was recorded; ``grad(create_graph=True)`` and ``jvp`` on Values
-    re-run the op rules on the nodes' current values, and raise this rather than
-    mix two points.
+    Every path takes derivatives at the recorded point: ``backward``, ``grad``,
+    ``jvp`` and ``grad(create_graph=True)`` all give the same numbers there. A
+    ``create_graph`` derivative through a node whose input changed holds the
+    recorded number, but its own derivatives belong to a point no longer in
+    the graph, so differentiating it again raises this.
 
     Example:
         >>> from autograd import Value, grad
         >>> x = Value(2.0, label="x")
         >>> y = x * x
         >>> x.data = 5.0
-        >>> grad(y, [x], create_graph=True)
+        >>> (slope,) = grad(y, [x], create_graph=True)
+        >>> slope.data  # at the recorded point, x = 2, as backward and grad give
+        4.0
+        >>> grad(slope, [x])
         Traceback (most recent call last):
         ...
         autograd.engine.errors.GraphChangedError: an unlabeled '*' node was recorded as 4.0 but its op now gives 25.0...

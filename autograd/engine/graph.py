@@ -16,6 +16,22 @@ one product rule, ``_times``, multiplies on every path. Untraced, for floats in
 ``.grad`` (``backward()``, every training step), it runs a measured tight loop
 of the same arithmetic.
 
+A leaf's ``.data`` changed after the graph was recorded: every path takes the
+derivatives at the recorded point, the one the graph's values belong to.
+``backward``, ``grad`` and ``jvp`` on floats read the local derivatives stored
+at forward time; ``grad(create_graph=True)`` and ``jvp`` on Values re-run the
+rules on the inputs' current ``.data`` (``rerun``) and, at a node where that no
+longer gives the recorded value and local derivatives, use the recorded numbers,
+in nodes that raise ``GraphChangedError`` naming the input if anything
+differentiates through them (their own derivatives belong to a point no longer
+in the graph). So every path gives the same first derivatives, and none gives
+a derivative at a point nobody recorded. Raising on every path instead would
+need each leaf's recorded ``.data``: a store per operand in every op and a
+check per edge in ``backward``, paid by every training step for a mistake
+(differentiating a graph again after an optimizer step) that a recorded-point
+answer already makes harmless; create_graph cannot avoid the question, so it
+answers with the recorded numbers and raises only where it would have to invent one.
+
 Threads: ``backward()`` takes a lock, so concurrent calls on a shared graph
 give the leaves the same gradients as the calls made one after another, and
 ``grad()`` only reads the graph. Not thread-safe: ``backward_steps`` and the
@@ -33,6 +49,7 @@ from operator import attrgetter
 from typing import Literal, Protocol, cast, overload
 
 from autograd.engine.errors import AnomalyError, GraphChangedError
+from autograd.engine.ops import FLOAT_MATH, Math, Op
 from autograd.engine.recording import RECORDING, enable_grad
 from autograd.engine.value import NOT_RECORDED, VALUE_MATH, Value, _describe, is_real
 
@@ -233,28 +250,93 @@ def stored(node: Value) -> tuple[Scalar, ...]:
 def rerun(node: Value) -> tuple[Scalar, ...]:
     """The local derivatives as Values: the op's rule re-run on ``VALUE_MATH``, so they are differentiable.
 
-    Raises:
-        GraphChangedError: an input's ``.data`` changed since ``node`` was recorded
-            (the rule no longer gives ``node.data``), so the derivatives at the
-            recorded point cannot be rebuilt.
+    Derivatives are taken at the recorded point on every path (see "A leaf's
+    ``.data`` changed" in the module docstring). When the rule re-run on the
+    inputs' current ``.data`` no longer gives the node's recorded value and
+    local derivatives, an input changed after recording: each local derivative
+    is then the recorded number, held in a node that raises
+    ``GraphChangedError`` naming the input if anything differentiates through it.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> y = x * x
+        >>> rerun(y) == (x, x)  # ∂(x·x)/∂x is x, once per operand
+        True
+        >>> x.data = 5.0
+        >>> [g.data for g in rerun(y)]  # the recorded local derivatives, at x = 2
+        [2.0, 2.0]
     """
-    if node.operation is None:
+    op = node.operation
+    if op is None:
         return ()
-    value, local_grads = node.operation.rule(VALUE_MATH, *node.inputs, *node.constants)
-    data = value.data if isinstance(value, Value) else value
-    if data != node.data and not (data != data and node.data != node.data):  # equal, or both nan
-        raise GraphChangedError(_changed_message(node, data))
-    return cast("tuple[Scalar, ...]", local_grads)
+    _, local_grads = op.rule(VALUE_MATH, *node.inputs, *node.constants)
+    # Changed inputs are seen on floats, the way the node was recorded: a rule whose
+    # Value form disagrees with its float form must show up as the wrong number it gives.
+    now, current = op.rule(FLOAT_MATH, *[x.data for x in node.inputs], *node.constants)
+    recorded = node.local_grads
+    if _same(now, node.data) and all(map(_same, current, recorded)):
+        return cast("tuple[Scalar, ...]", local_grads)
+    message = _changed_message(node, now, current)
+    # A float the rule gives at both points is a constant there (relu's 1.0): it stays as it is.
+    return tuple(
+        g if isinstance(g, float) and _same(g, r) else _at_recorded_point(node, r, message)
+        for g, r in zip(local_grads, recorded)
+    )
 
 
-def _changed_message(node: Value, now: float) -> str:
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)  # equal, or both nan
+
+
+class _Unknown(float):
+    """A local derivative of a recorded-point derivative: unknown (nan), and multiplying by it raises.
+
+    The fast reverse loop multiplies every stored local derivative; this float
+    raises there, at no cost to any other node.
+    """
+
+    message: str
+
+    def __new__(cls, message: str) -> _Unknown:
+        unknown = super().__new__(cls, math.nan)
+        unknown.message = message
+        return unknown
+
+    def __mul__(self, other: object) -> float:
+        raise GraphChangedError(self.message)
+
+    __rmul__ = __mul__
+
+
+def _at_recorded_point(node: Value, local_grad: float, message: str) -> Value:
+    """A node holding ``local_grad`` recorded at ``node``, on ``node``'s inputs, that cannot be differentiated."""
+
+    def rule(m: Math, *operands_and_recorded: float) -> tuple[float, tuple[float, ...]]:
+        if m is not FLOAT_MATH:  # re-run to differentiate it again (create_graph, nested jvp, batched)
+            raise GraphChangedError(message)
+        unknown = _Unknown(message)
+        return operands_and_recorded[-1], (unknown,) * (len(operands_and_recorded) - 1)
+
+    recorded = Op(
+        name="recorded", symbol="recorded", display="recorded", rule=rule, operands=("*xs",),
+        constant_names=("local_grad",),
+    )  # fmt: skip
+    return cast("Value", recorded(*node.inputs, local_grad))
+
+
+def _changed_message(node: Value, now: float, current: Sequence[float]) -> str:
     leaves = [x for x in node.inputs if not x.inputs] or list(node.inputs)
-    named = ", ".join(_describe(x) for x in leaves)
-    which = "its input" if len(leaves) == 1 else "one of its inputs"
+    named = ", ".join(dict.fromkeys(_describe(x) for x in leaves))
+    which = "its input" if len(set(leaves)) == 1 else "one of its inputs"
+    if _same(now, node.data):
+        changed = f"had local derivatives {list(node.local_grads)!r} but its op now gives {list(current)!r}"
+    else:
+        changed = f"was recorded as {node.data!r} but its op now gives {now!r}"
     return (
-        f"{_describe(node)} was recorded as {node.data!r} but its op now gives {now!r}: the .data of {which} "
-        f"({named}) changed after the graph was recorded. Recompute the output from the current values "
-        f"before differentiating again."
+        f"{_describe(node)} {changed}: the .data of {which} ({named}) changed after the graph was recorded. "
+        f"Its derivatives at the recorded point are known only as numbers (backward, grad and "
+        f"grad(create_graph=True) use them), so they cannot be differentiated again. Recompute the output "
+        f"from the current values before differentiating again."
     )
 
 
@@ -355,14 +437,15 @@ def sweep_forward(
     """Forward mode's walk of ``_sweep``: oldest node first, each tangent pulled from its inputs'.
 
     Each step is ``(node, tangent, terms)`` with one term ``(input, local_grad,
-    input_tangent, before, after)`` per input that carries a tangent.
+    input_tangent, before, after)`` per input that carries a tangent, ``before``
+    and ``after`` the node's tangent around adding this input's share.
 
     Example:
         >>> x = Value(3.0)
         >>> y = x * x
-        >>> tangents = InDict({x: 1.0})
-        >>> [(node.op, tangent) for node, tangent, _ in sweep_forward([x, y], tangents, stored)]
-        [('*', 6.0)]
+        >>> steps = sweep_forward([x, y], InDict({x: 1.0}), stored)
+        >>> [(node.op, tangent, [t[1:] for t in terms]) for node, tangent, terms in steps]
+        [('*', 6.0, [(3.0, 1.0, 0.0, 3.0), (3.0, 1.0, 3.0, 6.0)])]
     """
     return _sweep(order, carried, local_grads_of, forward=True)
 

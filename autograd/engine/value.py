@@ -96,9 +96,11 @@ class Value:
     # ``inputs`` and ``local_grads`` rebuild the tuples for readers.
     # ``__dict__`` holds what code attaches to a node (``v._vis_color``, an optimizer's
     # ``p.m``), a label, and an op's constants: all rare, so they cost no slot.
+    # No ``__weakref__``: the __dict__ slot took its 8 bytes, so a node stays at 120
+    # (issue 19: at most 8 more than 112). Nothing in glassgrad holds weak references
+    # to nodes; to keep data per node, attach it to the node or key a dict by it.
     __slots__ = (
         "__dict__",
-        "__weakref__",
         "_input0",
         "_input1",
         "_local0",

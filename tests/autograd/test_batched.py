@@ -152,6 +152,19 @@ def test_the_batch_gradient_is_the_sum_of_the_scalar_gradients() -> None:
     assert batched_grads == pytest.approx([p.grad for p in w], rel=1e-12)
 
 
+def test_a_run_differentiates_at_its_recorded_point_after_a_parameter_changes() -> None:
+    # As the scalar engine: a Run is a recorded graph; a new run reads the parameters again.
+    w = Parameter(3.0, label="w")
+    tape = batched.record(lambda x: w * x[0] * w, [w], [1.0])
+    run = tape.run([[1.0], [2.0]])
+    w.data = 10.0
+    run.backward()
+    assert w.grad == 2 * 3.0 * (1.0 + 2.0)  # Σ 2·w·x at w = 3, the run's point
+    w.grad = 0.0
+    tape.run([[1.0], [2.0]]).backward()
+    assert w.grad == 2 * 10.0 * (1.0 + 2.0)
+
+
 def test_example_i_is_an_ordinary_scalar_graph_with_the_same_numbers() -> None:
     from autograd import gradcheck
 

@@ -408,3 +408,11 @@ def test_hessian_forward_over_reverse_matches_reverse_over_reverse():
     assert forward_over_reverse[0][0] == pytest.approx(
         -(y * y) * math.sin(x * y) + 6 * x * math.exp(y), rel=1e-13
     )
+
+
+def test_a_primal_computed_from_another_primal_keeps_its_own_tangent():
+    # Primals are independent directions: b's tangent is the one given, not b's own slope in a.
+    a = Value(3.0, label="a")
+    b = a * 2.0
+    assert jvp(lambda a, b: b, [a, b], [1.0, 0.0])[1].data == 0.0  # type: ignore[union-attr]
+    assert jvp(lambda a, b: a * b, [a, b], [1.0, 0.0])[1].data == 6.0  # type: ignore[union-attr]  # ∂(ab)/∂a = b

@@ -335,6 +335,13 @@ def test_stable_ops_have_the_right_limits():
     assert Value(-1000.0).tanh().data == -1.0
 
 
+def test_overflow_keeps_the_sign_only_for_odd_functions():
+    # cosh is even: +inf on both sides; sinh is odd: −inf below; exp and expm1 overflow only above.
+    assert [Value(x).cosh().data for x in (-1000.0, 1000.0)] == [math.inf, math.inf]
+    assert [Value(x).sinh().data for x in (-1000.0, 1000.0)] == [-math.inf, math.inf]
+    assert (Value(1000.0).exp().data, Value(1000.0).expm1().data) == (math.inf, math.inf)
+
+
 # --- kinks: the derivative each piecewise op picks, as documented -----------------
 
 
@@ -448,6 +455,18 @@ def test_a_derivative_wrong_only_on_the_create_graph_path_is_caught(name, positi
     )
     with pytest.raises(AssertionError, match=r"comparison failed"):
         property_test(name)
+
+
+@pytest.mark.parametrize(
+    ("point", "expected"),
+    [((0.0, 2.0), [[2.0, 0.0], [0.0, 0.0]]), ((0.0, 3.0), [[0.0, 0.0], [0.0, 0.0]])],
+)
+def test_the_power_hessian_at_base_0_is_the_limit_for_exponents_above_1(point, expected):
+    # ∂²xʸ/∂x∂y = x^(y−1)(1 + y ln x) → 0 as x → 0 when y > 1; only y ≤ 1 has no finite limit (nan).
+    x, y = (Value(v) for v in point)
+    first = grad(x**y, [x, y], create_graph=True)
+    assert [list(grad(d, [x, y])) for d in first] == expected
+    assert autograd.hessian(lambda x, y: x**y, list(point)) == expected
 
 
 @pytest.mark.parametrize("point", [(0.0, 1.0), (0.0, 0.5), (-2.0, 3.0), (0.0, 0.0), (0.0, 3.0), (2.0, 3.0)])
