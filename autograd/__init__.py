@@ -62,10 +62,14 @@ def __getattr__(name: str) -> object:
     return getattr(importlib.import_module(_LAZY[name]), name)
 
 
+_ROOMS = ("engine", "modes", "see", "check", "files")
+
+
 def __dir__() -> list[str]:
     # Without this, dir() and tab completion miss the lazy names until first use;
-    # globals() keeps what dir() showed before, such as the submodule ops.
-    return sorted({*globals(), *__all__})
+    # globals() keeps what dir() showed before. The rooms are listed whether or not
+    # something has imported them yet (`see` is loaded only when a picture is drawn).
+    return sorted({*globals(), *__all__, *_ROOMS})
 
 
 __all__ = [
