@@ -785,6 +785,9 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         )
         indices.extend(step.indices)
         batch_start.append(len(indices))
+    # fit(validation=...) measures after each finished epoch: drawn at the update that ends it (a fork has none).
+    ends = [k for k, step in enumerate(steps, 1) if k == len(steps) or steps[k].epoch != step.epoch]
+    validation = [[end, loss] for end, loss in zip(ends, history.val_loss) if math.isfinite(loss)]
     data = {
         "sizes": [width] + [len(layer["bias"]) for layer in layers],
         "layers": layers,
@@ -796,6 +799,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         "indices": _base64(indices),
         "batch_start": batch_start,
         "loss": [step.loss for step in steps],
+        "validation": validation,
         "epoch": [step.epoch for step in steps],
         "learning_rate": [step.learning_rate for step in steps],
         "points": points,

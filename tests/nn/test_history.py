@@ -504,3 +504,11 @@ def test_recorder_change_keeps_the_batch_size_unless_given_and_cuts_the_rest_of_
     assert recorder._plan == [(8, 30)]
     assert [c.updates for c in recorder.checkpoints] == [0, 1]  # one restart point at update 1, the latest settings
     assert recorder.checkpoints[-1].batch_size is None
+
+
+@pytest.mark.parametrize("k", [5, 7, 15])
+def test_a_fork_of_a_batched_fork_repeats_it_across_its_optimizer_and_batch_size_change(k: int) -> None:
+    history = recorded(with_dropout, engine="batched")
+    fork = forked(history, 5, {"optimizer": "sgd with momentum and L2", "batch_size": 5, "epochs": 4})
+    again = fork.fork(k)
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in fork.steps]
