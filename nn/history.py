@@ -131,7 +131,7 @@ class Update:
 class _Rule:
     # An optimizer a run trained with, kept once and shared by every restart point that used it.
     template: Optimizer  # its type and settings (Optimizer.rebuilt_on), without running numbers
-    positions: tuple[int, ...]  # where each of its parameters is in model.parameters()
+    positions: Sequence[int]  # where each of its parameters is in model.parameters()
 
 
 @dataclass(frozen=True)
@@ -381,8 +381,10 @@ class Recorder:
         optimizer = self.optimizer
         settings = _settings(optimizer)
         if self._rule is None or self._rule[0] is not optimizer or self._rule[1] != settings:
-            where = {id(parameter): index for index, parameter in enumerate(self._parameters)}
-            positions = tuple(where.get(id(parameter), -1) for parameter in optimizer.parameters)
+            positions: Sequence[int] = range(len(self._parameters))  # the common case, in 48 bytes
+            if not self._arrays_in_order:
+                where = {id(parameter): index for index, parameter in enumerate(self._parameters)}
+                positions = tuple(where.get(id(parameter), -1) for parameter in optimizer.parameters)
             self._rule = (optimizer, settings, _Rule(optimizer.rebuilt_on(optimizer.parameters), positions))
         layout, values = optimizer.packed_state()
         # Shared tuples of keys: Adam's 337 parameters and all its epochs share one layout, stored once.
