@@ -119,6 +119,11 @@ function drawLoss(frame) {
   lossContext.beginPath(); lossContext.moveTo(x, margin.top); lossContext.lineTo(x, lossCanvas.height - margin.bottom); lossContext.stroke();
   lossContext.fillStyle = RED; lossContext.beginPath(); lossContext.arc(x, y, 4, 0, 2 * Math.PI); lossContext.fill();
   lossCanvas.dataset.marker = x.toFixed(1) + "," + y.toFixed(1);
+  const measured = validationAt(frame);  // the validation loss the counter reports, ringed on its curve
+  if (measured) {
+    lossContext.strokeStyle = ORANGE; lossContext.lineWidth = 2;
+    lossContext.beginPath(); lossContext.arc(stepX(measured[0]), lossY(measured[1]), 4.5, 0, 2 * Math.PI); lossContext.stroke();
+  }
 }
 
 const boundaryCanvas = document.getElementById("boundary");
