@@ -80,9 +80,9 @@ def main() -> None:
     original, per_update = Recorder.update, {True: [], False: []}
 
     def keeping(use_arrays: bool):  # type: ignore[no-untyped-def]
-        def update(self, batch_loss, stepped=None):  # type: ignore[no-untyped-def]
+        def update(self, batch_loss, stepped=None, *, write_back=None):  # type: ignore[no-untyped-def]
             started = time.process_time()
-            original(self, batch_loss, stepped if use_arrays else None)
+            original(self, batch_loss, stepped if use_arrays else None, write_back=write_back)
             spent[0] += time.process_time() - started
 
         return update

@@ -2,15 +2,18 @@
 
 Each update keeps the batch's indices, its loss, the learning rate, the
 parameters after the step (packed float64, so exact) and the gradients that
-moved them (packed float32: they are for looking at). At the start of every
-epoch the recording also keeps, at the first epoch end after every 16 updates, what a
-restart needs and the parameters do not say: the optimizer's running numbers and
-the state of every random generator in the model (dropout). So
+moved them (packed float32: they are for looking at). At restart points (the
+start, the first epoch end after every 16 updates, and every update where a fork
+or ``nn.Playground`` changed a setting) the recording also keeps what a restart
+needs and the parameters do not say: the optimizer (its type, settings and
+running numbers), the batch size, and the state of every random generator in the
+model (dropout). So
 
 - ``history.model_at(k)`` is the model after k updates, bit for bit;
 - ``history.fork(k, learning_rate=...)`` restores update k exactly (it replays
-  the few updates since the nearest restart point) and trains on with other
-  settings; the new history shares the first k updates with this one;
+  the few updates since the nearest restart point, each with its own optimizer
+  and learning rate) and trains on with other settings; the new history shares
+  the first k updates with this one, and a fork of a fork crosses every change;
 - ``history.to_html(path)`` writes a page that replays the whole run offline.
 
 Example:
@@ -53,10 +56,21 @@ from nn.optimizers import Optimizer, Stepped
 from nn.training import History, Loss, Step, Target, _step_function
 
 Examples = Sequence[Sequence[Value | float]]
+
+
+class _Same:
+    """The type of ``SAME``: "keep this setting as it is" where None means something else (the full batch)."""
+
+    def __repr__(self) -> str:
+        return "SAME"
+
+
+SAME = _Same()
+"""``Recorder.change(batch_size=SAME)``: keep the batch size (None would mean the full batch)."""
 CHANGES = ("learning_rate", "optimizer", "batch_size", "epochs")
 """What ``fork`` may change."""
 CHECKPOINT_EVERY = 16
-"""Updates at least between two restart points (each at an epoch's end): fork replays fewer than this + an epoch."""
+"""Updates at least between two epoch-end restart points: fork replays fewer than this + an epoch."""
 
 
 class TimeTravelError(AutogradError, ValueError):
@@ -114,15 +128,24 @@ class Update:
 
 
 @dataclass(frozen=True)
+class _Rule:
+    # An optimizer a run trained with, kept once and shared by every restart point that used it.
+    template: Optimizer  # its type and settings (Optimizer.rebuilt_on), without running numbers
+    positions: Sequence[int]  # where each of its parameters is in model.parameters()
+
+
+@dataclass(frozen=True)
 class _Checkpoint:
-    # What restarting at an epoch's first update needs beyond the parameters.
-    updates: int  # updates before it
-    epochs: int  # epochs finished before it
+    # What restarting after `updates` updates needs beyond the parameters. The epoch in progress and the
+    # position in its order are those of update `updates` (Update.epoch, and its batch's end).
+    updates: int
     parameters: array[float]
+    rule: _Rule
     optimizer_steps: int
     optimizer_layout: tuple[tuple[str, ...], ...]
     optimizer_values: array[float]
     generators: tuple[tuple[int, array[int], float | None], ...]
+    batch_size: int | None  # the batch size the run goes on with from here
 
 
 class _Orders:
@@ -158,10 +181,9 @@ class _Run:
     y: Sequence[Target]
     loss: Loss
     engine: str
-    # The trained model and its optimizer, copied only when asked for, then set back to the start.
-    live: tuple[Module, Optimizer]
+    # The trained model, copied only when asked for, then set back to the start.
+    live: Module
     start: _Checkpoint
-    hyperparameters: dict[str, object]
     orders: _Orders
 
 
@@ -172,34 +194,35 @@ def _generators(model: Module, modules: Sequence[Module] | None = None) -> list[
     return [value for module in modules for value in vars(module).values() if isinstance(value, random.Random)]
 
 
-def _checkpoint(
-    parameters: array[float],
-    generators: list[random.Random],
-    optimizer: Optimizer,
-    updates: int,
-    epochs: int,
-    layouts: dict[object, Any],
-) -> _Checkpoint:
-    layout, values = optimizer.packed_state()
-    # Shared tuples of keys: Adam's 337 parameters and all its epochs share one layout, stored once.
-    layout = layouts.setdefault(layout, layout)
-    packed = []
-    for generator in generators:
-        # A Mersenne Twister's 625 words as 2.5 kB instead of 625 Python ints (20 kB).
-        version, words, gauss_next = generator.getstate()
-        packed.append((version, array("I", words), gauss_next))
-    return _Checkpoint(updates, epochs, parameters, optimizer.steps, layout, values, tuple(packed))
+def _settings(optimizer: Optimizer) -> dict[str, object]:
+    # What makes two optimizers of one object differ for a restart; the learning rate is each update's own.
+    return {name: value for name, value in optimizer.hyperparameters().items() if name != "learning_rate"}
 
 
-def _restore(checkpoint: _Checkpoint, model: Module, optimizer: Optimizer) -> None:
+def _restore_model(checkpoint: _Checkpoint, model: Module) -> None:
+    # The weights and the random generators (dropout) exactly as they were at the restart point.
     for parameter, number in zip(model.parameters(), checkpoint.parameters):
         parameter.data = number
-    numbers = iter(checkpoint.optimizer_values)
-    for parameter, keys in zip(optimizer.parameters, checkpoint.optimizer_layout):
-        optimizer.state[parameter] = {key: next(numbers) for key in keys}
-    optimizer.steps = checkpoint.optimizer_steps
     for generator, (version, words, gauss_next) in zip(_generators(model), checkpoint.generators):
         generator.setstate((version, tuple(words), gauss_next))
+
+
+def _restore_optimizer(owner: str, checkpoint: _Checkpoint, model: Module) -> Optimizer:
+    # The optimizer of the restart point, with its running numbers, built on `model`'s parameters.
+    parameters, rule = model.parameters(), checkpoint.rule
+    if -1 in rule.positions:
+        raise TimeTravelError(
+            f"{owner} got a run whose {type(rule.template).__name__} also changes Values that are not the model's "
+            "parameters; a restart can restore only the model's. Build the optimizer on the model: "
+            f"nn.{type(rule.template).__name__}(model, ...)."
+        )
+    optimizer = rule.template.rebuilt_on([parameters[i] for i in rule.positions])
+    numbers = iter(checkpoint.optimizer_values)
+    state = optimizer.state
+    for parameter, keys in zip(optimizer.parameters, checkpoint.optimizer_layout):
+        state[parameter] = {key: next(numbers) for key in keys}
+    optimizer.steps = checkpoint.optimizer_steps
+    return optimizer
 
 
 def _cut(start: int, stop: int, batch_size: int | None) -> list[tuple[int, int]]:
@@ -247,21 +270,18 @@ class Recorder:
         # fit walks the module tree once and passes what it found (``walked``: the modules, the parameters):
         # a walk of W2's 33 neurons costs more than a short run's recording.
         modules, self._parameters = walked or ([module for _, module in model.named_modules()], model.parameters())
-        # The batched step's arrays follow the optimizer's parameters: usable only if those are the model's, in order.
-        self._arrays_in_order = len(optimizer.parameters) == len(self._parameters) and all(
-            map(operator.is_, optimizer.parameters, self._parameters)
-        )
+        self._arrays_in_order = self._in_order(optimizer)
         self._layouts: dict[object, Any] = {}
+        self._rule: tuple[Optimizer, dict[str, object], _Rule] | None = None  # the optimizer's, made at its first use
         self.steps: list[Update] = []
         self._generators = _generators(model, modules)
-        initial = array("d", [parameter.data for parameter in self._parameters])
-        self.checkpoints = [_checkpoint(initial, self._generators, optimizer, 0, 0, self._layouts)]
-        self.initial_parameters = self.checkpoints[0].parameters
+        self.initial_parameters = array("d", [parameter.data for parameter in self._parameters])
+        self.checkpoints: list[_Checkpoint] = []
+        self._restart_point()
         if run is None:
             # The generator's state, not the generator: fit's own (perhaps the caller's) is drawn as without recording.
             orders = _Orders(len(X), make_rng(self.seed).getstate())
-            settings: dict[str, object] = dict(optimizer.hyperparameters())
-            run = _Run(X, y, loss, engine, (model, optimizer), self.checkpoints[0], settings, orders)
+            run = _Run(X, y, loss, engine, model, self.checkpoints[0], orders)
         self.run = run
         self.epochs_started = 0
         self._plan: list[tuple[int, int]] = []
@@ -309,18 +329,80 @@ class Recorder:
                 single,
             )
         )
-        # An epoch's end is where a restart can begin; one every CHECKPOINT_EVERY updates bounds fork's replay.
+        # At an epoch's end (fit's Values are up to date there): one every CHECKPOINT_EVERY bounds fork's replay.
         if not self._plan and len(self.steps) - self.checkpoints[-1].updates >= CHECKPOINT_EVERY:
-            self.checkpoints.append(
-                _checkpoint(
-                    self.steps[-1].parameters,
-                    self._generators,
-                    self.optimizer,
-                    len(self.steps),
-                    self.epochs_started,
-                    self._layouts,
-                )
-            )
+            self._restart_point()
+
+    def change(
+        self,
+        *,
+        optimizer: Optimizer | None = None,
+        learning_rate: float | None = None,
+        batch_size: int | _Same | None = SAME,
+    ) -> None:
+        """Go on from the next update with another optimizer, learning rate or batch size; a restart point is kept here.
+
+        Every replay that crosses this update (``model_at``, ``fork`` of this history or of
+        its forks) then restarts here with these settings instead of replaying the old ones
+        over it. A new batch size cuts the rest of the epoch in progress, in its order.
+
+        Args:
+            optimizer: a new optimizer, built on ``self.model``; it starts with no running numbers.
+            learning_rate: a new learning rate for the optimizer (the new one, if both are given).
+            batch_size: the new examples per update (None: the whole set); ``SAME`` keeps it.
+
+        Example:
+            >>> import nn
+            >>> model = nn.MLP(1, [1], seed=0)
+            >>> recorder = Recorder(model, [[1.0], [2.0]], [0, 1], nn.binary_cross_entropy_with_logits,
+            ...                     nn.Adam(model), 1, 0)
+            >>> recorder.change(optimizer=nn.SGD(model, learning_rate=0.5))
+            >>> type(recorder.checkpoints[-1].rule.template).__name__, len(recorder.checkpoints)
+            ('SGD', 1)
+        """
+        if optimizer is not None:
+            self.optimizer = optimizer
+            self._arrays_in_order = self._in_order(optimizer)
+        if learning_rate is not None:
+            setattr(self.optimizer, "learning_rate", learning_rate)  # noqa: B010  (not every Optimizer declares it)
+        if not isinstance(batch_size, _Same):
+            self.batch_size = batch_size
+            if self._plan:  # the rest of the epoch in its order, cut into the new size
+                self._plan = _cut(self._plan[0][0], len(self.run.X), batch_size)
+        self._restart_point()
+
+    def _in_order(self, optimizer: Optimizer) -> bool:
+        # The batched step's arrays follow the optimizer's parameters: usable only if those are the model's, in order.
+        ours = optimizer.parameters
+        return len(ours) == len(self._parameters) and all(map(operator.is_, ours, self._parameters))
+
+    def _restart_point(self) -> None:
+        # What a restart after the updates so far needs; one at the same update is replaced (the settings changed).
+        optimizer = self.optimizer
+        settings = _settings(optimizer)
+        if self._rule is None or self._rule[0] is not optimizer or self._rule[1] != settings:
+            positions: Sequence[int] = range(len(self._parameters))  # the common case, in 48 bytes
+            if not self._arrays_in_order:
+                where = {id(parameter): index for index, parameter in enumerate(self._parameters)}
+                positions = tuple(where.get(id(parameter), -1) for parameter in optimizer.parameters)
+            self._rule = (optimizer, settings, _Rule(optimizer.rebuilt_on(optimizer.parameters), positions))
+        layout, values = optimizer.packed_state()
+        # Shared tuples of keys: Adam's 337 parameters and all its epochs share one layout, stored once.
+        layout = self._layouts.setdefault(layout, layout)
+        packed = []
+        for generator in self._generators:
+            # A Mersenne Twister's 625 words as 2.5 kB instead of 625 Python ints (20 kB).
+            version, words, gauss_next = generator.getstate()
+            packed.append((version, array("I", words), gauss_next))
+        updates = len(self.steps)
+        parameters = self.steps[-1].parameters if self.steps else self.initial_parameters
+        checkpoint = _Checkpoint(
+            updates, parameters, self._rule[2], optimizer.steps, layout, values, tuple(packed), self.batch_size
+        )
+        if self.checkpoints and self.checkpoints[-1].updates == updates:
+            self.checkpoints[-1] = checkpoint
+        else:
+            self.checkpoints.append(checkpoint)
 
     def train_next(self, step: Step) -> float:
         """Make the next update of the plan as fit makes it, record it, and return its batch loss.
@@ -357,8 +439,8 @@ class Recorder:
 
         An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights (example above).
         """
-        done = [checkpoint for checkpoint in self.checkpoints if checkpoint.epochs <= history.epochs]
         kept = bisect.bisect_right([step.epoch for step in self.steps], history.epochs)
+        done = [checkpoint for checkpoint in self.checkpoints if checkpoint.updates <= kept]
         return RecordedHistory(
             **{name: getattr(history, name) for name in History.__dataclass_fields__},
             steps=self.steps[:kept],
@@ -419,17 +501,15 @@ class RecordedHistory(History):
             )
         return index
 
-    def _start(self) -> tuple[Module, Optimizer]:
+    def _model(self, checkpoint: _Checkpoint | None = None) -> Module:
+        # A new copy of the model at a restart point (the start by default), in training mode.
         if self.run is None:
             raise TimeTravelError("this History was not recorded; train with nn.fit(..., record=True) to travel in it.")
         # Copied now rather than at fit's start: a copy costs more than a short training run's recording.
-        model, optimizer = copy.deepcopy(self.run.live)
-        _restore(self.run.start, model, optimizer)
-        for name, value in self.run.hyperparameters.items():
-            if hasattr(optimizer, name):  # e.g. a learning rate the caller changed after fit
-                setattr(optimizer, name, value)
+        model = copy.deepcopy(self.run.live)
+        _restore_model(checkpoint or self.run.start, model)
         model.train()
-        return model, optimizer
+        return model
 
     def model_at(self, k: int) -> Module:
         """The model after ``k`` updates (0: before training), in eval mode; its weights bit for bit.
@@ -453,7 +533,7 @@ class RecordedHistory(History):
             True
         """
         k = self._check_update("model_at()", k)
-        model, _ = self._start()
+        model = self._model()
         numbers = self.steps[k - 1].parameters if k else self.initial_parameters
         for parameter, number in zip(model.parameters(), numbers):
             parameter.data = number
@@ -466,21 +546,25 @@ class RecordedHistory(History):
         The new history's first ``k`` steps are this one's (the same objects).
         The epoch in progress at ``k`` is finished in its recorded order, cut into
         the new ``batch_size``; later epochs are shuffled as fit would have. With
-        no changes the fork repeats this run exactly. Validation and callbacks do
-        not carry over: ``nn.evaluate`` the forked model.
+        no changes the fork repeats this run exactly: update ``k``'s optimizer,
+        learning rate and batch size go on, whatever changed before or after it
+        (a fork of a fork crosses every change bit for bit). The fork keeps a
+        restart point at ``k`` with its own settings. Validation and callbacks
+        do not carry over: ``nn.evaluate`` the forked model.
 
         Args:
             k: the update to branch at, 0 … ``len(steps)``.
             **changes: any of ``learning_rate`` (a number > 0), ``optimizer`` (an
-                optimizer class such as ``nn.SGD``, or a function ``model → optimizer``),
-                ``batch_size`` (a whole number or None) and ``epochs`` (the total,
-                counting those before ``k``).
+                optimizer class such as ``nn.SGD``, built with the learning rate, or a function
+                ``model → optimizer``; it starts with no running numbers), ``batch_size`` (a whole
+                number or None) and ``epochs`` (the total, counting those before ``k``).
 
         Returns:
             The fork's ``RecordedHistory``; ``train_loss`` per epoch comes from its steps.
 
         Raises:
-            TimeTravelError: ``k`` out of range, an unknown change, or a change of the wrong kind.
+            TimeTravelError: ``k`` out of range, an unknown change, a change of the wrong kind, or a run
+                whose replay does not give its recorded weights (something outside the model decided them).
 
         Example:
             >>> import nn
@@ -498,8 +582,12 @@ class RecordedHistory(History):
     def resume(self, owner: str, k: int, changes: dict[str, object]) -> tuple[Recorder, Step, int]:
         """Update ``k`` restored exactly, with ``changes`` made: a recorder to train on with, its step, the epochs.
 
-        ``fork`` trains on to the end; ``nn.Playground`` one update at a time (``Recorder.train_next``).
-        Arguments and errors are ``fork``'s; ``owner`` names the caller in them.
+        It restores the nearest restart point at or before ``k`` (its optimizer, running numbers,
+        batch size and random generators), replays the recorded updates from there to ``k``, each
+        at its learning rate, checks the weights are the recorded ones, and makes ``changes``
+        with ``Recorder.change`` (which keeps a restart point at ``k``). ``fork`` trains on to
+        the end; ``nn.Playground`` one update at a time (``Recorder.train_next``). Arguments
+        and errors are ``fork``'s; ``owner`` names the caller in them.
 
         Example:
             >>> import nn
@@ -516,69 +604,80 @@ class RecordedHistory(History):
                 f"{owner} got {unknown[0]}={changes[unknown[0]]!r}; it can change only {', '.join(CHANGES)}. "
                 "Other settings belong to a new nn.fit()."
             )
-        model, optimizer = self._start()
-        run = self.run
-        assert run is not None  # _start checked it
-        # Restore the nearest restart point, then replay the few updates up to k with their recorded batches.
+        # The nearest restart point at or before k: from there to k no setting changed but the learning rate.
         at = bisect.bisect_right([c.updates for c in self.checkpoints], k) - 1
         checkpoint = self.checkpoints[at]
-        _restore(checkpoint, model, optimizer)
+        batch_size, epochs, learning_rate = self._changes(owner, changes, checkpoint.batch_size)
+        last = self.steps[k - 1] if k else None
+        begun = last.epoch if last is not None else 0
+        if epochs < begun:
+            raise TimeTravelError(
+                f"{owner} got epochs={epochs!r}, but update {k} is in epoch {begun}; epochs counts the whole run, "
+                f"so pass at least {begun}."
+            )
+        model = self._model(checkpoint)
+        optimizer = _restore_optimizer(owner, checkpoint, model)
+        run = self.run
+        assert run is not None  # _model checked it
         step = _step_function(model, run.X, run.y, run.loss, run.engine, owner)
-        model.train()
         # Each update with the learning rate it was made with: a fork (or a Playground) may have changed it.
         rated = hasattr(optimizer, "learning_rate")
         for update in self.steps[checkpoint.updates : k]:
             if rated and math.isfinite(update.learning_rate):
                 optimizer.learning_rate = update.learning_rate  # type: ignore[attr-defined]
             _train_on(step, optimizer, run.X, run.y, update.indices)
+        recorded = last.parameters if last is not None else self.initial_parameters
+        if array("d", [parameter.data for parameter in model.parameters()]) != recorded:
+            # Every setting a run can change starts a restart point, so this means something the recording does not
+            # see decides the updates (a generator outside the model, a loss that changes): refuse rather than go on.
+            raise TimeTravelError(
+                f"{owner} got k={k}, but replaying the recorded updates up to it does not give the recorded weights; "
+                "something outside the model and the optimizer changed how this run trained. Train it afresh with "
+                "nn.fit()."
+            )
         # No change asked: go on as this run went on from k (its next update's rate), or as it ended.
-        following = self.steps[k] if k < len(self.steps) else self.steps[k - 1] if k else None
+        following = self.steps[k] if k < len(self.steps) else last
         if rated and following is not None and math.isfinite(following.learning_rate):
             optimizer.learning_rate = following.learning_rate  # type: ignore[attr-defined]
-        batch_size, epochs, optimizer = self._changes(changes, model, optimizer, k)
-        recorder = Recorder(model, run.X, run.y, run.loss, optimizer, batch_size, 0, run.engine, run)
+        recorder = Recorder(model, run.X, run.y, run.loss, optimizer, checkpoint.batch_size, 0, run.engine, run)
         recorder.steps = self.steps[:k]
         recorder.checkpoints = self.checkpoints[: at + 1]
         recorder.initial_parameters = self.initial_parameters
-        begun = self.steps[k - 1].epoch if k > checkpoint.updates else checkpoint.epochs
         recorder.epochs_started = begun
-        if k > checkpoint.updates:  # the rest of update k's epoch, in its order, cut into the new batch size
-            recorder._plan = _cut(self.steps[k - 1]._stop, len(run.X), batch_size)
-        if epochs < begun:
+        if last is not None and last._stop < len(run.X):  # the rest of update k's epoch, in its order
+            recorder._plan = _cut(last._stop, len(run.X), checkpoint.batch_size)
+        new_optimizer = None
+        if "optimizer" in changes:
+            new_optimizer = _build_optimizer(changes["optimizer"], model, optimizer, learning_rate)
+        if new_optimizer is None and learning_rate is not None and not rated:
             raise TimeTravelError(
-                f"{owner} got epochs={epochs!r}, but update {k} is in epoch {begun}; epochs counts the whole run, "
-                f"so pass at least {begun}."
+                f"{owner} got learning_rate={learning_rate!r}, but {type(optimizer).__name__} has no learning_rate; "
+                "pass optimizer= instead."
             )
+        # The restart point at k: a fork of this fork that crosses k restarts with these settings.
+        recorder.change(optimizer=new_optimizer, learning_rate=learning_rate, batch_size=batch_size)
         return recorder, step, epochs
 
     def _changes(
-        self, changes: dict[str, object], model: Module, optimizer: Optimizer, k: int
-    ) -> tuple[int | None, int, Optimizer]:
-        batch_size = changes.get("batch_size", self.batch_size)
-        if batch_size is not None:
+        self, owner: str, changes: dict[str, object], batch_size: int | None
+    ) -> tuple[int | None, int, float | None]:
+        # The changes fork checks before it replays anything: the batch size, the epochs, the learning rate.
+        given = changes.get("batch_size", batch_size)
+        if given is not None:
             try:
-                batch_size = whole_number("fork()", "batch_size", batch_size, alternative="None (full batch)")
+                given = whole_number(owner, "batch_size", given, alternative="None (full batch)")
             except (ValueError, TypeError) as error:
                 raise TimeTravelError(str(error)) from None
         epochs_given = changes.get("epochs", self.steps[-1].epoch if self.steps else 1)
         epochs = as_index(epochs_given)
         if epochs is None or epochs < 1:
-            raise TimeTravelError(f"fork() got epochs={epochs_given!r}; expected a whole number of epochs ≥ 1.")
+            raise TimeTravelError(f"{owner} got epochs={epochs_given!r}; expected a whole number of epochs ≥ 1.")
         learning_rate = changes.get("learning_rate")
         if learning_rate is not None and not (is_finite_number(learning_rate) and learning_rate > 0):
             raise TimeTravelError(
-                f"fork() got learning_rate={learning_rate!r}; the learning rate must be a number > 0."
+                f"{owner} got learning_rate={learning_rate!r}; the learning rate must be a number > 0."
             )
-        if "optimizer" in changes:
-            optimizer = _build_optimizer(changes["optimizer"], model, optimizer, learning_rate)
-        elif learning_rate is not None:
-            if not hasattr(optimizer, "learning_rate"):
-                raise TimeTravelError(
-                    f"fork() got learning_rate={learning_rate!r}, but {type(optimizer).__name__} has no learning_rate; "
-                    "pass optimizer= instead."
-                )
-            optimizer.learning_rate = float(learning_rate)
-        return batch_size, epochs, optimizer
+        return given, epochs, None if learning_rate is None else float(learning_rate)
 
     def to_html(self, path: str | os.PathLike[str], *, title: str = "Watch it learn", grid: int = 24) -> Path:
         """Write ONE self-contained page that replays the run: a slider over every update.
@@ -662,7 +761,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         raise TimeTravelError(
             "to_html() got a history with no recorded updates; train with nn.fit(..., record=True) first."
         )
-    run, model = history.run, history.run.live[0]
+    run, model = history.run, history.run.live
     layers = _dense_layers(model)
     width = len(run.X[0])
     if width != 2 or len(layers[-1]["bias"]) != 1:
@@ -688,6 +787,9 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         )
         indices.extend(step.indices)
         batch_start.append(len(indices))
+    # fit(validation=...) measures after each finished epoch: drawn at the update that ends it (a fork has none).
+    ends = [k for k, step in enumerate(steps, 1) if k == len(steps) or steps[k].epoch != step.epoch]
+    validation = [[end, loss] for end, loss in zip(ends, history.val_loss) if math.isfinite(loss)]
     data = {
         "sizes": [width] + [len(layer["bias"]) for layer in layers],
         "layers": layers,
@@ -699,6 +801,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         "indices": _base64(indices),
         "batch_start": batch_start,
         "loss": [step.loss for step in steps],
+        "validation": validation,
         "epoch": [step.epoch for step in steps],
         "learning_rate": [step.learning_rate for step in steps],
         "points": points,

@@ -24,12 +24,13 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import math
 import reprlib
 import sys
 from array import array
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from autograd import Value
 from nn.checks import is_finite_number, is_number
@@ -43,6 +44,7 @@ Stepped = tuple["NDArray[np.float64]", "NDArray[np.float64]"]
 """What ``step_arrays`` returns: the parameters after the step and their gradients, one array each."""
 
 Hyperparameter = float | bool | tuple[float, float]
+_Rule = TypeVar("_Rule", bound="Optimizer")
 
 
 class Optimizer:
@@ -271,6 +273,36 @@ class Optimizer:
             0.1
         """
         return {}
+
+    def rebuilt_on(self: _Rule, parameters: Sequence[Value]) -> _Rule:
+        """This optimizer's type and settings on other ``parameters``, with no running numbers and no steps yet.
+
+        A copy, not a call to the constructor: a subclass's own settings come along
+        whatever its ``__init__`` takes. ``nn.history`` keeps one per optimizer a run
+        used, to restart from any recorded update with the optimizer of that update.
+
+        Args:
+            parameters: the Values the new optimizer changes (another copy of the model's, say).
+
+        Returns:
+            A new optimizer of the same class; this one is not changed.
+
+        Example:
+            >>> from autograd import Parameter
+            >>> w = Parameter(1.0); w.grad = 1.0
+            >>> optimizer = SGD([w], learning_rate=0.1, momentum=0.9); optimizer.step()
+            >>> twin = optimizer.rebuilt_on([Parameter(5.0)])
+            >>> twin.momentum, twin.steps, twin.state_dict()["state"]
+            (0.9, 0, {'0': {}})
+        """
+        twin = copy.copy(self)
+        twin.parameters = list(parameters)
+        same = len(self.names) == len(twin.parameters)
+        twin.names = list(self.names) if same else [str(index) for index in range(len(twin.parameters))]
+        twin._state = {parameter: {} for parameter in twin.parameters}
+        twin._arrays = None
+        twin.steps = 0
+        return twin
 
     def state_dict(self) -> dict[str, object]:
         """A JSON-ready snapshot: the optimizer's type, settings, step count and per-parameter state.

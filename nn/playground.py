@@ -34,7 +34,7 @@ from nn import data
 from nn.checks import is_finite_number, whole_number
 from nn.dense import Dense
 from nn.dropout import Dropout
-from nn.history import RecordedHistory, Recorder, _cut, _dense_layers
+from nn.history import RecordedHistory, Recorder, _dense_layers
 from nn.losses import binary_cross_entropy, binary_cross_entropy_with_logits, mean_squared_error
 from nn.mlp import MLP
 from nn.module import Module, Sequential
@@ -480,8 +480,8 @@ class Playground:
             **changes: settings such as ``learning_rate=0.1``, ``optimizer="sgd"``, ``l2=1e-3``, ``batch_size=20``.
 
         Raises:
-            PlaygroundError: a setting a fork cannot change (activation, dropout, loss: those ``reset``), a bad
-                value, or an update before an optimizer change (nn.history replays with the run's first optimizer).
+            PlaygroundError: a setting a fork cannot change (activation, dropout, loss: those ``reset``), or a bad
+                value.
 
         Example:
             >>> pg = Playground.from_dataset("xor", n=20)
@@ -501,35 +501,20 @@ class Playground:
         except PlaygroundError:
             self.settings = before  # validate everything, then change
             raise
-        optimizer_changed = any(before[name] != self.settings[name] for name in ("optimizer", "l2"))
         if k == self.updates and not isinstance(k, bool):
-            self._change_live(before, optimizer_changed)
+            # At the last update the live model and optimizer are update k exactly: change them, replay nothing.
+            self._go_on_with_settings(self._recorder)
+            self.shown = self.updates
             self._send()
             return
         past = self.history
-        assert past.run is not None  # the Playground records every run
-        first = past.run.live[1]  # resume starts from the run's first optimizer: rebuild if the settings differ
-        kept = type(first) is OPTIMIZERS[self.settings["optimizer"]] and (
-            past.run.hyperparameters.get("weight_decay", 0.0) == self.settings["l2"]
-        )
-        resume: dict[str, object] = {"batch_size": self.settings["batch_size"]}
-        if optimizer_changed or not kept:
-            resume["optimizer"] = self._optimizer
-        else:
-            resume["learning_rate"] = self.settings["learning_rate"]
         try:
-            recorder, _, _ = past.resume("Playground.fork()", k, resume)
+            # Update k as it was (its optimizer, learning rate and batch size), then the settings shown from there.
+            recorder, _, _ = past.resume("Playground.fork()", k, {})
         except AutogradError as error:
             self.settings = before
             raise PlaygroundError(str(error)) from None
-        recorded = list(past.steps[k - 1].parameters) if k else list(past.initial_parameters)
-        if [parameter.data for parameter in recorder.model.parameters()] != recorded:
-            self.settings = before
-            raise PlaygroundError(
-                f"Playground.fork() got k={k}, but this run changed its optimizer or L2 before update {k}, and "
-                "going back across such a change is not possible yet (the replay uses the run's first "
-                "optimizer). Fork at the last update, or reset."
-            )
+        self._go_on_with_settings(recorder)
         self.branches.append(past)
         self._recorder, self.model = recorder, recorder.model
         self._after_model_change()
@@ -537,19 +522,21 @@ class Playground:
         self.shown = k
         self._send()
 
-    def _change_live(self, before: dict[str, Any], optimizer_changed: bool) -> None:
-        # At the last update the live model and optimizer are update k exactly: change them, replay nothing.
-        recorder = self._recorder
-        if optimizer_changed:
-            recorder.optimizer = self._optimizer(self.model)
-        elif before["learning_rate"] != self.settings["learning_rate"]:
-            setattr(recorder.optimizer, "learning_rate", self.settings["learning_rate"])  # noqa: B010
-        if before["batch_size"] != self.settings["batch_size"]:
-            # The rest of the epoch in its order, cut into the new size, as fork does.
-            recorder.batch_size = self.settings["batch_size"]
-            if recorder._plan:
-                recorder._plan = _cut(recorder._plan[0][0], len(self.X), recorder.batch_size)
-        self.shown = self.updates
+    def _go_on_with_settings(self, recorder: Recorder) -> None:
+        # The settings shown are the settings used: keep the optimizer (and its running numbers) if it is the
+        # one they describe, else start the one they describe; nn.history keeps a restart point at the change.
+        settings, optimizer = self.settings, recorder.optimizer
+        same = type(optimizer) is OPTIMIZERS[settings["optimizer"]] and (
+            getattr(optimizer, "weight_decay", None) == settings["l2"]
+        )
+        rate = getattr(optimizer, "learning_rate", None)
+        if same and rate == settings["learning_rate"] and recorder.batch_size == settings["batch_size"]:
+            return
+        recorder.change(
+            optimizer=None if same else self._optimizer(recorder.model),
+            learning_rate=settings["learning_rate"] if same else None,
+            batch_size=settings["batch_size"],
+        )
 
     def set(self, **settings: Any) -> None:
         """Change settings: the optimizer's fork at the update shown; activation, dropout or loss start again.

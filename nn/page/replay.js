@@ -21,8 +21,11 @@ function forward(frame, x, y) {
 
 const lossCanvas = document.getElementById("loss");
 const lossContext = lossCanvas.getContext("2d");
-const margin = { left: 46, right: 10, top: 10, bottom: 26 };
-const lossLow = Math.min(...data.loss), lossHigh = Math.max(...data.loss);
+const margin = { left: 46, right: 10, top: 20, bottom: 26 };  // the legend sits above the plot
+// Validation: [update, loss] after each epoch when fit had validation data; it shares the loss axis.
+const validation = data.validation, ORANGE = "#E69F00";
+const lossValues = data.loss.concat(validation.map((point) => point[1]));
+const lossLow = Math.min(...lossValues), lossHigh = Math.max(...lossValues);
 const lossScale = data.loss.length > 0 && lossLow > 0 && lossHigh / lossLow > 20;  // a log axis when it spans decades
 function lossY(value) {
   const h = lossCanvas.height - margin.top - margin.bottom;
@@ -44,8 +47,10 @@ curve.width = lossCanvas.width; curve.height = lossCanvas.height;
   c.strokeRect(margin.left, margin.top, curve.width - margin.left - margin.right, curve.height - margin.top - margin.bottom);
   c.fillStyle = "#444"; c.font = "11px system-ui";
   c.textAlign = "right";
-  c.fillText(lossHigh.toPrecision(3), margin.left - 4, margin.top + 8);
-  c.fillText(lossLow.toPrecision(3), margin.left - 4, curve.height - margin.bottom);
+  // A small loss as 9.9e-4, not 0.000995: the axis label has 42 pixels.
+  const label = (value) => (value !== 0 && Math.abs(value) < 0.01 ? value.toExponential(1) : value.toPrecision(3));
+  c.fillText(label(lossHigh), margin.left - 4, margin.top + 4);
+  c.fillText(label(lossLow), margin.left - 4, curve.height - margin.bottom);
   c.textAlign = "center";
   c.fillText("update", curve.width / 2, curve.height - 6);
   c.fillText("1", margin.left, curve.height - margin.bottom + 12);
@@ -75,11 +80,36 @@ curve.width = lossCanvas.width; curve.height = lossCanvas.height;
     first = false;
   }
   c.stroke();
-  c.textAlign = "right"; c.fillStyle = "#444";
-  c.fillText((lossScale ? "loss J (log scale): " : "loss J: ") + "each update, and each epoch's mean",
-             curve.width - margin.right - 4, margin.top + 12);
+  if (validation.length) {
+    c.strokeStyle = ORANGE; c.fillStyle = ORANGE; c.lineWidth = 2; c.setLineDash([5, 3]); c.beginPath();
+    validation.forEach(([update, value], i) => (i ? c.lineTo(stepX(update), lossY(value)) : c.moveTo(stepX(update), lossY(value))));
+    c.stroke(); c.setLineDash([]);
+    if (validation.length <= 60) {
+      for (const [update, value] of validation) { c.beginPath(); c.arc(stepX(update), lossY(value), 2.2, 0, 2 * Math.PI); c.fill(); }
+    }
+  }
+  // The legend, each name in its curve's colour, laid out from the right edge.
+  const legend = [[lossScale ? "loss J (log scale): " : "loss J: ", "#444"], ["each update", BLUE], [", each epoch's mean", "#222"]];
+  if (validation.length) legend.push([", validation", ORANGE]);
+  c.textAlign = "left";
+  let right = curve.width - margin.right;
+  for (const [text, colour] of legend.reverse()) {
+    right -= c.measureText(text).width;
+    c.fillStyle = colour; c.fillText(text, right, margin.top - 6);
+  }
   void epochStart;
 })();
+lossCanvas.dataset.validation = String(validation.length);
+if (validation.length) {
+  document.getElementById("loss-caption").textContent =
+    "loss of each mini-batch update, each epoch's mean (black) and the validation loss after each epoch (orange, dashed); the line marks the update shown";
+}
+// The validation loss measured last at or before a frame: the latest epoch end not after it.
+function validationAt(frame) {
+  let found = null;
+  for (const point of validation) { if (point[0] <= frame) found = point; else break; }
+  return found;
+}
 
 function drawLoss(frame) {
   lossContext.drawImage(curve, 0, 0);
@@ -89,6 +119,11 @@ function drawLoss(frame) {
   lossContext.beginPath(); lossContext.moveTo(x, margin.top); lossContext.lineTo(x, lossCanvas.height - margin.bottom); lossContext.stroke();
   lossContext.fillStyle = RED; lossContext.beginPath(); lossContext.arc(x, y, 4, 0, 2 * Math.PI); lossContext.fill();
   lossCanvas.dataset.marker = x.toFixed(1) + "," + y.toFixed(1);
+  const measured = validationAt(frame);  // the validation loss the counter reports, ringed on its curve
+  if (measured) {
+    lossContext.strokeStyle = ORANGE; lossContext.lineWidth = 2;
+    lossContext.beginPath(); lossContext.arc(stepX(measured[0]), lossY(measured[1]), 4.5, 0, 2 * Math.PI); lossContext.stroke();
+  }
 }
 
 const boundaryCanvas = document.getElementById("boundary");
@@ -134,9 +169,11 @@ function show(frame) {
   const gbase = (frame - 1) * count, scale = frame ? data.gradient_scale[frame - 1] / 127 : 0;
   drawNetwork(document.getElementById("gradients"), data.sizes, data.layers, (i) => (frame ? gradients[gbase + i] * scale : 0),
               frame ? "gradients" : "gradients (none before the first update)");
-  counter.textContent = frame
+  const measured = validationAt(frame);
+  counter.textContent = (frame
     ? `update ${frame} of ${last} · epoch ${data.epoch[frame - 1]} · batch loss ${data.loss[frame - 1].toPrecision(4)} · learning rate ${data.learning_rate[frame - 1]}`
-    : `before training (0 of ${last} updates)`;
+    : `before training (0 of ${last} updates)`)
+    + (measured ? ` · validation loss ${measured[1].toPrecision(4)} (after epoch ${data.epoch[measured[0] - 1]})` : "");
   timings.push(performance.now() - started);
 }
 slider.addEventListener("input", () => show(Number(slider.value)));

@@ -305,3 +305,210 @@ def test_an_optimizer_holding_the_parameters_in_another_order_is_recorded_in_the
     )
     assert isinstance(history, RecordedHistory)
     assert list(history.steps[-1].parameters) == weights(model)
+
+
+# --- forks of forks: every restart crosses the changes made before it -------------------------------------------
+
+SWITCHES = {  # what a fork may switch to: a class takes the learning rate in effect, a function sets its own
+    "adam": nn.Adam,
+    "rmsprop": nn.RMSprop,
+    "sgd with momentum and L2": lambda model: nn.SGD(model, learning_rate=0.1, momentum=0.9, weight_decay=0.01),
+    "adam with L2": lambda model: nn.Adam(model, learning_rate=0.02, weight_decay=0.001),
+    "adagrad's decaying rate": lambda model: nn.Adagrad(model, learning_rate=0.1, learning_rate_decay=0.5),
+}
+Plan = list[tuple[int, dict[str, object]]]
+
+
+def trajectory_afresh(make: object, plan: Plan, updates: int) -> list[list[float]]:
+    """fit's loop written out with each change of ``plan`` made after its k updates, as fork describes it.
+
+    Every epoch's order is one shuffle of the positions; a new batch size cuts the rest of the epoch in progress.
+    Returns the weights before training and after each of ``updates`` updates: the oracle for model_at.
+    """
+    model = make()  # type: ignore[operator]
+    optimizer: nn.Optimizer = nn.Adam(model, learning_rate=0.05)
+    batch_size: int | None = BATCH
+    rng, trajectory = random.Random(0), [weights(model)]
+    while len(trajectory) <= updates:
+        order = list(range(len(X)))
+        rng.shuffle(order)
+        model.train()
+        position = 0
+        while position < len(X) and len(trajectory) <= updates:
+            for k, changes in plan:
+                if k != len(trajectory) - 1:
+                    continue
+                rate = changes.get("learning_rate")
+                if "optimizer" in changes:
+                    switch = SWITCHES[changes["optimizer"]]  # type: ignore[index]
+                    if isinstance(switch, type):  # a class: built with the rate asked for, or the one in effect
+                        optimizer = switch(model, learning_rate=rate or optimizer.learning_rate)  # type: ignore[attr-defined]
+                    else:
+                        optimizer = switch(model)
+                if rate is not None:
+                    optimizer.learning_rate = rate  # type: ignore[attr-defined]
+                batch_size = changes.get("batch_size", batch_size)  # type: ignore[assignment]
+            batch = order[position : position + (batch_size or len(X))]
+            optimizer.zero_grad()
+            nn.binary_cross_entropy_with_logits([model(X[i]) for i in batch], [y[i] for i in batch]).backward()
+            optimizer.step()
+            position += len(batch)
+            trajectory.append(weights(model))
+    return trajectory
+
+
+def forked(history: RecordedHistory, k: int, changes: dict[str, object]) -> RecordedHistory:
+    given = dict(changes)
+    if "optimizer" in given:
+        given["optimizer"] = SWITCHES[given["optimizer"]]  # type: ignore[index]
+    return history.fork(k, **given)
+
+
+def every_model(history: RecordedHistory) -> list[list[float]]:
+    return [weights(history.model_at(k)) for k in range(len(history.steps) + 1)]
+
+
+def test_a_fork_of_a_fork_replays_across_an_optimizer_and_l2_change_exactly() -> None:
+    # The bug this guards: a replay over update 5 used the run's first optimizer (Adam) instead of the SGD after 5.
+    history = recorded(mlp)
+    sgd = forked(history, 5, {"optimizer": "sgd with momentum and L2", "epochs": 5})
+    again = sgd.fork(11)
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in sgd.steps]
+    assert isinstance(again.fork(9).checkpoints[-1].rule.template, nn.SGD)
+    plan: Plan = [(5, {"optimizer": "sgd with momentum and L2"})]
+    assert every_model(again) == trajectory_afresh(mlp, plan, len(again.steps))
+
+
+def test_a_fork_keeps_a_restart_point_at_its_update_mid_epoch_with_the_settings_it_goes_on_with() -> None:
+    history = recorded(mlp)
+    fork = forked(history, 6, {"optimizer": "rmsprop", "learning_rate": 0.01, "batch_size": 5})
+    point = fork.checkpoints[-1]
+    assert (point.updates, point.batch_size, type(point.rule.template), point.rule.template.learning_rate) == (
+        6,
+        5,
+        nn.RMSprop,
+        0.01,
+    )
+    # update 6 is the 2nd of epoch 2 (16 of its 30 examples seen): the rest of the epoch in its order, by 5
+    assert [len(s.indices) for s in fork.steps[6:10]] == [5, 5, 4, 5]
+    later = fork.fork(8)  # restarts at 6, replays 2 updates of RMSprop by 5, goes on by 5
+    assert [list(s.parameters) for s in later.steps] == [list(s.parameters) for s in fork.steps]
+    plan: Plan = [(6, {"optimizer": "rmsprop", "learning_rate": 0.01, "batch_size": 5})]
+    assert every_model(later) == trajectory_afresh(mlp, plan, len(later.steps))
+
+
+def test_a_learning_rate_schedule_is_replayed_update_by_update() -> None:
+    # A callback halves the rate after every epoch; forks replay each update at its recorded rate.
+    model = mlp()
+    optimizer = nn.Adam(model, learning_rate=0.05)
+
+    class Halving(nn.Callback):
+        def on_epoch_end(self, epoch: int, monitored: float, model: nn.Module) -> bool:
+            optimizer.learning_rate /= 2
+            return False
+
+    history = nn.fit(
+        model, X, y, optimizer=optimizer, epochs=3, batch_size=BATCH, progress=False, record=True, callbacks=[Halving()]
+    )
+    assert isinstance(history, RecordedHistory)
+    plan: Plan = [(4, {"learning_rate": 0.025}), (8, {"learning_rate": 0.0125})]
+    assert every_model(history) == trajectory_afresh(mlp, plan, 12)
+    again = history.fork(10)  # replays 10 updates from the start, across both changes of rate
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in history.steps]
+    fork = forked(history, 6, {"optimizer": "adam with L2", "epochs": 4}).fork(11)  # crosses the new optimizer
+    assert every_model(fork) == trajectory_afresh(mlp, [*plan[:1], (6, {"optimizer": "adam with L2"})], 16)
+
+
+@pytest.mark.parametrize("make", [mlp, with_dropout], ids=["mlp", "dropout"])
+def test_model_at_every_k_of_forks_of_forks_is_training_afresh_with_their_changes(make: object) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    import nn.history
+
+    changes = st.fixed_dictionaries(
+        {},
+        optional={
+            "optimizer": st.sampled_from(sorted(SWITCHES)),
+            "learning_rate": st.sampled_from([0.01, 0.2]),
+            "batch_size": st.sampled_from([5, 8, None]),
+            "epochs": st.integers(0, 1),  # epochs beyond the parent's last
+        },
+    )
+
+    @settings(max_examples=30)  # each example: a fit, up to 3 forks, every model_at, an oracle per fork
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        histories: list[tuple[RecordedHistory, Plan]] = [(recorded(make, epochs=2), [])]
+        for _ in range(data.draw(st.integers(1, 3), label="forks")):
+            # The latest history first (a fork of a fork), an earlier one as the draw shrinks.
+            parent, parent_plan = histories[-1 - data.draw(st.integers(0, len(histories) - 1), label="back")]
+            k = data.draw(st.integers(0, len(parent.steps)), label="k")
+            change = dict(data.draw(changes, label="changes"))
+            if "epochs" in change:
+                change["epochs"] = parent.steps[-1].epoch + change["epochs"]  # type: ignore[operator]
+            fork = forked(parent, k, change)
+            plan = [*[(i, c) for i, c in parent_plan if i <= k], (k, change)]
+            assert all(fork.steps[i] is parent.steps[i] for i in range(k))
+            assert every_model(fork) == trajectory_afresh(make, plan, len(fork.steps))
+            histories.append((fork, plan))
+
+    # Restart points at many epoch ends, so replays start from them as well as from the forks' own.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nn.history, "CHECKPOINT_EVERY", 3)
+        check()
+
+
+def test_a_run_whose_optimizer_also_changes_values_outside_the_model_is_refused_by_fork_naming_the_fix() -> None:
+    from autograd import Parameter
+
+    model = mlp()
+    optimizer = nn.SGD([*model.parameters(), Parameter(1.0)], learning_rate=0.1)
+    history = nn.fit(model, X, y, optimizer=optimizer, epochs=1, batch_size=BATCH, progress=False, record=True)
+    with pytest.raises(
+        TimeTravelError,
+        match=r"fork\(\) got a run whose SGD also changes Values that are not the model's parameters; .*"
+        r"nn\.SGD\(model, \.\.\.\)",
+    ):
+        history.fork(2)  # type: ignore[attr-defined]
+
+
+def test_a_run_that_something_outside_the_model_steered_is_refused_rather_than_replayed_wrong() -> None:
+    calls = [0]
+
+    def drifting_loss(outputs, targets):  # type: ignore[no-untyped-def]
+        calls[0] += 1  # a loss that changes from call to call: the replay cannot know
+        return nn.binary_cross_entropy_with_logits(outputs, targets) * (1.0 + 0.1 * calls[0])
+
+    history = recorded(mlp, loss=drifting_loss)
+    with pytest.raises(TimeTravelError, match=r"fork\(\) got k=3, but replaying the recorded updates .* afresh"):
+        history.fork(3)
+    assert len(history.fork(0).steps) == 12  # nothing to replay at 0
+
+
+def test_recorder_change_keeps_the_batch_size_unless_given_and_cuts_the_rest_of_the_epoch() -> None:
+    from nn.history import SAME, Recorder
+    from nn.training import Step
+
+    model = mlp()
+    recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, nn.Adam(model), BATCH, 0)
+    step = Step(model, nn.binary_cross_entropy_with_logits)
+    recorder.train_next(step)
+    recorder.change(learning_rate=0.5, batch_size=SAME)
+    assert (recorder.batch_size, recorder._plan, recorder.optimizer.learning_rate) == (  # type: ignore[attr-defined]
+        BATCH,
+        [(8, 16), (16, 24), (24, 30)],
+        0.5,
+    )
+    recorder.change(batch_size=None)
+    assert recorder._plan == [(8, 30)]
+    assert [c.updates for c in recorder.checkpoints] == [0, 1]  # one restart point at update 1, the latest settings
+    assert recorder.checkpoints[-1].batch_size is None
+
+
+@pytest.mark.parametrize("k", [5, 7, 15])
+def test_a_fork_of_a_batched_fork_repeats_it_across_its_optimizer_and_batch_size_change(k: int) -> None:
+    history = recorded(with_dropout, engine="batched")
+    fork = forked(history, 5, {"optimizer": "sgd with momentum and L2", "batch_size": 5, "epochs": 4})
+    again = fork.fork(k)
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in fork.steps]

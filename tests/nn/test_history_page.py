@@ -105,3 +105,58 @@ def test_moving_the_slider_moves_the_loss_marker_the_boundary_and_the_figure(
     assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0  # type: ignore[attr-defined]
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
     assert errors == []  # no script errors and no blocked (network) requests
+
+
+def orange_pixels(driver: object) -> int:
+    # The validation curve's colour (#E69F00), counted in the loss panel.
+    return int(
+        driver.execute_script(  # type: ignore[attr-defined]
+            "const c = document.getElementById('loss'); const d = c.getContext('2d')"
+            ".getImageData(0, 0, c.width, c.height).data; let n = 0;"
+            "for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0xE6) < 24 && Math.abs(d[i + 1] - 0x9F) < 24"
+            " && d[i + 2] < 40) n++; return n;"
+        )
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not installed(), reason="needs Debian's chromium and chromium-driver")
+def test_a_run_with_validation_data_shows_its_validation_loss_after_every_epoch(
+    browser: object, thousand_updates: Path, tmp_path: Path
+) -> None:
+    # Notebook 08's over-fitting hand-out: few noisy points, a big network, full batches, validation each epoch.
+    X, y = nn.data.moons(30, noise=0.3, seed=1)
+    X_val, y_val = nn.data.moons(200, noise=0.3, seed=2)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    history = nn.fit(
+        model, X, y, optimizer=nn.Adam(model, learning_rate=0.03), epochs=60, batch_size=None,
+        validation=(X_val, y_val), progress=False, record=True,
+    )  # fmt: skip
+    assert isinstance(history, RecordedHistory)
+    page = history.to_html(tmp_path / "overfitting.html", title="over-fitting")
+    driver = browser
+    driver.get(page.as_uri())  # type: ignore[attr-defined]
+    loss = driver.find_element("id", "loss")  # type: ignore[attr-defined]
+    assert loss.get_attribute("data-validation") == "60"
+    assert orange_pixels(driver) > 200
+    assert "validation loss after each epoch" in driver.find_element("id", "loss-caption").text  # type: ignore[attr-defined]
+    driver.save_screenshot(str(tmp_path / "overfitting.png"))  # type: ignore[attr-defined]
+    for k in (1, 25, 60):  # one update an epoch: update k ends epoch k
+        driver.execute_script(  # type: ignore[attr-defined]
+            f"const s = document.getElementById('slider'); s.value = {k}; s.dispatchEvent(new Event('input'))"
+        )
+        text = driver.find_element("id", "counter").text  # type: ignore[attr-defined]
+        match = re.search(r"validation loss ([0-9.e+-]+) \(after epoch (\d+)\)", text)
+        assert match is not None, text
+        assert int(match.group(2)) == k
+        assert float(match.group(1)) == pytest.approx(history.val_loss[k - 1], rel=5e-4)  # 4 digits shown
+    driver.execute_script(  # type: ignore[attr-defined]
+        "const s = document.getElementById('slider'); s.value = 0; s.dispatchEvent(new Event('input'))"
+    )
+    assert "validation" not in driver.find_element("id", "counter").text  # type: ignore[attr-defined]
+    # A run without validation data draws no validation curve.
+    driver.get(thousand_updates.as_uri())  # type: ignore[attr-defined]
+    assert driver.find_element("id", "loss").get_attribute("data-validation") == "0"  # type: ignore[attr-defined]
+    assert orange_pixels(driver) == 0
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    assert errors == []

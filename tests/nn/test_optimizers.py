@@ -444,3 +444,23 @@ def test_step_on_arrays_runs_a_rule_written_for_floats_through_step_and_returns_
     optimizer = Clipped([Parameter(1.0), Parameter(0.0)])
     stepped = optimizer.step_on_arrays(np.array([1.0, 0.0]), np.array([5.0, -0.5]))
     assert (stepped.tolist(), optimizer.steps) == ([0.9, 0.05], 1)
+
+
+@pytest.mark.parametrize("cls", OPTIMIZER_CLASSES, ids=lambda cls: cls.__name__)
+def test_rebuilt_on_other_parameters_steps_as_a_fresh_optimizer_with_the_same_settings(cls):
+    def trained(optimizer, weights):
+        for _ in range(3):
+            for w in weights:
+                w.grad = 0.5 * w.data - 0.25
+            optimizer.step()
+        return [w.data for w in weights]
+
+    original = cls([Parameter(1.0), Parameter(-2.0)], learning_rate=0.05, weight_decay=0.01)
+    trained(original, original.parameters)  # running numbers and steps the copy must not take along
+    copies = [Parameter(1.0), Parameter(-2.0)]
+    twin = original.rebuilt_on(copies)
+    assert (type(twin), twin.hyperparameters()) == (cls, original.hyperparameters())
+    assert (twin.steps, twin.parameters) == (0, copies)
+    fresh = [Parameter(1.0), Parameter(-2.0)]
+    assert trained(twin, copies) == trained(cls(fresh, learning_rate=0.05, weight_decay=0.01), fresh)
+    assert original.steps == 3

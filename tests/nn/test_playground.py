@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import re
 import subprocess
 import sys
@@ -160,18 +161,40 @@ def test_changing_the_optimizer_at_the_last_update_goes_on_with_the_new_one():
     assert pg.updates == 3
 
 
-def test_going_back_across_an_optimizer_change_is_refused_not_replayed_wrong():
-    pg = make()
+def test_fork_here_after_an_optimizer_and_l2_change_restores_that_update_and_goes_on_as_fit_would():
+    pg = make(batch_size=8)
     pg.step(2)
-    pg.set(optimizer="sgd")
+    pg.set(optimizer="sgd", l2=0.01, learning_rate=0.1)
+    pg.step(4)
+    pg.set(optimizer="adam", l2=0.0, learning_rate=0.05)
     pg.step(3)
-    with pytest.raises(nn.PlaygroundError, match="changed its optimizer or L2 before update 4"):
-        pg.fork(4)
+    before = pg.history
+    pg.show(5)  # after the change to SGD: the scrubber, then the view's "fork here"
+    pg._on_message(pg.widget, {"do": "fork"}, None)
+    assert pg.widget.state["message"] == ""
     assert pg.updates == 5
-    assert pg.settings["optimizer"] == "sgd"
-    pg.fork(1)  # before the change: the replay is the run's own
-    assert weights(pg.model) == list(pg.branches[0].steps[0].parameters)
-    assert isinstance(pg._recorder.optimizer, nn.SGD)  # the settings shown are the settings used
+    assert weights(pg.model) == list(before.steps[4].parameters)
+    assert isinstance(pg._recorder.optimizer, nn.Adam)  # the settings shown are the settings used
+    pg.step(3)
+    # fit's loop written out: Adam for 2 updates, SGD with L2 for 3, Adam again from update 5.
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=3)
+    order = []
+    rng = random.Random(0)
+    for _ in range(2):
+        epoch = list(range(len(X)))
+        rng.shuffle(epoch)
+        order += [epoch[i : i + 8] for i in range(0, len(X), 8)]
+    optimizers = {0: nn.Adam(model, learning_rate=0.01), 2: nn.SGD(model, learning_rate=0.1, weight_decay=0.01)}
+    optimizers[5] = nn.Adam(model, learning_rate=0.05)
+    expected, optimizer = [], optimizers[0]
+    for k, batch in enumerate(order[:8]):
+        optimizer = optimizers.get(k, optimizer)
+        optimizer.zero_grad()
+        nn.binary_cross_entropy_with_logits([model(X[i]) for i in batch], [y[i] for i in batch]).backward()
+        optimizer.step()
+        expected.append(weights(model))
+    assert [list(step.parameters) for step in pg.history.steps] == expected
+    assert [list(step.parameters) for step in before.steps[:5]] == expected[:5]
 
 
 def test_backprop_plays_the_shown_updates_first_example_from_the_model_before_it():
