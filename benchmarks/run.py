@@ -1373,6 +1373,20 @@ def readme_table(reports: Sequence[dict[str, Any]]) -> str:
             if "median" in entry.get("glassgrad", {}) and "median" in entry.get("torch", {}):
                 ours, theirs = entry["glassgrad"]["median"], entry["torch"]["median"]
                 lines.append(f"| {title} | {_time(ours)} | {_time(theirs)} | {ours / theirs:.2f}x PyTorch's time |")
+    recording, playground = results.get("recording", {}), results.get("playground", {}).get("glassgrad", {})
+    if "ratio" in recording or "updates_per_second" in playground:
+        lines += ["", "| Watching it learn | measured | target |", "|---|---|---|"]
+    if "ratio" in recording:
+        extra = (recording["ratio"] - 1) * recording["seconds_per_update"]
+        lines.append(
+            f"| nn.fit(engine=\"batched\", record=True) on W2, batches of 20: time with / without recording "
+            f"| {recording['ratio']:.3f}x ({_time(extra)} an update) | ≤ {RECORDING_TARGET[3]:g}x |"
+        )
+    if "updates_per_second" in playground:
+        lines.append(
+            f"| nn.Playground pg.step(), MLP(2, [8, 8, 1]) on 200 moons, with its widget "
+            f"| {playground['updates_per_second']:.0f} updates/s | ≥ {PLAYGROUND_TARGET:g} updates/s |"
+        )
     return "\n".join(lines)
 
 
