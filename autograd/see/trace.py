@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import math
 import os
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from autograd.engine.graph import backward_steps, topological_order
 from autograd.engine.ops import FLOAT_MATH
@@ -75,11 +76,7 @@ def symbol(name: str) -> str:
     """
     if name.startswith("-"):
         return f"({name})"
-    try:
-        float(name)
-    except ValueError:
-        pass
-    else:
+    if _is_number(name):
         return name
     depth, outside = 0, []
     for character in name:
@@ -261,7 +258,7 @@ def _learns(node: Value) -> bool:
     return node.operation is not None or isinstance(node, Parameter)
 
 
-def quiz_questions(trace: Any) -> list[Question | None]:
+def quiz_questions(trace: Playback) -> list[Question | None]:
     """One question per step of ``trace``, for ``to_html(quiz=True)`` and ``player(quiz=True)``.
 
     A forward step asks for the value it computes; a backward step asks for the
@@ -278,28 +275,24 @@ def quiz_questions(trace: Any) -> list[Question | None]:
         >>> question.splitlines()[-1], answer, shown
         ('∂z/∂w = ∂z/∂z · ∂(w × x)/∂w = ?', 2.0, '2.0')
     """
-    n = len(trace)
-    return [_question(trace, i, n) for i in range(n)]
+    return [_question(trace, i) for i in range(len(trace))]
 
 
-def _question(trace: Any, i: int, n: int) -> Question | None:
-    # Duck-typed: a per-node trace, a trace by boxes, or a lesson of either.
-    part_of = getattr(trace, "part_of", None)
-    part: Any
-    part, k = part_of(i) if callable(part_of) else (trace, i)
+def _question(trace: Playback, i: int) -> Question | None:
+    part, k = trace.part_of(i)
     step = part.steps[k]
     names, number = part.names, part._number
-    counter_of = getattr(trace, "counter", None)
-    counter = counter_of(i) if callable(counter_of) else f"Step {i + 1} of {n}"
-    box = getattr(step, "title", None)
-    node_steps = getattr(step, "node_steps", (step,))
+    counter = trace.counter(i)
+    box = step.title if isinstance(step, BoxStep) else None
+    node_steps = step.node_steps if isinstance(step, BoxStep) else (step,)
     first = node_steps[0]
     if isinstance(first, ForwardStep):
-        node = node_steps[-1].node
-        value = node_steps[-1].value
+        last = node_steps[-1]
+        assert isinstance(last, ForwardStep)  # a forward trace records forward steps
+        node, value = last.node, last.value
         what = f"{box}: {names[node]} = ?" if box else f"{names[node]} = {part.formula(node)} = ?"
         return f"{counter}. Your turn: {what}", value, (number(value),), number(value)
-    contributions = [c for node_step in node_steps for c in node_step.inputs]
+    contributions = [c for node_step in node_steps if isinstance(node_step, BackwardStep) for c in node_step.inputs]
     if not contributions:
         return None
     # A neuron's question is its ∂J/∂z (the lecture's δ); another box's (the loss's) is the
@@ -317,7 +310,7 @@ def _question(trace: Any, i: int, n: int) -> Question | None:
     )
     mine = [c for c in contributions if c.input is target]
     answer = math.fsum(c.contribution for c in mine)
-    out = symbol(names[trace_root(part)])
+    out = symbol(names[part.root])
     gradient = f"∂{out}/∂{symbol(names[target])} {'+=' if mine[0].grad_before else '='}"
     if box:
         context = f"{box}, going back from ∂{out}/∂{symbol(names[first.node])} = {number(first.upstream)}."
@@ -330,15 +323,6 @@ def _question(trace: Any, i: int, n: int) -> Question | None:
         ask = f"{gradient} ∂{out}/∂{symbol(names[node])}{local} = ?"
     hidden = tuple(dict.fromkeys([number(answer), number(mine[-1].grad_after)]))
     return f"{counter}. Your turn: {context}\n{ask}", answer, hidden, number(answer)
-
-
-def trace_root(trace: object) -> Value:
-    """The output a trace differentiates (its ``root``)."""
-    root = getattr(trace, "root", None)
-    if not isinstance(root, Value):
-        raise TypeError(f"quiz_questions() got a trace without a root Value: {trace!r}.")
-    return root
-
 
 
 class Playback:
@@ -1046,21 +1030,6 @@ class Trace(Playback):
 
     # --- pictures and tables -------------------------------------------------------------
 
-    def grads_after(self, i: int) -> dict[Value, float]:
-        """Every node's gradient as it stood after recorded step ``i`` (before step 0 for ``i = -1``).
-
-        Example:
-            >>> x = Value(3.0, label="x")
-            >>> trace = trace_backward(x * x)
-            >>> trace.grads_after(-1)[x], trace.grads_after(0)[x]
-            (0.0, 6.0)
-        """
-        grads = dict(self.initial_grads)
-        for step in self.node_steps[: i + 1]:
-            for c in step.inputs if isinstance(step, BackwardStep) else ():
-                grads[c.input] = c.grad_after
-        return grads
-
     def look(self, i: int) -> Look:
         """Frame ``i``: the picture after the step, the step's node (or whole box) highlighted.
 
@@ -1072,14 +1041,10 @@ class Trace(Playback):
             >>> trace_backward(y).look(0).current == {y}, trace_forward(y).look(0).hidden_data
             (True, set())
         """
-        i = self._index(i, "frame")
-        step = self.steps[i]
-        if isinstance(step, BoxStep):
-            return replace(self._node_look(step.last), current=step.nodes, active=step.nodes)
-        return self._node_look(i)
+        return next(itertools.islice(self.step_looks(), self._index(i, "frame"), None))[0]
 
     def step_looks(self) -> Iterator[tuple[Look, frozenset[Value] | None]]:
-        """``look(i)`` for every step in order, with the nodes whose look changed (``None`` at the first).
+        """Every step's look in order, with the nodes whose look changed (``None`` at the first).
 
         The state is carried from step to step: each step costs what it changes (its
         node, the gradients it adds to, the nodes it finishes), not the whole graph.
@@ -1136,21 +1101,6 @@ class Trace(Playback):
             for child in dict.fromkeys(user.inputs):
                 users[child] = users.get(child, 0) + 1
         return users
-
-    def _node_look(self, i: int) -> Look:
-        node = self.node_steps[i].node
-        if self.phase == "forward":
-            pending = {step.node for step in self.node_steps[i + 1 :]}
-            filled = {step.node for step in self.node_steps[: i + 1]} | {n for n in self.order if not n.inputs}
-            return Look(hidden_data=pending, filled=filled, current={node}, active={node})
-        # A node's gradient is final (drawn filled in) once every node that uses it has
-        # passed its share back; the root's is final from the start.
-        used: dict[Value, int] = {}
-        for step in self.node_steps[: i + 1]:
-            for child in dict.fromkeys(step.node.inputs):
-                used[child] = used.get(child, 0) + 1
-        finished = {n for n in self.order if used.get(n, 0) == self._users.get(n, 0)}
-        return Look(grads=self.grads_after(i), filled=finished, current={node}, active={node})
 
     def table(self) -> StepTable:
         """The steps as a table: contributions (backward), computations (forward), or boxes.
