@@ -457,12 +457,7 @@ class Playback:
         return frame_lines(frame)
 
     def frame_dot(
-        self,
-        i: int,
-        *,
-        caption: bool = True,
-        max_nodes: int = 500,
-        collapse: Collapse = None,
+        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None,
         function: str = "frame_dot",
     ) -> str:
         """Frame ``i`` as DOT text (no Graphviz needed); ``function`` names the caller in errors.
@@ -547,32 +542,14 @@ class Playback:
         return player(self, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
 
     def to_html(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        title: str = "",
-        interval: int = 1500,
-        max_nodes: int = 500,
-        collapse: Collapse = None,
-        quiz: bool = False,
+        self, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500, max_nodes: int = 500,
+        collapse: Collapse = None, quiz: bool = False,
     ) -> Path:
         """Write the steps as ONE self-contained web page that works offline in any browser.
 
-        A graph too large to draw is refused before any step is narrated or drawn.
-
-        Args:
-            path: the ``.html`` file to write.
-            title: the page heading (default: names the pass and the output).
-            interval: milliseconds per step while playing.
-            max_nodes: as for ``frame``.
-            collapse: as for ``frame``; ``"scope"`` plays a whole network legibly.
-            quiz: ask for each step's number before showing it (see ``autograd.see.player.to_html``).
-
-        Returns:
-            The path written.
-
-        Raises:
-            GraphTooLargeError: more than ``max_nodes`` nodes (or boxes).
+        The arguments, return value and errors are those of ``autograd.see.player.to_html``
+        (``collapse="scope"`` plays a whole network legibly); a graph too large to draw is
+        refused before any step is narrated or drawn.
 
         Example:
             >>> trace_backward(Value(2.0) * 3).to_html("backprop.html")  # doctest: +SKIP
@@ -581,9 +558,7 @@ class Playback:
         from autograd.see.player import to_html
 
         self.refuse_too_large(max_nodes, collapse, "to_html")
-        return to_html(
-            self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz
-        )
+        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
 
 
 class Trace(Playback):
@@ -892,22 +867,24 @@ class Trace(Playback):
 
     def _forward_node(self, step: ForwardStep) -> str:
         node, num = step.node, self._number
-        symbolic, numeric = self.formula(node), self.formula(node, numbers=True)
-        equals = "=" if self._checks_by_hand(node) else "≈"
-        line = f"{self.names[node]} = {symbolic} = {numeric} {equals} {num(step.value)}"
         derivatives = ", ".join(f"{self.local(node, x)} = {num(d)}" for x, d in zip(node.inputs, step.local_grads))
-        return f"{line}\nkept for the backward pass: {derivatives}"
+        return f"{self._computed(node, step.value)}\nkept for the backward pass: {derivatives}"
 
-    def _checks_by_hand(self, node: Value) -> bool:
-        """Whether the operation applied to its operands as shown gives the result as shown."""
+    def _computed(self, node: Value, value: float) -> str:
+        """``z = w1 × x = 0.5 × 2.0 = 1.0``, the operation with names, then with numbers."""
+        symbolic, numeric = self.formula(node), self.formula(node, numbers=True)
+        return f"{self.names[node]} = {symbolic} = {numeric} {self._equals(node)} {self._number(value)}"
+
+    def _equals(self, node: Value) -> str:
+        """``=`` when the operation applied to its operands as shown gives the result as shown, else ``≈``."""
         if node.operation is None:  # pragma: no cover - every step has an operation
-            return True
+            return "="
         shown = [float(self._number(x.data)) for x in node.inputs]
         try:
             value = node.operation.rule(FLOAT_MATH, *shown, *node.constants)[0]
         except (ArithmeticError, ValueError):
-            return False
-        return self._number(float(value)) == self._number(node.data)
+            return "≈"
+        return "=" if self._number(float(value)) == self._number(node.data) else "≈"
 
     def _forward_box(self, step: BoxStep) -> list[str]:
         lines = []
@@ -916,7 +893,9 @@ class Trace(Playback):
             node = node_step.node
             neuron = self._neurons.get(node)
             name = names[node]
-            if neuron is not None and node is neuron.z:
+            if neuron is None:
+                lines.append(self._computed(node, node.data))
+            elif node is neuron.z:
                 terms = [f"{names[w]}·{names[x]}" for w, x, _ in neuron.weights]
                 shown = [(number(w.data), number(x.data)) for w, x, _ in neuron.weights]
                 values = [f"{symbol(w)} × {symbol(x)}" for w, x in shown]
@@ -927,15 +906,9 @@ class Trace(Playback):
                     total += float(number(neuron.bias.data))
                 equals = "=" if number(total) == number(node.data) else "≈"
                 lines.append(f"{name} = {' + '.join(terms)} = {' + '.join(values)} {equals} {number(node.data)}")
-            elif neuron is not None and node is neuron.a and node.operation is not None:
-                g, z = node.operation.display, neuron.z
-                equals = "=" if self._checks_by_hand(node) else "≈"
+            elif node is neuron.a and node.operation is not None:
+                g, z, equals = node.operation.display, neuron.z, self._equals(node)
                 lines.append(f"{name} = {g}({names[z]}) = {g}({number(z.data)}) {equals} {number(node.data)}")
-            elif neuron is None:
-                equals = "=" if self._checks_by_hand(node) else "≈"
-                lines.append(
-                    f"{name} = {self.formula(node)} = {self.formula(node, numbers=True)} {equals} {number(node.data)}"
-                )
             # else a product w·x: written out in z's line
         return lines
 
@@ -1128,13 +1101,7 @@ class Trace(Playback):
             return StepTable([(f"{self.phase} pass by boxes", ["step", "box", "node steps", "per-node steps"], rows)])
         if self.phase == "forward":
             rows = [
-                [
-                    str(i + 1),
-                    names[s.node],
-                    self.formula(s.node),
-                    num(s.value),
-                    ", ".join(num(d) for d in s.local_grads),
-                ]
+                [str(i + 1), names[s.node], self.formula(s.node), num(s.value), ", ".join(map(num, s.local_grads))]
                 for i, s in enumerate(self.node_steps)
                 if isinstance(s, ForwardStep)
             ]
