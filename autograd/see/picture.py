@@ -250,7 +250,13 @@ def printable(text: str, limit: int = MAX_LABEL) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def _escape(line: str) -> str:
+def escape_markup(line: str) -> str:
+    """``line`` as text inside an HTML-like label (quotes escaped as Graphviz and browsers both read them).
+
+    Example:
+        >>> escape_markup("a < b's")
+        'a &lt; b&#39;s'
+    """
     return html.escape(line, quote=True).replace("&#x27;", "&#39;")
 
 
@@ -295,21 +301,14 @@ class Label:
         self.kinds.append("s")
 
     def text(
-        self,
-        content: str,
-        *,
-        color: str = "",
-        size: int | None = None,
-        bold: bool = False,
-        italic: bool = False,
-        align: str = "c",
-        limit: int = MAX_LABEL,
+        self, content: str, *, color: str = "", size: int | None = None, bold: bool = False, italic: bool = False,
+        align: str = "c", limit: int = MAX_LABEL,
     ) -> None:
         """``content`` (escaped, cut to ``limit``), one run per line, in one font."""
         lines = printable(content, limit).split("\n")
         if not any(lines):
             return
-        body = '<BR ALIGN="CENTER"/>'.join(_escape(line) for line in lines)
+        body = '<BR ALIGN="CENTER"/>'.join(escape_markup(line) for line in lines)
         if bold:
             body = f"<B>{body}</B>"
         if italic:
@@ -1013,10 +1012,7 @@ def _box_row(picture: Picture, look: Look, label: Label, row: BoxRow | None, *, 
         data = " = " + ("?" if node in look.hidden_data else format_number(node.data, options.precision))
         gradient = f"{row.gradient_name} {format_number(_grad(look, node), options.precision)}"  # type: ignore[union-attr]
     label.tag('<TR><TD ALIGN="LEFT">')
-    if marked:
-        label.text(name + data, color=HIGHLIGHT, bold=True, align="l", limit=60)
-    else:
-        label.text(name + data, align="l", limit=60)
+    label.text(name + data, color=HIGHLIGHT if marked else "", bold=marked, align="l", limit=60)
     label.tag("</TD>")
     if options.show_grad:
         label.tag('<TD ALIGN="RIGHT">')

@@ -38,7 +38,7 @@ from autograd.see.picture import (
     paint_nodes,
     widest,
 )
-from autograd.see.render import Collapse, frame_lines, render_dot, write_atomically
+from autograd.see.render import Collapse, dot_source, frame_lines, render_dot, write_atomically
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -108,12 +108,8 @@ def frame_svgs(trace: Playable, options: DrawOptions | None = None) -> list[str]
     # dot lays out every graph of its input in turn, so one process renders all
     # frames (spawning dot per frame costs ~30 ms each).
     frames = [trace.frame_paint(i, options) for i in range(n)]
-    source = "".join("digraph glassgrad {\n" + "".join(frame_lines(frame)) + "}\n" for frame in frames)
-    size = sum(frame.picture.size for frame in frames)
-    svgs = _svgs(render_dot(source, "svg", options.caller, nodes=size, graphs=n), options.caller)
-    if len(svgs) != n:
-        raise RuntimeError(f"{options.caller}(): dot returned {len(svgs)} pictures for {n} frames.")
-    return svgs
+    source = "".join(dot_source(frame_lines(frame)) for frame in frames)
+    return _svgs(source, options.caller, sum(frame.picture.size for frame in frames), n, "frames")
 
 
 def _ipywidgets(function: str) -> types.ModuleType:
@@ -130,10 +126,14 @@ def _ipywidgets(function: str) -> types.ModuleType:
 def _explanation_html(trace: Playable, i: int) -> str:
     phase = phase_of(trace, i)
     badge = f"<b>{html.escape(phase)}</b> · " if phase else ""
+    return f'<div style="font-size:14px;color:#555">{badge}step {i + 1} of {len(trace)}</div>{_pre(trace.explain(i))}'
+
+
+def _pre(text: str) -> str:
+    """The player's narration box: an explanation or a question."""
     return (
-        f'<div style="font-size:14px;color:#555">{badge}step {i + 1} of {len(trace)}</div>'
         f'<pre style="font-size:15px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
-        f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(trace.explain(i))}</pre>'
+        f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(text)}</pre>'
     )
 
 
@@ -283,11 +283,8 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
         entry, dot = run.close(states, changes[run.first])
         pictures.append(entry)
         sources.append(quick_layout(dot, len(run.node_ids)))
-    size = sum(run.picture.size for run in runs)
     # One run of dot lays out every picture.
-    svgs = _svgs(render_dot("".join(sources), "svg", options.caller, nodes=size, graphs=len(sources)), options.caller)
-    if len(svgs) != len(pictures):
-        raise RuntimeError(f"{options.caller}(): dot returned {len(svgs)} pictures for {len(pictures)} layouts.")
+    svgs = _svgs("".join(sources), options.caller, sum(run.picture.size for run in runs), len(sources), "layouts")
     for entry, svg in zip(pictures, svgs):
         entry["svg"] = _compact_svg(svg)
     return {
@@ -336,12 +333,7 @@ class _Run:
         self.look: Look | None = None
 
     def step(
-        self,
-        i: int,
-        look: Look,
-        nodes: dict[str, Paint],
-        edges: dict[int, EdgePaint],
-        states: _States,
+        self, i: int, look: Look, nodes: dict[str, Paint], edges: dict[int, EdgePaint], states: _States,
         changed: list[int],
     ) -> None:
         """Apply step ``i``'s paint of the elements it touches; record in ``changed`` what differs."""
@@ -388,7 +380,7 @@ class _Run:
         widest_paint = {node_id: widest(self.seen[node_id]) for node_id in self.node_ids}
         last = Frame(self.picture, self.look, self.paints, tuple(self.edges))
         labels = {node_id: painted.label for node_id, painted in widest_paint.items()}
-        dot = "digraph glassgrad {\n" + "".join(frame_lines(last, labels)) + "}\n"
+        dot = dot_source(frame_lines(last, labels))
         entry: dict[str, object] = {
             "first": self.first,
             "nodes": [
@@ -405,10 +397,13 @@ LAID_OUT = "as laid out"
 """The state of a node in a page's picture before its first step paints it (never painted itself)."""
 
 
-def _svgs(output: bytes, function: str) -> list[str]:
-    """The SVG documents of one ``dot`` run over several graphs, in order (dot writes them one after another)."""
-    text = output.decode("utf-8")
-    return [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", text, flags=re.DOTALL)]
+def _svgs(source: str, function: str, nodes: int, graphs: int, what: str) -> list[str]:
+    """The SVG documents of one ``dot`` run over ``graphs`` graphs, in order (dot writes them one after another)."""
+    text = render_dot(source, "svg", function, nodes=nodes, graphs=graphs).decode("utf-8")
+    svgs = [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", text, flags=re.DOTALL)]
+    if len(svgs) != graphs:
+        raise RuntimeError(f"{function}(): dot returned {len(svgs)} pictures for {graphs} {what}.")
+    return svgs
 
 
 def _compact_svg(svg: str) -> str:
@@ -513,10 +508,7 @@ class _WidgetQuiz:
     def question_html(self, i: int) -> str:
         question = self.questions[i]
         assert question is not None
-        return (
-            f'<pre style="font-size:15px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
-            f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(question[0])}</pre>'
-        )
+        return _pre(question[0])
 
     def show(self, i: int) -> None:
         self.current = i
@@ -568,12 +560,7 @@ def _template(name: str) -> str:
 
 
 def page(
-    trace: Playable,
-    *,
-    title: str = "",
-    interval: int = 1500,
-    max_nodes: int = 500,
-    collapse: Collapse = None,
+    trace: Playable, *, title: str = "", interval: int = 1500, max_nodes: int = 500, collapse: Collapse = None,
     quiz: bool = False,
 ) -> str:
     """The offline player page for ``trace`` as HTML text (``to_html`` writes it to a file).

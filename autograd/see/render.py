@@ -59,6 +59,7 @@ from autograd.see.picture import (
     Label,
     Picture,
     PictureBox,
+    escape_markup,
     paint,
     picture_of,
     place_of,
@@ -164,7 +165,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         header.append("\tgraph [mclimit=0.01]\n")
     if look.caption:
         caption = "".join(
-            f'{_escape_line(line)}<BR ALIGN="LEFT"/>' for line in printable(look.caption, 500).split("\n")
+            f'{escape_markup(line)}<BR ALIGN="LEFT"/>' for line in printable(look.caption, 500).split("\n")
         )
         header.append(f"\tgraph [label=<{caption}>]\n")
     if options.collapse is not None and network:
@@ -221,12 +222,6 @@ def _box_tooltip(picture: Picture, entry: PictureBox) -> str:
     precision = picture.options.precision
     values = ", ".join(f"{picture.names[node]} = {format_number(node.data, precision)}" for node in hidden)
     return f"{key}: {values}"
-
-
-def _escape_line(line: str) -> str:
-    import html
-
-    return html.escape(line, quote=True).replace("&#x27;", "&#39;")
 
 
 def _operation_statement(frame: Frame, node: Value) -> str:
@@ -358,7 +353,17 @@ def to_dot(
         highlight=frozenset(highlight), max_nodes=max_nodes, collapse=collapse, feature_names=feature_names,
         caller="to_dot",
     )
-    return "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
+    return dot_source(graph_lines(root, options))
+
+
+def dot_source(lines: Iterable[str]) -> str:
+    """DOT body lines as one graph's text, ``digraph glassgrad { … }``.
+
+    Example:
+        >>> dot_source(["x; "]).split()
+        ['digraph', 'glassgrad', '{', 'x;', '}']
+    """
+    return "digraph glassgrad {\n" + "".join(lines) + "}\n"
 
 
 def require_dot(function: str) -> str:
@@ -548,7 +553,7 @@ def save(
             f"expected one of {', '.join(FORMATS)}."
         )
     picture = picture_of(root, options)
-    source = "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
+    source = dot_source(graph_lines(root, options))
     content = (
         source.encode("utf-8")
         if extension == ".dot"

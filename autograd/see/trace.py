@@ -45,7 +45,7 @@ from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
 from autograd.see.picture import DrawOptions, Frame, Look, Picture, differentiated, paint, picture_of
 from autograd.see.player import Question
-from autograd.see.render import digraph, format_number, frame_lines, node_names, require_dot
+from autograd.see.render import digraph, dot_source, format_number, frame_lines, node_names, require_dot
 
 if TYPE_CHECKING:
     import graphviz
@@ -467,7 +467,7 @@ class Playback:
             True
         """
         lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse, function=function)
-        return "digraph glassgrad {\n" + "".join(lines) + "}\n"
+        return dot_source(lines)
 
     def frame(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None
