@@ -90,15 +90,8 @@ class DrawOptions:
     the caller's name, and nothing below them takes options one by one.
 
     Attributes:
-        rankdir: flow direction, ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
-        show_grad: show each node's ``.grad`` under its data.
-        show_local_grads: label each edge into an operation with ∂out/∂in.
-        precision: significant digits of the numbers shown (1 to 17).
-        highlight: Values drawn with a thick highlight border.
-        max_nodes: refuse graphs with more nodes (or boxes) than this.
-        collapse: ``"scope"`` draws each innermost ``autograd.scope`` as one box;
-            an int ``k`` one box per scope path cut to ``k`` names; None every node.
-        feature_names: names for a network's inputs, in order (default x₁, x₂, …).
+        rankdir, show_grad, show_local_grads, precision, highlight, max_nodes, collapse,
+            feature_names: as the keyword arguments of ``to_dot``, which documents them.
         caller: the public function the options came from, named in error messages.
 
     Raises:

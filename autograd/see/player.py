@@ -87,12 +87,7 @@ def _check_playable(trace: Playable, function: str) -> int:
 def frame_svgs(trace: Playable, options: DrawOptions | None = None) -> list[str]:
     """Every frame of ``trace`` as inline SVG markup, rendered by one run of ``dot``.
 
-    Args:
-        trace: a trace or lesson.
-        options: ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
-
-    Returns:
-        One ``<svg>…</svg>`` string per step.
+    ``options`` gives ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.
@@ -145,25 +140,13 @@ def player(
     Only standard widgets are used (``Play``, ``IntSlider`` joined by ``jslink``,
     ``Button``, ``HTML``), so it works in JupyterLab, classic Notebook and VS Code.
 
-    Args:
-        trace: a trace from ``trace_backward`` / ``trace_forward``, or their sum.
-        interval: milliseconds per step while playing.
-        max_nodes: refuse graphs with more nodes (or boxes) than this.
-        collapse: ``"scope"`` draws each ``autograd.scope`` as one box, so a whole
-            network plays (a step inside a box highlights the box); see ``autograd.to_dot``.
-        quiz: predict, then reveal, as ``to_html(quiz=True)``: each step first asks for
-            its number (the picture shows the graph as it stood before the step), and
-            shows the step once the answer is within 1e-3 (relative) or "reveal" is pressed.
-
-    Returns:
-        An ``ipywidgets.VBox``; the last line of a cell displays it.
+    The arguments are ``to_html``'s; with ``quiz=True`` the picture shows the graph as it
+    stood before the step while the step asks for its number. Returns an ``ipywidgets.VBox``:
+    the last line of a cell displays it.
 
     Raises:
-        GraphvizNotFound: Graphviz's ``dot`` is missing.
-        GraphTooLargeError: more than ``max_nodes`` nodes; the message suggests ``collapse=``.
         ImportError: ipywidgets is missing (the message says what to install).
-        TypeError: ``quiz`` is not a bool.
-        ValueError: the trace has no steps, or ``interval`` is not positive.
+        GraphvizNotFound, GraphTooLargeError, TypeError, ValueError: as ``to_html``, or a bad ``interval``.
 
     Example:
         >>> from autograd import Value, trace_backward

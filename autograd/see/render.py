@@ -57,6 +57,7 @@ from autograd.see.picture import (
     EdgePaint,
     Frame,
     Label,
+    Look,
     Picture,
     PictureBox,
     escape_markup,
@@ -65,13 +66,9 @@ from autograd.see.picture import (
     place_of,
     printable,
 )
-from autograd.see.picture import HIGHLIGHT as HIGHLIGHT  # re-exported, with the rest of the paint, for the views
+from autograd.see.picture import HIGHLIGHT as HIGHLIGHT  # re-exported, with the palette, for the views
 from autograd.see.picture import PALETTE as PALETTE
 from autograd.see.picture import UNFILLED as UNFILLED
-from autograd.see.picture import Look as Look
-from autograd.see.picture import kind_of as kind_of
-from autograd.see.picture import operation_parts as operation_parts
-from autograd.see.picture import operation_text as operation_text
 
 if TYPE_CHECKING:
     import graphviz
@@ -90,20 +87,11 @@ to_dot() needs none of this: it returns the DOT text."""
 
 
 def node_names(order: Sequence[Value], precision: int = 4, feature_names: Sequence[str] = ()) -> dict[Value, str]:
-    """A readable, unique name for every node: its label, its lecture name, a formula, its number, else ``v<k>``.
+    """A readable, unique name for every node of ``order`` (``topological_order(root)``, the root last).
 
-    Names are derived from each node's scope and role (``autograd.see.naming``), so
-    a network's nodes read ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ``, ``J``; in a graph
-    with no ``nn`` structure an unlabelled intermediate is ``v<k>``, ``k`` its
-    position in ``order``. A drawing and a trace's explanations agree.
-
-    Args:
-        order: the nodes, ``topological_order(root)`` (the root last).
-        precision: significant digits for a constant's number.
-        feature_names: names for a network's inputs (default x₁, x₂, …).
-
-    Returns:
-        A dict from node to name.
+    Its label, else its lecture name (``x₁``, ``w₂₁⁽¹⁾``, ``ŷ``, ``J``: ``autograd.see.naming``),
+    a formula, a constant's number at ``precision`` digits, else ``v<k>`` (``k``: its
+    position in ``order``), so a drawing and a trace's explanations agree.
 
     Example:
         >>> from autograd.engine.graph import topological_order
@@ -453,17 +441,10 @@ def draw(
 
 
 def render_dot(source: str, format: str, function: str = "save", *, nodes: int = 0, graphs: int = 1) -> bytes:
-    """Run ``dot -T<format>`` on DOT text and return the output bytes.
+    """Run ``dot -T<format>`` (``svg``, ``png``, ``pdf``) on DOT text and return the output bytes.
 
-    Args:
-        source: DOT text.
-        format: ``"svg"``, ``"png"`` or ``"pdf"``.
-        function: the public caller, for error messages.
-        nodes: how many nodes (values, operations, boxes) ``source`` draws, for the timeout's message.
-        graphs: how many graphs ``source`` holds (a player lays out several in one run).
-
-    Returns:
-        The rendered file's bytes.
+    ``function`` (the public caller), ``nodes`` (values, operations and boxes drawn) and
+    ``graphs`` (how many graphs ``source`` holds) are only for error messages.
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.

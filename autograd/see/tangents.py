@@ -107,13 +107,7 @@ class TangentTrace:
         return self.steps[index]
 
     def explain(self, i: int) -> str:
-        """Step ``i`` in words and numbers: ``ż = ∂z/∂x·ẋ + … = 3·1 + … = 3``.
-
-        Args:
-            i: the step's index (negative counts from the end).
-
-        Returns:
-            One line of narration.
+        """Step ``i`` (negative counts from the end) as one line: ``ż = ∂z/∂x·ẋ + … = 3·1 + … = 3``.
 
         Raises:
             IndexError: there is no step ``i``.
@@ -139,8 +133,7 @@ class TangentTrace:
     def __str__(self) -> str:
         return "\n".join(self.explain(i) for i in range(len(self.steps)))
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = __str__
 
     def _number(self, x: float) -> str:
         return f"{x:.{self._precision}g}"

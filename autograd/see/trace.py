@@ -695,11 +695,7 @@ class Trace(Playback):
 
     @cached_property
     def needs_gradient(self) -> frozenset[Value]:
-        """What is differentiated: what is learned, and every node computed from it.
-
-        What is learned: the Parameters; in a graph with none, every labelled leaf
-        (``Value(2.0, label="a")`` as micrograd writes it); with neither, every leaf.
-        The rest (a network's inputs, targets, numbers such as 1/n) is data.
+        """What is differentiated: what is learned, and every node computed from it (see ``differentiated``).
 
         Example:
             >>> from autograd import Parameter
@@ -1317,17 +1313,8 @@ def trace_forward(root: Value, *, precision: int = 4, collapse: Collapse = None)
     Nothing is recomputed and no gradient changes: each step shows the value and
     the local derivatives the engine stored when the node was created.
 
-    Args:
-        root: the output.
-        precision: significant digits of the numbers shown.
-        collapse: ``"scope"`` (or a depth) groups the steps by boxes: one step per neuron.
-
-    Returns:
-        A ``Trace`` of phase ``"forward"``.
-
-    Raises:
-        TypeError: ``root`` is not a Value.
-        ValueError: a bad ``precision`` or ``collapse``.
+    The arguments and errors are those of ``trace_backward``; the result is a
+    ``Trace`` of phase ``"forward"``.
 
     Example:
         >>> x = Value(2.0, label="x")
