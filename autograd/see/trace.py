@@ -328,8 +328,9 @@ def _question(trace: Playback, i: int) -> Question | None:
 class Playback:
     """What a trace and a lesson share: steps that are numbered, explained, drawn and played.
 
-    A subclass says how long it is (``__len__``), which trace holds step ``i``
-    (``part_of``) and how a step reads (``describe``); the rest is here, once.
+    A subclass says which single-pass traces it plays (``parts``); a ``Trace``, its
+    own only part, also how its steps read (``describe``) and list (``table``). The
+    rest is here, once, numbered through all parts.
     """
 
     noun = "trace"
@@ -340,16 +341,76 @@ class Playback:
         """The single-pass traces played, in order."""
         raise NotImplementedError
 
-    def __len__(self) -> int:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def __len__(self) -> int:
+        return sum(len(part.steps) for part in self.parts)
 
-    def part_of(self, i: int) -> tuple[Trace, int]:  # pragma: no cover - overridden
-        """The single-pass trace that holds step ``i``, and the step's index in it."""
-        raise NotImplementedError
+    @property
+    def names(self) -> dict[Value, str]:
+        """Every node's name; where parts trace different graphs, the first part's name wins."""
+        return {node: name for part in reversed(self.parts) for node, name in part.names.items()}
 
-    def describe(self, i: int) -> str:  # pragma: no cover - overridden
-        """Step ``i`` in words and numbers, without the "Step k of n" counter."""
-        raise NotImplementedError
+    @property
+    def steps(self) -> tuple[BackwardStep | ForwardStep | BoxStep, ...]:
+        """All steps of all parts, in order.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> [type(step).__name__ for step in (trace_forward(y) + trace_backward(y)).steps]
+            ['ForwardStep', 'BackwardStep']
+        """
+        return tuple(step for part in self.parts for step in part.steps)
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The pass of every step, in order."""
+        return tuple(part.phase for part in self.parts for _ in part.steps)
+
+    def __getitem__(self, i: int) -> BackwardStep | ForwardStep | BoxStep:
+        part, k = self.part_of(self._index(i, "__getitem__"))
+        return part.steps[k]
+
+    def part_of(self, i: int) -> tuple[Trace, int]:
+        """The trace that holds step ``i`` (an index into the whole lesson), and the step's index in it.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> part, k = (trace_forward(y) + trace_backward(y)).part_of(1)
+            >>> part.phase, k
+            ('backward', 0)
+        """
+        for part in self.parts:
+            if 0 <= i < len(part):
+                return part, i
+            i -= len(part)
+        raise IndexError(f"part_of() got a step past the end of this lesson of {len(self)} steps.")
+
+    def describe(self, i: int) -> str:
+        """Step ``i`` as its trace tells it.
+
+        Example:
+            >>> y = Value(2.0, label="x") * 3
+            >>> (trace_forward(y) + trace_backward(y)).describe(0).splitlines()[0]
+            'v2 = x × 3.0 = 2.0 × 3.0 = 6.0'
+        """
+        part, k = self.part_of(self._index(i, "describe"))
+        return part.describe(k)
+
+    def table(self) -> StepTable:
+        """Each part's table, one after the other, with steps numbered through the lesson.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> [title for title, _, _ in (trace_forward(y) + trace_backward(y)).table().sections]
+            ['forward pass', 'backward pass']
+        """
+        sections = []
+        offset = 0
+        for part in self.parts:
+            for title, headers, rows in part.table().sections:
+                renumbered = [[str(int(row[0]) + offset) if row[0].isdigit() else row[0], *row[1:]] for row in rows]
+                sections.append((title, headers, renumbered))
+            offset += len(part)
+        return StepTable(sections)
 
     def _index(self, i: int, function: str) -> int:
         if isinstance(i, bool) or not isinstance(i, int):
@@ -495,10 +556,6 @@ class Playback:
         lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse)
         require_dot("frame")
         return digraph(lines, "frame")
-
-    def table(self) -> StepTable:  # pragma: no cover - overridden
-        """Every step as a table."""
-        raise NotImplementedError
 
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
@@ -665,9 +722,6 @@ class Trace(Playback):
         twin.node_steps, twin.initial_grads = self.node_steps, self.initial_grads
         return twin
 
-    def __len__(self) -> int:
-        return len(self.steps)
-
     def __getitem__(self, index: int) -> BackwardStep | ForwardStep | BoxStep:
         return self.steps[index]
 
@@ -677,16 +731,6 @@ class Trace(Playback):
     def __repr__(self) -> str:
         by = "" if self.collapse is None else f" by boxes ({self.collapse!r})"
         return f"<Trace of {len(self)} {self.phase} steps{by} from {self.names[self.root]!r}>"
-
-    def part_of(self, i: int) -> tuple[Trace, int]:
-        """This trace and ``i`` itself: a single pass is its own part.
-
-        Example:
-            >>> trace = trace_backward(Value(2.0) * 3)
-            >>> trace.part_of(0) == (trace, 0)
-            True
-        """
-        return self, i
 
     # --- what the narration needs to know about the graph ---------------------------------
 
@@ -1150,62 +1194,8 @@ class Lesson(Playback):
         """The traces, in order (a lesson inside a lesson is flattened)."""
         return self._parts
 
-    @property
-    def names(self) -> dict[Value, str]:
-        """Every node's name; where parts trace different graphs, the first part's name wins."""
-        return {node: name for part in reversed(self.parts) for node, name in part.names.items()}
-
-    def __len__(self) -> int:
-        return sum(len(part) for part in self.parts)
-
     def __repr__(self) -> str:
         return f"<Lesson of {len(self)} steps: {' + '.join(part.phase for part in self.parts)}>"
-
-    @property
-    def steps(self) -> tuple[BackwardStep | ForwardStep | BoxStep, ...]:
-        """All steps of all parts, in order.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> [type(step).__name__ for step in (trace_forward(y) + trace_backward(y)).steps]
-            ['ForwardStep', 'BackwardStep']
-        """
-        return tuple(step for part in self.parts for step in part.steps)
-
-    @property
-    def phases(self) -> tuple[str, ...]:
-        """The pass of every step, in order."""
-        return tuple(part.phase for part in self.parts for _ in part.steps)
-
-    def __getitem__(self, i: int) -> BackwardStep | ForwardStep | BoxStep:
-        part, k = self.part_of(self._index(i, "__getitem__"))
-        return part.steps[k]
-
-    def part_of(self, i: int) -> tuple[Trace, int]:
-        """The trace that holds step ``i`` (an index into the whole lesson), and the step's index in it.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> part, k = (trace_forward(y) + trace_backward(y)).part_of(1)
-            >>> part.phase, k
-            ('backward', 0)
-        """
-        for part in self.parts:
-            if 0 <= i < len(part):
-                return part, i
-            i -= len(part)
-        raise IndexError(f"part_of() got a step past the end of this lesson of {len(self)} steps.")
-
-    def describe(self, i: int) -> str:
-        """Step ``i`` as its trace tells it.
-
-        Example:
-            >>> y = Value(2.0, label="x") * 3
-            >>> (trace_forward(y) + trace_backward(y)).describe(0).splitlines()[0]
-            'v2 = x × 3.0 = 2.0 × 3.0 = 6.0'
-        """
-        part, k = self.part_of(self._index(i, "describe"))
-        return part.describe(k)
 
     def counter(self, i: int) -> str:
         """``Step 7 of 10 (backward pass)``: numbered through the lesson, naming the pass.
@@ -1217,24 +1207,6 @@ class Lesson(Playback):
         """
         i = self._index(i, "counter")
         return f"Step {i + 1} of {len(self)} ({self.phase_of(i)} pass)"
-
-    def table(self) -> StepTable:
-        """Each part's table, one after the other, with steps numbered through the lesson.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> [title for title, _, _ in (trace_forward(y) + trace_backward(y)).table().sections]
-            ['forward pass', 'backward pass']
-        """
-        sections = []
-        offset = 0
-        for part in self.parts:
-            for title, headers, rows in part.table().sections:
-                renumbered = [[str(int(row[0]) + offset) if row[0].isdigit() else row[0], *row[1:]] for row in rows]
-                sections.append((title, headers, renumbered))
-            offset += len(part)
-        return StepTable(sections)
-
 
 def _is_number(name: str) -> bool:
     """Whether a node's name is its number (a constant such as 1/n), not a name such as ``x₁``."""
