@@ -38,7 +38,7 @@ from autograd.see.picture import (
     paint_nodes,
     widest,
 )
-from autograd.see.render import Collapse, dot_source, frame_lines, render_dot, write_atomically
+from autograd.see.render import Collapse, dot_source, frame_lines, optional_module, render_dot, write_atomically
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -107,17 +107,6 @@ def frame_svgs(trace: Playable, options: DrawOptions | None = None) -> list[str]
     return _svgs(source, options.caller, sum(frame.picture.size for frame in frames), n, "frames")
 
 
-def _ipywidgets(function: str) -> types.ModuleType:
-    try:
-        import ipywidgets
-    except ImportError:
-        raise ImportError(
-            f"{function}() needs ipywidgets: pip install 'glassgrad[notebook]' (or pip install ipywidgets)."
-        ) from None
-    module: types.ModuleType = ipywidgets
-    return module
-
-
 def _explanation_html(trace: Playable, i: int) -> str:
     phase = phase_of(trace, i)
     badge = f"<b>{html.escape(phase)}</b> · " if phase else ""
@@ -157,7 +146,7 @@ def player(
     if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
         raise ValueError(f"player() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     n = _check_playable(trace, "player")
-    widgets = _ipywidgets("player")
+    widgets = optional_module("ipywidgets", "player", what="ipywidgets", extra="notebook", error=ImportError)
     svgs = frame_svgs(trace, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller="player"))
     play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="play")
     slider = widgets.IntSlider(value=0, min=0, max=n - 1, step=1, description="step", continuous_update=True)

@@ -18,20 +18,16 @@ intermediates green, constants small and grey.
 Nodes created inside ``autograd.scope(name)`` are drawn inside a labelled box
 (a Graphviz cluster); ``collapse="scope"`` draws each innermost scope as one box
 instead, which keeps a whole network legible. A network built with ``nn`` reads
-as in the lecture: names such as ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ`` and ``J``
-(``naming.py``, derived when drawing: training stores no strings), each weight
-inside its neuron's box beside its ×, the inputs in one column on the left, the
-loss in a box of its own; collapsed, a neuron's box lists its weights and bias with
-value and gradient.
+as in the lecture (``naming.py``): ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ``, ``J``.
 
 This module only writes DOT: ``picture.py`` builds the picture (names, boxes,
-edges) and paints each frame; ``frame_lines`` writes a painted frame. Every
-drawing function takes one frozen, validated ``DrawOptions``; the public
-functions build it from their keyword arguments.
+edges) and paints each frame; ``frame_lines`` writes a painted frame; the public
+functions build one validated ``DrawOptions`` from their keyword arguments.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -370,21 +366,17 @@ def require_dot(function: str) -> str:
     return path
 
 
-def graphviz_module(function: str) -> types.ModuleType:
-    """Import the ``graphviz`` Python package, or explain how to install it.
+def optional_module(name: str, function: str, *, what: str, extra: str, error: type[Exception]) -> types.ModuleType:
+    """Import an optional package (``graphviz``, ``ipywidgets``), or raise ``error`` saying how to install it.
 
     Example:
-        >>> graphviz_module("draw").__name__
-        'graphviz'
+        >>> optional_module("graphviz", "draw", what="the graphviz Python package", extra="viz", error=ImportError)
+        <module 'graphviz' ...>
     """
     try:
-        import graphviz
+        return importlib.import_module(name)
     except ImportError:
-        raise GraphvizNotFound(
-            f"{function}() needs the graphviz Python package: pip install 'glassgrad[viz]' (or pip install graphviz)."
-        ) from None
-    module: types.ModuleType = graphviz
-    return module
+        raise error(f"{function}() needs {what}: pip install 'glassgrad[{extra}]' (or pip install {name}).") from None
 
 
 def digraph(lines: list[str], function: str) -> graphviz.Digraph:
@@ -394,7 +386,8 @@ def digraph(lines: list[str], function: str) -> graphviz.Digraph:
         >>> digraph(graph_lines(Value(1.0), DrawOptions()), "draw").source.startswith("digraph glassgrad {")
         True
     """
-    module = graphviz_module(function)
+    what = "the graphviz Python package"
+    module = optional_module("graphviz", function, what=what, extra="viz", error=GraphvizNotFound)
     graph: graphviz.Digraph = module.Digraph(name="glassgrad", body=lines, format="svg")
     return graph
 

@@ -15,10 +15,8 @@ numbers cannot drift apart. Either can be explained (``explain``), drawn
 one offline web page (``to_html``); ``trace_forward(L) + trace_backward(L)``
 plays the whole lesson.
 
-Tracing is observation: after any number of traces every ``.grad`` is what one
-``backward()`` from zero gradients leaves, ∂L/∂node, and the narration shows
-those numbers. What is not learned (a network's inputs, a target, a number
-such as 1/n) is not narrated as something being differentiated.
+Tracing is observation (see ``trace_backward``); what is not learned (a network's
+inputs, a target, a number such as 1/n) is not narrated as something differentiated.
 
 Steps are numbered from 1 wherever they are shown; ``explain(i)`` and
 ``frame(i)`` take an index from 0 as lists do, so ``frame(3)`` is "Step 4 of n".
