@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -551,10 +551,7 @@ class Picture:
     @cached_property
     def dense(self) -> bool:
         """Edges drawn thin and light: a collapsed drawing with DENSE_FAN_IN or more edges into one box."""
-        fan_in: dict[str, int] = {}
-        for edge in self.edges:
-            if edge.kind == "box":
-                fan_in[edge.target] = fan_in.get(edge.target, 0) + 1
+        fan_in = Counter(edge.target for edge in self.edges if edge.kind == "box")
         return max(fan_in.values(), default=0) >= DENSE_FAN_IN
 
     @cached_property
@@ -703,9 +700,7 @@ def _build(root: Value, order: list[Value], options: DrawOptions) -> Picture:
 def _boxes(grouping: Grouping, roles: dict[Value, str], precision: int) -> tuple[PictureBox, ...]:
     nested = {key[:depth] for key in grouping.boxes for depth in range(1, len(key))}
     places = {key: key if key in nested else key[:-1] for key in grouping.boxes}
-    crowd: dict[Key, int] = {}
-    for place in places.values():
-        crowd[place] = crowd.get(place, 0) + 1
+    crowd = Counter(places.values())
 
     def row(node: Value) -> BoxRow:
         symbol = _SYMBOLS.get(roles.get(node, ""), "")

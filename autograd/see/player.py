@@ -160,12 +160,12 @@ def player(
     questions = _WidgetQuiz(widgets, trace, svgs, lambda: show(slider.value)) if quiz else None
 
     def show(i: int) -> None:
-        asking = questions is not None and questions.asking(i)
-        svg = questions.picture(i) if questions is not None and asking else svgs[i]
+        if questions is not None and questions.asking(i):
+            svg, text = questions.picture(i), questions.question_html(i)
+        else:
+            svg, text = svgs[i], _explanation_html(trace, i)
         picture.value = f'<div style="overflow:auto;max-width:100%">{svg}</div>'
-        explanation.value = questions.question_html(i) if questions is not None and asking else _explanation_html(
-            trace, i
-        )
+        explanation.value = text
         previous.disabled = i == 0
         following.disabled = i == n - 1
         if questions is not None:

@@ -29,6 +29,7 @@ import html
 import itertools
 import math
 import os
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -1098,20 +1099,14 @@ class Trace(Playback):
             current = step.nodes if isinstance(step, BoxStep) else frozenset({step.node})
             touched.update(shown, current)
             shown = current
-            if forward:
-                look = Look(hidden_data=pending, filled=filled, current=current, active=current)
-            else:
-                look = Look(grads=grads, filled=filled, current=current, active=current)
+            grads_shown = None if forward else grads  # forward frames draw no gradients
+            look = Look(grads=grads_shown, hidden_data=pending, filled=filled, current=current, active=current)
             yield look, (frozenset(touched) if index else None)
 
     @cached_property
     def _users(self) -> dict[Value, int]:
         """How many nodes use each node (``x * x`` counts once)."""
-        users: dict[Value, int] = {}
-        for user in self.order:
-            for child in dict.fromkeys(user.inputs):
-                users[child] = users.get(child, 0) + 1
-        return users
+        return Counter(child for user in self.order for child in dict.fromkeys(user.inputs))
 
     def table(self) -> StepTable:
         """The steps as a table: contributions (backward), computations (forward), or boxes.
