@@ -741,16 +741,10 @@ def _clusters(
     for place in places:
         for depth in range(1, len(place) + 1):
             paths.setdefault(place[:depth], None)
-    # Written depth-first, children after their parent in first-seen order.
-    children: dict[Key, list[Key]] = {}
-    for path in paths:
-        children.setdefault(path[:-1], []).append(path)
-    ordered: list[Key] = []
-    stack = list(reversed(children.get((), [])))
-    while stack:
-        path = stack.pop()
-        ordered.append(path)
-        stack.extend(reversed(children.get(path, [])))
+    # Written depth-first, children after their parent in first-seen order (a parent is seen before its
+    # children): sorted by the first-seen positions of a path's ancestors and itself.
+    seen = {path: k for k, path in enumerate(paths)}
+    ordered = sorted(paths, key=lambda path: [seen[path[:depth]] for depth in range(1, len(path) + 1)])
     return {path: f"c{k}" for k, path in enumerate(ordered)}
 
 
@@ -836,7 +830,14 @@ def paint_nodes(
     return node_paint, edge_paint
 
 
-def _grad(look: Look, node: Value) -> float:
+def shown_grad(look: Look, node: Value) -> float:
+    """The gradient frame ``look`` shows for ``node``: the look's, else the node's ``.grad``.
+
+    Example:
+        >>> x = Value(1.0)
+        >>> shown_grad(Look(grads={x: 2.0}), x), shown_grad(Look(), x)
+        (2.0, 0.0)
+    """
     return look.grads.get(node, node.grad) if look.grads is not None else node.grad
 
 
@@ -886,7 +887,7 @@ def value_paint(picture: Picture, look: Look, node: Value) -> Paint:
         label.tag("</TD></TR>")
         _number_row(label, "data", data)
         if options.show_grad:
-            _number_row(label, "grad", format_number(_grad(look, node), options.precision))
+            _number_row(label, "grad", format_number(shown_grad(look, node), options.precision))
     label.stroke("</TABLE>", color, width)
     label.tag("</TD></TR></TABLE>")
     return label.paint()
@@ -998,7 +999,7 @@ def _box_row(picture: Picture, look: Look, label: Label, row: BoxRow | None, *, 
     else:
         name = f"▶ {picture.names[node]}" if marked else picture.names[node]
         data = " = " + ("?" if node in look.hidden_data else format_number(node.data, options.precision))
-        gradient = f"{row.gradient_name} {format_number(_grad(look, node), options.precision)}"  # type: ignore[union-attr]
+        gradient = f"{row.gradient_name} {format_number(shown_grad(look, node), options.precision)}"  # type: ignore[union-attr]
     label.tag('<TR><TD ALIGN="LEFT">')
     label.text(name + data, color=HIGHLIGHT if marked else "", bold=marked, align="l", limit=60)
     label.tag("</TD>")

@@ -61,6 +61,7 @@ from autograd.see.picture import (
     picture_of,
     place_of,
     printable,
+    shown_grad,
 )
 from autograd.see.picture import HIGHLIGHT as HIGHLIGHT  # re-exported, with the palette, for the views
 from autograd.see.picture import PALETTE as PALETTE
@@ -179,8 +180,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         tooltip = ""
         if uncollapsed:
             kind = picture.kind(node)
-            grad = look.grads.get(node, node.grad) if look.grads is not None else node.grad
-            text = f"{picture.names[node]} ({kind}): data={node.data!r}, grad={grad!r}"
+            text = f"{picture.names[node]} ({kind}): data={node.data!r}, grad={shown_grad(look, node)!r}"
             if node not in picture.differentiated and not node.inputs:
                 text = f"{picture.names[node]} ({kind}, data: no gradient needed): data={node.data!r}"
             if node.scope:

@@ -618,14 +618,10 @@ class Playback:
 
 
 class Trace(Playback):
-    """The steps of one pass over ``root``'s graph, shown grouped by boxes.
+    """The steps of one pass over ``root``'s graph: the recorded ``node_steps``, shown grouped by ``collapse``.
 
-    The recorded steps (``node_steps``: a ``BackwardStep`` or ``ForwardStep``
-    per node) are the data; ``collapse`` only groups them. At node level
-    (``collapse=None``) every recorded step is shown on its own; with
-    ``collapse="scope"`` (or a depth) each run of steps inside one box is one
-    ``BoxStep``, told in the lecture's form. ``grouped`` regroups the same
-    steps, so both levels show the same numbers.
+    At node level every recorded step is shown on its own; by boxes each run of
+    steps inside one box is one ``BoxStep``; ``grouped`` regroups the same steps.
 
     Attributes:
         root: the output the trace starts from.
