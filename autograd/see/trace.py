@@ -501,20 +501,9 @@ class Playback:
         part, k = self.part_of(self._index(i, options.caller))
         return paint(picture_of(part.root, part.drawn(options)), part.look(k))
 
-    def frame_lines(
-        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
-    ) -> list[str]:
-        """The DOT body of frame ``i`` (``frame`` wraps it in a Digraph); ``function`` names the caller in errors.
-
-        Example:
-            >>> trace = trace_backward(Value(2.0, label="x") * 3)
-            >>> any("v2_op" in line for line in trace.frame_lines(0))
-            True
-        """
+    def _captioned(self, i: int, caption: bool, max_nodes: int, collapse: Collapse, function: str) -> Frame:
         frame = self.frame_paint(i, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function))
-        if caption:
-            frame = replace(frame, look=replace(frame.look, caption=self.explain(i)))
-        return frame_lines(frame)
+        return replace(frame, look=replace(frame.look, caption=self.explain(i))) if caption else frame
 
     def frame_dot(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None,
@@ -526,8 +515,7 @@ class Playback:
             >>> trace_backward(Value(2.0) * 3).frame_dot(0).startswith("digraph glassgrad {")
             True
         """
-        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse, function=function)
-        return dot_source(lines)
+        return dot_source(frame_lines(self._captioned(i, caption, max_nodes, collapse, function)))
 
     def frame(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None
@@ -552,7 +540,7 @@ class Playback:
             >>> "penwidth=2.5" in trace_backward(Value(2.0, label="x") * 3).frame(0).source  # doctest: +SKIP
             True
         """
-        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse)
+        lines = frame_lines(self._captioned(i, caption, max_nodes, collapse, "frame"))
         require_dot("frame")
         return digraph(lines, "frame")
 
