@@ -53,23 +53,13 @@ class Playable(Protocol):
 
     def explain(self, i: int) -> str: ...  # noqa: D102
 
+    def phase_of(self, i: int) -> str: ...  # noqa: D102
+
     def frame_paint(self, i: int, options: DrawOptions) -> Frame: ...  # noqa: D102
 
     def looks(self, options: DrawOptions) -> Iterator[tuple[Picture, Look, frozenset[Value] | None]]: ...  # noqa: D102
 
     def quiz_questions(self) -> list[Question | None]: ...  # noqa: D102
-
-
-def phase_of(trace: Playable, i: int) -> str:
-    """``"forward"`` or ``"backward"``: which pass step ``i`` belongs to.
-
-    Example:
-        >>> from autograd import Value, trace_forward
-        >>> phase_of(trace_forward(Value(2.0) * 3), 0)
-        'forward'
-    """
-    phase = getattr(trace, "phase_of", None)
-    return str(phase(i)) if callable(phase) else str(getattr(trace, "phase", ""))
 
 
 def _check_playable(trace: Playable, function: str) -> int:
@@ -108,7 +98,7 @@ def frame_svgs(trace: Playable, options: DrawOptions | None = None) -> list[str]
 
 
 def _explanation_html(trace: Playable, i: int) -> str:
-    phase = phase_of(trace, i)
+    phase = trace.phase_of(i)
     badge = f"<b>{html.escape(phase)}</b> · " if phase else ""
     return f'<div style="font-size:14px;color:#555">{badge}step {i + 1} of {len(trace)}</div>{_pre(trace.explain(i))}'
 
@@ -236,7 +226,7 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
     flags: tuple[bool, ...] = ()
     for i, (picture, look, touched) in enumerate(trace.looks(options)):
         # Consecutive steps with the same phase and the same picture share a laid-out picture.
-        key = (phase_of(trace, i), id(picture))
+        key = (trace.phase_of(i), id(picture))
         # Whether a look gives gradients, fills or highlights at all changes every element's paint.
         step_flags = (look.grads is None, look.filled is None, bool(look.current), bool(look.active))
         if not runs or runs[-1].key != key:
@@ -473,7 +463,7 @@ class _WidgetQuiz:
         """While asking: the graph as it stood before step ``i`` (its first step: the step's, numbers hidden)."""
         question = self.questions[i]
         assert question is not None
-        if i > 0 and phase_of(self.trace, i - 1) == phase_of(self.trace, i):
+        if i > 0 and self.trace.phase_of(i - 1) == self.trace.phase_of(i):
             return self.svgs[i - 1]
         return _hide_numbers(self.svgs[i], question[2])
 
@@ -551,7 +541,7 @@ def page(
         raise TypeError(f"to_html() got quiz={quiz!r} of type {type(quiz).__name__}; expected True or False.")
     data: dict[str, object] = {
         "explanations": [_visible(trace.explain(i)) for i in range(n)],
-        "phases": [phase_of(trace, i) for i in range(n)],
+        "phases": [trace.phase_of(i) for i in range(n)],
         "interval": interval,
         "highlight": HIGHLIGHT,
     }
