@@ -196,9 +196,7 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
     writing a page takes time proportional to its steps plus its pictures, not to
     steps × nodes.
 
-    Args:
-        trace: a trace or lesson.
-        options: ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
+    ``options`` gives ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
 
     Returns:
         ``pictures`` (one SVG per run of steps drawn alike, with its nodes' ids,

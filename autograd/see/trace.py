@@ -29,6 +29,7 @@ import html
 import itertools
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -56,7 +57,6 @@ MAX_TERMS = 6
 MAX_LOCAL = 30
 # Characters that make a name an expression of its own, bracketed when used as an operand.
 OPERATORS = frozenset("+−-×*/^·=<>,÷")
-SUBSCRIPT_DIGITS = frozenset("₀₁₂₃₄₅₆₇₈₉")
 
 
 # A step's narration names the same few nodes many times: read each name once.
@@ -83,14 +83,7 @@ def symbol(name: str) -> str:
         if depth == 0 and character != ")":
             outside.append(character)
     # A comma between subscripts is part of a name (w₁₀,₁⁽²⁾: neuron 10, input 1), not an operator.
-    text = "".join(outside)
-    text = "".join(
-        c
-        for i, c in enumerate(text)
-        if not (
-            c == "," and 0 < i < len(text) - 1 and text[i - 1] in SUBSCRIPT_DIGITS and text[i + 1] in SUBSCRIPT_DIGITS
-        )
-    )
+    text = re.sub("(?<=[₀-₉]),(?=[₀-₉])", "", "".join(outside))
     compound = any(c.isspace() or c in OPERATORS for c in text)
     return f"({name})" if compound else name
 
@@ -701,9 +694,10 @@ class Trace(Playback):
             (True, True)
         """
         DrawOptions(collapse=collapse, caller="grouped")
-        twin = Trace(self.root, (), phase=self.phase, precision=self.precision, collapse=collapse)
-        twin.node_steps, twin.initial_grads = self.node_steps, self.initial_grads
-        return twin
+        return Trace(
+            self.root, self.node_steps, phase=self.phase, precision=self.precision, collapse=collapse,
+            initial_grads=self.initial_grads,
+        )
 
     def __getitem__(self, index: int) -> BackwardStep | ForwardStep | BoxStep:
         return self.steps[index]
