@@ -287,6 +287,11 @@ class Label:
         self.fills.append(color)
         self.kinds.append("f")
 
+    def rounded(self, border: int, color: str, fill: str) -> None:
+        """Open a node's rounded box (``stroke("</TABLE>", …)`` closes it with its border)."""
+        markup = f'<TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="ROUNDED" '
+        self.fill(f'{markup}COLOR="{color}" BGCOLOR="{fill}">', fill)
+
     def stroke(self, markup: str, color: str, width: float) -> None:
         """A closing tag whose border Graphviz strokes."""
         self.markup.append(markup)
@@ -860,11 +865,7 @@ def value_paint(picture: Picture, look: Look, node: Value) -> Paint:
     background = fill if look.filled is None or node in look.filled else UNFILLED
     label = Label()
     label.tag(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{3 - width}"><TR><TD>')
-    label.fill(
-        f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="ROUNDED" '
-        f'COLOR="{color}" BGCOLOR="{background}">',
-        background,
-    )
+    label.rounded(width, color, background)
     name = picture.names[node]
     data = "?" if node in look.hidden_data else format_number(node.data, options.precision)
     if kind == "constant":
@@ -939,11 +940,7 @@ def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
     if look.filled is not None and not all(node in look.filled for node in inside):
         fill = UNFILLED
     label = Label()
-    label.fill(
-        f'<TABLE BORDER="{3 if color == HIGHLIGHT else 2}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
-        f'STYLE="ROUNDED" COLOR="{color}" BGCOLOR="{fill}">',
-        fill,
-    )
+    label.rounded(3 if color == HIGHLIGHT else 2, color, fill)
     here = [node for node in inside if node in look.current]
     # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
     sums = [node for node in here if picture.roles.get(node) == "z"]

@@ -34,6 +34,7 @@ from autograd.see.picture import (
     Look,
     Paint,
     Picture,
+    is_count,
     paint,
     paint_nodes,
     widest,
@@ -133,7 +134,7 @@ def player(
     """
     if not isinstance(quiz, bool):
         raise TypeError(f"player() got quiz={quiz!r} of type {type(quiz).__name__}; expected True or False.")
-    if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+    if not is_count(interval) or interval < 1:
         raise ValueError(f"player() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     n = _check_playable(trace, "player")
     widgets = optional_module("ipywidgets", "player", what="ipywidgets", extra="notebook", error=ImportError)
@@ -531,7 +532,7 @@ def page(
         True
     """
     n = _check_playable(trace, "to_html")
-    if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+    if not is_count(interval) or interval < 1:
         raise ValueError(f"to_html() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     if not isinstance(title, str):
         raise TypeError(f"to_html() got title {title!r} of type {type(title).__name__}; expected a str.")

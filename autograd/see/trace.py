@@ -43,7 +43,7 @@ from autograd.engine.scopes import ClosedForm
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
-from autograd.see.picture import DrawOptions, Frame, Look, Picture, differentiated, paint, picture_of
+from autograd.see.picture import DrawOptions, Frame, Look, Picture, differentiated, is_count, paint, picture_of
 from autograd.see.player import Question
 from autograd.see.render import digraph, dot_source, format_number, frame_lines, node_names, require_dot
 
@@ -405,7 +405,7 @@ class Playback:
         return StepTable(sections)
 
     def _index(self, i: int, function: str) -> int:
-        if isinstance(i, bool) or not isinstance(i, int):
+        if not is_count(i):
             raise TypeError(f"{function}() got step {i!r} of type {type(i).__name__}; expected an int.")
         n = len(self)
         if not -n <= i < n:
@@ -1191,7 +1191,7 @@ def _is_number(name: str) -> bool:
 def _check_root(root: Value, function: str, precision: int, collapse: Collapse) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+    if not is_count(precision) or not 1 <= precision <= 17:
         raise ValueError(f"{function}() got precision={precision!r}; expected an int from 1 to 17.")
     DrawOptions(collapse=collapse, caller=function)
 
