@@ -53,7 +53,6 @@ from autograd.see.picture import (
     EdgePaint,
     Frame,
     Label,
-    Look,
     Picture,
     PictureBox,
     escape_markup,
@@ -109,18 +108,14 @@ def _quoted(text: str) -> str:
 # --- the DOT writer: a Picture's paint as DOT text ---------------------------------------------
 
 
-def graph_lines(root: Value, options: DrawOptions, look: Look | None = None) -> list[str]:
-    """The body of the DOT graph of ``root`` drawn with ``options``; ``look`` restyles it as a trace frame.
-
-    Raises:
-        GraphTooLargeError: more nodes (or boxes) than ``options.max_nodes``.
-        TypeError: ``root`` is not a Value.
+def graph_lines(root: Value, options: DrawOptions) -> list[str]:
+    """The body of the DOT graph of ``root`` drawn with ``options`` (raising as ``picture_of`` does).
 
     Example:
         >>> graph_lines(Value(1.0, label="x"), DrawOptions())[-1].strip()[:10]
         'v0 [label='
     """
-    return frame_lines(paint(picture_of(root, options), look))
+    return frame_lines(paint(picture_of(root, options)))
 
 
 def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]:

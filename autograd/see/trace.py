@@ -463,12 +463,9 @@ class Playback:
     def looks(self, options: DrawOptions) -> Iterator[tuple[Picture, Look, frozenset[Value] | None]]:
         """Every step in order: its picture, its look and the nodes it draws differently from the step before.
 
-        What a page stores per step is what that step changes, so it is worked out per
-        step in time proportional to the change (``look(i)`` for every ``i`` would take
-        time proportional to the graph for each step). ``None`` for the first step of each part: all of it is new.
-
-        A look holds its part's working state, not a copy: it is valid until the next
-        step of the same part is drawn, and the last look of each part stays valid.
+        ``None`` for the first step of each part: all of it is new. Each step costs what it
+        changes, so a page stores per step only that. A look holds its part's working state,
+        not a copy: valid until the part's next step is drawn (a part's last look stays valid).
 
         Example:
             >>> x = Value(2.0, label="x")
