@@ -405,42 +405,30 @@ def differentiated(order: Sequence[Value]) -> frozenset[Value]:
     return frozenset(needs)
 
 
-def operation_text(node: Value, precision: int = 4) -> str:
-    """What an op node shows: its display symbol, with its constants (``^2``, ``leaky_relu 0.1``).
-
-    Example:
-        >>> operation_text(Value(3.0) ** 2), operation_text(Value(1.0).sigmoid())
-        ('^2', 'σ')
-    """
-    if node.operation is None:
-        return ""
-    display = node.operation.display
-    if not node.constants:
-        return display
-    # An integer exponent reads as ^2, not ^2.0.
-    constants = ", ".join(str(int(c)) if c.is_integer() else format_number(c, precision) for c in node.constants)
-    return f"{display}{constants}" if display == "^" else f"{display} {constants}"
-
-
 def operation_parts(node: Value, precision: int = 4) -> tuple[str, str]:
-    """What an op circle shows, and a small note for long constants (a clamp's ε), or "".
+    """What an op circle shows (its symbol, with short constants: ``^2``), and a note for long constants, or "".
 
     Implementation constants such as the ``3.72e-44`` that keeps a loss's log finite
     would make a giant circle; they become a small second line inside its box instead.
 
     Example:
-        >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(0.5).clamp(1e-12, 1.0))
-        (('^2', ''), ('clamp', 'clamp: low 1e-12, high 1'))
+        >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(1.0).sigmoid())
+        (('^2', ''), ('σ', ''))
+        >>> operation_parts(Value(0.5).clamp(1e-12, 1.0))
+        ('clamp', 'clamp: low 1e-12, high 1')
     """
-    text = operation_text(node, precision)
-    if node.operation is None or not node.constants:
-        return text, ""
-    shown = text.removeprefix(node.operation.display).strip()
-    if len(shown) <= SHORT_CONSTANTS:
-        return text, ""
+    if node.operation is None:
+        return "", ""
+    display = node.operation.display
+    if not node.constants:
+        return display, ""
+    # An integer exponent reads as ^2, not ^2.0.
+    constants = ", ".join(str(int(c)) if c.is_integer() else format_number(c, precision) for c in node.constants)
+    if len(constants) <= SHORT_CONSTANTS:
+        return f"{display}{constants}" if display == "^" else f"{display} {constants}", ""
     names = node.operation.constant_names or tuple(f"c{i}" for i in range(len(node.constants)))
     values = ", ".join(f"{name} {format_number(c, 2).removesuffix('.0')}" for name, c in zip(names, node.constants))
-    return node.operation.display, f"{node.operation.display}: {values}"
+    return display, f"{display}: {values}"
 
 
 # --- the picture ----------------------------------------------------------------------------

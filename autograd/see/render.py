@@ -159,8 +159,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
     if picture.dense:
         # Dense layers: thin, light lines; a bundle of 256 dark edges reads as one band.
         header.append(f'\tedge [color="{default.color}", penwidth={default.width:g}, arrowsize=0.4]\n')
-    statements: dict[tuple[str, ...], list[str]] = {path: [] for path in picture.clusters}
-    statements[()] = []
+    statements: dict[tuple[str, ...], list[str]] = {path: [] for path in [(), *picture.clusters]}
     labels = labels or {}
     uncollapsed = options.collapse is None
     for entry in picture.boxes:
