@@ -243,16 +243,14 @@ def _clusters(picture: Picture, statements: dict[tuple[str, ...], list[str]]) ->
     """Statements inside their clusters, nested as their scope paths are."""
     out = [f"\t{statement}\n" for statement in statements[()]]
     packed = picture.options.collapse is not None  # the boxes of a collapsed drawing are packed close
-    paths = list(picture.clusters)
     # Paths are in writing order with parents first, so a stack of open clusters closes each in time.
     open_paths: list[tuple[str, ...]] = []
-    for path in paths:
+    for path, cluster_id in picture.clusters.items():
         while open_paths and path[: len(open_paths[-1])] != open_paths[-1]:
             open_paths.pop()
             out.append("\t" * (len(open_paths) + 1) + "}\n")
         indent = "\t" * (len(open_paths) + 2)
-        out.append("\t" * (len(open_paths) + 1) + f"subgraph cluster_{picture.clusters[path][1:]} {{\n")
-        cluster_id = picture.clusters[path]
+        out.append("\t" * (len(open_paths) + 1) + f"subgraph cluster_{cluster_id[1:]} {{\n")
         title = Label()
         title.text("inputs" if path == INPUTS else scope_title(path[-1]), bold=True)
         if any(entry.compact and entry.place == path for entry in picture.boxes):
@@ -398,12 +396,9 @@ def draw(
     collapse: Collapse = None,
     feature_names: Sequence[str] = (),
 ) -> graphviz.Digraph:
-    """The graph as a ``graphviz.Digraph``: the last line of a Jupyter cell shows it.
+    """The graph as a ``graphviz.Digraph`` whose ``.source`` is ``to_dot(root, ...)``: a cell's last line shows it.
 
     Args: as ``to_dot``.
-
-    Returns:
-        A ``graphviz.Digraph`` whose ``.source`` is ``to_dot(root, ...)``.
 
     Raises:
         GraphvizNotFound: the ``graphviz`` package or the ``dot`` program is missing
@@ -452,25 +447,15 @@ def render_dot(source: str, format: str, function: str = "save", *, nodes: int =
             arguments, input=source.encode("utf-8"), capture_output=True, timeout=DOT_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
-        raise GraphvizTimeout(_timeout_message(nodes, graphs, function)) from None
+        what = f"a graph of {nodes} nodes" if graphs <= 1 else f"{graphs} graphs of {nodes} nodes in all"
+        raise GraphvizTimeout(
+            f"{function}(): Graphviz's dot took over {DOT_TIMEOUT:g} s to lay out {what} (values and operations) "
+            'and was stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a smaller graph.'
+        ) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{function}(): Graphviz's dot failed with exit code {result.returncode}: {message}")
     return result.stdout
-
-
-def _timeout_message(nodes: int, graphs: int, function: str) -> str:
-    """What to say when ``dot`` runs out of time on ``graphs`` graphs of ``nodes`` nodes in all.
-
-    Example:
-        >>> print(_timeout_message(4, 1, "save"))  # doctest: +ELLIPSIS
-        save(): Graphviz's dot took over 120 s to lay out a graph of 4 nodes (values and operations) ...
-    """
-    what = f"a graph of {nodes} nodes" if graphs <= 1 else f"{graphs} graphs of {nodes} nodes in all"
-    return (
-        f"{function}(): Graphviz's dot took over {DOT_TIMEOUT:g} s to lay out {what} (values and operations) "
-        'and was stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a smaller graph.'
-    )
 
 
 def save(

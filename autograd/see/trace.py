@@ -891,8 +891,7 @@ class Trace(Playback):
 
     def _equals(self, node: Value) -> str:
         """``=`` when the operation applied to its operands as shown gives the result as shown, else ``≈``."""
-        if node.operation is None:  # pragma: no cover - every step has an operation
-            return "="
+        assert node.operation is not None  # every recorded step computes an operation
         shown = [float(self._number(x.data)) for x in node.inputs]
         try:
             value = node.operation.rule(FLOAT_MATH, *shown, *node.constants)[0]
