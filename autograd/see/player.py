@@ -228,15 +228,15 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
         key = (trace.phase_of(i), id(picture))
         # Whether a look gives gradients, fills or highlights at all changes every element's paint.
         step_flags = (look.grads is None, look.filled is None, bool(look.current), bool(look.active))
-        if not runs or runs[-1].key != key:
-            runs.append(_Run(key, picture, i))
-        elif step_flags == flags and touched is not None:
-            runs[-1].step(i, look, *paint_nodes(picture, look, touched), states, changes[i])
-            focus[i] = min(runs[-1].highlighted, default=-1)
-            continue
-        flags = step_flags
-        frame = paint(picture, look)
-        runs[-1].step(i, look, frame.nodes, dict(enumerate(frame.edges)), states, changes[i])
+        if runs and runs[-1].key == key and step_flags == flags and touched is not None:
+            nodes, edges = paint_nodes(picture, look, touched)
+        else:  # a new picture, or every element's paint changes: paint them all
+            if not runs or runs[-1].key != key:
+                runs.append(_Run(key, picture, i))
+            flags = step_flags
+            frame = paint(picture, look)
+            nodes, edges = frame.nodes, dict(enumerate(frame.edges))
+        runs[-1].step(i, look, nodes, edges, states, changes[i])
         focus[i] = min(runs[-1].highlighted, default=-1)
     pictures: list[dict[str, object]] = []
     sources: list[str] = []

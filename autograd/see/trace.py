@@ -222,10 +222,9 @@ class StepTable:
         blocks = []
         for title, headers, rows in self.sections:
             widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-            lines = [title, "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-            lines.append("  ".join("─" * w for w in widths))
-            lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-            blocks.append("\n".join(lines))
+            lines = [headers, ["─" * w for w in widths], *rows]
+            aligned = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+            blocks.append("\n".join([title, *aligned]))
         return "\n\n".join(blocks)
 
     __repr__ = __str__
