@@ -85,16 +85,9 @@ def cut(scope: Key, collapse: Collapse) -> Key:
 def group_nodes(
     order: Sequence[Value], root: Value, collapse: Collapse, inputs: Sequence[Value] = ()
 ) -> Grouping:
-    """Decide each node's cluster or box.
+    """Decide where each node of ``order`` (``topological_order(root)``) goes, grouped as ``collapse`` says.
 
-    Args:
-        order: the graph, ``topological_order(root)``.
-        root: the output (a box holding it is the output box).
-        collapse: as ``to_dot``'s ``collapse``.
-        inputs: the network's inputs (never absorbed into a box).
-
-    Returns:
-        A ``Grouping``.
+    The network's ``inputs`` are never absorbed into a box.
 
     Example:
         >>> import nn

@@ -25,6 +25,7 @@ with no ``nn`` structure keep the plain fallback ``v<k>`` of ``node_names``.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -399,10 +400,7 @@ def names_and_roles(
 
 def _unique(order: Sequence[Value], names: dict[Value, str], derived: set[Value]) -> dict[Value, str]:
     taken = {names[node] for node in order if node not in derived}
-    counts: dict[str, int] = {}
-    for node in order:
-        if node in derived:
-            counts[names[node]] = counts.get(names[node], 0) + 1
+    counts = Counter(names[node] for node in order if node in derived)
     seen: dict[str, int] = {}
     for node in order:
         name = names[node]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -90,15 +90,8 @@ class DrawOptions:
     the caller's name, and nothing below them takes options one by one.
 
     Attributes:
-        rankdir: flow direction, ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
-        show_grad: show each node's ``.grad`` under its data.
-        show_local_grads: label each edge into an operation with ∂out/∂in.
-        precision: significant digits of the numbers shown (1 to 17).
-        highlight: Values drawn with a thick highlight border.
-        max_nodes: refuse graphs with more nodes (or boxes) than this.
-        collapse: ``"scope"`` draws each innermost ``autograd.scope`` as one box;
-            an int ``k`` one box per scope path cut to ``k`` names; None every node.
-        feature_names: names for a network's inputs, in order (default x₁, x₂, …).
+        rankdir, show_grad, show_local_grads, precision, highlight, max_nodes, collapse,
+            feature_names: as the keyword arguments of ``to_dot``, which documents them.
         caller: the public function the options came from, named in error messages.
 
     Raises:
@@ -250,7 +243,13 @@ def printable(text: str, limit: int = MAX_LABEL) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def _escape(line: str) -> str:
+def escape_markup(line: str) -> str:
+    """``line`` as text inside an HTML-like label (quotes escaped as Graphviz and browsers both read them).
+
+    Example:
+        >>> escape_markup("a < b's")
+        'a &lt; b&#39;s'
+    """
     return html.escape(line, quote=True).replace("&#x27;", "&#39;")
 
 
@@ -288,6 +287,11 @@ class Label:
         self.fills.append(color)
         self.kinds.append("f")
 
+    def rounded(self, border: int, color: str, fill: str) -> None:
+        """Open a node's rounded box (``stroke("</TABLE>", …)`` closes it with its border)."""
+        markup = f'<TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="ROUNDED" '
+        self.fill(f'{markup}COLOR="{color}" BGCOLOR="{fill}">', fill)
+
     def stroke(self, markup: str, color: str, width: float) -> None:
         """A closing tag whose border Graphviz strokes."""
         self.markup.append(markup)
@@ -295,21 +299,14 @@ class Label:
         self.kinds.append("s")
 
     def text(
-        self,
-        content: str,
-        *,
-        color: str = "",
-        size: int | None = None,
-        bold: bool = False,
-        italic: bool = False,
-        align: str = "c",
-        limit: int = MAX_LABEL,
+        self, content: str, *, color: str = "", size: int | None = None, bold: bool = False, italic: bool = False,
+        align: str = "c", limit: int = MAX_LABEL,
     ) -> None:
         """``content`` (escaped, cut to ``limit``), one run per line, in one font."""
         lines = printable(content, limit).split("\n")
         if not any(lines):
             return
-        body = '<BR ALIGN="CENTER"/>'.join(_escape(line) for line in lines)
+        body = '<BR ALIGN="CENTER"/>'.join(escape_markup(line) for line in lines)
         if bold:
             body = f"<B>{body}</B>"
         if italic:
@@ -408,42 +405,30 @@ def differentiated(order: Sequence[Value]) -> frozenset[Value]:
     return frozenset(needs)
 
 
-def operation_text(node: Value, precision: int = 4) -> str:
-    """What an op node shows: its display symbol, with its constants (``^2``, ``leaky_relu 0.1``).
-
-    Example:
-        >>> operation_text(Value(3.0) ** 2), operation_text(Value(1.0).sigmoid())
-        ('^2', 'σ')
-    """
-    if node.operation is None:
-        return ""
-    display = node.operation.display
-    if not node.constants:
-        return display
-    # An integer exponent reads as ^2, not ^2.0.
-    constants = ", ".join(str(int(c)) if c.is_integer() else format_number(c, precision) for c in node.constants)
-    return f"{display}{constants}" if display == "^" else f"{display} {constants}"
-
-
 def operation_parts(node: Value, precision: int = 4) -> tuple[str, str]:
-    """What an op circle shows, and a small note for long constants (a clamp's ε), or "".
+    """What an op circle shows (its symbol, with short constants: ``^2``), and a note for long constants, or "".
 
     Implementation constants such as the ``3.72e-44`` that keeps a loss's log finite
     would make a giant circle; they become a small second line inside its box instead.
 
     Example:
-        >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(0.5).clamp(1e-12, 1.0))
-        (('^2', ''), ('clamp', 'clamp: low 1e-12, high 1'))
+        >>> operation_parts(Value(3.0) ** 2), operation_parts(Value(1.0).sigmoid())
+        (('^2', ''), ('σ', ''))
+        >>> operation_parts(Value(0.5).clamp(1e-12, 1.0))
+        ('clamp', 'clamp: low 1e-12, high 1')
     """
-    text = operation_text(node, precision)
-    if node.operation is None or not node.constants:
-        return text, ""
-    shown = text.removeprefix(node.operation.display).strip()
-    if len(shown) <= SHORT_CONSTANTS:
-        return text, ""
+    if node.operation is None:
+        return "", ""
+    display = node.operation.display
+    if not node.constants:
+        return display, ""
+    # An integer exponent reads as ^2, not ^2.0.
+    constants = ", ".join(str(int(c)) if c.is_integer() else format_number(c, precision) for c in node.constants)
+    if len(constants) <= SHORT_CONSTANTS:
+        return f"{display}{constants}" if display == "^" else f"{display} {constants}", ""
     names = node.operation.constant_names or tuple(f"c{i}" for i in range(len(node.constants)))
     values = ", ".join(f"{name} {format_number(c, 2).removesuffix('.0')}" for name, c in zip(names, node.constants))
-    return node.operation.display, f"{node.operation.display}: {values}"
+    return display, f"{display}: {values}"
 
 
 # --- the picture ----------------------------------------------------------------------------
@@ -559,10 +544,7 @@ class Picture:
     @cached_property
     def dense(self) -> bool:
         """Edges drawn thin and light: a collapsed drawing with DENSE_FAN_IN or more edges into one box."""
-        fan_in: dict[str, int] = {}
-        for edge in self.edges:
-            if edge.kind == "box":
-                fan_in[edge.target] = fan_in.get(edge.target, 0) + 1
+        fan_in = Counter(edge.target for edge in self.edges if edge.kind == "box")
         return max(fan_in.values(), default=0) >= DENSE_FAN_IN
 
     @cached_property
@@ -713,9 +695,7 @@ def _boxes(
 ) -> tuple[PictureBox, ...]:
     nested = {key[:depth] for key in grouping.boxes for depth in range(1, len(key))}
     places = {key: key if key in nested else key[:-1] for key in grouping.boxes}
-    crowd: dict[Key, int] = {}
-    for place in places.values():
-        crowd[place] = crowd.get(place, 0) + 1
+    crowd = Counter(places.values())
 
     def row(node: Value) -> BoxRow:
         role = roles.get(node, "")
@@ -758,16 +738,10 @@ def _clusters(
     for place in places:
         for depth in range(1, len(place) + 1):
             paths.setdefault(place[:depth], None)
-    # Written depth-first, children after their parent in first-seen order.
-    children: dict[Key, list[Key]] = {}
-    for path in paths:
-        children.setdefault(path[:-1], []).append(path)
-    ordered: list[Key] = []
-    stack = list(reversed(children.get((), [])))
-    while stack:
-        path = stack.pop()
-        ordered.append(path)
-        stack.extend(reversed(children.get(path, [])))
+    # Written depth-first, children after their parent in first-seen order (a parent is seen before its
+    # children): sorted by the first-seen positions of a path's ancestors and itself.
+    seen = {path: k for k, path in enumerate(paths)}
+    ordered = sorted(paths, key=lambda path: [seen[path[:depth]] for depth in range(1, len(path) + 1)])
     return {path: f"c{k}" for k, path in enumerate(ordered)}
 
 
@@ -853,7 +827,14 @@ def paint_nodes(
     return node_paint, edge_paint
 
 
-def _grad(look: Look, node: Value) -> float:
+def shown_grad(look: Look, node: Value) -> float:
+    """The gradient frame ``look`` shows for ``node``: the look's, else the node's ``.grad``.
+
+    Example:
+        >>> x = Value(1.0)
+        >>> shown_grad(Look(grads={x: 2.0}), x), shown_grad(Look(), x)
+        (2.0, 0.0)
+    """
     return look.grads.get(node, node.grad) if look.grads is not None else node.grad
 
 
@@ -876,11 +857,7 @@ def value_paint(picture: Picture, look: Look, node: Value) -> Paint:
     background = fill if look.filled is None or node in look.filled else UNFILLED
     label = Label()
     label.tag(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{3 - width}"><TR><TD>')
-    label.fill(
-        f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" STYLE="ROUNDED" '
-        f'COLOR="{color}" BGCOLOR="{background}">',
-        background,
-    )
+    label.rounded(width, color, background)
     name = picture.names[node]
     data = "?" if node in look.hidden_data else format_number(node.data, options.precision)
     if kind == "constant":
@@ -903,7 +880,7 @@ def value_paint(picture: Picture, look: Look, node: Value) -> Paint:
         label.tag("</TD></TR>")
         _number_row(label, "data", data)
         if options.show_grad:
-            _number_row(label, "grad", format_number(_grad(look, node), options.precision))
+            _number_row(label, "grad", format_number(shown_grad(look, node), options.precision))
     label.stroke("</TABLE>", color, width)
     label.tag("</TD></TR></TABLE>")
     return label.paint()
@@ -955,11 +932,7 @@ def _box_paint(picture: Picture, look: Look, entry: PictureBox) -> Paint:
     if look.filled is not None and not all(node in look.filled for node in inside):
         fill = UNFILLED
     label = Label()
-    label.fill(
-        f'<TABLE BORDER="{3 if color == HIGHLIGHT else 2}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
-        f'STYLE="ROUNDED" COLOR="{color}" BGCOLOR="{fill}">',
-        fill,
-    )
+    label.rounded(3 if color == HIGHLIGHT else 2, color, fill)
     here = [node for node in inside if node in look.current]
     # A neuron-level step marks the whole neuron: name its weighted sum z, what its step computes.
     sums = [node for node in here if picture.roles.get(node) == "z"]
@@ -1015,12 +988,9 @@ def _box_row(picture: Picture, look: Look, label: Label, row: BoxRow | None, *, 
     else:
         name = f"▶ {picture.names[node]}" if marked else picture.names[node]
         data = " = " + ("?" if node in look.hidden_data else format_number(node.data, options.precision))
-        gradient = f"{row.gradient_name} {format_number(_grad(look, node), options.precision)}"  # type: ignore[union-attr]
+        gradient = f"{row.gradient_name} {format_number(shown_grad(look, node), options.precision)}"  # type: ignore[union-attr]
     label.tag('<TR><TD ALIGN="LEFT">')
-    if marked:
-        label.text(name + data, color=HIGHLIGHT, bold=True, align="l", limit=60)
-    else:
-        label.text(name + data, align="l", limit=60)
+    label.text(name + data, color=HIGHLIGHT if marked else "", bold=marked, align="l", limit=60)
     label.tag("</TD>")
     if options.show_grad:
         label.tag('<TD ALIGN="RIGHT">')

@@ -34,11 +34,12 @@ from autograd.see.picture import (
     Look,
     Paint,
     Picture,
+    is_count,
     paint,
     paint_nodes,
     widest,
 )
-from autograd.see.render import Collapse, frame_lines, render_dot, write_atomically
+from autograd.see.render import Collapse, dot_source, frame_lines, optional_module, render_dot, write_atomically
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -53,23 +54,13 @@ class Playable(Protocol):
 
     def explain(self, i: int) -> str: ...  # noqa: D102
 
+    def phase_of(self, i: int) -> str: ...  # noqa: D102
+
     def frame_paint(self, i: int, options: DrawOptions) -> Frame: ...  # noqa: D102
 
     def looks(self, options: DrawOptions) -> Iterator[tuple[Picture, Look, frozenset[Value] | None]]: ...  # noqa: D102
 
     def quiz_questions(self) -> list[Question | None]: ...  # noqa: D102
-
-
-def phase_of(trace: Playable, i: int) -> str:
-    """``"forward"`` or ``"backward"``: which pass step ``i`` belongs to.
-
-    Example:
-        >>> from autograd import Value, trace_forward
-        >>> phase_of(trace_forward(Value(2.0) * 3), 0)
-        'forward'
-    """
-    phase = getattr(trace, "phase_of", None)
-    return str(phase(i)) if callable(phase) else str(getattr(trace, "phase", ""))
 
 
 def _check_playable(trace: Playable, function: str) -> int:
@@ -87,12 +78,7 @@ def _check_playable(trace: Playable, function: str) -> int:
 def frame_svgs(trace: Playable, options: DrawOptions | None = None) -> list[str]:
     """Every frame of ``trace`` as inline SVG markup, rendered by one run of ``dot``.
 
-    Args:
-        trace: a trace or lesson.
-        options: ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
-
-    Returns:
-        One ``<svg>…</svg>`` string per step.
+    ``options`` gives ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.
@@ -108,32 +94,21 @@ def frame_svgs(trace: Playable, options: DrawOptions | None = None) -> list[str]
     # dot lays out every graph of its input in turn, so one process renders all
     # frames (spawning dot per frame costs ~30 ms each).
     frames = [trace.frame_paint(i, options) for i in range(n)]
-    source = "".join("digraph glassgrad {\n" + "".join(frame_lines(frame)) + "}\n" for frame in frames)
-    size = sum(frame.picture.size for frame in frames)
-    svgs = _svgs(render_dot(source, "svg", options.caller, nodes=size, graphs=n), options.caller)
-    if len(svgs) != n:
-        raise RuntimeError(f"{options.caller}(): dot returned {len(svgs)} pictures for {n} frames.")
-    return svgs
-
-
-def _ipywidgets(function: str) -> types.ModuleType:
-    try:
-        import ipywidgets
-    except ImportError:
-        raise ImportError(
-            f"{function}() needs ipywidgets: pip install 'glassgrad[notebook]' (or pip install ipywidgets)."
-        ) from None
-    module: types.ModuleType = ipywidgets
-    return module
+    source = "".join(dot_source(frame_lines(frame)) for frame in frames)
+    return _svgs(source, options.caller, sum(frame.picture.size for frame in frames), n, "frames")
 
 
 def _explanation_html(trace: Playable, i: int) -> str:
-    phase = phase_of(trace, i)
+    phase = trace.phase_of(i)
     badge = f"<b>{html.escape(phase)}</b> · " if phase else ""
+    return f'<div style="font-size:14px;color:#555">{badge}step {i + 1} of {len(trace)}</div>{_pre(trace.explain(i))}'
+
+
+def _pre(text: str) -> str:
+    """The player's narration box: an explanation or a question."""
     return (
-        f'<div style="font-size:14px;color:#555">{badge}step {i + 1} of {len(trace)}</div>'
         f'<pre style="font-size:15px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
-        f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(trace.explain(i))}</pre>'
+        f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(text)}</pre>'
     )
 
 
@@ -145,25 +120,13 @@ def player(
     Only standard widgets are used (``Play``, ``IntSlider`` joined by ``jslink``,
     ``Button``, ``HTML``), so it works in JupyterLab, classic Notebook and VS Code.
 
-    Args:
-        trace: a trace from ``trace_backward`` / ``trace_forward``, or their sum.
-        interval: milliseconds per step while playing.
-        max_nodes: refuse graphs with more nodes (or boxes) than this.
-        collapse: ``"scope"`` draws each ``autograd.scope`` as one box, so a whole
-            network plays (a step inside a box highlights the box); see ``autograd.to_dot``.
-        quiz: predict, then reveal, as ``to_html(quiz=True)``: each step first asks for
-            its number (the picture shows the graph as it stood before the step), and
-            shows the step once the answer is within 1e-3 (relative) or "reveal" is pressed.
-
-    Returns:
-        An ``ipywidgets.VBox``; the last line of a cell displays it.
+    The arguments are ``to_html``'s; with ``quiz=True`` the picture shows the graph as it
+    stood before the step while the step asks for its number. Returns an ``ipywidgets.VBox``:
+    the last line of a cell displays it.
 
     Raises:
-        GraphvizNotFound: Graphviz's ``dot`` is missing.
-        GraphTooLargeError: more than ``max_nodes`` nodes; the message suggests ``collapse=``.
         ImportError: ipywidgets is missing (the message says what to install).
-        TypeError: ``quiz`` is not a bool.
-        ValueError: the trace has no steps, or ``interval`` is not positive.
+        GraphvizNotFound, GraphTooLargeError, TypeError, ValueError: as ``to_html``, or a bad ``interval``.
 
     Example:
         >>> from autograd import Value, trace_backward
@@ -171,10 +134,10 @@ def player(
     """
     if not isinstance(quiz, bool):
         raise TypeError(f"player() got quiz={quiz!r} of type {type(quiz).__name__}; expected True or False.")
-    if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+    if not is_count(interval) or interval < 1:
         raise ValueError(f"player() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     n = _check_playable(trace, "player")
-    widgets = _ipywidgets("player")
+    widgets = optional_module("ipywidgets", "player", what="ipywidgets", extra="notebook", error=ImportError)
     svgs = frame_svgs(trace, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller="player"))
     play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval, description="play")
     slider = widgets.IntSlider(value=0, min=0, max=n - 1, step=1, description="step", continuous_update=True)
@@ -188,12 +151,12 @@ def player(
     questions = _WidgetQuiz(widgets, trace, svgs, lambda: show(slider.value)) if quiz else None
 
     def show(i: int) -> None:
-        asking = questions is not None and questions.asking(i)
-        svg = questions.picture(i) if questions is not None and asking else svgs[i]
+        if questions is not None and questions.asking(i):
+            svg, text = questions.picture(i), questions.question_html(i)
+        else:
+            svg, text = svgs[i], _explanation_html(trace, i)
         picture.value = f'<div style="overflow:auto;max-width:100%">{svg}</div>'
-        explanation.value = questions.question_html(i) if questions is not None and asking else _explanation_html(
-            trace, i
-        )
+        explanation.value = text
         previous.disabled = i == 0
         following.disabled = i == n - 1
         if questions is not None:
@@ -234,9 +197,7 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
     writing a page takes time proportional to its steps plus its pictures, not to
     steps × nodes.
 
-    Args:
-        trace: a trace or lesson.
-        options: ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
+    ``options`` gives ``max_nodes``, ``collapse`` and the caller named in errors (the trace adds its own).
 
     Returns:
         ``pictures`` (one SVG per run of steps drawn alike, with its nodes' ids,
@@ -264,18 +225,18 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
     flags: tuple[bool, ...] = ()
     for i, (picture, look, touched) in enumerate(trace.looks(options)):
         # Consecutive steps with the same phase and the same picture share a laid-out picture.
-        key = (phase_of(trace, i), id(picture))
+        key = (trace.phase_of(i), id(picture))
         # Whether a look gives gradients, fills or highlights at all changes every element's paint.
         step_flags = (look.grads is None, look.filled is None, bool(look.current), bool(look.active))
-        if not runs or runs[-1].key != key:
-            runs.append(_Run(key, picture, i))
-        elif step_flags == flags and touched is not None:
-            runs[-1].step(i, look, *paint_nodes(picture, look, touched), states, changes[i])
-            focus[i] = min(runs[-1].highlighted, default=-1)
-            continue
-        flags = step_flags
-        frame = paint(picture, look)
-        runs[-1].step(i, look, frame.nodes, dict(enumerate(frame.edges)), states, changes[i])
+        if runs and runs[-1].key == key and step_flags == flags and touched is not None:
+            nodes, edges = paint_nodes(picture, look, touched)
+        else:  # a new picture, or every element's paint changes: paint them all
+            if not runs or runs[-1].key != key:
+                runs.append(_Run(key, picture, i))
+            flags = step_flags
+            frame = paint(picture, look)
+            nodes, edges = frame.nodes, dict(enumerate(frame.edges))
+        runs[-1].step(i, look, nodes, edges, states, changes[i])
         focus[i] = min(runs[-1].highlighted, default=-1)
     pictures: list[dict[str, object]] = []
     sources: list[str] = []
@@ -283,11 +244,8 @@ def page_states(trace: Playable, options: DrawOptions | None = None) -> dict[str
         entry, dot = run.close(states, changes[run.first])
         pictures.append(entry)
         sources.append(quick_layout(dot, len(run.node_ids)))
-    size = sum(run.picture.size for run in runs)
     # One run of dot lays out every picture.
-    svgs = _svgs(render_dot("".join(sources), "svg", options.caller, nodes=size, graphs=len(sources)), options.caller)
-    if len(svgs) != len(pictures):
-        raise RuntimeError(f"{options.caller}(): dot returned {len(svgs)} pictures for {len(pictures)} layouts.")
+    svgs = _svgs("".join(sources), options.caller, sum(run.picture.size for run in runs), len(sources), "layouts")
     for entry, svg in zip(pictures, svgs):
         entry["svg"] = _compact_svg(svg)
     return {
@@ -336,12 +294,7 @@ class _Run:
         self.look: Look | None = None
 
     def step(
-        self,
-        i: int,
-        look: Look,
-        nodes: dict[str, Paint],
-        edges: dict[int, EdgePaint],
-        states: _States,
+        self, i: int, look: Look, nodes: dict[str, Paint], edges: dict[int, EdgePaint], states: _States,
         changed: list[int],
     ) -> None:
         """Apply step ``i``'s paint of the elements it touches; record in ``changed`` what differs."""
@@ -388,7 +341,7 @@ class _Run:
         widest_paint = {node_id: widest(self.seen[node_id]) for node_id in self.node_ids}
         last = Frame(self.picture, self.look, self.paints, tuple(self.edges))
         labels = {node_id: painted.label for node_id, painted in widest_paint.items()}
-        dot = "digraph glassgrad {\n" + "".join(frame_lines(last, labels)) + "}\n"
+        dot = dot_source(frame_lines(last, labels))
         entry: dict[str, object] = {
             "first": self.first,
             "nodes": [
@@ -405,10 +358,13 @@ LAID_OUT = "as laid out"
 """The state of a node in a page's picture before its first step paints it (never painted itself)."""
 
 
-def _svgs(output: bytes, function: str) -> list[str]:
-    """The SVG documents of one ``dot`` run over several graphs, in order (dot writes them one after another)."""
-    text = output.decode("utf-8")
-    return [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", text, flags=re.DOTALL)]
+def _svgs(source: str, function: str, nodes: int, graphs: int, what: str) -> list[str]:
+    """The SVG documents of one ``dot`` run over ``graphs`` graphs, in order (dot writes them one after another)."""
+    text = render_dot(source, "svg", function, nodes=nodes, graphs=graphs).decode("utf-8")
+    svgs = [match.group(0) for match in re.finditer(r"<svg\b.*?</svg>", text, flags=re.DOTALL)]
+    if len(svgs) != graphs:
+        raise RuntimeError(f"{function}(): dot returned {len(svgs)} pictures for {graphs} {what}.")
+    return svgs
 
 
 def _compact_svg(svg: str) -> str:
@@ -506,17 +462,14 @@ class _WidgetQuiz:
         """While asking: the graph as it stood before step ``i`` (its first step: the step's, numbers hidden)."""
         question = self.questions[i]
         assert question is not None
-        if i > 0 and phase_of(self.trace, i - 1) == phase_of(self.trace, i):
+        if i > 0 and self.trace.phase_of(i - 1) == self.trace.phase_of(i):
             return self.svgs[i - 1]
         return _hide_numbers(self.svgs[i], question[2])
 
     def question_html(self, i: int) -> str:
         question = self.questions[i]
         assert question is not None
-        return (
-            f'<pre style="font-size:15px;line-height:1.5;background:#F6F6F6;border-left:4px solid {HIGHLIGHT};'
-            f'padding:8px 12px;margin:4px 0;white-space:pre-wrap">{html.escape(question[0])}</pre>'
-        )
+        return _pre(question[0])
 
     def show(self, i: int) -> None:
         self.current = i
@@ -568,12 +521,7 @@ def _template(name: str) -> str:
 
 
 def page(
-    trace: Playable,
-    *,
-    title: str = "",
-    interval: int = 1500,
-    max_nodes: int = 500,
-    collapse: Collapse = None,
+    trace: Playable, *, title: str = "", interval: int = 1500, max_nodes: int = 500, collapse: Collapse = None,
     quiz: bool = False,
 ) -> str:
     """The offline player page for ``trace`` as HTML text (``to_html`` writes it to a file).
@@ -584,7 +532,7 @@ def page(
         True
     """
     n = _check_playable(trace, "to_html")
-    if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+    if not is_count(interval) or interval < 1:
         raise ValueError(f"to_html() got interval={interval!r}; expected milliseconds per step, an int ≥ 1.")
     if not isinstance(title, str):
         raise TypeError(f"to_html() got title {title!r} of type {type(title).__name__}; expected a str.")
@@ -592,7 +540,7 @@ def page(
         raise TypeError(f"to_html() got quiz={quiz!r} of type {type(quiz).__name__}; expected True or False.")
     data: dict[str, object] = {
         "explanations": [_visible(trace.explain(i)) for i in range(n)],
-        "phases": [phase_of(trace, i) for i in range(n)],
+        "phases": [trace.phase_of(i) for i in range(n)],
         "interval": interval,
         "highlight": HIGHLIGHT,
     }

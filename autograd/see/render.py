@@ -18,20 +18,16 @@ intermediates green, constants small and grey.
 Nodes created inside ``autograd.scope(name)`` are drawn inside a labelled box
 (a Graphviz cluster); ``collapse="scope"`` draws each innermost scope as one box
 instead, which keeps a whole network legible. A network built with ``nn`` reads
-as in the lecture: names such as ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ`` and ``J``
-(``naming.py``, derived when drawing: training stores no strings), each weight
-inside its neuron's box beside its ×, the inputs in one column on the left, the
-loss in a box of its own; collapsed, a neuron's box lists its weights and bias with
-value and gradient.
+as in the lecture (``naming.py``): ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ``, ``J``.
 
 This module only writes DOT: ``picture.py`` builds the picture (names, boxes,
-edges) and paints each frame; ``frame_lines`` writes a painted frame. Every
-drawing function takes one frozen, validated ``DrawOptions``; the public
-functions build it from their keyword arguments.
+edges) and paints each frame; ``frame_lines`` writes a painted frame; the public
+functions build one validated ``DrawOptions`` from their keyword arguments.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -59,18 +55,16 @@ from autograd.see.picture import (
     Label,
     Picture,
     PictureBox,
+    escape_markup,
     paint,
     picture_of,
     place_of,
     printable,
+    shown_grad,
 )
-from autograd.see.picture import HIGHLIGHT as HIGHLIGHT  # re-exported, with the rest of the paint, for the views
+from autograd.see.picture import HIGHLIGHT as HIGHLIGHT  # re-exported, with the palette, for the views
 from autograd.see.picture import PALETTE as PALETTE
 from autograd.see.picture import UNFILLED as UNFILLED
-from autograd.see.picture import Look as Look
-from autograd.see.picture import kind_of as kind_of
-from autograd.see.picture import operation_parts as operation_parts
-from autograd.see.picture import operation_text as operation_text
 
 if TYPE_CHECKING:
     import graphviz
@@ -89,20 +83,11 @@ to_dot() needs none of this: it returns the DOT text."""
 
 
 def node_names(order: Sequence[Value], precision: int = 4, feature_names: Sequence[str] = ()) -> dict[Value, str]:
-    """A readable, unique name for every node: its label, its lecture name, a formula, its number, else ``v<k>``.
+    """A readable, unique name for every node of ``order`` (``topological_order(root)``, the root last).
 
-    Names are derived from each node's scope and role (``autograd.see.naming``), so
-    a network's nodes read ``x₁``, ``w₂₁⁽¹⁾``, ``a₂⁽¹⁾``, ``ŷ``, ``J``; in a graph
-    with no ``nn`` structure an unlabelled intermediate is ``v<k>``, ``k`` its
-    position in ``order``. A drawing and a trace's explanations agree.
-
-    Args:
-        order: the nodes, ``topological_order(root)`` (the root last).
-        precision: significant digits for a constant's number.
-        feature_names: names for a network's inputs (default x₁, x₂, …).
-
-    Returns:
-        A dict from node to name.
+    Its label, else its lecture name (``x₁``, ``w₂₁⁽¹⁾``, ``ŷ``, ``J``: ``autograd.see.naming``),
+    a formula, a constant's number at ``precision`` digits, else ``v<k>`` (``k``: its
+    position in ``order``), so a drawing and a trace's explanations agree.
 
     Example:
         >>> from autograd.engine.graph import topological_order
@@ -123,18 +108,14 @@ def _quoted(text: str) -> str:
 # --- the DOT writer: a Picture's paint as DOT text ---------------------------------------------
 
 
-def graph_lines(root: Value, options: DrawOptions, look: Look | None = None) -> list[str]:
-    """The body of the DOT graph of ``root`` drawn with ``options``; ``look`` restyles it as a trace frame.
-
-    Raises:
-        GraphTooLargeError: more nodes (or boxes) than ``options.max_nodes``.
-        TypeError: ``root`` is not a Value.
+def graph_lines(root: Value, options: DrawOptions) -> list[str]:
+    """The body of the DOT graph of ``root`` drawn with ``options`` (raising as ``picture_of`` does).
 
     Example:
         >>> graph_lines(Value(1.0, label="x"), DrawOptions())[-1].strip()[:10]
         'v0 [label='
     """
-    return frame_lines(paint(picture_of(root, options), look))
+    return frame_lines(paint(picture_of(root, options)))
 
 
 def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]:
@@ -164,7 +145,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         header.append("\tgraph [mclimit=0.01]\n")
     if look.caption:
         caption = "".join(
-            f'{_escape_line(line)}<BR ALIGN="LEFT"/>' for line in printable(look.caption, 500).split("\n")
+            f'{escape_markup(line)}<BR ALIGN="LEFT"/>' for line in printable(look.caption, 500).split("\n")
         )
         header.append(f"\tgraph [label=<{caption}>]\n")
     if options.collapse is not None and network:
@@ -178,8 +159,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
     if picture.dense:
         # Dense layers: thin, light lines; a bundle of 256 dark edges reads as one band.
         header.append(f'\tedge [color="{default.color}", penwidth={default.width:g}, arrowsize=0.4]\n')
-    statements: dict[tuple[str, ...], list[str]] = {path: [] for path in picture.clusters}
-    statements[()] = []
+    statements: dict[tuple[str, ...], list[str]] = {path: [] for path in [(), *picture.clusters]}
     labels = labels or {}
     uncollapsed = options.collapse is None
     for entry in picture.boxes:
@@ -194,8 +174,7 @@ def frame_lines(frame: Frame, labels: dict[str, str] | None = None) -> list[str]
         tooltip = ""
         if uncollapsed:
             kind = picture.kind(node)
-            grad = look.grads.get(node, node.grad) if look.grads is not None else node.grad
-            text = f"{picture.names[node]} ({kind}): data={node.data!r}, grad={grad!r}"
+            text = f"{picture.names[node]} ({kind}): data={node.data!r}, grad={shown_grad(look, node)!r}"
             if node not in picture.differentiated and not node.inputs:
                 text = f"{picture.names[node]} ({kind}, data: no gradient needed): data={node.data!r}"
             if node.scope:
@@ -221,12 +200,6 @@ def _box_tooltip(picture: Picture, entry: PictureBox) -> str:
     precision = picture.options.precision
     values = ", ".join(f"{picture.names[node]} = {format_number(node.data, precision)}" for node in hidden)
     return f"{key}: {values}"
-
-
-def _escape_line(line: str) -> str:
-    import html
-
-    return html.escape(line, quote=True).replace("&#x27;", "&#39;")
 
 
 def _operation_statement(frame: Frame, node: Value) -> str:
@@ -270,16 +243,14 @@ def _clusters(picture: Picture, statements: dict[tuple[str, ...], list[str]]) ->
     """Statements inside their clusters, nested as their scope paths are."""
     out = [f"\t{statement}\n" for statement in statements[()]]
     packed = picture.options.collapse is not None  # the boxes of a collapsed drawing are packed close
-    paths = list(picture.clusters)
     # Paths are in writing order with parents first, so a stack of open clusters closes each in time.
     open_paths: list[tuple[str, ...]] = []
-    for path in paths:
+    for path, cluster_id in picture.clusters.items():
         while open_paths and path[: len(open_paths[-1])] != open_paths[-1]:
             open_paths.pop()
             out.append("\t" * (len(open_paths) + 1) + "}\n")
         indent = "\t" * (len(open_paths) + 2)
-        out.append("\t" * (len(open_paths) + 1) + f"subgraph cluster_{picture.clusters[path][1:]} {{\n")
-        cluster_id = picture.clusters[path]
+        out.append("\t" * (len(open_paths) + 1) + f"subgraph cluster_{cluster_id[1:]} {{\n")
         title = Label()
         title.text("inputs" if path == INPUTS else scope_title(path[-1]), bold=True)
         if any(entry.compact and entry.place == path for entry in picture.boxes):
@@ -358,7 +329,17 @@ def to_dot(
         highlight=frozenset(highlight), max_nodes=max_nodes, collapse=collapse, feature_names=feature_names,
         caller="to_dot",
     )
-    return "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
+    return dot_source(graph_lines(root, options))
+
+
+def dot_source(lines: Iterable[str]) -> str:
+    """DOT body lines as one graph's text, ``digraph glassgrad { … }``.
+
+    Example:
+        >>> dot_source(["x; "]).split()
+        ['digraph', 'glassgrad', '{', 'x;', '}']
+    """
+    return "digraph glassgrad {\n" + "".join(lines) + "}\n"
 
 
 def require_dot(function: str) -> str:
@@ -377,21 +358,17 @@ def require_dot(function: str) -> str:
     return path
 
 
-def graphviz_module(function: str) -> types.ModuleType:
-    """Import the ``graphviz`` Python package, or explain how to install it.
+def optional_module(name: str, function: str, *, what: str, extra: str, error: type[Exception]) -> types.ModuleType:
+    """Import an optional package (``graphviz``, ``ipywidgets``), or raise ``error`` saying how to install it.
 
     Example:
-        >>> graphviz_module("draw").__name__
-        'graphviz'
+        >>> optional_module("graphviz", "draw", what="the graphviz Python package", extra="viz", error=ImportError)
+        <module 'graphviz' ...>
     """
     try:
-        import graphviz
+        return importlib.import_module(name)
     except ImportError:
-        raise GraphvizNotFound(
-            f"{function}() needs the graphviz Python package: pip install 'glassgrad[viz]' (or pip install graphviz)."
-        ) from None
-    module: types.ModuleType = graphviz
-    return module
+        raise error(f"{function}() needs {what}: pip install 'glassgrad[{extra}]' (or pip install {name}).") from None
 
 
 def digraph(lines: list[str], function: str) -> graphviz.Digraph:
@@ -401,7 +378,8 @@ def digraph(lines: list[str], function: str) -> graphviz.Digraph:
         >>> digraph(graph_lines(Value(1.0), DrawOptions()), "draw").source.startswith("digraph glassgrad {")
         True
     """
-    module = graphviz_module(function)
+    what = "the graphviz Python package"
+    module = optional_module("graphviz", function, what=what, extra="viz", error=GraphvizNotFound)
     graph: graphviz.Digraph = module.Digraph(name="glassgrad", body=lines, format="svg")
     return graph
 
@@ -418,12 +396,9 @@ def draw(
     collapse: Collapse = None,
     feature_names: Sequence[str] = (),
 ) -> graphviz.Digraph:
-    """The graph as a ``graphviz.Digraph``: the last line of a Jupyter cell shows it.
+    """The graph as a ``graphviz.Digraph`` whose ``.source`` is ``to_dot(root, ...)``: a cell's last line shows it.
 
     Args: as ``to_dot``.
-
-    Returns:
-        A ``graphviz.Digraph`` whose ``.source`` is ``to_dot(root, ...)``.
 
     Raises:
         GraphvizNotFound: the ``graphviz`` package or the ``dot`` program is missing
@@ -448,17 +423,10 @@ def draw(
 
 
 def render_dot(source: str, format: str, function: str = "save", *, nodes: int = 0, graphs: int = 1) -> bytes:
-    """Run ``dot -T<format>`` on DOT text and return the output bytes.
+    """Run ``dot -T<format>`` (``svg``, ``png``, ``pdf``) on DOT text and return the output bytes.
 
-    Args:
-        source: DOT text.
-        format: ``"svg"``, ``"png"`` or ``"pdf"``.
-        function: the public caller, for error messages.
-        nodes: how many nodes (values, operations, boxes) ``source`` draws, for the timeout's message.
-        graphs: how many graphs ``source`` holds (a player lays out several in one run).
-
-    Returns:
-        The rendered file's bytes.
+    ``function`` (the public caller), ``nodes`` (values, operations and boxes drawn) and
+    ``graphs`` (how many graphs ``source`` holds) are only for error messages.
 
     Raises:
         GraphvizNotFound: ``dot`` is not installed.
@@ -479,25 +447,15 @@ def render_dot(source: str, format: str, function: str = "save", *, nodes: int =
             arguments, input=source.encode("utf-8"), capture_output=True, timeout=DOT_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
-        raise GraphvizTimeout(_timeout_message(nodes, graphs, function)) from None
+        what = f"a graph of {nodes} nodes" if graphs <= 1 else f"{graphs} graphs of {nodes} nodes in all"
+        raise GraphvizTimeout(
+            f"{function}(): Graphviz's dot took over {DOT_TIMEOUT:g} s to lay out {what} (values and operations) "
+            'and was stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a smaller graph.'
+        ) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{function}(): Graphviz's dot failed with exit code {result.returncode}: {message}")
     return result.stdout
-
-
-def _timeout_message(nodes: int, graphs: int, function: str) -> str:
-    """What to say when ``dot`` runs out of time on ``graphs`` graphs of ``nodes`` nodes in all.
-
-    Example:
-        >>> print(_timeout_message(4, 1, "save"))  # doctest: +ELLIPSIS
-        save(): Graphviz's dot took over 120 s to lay out a graph of 4 nodes (values and operations) ...
-    """
-    what = f"a graph of {nodes} nodes" if graphs <= 1 else f"{graphs} graphs of {nodes} nodes in all"
-    return (
-        f"{function}(): Graphviz's dot took over {DOT_TIMEOUT:g} s to lay out {what} (values and operations) "
-        'and was stopped; pass collapse="scope" to draw each autograd.scope as one box, or draw a smaller graph.'
-    )
 
 
 def save(
@@ -548,7 +506,7 @@ def save(
             f"expected one of {', '.join(FORMATS)}."
         )
     picture = picture_of(root, options)
-    source = "digraph glassgrad {\n" + "".join(graph_lines(root, options)) + "}\n"
+    source = dot_source(graph_lines(root, options))
     content = (
         source.encode("utf-8")
         if extension == ".dot"

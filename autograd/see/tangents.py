@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from autograd.engine.value import Value
 from autograd.modes.forward import Function, forward_pass
+from autograd.see.picture import is_count
 from autograd.see.render import node_names
 
 # The combining dot above: x becomes ẋ, the tangent (time derivative) notation.
@@ -107,13 +108,7 @@ class TangentTrace:
         return self.steps[index]
 
     def explain(self, i: int) -> str:
-        """Step ``i`` in words and numbers: ``ż = ∂z/∂x·ẋ + … = 3·1 + … = 3``.
-
-        Args:
-            i: the step's index (negative counts from the end).
-
-        Returns:
-            One line of narration.
+        """Step ``i`` (negative counts from the end) as one line: ``ż = ∂z/∂x·ẋ + … = 3·1 + … = 3``.
 
         Raises:
             IndexError: there is no step ``i``.
@@ -122,7 +117,7 @@ class TangentTrace:
             >>> trace_jvp(lambda x: x.exp(), [0.0], [2.0]).explain(-1)
             'v̇1 = ∂v1/∂x·ẋ = 1·2 = 2   (v1 = exp(x))'
         """
-        if not isinstance(i, int) or isinstance(i, bool) or not -len(self.steps) <= i < len(self.steps):
+        if not is_count(i) or not -len(self.steps) <= i < len(self.steps):
             raise IndexError(
                 f"explain() got i={i!r}; this trace has {len(self.steps)} steps, so i must be an int in "
                 f"[{-len(self.steps)}, {len(self.steps) - 1}]."
@@ -139,8 +134,7 @@ class TangentTrace:
     def __str__(self) -> str:
         return "\n".join(self.explain(i) for i in range(len(self.steps)))
 
-    def __repr__(self) -> str:
-        return str(self)
+    __repr__ = __str__
 
     def _number(self, x: float) -> str:
         return f"{x:.{self._precision}g}"
@@ -186,7 +180,7 @@ def trace_jvp(
         ẋ = 1
         v̇1 = ∂v1/∂x·ẋ + ∂v1/∂x·ẋ = 3·1 + 3·1 = 6   (v1 = x × x)
     """
-    if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
+    if not is_count(precision) or precision < 1:
         raise TypeError(f"trace_jvp() got precision={precision!r}; expected an int ≥ 1 (significant digits).")
     run = forward_pass(f, primals, tangents, "trace_jvp")
     names = _names(run.order, run.leaves, precision)

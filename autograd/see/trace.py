@@ -15,10 +15,8 @@ numbers cannot drift apart. Either can be explained (``explain``), drawn
 one offline web page (``to_html``); ``trace_forward(L) + trace_backward(L)``
 plays the whole lesson.
 
-Tracing is observation: after any number of traces every ``.grad`` is what one
-``backward()`` from zero gradients leaves, ∂L/∂node, and the narration shows
-those numbers. What is not learned (a network's inputs, a target, a number
-such as 1/n) is not narrated as something being differentiated.
+Tracing is observation (see ``trace_backward``); what is not learned (a network's
+inputs, a target, a number such as 1/n) is not narrated as something differentiated.
 
 Steps are numbered from 1 wherever they are shown; ``explain(i)`` and
 ``frame(i)`` take an index from 0 as lists do, so ``frame(3)`` is "Step 4 of n".
@@ -28,13 +26,16 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import math
 import os
+import re
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from autograd.engine.graph import backward_steps, topological_order
 from autograd.engine.ops import FLOAT_MATH
@@ -42,9 +43,9 @@ from autograd.engine.scopes import ClosedForm
 from autograd.engine.value import Parameter, Value
 from autograd.see.grouping import Collapse, Key, group_nodes
 from autograd.see.naming import Neuron, consumers_of, find_neurons, lecture_roles, scope_title
-from autograd.see.picture import DrawOptions, Frame, Look, Picture, differentiated, paint, picture_of
+from autograd.see.picture import DrawOptions, Frame, Look, Picture, differentiated, is_count, paint, picture_of
 from autograd.see.player import Question
-from autograd.see.render import digraph, format_number, frame_lines, node_names, require_dot
+from autograd.see.render import digraph, dot_source, format_number, frame_lines, node_names, require_dot
 
 if TYPE_CHECKING:
     import graphviz
@@ -56,7 +57,6 @@ MAX_TERMS = 6
 MAX_LOCAL = 30
 # Characters that make a name an expression of its own, bracketed when used as an operand.
 OPERATORS = frozenset("+−-×*/^·=<>,÷")
-SUBSCRIPT_DIGITS = frozenset("₀₁₂₃₄₅₆₇₈₉")
 
 
 # A step's narration names the same few nodes many times: read each name once.
@@ -75,11 +75,7 @@ def symbol(name: str) -> str:
     """
     if name.startswith("-"):
         return f"({name})"
-    try:
-        float(name)
-    except ValueError:
-        pass
-    else:
+    if _is_number(name):
         return name
     depth, outside = 0, []
     for character in name:
@@ -87,14 +83,7 @@ def symbol(name: str) -> str:
         if depth == 0 and character != ")":
             outside.append(character)
     # A comma between subscripts is part of a name (w₁₀,₁⁽²⁾: neuron 10, input 1), not an operator.
-    text = "".join(outside)
-    text = "".join(
-        c
-        for i, c in enumerate(text)
-        if not (
-            c == "," and 0 < i < len(text) - 1 and text[i - 1] in SUBSCRIPT_DIGITS and text[i + 1] in SUBSCRIPT_DIGITS
-        )
-    )
+    text = re.sub("(?<=[₀-₉]),(?=[₀-₉])", "", "".join(outside))
     compound = any(c.isspace() or c in OPERATORS for c in text)
     return f"({name})" if compound else name
 
@@ -233,10 +222,9 @@ class StepTable:
         blocks = []
         for title, headers, rows in self.sections:
             widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-            lines = [title, "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
-            lines.append("  ".join("─" * w for w in widths))
-            lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-            blocks.append("\n".join(lines))
+            lines = [headers, ["─" * w for w in widths], *rows]
+            aligned = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+            blocks.append("\n".join([title, *aligned]))
         return "\n\n".join(blocks)
 
     __repr__ = __str__
@@ -261,7 +249,7 @@ def _learns(node: Value) -> bool:
     return node.operation is not None or isinstance(node, Parameter)
 
 
-def quiz_questions(trace: Any) -> list[Question | None]:
+def quiz_questions(trace: Playback) -> list[Question | None]:
     """One question per step of ``trace``, for ``to_html(quiz=True)`` and ``player(quiz=True)``.
 
     A forward step asks for the value it computes; a backward step asks for the
@@ -278,28 +266,24 @@ def quiz_questions(trace: Any) -> list[Question | None]:
         >>> question.splitlines()[-1], answer, shown
         ('∂z/∂w = ∂z/∂z · ∂(w × x)/∂w = ?', 2.0, '2.0')
     """
-    n = len(trace)
-    return [_question(trace, i, n) for i in range(n)]
+    return [_question(trace, i) for i in range(len(trace))]
 
 
-def _question(trace: Any, i: int, n: int) -> Question | None:
-    # Duck-typed: a per-node trace, a trace by boxes, or a lesson of either.
-    part_of = getattr(trace, "part_of", None)
-    part: Any
-    part, k = part_of(i) if callable(part_of) else (trace, i)
+def _question(trace: Playback, i: int) -> Question | None:
+    part, k = trace.part_of(i)
     step = part.steps[k]
     names, number = part.names, part._number
-    counter_of = getattr(trace, "counter", None)
-    counter = counter_of(i) if callable(counter_of) else f"Step {i + 1} of {n}"
-    box = getattr(step, "title", None)
-    node_steps = getattr(step, "node_steps", (step,))
+    counter = trace.counter(i)
+    box = step.title if isinstance(step, BoxStep) else None
+    node_steps = step.node_steps if isinstance(step, BoxStep) else (step,)
     first = node_steps[0]
     if isinstance(first, ForwardStep):
-        node = node_steps[-1].node
-        value = node_steps[-1].value
+        last = node_steps[-1]
+        assert isinstance(last, ForwardStep)  # a forward trace records forward steps
+        node, value = last.node, last.value
         what = f"{box}: {names[node]} = ?" if box else f"{names[node]} = {part.formula(node)} = ?"
         return f"{counter}. Your turn: {what}", value, (number(value),), number(value)
-    contributions = [c for node_step in node_steps for c in node_step.inputs]
+    contributions = [c for node_step in node_steps if isinstance(node_step, BackwardStep) for c in node_step.inputs]
     if not contributions:
         return None
     # A neuron's question is its ∂J/∂z (the lecture's δ); another box's (the loss's) is the
@@ -317,7 +301,7 @@ def _question(trace: Any, i: int, n: int) -> Question | None:
     )
     mine = [c for c in contributions if c.input is target]
     answer = math.fsum(c.contribution for c in mine)
-    out = symbol(names[trace_root(part)])
+    out = symbol(names[part.root])
     gradient = f"∂{out}/∂{symbol(names[target])} {'+=' if mine[0].grad_before else '='}"
     if box:
         context = f"{box}, going back from ∂{out}/∂{symbol(names[first.node])} = {number(first.upstream)}."
@@ -332,20 +316,12 @@ def _question(trace: Any, i: int, n: int) -> Question | None:
     return f"{counter}. Your turn: {context}\n{ask}", answer, hidden, number(answer)
 
 
-def trace_root(trace: object) -> Value:
-    """The output a trace differentiates (its ``root``)."""
-    root = getattr(trace, "root", None)
-    if not isinstance(root, Value):
-        raise TypeError(f"quiz_questions() got a trace without a root Value: {trace!r}.")
-    return root
-
-
-
 class Playback:
     """What a trace and a lesson share: steps that are numbered, explained, drawn and played.
 
-    A subclass says how long it is (``__len__``), which trace holds step ``i``
-    (``part_of``) and how a step reads (``describe``); the rest is here, once.
+    A subclass says which single-pass traces it plays (``parts``); a ``Trace``, its
+    own only part, also how its steps read (``describe``) and list (``table``). The
+    rest is here, once, numbered through all parts.
     """
 
     noun = "trace"
@@ -356,19 +332,79 @@ class Playback:
         """The single-pass traces played, in order."""
         raise NotImplementedError
 
-    def __len__(self) -> int:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def __len__(self) -> int:
+        return sum(len(part.steps) for part in self.parts)
 
-    def part_of(self, i: int) -> tuple[Trace, int]:  # pragma: no cover - overridden
-        """The single-pass trace that holds step ``i``, and the step's index in it."""
-        raise NotImplementedError
+    @property
+    def names(self) -> dict[Value, str]:
+        """Every node's name; where parts trace different graphs, the first part's name wins."""
+        return {node: name for part in reversed(self.parts) for node, name in part.names.items()}
 
-    def describe(self, i: int) -> str:  # pragma: no cover - overridden
-        """Step ``i`` in words and numbers, without the "Step k of n" counter."""
-        raise NotImplementedError
+    @property
+    def steps(self) -> tuple[BackwardStep | ForwardStep | BoxStep, ...]:
+        """All steps of all parts, in order.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> [type(step).__name__ for step in (trace_forward(y) + trace_backward(y)).steps]
+            ['ForwardStep', 'BackwardStep']
+        """
+        return tuple(step for part in self.parts for step in part.steps)
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """The pass of every step, in order."""
+        return tuple(part.phase for part in self.parts for _ in part.steps)
+
+    def __getitem__(self, i: int) -> BackwardStep | ForwardStep | BoxStep:
+        part, k = self.part_of(self._index(i, "__getitem__"))
+        return part.steps[k]
+
+    def part_of(self, i: int) -> tuple[Trace, int]:
+        """The trace that holds step ``i`` (an index into the whole lesson), and the step's index in it.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> part, k = (trace_forward(y) + trace_backward(y)).part_of(1)
+            >>> part.phase, k
+            ('backward', 0)
+        """
+        for part in self.parts:
+            if 0 <= i < len(part):
+                return part, i
+            i -= len(part)
+        raise IndexError(f"part_of() got a step past the end of this lesson of {len(self)} steps.")
+
+    def describe(self, i: int) -> str:
+        """Step ``i`` as its trace tells it.
+
+        Example:
+            >>> y = Value(2.0, label="x") * 3
+            >>> (trace_forward(y) + trace_backward(y)).describe(0).splitlines()[0]
+            'v2 = x × 3.0 = 2.0 × 3.0 = 6.0'
+        """
+        part, k = self.part_of(self._index(i, "describe"))
+        return part.describe(k)
+
+    def table(self) -> StepTable:
+        """Each part's table, one after the other, with steps numbered through the lesson.
+
+        Example:
+            >>> y = Value(2.0) * 3
+            >>> [title for title, _, _ in (trace_forward(y) + trace_backward(y)).table().sections]
+            ['forward pass', 'backward pass']
+        """
+        sections = []
+        offset = 0
+        for part in self.parts:
+            for title, headers, rows in part.table().sections:
+                renumbered = [[str(int(row[0]) + offset) if row[0].isdigit() else row[0], *row[1:]] for row in rows]
+                sections.append((title, headers, renumbered))
+            offset += len(part)
+        return StepTable(sections)
 
     def _index(self, i: int, function: str) -> int:
-        if isinstance(i, bool) or not isinstance(i, int):
+        if not is_count(i):
             raise TypeError(f"{function}() got step {i!r} of type {type(i).__name__}; expected an int.")
         n = len(self)
         if not -n <= i < n:
@@ -426,12 +462,9 @@ class Playback:
     def looks(self, options: DrawOptions) -> Iterator[tuple[Picture, Look, frozenset[Value] | None]]:
         """Every step in order: its picture, its look and the nodes it draws differently from the step before.
 
-        What a page stores per step is what that step changes, so it is worked out per
-        step in time proportional to the change (``look(i)`` for every ``i`` would take
-        time proportional to the graph for each step). ``None`` for the first step of each part: all of it is new.
-
-        A look holds its part's working state, not a copy: it is valid until the next
-        step of the same part is drawn, and the last look of each part stays valid.
+        ``None`` for the first step of each part: all of it is new. Each step costs what it
+        changes, so a page stores per step only that. A look holds its part's working state,
+        not a copy: valid until the part's next step is drawn (a part's last look stays valid).
 
         Example:
             >>> x = Value(2.0, label="x")
@@ -457,28 +490,12 @@ class Playback:
         part, k = self.part_of(self._index(i, options.caller))
         return paint(picture_of(part.root, part.drawn(options)), part.look(k))
 
-    def frame_lines(
-        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None, function: str = "frame"
-    ) -> list[str]:
-        """The DOT body of frame ``i`` (``frame`` wraps it in a Digraph); ``function`` names the caller in errors.
-
-        Example:
-            >>> trace = trace_backward(Value(2.0, label="x") * 3)
-            >>> any("v2_op" in line for line in trace.frame_lines(0))
-            True
-        """
+    def _captioned(self, i: int, caption: bool, max_nodes: int, collapse: Collapse, function: str) -> Frame:
         frame = self.frame_paint(i, DrawOptions(max_nodes=max_nodes, collapse=collapse, caller=function))
-        if caption:
-            frame = replace(frame, look=replace(frame.look, caption=self.explain(i)))
-        return frame_lines(frame)
+        return replace(frame, look=replace(frame.look, caption=self.explain(i))) if caption else frame
 
     def frame_dot(
-        self,
-        i: int,
-        *,
-        caption: bool = True,
-        max_nodes: int = 500,
-        collapse: Collapse = None,
+        self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None,
         function: str = "frame_dot",
     ) -> str:
         """Frame ``i`` as DOT text (no Graphviz needed); ``function`` names the caller in errors.
@@ -487,8 +504,7 @@ class Playback:
             >>> trace_backward(Value(2.0) * 3).frame_dot(0).startswith("digraph glassgrad {")
             True
         """
-        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse, function=function)
-        return "digraph glassgrad {\n" + "".join(lines) + "}\n"
+        return dot_source(frame_lines(self._captioned(i, caption, max_nodes, collapse, function)))
 
     def frame(
         self, i: int, *, caption: bool = True, max_nodes: int = 500, collapse: Collapse = None
@@ -513,13 +529,9 @@ class Playback:
             >>> "penwidth=2.5" in trace_backward(Value(2.0, label="x") * 3).frame(0).source  # doctest: +SKIP
             True
         """
-        lines = self.frame_lines(i, caption=caption, max_nodes=max_nodes, collapse=collapse)
+        lines = frame_lines(self._captioned(i, caption, max_nodes, collapse, "frame"))
         require_dot("frame")
         return digraph(lines, "frame")
-
-    def table(self) -> StepTable:  # pragma: no cover - overridden
-        """Every step as a table."""
-        raise NotImplementedError
 
     def _repr_html_(self) -> str:
         return self.table()._repr_html_()
@@ -563,32 +575,14 @@ class Playback:
         return player(self, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
 
     def to_html(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        title: str = "",
-        interval: int = 1500,
-        max_nodes: int = 500,
-        collapse: Collapse = None,
-        quiz: bool = False,
+        self, path: str | os.PathLike[str], *, title: str = "", interval: int = 1500, max_nodes: int = 500,
+        collapse: Collapse = None, quiz: bool = False,
     ) -> Path:
         """Write the steps as ONE self-contained web page that works offline in any browser.
 
-        A graph too large to draw is refused before any step is narrated or drawn.
-
-        Args:
-            path: the ``.html`` file to write.
-            title: the page heading (default: names the pass and the output).
-            interval: milliseconds per step while playing.
-            max_nodes: as for ``frame``.
-            collapse: as for ``frame``; ``"scope"`` plays a whole network legibly.
-            quiz: ask for each step's number before showing it (see ``autograd.see.player.to_html``).
-
-        Returns:
-            The path written.
-
-        Raises:
-            GraphTooLargeError: more than ``max_nodes`` nodes (or boxes).
+        The arguments, return value and errors are those of ``autograd.see.player.to_html``
+        (``collapse="scope"`` plays a whole network legibly); a graph too large to draw is
+        refused before any step is narrated or drawn.
 
         Example:
             >>> trace_backward(Value(2.0) * 3).to_html("backprop.html")  # doctest: +SKIP
@@ -597,20 +591,14 @@ class Playback:
         from autograd.see.player import to_html
 
         self.refuse_too_large(max_nodes, collapse, "to_html")
-        return to_html(
-            self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz
-        )
+        return to_html(self, path, title=title, interval=interval, max_nodes=max_nodes, collapse=collapse, quiz=quiz)
 
 
 class Trace(Playback):
-    """The steps of one pass over ``root``'s graph, shown grouped by boxes.
+    """The steps of one pass over ``root``'s graph: the recorded ``node_steps``, shown grouped by ``collapse``.
 
-    The recorded steps (``node_steps``: a ``BackwardStep`` or ``ForwardStep``
-    per node) are the data; ``collapse`` only groups them. At node level
-    (``collapse=None``) every recorded step is shown on its own; with
-    ``collapse="scope"`` (or a depth) each run of steps inside one box is one
-    ``BoxStep``, told in the lecture's form. ``grouped`` regroups the same
-    steps, so both levels show the same numbers.
+    At node level every recorded step is shown on its own; by boxes each run of
+    steps inside one box is one ``BoxStep``; ``grouped`` regroups the same steps.
 
     Attributes:
         root: the output the trace starts from.
@@ -702,12 +690,10 @@ class Trace(Playback):
             (True, True)
         """
         DrawOptions(collapse=collapse, caller="grouped")
-        twin = Trace(self.root, (), phase=self.phase, precision=self.precision, collapse=collapse)
-        twin.node_steps, twin.initial_grads = self.node_steps, self.initial_grads
-        return twin
-
-    def __len__(self) -> int:
-        return len(self.steps)
+        return Trace(
+            self.root, self.node_steps, phase=self.phase, precision=self.precision, collapse=collapse,
+            initial_grads=self.initial_grads,
+        )
 
     def __getitem__(self, index: int) -> BackwardStep | ForwardStep | BoxStep:
         return self.steps[index]
@@ -719,16 +705,6 @@ class Trace(Playback):
         by = "" if self.collapse is None else f" by boxes ({self.collapse!r})"
         return f"<Trace of {len(self)} {self.phase} steps{by} from {self.names[self.root]!r}>"
 
-    def part_of(self, i: int) -> tuple[Trace, int]:
-        """This trace and ``i`` itself: a single pass is its own part.
-
-        Example:
-            >>> trace = trace_backward(Value(2.0) * 3)
-            >>> trace.part_of(0) == (trace, 0)
-            True
-        """
-        return self, i
-
     # --- what the narration needs to know about the graph ---------------------------------
 
     def _number(self, x: float) -> str:
@@ -736,11 +712,7 @@ class Trace(Playback):
 
     @cached_property
     def needs_gradient(self) -> frozenset[Value]:
-        """What is differentiated: what is learned, and every node computed from it.
-
-        What is learned: the Parameters; in a graph with none, every labelled leaf
-        (``Value(2.0, label="a")`` as micrograd writes it); with neither, every leaf.
-        The rest (a network's inputs, targets, numbers such as 1/n) is data.
+        """What is differentiated: what is learned, and every node computed from it (see ``differentiated``).
 
         Example:
             >>> from autograd import Parameter
@@ -908,22 +880,23 @@ class Trace(Playback):
 
     def _forward_node(self, step: ForwardStep) -> str:
         node, num = step.node, self._number
-        symbolic, numeric = self.formula(node), self.formula(node, numbers=True)
-        equals = "=" if self._checks_by_hand(node) else "≈"
-        line = f"{self.names[node]} = {symbolic} = {numeric} {equals} {num(step.value)}"
         derivatives = ", ".join(f"{self.local(node, x)} = {num(d)}" for x, d in zip(node.inputs, step.local_grads))
-        return f"{line}\nkept for the backward pass: {derivatives}"
+        return f"{self._computed(node, step.value)}\nkept for the backward pass: {derivatives}"
 
-    def _checks_by_hand(self, node: Value) -> bool:
-        """Whether the operation applied to its operands as shown gives the result as shown."""
-        if node.operation is None:  # pragma: no cover - every step has an operation
-            return True
+    def _computed(self, node: Value, value: float) -> str:
+        """``z = w1 × x = 0.5 × 2.0 = 1.0``, the operation with names, then with numbers."""
+        symbolic, numeric = self.formula(node), self.formula(node, numbers=True)
+        return f"{self.names[node]} = {symbolic} = {numeric} {self._equals(node)} {self._number(value)}"
+
+    def _equals(self, node: Value) -> str:
+        """``=`` when the operation applied to its operands as shown gives the result as shown, else ``≈``."""
+        assert node.operation is not None  # every recorded step computes an operation
         shown = [float(self._number(x.data)) for x in node.inputs]
         try:
             value = node.operation.rule(FLOAT_MATH, *shown, *node.constants)[0]
         except (ArithmeticError, ValueError):
-            return False
-        return self._number(float(value)) == self._number(node.data)
+            return "≈"
+        return "=" if self._number(float(value)) == self._number(node.data) else "≈"
 
     def _forward_box(self, step: BoxStep) -> list[str]:
         lines = []
@@ -932,7 +905,9 @@ class Trace(Playback):
             node = node_step.node
             neuron = self._neurons.get(node)
             name = names[node]
-            if neuron is not None and node is neuron.z:
+            if neuron is None:
+                lines.append(self._computed(node, node.data))
+            elif node is neuron.z:
                 terms = [f"{names[w]}·{names[x]}" for w, x, _ in neuron.weights]
                 shown = [(number(w.data), number(x.data)) for w, x, _ in neuron.weights]
                 values = [f"{symbol(w)} × {symbol(x)}" for w, x in shown]
@@ -943,15 +918,9 @@ class Trace(Playback):
                     total += float(number(neuron.bias.data))
                 equals = "=" if number(total) == number(node.data) else "≈"
                 lines.append(f"{name} = {' + '.join(terms)} = {' + '.join(values)} {equals} {number(node.data)}")
-            elif neuron is not None and node is neuron.a and node.operation is not None:
-                g, z = node.operation.display, neuron.z
-                equals = "=" if self._checks_by_hand(node) else "≈"
+            elif node is neuron.a and node.operation is not None:
+                g, z, equals = node.operation.display, neuron.z, self._equals(node)
                 lines.append(f"{name} = {g}({names[z]}) = {g}({number(z.data)}) {equals} {number(node.data)}")
-            elif neuron is None:
-                equals = "=" if self._checks_by_hand(node) else "≈"
-                lines.append(
-                    f"{name} = {self.formula(node)} = {self.formula(node, numbers=True)} {equals} {number(node.data)}"
-                )
             # else a product w·x: written out in z's line
         return lines
 
@@ -1046,21 +1015,6 @@ class Trace(Playback):
 
     # --- pictures and tables -------------------------------------------------------------
 
-    def grads_after(self, i: int) -> dict[Value, float]:
-        """Every node's gradient as it stood after recorded step ``i`` (before step 0 for ``i = -1``).
-
-        Example:
-            >>> x = Value(3.0, label="x")
-            >>> trace = trace_backward(x * x)
-            >>> trace.grads_after(-1)[x], trace.grads_after(0)[x]
-            (0.0, 6.0)
-        """
-        grads = dict(self.initial_grads)
-        for step in self.node_steps[: i + 1]:
-            for c in step.inputs if isinstance(step, BackwardStep) else ():
-                grads[c.input] = c.grad_after
-        return grads
-
     def look(self, i: int) -> Look:
         """Frame ``i``: the picture after the step, the step's node (or whole box) highlighted.
 
@@ -1072,14 +1026,10 @@ class Trace(Playback):
             >>> trace_backward(y).look(0).current == {y}, trace_forward(y).look(0).hidden_data
             (True, set())
         """
-        i = self._index(i, "frame")
-        step = self.steps[i]
-        if isinstance(step, BoxStep):
-            return replace(self._node_look(step.last), current=step.nodes, active=step.nodes)
-        return self._node_look(i)
+        return next(itertools.islice(self.step_looks(), self._index(i, "frame"), None))[0]
 
     def step_looks(self) -> Iterator[tuple[Look, frozenset[Value] | None]]:
-        """``look(i)`` for every step in order, with the nodes whose look changed (``None`` at the first).
+        """Every step's look in order, with the nodes whose look changed (``None`` at the first).
 
         The state is carried from step to step: each step costs what it changes (its
         node, the gradients it adds to, the nodes it finishes), not the whole graph.
@@ -1122,35 +1072,14 @@ class Trace(Playback):
             current = step.nodes if isinstance(step, BoxStep) else frozenset({step.node})
             touched.update(shown, current)
             shown = current
-            if forward:
-                look = Look(hidden_data=pending, filled=filled, current=current, active=current)
-            else:
-                look = Look(grads=grads, filled=filled, current=current, active=current)
+            grads_shown = None if forward else grads  # forward frames draw no gradients
+            look = Look(grads=grads_shown, hidden_data=pending, filled=filled, current=current, active=current)
             yield look, (frozenset(touched) if index else None)
 
     @cached_property
     def _users(self) -> dict[Value, int]:
         """How many nodes use each node (``x * x`` counts once)."""
-        users: dict[Value, int] = {}
-        for user in self.order:
-            for child in dict.fromkeys(user.inputs):
-                users[child] = users.get(child, 0) + 1
-        return users
-
-    def _node_look(self, i: int) -> Look:
-        node = self.node_steps[i].node
-        if self.phase == "forward":
-            pending = {step.node for step in self.node_steps[i + 1 :]}
-            filled = {step.node for step in self.node_steps[: i + 1]} | {n for n in self.order if not n.inputs}
-            return Look(hidden_data=pending, filled=filled, current={node}, active={node})
-        # A node's gradient is final (drawn filled in) once every node that uses it has
-        # passed its share back; the root's is final from the start.
-        used: dict[Value, int] = {}
-        for step in self.node_steps[: i + 1]:
-            for child in dict.fromkeys(step.node.inputs):
-                used[child] = used.get(child, 0) + 1
-        finished = {n for n in self.order if used.get(n, 0) == self._users.get(n, 0)}
-        return Look(grads=self.grads_after(i), filled=finished, current={node}, active={node})
+        return Counter(child for user in self.order for child in dict.fromkeys(user.inputs))
 
     def table(self) -> StepTable:
         """The steps as a table: contributions (backward), computations (forward), or boxes.
@@ -1178,13 +1107,7 @@ class Trace(Playback):
             return StepTable([(f"{self.phase} pass by boxes", ["step", "box", "node steps", "per-node steps"], rows)])
         if self.phase == "forward":
             rows = [
-                [
-                    str(i + 1),
-                    names[s.node],
-                    self.formula(s.node),
-                    num(s.value),
-                    ", ".join(num(d) for d in s.local_grads),
-                ]
+                [str(i + 1), names[s.node], self.formula(s.node), num(s.value), ", ".join(map(num, s.local_grads))]
                 for i, s in enumerate(self.node_steps)
                 if isinstance(s, ForwardStep)
             ]
@@ -1237,62 +1160,8 @@ class Lesson(Playback):
         """The traces, in order (a lesson inside a lesson is flattened)."""
         return self._parts
 
-    @property
-    def names(self) -> dict[Value, str]:
-        """Every node's name; where parts trace different graphs, the first part's name wins."""
-        return {node: name for part in reversed(self.parts) for node, name in part.names.items()}
-
-    def __len__(self) -> int:
-        return sum(len(part) for part in self.parts)
-
     def __repr__(self) -> str:
         return f"<Lesson of {len(self)} steps: {' + '.join(part.phase for part in self.parts)}>"
-
-    @property
-    def steps(self) -> tuple[BackwardStep | ForwardStep | BoxStep, ...]:
-        """All steps of all parts, in order.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> [type(step).__name__ for step in (trace_forward(y) + trace_backward(y)).steps]
-            ['ForwardStep', 'BackwardStep']
-        """
-        return tuple(step for part in self.parts for step in part.steps)
-
-    @property
-    def phases(self) -> tuple[str, ...]:
-        """The pass of every step, in order."""
-        return tuple(part.phase for part in self.parts for _ in part.steps)
-
-    def __getitem__(self, i: int) -> BackwardStep | ForwardStep | BoxStep:
-        part, k = self.part_of(self._index(i, "__getitem__"))
-        return part.steps[k]
-
-    def part_of(self, i: int) -> tuple[Trace, int]:
-        """The trace that holds step ``i`` (an index into the whole lesson), and the step's index in it.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> part, k = (trace_forward(y) + trace_backward(y)).part_of(1)
-            >>> part.phase, k
-            ('backward', 0)
-        """
-        for part in self.parts:
-            if 0 <= i < len(part):
-                return part, i
-            i -= len(part)
-        raise IndexError(f"part_of() got a step past the end of this lesson of {len(self)} steps.")
-
-    def describe(self, i: int) -> str:
-        """Step ``i`` as its trace tells it.
-
-        Example:
-            >>> y = Value(2.0, label="x") * 3
-            >>> (trace_forward(y) + trace_backward(y)).describe(0).splitlines()[0]
-            'v2 = x × 3.0 = 2.0 × 3.0 = 6.0'
-        """
-        part, k = self.part_of(self._index(i, "describe"))
-        return part.describe(k)
 
     def counter(self, i: int) -> str:
         """``Step 7 of 10 (backward pass)``: numbered through the lesson, naming the pass.
@@ -1304,24 +1173,6 @@ class Lesson(Playback):
         """
         i = self._index(i, "counter")
         return f"Step {i + 1} of {len(self)} ({self.phase_of(i)} pass)"
-
-    def table(self) -> StepTable:
-        """Each part's table, one after the other, with steps numbered through the lesson.
-
-        Example:
-            >>> y = Value(2.0) * 3
-            >>> [title for title, _, _ in (trace_forward(y) + trace_backward(y)).table().sections]
-            ['forward pass', 'backward pass']
-        """
-        sections = []
-        offset = 0
-        for part in self.parts:
-            for title, headers, rows in part.table().sections:
-                renumbered = [[str(int(row[0]) + offset) if row[0].isdigit() else row[0], *row[1:]] for row in rows]
-                sections.append((title, headers, renumbered))
-            offset += len(part)
-        return StepTable(sections)
-
 
 def _is_number(name: str) -> bool:
     """Whether a node's name is its number (a constant such as 1/n), not a name such as ``x₁``."""
@@ -1335,7 +1186,7 @@ def _is_number(name: str) -> bool:
 def _check_root(root: Value, function: str, precision: int, collapse: Collapse) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"{function}() got {root!r} of type {type(root).__name__}; expected a Value.")
-    if isinstance(precision, bool) or not isinstance(precision, int) or not 1 <= precision <= 17:
+    if not is_count(precision) or not 1 <= precision <= 17:
         raise ValueError(f"{function}() got precision={precision!r}; expected an int from 1 to 17.")
     DrawOptions(collapse=collapse, caller=function)
 
@@ -1400,17 +1251,8 @@ def trace_forward(root: Value, *, precision: int = 4, collapse: Collapse = None)
     Nothing is recomputed and no gradient changes: each step shows the value and
     the local derivatives the engine stored when the node was created.
 
-    Args:
-        root: the output.
-        precision: significant digits of the numbers shown.
-        collapse: ``"scope"`` (or a depth) groups the steps by boxes: one step per neuron.
-
-    Returns:
-        A ``Trace`` of phase ``"forward"``.
-
-    Raises:
-        TypeError: ``root`` is not a Value.
-        ValueError: a bad ``precision`` or ``collapse``.
+    The arguments and errors are those of ``trace_backward``; the result is a
+    ``Trace`` of phase ``"forward"``.
 
     Example:
         >>> x = Value(2.0, label="x")
