@@ -9,26 +9,15 @@ Selenium never downloads a browser; the test skips, saying why, without them.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from headless_chromium import chromium, installed
+from lab_server import one_cell_notebook, run_all_cells, serving
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "03_backprop.ipynb"
-STARTUP_SECONDS = 90  # JupyterLab's first start on a busy two-core CI machine is slow
 RUN_SECONDS = 180
 QUIZ_NOTEBOOK = "quiz.ipynb"
 QUIZ_CELL = """\
@@ -36,22 +25,7 @@ from autograd import Parameter, Value, trace_backward
 w, x = Parameter(0.8, label="w"), Value(1.5, label="x")
 z = w * x
 z.label = "z"
-trace_backward(z).player(quiz=True)"""
-
-
-def quiz_notebook() -> dict[str, object]:
-    """A one-cell notebook: the player of z = w × x in quiz mode (its one step asks ∂z/∂w = x = 1.5)."""
-    cell = {
-        "cell_type": "code",
-        "execution_count": None,
-        "id": "quiz",
-        "metadata": {},
-        "outputs": [],
-        "source": QUIZ_CELL,
-    }
-    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    return {"cells": [cell], "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
-
+trace_backward(z).player(quiz=True)"""  # its one step asks ∂z/∂w = x = 1.5
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,97 +42,11 @@ pytest.importorskip("ipywidgets", reason="the player is an ipywidgets widget (pi
 pytest.importorskip("ipykernel", reason="needs ipykernel (pip install 'glassgrad[notebook]')")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_for_server(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"JupyterLab exited with code {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"JupyterLab did not answer within {STARTUP_SECONDS} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server and every kernel it started: they share its process group."""
-    for sig, grace in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        with contextlib.suppress(ProcessLookupError):  # already gone
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 @pytest.fixture(scope="module")
 def lab() -> Iterator[Callable[[str], str]]:
     """A running JupyterLab serving a copy of notebook 03 and a quiz notebook; yields a notebook's URL by name."""
-    with tempfile.TemporaryDirectory(prefix="glassgrad-lab-") as folder:
-        home = Path(folder)
-        root, config, data, runtime = (home / name for name in ("root", "config", "data", "runtime"))
-        for path in (root, config, data, runtime):
-            path.mkdir()
-        shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
-        (root / QUIZ_NOTEBOOK).write_text(json.dumps(quiz_notebook()), encoding="utf-8")
-        # The notebook asks for "python3": make that THIS interpreter (it sees PYTHONPATH, so this checkout).
-        spec = data / "kernels" / "python3"
-        spec.mkdir(parents=True)
-        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-        (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"}))
-        port, token = free_port(), secrets.token_hex(16)
-        environment = dict(
-            os.environ,
-            JUPYTER_CONFIG_DIR=str(config),
-            JUPYTER_DATA_DIR=str(data),
-            JUPYTER_RUNTIME_DIR=str(runtime),
-            JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
-            JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-            IPYTHONDIR=str(home / "ipython"),
-        )
-        command = [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",  # CI containers run as root
-            "--ServerApp.disable_check_xsrf=False",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.expose_app_in_browser=True",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ]
-        log = home / "lab.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                command, cwd=root, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-            )
-            try:
-                base = f"http://127.0.0.1:{port}"
-                wait_for_server(f"{base}/api/status?token={token}", process, log)
-                yield lambda name: f"{base}/lab/tree/{name}?token={token}&reset"
-            finally:
-                # The server and every kernel it started share its session: stop them all, then wait.
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                    process.wait(timeout=20)
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+    with serving({NOTEBOOK.name: NOTEBOOK, QUIZ_NOTEBOOK: one_cell_notebook(QUIZ_CELL, "quiz")}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -176,21 +64,6 @@ var counter = last && last.querySelector('.widget-html-content > div');
 var pre = last && last.querySelector('.widget-html-content > pre');
 return counter && pre ? [counter.textContent, pre.textContent] : null;
 """
-
-
-def run_all_cells(browser, url: str) -> None:
-    """Open the notebook at ``url`` and run all its cells once its kernel is idle."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    browser.get(url)
-    WebDriverWait(browser, STARTUP_SECONDS).until(
-        lambda driver: driver.execute_script(
-            "var app = window.jupyterapp; var w = app && app.shell.currentWidget;"
-            "return !!(w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel"
-            " && w.sessionContext.session.kernel.status === 'idle');"
-        )
-    )
-    browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
 
 
 def test_the_notebook_player_steps_when_its_next_button_is_clicked(lab, browser):

@@ -2,27 +2,21 @@
 
 Play, pause, one step, a click that adds a point, the backprop of the paused
 update; and the updates per second the front end sees while playing (printed,
-with ``-s``, for the report). The server is the one ``test_jupyterlab_player``
-starts (same helpers), on its own temporary folder.
+with ``-s``, for the report). The server comes from ``lab_server``, as the
+notebook player's test gets it, on its own temporary folders.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from headless_chromium import chromium, installed
-from test_jupyterlab_player import STARTUP_SECONDS, free_port, run_all_cells, wait_for_server
+from lab_server import STARTUP_SECONDS, one_cell_notebook, run_all_cells, serving
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,58 +39,11 @@ pg"""
 SCREENSHOTS = os.environ.get("GLASSGRAD_SCREENSHOTS")  # a folder: save the view at 1024x768 there
 
 
-def notebook() -> dict[str, object]:
-    cell = {"cell_type": "code", "execution_count": None, "id": "pg", "metadata": {}, "outputs": [], "source": CELL}
-    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    return {"cells": [cell], "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
-
-
 @pytest.fixture(scope="module")
 def lab() -> Iterator[str]:
     """A running JupyterLab serving the Playground notebook; yields its URL."""
-    with tempfile.TemporaryDirectory(prefix="glassgrad-playground-") as folder:
-        home = Path(folder)
-        root, config, data, runtime = (home / name for name in ("root", "config", "data", "runtime"))
-        for path in (root, config, data, runtime):
-            path.mkdir()
-        (root / NOTEBOOK).write_text(json.dumps(notebook()), encoding="utf-8")
-        spec = data / "kernels" / "python3"
-        spec.mkdir(parents=True)
-        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-        (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"}))
-        port, token = free_port(), secrets.token_hex(16)
-        environment = dict(
-            os.environ,
-            JUPYTER_CONFIG_DIR=str(config),
-            JUPYTER_DATA_DIR=str(data),
-            JUPYTER_RUNTIME_DIR=str(runtime),
-            JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
-            JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-            IPYTHONDIR=str(home / "ipython"),
-        )
-        command = [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ]  # fmt: skip
-        log = home / "lab.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                command, cwd=root, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-            )
-            try:
-                base = f"http://127.0.0.1:{port}"
-                wait_for_server(f"{base}/api/status?token={token}", process, log)
-                yield f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset"
-            finally:
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                    process.wait(timeout=20)
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+    with serving({NOTEBOOK: one_cell_notebook(CELL, "pg")}) as url:
+        yield url(NOTEBOOK)
 
 
 def view(driver) -> dict[str, str] | None:
