@@ -483,3 +483,19 @@ def test_the_power_hessian_is_symmetric_or_nan_on_both_sides_at_its_singular_poi
     assert all(same(a, b) for a, b in zip(forward_over_reverse[0], reverse_over_reverse[0]))
     # The first derivatives keep their values (nan only for ∂/∂y at a negative base).
     assert [d.data for d in first] == pytest.approx(list(grad(x**y, [x, y])), nan_ok=True)
+
+
+@pytest.mark.parametrize(("x", "divisor", "quotient"), [(7.5, 2.0, 3.0), (-7.5, 2.0, -3.0), (7.5, -2.0, -3.0)])
+def test_fmod_moves_against_its_divisor_by_the_truncated_quotient(x, divisor, quotient):
+    # fmod(x, d) = x − q·d with q = trunc(x/d), the quotient C's fmod uses: ∂/∂d = −q, whatever the signs.
+    a, d = Value(x), Value(divisor)
+    a.fmod(d).backward()
+    assert (a.grad, d.grad) == (1.0, -quotient)
+
+
+@pytest.mark.parametrize("x", [4.0 + 1e-9, -4.0 - 1e-9])
+def test_gradcheck_passes_fmod_where_its_stencil_straddles_a_jump(x):
+    # fmod jumps by the divisor where x/divisor crosses an integer: the difference quotient across the
+    # jump is huge, and only the op's pieces (which quotient each stencil point uses) tell gradcheck why.
+    result = gradcheck(lambda a: a.fmod(2.0), [x], raise_on_failure=False)
+    assert result, result.failures

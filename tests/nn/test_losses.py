@@ -325,3 +325,12 @@ def test_targets_that_are_not_a_list():
 def test_cross_entropy_of_an_infinite_score_is_infinite_for_the_other_classes():
     # The top score is not finite, so the stable log1p form cannot be used: the plain log Σ eᶻ − z_t is.
     assert nn.cross_entropy([[math.inf, 1.0]], [1]).data == math.inf
+
+
+def test_binary_cross_entropy_clamps_the_probability_to_the_unit_interval_as_its_drawing_says():
+    # The upper bound never binds for a checked ŷ in [0, 1]; the drawing names it, so it must be 1.
+    from autograd import to_dot
+
+    for target in (1.0, 0.0):  # log ŷ for y = 1, log(1 − ŷ) for y = 0: each clamp is drawn with its bounds
+        loss = nn.binary_cross_entropy([Value(0.25)], [target])
+        assert "low 3.7e-44, high 1<" in to_dot(loss, collapse="scope")

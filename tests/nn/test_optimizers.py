@@ -226,6 +226,11 @@ def test_parameters_of_the_wrong_type():
     with pytest.raises(TypeError, match="got") as caught:
         nn.Adam([1.0])
     assert str(caught.value) == "Adam got parameter 0 = 1.0 of type float; expected a Value."
+    with pytest.raises(TypeError, match="got") as caught:
+        nn.SGD(0.1)  # the learning rate given where the parameters go: not a list at all
+    assert str(caught.value) == (
+        "SGD got 0.1 of type float; expected a model or a list of Values such as model.parameters()."
+    )
 
 
 @pytest.mark.parametrize("optimizer", [nn.Adam, nn.RMSprop, nn.Adagrad, nn.Adadelta])
