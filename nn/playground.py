@@ -87,12 +87,16 @@ def _widget_class() -> Any:
         # One drawing of a network for the replay page and this view: network.js goes in front (see its header).
         script = "".join(page.joinpath(name).read_text(encoding="utf-8") for name in ("network.js", "playground.js"))
 
+        from autograd.see.picture import HIGHLIGHT
+
         base: Any = anywidget.AnyWidget
 
         class PlaygroundWidget(base):  # type: ignore[misc]
             _esm = script
             state = traitlets.Dict().tag(sync=True)
             points = traitlets.Dict().tag(sync=True)
+            # The colour the backprop player draws the current step in: the view follows it (one definition).
+            highlight = traitlets.Unicode(HIGHLIGHT).tag(sync=True)
 
         _WIDGET = PlaygroundWidget
     return _WIDGET

@@ -243,10 +243,12 @@ function render({ model, el }) {
   }
 
   // The backprop player under the view draws a whole network; keep its current step (the node drawn in the
-  // highlight colour, autograd/see/picture.py's HIGHLIGHT) in the middle of its scroll box as it steps.
+  // highlight colour, autograd/see/picture.py's HIGHLIGHT, sent as `highlight`) in the middle of its scroll box.
+  const highlight = String(model.get("highlight") || "").toLowerCase();
   const follow = new MutationObserver(() => {
     const box = document.querySelector('.ggp-backprop .glassgrad-player .widget-html-content > div[style*="overflow"]');
-    const mark = box && box.querySelector('g.node path[stroke="#cc79a7"], g.node path[stroke="#CC79A7"]');
+    const mark = box && [...box.querySelectorAll("g.node path")].find(
+      (path) => (path.getAttribute("stroke") || "").toLowerCase() === highlight);
     if (!mark || box.dataset.followed === box.innerHTML.length + ":" + mark.getAttribute("d")) return;
     box.dataset.followed = box.innerHTML.length + ":" + mark.getAttribute("d");
     const outer = box.getBoundingClientRect(), inner = mark.getBoundingClientRect();

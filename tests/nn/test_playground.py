@@ -107,6 +107,12 @@ def test_a_click_on_the_canvas_adds_a_training_point_and_starts_again():
     assert widget.points["points"][-1] == [0.25, -0.5, 1]
 
 
+def test_the_view_follows_the_backprop_in_the_colour_the_player_draws_its_current_step():
+    from autograd.see.picture import HIGHLIGHT
+
+    assert nn.Playground.from_dataset("xor", n=20).widget.highlight == HIGHLIGHT
+
+
 def test_the_views_messages_step_show_and_report_errors_in_the_view():
     pg = nn.Playground.from_dataset("blank")
     widget = pg.widget
