@@ -22,17 +22,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
 from typing import Any
 
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")  # read when NumPy's BLAS loads: before the first import
 
 import torch  # noqa: E402
+from run import clock, torch_digits_loop  # noqa: E402 (benchmarks/ is the script's folder)
 
 import nn  # noqa: E402
-
-clock = time.process_time
 
 
 class _Ends(nn.Callback):
@@ -58,18 +56,8 @@ def glassgrad(data: tuple[Any, ...], epochs: int, hidden: int) -> tuple[float, f
 def pytorch(data: tuple[Any, ...], epochs: int, hidden: int) -> tuple[float, float, float]:
     x_train, y_train = data[0], data[1]
     network = nn.MLP(64, [hidden, 10], seed=0).to_torch()
-    optimizer = torch.optim.Adam(network.parameters(), lr=0.01)
-    generator = torch.Generator().manual_seed(0)
-    inputs, targets = torch.tensor(x_train, dtype=torch.float64), torch.tensor(y_train)
     start = clock()
-    ends = []
-    for _ in range(epochs):
-        for batch in torch.randperm(len(inputs), generator=generator).split(32):
-            optimizer.zero_grad()
-            loss = torch.nn.functional.cross_entropy(network(inputs[batch]), targets[batch])
-            loss.backward()
-            optimizer.step()
-        ends.append(clock())
+    ends, _ = torch_digits_loop(torch, network, x_train, y_train, epochs, seed=0)  # the bench's own loop
     return ends[-1] - start, ends[0] - start, (ends[-1] - ends[0]) / (epochs - 1)
 
 
