@@ -1,8 +1,9 @@
 """Time travel: every mini-batch update of ``fit(..., record=True)``, kept so any of them can be revisited.
 
 Each update keeps the batch's indices, its loss, the learning rate, the
-parameters after the step (packed float64, so exact) and the gradients that
-moved them (packed float32: they are for looking at). At restart points (the
+parameters after the step and the gradients that moved them (float64, exact:
+for SGD, each step's weights are the last ones minus the learning rate times its
+gradients, to the bit). At restart points (the
 start, the first epoch end after every 16 updates, and every update where a fork
 or ``nn.Playground`` changed a setting) the recording also keeps what a restart
 needs and the parameters do not say: the optimizer (its type, settings and
@@ -45,7 +46,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from autograd import AutogradError, Value
 from nn.checks import as_index, is_finite_number, whole_number
@@ -69,8 +70,12 @@ SAME = _Same()
 """``Recorder.change(batch_size=SAME)``: keep the batch size (None would mean the full batch)."""
 CHANGES = ("learning_rate", "optimizer", "batch_size", "epochs")
 """What ``fork`` may change."""
-CHECKPOINT_EVERY = 16
-"""Updates at least between two epoch-end restart points: fork replays fewer than this + an epoch."""
+CHECKPOINT_EVERY = {"scalar": 16, "batched": 64}
+"""Updates at least between two epoch-end restart points, by engine: fork replays fewer than this + an epoch.
+
+About a quarter of a second of replay either way for W2 (2-16-16-1) in batches of 20: the batched
+engine replays an update in about 1.3 ms, the scalar one in about 13 ms.
+"""
 
 
 class TimeTravelError(AutogradError, ValueError):
@@ -90,7 +95,7 @@ class Update:
         loss: the batch's mean loss, before the step.
         learning_rate: the optimizer's learning rate at this step.
         parameters: every parameter after the step, in ``model.parameters()`` order (float64, exact).
-        gradients: the gradients the step used, same order (float32).
+        gradients: the gradients the step used, same order (float64, exact).
 
     Example:
         >>> import nn
@@ -100,7 +105,7 @@ class Update:
         (1, 2, 3)
     """
 
-    __slots__ = ("_orders", "_start", "_stop", "epoch", "gradients", "learning_rate", "loss", "parameters")
+    __slots__ = ("_chunk", "_orders", "_row", "_start", "_stop", "epoch", "learning_rate", "loss")
 
     def __init__(
         self,
@@ -110,13 +115,26 @@ class Update:
         stop: int,
         loss: float,
         learning_rate: float,
-        parameters: array[float],
-        gradients: array[float],
+        chunk: _Chunk,
+        row: int,
     ) -> None:
         # The epoch's shuffled order is made once, when first asked for, and shared; each update keeps its slice.
+        # The numbers live in the recording's chunk (row `row`): one allocation for many updates.
         self.epoch, self._orders, self._start, self._stop = epoch, orders, start, stop
         self.loss, self.learning_rate = loss, learning_rate
-        self.parameters, self.gradients = parameters, gradients
+        self._chunk, self._row = chunk, row
+
+    @property
+    def parameters(self) -> array[float]:
+        """Every parameter after the step (a copy: the recording keeps its own)."""
+        chunk = self._chunk
+        return chunk.parameters[self._row * chunk.width : (self._row + 1) * chunk.width]
+
+    @property
+    def gradients(self) -> array[float]:
+        """The gradients the step used (a copy)."""
+        chunk = self._chunk
+        return chunk.gradients[self._row * chunk.width : (self._row + 1) * chunk.width]
 
     @property
     def indices(self) -> tuple[int, ...]:
@@ -127,17 +145,88 @@ class Update:
         return f"Update(epoch={self.epoch}, {self._stop - self._start} examples, loss={self.loss:.6g})"
 
 
+_DOUBLE = array("d", [0.0])  # times n: n zeros in an array of exactly that size
+CHUNK_BYTES = 16 << 10
+"""About how much one chunk of recorded updates holds: 3 updates of a 2-16-16-1 MLP (337 parameters).
+
+Measured on the bench row (``benchmarks/run.py --only recording``, 10 processes each): 16 kB
+chunks, 1.049x; one update a chunk, 1.055x; one 16 kB array for both halves, 1.064x; 32 kB
+and up, 67 to 100 page faults a run, as freed chunks went back to the system between runs.
+"""
+
+
+class _Chunk:
+    """The parameters and gradients of consecutive updates (float64, exact), allocated once for many.
+
+    A row per update, in two arrays (parameters, gradients) made for several updates:
+    fewer allocations between the batched engine's short steps (see ``CHUNK_BYTES``).
+    ``trim`` gives back the rows not filled when the recording is handed out.
+
+    Example:
+        >>> chunk = _Chunk(width=2, rows=4)
+        >>> chunk.add_numbers([1.0, 2.0], [0.5, -1.5]), chunk.filled
+        (0, 1)
+        >>> chunk.trim(); list(chunk.parameters), list(chunk.gradients)
+        ([1.0, 2.0], [0.5, -1.5])
+    """
+
+    __slots__ = ("_memory", "filled", "gradients", "parameters", "rows", "width")
+
+    def __init__(self, width: int, rows: int) -> None:
+        self.width, self.rows, self.filled = width, rows, 0
+        self.parameters, self.gradients = _DOUBLE * (width * rows), _DOUBLE * (width * rows)
+        self._memory = (memoryview(self.parameters), memoryview(self.gradients))
+
+    def __getstate__(self) -> tuple[int, int, int, array[float], array[float]]:
+        # copy.deepcopy(history) and pickle: the arrays, not the views of them (which neither can copy).
+        return self.width, self.rows, self.filled, self.parameters, self.gradients
+
+    def __setstate__(self, state: tuple[int, int, int, array[float], array[float]]) -> None:
+        self.width, self.rows, self.filled, self.parameters, self.gradients = state
+        self._memory = (memoryview(self.parameters), memoryview(self.gradients))
+
+    def add_numbers(self, parameters: Sequence[float], gradients: Sequence[float]) -> int:
+        """Fill the next row from numbers (the Values'); returns the row."""
+        row, width = self.filled, self.width
+        parameters_memory, gradients_memory = self._memory
+        parameters_memory[row * width : (row + 1) * width] = array("d", parameters)
+        gradients_memory[row * width : (row + 1) * width] = array("d", gradients)
+        self.filled = row + 1
+        return row
+
+    def add_arrays(self, stepped: Stepped) -> int | None:
+        """Fill the next row from the batched step's arrays (two memory copies); None unless both are float64 rows."""
+        values, gradients = stepped
+        row, width = self.filled, self.width
+        parameters_memory, gradients_memory = self._memory
+        try:  # memoryview copies only between buffers of one format and size: float64, width numbers
+            parameters_memory[row * width : (row + 1) * width] = values.data
+            gradients_memory[row * width : (row + 1) * width] = gradients.data
+        except (TypeError, ValueError):
+            return None
+        self.filled = row + 1
+        return row
+
+    def trim(self) -> None:
+        """Keep only the rows filled; the chunk takes no more (the next update starts another)."""
+        used = self.filled * self.width
+        self._memory = (memoryview(_DOUBLE), memoryview(_DOUBLE))  # the old arrays' views go with them
+        self.parameters, self.gradients = self.parameters[:used], self.gradients[:used]
+        self.rows = self.filled
+
+
 @dataclass(frozen=True)
 class _Rule:
     # An optimizer a run trained with, kept once and shared by every restart point that used it.
-    template: Optimizer  # its type and settings (Optimizer.rebuilt_on), without running numbers
+    template: Optimizer  # its type and settings (Optimizer.rebuilt_on), on no parameters: no running numbers
+    names: tuple[str, ...]  # its parameters' names, for its state_dict
     positions: Sequence[int]  # where each of its parameters is in model.parameters()
 
 
-@dataclass(frozen=True)
-class _Checkpoint:
+class _Checkpoint(NamedTuple):
     # What restarting after `updates` updates needs beyond the parameters. The epoch in progress and the
     # position in its order are those of update `updates` (Update.epoch, and its batch's end).
+    # A NamedTuple: made several times a run, where a frozen dataclass's __init__ costs five times as much.
     updates: int
     parameters: array[float]
     rule: _Rule
@@ -156,8 +245,8 @@ class _Orders:
     and in every fork of it. Training never waits for this copy of the shuffles.
     """
 
-    def __init__(self, n: int, start: tuple[object, ...]) -> None:
-        self.n, self.start = n, start
+    def __init__(self, n: int, start: Seed | tuple[object, ...]) -> None:
+        self.n, self.start = n, start  # fit's seed, or its generator's state when it was given a generator
         self._shuffler: random.Random | None = None  # made at the first question: a generator costs ~20 µs
         self._orders: list[array[int]] = []
 
@@ -165,8 +254,11 @@ class _Orders:
         """Epoch ``epoch``'s order (counting from 1), as positions in ``X``."""
         positions = range(self.n)
         if self._shuffler is None:
-            self._shuffler = random.Random()
-            self._shuffler.setstate(self.start)
+            if isinstance(self.start, tuple):
+                self._shuffler = random.Random()
+                self._shuffler.setstate(self.start)
+            else:
+                self._shuffler = make_rng(self.start)
         while len(self._orders) < epoch:
             # The call fit makes, on the positions instead of the examples: the same shuffle.
             ((chosen, _),) = batches(positions, positions, None, shuffle=True, seed=self._shuffler)
@@ -217,6 +309,7 @@ def _restore_optimizer(owner: str, checkpoint: _Checkpoint, model: Module) -> Op
             f"nn.{type(rule.template).__name__}(model, ...)."
         )
     optimizer = rule.template.rebuilt_on([parameters[i] for i in rule.positions])
+    optimizer.names = list(rule.names)
     numbers = iter(checkpoint.optimizer_values)
     state = optimizer.state
     for parameter, keys in zip(optimizer.parameters, checkpoint.optimizer_layout):
@@ -264,8 +357,9 @@ class Recorder:
         *,
         walked: tuple[Sequence[Module], list[Value]] | None = None,
     ) -> None:
-        # None would shuffle from the operating system's entropy, which no copy could follow: fix it now.
-        self.seed: Seed = random.Random() if seed is None else seed
+        # None would shuffle from the operating system's entropy, which no copy could follow: fix it now, as a
+        # number (64 bits from the system) that fit and the orders' copy each make a generator from.
+        self.seed: Seed = int.from_bytes(os.urandom(8), "little") if seed is None else seed
         self.model, self.optimizer, self.batch_size = model, optimizer, batch_size
         # fit walks the module tree once and passes what it found (``walked``: the modules, the parameters):
         # a walk of W2's 33 neurons costs more than a short run's recording.
@@ -274,17 +368,21 @@ class Recorder:
         self._layouts: dict[object, Any] = {}
         self._rule: tuple[Optimizer, dict[str, object], _Rule] | None = None  # the optimizer's, made at its first use
         self.steps: list[Update] = []
+        self._chunk = _Chunk(len(self._parameters), 0)  # full: the first update starts one of the right size
         self._generators = _generators(model, modules)
         self.initial_parameters = array("d", [parameter.data for parameter in self._parameters])
         self.checkpoints: list[_Checkpoint] = []
         self._restart_point()
         if run is None:
-            # The generator's state, not the generator: fit's own (perhaps the caller's) is drawn as without recording.
-            orders = _Orders(len(X), make_rng(self.seed).getstate())
+            # A seed, or the generator's state (not the generator: fit's own, perhaps the caller's, is drawn from as
+            # without recording).
+            given = self.seed
+            orders = _Orders(len(X), given.getstate() if isinstance(given, random.Random) else given)
             run = _Run(X, y, loss, engine, model, self.checkpoints[0], orders)
         self.run = run
         self.epochs_started = 0
         self._plan: list[tuple[int, int]] = []
+        self._checkpoint_every = CHECKPOINT_EVERY.get(engine, CHECKPOINT_EVERY["scalar"])
 
     def next_batch(self) -> tuple[int, int]:
         """The bounds in the current order of the next batch, starting a new epoch when this one is done (see above)."""
@@ -303,34 +401,27 @@ class Recorder:
         ``write_back`` brings the Values up to date first when they must be read instead (the
         batched ``fit`` holds the weights in an array during an epoch).
         """
-        start, stop = self.next_batch()
-        self._plan.pop(0)
-        if stepped is not None and self._arrays_in_order and _packable(stepped):
-            # Two memory copies (a few µs) instead of reading 2 × n Values (about 20 µs for W2's 337). Into arrays
-            # of the exact size: array(typecode, bytes) would over-allocate by 1/16, 7% more memory for the run.
-            values, gradients = stepped
-            parameters, single = _DOUBLE * len(values), _SINGLE * len(gradients)
-            memoryview(parameters)[:] = values.data
-            memoryview(single)[:] = gradients.astype("f").data
-        else:
+        if not self._plan:
+            self.next_batch()
+        start, stop = self._plan.pop(0)
+        chunk = self._chunk
+        if chunk.filled == chunk.rows:
+            width = len(self._parameters)
+            chunk = self._chunk = _Chunk(width, max(1, CHUNK_BYTES // (16 * max(width, 1))))
+        row = None
+        if stepped is not None and self._arrays_in_order:
+            row = chunk.add_arrays(stepped)  # two memory copies instead of reading 2 × n Values (~20 µs for W2)
+        if row is None:
             if write_back is not None:
                 write_back()
-            parameters = array("d", [parameter.data for parameter in self._parameters])
-            single = _single([parameter.grad for parameter in self._parameters])
+            parameters = self._parameters
+            row = chunk.add_numbers([parameter.data for parameter in parameters], [p.grad for p in parameters])
+        learning_rate = float(getattr(self.optimizer, "learning_rate", math.nan))
         self.steps.append(
-            Update(
-                self.epochs_started,
-                self.run.orders,
-                start,
-                stop,
-                batch_loss,
-                float(getattr(self.optimizer, "learning_rate", math.nan)),
-                parameters,
-                single,
-            )
+            Update(self.epochs_started, self.run.orders, start, stop, batch_loss, learning_rate, chunk, row)
         )
         # At an epoch's end (fit's Values are up to date there): one every CHECKPOINT_EVERY bounds fork's replay.
-        if not self._plan and len(self.steps) - self.checkpoints[-1].updates >= CHECKPOINT_EVERY:
+        if not self._plan and len(self.steps) - self.checkpoints[-1].updates >= self._checkpoint_every:
             self._restart_point()
 
     def change(
@@ -385,10 +476,14 @@ class Recorder:
             if not self._arrays_in_order:
                 where = {id(parameter): index for index, parameter in enumerate(self._parameters)}
                 positions = tuple(where.get(id(parameter), -1) for parameter in optimizer.parameters)
-            self._rule = (optimizer, settings, _Rule(optimizer.rebuilt_on(optimizer.parameters), positions))
+            # Rebuilt on no parameters: on the run's 337 (W2), it would make a dict for each that no restart reads.
+            template = optimizer.rebuilt_on(())
+            self._rule = (optimizer, settings, _Rule(template, tuple(optimizer.names), positions))
         layout, values = optimizer.packed_state()
         # Shared tuples of keys: Adam's 337 parameters and all its epochs share one layout, stored once.
-        layout = self._layouts.setdefault(layout, layout)
+        # The last restart point's is the likely one, and comparing with it costs less than hashing.
+        last = self.checkpoints[-1].optimizer_layout if self.checkpoints else None
+        layout = last if layout == last else self._layouts.setdefault(layout, layout)
         packed = []
         for generator in self._generators:
             # A Mersenne Twister's 625 words as 2.5 kB instead of 625 Python ints (20 kB).
@@ -424,6 +519,7 @@ class Recorder:
 
     def history(self) -> RecordedHistory:
         """Every update recorded so far, an epoch in progress included, as a ``RecordedHistory`` (see ``fork``)."""
+        self._chunk.trim()
         recorded = RecordedHistory(
             steps=list(self.steps),
             batch_size=self.batch_size,
@@ -439,6 +535,7 @@ class Recorder:
 
         An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights (example above).
         """
+        self._chunk.trim()
         kept = bisect.bisect_right([step.epoch for step in self.steps], history.epochs)
         done = [checkpoint for checkpoint in self.checkpoints if checkpoint.updates <= kept]
         return RecordedHistory(
@@ -449,25 +546,6 @@ class Recorder:
             checkpoints=done,
             initial_parameters=self.initial_parameters,
         )
-
-
-_DOUBLE, _SINGLE = array("d", [0.0]), array("f", [0.0])
-
-
-def _packable(stepped: Stepped) -> bool:
-    # float64 weights, and gradients float32 holds as _single keeps them (nan, or beyond float32, take that path).
-    values, gradients = stepped
-    if values.dtype.char != "d" or gradients.dtype.char != "d" or values.ndim != 1 or gradients.ndim != 1:
-        return False
-    return bool(gradients.min() > -3.4e38 and gradients.max() < 3.4e38)
-
-
-def _single(numbers: list[float]) -> array[float]:
-    try:
-        return array("f", numbers)
-    except OverflowError:
-        # float32 cannot hold every float64; an overflowing gradient is kept as ±inf, which it practically is.
-        return array("f", [x if abs(x) < 3.4e38 or math.isnan(x) else math.copysign(math.inf, x) for x in numbers])
 
 
 @dataclass

@@ -188,6 +188,27 @@ def test_a_run_shuffled_by_the_operating_system_can_still_be_forked_exactly() ->
     assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in history.steps]  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("engine", ["scalar", "batched"])
+def test_a_run_shuffled_by_the_callers_generator_is_recorded_in_its_order_and_leaves_it_as_fit_does(
+    engine: str,
+) -> None:
+    drawn = {}
+    for record in (False, True):
+        generator = random.Random(7)
+        model = mlp()
+        history = nn.fit(
+            model, X, y, epochs=2, batch_size=BATCH, progress=False, record=record, seed=generator, engine=engine
+        )
+        drawn[record] = generator.random()  # the recording drew nothing from the caller's generator
+    assert drawn[True] == drawn[False]
+    assert isinstance(history, RecordedHistory)
+    order = list(range(len(X)))
+    random.Random(7).shuffle(order)  # fit's first shuffle, on the positions
+    assert [i for step in history.steps[:4] for i in step.indices] == order
+    again = history.fork(3)
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in history.steps]
+
+
 def test_ctrl_c_mid_epoch_drops_that_epochs_updates_as_fit_drops_its_weights() -> None:
     calls = []
 
@@ -204,7 +225,7 @@ def test_ctrl_c_mid_epoch_drops_that_epochs_updates_as_fit_drops_its_weights() -
     assert weights(history.model_at(4)) == trained_afresh(mlp, 4)
 
 
-@pytest.mark.parametrize("k", [16, 18, 33, 40])  # restart points at 16 and 32 (CHECKPOINT_EVERY = 16)
+@pytest.mark.parametrize("k", [16, 18, 33, 40])  # restart points at 16 and 32 (CHECKPOINT_EVERY["scalar"] = 16)
 def test_a_fork_after_a_restart_point_repeats_the_run_exactly_dropout_and_adam_state_included(k: int) -> None:
     history = recorded(with_dropout, epochs=10)
     assert [c.updates for c in history.checkpoints] == [0, 16, 32]
@@ -227,7 +248,7 @@ def test_what_the_caller_does_to_the_model_and_optimizer_after_fit_does_not_rewr
 @pytest.mark.parametrize("make", [mlp, with_dropout], ids=["mlp", "dropout"])
 def test_the_batched_engine_records_the_weights_and_gradients_the_values_hold(make: object) -> None:
     # The batched step hands the recorder its arrays; what it keeps must be what reading every Value gives.
-    from nn.history import Recorder, _single
+    from nn.history import Recorder
 
     kept: list[tuple[list[float], list[float], list[float], list[float]]] = []
     update = Recorder.update
@@ -237,8 +258,9 @@ def test_the_batched_engine_records_the_weights_and_gradients_the_values_hold(ma
         if callable(write_back):  # fit holds the weights in an array during an epoch: bring the Values up to date
             write_back()
         step, parameters = self.steps[-1], self.model.parameters()
-        read = ([p.data for p in parameters], list(_single([p.grad for p in parameters])))
-        kept.append((list(step.parameters), list(step.gradients), *read))
+        kept.append(
+            (list(step.parameters), list(step.gradients), [p.data for p in parameters], [p.grad for p in parameters])
+        )
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Recorder, "update", checked)
@@ -249,28 +271,53 @@ def test_the_batched_engine_records_the_weights_and_gradients_the_values_hold(ma
     assert any(g != 0.0 for _, gradients, _, _ in kept for g in gradients)
 
 
-def test_a_gradient_float32_cannot_hold_is_kept_as_infinity_by_the_batched_recorder_too() -> None:
+@pytest.mark.parametrize("engine", ["scalar", "batched"])
+def test_the_gradients_are_kept_exactly_so_an_sgd_step_can_be_checked_by_hand(engine: str) -> None:
+    # w_k = w_(k-1) − η·g_k, to the bit: the recorded gradients are the step's own float64 numbers.
+    model = mlp()
+    rate = 0.25
+    history = nn.fit(
+        model,
+        X,
+        y,
+        optimizer=nn.SGD(model, learning_rate=rate),
+        epochs=2,
+        batch_size=BATCH,
+        progress=False,
+        record=True,
+        engine=engine,
+    )
+    assert isinstance(history, RecordedHistory)
+    before = list(history.initial_parameters)
+    for step in history.steps:
+        assert list(step.parameters) == [w - rate * g for w, g in zip(before, step.gradients)]
+        before = list(step.parameters)
+
+
+@pytest.mark.parametrize("engine", ["scalar", "batched"])
+def test_gradients_too_large_for_float32_and_nan_are_kept_as_they_were(engine: str) -> None:
     import numpy as np
 
     from nn.history import Recorder
 
     model = mlp()
-    optimizer = nn.SGD(model, learning_rate=0.1)
-    recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, optimizer, None, 0, "batched")
+    recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, nn.SGD(model), None, 0, engine)
     n = len(model.parameters())
-    gradients = np.array([1e300, -1e300, float("nan")] + [0.5] * (n - 3))
+    gradients = np.array([1e300, -1e300, float("nan"), float("inf")] + [0.5] * (n - 4))
     for parameter, gradient in zip(model.parameters(), gradients.tolist()):
         parameter.grad = gradient  # as after a step: the Values hold what the arrays hold
-    recorder.update(0.7, (np.array([p.data for p in model.parameters()]), gradients))
+    stepped = (np.array([p.data for p in model.parameters()]), gradients) if engine == "batched" else None
+    recorder.update(0.7, stepped)
     kept = list(recorder.steps[0].gradients)
-    assert kept[:2] == [float("inf"), float("-inf")]
+    assert kept[:2] == [1e300, -1e300]
     assert math.isnan(kept[2])
-    assert kept[3:] == [0.5] * (n - 3)
+    assert kept[3] == math.inf
+    assert kept[4:] == [0.5] * (n - 4)
 
 
-def test_a_recorder_that_must_read_the_values_brings_them_up_to_date_first() -> None:
-    # fit(engine="batched") holds the weights in an array during an epoch; a gradient float32 cannot hold
-    # sends the recorder to the Values, which must first get the array's weights.
+def test_a_recorder_that_cannot_copy_the_arrays_brings_the_values_up_to_date_and_reads_them() -> None:
+    # fit(engine="batched") holds the weights in an array during an epoch; arrays that are not float64 rows of the
+    # model's width send the recorder to the Values, which must first get the array's weights.
     import numpy as np
 
     from nn.history import Recorder
@@ -278,7 +325,7 @@ def test_a_recorder_that_must_read_the_values_brings_them_up_to_date_first() -> 
     model = mlp()
     recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, nn.SGD(model), None, 0, "batched")
     n = len(model.parameters())
-    weights_now, gradients = np.arange(n, dtype=float), np.array([1e300] + [0.5] * (n - 1))
+    weights_now, gradients = np.arange(n, dtype=np.float32), np.full(n, 0.5, dtype=np.float32)
 
     def write_back() -> None:
         for parameter, value, gradient in zip(model.parameters(), weights_now.tolist(), gradients.tolist()):
@@ -286,15 +333,67 @@ def test_a_recorder_that_must_read_the_values_brings_them_up_to_date_first() -> 
 
     recorder.update(0.7, (weights_now, gradients), write_back=write_back)
     assert list(recorder.steps[0].parameters) == weights_now.tolist()
+    assert list(recorder.steps[0].gradients) == [0.5] * n
 
 
-def test_the_batched_recording_keeps_arrays_of_the_exact_size_as_the_scalar_one_does() -> None:
-    # array(typecode, bytes) over-allocates by a sixteenth: 7% more memory for a whole run.
-    import sys
+@pytest.mark.parametrize("engine", ["scalar", "batched"])
+def test_updates_kept_in_many_chunks_read_back_bit_for_bit_and_take_no_unused_memory(engine: str) -> None:
+    # Chunks of 3 updates (of 17 parameters) here: 12 updates end mid-chunk, so finish() must trim the last one.
+    from nn import history as recording
 
-    batched, scalar = recorded(mlp, engine="batched").steps[-1], recorded(mlp).steps[-1]
-    assert sys.getsizeof(batched.parameters) == sys.getsizeof(scalar.parameters)
-    assert sys.getsizeof(batched.gradients) == sys.getsizeof(scalar.gradients)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(recording, "CHUNK_BYTES", 3 * 16 * len(mlp().parameters()))
+        history = recorded(mlp, epochs=4, engine=engine)
+    assert len(history.steps) == 16
+    chunks = {id(step._chunk): step._chunk for step in history.steps}.values()
+    assert len(chunks) == 6
+    n = len(history.initial_parameters)
+    assert sum(len(chunk.parameters) for chunk in chunks) == sum(len(chunk.gradients) for chunk in chunks) == 16 * n
+    if engine == "scalar":
+        for k in (1, 3, 4, 7, 15, 16):  # either side of the chunks' edges
+            assert weights(history.model_at(k)) == trained_afresh(mlp, k)
+    for epochs in (1, 3, 4):  # the batched engine sums in another order: its own run, unrecorded, is the oracle
+        model = mlp()
+        nn.fit(
+            model,
+            X,
+            y,
+            optimizer=nn.Adam(model, learning_rate=0.05),
+            epochs=epochs,
+            batch_size=BATCH,
+            progress=False,
+            engine=engine,
+        )
+        assert weights(history.model_at(4 * epochs)) == weights(model)
+
+
+def test_a_deep_copy_of_a_history_owns_its_numbers_and_travels_the_same() -> None:
+    import copy
+
+    history = recorded(mlp, engine="batched")
+    twin = copy.deepcopy(history)
+    assert twin.steps[5]._chunk is not history.steps[5]._chunk
+    assert [list(s.parameters) + list(s.gradients) for s in twin.steps] == [
+        list(s.parameters) + list(s.gradients) for s in history.steps
+    ]
+    assert weights(twin.model_at(7)) == weights(history.model_at(7))
+
+
+def test_a_history_taken_mid_run_keeps_its_updates_and_the_recording_goes_on_after_it() -> None:
+    # history() trims the chunk in use (nn.Playground asks for it between updates); later updates start another.
+    from nn.history import Recorder
+    from nn.training import Step
+
+    model = mlp()
+    recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, nn.Adam(model, learning_rate=0.05), BATCH, 0)
+    step = Step(model, nn.binary_cross_entropy_with_logits)
+    recorder.train_next(step)
+    early = recorder.history()
+    for _ in range(6):
+        recorder.train_next(step)
+    late = recorder.history()
+    assert list(early.steps[0].parameters) == list(late.steps[0].parameters) == trained_afresh(mlp, 1)
+    assert weights(late.model_at(7)) == trained_afresh(mlp, 7) == weights(model)
 
 
 def test_an_optimizer_holding_the_parameters_in_another_order_is_recorded_in_the_models_order() -> None:
@@ -455,7 +554,7 @@ def test_model_at_every_k_of_forks_of_forks_is_training_afresh_with_their_change
 
     # Restart points at many epoch ends, so replays start from them as well as from the forks' own.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nn.history, "CHECKPOINT_EVERY", 3)
+        patch.setattr(nn.history, "CHECKPOINT_EVERY", {"scalar": 3, "batched": 3})
         check()
 
 
