@@ -555,6 +555,8 @@ class RecordedHistory(History):
     Attributes:
         steps: one ``Update`` per mini-batch update, in order.
         batch_size: the examples per update it was trained with (None: the full batch).
+        val_loss_by_update: the validation loss before training and after every update, where it was
+            measured that often (``nn.Playground`` does; ``fit`` measures ``val_loss`` after each epoch).
 
     Example:
         >>> import nn
@@ -569,6 +571,7 @@ class RecordedHistory(History):
     run: _Run | None = field(default=None, repr=False)
     checkpoints: list[_Checkpoint] = field(default_factory=list, repr=False)
     initial_parameters: array[float] = field(default_factory=lambda: array("d"), repr=False)
+    val_loss_by_update: list[float] = field(default_factory=list, repr=False)
 
     def _check_update(self, owner: str, k: object) -> int:
         index = as_index(k)
@@ -866,8 +869,13 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         indices.extend(step.indices)
         batch_start.append(len(indices))
     # fit(validation=...) measures after each finished epoch: drawn at the update that ends it (a fork has none).
-    ends = [k for k, step in enumerate(steps, 1) if k == len(steps) or steps[k].epoch != step.epoch]
-    validation = [[end, loss] for end, loss in zip(ends, history.val_loss) if math.isfinite(loss)]
+    # nn.Playground measures before training and after every update.
+    if history.val_loss_by_update:
+        after, measured = "update", list(enumerate(history.val_loss_by_update[: len(steps) + 1]))
+    else:
+        ends = [k for k, step in enumerate(steps, 1) if k == len(steps) or steps[k].epoch != step.epoch]
+        after, measured = "epoch", list(zip(ends, history.val_loss))
+    validation = [[at, loss] for at, loss in measured if math.isfinite(loss)]
     data = {
         "sizes": [width] + [len(layer["bias"]) for layer in layers],
         "layers": layers,
@@ -880,6 +888,7 @@ def _page(history: RecordedHistory, title: str, grid: int) -> str:
         "batch_start": batch_start,
         "loss": [step.loss for step in steps],
         "validation": validation,
+        "validation_after": after,
         "epoch": [step.epoch for step in steps],
         "learning_rate": [step.learning_rate for step in steps],
         "points": points,

@@ -420,8 +420,14 @@ class Playground:
 
     @property
     def history(self) -> RecordedHistory:
-        """Every update so far as a ``RecordedHistory`` (``model_at``, ``fork``, ``to_html``)."""
-        return self._recorder.history()
+        """Every update so far as a ``RecordedHistory`` (``model_at``, ``fork``, ``to_html``).
+
+        With validation data it carries the validation loss of every update, which ``to_html`` draws.
+        """
+        recorded = self._recorder.history()
+        if self.X_val:
+            recorded.val_loss_by_update = list(self.curves["val_loss"][: len(recorded.steps) + 1])
+        return recorded
 
     @property
     def updates(self) -> int:

@@ -22,8 +22,9 @@ function forward(frame, x, y) {
 const lossCanvas = document.getElementById("loss");
 const lossContext = lossCanvas.getContext("2d");
 const margin = { left: 46, right: 10, top: 20, bottom: 26 };  // the legend sits above the plot
-// Validation: [update, loss] after each epoch when fit had validation data; it shares the loss axis.
-const validation = data.validation, ORANGE = "#E69F00";
+// Validation: [update, loss] after each epoch when fit had validation data, or before training and after
+// every update when nn.Playground measured it (data.validation_after); it shares the loss axis.
+const validation = data.validation, ORANGE = "#E69F00", perUpdate = data.validation_after === "update";
 const lossValues = data.loss.concat(validation.map((point) => point[1]));
 const lossLow = Math.min(...lossValues), lossHigh = Math.max(...lossValues);
 const lossScale = data.loss.length > 0 && lossLow > 0 && lossHigh / lossLow > 20;  // a log axis when it spans decades
@@ -102,13 +103,20 @@ curve.width = lossCanvas.width; curve.height = lossCanvas.height;
 lossCanvas.dataset.validation = String(validation.length);
 if (validation.length) {
   document.getElementById("loss-caption").textContent =
-    "loss of each mini-batch update, each epoch's mean (black) and the validation loss after each epoch (orange, dashed); the line marks the update shown";
+    "loss of each mini-batch update, each epoch's mean (black) and the validation loss after each "
+    + (perUpdate ? "update" : "epoch") + " (orange, dashed); the line marks the update shown";
 }
-// The validation loss measured last at or before a frame: the latest epoch end not after it.
+// The validation loss measured last at or before a frame: the latest measurement not after it.
 function validationAt(frame) {
   let found = null;
   for (const point of validation) { if (point[0] <= frame) found = point; else break; }
   return found;
+}
+
+// When the validation loss the counter reports was measured, as the page's caption says it is.
+function measuredWhen(update) {
+  if (perUpdate) return update ? `after update ${update}` : "before training";
+  return `after epoch ${data.epoch[update - 1]}`;
 }
 
 function drawLoss(frame) {
@@ -173,7 +181,7 @@ function show(frame) {
   counter.textContent = (frame
     ? `update ${frame} of ${last} · epoch ${data.epoch[frame - 1]} · batch loss ${data.loss[frame - 1].toPrecision(4)} · learning rate ${data.learning_rate[frame - 1]}`
     : `before training (0 of ${last} updates)`)
-    + (measured ? ` · validation loss ${measured[1].toPrecision(4)} (after epoch ${data.epoch[measured[0] - 1]})` : "");
+    + (measured ? ` · validation loss ${measured[1].toPrecision(4)} (${measuredWhen(measured[0])})` : "");
   timings.push(performance.now() - started);
 }
 slider.addEventListener("input", () => show(Number(slider.value)));

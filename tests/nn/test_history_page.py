@@ -160,3 +160,39 @@ def test_a_run_with_validation_data_shows_its_validation_loss_after_every_epoch(
     assert orange_pixels(driver) == 0
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
     assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not installed(), reason="needs Debian's chromium and chromium-driver")
+def test_a_playgrounds_replay_page_shows_the_validation_loss_it_measured_after_every_update(
+    browser: object, tmp_path: Path
+) -> None:
+    # The Playground measures validation before training and after each update; its hand-out draws all of them.
+    pytest.importorskip("anywidget")
+    pg = nn.Playground.from_dataset("moons", n=120, seed=0, batch_size=15)
+    pg.step(12)
+    history = pg.history
+    assert history.val_loss_by_update == pg.curves["val_loss"]
+    assert len(history.val_loss_by_update) == 13
+    page = history.to_html(tmp_path / "playground.html")
+    driver = browser
+    driver.get(page.as_uri())  # type: ignore[attr-defined]
+    assert driver.find_element("id", "loss").get_attribute("data-validation") == "13"  # type: ignore[attr-defined]
+    assert orange_pixels(driver) > 100
+    assert "validation loss after each update" in driver.find_element("id", "loss-caption").text  # type: ignore[attr-defined]
+    for k in (0, 1, 7, 12):
+        driver.execute_script(  # type: ignore[attr-defined]
+            f"const s = document.getElementById('slider'); s.value = {k}; s.dispatchEvent(new Event('input'))"
+        )
+        text = driver.find_element("id", "counter").text  # type: ignore[attr-defined]
+        match = re.search(r"validation loss ([0-9.e+-]+) \((after update (\d+)|before training)\)", text)
+        assert match is not None, text
+        assert int(match.group(3) or 0) == k
+        assert float(match.group(1)) == pytest.approx(pg.curves["val_loss"][k], rel=5e-4)  # 4 digits shown
+    # A fork made from it trains on without validation: its page draws none, and says nothing of it.
+    fork = history.fork(6)
+    assert fork.val_loss_by_update == []
+    driver.get(fork.to_html(tmp_path / "fork.html").as_uri())  # type: ignore[attr-defined]
+    assert driver.find_element("id", "loss").get_attribute("data-validation") == "0"  # type: ignore[attr-defined]
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    assert errors == []
