@@ -2,7 +2,7 @@
 
 Each update keeps the batch's indices, its loss, the learning rate, the
 parameters after the step and the gradients that moved them (float64, exact:
-for SGD, each step's weights are the last ones minus the learning rate times its
+for plain SGD, each step's weights are the last ones minus the learning rate times its
 gradients, to the bit). At restart points (the
 start, the first epoch end after every 16 updates (64 with the batched engine,
 whose replays are ten times faster), and every update where a fork
