@@ -20,6 +20,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import attrgetter
 from typing import NamedTuple
 
 from autograd.engine.errors import GraphTooLargeError
@@ -810,7 +811,9 @@ def paint_nodes(
     boxes = picture.box_by_id
     node_paint: dict[str, Paint] = {}
     edge_paint: dict[int, EdgePaint] = {}
-    for node in nodes:
+    # In the order the nodes were made, not a set's (which follows their addresses): the same graph gives the
+    # same page, byte for byte, in every run.
+    for node in sorted(nodes, key=attrgetter("serial")):
         ids, edges = picture.drawing.get(node, ((), ()))
         for element in ids:
             if element in node_paint:
