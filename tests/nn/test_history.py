@@ -40,7 +40,8 @@ def trained_afresh(make: type[nn.Module] | object, updates: int, learning_rate: 
     return [p.data for p in model.parameters()]
 
 
-def recorded(make: object, epochs: int = 3, **settings: object) -> RecordedHistory:
+def fitted(make: object, epochs: int = 3, **settings: object) -> tuple[nn.Module, nn.History]:
+    """``make()`` trained by fit with Adam(0.05) in batches of ``BATCH``, and what fit returned."""
     model = make()  # type: ignore[operator]
     history = nn.fit(
         model,
@@ -50,9 +51,13 @@ def recorded(make: object, epochs: int = 3, **settings: object) -> RecordedHisto
         epochs=epochs,
         batch_size=BATCH,
         progress=False,
-        record=True,
         **settings,
     )
+    return model, history
+
+
+def recorded(make: object, epochs: int = 3, **settings: object) -> RecordedHistory:
+    _, history = fitted(make, epochs, record=True, **settings)
     assert isinstance(history, RecordedHistory)
     return history
 
@@ -353,17 +358,7 @@ def test_updates_kept_in_many_chunks_read_back_bit_for_bit_and_take_no_unused_me
         for k in (1, 3, 4, 7, 15, 16):  # either side of the chunks' edges
             assert weights(history.model_at(k)) == trained_afresh(mlp, k)
     for epochs in (1, 3, 4):  # the batched engine sums in another order: its own run, unrecorded, is the oracle
-        model = mlp()
-        nn.fit(
-            model,
-            X,
-            y,
-            optimizer=nn.Adam(model, learning_rate=0.05),
-            epochs=epochs,
-            batch_size=BATCH,
-            progress=False,
-            engine=engine,
-        )
+        model, _ = fitted(mlp, epochs, engine=engine)
         assert weights(history.model_at(4 * epochs)) == weights(model)
 
 
