@@ -265,7 +265,7 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
 def _cross_entropy_term(scores: list[Value], index_of_class: int) -> Value:
     # log Σⱼ e^zⱼ − z_t = log(e⁰ + Σ_{j≠t} e^dⱼ) with dⱼ = zⱼ − z_t, summed by
     # logaddexp in pairs (a tree: few levels for the batched engine to run one
-    # after another), the first pair being softplus(d₁) = logaddexp(d₁, 0).
+    # after another), the first pair being logaddexp(0, d₁) = softplus(d₁).
     # Branch-free: no Python choice reads a score, so the batched engine, which
     # records this once and replays it for every example, is right for each
     # (logaddexp's own rule is stable per example). Nothing overflows; a tiny loss
@@ -273,8 +273,7 @@ def _cross_entropy_term(scores: list[Value], index_of_class: int) -> Value:
     # sum); and each ∂/∂zⱼ is a product of sigmoids, never 1 − something, so even a
     # probability far below the others' keeps its digits.
     target = scores[index_of_class]
-    differences = [z - target for j, z in enumerate(scores) if j != index_of_class]
-    terms = [differences[0].logaddexp(0.0), *differences[1:]]
+    terms = [Value(0.0), *(z - target for j, z in enumerate(scores) if j != index_of_class)]
     while len(terms) > 1:
         terms = [a.logaddexp(b) for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) - len(terms) % 2 :]
     return terms[0]
