@@ -243,6 +243,9 @@ def test_the_fast_logaddexp_rule_equals_the_generic_one_bit_for_bit() -> None:
     np.testing.assert_array_equal(fast[1][0], slow[1][0])
     np.testing.assert_array_equal(fast[1][1], slow[1][1])
     assert batched.VECTOR_RULES["logaddexp"][0] is op.rule
+    # And the value is the scalar engine's to the bit, ±inf on both sides included.
+    assert op.function is not None
+    np.testing.assert_array_equal(fast[0][0], [op.function(a, b) for a, b in zip(x[0], y[0])])
 
 
 def test_recording_inside_no_grad_still_records_the_graph() -> None:
