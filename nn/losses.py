@@ -224,8 +224,8 @@ def _softplus_loss(z: Value, y: float) -> Value:
 def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
     """Softmax cross-entropy for several classes: log Σⱼ e^zⱼ − z_target, averaged.
 
-    The log-sum-exp subtracts the largest score first, so no exponential
-    overflows, and uses log1p, so a tiny loss keeps its digits.
+    Written as log(1 + Σ_{j≠target} e^(zⱼ − z_target)), summed with logaddexp,
+    so no exponential overflows and a tiny loss keeps its digits.
     ∂/∂zⱼ = softmax(z)ⱼ − [j = target].
 
     Args:
@@ -263,14 +263,20 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
 
 
 def _cross_entropy_term(scores: list[Value], index_of_class: int) -> Value:
-    top = max(range(len(scores)), key=lambda j: scores[j].data)
-    if math.isfinite(scores[top].data):
-        # log Σⱼ e^zⱼ − z_t = log1p(Σ_{j≠top} e^(zⱼ − z_top)) + (z_top − z_t): two terms ≥ 0,
-        # and log1p keeps a tiny loss (1.9e-13 was 0.6% off as the log of a sum) exact.
-        others = autograd.sum([(z - scores[top]).exp() for j, z in enumerate(scores) if j != top])
-        return others.log1p() + (scores[top] - scores[index_of_class])
-    log_total = autograd.sum([z.exp() for z in scores]).log()
-    return log_total - scores[index_of_class]
+    # log Σⱼ e^zⱼ − z_t = log(e⁰ + Σ_{j≠t} e^dⱼ) with dⱼ = zⱼ − z_t, summed by
+    # logaddexp in pairs (a tree: few levels for the batched engine to run one
+    # after another), the first pair being logaddexp(0, d₁) = softplus(d₁).
+    # Branch-free: no Python choice reads a score, so the batched engine, which
+    # records this once and replays it for every example, is right for each
+    # (logaddexp's own rule is stable per example). Nothing overflows; a tiny loss
+    # keeps its digits (a sum of terms ≥ 0; 1.9e-13 was 0.6% off as the log of a
+    # sum); and each ∂/∂zⱼ is a product of sigmoids, never 1 − something, so even a
+    # probability far below the others' keeps its digits.
+    target = scores[index_of_class]
+    terms = [Value(0.0), *(z - target for j, z in enumerate(scores) if j != index_of_class)]
+    while len(terms) > 1:
+        terms = [a.logaddexp(b) for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) - len(terms) % 2 :]
+    return terms[0]
 
 
 def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:

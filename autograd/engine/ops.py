@@ -676,6 +676,34 @@ op("softplus", softplus, function=_stable_softplus,
    reference=lambda m, x: m.log1p(m.exp(x)))  # fmt: skip
 
 
+def _stable_logaddexp(x: float, y: float) -> float:
+    # log(eˣ + eʸ) = max(x, y) + log1p(e^−|x − y|); with x = y (±inf included, where
+    # x − y is nan) it is x + log 2. max() would drop a nan in second place: keep it.
+    if x == y:
+        return x + _LOG_2
+    if math.isnan(x) or math.isnan(y):
+        return math.nan
+    return max(x, y) + math.log1p(math.exp(-abs(x - y)))
+
+
+_LOG_2 = math.log(2.0)
+
+
+def logaddexp(m: Math, x: Scalar, y: Scalar) -> Local:
+    """log(eˣ + eʸ), computed without overflow.  ∂/∂x = σ(x − y), ∂/∂y = σ(y − x).
+
+    Each derivative is its own sigmoid, not 1 minus the other: a tiny one keeps
+    its digits, so a softmax built from a chain of these stays exact to the last
+    bit even for a class whose probability is far below the others'.
+    """
+    return m.logaddexp(x, y), (m.sigmoid(x - y), m.sigmoid(y - x))
+
+
+op("logaddexp", logaddexp, function=_stable_logaddexp, operands=("x", "y"),
+   points=((0.5, 0.5), (1.0, -2.0), (-30.0, 1e-8), (700.0, -700.0), (-745.0, -745.5), (40.0, 3.0)),
+   reference=lambda m, x, y: m.log(m.exp(x) + m.exp(y)))  # fmt: skip
+
+
 # --- piecewise functions: each documents the derivative it picks at its kink ---
 
 

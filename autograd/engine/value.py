@@ -433,6 +433,15 @@ class Value:
         """
         return _apply(OPS["softplus"], (self,))
 
+    def logaddexp(self, other: Value | Number) -> Value:
+        """log(eˣ + e^other), computed without overflow, as ``torch.logaddexp``.
+
+        Example:
+            >>> round(Value(1000.0).logaddexp(1000.0).data, 6)  # 1000 + log 2
+            1000.693147
+        """
+        return _apply(OPS["logaddexp"], (self, other if isinstance(other, Value) else _constant(other, "logaddexp")))
+
     def relu(self) -> Value:
         """max(x, 0). Its derivative at the kink x = 0 is taken as 0.
 

@@ -231,6 +231,23 @@ def test_the_fast_vector_rules_equal_the_generic_branch_merging(name: str, const
     assert name in batched.VECTOR_RULES
 
 
+def test_the_fast_logaddexp_rule_equals_the_generic_one_bit_for_bit() -> None:
+    op = OPS["logaddexp"]
+    specials = [-2.0, -0.0, 0.0, 1e-300, 3.0, 40.0, -745.0, 800.0, math.nan, -math.inf, math.inf]
+    x = np.array([[a for a in specials for _ in specials]])
+    y = np.array([[b for _ in specials for b in specials]])
+    fast = batched.apply_rule(op, [x, y], ())
+    generic_op = Op(op.name + "_generic", op.symbol, op.display, rule=op.rule, operands=op.operands)
+    slow = batched.apply_rule(generic_op, [x, y], ())
+    np.testing.assert_array_equal(fast[0], slow[0])
+    np.testing.assert_array_equal(fast[1][0], slow[1][0])
+    np.testing.assert_array_equal(fast[1][1], slow[1][1])
+    assert batched.VECTOR_RULES["logaddexp"][0] is op.rule
+    # And the value is the scalar engine's to the bit, ±inf on both sides included.
+    assert op.function is not None
+    np.testing.assert_array_equal(fast[0][0], [op.function(a, b) for a, b in zip(x[0], y[0])])
+
+
 def test_recording_inside_no_grad_still_records_the_graph() -> None:
     from autograd import no_grad
 

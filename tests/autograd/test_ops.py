@@ -170,6 +170,7 @@ AT_INFINITY: dict[str, tuple[float | type[DomainError], ...]] = {
     "tanh": (1.0, -1.0),
     "sigmoid": (1.0, 0.0),
     "softplus": (inf, 0.0),
+    "logaddexp": (inf, 0.5, inf, 0.5),
     "relu": (inf, 0.0),
     "leaky_relu": (inf, -inf),
     "abs": (inf, inf),

@@ -29,6 +29,18 @@ def test_value_gradient_and_hessian_match_a_60_digit_reference(name, point):
     assert found == pytest.approx({"value": 0.0, "first": 0.0, "second": 0.0}, abs=TOLERANCE), found
 
 
+def test_cross_entropy_keeps_the_digits_of_a_class_probability_far_below_the_others():
+    from nn.losses import cross_entropy
+
+    # Truths from mpmath at 50 digits: softmax(0, −30, 50) − one-hot(0). Class 1's
+    # probability, 1.8e-35, sits next to one of 1 − 1.9e-22: a ∂/∂z written as
+    # 1 − σ(50 − …), with σ rounding to 1, computes it as 0.
+    scores = [Value(0.0), Value(-30.0), Value(50.0)]
+    cross_entropy([scores], [0]).backward()
+    truths = [-1.0, 1.8048513878454152e-35, 1.0]
+    assert [s.grad for s in scores] == pytest.approx(truths, rel=1e-14, abs=0.0)
+
+
 def test_the_precision_test_catches_the_cancelling_textbook_form():
     # Show the test can fail: d/dx tanh = 1 − tanh² (the old rule, and PyTorch's) is 77% off at 19.
     op = OPS["tanh"]
@@ -86,6 +98,8 @@ def test_the_logits_losses_keep_their_digits_in_the_tails():
     from nn.losses import binary_cross_entropy_with_logits, cross_entropy
 
     # Truths from mpmath at 50 digits: log1p(e^−36.5) and log(1 + e^−30 + e^−29).
-    assert binary_cross_entropy_with_logits([36.5], [1]).data == pytest.approx(1.4068617124461467e-16, rel=1e-12)
-    assert binary_cross_entropy_with_logits([-36.5], [0]).data == pytest.approx(1.4068617124461467e-16, rel=1e-12)
-    assert cross_entropy([[0.0, -30.0, -29.0]], [0]).data == pytest.approx(3.479427944260335e-13, rel=1e-12)
+    # abs=0: pytest.approx alone also allows an absolute 1e-12, which these tiny numbers are far below.
+    tail = 1.4068617124461467e-16
+    assert binary_cross_entropy_with_logits([36.5], [1]).data == pytest.approx(tail, rel=1e-12, abs=0.0)
+    assert binary_cross_entropy_with_logits([-36.5], [0]).data == pytest.approx(tail, rel=1e-12, abs=0.0)
+    assert cross_entropy([[0.0, -30.0, -29.0]], [0]).data == pytest.approx(3.479427944260335e-13, rel=1e-12, abs=0.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 import random
 from collections.abc import Callable
 
@@ -496,3 +497,115 @@ def test_w2_trained_for_three_epochs_by_either_engine_agrees_to_1e_12() -> None:
     assert weights["batched"] == pytest.approx(weights["scalar"], rel=0.0, abs=AGREEMENT * largest)
     assert losses["batched"] == pytest.approx(losses["scalar"], rel=AGREEMENT)
     assert weights["batched"] != [p.data for p in nn.MLP(2, [16, 16, 1], seed=0).parameters()]  # it trained
+
+
+# --- cross-entropy where examples' top classes differ by more than e^709 can hold ---
+# The batched engine records the loss head once and replays it for every example,
+# so a Python-level choice read from one example's numbers (the argmax) must not
+# shape the loss: these failed with an inf loss when it did.
+
+
+def _exact_cross_entropy(logits: list[list[float]], targets: list[int]) -> tuple[float, list[list[float]]]:
+    """Mean cross-entropy and ∂J/∂z (softmax − one-hot, over n) at 50 digits."""
+    mpmath = pytest.importorskip("mpmath")
+    with mpmath.workdps(50):
+        n, total, slopes = len(logits), mpmath.mpf(0), []
+        for row, target in zip(logits, targets):
+            z = [mpmath.mpf(v) for v in row]
+            log_sum = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in z))
+            total += log_sum - z[target]
+            slopes.append([float((mpmath.exp(v - log_sum) - (j == target)) / n) for j, v in enumerate(z)])
+        return float(total / n), slopes
+
+
+def _two_class_model() -> nn.Module:
+    # Logits (500x, −500x): x = 2 gives [1000, −1000], whose class 0 leads by 2000.
+    model = nn.Dense(1, 2, activation="linear", seed=0)
+    model.load_state_dict(
+        {"neurons.0.weights.0": 500.0, "neurons.0.bias": 0.0, "neurons.1.weights.0": -500.0, "neurons.1.bias": 0.0}
+    )
+    return model
+
+
+@pytest.mark.parametrize("engine", ["scalar", "batched"])
+def test_cross_entropy_is_exact_in_both_engines_for_an_example_whose_top_class_is_not_the_first_examples(
+    engine: str,
+) -> None:
+    X, y = [[1.0], [-1.0], [2.0]], [0, 1, 1]  # examples 1 and 2: same target, top classes 1 and 0
+    model = _two_class_model()
+    logits = [[500.0 * x, -500.0 * x] for (x,) in X]
+    exact_loss, slopes = _exact_cross_entropy(logits, y)  # (log1p(e^−1000) + log1p(e^−1000) + 2000 + …)/3
+    if engine == "scalar":
+        loss = nn.cross_entropy([model(x) for x in X], y)
+        loss.backward()
+        value, grads = loss.data, [p.grad for p in model.parameters()]
+    else:
+        weights = np.array([p.data for p in model.parameters()])
+        value, _, array = BatchedModel(model, X[0]).gradients(X, y, nn.cross_entropy, weights)
+        grads = array.tolist()
+    assert value == pytest.approx(exact_loss, rel=1e-15)
+    # Parameters in order w₀, b₀, w₁, b₁; z_k = w_k·x + b_k.
+    exact = []
+    for k in range(2):
+        exact += [sum(s[k] * x for s, (x,) in zip(slopes, X)), sum(s[k] for s in slopes)]
+    assert grads == pytest.approx(exact, rel=1e-14, abs=1e-300)
+    assert nn.evaluate(model, X, y, loss=nn.cross_entropy, engine=engine)[0] == pytest.approx(exact_loss, rel=1e-15)
+
+
+def test_the_batched_engine_agrees_with_the_scalar_one_on_a_batch_mixing_top_classes_far_apart() -> None:
+    rng = random.Random(3)
+    X = [[rng.uniform(-3.0, 3.0), rng.uniform(-3.0, 3.0)] for _ in range(24)]
+    y = [i % 2 for i in range(24)]  # two groups of targets, each meeting several top classes
+    model = nn.Dense(2, 4, activation="linear", seed=5)
+    model.load_state_dict({name: 400.0 * p.data for name, p in model.named_parameters()})
+    logits = [[o.data for o in model(x)] for x in X]
+    tops = {row.index(max(row)) for row in logits}
+    gaps = [max(row) - row[t] for row, t in zip(logits, y)]
+    assert len(tops) >= 3
+    assert max(gaps) > 709.0  # what made the replayed argmax overflow
+    outputs = [model(x) for x in X]
+    scalar_loss = nn.cross_entropy(outputs, y)
+    scalar_loss.backward()
+    scalar_grads = [p.grad for p in model.parameters()]
+    weights = np.array([p.data for p in model.parameters()])
+    fast_loss, _, fast_grads = BatchedModel(model, X[0]).gradients(X, y, nn.cross_entropy, weights)
+    exact_loss, _ = _exact_cross_entropy(logits, y)
+    assert scalar_loss.data == pytest.approx(exact_loss, rel=1e-14)
+    assert fast_loss == pytest.approx(scalar_loss.data, rel=AGREEMENT)
+    largest = max(abs(g) for g in scalar_grads)
+    assert fast_grads.tolist() == pytest.approx(scalar_grads, rel=0.0, abs=AGREEMENT * largest)
+
+
+def test_a_tiny_cross_entropy_keeps_its_digits_when_the_batched_engine_replays_another_examples_graph() -> None:
+    # Logits (−1000x, 30x − 30, 34x − 29): x = 1 gives [−1000, 0, 5] (top class 2),
+    # x = 0 gives [0, −30, −29], whose loss log(1 + e^−30 + e^−29) is tiny.
+    model = nn.Dense(1, 3, activation="linear", seed=0)
+    model.load_state_dict(
+        {
+            "neurons.0.weights.0": -1000.0, "neurons.0.bias": 0.0,
+            "neurons.1.weights.0": 30.0, "neurons.1.bias": -30.0,
+            "neurons.2.weights.0": 34.0, "neurons.2.bias": -29.0,
+        }
+    )  # fmt: skip
+    batch = BatchedModel(model, [1.0])
+    batch.evaluate([[1.0]], [0], nn.cross_entropy)  # records the loss head on x = 1
+    tiny = batch.evaluate([[0.0]], [0], nn.cross_entropy)[0]
+    # Truth from mpmath at 50 digits, as in test_precision.py.
+    assert tiny == pytest.approx(3.479427944260335e-13, rel=1e-12, abs=0.0)  # approx alone allows 1e-12
+
+
+def test_fit_with_the_batched_engine_trains_cross_entropy_to_finite_losses_on_far_apart_scores() -> None:
+    X = [[1.0], [-1.0], [2.0], [-2.0], [0.5], [-0.5]]
+    y = [0, 1, 1, 0, 0, 1]  # x = 2 and x = −2 are scored wrong by 2000
+    losses = {}
+    for engine in ("scalar", "batched"):
+        model = _two_class_model()
+        history = nn.fit(
+            model, X, y, loss=nn.cross_entropy, optimizer=nn.SGD(model, learning_rate=1e-3),
+            epochs=3, batch_size=None, progress=False, engine=engine,
+        )  # fmt: skip
+        losses[engine] = history.train_loss
+        assert all(math.isfinite(w) for w in (p.data for p in model.parameters()))
+    assert all(math.isfinite(loss) for loss in losses["batched"])
+    assert losses["batched"] == pytest.approx(losses["scalar"], rel=AGREEMENT)
+    assert losses["batched"][0] == pytest.approx(_exact_cross_entropy([[500 * x, -500 * x] for (x,) in X], y)[0])
