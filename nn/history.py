@@ -106,41 +106,49 @@ class Update:
         (1, 2, 3)
     """
 
-    __slots__ = ("_chunk", "_orders", "_row", "_start", "_stop", "epoch", "learning_rate", "loss")
+    __slots__ = ("_before", "_chunk", "_row", "_run", "_start", "_stop", "epoch", "learning_rate", "loss")
 
     def __init__(
         self,
         epoch: int,
-        orders: _Orders,
+        run: _Run,
         start: int,
         stop: int,
         loss: float,
         learning_rate: float,
         chunk: _Chunk,
         row: int,
+        before: tuple[_Chunk, int] | None,
     ) -> None:
         # The epoch's shuffled order is made once, when first asked for, and shared; each update keeps its slice.
-        # The numbers live in the recording's chunk (row `row`): one allocation for many updates.
-        self.epoch, self._orders, self._start, self._stop = epoch, orders, start, stop
+        # The numbers live in the recording's chunk (row `row`): one allocation for many updates. `before` is
+        # where the weights before it are (None: the run's start), from which its gradients can be computed.
+        self.epoch, self._run, self._start, self._stop = epoch, run, start, stop
         self.loss, self.learning_rate = loss, learning_rate
-        self._chunk, self._row = chunk, row
+        self._chunk, self._row, self._before = chunk, row, before
 
     @property
     def parameters(self) -> array[float]:
         """Every parameter after the step (a copy: the recording keeps its own)."""
-        chunk = self._chunk
-        return chunk.parameters[self._row * chunk.width : (self._row + 1) * chunk.width]
+        return self._chunk.row(self._row)
 
     @property
     def gradients(self) -> array[float]:
-        """The gradients the step used (a copy)."""
+        """The gradients the step used (a copy), bit for bit.
+
+        Kept, or for the batched engine's updates of a model without dropout, computed
+        again from the weights before the step and the batch, as the step computed them.
+        """
         chunk = self._chunk
-        return chunk.gradients[self._row * chunk.width : (self._row + 1) * chunk.width]
+        if chunk.gradients is not None:
+            return chunk.gradients[self._row * chunk.width : (self._row + 1) * chunk.width]
+        before = self._run.start.parameters if self._before is None else self._before[0].row(self._before[1])
+        return self._run.gradients(before, self.indices)
 
     @property
     def indices(self) -> tuple[int, ...]:
         """The positions in ``X`` of the batch's examples, in the order they were used."""
-        return tuple(self._orders.of(self.epoch)[self._start : self._stop])
+        return tuple(self._run.orders.of(self.epoch)[self._start : self._stop])
 
     def __repr__(self) -> str:
         return f"Update(epoch={self.epoch}, {self._stop - self._start} examples, loss={self.loss:.6g})"
@@ -157,52 +165,64 @@ and up, 67 to 100 page faults a run, as freed chunks went back to the system bet
 
 
 class _Chunk:
-    """The parameters and gradients of consecutive updates (float64, exact), allocated once for many.
+    """The parameters (and gradients) of consecutive updates (float64, exact), allocated once for many.
 
-    A row per update, in two arrays (parameters, gradients) made for several updates:
-    fewer allocations between the batched engine's short steps (see ``CHUNK_BYTES``).
-    ``trim`` gives back the rows not filled when the recording is handed out.
+    A row per update, in arrays made for several updates: fewer allocations between
+    the batched engine's short steps (see ``CHUNK_BYTES``). A chunk made without
+    gradients keeps the weights only: for updates whose gradients can be computed
+    again exactly (``Update.gradients``), which halves the new memory an update
+    writes. ``trim`` gives back the rows not filled when the recording is handed out.
 
     Example:
         >>> chunk = _Chunk(width=2, rows=4)
         >>> chunk.add_numbers([1.0, 2.0], [0.5, -1.5]), chunk.filled
         (0, 1)
-        >>> chunk.trim(); list(chunk.parameters), list(chunk.gradients)
+        >>> chunk.trim(); list(chunk.parameters), list(chunk.gradients or ())
         ([1.0, 2.0], [0.5, -1.5])
     """
 
     __slots__ = ("_memory", "filled", "gradients", "parameters", "rows", "width")
 
-    def __init__(self, width: int, rows: int) -> None:
+    def __init__(self, width: int, rows: int, *, gradients: bool = True) -> None:
         self.width, self.rows, self.filled = width, rows, 0
-        self.parameters, self.gradients = _DOUBLE * (width * rows), _DOUBLE * (width * rows)
-        self._memory = (memoryview(self.parameters), memoryview(self.gradients))
+        self.parameters = _DOUBLE * (width * rows)
+        self.gradients: array[float] | None = _DOUBLE * (width * rows) if gradients else None
+        self._memory = self._views()
 
-    def __getstate__(self) -> tuple[int, int, int, array[float], array[float]]:
+    def _views(self) -> tuple[memoryview, memoryview | None]:
+        return memoryview(self.parameters), None if self.gradients is None else memoryview(self.gradients)
+
+    def __getstate__(self) -> tuple[int, int, int, array[float], array[float] | None]:
         # copy.deepcopy(history) and pickle: the arrays, not the views of them (which neither can copy).
         return self.width, self.rows, self.filled, self.parameters, self.gradients
 
-    def __setstate__(self, state: tuple[int, int, int, array[float], array[float]]) -> None:
+    def __setstate__(self, state: tuple[int, int, int, array[float], array[float] | None]) -> None:
         self.width, self.rows, self.filled, self.parameters, self.gradients = state
-        self._memory = (memoryview(self.parameters), memoryview(self.gradients))
+        self._memory = self._views()
+
+    def row(self, row: int) -> array[float]:
+        """Row ``row``'s parameters, a copy."""
+        return self.parameters[row * self.width : (row + 1) * self.width]
 
     def add_numbers(self, parameters: Sequence[float], gradients: Sequence[float]) -> int:
-        """Fill the next row from numbers (the Values'); returns the row."""
+        """Fill the next row from numbers (the Values'); returns the row. The chunk keeps gradients."""
         row, width = self.filled, self.width
         parameters_memory, gradients_memory = self._memory
+        assert gradients_memory is not None  # Recorder.update starts a chunk with gradients for these
         parameters_memory[row * width : (row + 1) * width] = array("d", parameters)
         gradients_memory[row * width : (row + 1) * width] = array("d", gradients)
         self.filled = row + 1
         return row
 
     def add_arrays(self, stepped: Stepped) -> int | None:
-        """Fill the next row from the batched step's arrays (two memory copies); None unless both are float64 rows."""
+        """Fill the next row from the batched step's arrays (memory copies); None unless both are float64 rows."""
         values, gradients = stepped
         row, width = self.filled, self.width
         parameters_memory, gradients_memory = self._memory
         try:  # memoryview copies only between buffers of one format and size: float64, width numbers
             parameters_memory[row * width : (row + 1) * width] = values.data
-            gradients_memory[row * width : (row + 1) * width] = gradients.data
+            if gradients_memory is not None:
+                gradients_memory[row * width : (row + 1) * width] = gradients.data
         except (TypeError, ValueError):
             return None
         self.filled = row + 1
@@ -211,8 +231,10 @@ class _Chunk:
     def trim(self) -> None:
         """Keep only the rows filled; the chunk takes no more (the next update starts another)."""
         used = self.filled * self.width
-        self._memory = (memoryview(_DOUBLE), memoryview(_DOUBLE))  # the old arrays' views go with them
-        self.parameters, self.gradients = self.parameters[:used], self.gradients[:used]
+        self.parameters = self.parameters[:used]  # copies of the filled part: the old arrays go with their views
+        if self.gradients is not None:
+            self.gradients = self.gradients[:used]
+        self._memory = self._views()
         self.rows = self.filled
 
 
@@ -278,6 +300,27 @@ class _Run:
     live: Module
     start: _Checkpoint
     orders: _Orders
+    # The batched engine's recording of the model, made when first asked for (Update.gradients).
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def gradients(self, parameters: array[float], indices: Sequence[int]) -> array[float]:
+        """∂J/∂parameters for the batch ``indices`` at ``parameters``, as the batched step computed them.
+
+        The same recording of the same model on the same numbers: the same gradients, bit for bit.
+        Only for a model without random generators (dropout), whose steps depend on nothing else.
+        """
+        batched = self.cache.get("batched")
+        if batched is None:
+            from nn.batched import BatchedModel
+
+            model = copy.deepcopy(self.live).train()  # as fit recorded it
+            batched = self.cache["batched"] = BatchedModel(model, self.X[0], data=self.X, targets=self.y)
+        np: Any = sys.modules["numpy"]  # imported by BatchedModel
+        X, y, weights = self.X, self.y, np.array(parameters)
+        _, _, found = batched.gradients([X[i] for i in indices], [y[i] for i in indices], self.loss, weights)
+        gradients = _DOUBLE * len(found)
+        memoryview(gradients)[:] = np.ascontiguousarray(found, dtype="d").data
+        return gradients
 
 
 def _generators(model: Module, modules: Sequence[Module] | None = None) -> list[random.Random]:
@@ -370,7 +413,10 @@ class Recorder:
         self._rule: tuple[Optimizer, dict[str, object], _Rule] | None = None  # the optimizer's, made at its first use
         self.steps: list[Update] = []
         self._chunk = _Chunk(len(self._parameters), 0)  # full: the first update starts one of the right size
+        self._last: tuple[_Chunk, int] | None = None  # where the last update's weights are (None: the start)
         self._generators = _generators(model, modules)
+        # The batched step's gradients are kept only where they cannot be computed again: with dropout.
+        self._keeps_gradients = bool(self._generators)
         self.initial_parameters = array("d", [parameter.data for parameter in self._parameters])
         self.checkpoints: list[_Checkpoint] = []
         self._restart_point()
@@ -405,25 +451,39 @@ class Recorder:
         if not self._plan:
             self.next_batch()
         start, stop = self._plan.pop(0)
-        chunk = self._chunk
-        if chunk.filled == chunk.rows:
-            width = len(self._parameters)
-            chunk = self._chunk = _Chunk(width, max(1, CHUNK_BYTES // (16 * max(width, 1))))
         row = None
         if stepped is not None and self._arrays_in_order:
-            row = chunk.add_arrays(stepped)  # two memory copies instead of reading 2 × n Values (~20 µs for W2)
+            # Without random generators, the gradients can be computed again exactly (Update.gradients): keep
+            # the weights only, half the new memory an update writes (most of what recording costs).
+            chunk = self._chunk
+            if chunk.filled == chunk.rows or (chunk.gradients is not None) is not self._keeps_gradients:
+                chunk = self._chunk_for(gradients=self._keeps_gradients)
+            row = chunk.add_arrays(stepped)
         if row is None:
             if write_back is not None:
                 write_back()
             parameters = self._parameters
+            chunk = self._chunk_for(gradients=True)
             row = chunk.add_numbers([parameter.data for parameter in parameters], [p.grad for p in parameters])
+        chunk = self._chunk
         learning_rate = float(getattr(self.optimizer, "learning_rate", math.nan))
         self.steps.append(
-            Update(self.epochs_started, self.run.orders, start, stop, batch_loss, learning_rate, chunk, row)
+            Update(self.epochs_started, self.run, start, stop, batch_loss, learning_rate, chunk, row, self._last)
         )
+        self._last = (chunk, row)
         # At an epoch's end (fit's Values are up to date there): one every CHECKPOINT_EVERY bounds fork's replay.
         if not self._plan and len(self.steps) - self.checkpoints[-1].updates >= self._checkpoint_every:
             self._restart_point()
+
+    def _chunk_for(self, *, gradients: bool) -> _Chunk:
+        # The chunk the next row goes in: this one, unless it is full or keeps gradients otherwise.
+        chunk = self._chunk
+        if chunk.filled == chunk.rows or (chunk.gradients is not None) != gradients:
+            chunk.trim()
+            width = len(self._parameters)
+            rows = max(1, CHUNK_BYTES // (16 * max(width, 1)))
+            chunk = self._chunk = _Chunk(width, rows, gradients=gradients)
+        return chunk
 
     def change(
         self,
@@ -723,6 +783,7 @@ class RecordedHistory(History):
             optimizer.learning_rate = following.learning_rate  # type: ignore[attr-defined]
         recorder = Recorder(model, run.X, run.y, run.loss, optimizer, checkpoint.batch_size, 0, run.engine, run)
         recorder.steps = self.steps[:k]
+        recorder._last = None if last is None else (last._chunk, last._row)
         recorder.checkpoints = self.checkpoints[: at + 1]
         recorder.initial_parameters = self.initial_parameters
         recorder.epochs_started = begun

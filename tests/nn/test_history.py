@@ -301,11 +301,13 @@ def test_the_gradients_are_kept_exactly_so_an_sgd_step_can_be_checked_by_hand(en
 
 @pytest.mark.parametrize("engine", ["scalar", "batched"])
 def test_gradients_too_large_for_float32_and_nan_are_kept_as_they_were(engine: str) -> None:
+    # Kept gradients: the scalar engine's, and the batched engine's for a model with dropout (without, they are
+    # computed again when asked, tested below).
     import numpy as np
 
     from nn.history import Recorder
 
-    model = mlp()
+    model = mlp() if engine == "scalar" else with_dropout()
     recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, nn.SGD(model), None, 0, engine)
     n = len(model.parameters())
     gradients = np.array([1e300, -1e300, float("nan"), float("inf")] + [0.5] * (n - 4))
@@ -353,7 +355,10 @@ def test_updates_kept_in_many_chunks_read_back_bit_for_bit_and_take_no_unused_me
     chunks = {id(step._chunk): step._chunk for step in history.steps}.values()
     assert len(chunks) == 6
     n = len(history.initial_parameters)
-    assert sum(len(chunk.parameters) for chunk in chunks) == sum(len(chunk.gradients) for chunk in chunks) == 16 * n
+    assert sum(len(chunk.parameters) for chunk in chunks) == 16 * n
+    # The batched engine's updates of a model without dropout keep no gradients: computed again when asked.
+    kept = [chunk.gradients for chunk in chunks]
+    assert kept == [None] * 6 if engine == "batched" else sum(map(len, kept)) == 16 * n  # type: ignore[arg-type]
     if engine == "scalar":
         for k in (1, 3, 4, 7, 15, 16):  # either side of the chunks' edges
             assert weights(history.model_at(k)) == trained_afresh(mlp, k)
@@ -606,3 +611,17 @@ def test_a_fork_of_a_batched_fork_repeats_it_across_its_optimizer_and_batch_size
     fork = forked(history, 5, {"optimizer": "sgd with momentum and L2", "batch_size": 5, "epochs": 4})
     again = fork.fork(k)
     assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in fork.steps]
+
+
+@pytest.mark.parametrize("k", [0, 3, 5])
+def test_a_batched_runs_gradients_computed_again_are_the_ones_each_update_used_in_its_forks_too(k: int) -> None:
+    # Without dropout the batched engine keeps only the weights; each update's gradients are computed again
+    # from the weights before it. A fork that changes nothing repeats the run, gradients included.
+    history = recorded(mlp, engine="batched")
+    assert history.steps[0]._chunk.gradients is None
+    again = history.fork(k)
+    assert [list(s.gradients) for s in again.steps] == [list(s.gradients) for s in history.steps]
+    # And they are what moved the weights: for Adam, the first update moves each weight by −η·sign(g).
+    first = history.steps[0]
+    moved = [after - before for after, before in zip(first.parameters, history.initial_parameters)]
+    assert all(m * g < 0 for m, g in zip(moved, first.gradients) if g != 0.0)
