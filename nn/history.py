@@ -3,7 +3,9 @@
 Each update keeps the batch's indices, its loss, the learning rate, the
 parameters after the step and the gradients that moved them (float64, exact:
 for plain SGD, each step's weights are the last ones minus the learning rate times its
-gradients, to the bit). At restart points (the
+gradients, to the bit). The batched engine's updates of a network without dropout
+keep no gradients: they are computed again from the weights before, when asked.
+At restart points (the
 start, the first epoch end after every 16 updates (64 with the batched engine,
 whose replays are ten times faster), and every update where a fork
 or ``nn.Playground`` changed a setting) the recording also keeps what a restart
