@@ -232,6 +232,8 @@ class _Chunk:
 
     def trim(self) -> None:
         """Keep only the rows filled; the chunk takes no more (the next update starts another)."""
+        if self.filled == self.rows:
+            return  # full: nothing to give back (a copy would write its numbers again)
         used = self.filled * self.width
         self.parameters = self.parameters[:used]  # copies of the filled part: the old arrays go with their views
         if self.gradients is not None:
