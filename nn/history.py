@@ -157,12 +157,14 @@ class Update:
 
 
 _DOUBLE = array("d", [0.0])  # times n: n zeros in an array of exactly that size
-CHUNK_BYTES = 16 << 10
-"""About how much one chunk of recorded updates holds: 3 updates of a 2-16-16-1 MLP (337 parameters).
+CHUNK_BYTES = 32 << 10
+"""About how much one chunk of recorded updates holds: 12 updates' weights of a 2-16-16-1 MLP (337
+parameters), or 6 updates' weights and gradients.
 
-Measured on the bench row (``benchmarks/run.py --only recording``, 10 processes each): 16 kB
-chunks, 1.049x; one update a chunk, 1.055x; one 16 kB array for both halves, 1.064x; 32 kB
-and up, 67 to 100 page faults a run, as freed chunks went back to the system between runs.
+Measured on the bench row (``benchmarks/run.py --only recording``, alternating runs of 5
+processes each; the batched engine keeps weights only there): 8 kB, 1.054x; 16 kB, 1.045x;
+32 kB, 1.040x; 64 kB, 1.043x. A new array per update, and weights with gradients in 64 kB
+chunks, cost more (page faults, as freed chunks went back to the system between runs).
 """
 
 
@@ -485,7 +487,7 @@ class Recorder:
         if chunk.filled == chunk.rows or (chunk.gradients is not None) != gradients:
             chunk.trim()
             width = len(self._parameters)
-            rows = max(1, CHUNK_BYTES // (16 * max(width, 1)))
+            rows = max(1, CHUNK_BYTES // ((16 if gradients else 8) * max(width, 1)))
             chunk = self._chunk = _Chunk(width, rows, gradients=gradients)
         return chunk
 
