@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import copy
 import os
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -55,14 +54,8 @@ def make_model_and_data(n_points: int = 200) -> tuple[nn.MLP, list[list[float]],
     return nn.MLP(2, [16, 16, 1], seed=0), [list(x) for x in X], list(y)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _train_one_process(
-    rank: int, network: Any, X: list[list[float]], y: list[int], epochs: int, port: int, result: str
+    rank: int, network: Any, X: list[list[float]], y: list[int], epochs: int, rendezvous: str, result: str
 ) -> None:
     """One of the WORLD_SIZE processes: its half of the data, DDP averaging the gradients."""
     import torch
@@ -71,8 +64,10 @@ def _train_one_process(
 
     on_gpu = torch.cuda.device_count() >= WORLD_SIZE
     device = torch.device(f"cuda:{rank}") if on_gpu else torch.device("cpu")
+    # The processes meet through a file, not a TCP port picked beforehand: between the pick and the bind
+    # (the seconds spawn takes to start Python and import torch), another program could take the port.
     dist.init_process_group(
-        "nccl" if on_gpu else "gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=WORLD_SIZE
+        "nccl" if on_gpu else "gloo", init_method=f"file://{rendezvous}", rank=rank, world_size=WORLD_SIZE
     )
     try:
         torch.set_num_threads(1)  # two processes on a small machine: one core each
@@ -106,8 +101,8 @@ def train_distributed(model: nn.Module, X: list[list[float]], y: list[int], epoc
         raise ValueError(f"train_distributed() got {len(X)} examples; use a multiple of {WORLD_SIZE} (equal halves).")
     network = model.to_torch()
     with tempfile.TemporaryDirectory() as folder:
-        result = os.path.join(folder, "result.pt")
-        mp.spawn(_train_one_process, args=(network, X, y, epochs, _free_port(), result), nprocs=WORLD_SIZE, join=True)
+        result, rendezvous = os.path.join(folder, "result.pt"), os.path.join(folder, "rendezvous")
+        mp.spawn(_train_one_process, args=(network, X, y, epochs, rendezvous, result), nprocs=WORLD_SIZE, join=True)
         trained = torch.load(result)
     network.load_state_dict(trained["weights"])
     return trained["losses"], network
