@@ -699,7 +699,7 @@ def logaddexp(m: Math, x: Scalar, y: Scalar) -> Local:
     return m.logaddexp(x, y), (m.sigmoid(x - y), m.sigmoid(y - x))
 
 
-op("logaddexp", logaddexp, function=_stable_logaddexp, operands=("x", "y"),
+op("logaddexp", logaddexp, display="LSE", function=_stable_logaddexp, operands=("x", "y"),
    points=((0.5, 0.5), (1.0, -2.0), (-30.0, 1e-8), (700.0, -700.0), (-745.0, -745.5), (40.0, 3.0)),
    reference=lambda m, x, y: m.log(m.exp(x) + m.exp(y)))  # fmt: skip
 
