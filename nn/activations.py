@@ -144,6 +144,36 @@ def resolve_activation(activation: str | Activation | None, what: str = "activat
     )
 
 
+def logsumexp(values: Sequence[Value]) -> Value:
+    """Log Σᵢ e^zᵢ, summed by ``logaddexp`` in pairs, so no exponential overflows.  ∂/∂zᵢ = softmax(z)ᵢ.
+
+    The pairs form a balanced tree (⌈log₂ n⌉ levels, which the batched engine
+    runs one after another), and no Python choice reads a score: the graph is
+    the same for every example, so the batched engine, which records it once
+    and replays it, is right for each. ``cross_entropy`` and ``softmax`` build
+    on it.
+
+    Args:
+        values: the terms, at least one (a lone term is returned as it is).
+
+    Returns:
+        log Σᵢ e^zᵢ, as a Value.
+
+    Raises:
+        ValueError: ``values`` is empty.
+
+    Example:
+        >>> round(logsumexp([Value(1000.0), Value(1000.0)]).data, 6)  # 1000 + log 2
+        1000.693147
+    """
+    terms = list(values)
+    if not terms:
+        raise ValueError("logsumexp() got an empty list; expected at least one term.")
+    while len(terms) > 1:
+        terms = [a.logaddexp(b) for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) - len(terms) % 2 :]
+    return terms[0]
+
+
 def softmax(values: Sequence[Value | float]) -> list[Value]:
     """Turn scores into probabilities: e^zᵢ / Σⱼ e^zⱼ for each score zᵢ.
 

@@ -47,6 +47,24 @@ def test_softmax_of_nothing():
         nn.softmax([])
 
 
+def test_logsumexp_sums_in_a_balanced_tree_of_logaddexp_without_overflow():
+    from nn.activations import logsumexp
+
+    scores = [Value(1000.0), Value(-1000.0), Value(999.0), Value(1000.0), Value(0.5)]
+    total = logsumexp(scores)
+    assert total.data == pytest.approx(1000.0 + math.log(2.0 + math.exp(-1.0)), rel=1e-15)
+
+    def levels(node: Value) -> int:
+        return 1 + max(map(levels, node.inputs)) if node.op == "logaddexp" else 0
+
+    assert levels(total) == 3  # ⌈log₂ 5⌉: a chain would take 4
+    lone = Value(2.0)
+    assert logsumexp([lone]) is lone
+    with pytest.raises(ValueError, match="got") as caught:
+        logsumexp([])
+    assert str(caught.value) == "logsumexp() got an empty list; expected at least one term."
+
+
 def test_softmax_gradient_passes_gradcheck():
     from autograd import gradcheck
 
