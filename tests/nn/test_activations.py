@@ -2,6 +2,7 @@ import math
 
 import pytest
 
+import autograd
 import nn
 from autograd import Value
 from nn.activations import resolve_activation
@@ -40,6 +41,39 @@ def test_softmax_is_stable_at_large_scores_and_has_finite_gradients():
     p0, p2 = probabilities[0].data, probabilities[2].data
     assert scores[0].grad == pytest.approx(p0 * (1 - p0), abs=1e-12)
     assert scores[2].grad == pytest.approx(-p0 * p2, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [1.0, 2.0, 3.0],
+        [1000.0, 1001.5, 997.25, 999.0],  # all far from 0: a shift computed as a number near 1000 rounds there
+        [-1000.0, 1000.0, 999.0, 919.4],  # 0 next to 1, and one of e^−80.6 = 9.8e-36 next to one of 0.27
+        [0.0, -80.0, 0.5],  # a probability of 4.5e-36 next to 0.62
+        [-740.0, -740.5, -741.0],  # e^−740 alone is subnormal
+        [7.0],
+    ],
+)
+def test_softmax_and_its_gradient_match_mpmath_to_the_last_digits(scores):
+    mpmath = pytest.importorskip("mpmath")
+    weights = [1.0, -2.0, 0.5, 3.0][: len(scores)]  # the gradient of Σ gᵢ·pᵢ, which mixes every row of ∂p/∂z
+    values = [Value(z) for z in scores]
+    probabilities = nn.softmax(values)
+    autograd.sum([g * p for g, p in zip(weights, probabilities)]).backward()
+    with mpmath.workdps(50):
+        z = [mpmath.mpf(v) for v in scores]
+        log_sum = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in z))
+        exact = [mpmath.exp(v - log_sum) for v in z]
+        mean = mpmath.fsum(g * q for g, q in zip(weights, exact))
+        slopes = [float(q * (g - mean)) for g, q in zip(weights, exact)]
+    assert [p.data for p in probabilities] == pytest.approx([float(q) for q in exact], rel=1e-14, abs=0.0)
+    assert [v.grad for v in values] == pytest.approx(slopes, rel=1e-14, abs=1e-300)
+
+
+def test_softmax_of_infinite_scores_is_nan_as_in_torch_except_for_a_minus_infinity_among_finite_ones():
+    assert [p.data for p in nn.softmax([-math.inf, 0.0, 1.0])] == [0.0, 1.0 / (1.0 + math.e), math.e / (1.0 + math.e)]
+    for scores in ([math.inf, 0.0], [-math.inf, -math.inf]):  # the latter was a division by zero
+        assert all(math.isnan(p.data) for p in nn.softmax(scores))
 
 
 def test_softmax_of_nothing():
