@@ -99,10 +99,14 @@ def test_logsumexp_sums_in_a_balanced_tree_of_logaddexp_without_overflow():
     assert str(caught.value) == "logsumexp() got an empty list; expected at least one term."
 
 
-def test_softmax_gradient_passes_gradcheck():
+@pytest.mark.parametrize(
+    "point", [[0.3, -1.2, 2.0], [1000.0, 999.0, 998.5], [-1000.0, 1000.0, 999.0], [0.0, -80.0, 0.5]]
+)
+@pytest.mark.parametrize("k", [0, 1, 2])
+def test_softmax_gradient_passes_gradcheck(point, k):
     from autograd import gradcheck
 
-    assert gradcheck(lambda a, b, c: nn.softmax([a, b, c])[1], [0.3, -1.2, 2.0])
+    assert gradcheck(lambda a, b, c: nn.softmax([a, b, c])[k], point)
 
 
 @pytest.mark.parametrize("name", list(nn.ACTIVATIONS))
