@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import reprlib
 from collections.abc import Callable, Sequence
 
@@ -144,11 +143,48 @@ def resolve_activation(activation: str | Activation | None, what: str = "activat
     )
 
 
+def logsumexp(values: Sequence[Value]) -> Value:
+    """Log Σᵢ e^zᵢ, summed by ``logaddexp`` in pairs, so no exponential overflows.  ∂/∂zᵢ = softmax(z)ᵢ.
+
+    The pairs form a balanced tree (⌈log₂ n⌉ levels, which the batched engine
+    runs one after another), and no Python choice reads a score: the graph is
+    the same for every example, so the batched engine, which records it once
+    and replays it, is right for each. ``cross_entropy`` and ``softmax`` build
+    on it.
+
+    Args:
+        values: the terms, at least one (a lone term is returned as it is).
+
+    Returns:
+        log Σᵢ e^zᵢ, as a Value.
+
+    Raises:
+        ValueError: ``values`` is empty.
+
+    Example:
+        >>> round(logsumexp([Value(1000.0), Value(1000.0)]).data, 6)  # 1000 + log 2
+        1000.693147
+    """
+    terms = list(values)
+    if not terms:
+        raise ValueError("logsumexp() got an empty list; expected at least one term.")
+    while len(terms) > 1:
+        terms = [a.logaddexp(b) for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) - len(terms) % 2 :]
+    return terms[0]
+
+
 def softmax(values: Sequence[Value | float]) -> list[Value]:
     """Turn scores into probabilities: e^zᵢ / Σⱼ e^zⱼ for each score zᵢ.
 
-    The largest score is subtracted first (a constant shift changes neither
-    the result nor its gradient) so no exponential can overflow.
+    Every score is first shifted down by s = log Σⱼ e^zⱼ (``logsumexp``): a
+    shift changes neither the result nor its gradient, and after this one no
+    exponential exceeds 1, so none overflows. s is a node of the graph, not a
+    number read from the scores, so the batched engine, which records the graph
+    once and replays it, shifts each example by its own s. Dividing by the sum
+    of the shifted exponentials (≈ 1) cancels the rounding in s, so scores near
+    1000 are as exact as scores near 0 (e^(zᵢ − s) alone carries s's rounding:
+    1e-13 at 1000). A score of +∞ (or only −∞ scores) gives nan everywhere, as
+    in PyTorch.
 
     Args:
         values: the scores (logits), at least one.
@@ -177,9 +213,7 @@ def softmax(values: Sequence[Value | float]) -> list[Value]:
                 f"softmax() got values[{index}]={v!r} of type {type(v).__name__}; expected a number or a Value."
             )
     scores = [v if isinstance(v, Value) else Value(v) for v in values]
-    largest = max(v.data for v in scores)
-    if not math.isfinite(largest):
-        largest = 0.0
-    exps = [(v - largest).exp() for v in scores]
+    shift = logsumexp(scores)
+    exps = [(v - shift).exp() for v in scores]
     total = autograd.sum(exps)
     return [e / total for e in exps]

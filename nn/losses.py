@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 
 import autograd
 from autograd import Value
+from nn.activations import logsumexp
 from nn.checks import as_index, is_finite_number, is_number, same_length
 
 Output = Value | float | Sequence[Value | float]
@@ -263,9 +264,8 @@ def cross_entropy(logits: Sequence[Output], targets: Sequence[float]) -> Value:
 
 
 def _cross_entropy_term(scores: list[Value], index_of_class: int) -> Value:
-    # log Σⱼ e^zⱼ − z_t = log(e⁰ + Σ_{j≠t} e^dⱼ) with dⱼ = zⱼ − z_t, summed by
-    # logaddexp in pairs (a tree: few levels for the batched engine to run one
-    # after another), the first pair being logaddexp(0, d₁) = softplus(d₁).
+    # log Σⱼ e^zⱼ − z_t = log(e⁰ + Σ_{j≠t} e^dⱼ) with dⱼ = zⱼ − z_t, by logsumexp
+    # (logaddexp in pairs), the first pair being logaddexp(0, d₁) = softplus(d₁).
     # Branch-free: no Python choice reads a score, so the batched engine, which
     # records this once and replays it for every example, is right for each
     # (logaddexp's own rule is stable per example). Nothing overflows; a tiny loss
@@ -273,10 +273,7 @@ def _cross_entropy_term(scores: list[Value], index_of_class: int) -> Value:
     # sum); and each ∂/∂zⱼ is a product of sigmoids, never 1 − something, so even a
     # probability far below the others' keeps its digits.
     target = scores[index_of_class]
-    terms = [Value(0.0), *(z - target for j, z in enumerate(scores) if j != index_of_class)]
-    while len(terms) > 1:
-        terms = [a.logaddexp(b) for a, b in zip(terms[::2], terms[1::2])] + terms[len(terms) - len(terms) % 2 :]
-    return terms[0]
+    return logsumexp([Value(0.0), *(z - target for j, z in enumerate(scores) if j != index_of_class)])
 
 
 def hinge(scores: Sequence[Output], targets: Sequence[float]) -> Value:

@@ -609,3 +609,98 @@ def test_fit_with_the_batched_engine_trains_cross_entropy_to_finite_losses_on_fa
     assert all(math.isfinite(loss) for loss in losses["batched"])
     assert losses["batched"] == pytest.approx(losses["scalar"], rel=AGREEMENT)
     assert losses["batched"][0] == pytest.approx(_exact_cross_entropy([[500 * x, -500 * x] for (x,) in X], y)[0])
+
+
+# --- softmax where examples' top scores are far apart ---
+# nn.softmax used to subtract max(v.data), a number read while the graph was
+# recorded: the batched engine replayed the first example's as a constant for
+# every example (an example 1000 above it gave nan), and a model ending in
+# softmax was refused when the last example's top score differed from the first's.
+
+
+def _exact_softmax(scores: list[float], weights: list[float]) -> tuple[list[float], list[float]]:
+    """softmax(z) and ∂(Σᵢ gᵢ·softmax(z)ᵢ)/∂z = p ⊙ (g − Σᵢ gᵢpᵢ) at 50 digits."""
+    mpmath = pytest.importorskip("mpmath")
+    with mpmath.workdps(50):
+        z = [mpmath.mpf(v) for v in scores]
+        log_sum = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in z))
+        p = [mpmath.exp(v - log_sum) for v in z]
+        mean = mpmath.fsum(g * q for g, q in zip(weights, p))
+        return [float(q) for q in p], [float(q * (g - mean)) for g, q in zip(weights, p)]
+
+
+def test_softmax_replayed_by_the_batched_engine_is_exact_for_every_example() -> None:
+    batch = [
+        [0.0, 0.0, 0.0],  # the example the graph is recorded on
+        [1000.0, -1000.0, 0.0],  # 1000 above it: e^1000 overflowed
+        [-740.0, -740.5, -741.0],  # 740 below it: subnormal exponentials kept 3 digits
+        [0.0, -80.0, 0.5],  # a probability of 4.5e-36 next to 0.62
+    ]
+    weights = [[1.0, -2.0, 0.5], [0.5, 1.0, -1.0], [1.0, 0.0, -1.0], [0.0, 1.0, 0.0]]
+    tape = batched.record(nn.softmax, [], batch[0], input_gradients=True)
+    run = tape.run(batch)
+    slopes = run.input_grads(np.array(weights))
+    for row, g, probabilities, slope in zip(batch, weights, run.outputs.tolist(), slopes.tolist()):
+        exact_p, exact_slope = _exact_softmax(row, g)
+        assert probabilities == pytest.approx(exact_p, rel=1e-14, abs=0.0), row
+        assert slope == pytest.approx(exact_slope, rel=1e-14, abs=1e-300), row
+
+
+def _scores(weights: tuple[float, float, float]) -> nn.Dense:
+    """Three class scores wₖ·x for one input x."""
+    model = nn.Dense(1, 3, activation="linear", seed=0)
+    state = {}
+    for k, w in enumerate(weights):
+        state[f"neurons.{k}.weights.0"], state[f"neurons.{k}.bias"] = w, 0.0
+    model.load_state_dict(state)
+    return model
+
+
+class _Softmax(nn.Module):
+    """A model ending in nn.softmax: scores (1000x, −1000x, 0) for one input x."""
+
+    def __init__(self) -> None:
+        self.dense = _scores((1000.0, -1000.0, 0.0))
+
+    def __call__(self, inputs):  # type: ignore[no-untyped-def]
+        return nn.softmax(self.dense(inputs))
+
+
+@pytest.mark.parametrize(
+    "X",
+    [[[0.0], [1.0]], [[0.0], [1.0], [0.0]], [[0.0], [-0.74], [0.5], [0.0]]],
+    ids=["the last example differs (it was refused)", "one between two alike (it was nan)", "several (it was nan)"],
+)
+def test_a_model_ending_in_softmax_agrees_with_the_scalar_engine_and_mpmath(X: list[list[float]]) -> None:
+    y = [[1.0, 0.0, 0.0]] * len(X)
+    probabilities = [_exact_softmax([1000.0 * x, -1000.0 * x, 0.0], [0.0, 0.0, 0.0])[0] for (x,) in X]
+    exact = sum((p - t) ** 2 for row, target in zip(probabilities, y) for p, t in zip(row, target)) / (3 * len(X))
+    scalar = nn.evaluate(_Softmax(), X, y, loss=nn.mean_squared_error, engine="scalar")[0]
+    fast = nn.evaluate(_Softmax(), X, y, loss=nn.mean_squared_error, engine="batched")[0]
+    assert scalar == pytest.approx(exact, rel=1e-14)
+    assert fast == pytest.approx(scalar, rel=AGREEMENT)
+
+
+def _softmax_log_loss(outputs, targets):  # type: ignore[no-untyped-def]
+    """A user's own loss built on nn.softmax: −log softmax(z)_target, averaged."""
+    terms = [-nn.softmax(list(scores))[int(target)].log() for scores, target in zip(outputs, targets)]
+    return autograd.sum(terms) / len(terms)
+
+
+def test_fit_with_a_users_loss_built_on_softmax_trains_alike_in_both_engines() -> None:
+    # Scores (1000x, 700x, 400x): x = 1 leads the first example's top score by 1000, and
+    # no probability underflows to 0 (the batched engine runs every target's loss on every example).
+    X, y = [[0.0], [1.0], [-1.0], [0.5]], [1, 0, 2, 1]
+    weights, losses = {}, {}
+    for engine in ("scalar", "batched"):
+        model = _scores((1000.0, 700.0, 400.0))
+        history = nn.fit(
+            model, X, y, loss=_softmax_log_loss, optimizer=nn.SGD(model, learning_rate=1e-4),
+            epochs=3, batch_size=None, progress=False, engine=engine,
+        )  # fmt: skip
+        weights[engine], losses[engine] = [p.data for p in model.parameters()], history.train_loss
+    assert all(math.isfinite(loss) for loss in losses["batched"])
+    assert losses["batched"] == pytest.approx(losses["scalar"], rel=AGREEMENT)
+    largest = max(abs(w) for w in weights["scalar"])
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=0.0, abs=AGREEMENT * largest)
+    assert weights["batched"] != [p.data for p in _scores((1000.0, 700.0, 400.0)).parameters()]  # it trained
