@@ -19,34 +19,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "autograd")]
 
 import torch  # noqa: E402
 from mpmath_reference import Derivatives, errors, glassgrad, reference, split  # noqa: E402
+from torch_spelling import TORCH  # noqa: E402  (the op table spelled in PyTorch, shared with the tests)
 
 from autograd import OPS, Op  # noqa: E402
-
-functional = torch.nn.functional
-SPECIAL: dict[str, Any] = {
-    "add": lambda xs, cs: xs[0] + xs[1],
-    "sub": lambda xs, cs: xs[0] - xs[1],
-    "mul": lambda xs, cs: xs[0] * xs[1],
-    "div": lambda xs, cs: xs[0] / xs[1],
-    "neg": lambda xs, cs: -xs[0],
-    "pow": lambda xs, cs: torch.pow(xs[0], xs[1]),
-    "pow_constant": lambda xs, cs: torch.pow(xs[0], cs[0]),
-    "sum": lambda xs, cs: torch.stack(list(xs)).sum(),
-    "softplus": lambda xs, cs: functional.softplus(xs[0]),
-    "leaky_relu": lambda xs, cs: functional.leaky_relu(xs[0], cs[0]),
-}
 
 
 def in_torch(op: Op, point: tuple[float, ...]) -> Derivatives:
     operands, constants = split(op, point)
-    spell = SPECIAL.get(op.name) or (lambda xs, cs: getattr(torch, op.name)(*xs, *cs))
+    spell = TORCH[op.name]
     leaves = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in operands]
     out = spell(leaves, constants)
     first = torch.autograd.grad(out, leaves, create_graph=True, allow_unused=True)
@@ -65,6 +51,9 @@ def in_torch(op: Op, point: tuple[float, ...]) -> Derivatives:
 
 
 def table() -> tuple[list[str], dict[str, dict[str, float]]]:
+    missing = [name for name in OPS if name not in TORCH]
+    if missing:
+        raise SystemExit(f"No PyTorch spelling for {missing}: add one to SPECIAL in tests/autograd/torch_spelling.py.")
     rows = []
     worst: dict[str, dict[str, float]] = {"glassgrad": {}, "torch": {}}
     for name, op in OPS.items():
