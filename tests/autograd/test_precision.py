@@ -16,7 +16,7 @@ from autograd import OPS, Value, grad
 from autograd.engine.ops import FLOAT_MATH
 
 pytest.importorskip("mpmath", reason="the precision tests need mpmath: pip install 'glassgrad[test]'")
-from mpmath_reference import errors, glassgrad, reference
+from mpmath_reference import Derivatives, errors, glassgrad, reference
 
 TOLERANCE = 1e-12
 POINTS = [(name, point) for name, op in OPS.items() for point in op.points]
@@ -56,6 +56,14 @@ def test_the_precision_test_catches_the_cancelling_textbook_form():
     finally:
         object.__setattr__(op, "rule", rule)
     assert found["first"] > 0.5
+
+
+def test_a_nan_answer_is_an_infinite_error_not_a_lost_one():
+    # max() keeps its first item over a nan after it, so a nan read as a nan error vanished from the
+    # largest error: a nan gradient next to an exact one scored 0.0, and the precision test passed it.
+    truth = Derivatives(value=1.0, gradient=(1.0, 2.0), hessian=((1.0, 1.0), (1.0, 1.0)))
+    ours = Derivatives(value=1.0, gradient=(1.0, math.nan), hessian=((1.0, math.nan), (1.0, 1.0)))
+    assert errors(ours, truth) == {"value": 0.0, "first": math.inf, "second": math.inf}
 
 
 def test_the_tails_the_issue_names_are_exact():
