@@ -1,8 +1,9 @@
-"""benchmarks/precision.py runs every op of the table through PyTorch."""
+"""benchmarks/precision.py runs every op of the table through PyTorch, and docs/precision.md has a row for each."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -11,6 +12,7 @@ import pytest
 from autograd import OPS
 
 ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "precision.md"
 
 
 def _load_benchmark() -> ModuleType:
@@ -20,6 +22,16 @@ def _load_benchmark() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _points(name: str) -> str:
+    # The last column, as the benchmark writes it: the op's reference points.
+    return "; ".join(", ".join(repr(x) for x in point) for point in OPS[name].points)
+
+
+def test_the_precision_doc_has_a_row_for_every_op_with_its_reference_points():
+    rows = re.findall(r"^\| `(\w+)` \|.*\| ([^|]*) \|$", DOC.read_text(encoding="utf-8"), re.MULTILINE)
+    assert rows == [(name, _points(name)) for name in OPS]
 
 
 def test_the_precision_benchmark_runs_every_op_through_pytorch():
