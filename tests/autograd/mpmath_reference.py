@@ -101,7 +101,10 @@ def relative_error(ours: float, truth: object) -> float | None:
 
     Where the truth is 0 or below the normal range, an answer that is 0 or
     subnormal too counts as exact (0.0); anything larger is an error of inf.
+    A nan answer is an error of inf too: as a nan it would vanish in ``max``.
     """
+    if math.isnan(ours):
+        return math.inf
     exact = mpmath.mpf(truth)  # type: ignore[arg-type]
     if abs(exact) < SMALLEST_NORMAL:
         return 0.0 if abs(ours) < SMALLEST_NORMAL else math.inf

@@ -178,7 +178,7 @@ def test_example_i_is_an_ordinary_scalar_graph_with_the_same_numbers() -> None:
     (y,) = run.example(1)
     assert isinstance(y, Value)
     assert y.operation is ops.OPS["tanh"]
-    assert y.data == pytest.approx(run.outputs[1, 0], rel=1e-15)
+    assert y.data == pytest.approx(run.outputs[1, 0], rel=1e-15, abs=0.0)
     for p in w:
         p.grad = 0.0
     y.backward()
@@ -371,7 +371,7 @@ def test_the_batched_backward_walks_the_scalar_engines_sweep(monkeypatch: pytest
     honest = run.gradients().tolist()
     monkeypatch.setattr(graph, "_times", lambda local, upstream: 2.0 * (local * upstream))
     doubled_twice = run.gradients().tolist()  # two steps (tanh, then w·x), each doubled
-    assert doubled_twice == pytest.approx([4.0 * g for g in honest], rel=1e-15)
+    assert doubled_twice == pytest.approx([4.0 * g for g in honest], rel=1e-15, abs=0.0)
 
 
 def test_a_sum_of_one_term_and_a_product_with_a_fixed_one_are_no_array_operations() -> None:

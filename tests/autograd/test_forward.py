@@ -27,7 +27,7 @@ def test_jvp_of_a_product_plus_a_sine_along_each_axis():
     assert jvp(f, (0.5, 3.0), (1.0, 0.0)) == (0.5 * 3.0 + math.sin(0.5), 3.0 + math.cos(0.5))
     assert jvp(f, (0.5, 3.0), (0.0, 1.0)) == (0.5 * 3.0 + math.sin(0.5), 0.5)
     # Along (2, −1): 2·(y + cos x) − x.
-    assert jvp(f, (0.5, 3.0), (2.0, -1.0))[1] == pytest.approx(2 * (3.0 + math.cos(0.5)) - 0.5, rel=1e-15)
+    assert jvp(f, (0.5, 3.0), (2.0, -1.0))[1] == pytest.approx(2 * (3.0 + math.cos(0.5)) - 0.5, rel=1e-15, abs=0.0)
 
 
 def test_jvp_of_a_cube_is_three_x_squared_and_scales_with_the_tangent():
@@ -340,7 +340,8 @@ def test_trace_jvp_uses_labels_and_shows_constants_without_a_tangent():
     assert [step.name for step in trace] == ["x", "v2", "z", "v5"]  # the names draw() and trace_backward use
     assert trace.explain(2) == "ż = ∂z/∂v2·v̇2 = 1·0.5 = 0.5   (z = v2 + 1.0)"
     assert trace.explain(1) == "v̇2 = ∂v2/∂x·ẋ = 0.5·1 = 0.5   (v2 = x × w)"
-    assert trace.tangent == jvp(neuron, [2.0], [1.0])[1] == pytest.approx(0.5 * (1 - math.tanh(2.0) ** 2), rel=1e-15)
+    slope = 0.5 * (1 - math.tanh(2.0) ** 2)
+    assert trace.tangent == jvp(neuron, [2.0], [1.0])[1] == pytest.approx(slope, rel=1e-15, abs=0.0)
 
 
 @given(expressions())
@@ -377,9 +378,9 @@ def test_explain_names_the_valid_step_range(bad):
 def test_reverse_over_forward_differentiates_a_jvp():
     x = Value(0.5)
     _, slope = jvp(lambda x: x.sin() * x, [x], [1.0])  # d/dx (x sin x) = sin x + x cos x
-    assert slope.data == pytest.approx(math.sin(0.5) + 0.5 * math.cos(0.5), rel=1e-15)
+    assert slope.data == pytest.approx(math.sin(0.5) + 0.5 * math.cos(0.5), rel=1e-15, abs=0.0)
     # d²/dx² = 2 cos x − x sin x
-    assert grad(slope, [x])[0] == pytest.approx(2 * math.cos(0.5) - 0.5 * math.sin(0.5), rel=1e-14)
+    assert grad(slope, [x])[0] == pytest.approx(2 * math.cos(0.5) - 0.5 * math.sin(0.5), rel=1e-14, abs=0.0)
 
 
 def test_forward_over_forward_nests_a_jvp_in_a_jvp():

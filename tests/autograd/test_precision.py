@@ -16,7 +16,7 @@ from autograd import OPS, Value, grad
 from autograd.engine.ops import FLOAT_MATH
 
 pytest.importorskip("mpmath", reason="the precision tests need mpmath: pip install 'glassgrad[test]'")
-from mpmath_reference import errors, glassgrad, reference
+from mpmath_reference import Derivatives, errors, glassgrad, reference
 
 TOLERANCE = 1e-12
 POINTS = [(name, point) for name, op in OPS.items() for point in op.points]
@@ -58,14 +58,23 @@ def test_the_precision_test_catches_the_cancelling_textbook_form():
     assert found["first"] > 0.5
 
 
+def test_a_nan_answer_is_an_infinite_error_not_a_lost_one():
+    # max() keeps its first item over a nan after it, so a nan read as a nan error vanished from the
+    # largest error: a nan gradient next to an exact one scored 0.0, and the precision test passed it.
+    truth = Derivatives(value=1.0, gradient=(1.0, 2.0), hessian=((1.0, 1.0), (1.0, 1.0)))
+    ours = Derivatives(value=1.0, gradient=(1.0, math.nan), hessian=((1.0, math.nan), (1.0, 1.0)))
+    assert errors(ours, truth) == {"value": 0.0, "first": math.inf, "second": math.inf}
+
+
 def test_the_tails_the_issue_names_are_exact():
+    # abs=0: pytest.approx alone also allows an absolute 1e-12, which these tiny numbers are far below.
     x = Value(25.0)
-    assert grad(x.tanh(), [x])[0] == pytest.approx(7.7149993918556711e-22, rel=1e-12)
+    assert grad(x.tanh(), [x])[0] == pytest.approx(7.7149993918556711e-22, rel=1e-12, abs=0.0)
     x = Value(40.0)
-    assert grad(x.sigmoid(), [x])[0] == pytest.approx(4.248354255291589e-18, rel=1e-12)
+    assert grad(x.sigmoid(), [x])[0] == pytest.approx(4.248354255291589e-18, rel=1e-12, abs=0.0)
     x = Value(30.0)
     (slope,) = grad(x.softplus(), [x], create_graph=True)
-    assert grad(slope, [x])[0] == pytest.approx(9.3576229688384233e-14, rel=1e-12)
+    assert grad(slope, [x])[0] == pytest.approx(9.3576229688384233e-14, rel=1e-12, abs=0.0)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,42 +12,21 @@ from autograd.check.testing import Expression, Node, expressions, op_calls
 torch = pytest.importorskip(
     "torch", reason="PyTorch is not installed; `pip install torch==2.13.0` to run the cross-checks (CI does)"
 )
-functional = torch.nn.functional
+from torch_spelling import TORCH as DEFAULTS  # noqa: E402 (after the skip: it imports torch)
 
+functional = torch.nn.functional
 Tensor = object  # torch.Tensor, kept loose: these tests are not type-checked against torch
 
-# How an op is spelled in PyTorch: (operand tensors, constants) -> tensor. Ops
-# named as in PyTorch (tanh, log1p, asin, ...) need no entry; these are the rest.
-SPECIAL: dict[str, Callable[[Sequence[Tensor], Sequence[float]], Tensor]] = {
-    "add": lambda xs, cs: xs[0] + xs[1],
-    "sub": lambda xs, cs: xs[0] - xs[1],
-    "mul": lambda xs, cs: xs[0] * xs[1],
-    "div": lambda xs, cs: xs[0] / xs[1],
-    "neg": lambda xs, cs: -xs[0],
-    "pow": lambda xs, cs: torch.pow(xs[0], xs[1]),
-    "pow_constant": lambda xs, cs: torch.pow(xs[0], cs[0]),
-    "sum": lambda xs, cs: torch.stack(list(xs)).sum(),
-    # PyTorch's softplus returns x itself past threshold=20 (off by e⁻²⁰ ≈ 2e-9);
-    # past 40 that shortcut is exact in float64, so compare with the true function.
-    "softplus": lambda xs, cs: functional.softplus(xs[0], threshold=40.0),
-    "leaky_relu": lambda xs, cs: functional.leaky_relu(xs[0], cs[0]),
-    "mod": lambda xs, cs: torch.remainder(xs[0], xs[1]),  # Python's %, the divisor's sign
-}
-
-
-def _torch_spelling(name: str) -> Callable[[Sequence[Tensor], Sequence[float]], Tensor]:
-    if name in SPECIAL:
-        return SPECIAL[name]
-    function = getattr(torch, name)
-    return lambda xs, cs: function(*xs, *cs)
-
-
-TORCH = {name: _torch_spelling(name) for name in OPS if name in SPECIAL or hasattr(torch, name)}
+# The op table spelled in PyTorch (torch_spelling.py), but for softplus: PyTorch's returns
+# x itself past threshold=20 (off by e⁻²⁰ ≈ 2e-9); past 40 that shortcut is exact in
+# float64, so compare with the true function.
+TORCH = {**DEFAULTS, "softplus": lambda xs, cs: functional.softplus(xs[0], threshold=40.0)}
 OP_NAMES = list(OPS)
 
 
 def test_every_op_has_a_torch_spelling():
-    assert set(TORCH) == set(OPS)
+    # DEFAULTS is also the benchmark's (benchmarks/precision.py): an op missing here would crash it.
+    assert set(DEFAULTS) == set(TORCH) == set(OPS)
 
 
 def _in_torch(expr: Expression) -> tuple[Tensor, list[Tensor]]:

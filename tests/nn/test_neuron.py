@@ -11,7 +11,7 @@ def test_course_perceptron_gives_sigmoid_of_minus_six():
     y = neuron([-1, 2])
     assert y.inputs[0].data == -6.0  # z = 1 − 3 − 4
     assert round(y.data, 7) == 0.0024726
-    assert y.data == pytest.approx(1.0 / (1.0 + math.exp(6.0)), rel=1e-15)
+    assert y.data == pytest.approx(1.0 / (1.0 + math.exp(6.0)), rel=1e-15, abs=0.0)
 
 
 def test_weights_can_be_set_by_hand_after_construction():

@@ -90,7 +90,7 @@ def test_binary_cross_entropy_on_probabilities_matches_including_the_clamp() -> 
     scalar = nn.binary_cross_entropy(leaves, targets)
     scalar.backward()
     assert value == pytest.approx(scalar.data, rel=1e-12)
-    assert grads[:, 1].tolist() == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12)
+    assert grads[:, 1].tolist() == pytest.approx([leaf.grad for leaf in leaves], rel=1e-12, abs=0.0)
 
 
 def test_evaluate_gives_the_scalar_numbers() -> None:
@@ -222,7 +222,7 @@ def test_a_model_that_reads_a_number_but_takes_one_branch_everywhere_trains_like
         model = _BranchesOnItsInput()
         nn.fit(model, X, [1, 0, 1, 0], epochs=3, batch_size=2, progress=False, engine=engine)
         weights[engine] = model.state_dict()
-    assert weights["batched"] == pytest.approx(weights["scalar"], rel=1e-12)
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=1e-12, abs=0.0)
 
 
 def test_validation_examples_are_checked_too() -> None:
@@ -479,7 +479,7 @@ def test_one_step_from_the_same_weights_agrees_to_the_documented_1e_12(activatio
     scalar_grads = [p.grad for p in model.parameters()]
     weights = np.array([p.data for p in model.parameters()])
     fast_loss, fast_outputs, fast_grads = BatchedModel(model, X[0]).gradients(batch, targets, loss, weights)
-    assert fast_outputs == pytest.approx([o.data for o in outputs], rel=AGREEMENT)
+    assert fast_outputs == pytest.approx([o.data for o in outputs], rel=AGREEMENT, abs=0.0)
     assert fast_loss == pytest.approx(scalar_loss.data, rel=AGREEMENT)
     largest = max(abs(g) for g in scalar_grads)
     assert largest > 0.0
