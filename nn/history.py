@@ -37,6 +37,7 @@ import base64
 import bisect
 import copy
 import html
+import itertools
 import json
 import math
 import operator
@@ -45,7 +46,7 @@ import random
 import reprlib
 import sys
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -157,6 +158,8 @@ class Update:
 
 
 _DOUBLE = array("d", [0.0])  # times n: n zeros in an array of exactly that size
+_DATA = operator.attrgetter("data")  # a Value's number, read in C by map()
+_GRAD = operator.attrgetter("grad")
 CHUNK_BYTES = 32 << 10
 """About how much one chunk of recorded updates holds: 12 updates' weights of a 2-16-16-1 MLP (337
 parameters), or 6 updates' weights and gradients.
@@ -208,7 +211,7 @@ class _Chunk:
         """Row ``row``'s parameters, a copy."""
         return self.parameters[row * self.width : (row + 1) * self.width]
 
-    def add_numbers(self, parameters: Sequence[float], gradients: Sequence[float]) -> int:
+    def add_numbers(self, parameters: Iterable[float], gradients: Iterable[float]) -> int:
         """Fill the next row from numbers (the Values'); returns the row. The chunk keeps gradients."""
         row, width = self.filled, self.width
         parameters_memory, gradients_memory = self._memory
@@ -333,7 +336,10 @@ def _generators(model: Module, modules: Sequence[Module] | None = None) -> list[
     # Dropout's mask generator, or any module's: they decide the next updates as much as the weights do.
     if modules is None:
         modules = [module for _, module in model.named_modules()]
-    return [value for module in modules for value in vars(module).values() if isinstance(value, random.Random)]
+    # The scan in C (filter over every attribute of every module): a Python loop over W2's 250 attributes took
+    # more than the rest of making a recorder.
+    attributes = itertools.chain.from_iterable(map(dict.values, map(vars, modules)))
+    return list(filter(random.Random.__instancecheck__, attributes))
 
 
 def _settings(optimizer: Optimizer) -> dict[str, object]:
@@ -423,7 +429,7 @@ class Recorder:
         self._generators = _generators(model, modules)
         # The batched step's gradients are kept only where they cannot be computed again: with dropout.
         self._keeps_gradients = bool(self._generators)
-        self.initial_parameters = array("d", [parameter.data for parameter in self._parameters])
+        self.initial_parameters = array("d", map(_DATA, self._parameters))
         self.checkpoints: list[_Checkpoint] = []
         self._restart_point()
         if run is None:
@@ -434,13 +440,17 @@ class Recorder:
             run = _Run(X, y, loss, engine, model, self.checkpoints[0], orders)
         self.run = run
         self.epochs_started = 0
-        self._plan: list[tuple[int, int]] = []
+        self._plan: list[tuple[int, int]] = []  # the batches left in the epoch in progress
+        self._epoch_plan: tuple[int | _Same | None, list[tuple[int, int]]] = (SAME, [])  # a whole epoch's, by size
         self._checkpoint_every = CHECKPOINT_EVERY.get(engine, CHECKPOINT_EVERY["scalar"])
 
     def next_batch(self) -> tuple[int, int]:
         """The bounds in the current order of the next batch, starting a new epoch when this one is done (see above)."""
         if not self._plan:
-            self._plan = _cut(0, len(self.run.X), self.batch_size)
+            size, epoch = self._epoch_plan
+            if size != self.batch_size:  # the first epoch, or a new batch size: cut once, copied every epoch
+                size, epoch = self._epoch_plan = self.batch_size, _cut(0, len(self.run.X), self.batch_size)
+            self._plan = list(epoch)
             self.epochs_started += 1
         return self._plan[0]
 
@@ -470,7 +480,7 @@ class Recorder:
                 write_back()
             parameters = self._parameters
             chunk = self._chunk_for(gradients=True)
-            row = chunk.add_numbers([parameter.data for parameter in parameters], [p.grad for p in parameters])
+            row = chunk.add_numbers(map(_DATA, parameters), map(_GRAD, parameters))
         chunk = self._chunk
         learning_rate = float(getattr(self.optimizer, "learning_rate", math.nan))
         self.steps.append(
@@ -603,7 +613,9 @@ class Recorder:
         An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights (example above).
         """
         self._chunk.trim()
-        kept = bisect.bisect_right([step.epoch for step in self.steps], history.epochs)
+        kept = len(self.steps)
+        if kept and self.steps[-1].epoch > history.epochs:  # the last epoch was cut short
+            kept = bisect.bisect_right([step.epoch for step in self.steps], history.epochs)
         done = [checkpoint for checkpoint in self.checkpoints if checkpoint.updates <= kept]
         return RecordedHistory(
             **{name: getattr(history, name) for name in History.__dataclass_fields__},
@@ -775,7 +787,7 @@ class RecordedHistory(History):
                 optimizer.learning_rate = update.learning_rate  # type: ignore[attr-defined]
             _train_on(step, optimizer, run.X, run.y, update.indices)
         recorded = last.parameters if last is not None else self.initial_parameters
-        if array("d", [parameter.data for parameter in model.parameters()]) != recorded:
+        if array("d", map(_DATA, model.parameters())) != recorded:
             # Every setting a run can change starts a restart point, so this means something the recording does not
             # see decides the updates (a generator outside the model, a loss that changes): refuse rather than go on.
             raise TimeTravelError(
