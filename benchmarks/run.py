@@ -690,9 +690,11 @@ def task_recording(
 TASKS["recording"] = task_recording
 RECORDING_FULL = {"points": 100, "sizes": [16, 16, 1], "epochs": 20, "batch_size": 20, "rounds": 31}
 RECORDING_SMOKE = {"points": 12, "sizes": [4, 4, 1], "epochs": 2, "batch_size": 4, "rounds": 2}
-RECORDING_PROCESSES = {"full": 5, "smoke": 1}
+RECORDING_PROCESSES = {"full": 9, "smoke": 1}
 """Fresh processes the recording row runs in: one process's median moved by ±1.5% from one process to the
-next (where its heap happened to lie), more than the rounds within it did, so the row takes several."""
+next (where its heap happened to lie), more than the rounds within it did, so the row takes several.
+With five, the row itself moved from 1.022x to 1.062x over 14 runs of two near-identical versions in
+one morning; nine narrow a median's spread by a quarter (√(5/9)) for 10 s more (2.4 s a process)."""
 
 
 def fresh_recording(name: str, **args: Any) -> dict[str, Any]:

@@ -230,6 +230,75 @@ def test_ctrl_c_mid_epoch_drops_that_epochs_updates_as_fit_drops_its_weights() -
     assert weights(history.model_at(4)) == trained_afresh(mlp, 4)
 
 
+def test_ctrl_c_mid_epoch_of_the_batched_engine_drops_the_updates_it_had_not_yet_made_into_steps() -> None:
+    # The batched engine's updates are copied at once but made into steps when their epoch ends: an interrupted
+    # epoch's copied rows must go with it, and the chunk must take the next run's rows from the right place.
+    from nn.history import Recorder
+
+    update, calls = Recorder.update, []
+
+    def interrupted(self: Recorder, batch_loss: float, stepped: object = None, *, write_back: object = None) -> None:
+        calls.append(1)
+        if len(calls) == 7:  # epoch 2's third update: its first two are copied, not yet steps
+            raise KeyboardInterrupt
+        update(self, batch_loss, stepped, write_back=write_back)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Recorder, "update", interrupted)
+        history = recorded(mlp, engine="batched")
+    assert history.interrupted
+    assert (history.epochs, len(history.steps)) == (1, 4)
+    one_epoch, _ = fitted(mlp, 1, engine="batched")
+    assert weights(history.model_at(4)) == list(history.steps[3].parameters) == weights(one_epoch)
+    assert weights(history.fork(4, epochs=3).model_at(12)) == weights(fitted(mlp, 3, engine="batched")[0])
+
+
+def test_the_batched_engine_records_each_updates_learning_rate_across_a_schedule() -> None:
+    # The rate is read once for the updates copied together; a callback changes it between epochs only.
+    model = mlp()
+    optimizer = nn.Adam(model, learning_rate=0.05)
+
+    class Halving(nn.Callback):
+        def on_epoch_end(self, epoch: int, monitored: float, model: nn.Module) -> bool:
+            optimizer.learning_rate /= 2
+            return False
+
+    history = nn.fit(
+        model, X, y, optimizer=optimizer, epochs=3, batch_size=BATCH, progress=False, record=True,
+        callbacks=[Halving()], engine="batched",
+    )
+    assert isinstance(history, RecordedHistory)
+    assert [step.learning_rate for step in history.steps] == [0.05] * 4 + [0.025] * 4 + [0.0125] * 4
+    again = history.fork(10)  # replays 10 updates from the start, across both changes of rate
+    assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in history.steps]
+
+
+def test_a_batched_recording_read_mid_epoch_has_every_update_so_far_and_goes_on_in_the_same_chunk() -> None:
+    # fit's batched step hands over arrays; steps, history() and change() all see the updates copied so far.
+    np = pytest.importorskip("numpy")
+    from nn.history import Recorder
+
+    model = mlp()
+    n = len(model.parameters())
+    recorder = Recorder(model, X, y, nn.binary_cross_entropy_with_logits, nn.SGD(model), BATCH, 0, "batched")
+    rows = [np.arange(n, dtype="d") + 100 * k for k in range(7)]
+    for k in range(2):
+        recorder.update(0.5 + k, (rows[k], -rows[k]))
+    early = recorder.history()
+    assert [list(step.parameters) for step in early.steps] == [list(row) for row in rows[:2]]
+    for k in range(2, 5):  # epoch 1 ends at 4; update 5 begins epoch 2
+        recorder.update(0.5 + k, (rows[k], -rows[k]))
+    recorder.change(optimizer=nn.SGD(model, learning_rate=0.25))  # update 5, copied before it, keeps its rate
+    for k in range(5, 7):
+        recorder.update(0.5 + k, (rows[k], -rows[k]))
+    assert [step.loss for step in recorder.steps] == [0.5 + k for k in range(7)]
+    late = recorder.history()
+    assert [list(step.parameters) for step in late.steps] == [list(row) for row in rows]
+    assert [step.epoch for step in late.steps] == [1, 1, 1, 1, 2, 2, 2]
+    assert [step.learning_rate for step in late.steps] == [0.001] * 5 + [0.25] * 2  # SGD's default, then the new
+    assert list(early.steps[1].parameters) == list(rows[1])  # trimming the chunk moved nothing already handed out
+
+
 @pytest.mark.parametrize("k", [16, 18, 33, 40])  # restart points at 16 and 32 (CHECKPOINT_EVERY["scalar"] = 16)
 def test_a_fork_after_a_restart_point_repeats_the_run_exactly_dropout_and_adam_state_included(k: int) -> None:
     history = recorded(with_dropout, epochs=10)
