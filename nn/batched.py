@@ -369,11 +369,18 @@ class BatchedModel:
         model, slots = self._tape()
         marks: list[int] = []
         loss_heads = []
-        with enable_grad():
+        with batched.recording() as reads, enable_grad():
             for group in losses.groups:
                 marks.append(Value(0.0).serial)  # the head's constants are created after this mark
                 loss_heads.append(losses.one_example(model.outputs, group.target))
             marks.append(Value(0.0).serial)
+        if reads:
+            raise batched.BatchedError(
+                f"engine='batched' got loss={losses.name!r}, which read {batched.describe_nodes(reads)} as a number "
+                "(float(v), or v in an `if`); the batched engine records the loss once, on one example's outputs, "
+                "so a choice made on that number would be replayed for every example. Write the choice as "
+                "arithmetic on a comparison, e.g. (d > 0) * d for `d if d > 0 else 0`, or use engine='scalar'."
+            )
         tape = batched.Tape([*model.outputs, *loss_heads], model.parameters, model.inputs)
         heads = [[c for c in tape.constants if start < c.serial < end] for start, end in itertools.pairwise(marks)]
         for group, constants in zip(losses.groups, heads):

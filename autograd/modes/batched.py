@@ -29,7 +29,10 @@ before anything is allocated, naming its size.
 A graph recorded on one example is right for every example only if the code
 that built it took the same branches for all; code that reads a number while
 it is recorded (``float(v)``) is seen (``Tape.depends_on_data``) so that
-callers such as ``nn.fit`` can check every example.
+callers such as ``nn.fit`` can check every example. A comparison (``x > 0``)
+or ``x.detach()`` made while recording is a node of a zero-derivative op
+(``ops.DATA_LEAVES``), not a constant leaf, so every example computes its own
+(see ``recording``).
 
 Everything stays inspectable: ``Run.example(i)`` rebuilds example i's ordinary
 scalar graph with the same numbers, for ``draw``, ``trace_backward`` and
@@ -58,6 +61,7 @@ import numbers
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +72,7 @@ from autograd.engine.ops import (
     ABOVE_MINUS_ONE,
     AWAY_FROM_POLES,
     CUSTOM_OPS,
+    DATA_LEAVES,
     MODERATE,
     NONNEGATIVE,
     NONZERO,
@@ -455,6 +460,10 @@ def _outside(domain: Domain, x: Array) -> Mask:
     return refused
 
 
+# The ops of leaves made from data (comparisons, detach): replayed per example, but no gradient flows through them.
+_NO_GRADIENT = frozenset(DATA_LEAVES.values())
+
+
 # --- recording ------------------------------------------------------------------
 
 _Step = Any  # a _Group or a _Linear (defined below); graph._sweep walks them as nodes
@@ -661,9 +670,16 @@ def _signature(
     return shape
 
 
-def _describe_reads(reads: Sequence[Value]) -> str:
-    names = [repr(x.label) if x.label else f"a {x.op!r} node" if x.op else "an unlabeled leaf" for x in reads[:3]]
-    return ", ".join(names) + (f" and {len(reads) - 3} more" if len(reads) > 3 else "")
+def describe_nodes(nodes: Sequence[object]) -> str:
+    """Up to three nodes by label (or op), for messages: ``'x1', a '*' node and 2 more``.
+
+    Example:
+        >>> describe_nodes([Value(1.0, label="x1"), Value(2.0) * 3])
+        "'x1', a '*' node"
+    """
+    values = [x for x in nodes if isinstance(x, Value)]
+    names = [repr(x.label) if x.label else f"a {x.op!r} node" if x.op else "an unlabeled leaf" for x in values[:3]]
+    return ", ".join(names) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
 
 
 def _order(outputs: Sequence[Value]) -> list[Value]:
@@ -722,16 +738,42 @@ def record(
     return tape
 
 
-def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value], list[Value]]:
-    """Run ``function`` on one example's input Values: the inputs, the outputs and the nodes it read as numbers."""
-    inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(example)]
+@contextmanager
+def recording() -> Iterator[list[object]]:
+    """Build graphs as the batched engine records them, listing the nodes Python code reads as numbers.
+
+    Inside, a comparison (``x > 0``) or ``x.detach()`` is a node of a
+    zero-derivative op rather than a constant leaf, so a replay computes it
+    for each example; ``float(v)`` and ``if v:`` add ``v`` to the list, since
+    code that reads a number may build another graph for another example.
+    ``record`` records inside it; use it to build more of a graph to replay
+    (a loss on a recorded model's outputs).
+
+    Yields:
+        The list of the nodes read as numbers, filled as the block runs.
+
+    Example:
+        >>> x = Value(2.0)
+        >>> with recording() as reads:
+        ...     gate = x > 0
+        ...     taken = bool(x)
+        >>> gate.op, gate.inputs[0] is x, reads == [x]
+        ('>', True, True)
+    """
     reads: list[object] = []
     token = NUMBER_READS.set(reads)
     try:
-        with enable_grad():  # inside no_grad() the graph would be a lone leaf, replayed as a constant
-            result = function(inputs)
+        yield reads
     finally:
         NUMBER_READS.reset(token)
+
+
+def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value], list[Value]]:
+    """Run ``function`` on one example's input Values: the inputs, the outputs and the nodes it read as numbers."""
+    inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(example)]
+    # inside no_grad() the graph would be a lone leaf, replayed as a constant
+    with recording() as reads, enable_grad():
+        result = function(inputs)
     outputs = [result] if isinstance(result, Value) else list(result) if isinstance(result, Sequence) else [result]
     for output in outputs:
         if not isinstance(output, Value):
@@ -964,7 +1006,8 @@ class Tape:
         if self.input_gradients:
             needed.update(id(x) for x in self.inputs)
         for node in self.nodes:
-            if any(id(x) in needed for x in node.inputs):
+            # A comparison or a detach is a leaf in the scalar engine: no gradient flows back through it.
+            if node.operation not in _NO_GRADIENT and any(id(x) in needed for x in node.inputs):
                 needed.add(id(node))
         return needed
 
@@ -984,7 +1027,10 @@ class Tape:
             for k in range(len(first.inputs))
         ]
         scatters = tuple(_Scatter(o) for o in operands)
-        needs_grad = tuple(any(id(n.inputs[k]) in self._grad_needed for n in members) for k in range(len(operands)))
+        needs_grad = tuple(
+            first.operation not in _NO_GRADIENT and any(id(n.inputs[k]) in self._grad_needed for n in members)
+            for k in range(len(operands))
+        )
         return _Group(
             op=first.operation,
             constants=first.constants,
@@ -1057,7 +1103,7 @@ class Tape:
         if self._shape != _signature(outputs, self._parameter_index, inputs):
             first = [x.data for x in self.inputs]
             which = f"example {index} = {list(example)!r}" if index is not None else f"example {list(example)!r}"
-            read = f" (it read {_describe_reads(self.reads)} as a number)" if self.reads else ""
+            read = f" (it read {describe_nodes(self.reads)} as a number)" if self.reads else ""
             raise BatchedError(
                 f"record() got a function whose graph for {which} differs from the graph for {first!r}{read}; the "
                 "batched engine replays one graph for every example, so its shape must not depend on the data "
@@ -1560,6 +1606,8 @@ __all__ = [
     "Tape",
     "apply_rule",
     "available_memory",
+    "describe_nodes",
     "numpy",
     "record",
+    "recording",
 ]

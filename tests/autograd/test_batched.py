@@ -415,3 +415,48 @@ def test_parameters_of_the_wrong_shape_are_refused_naming_both_shapes() -> None:
     assert str(caught.value) == (
         "Tape.run() got parameters of shape (2,); expected (1,), one value per parameter of the tape."
     )
+
+
+# --- leaves made from data: comparisons and detach --------------------------------------
+
+
+def test_comparisons_and_detach_are_computed_for_each_example_not_copied_from_the_recorded_one() -> None:
+    w = Parameter(2.0, label="w")
+
+    def f(x: list[Value]) -> Value:
+        z = w * x[0]
+        return (z > 1) + 2 * (z >= x[1]) + 4 * (x[1] < z) + 8 * (1 <= z) + 16 * z.detach()  # noqa: SIM300
+
+    batch = [[0.0, 0.0], [1.0, 1.0], [-1.0, -3.0], [0.5, 2.0]]
+    run = batched.record(f, [w], batch[0]).run(batch)
+    assert run.outputs[:, 0].tolist() == [f([Value(a), Value(b)]).data for a, b in batch]
+    assert [run.example(i)[0].data for i in range(len(batch))] == run.outputs[:, 0].tolist()
+
+
+def test_no_gradient_flows_back_through_a_comparison_or_a_detach_even_where_it_would_be_infinite() -> None:
+    # The scalar engine's comparison and detach are leaves: nothing flows back. As nodes with a
+    # zero derivative they would pass 0 × inf = nan back to w.
+    w = Parameter(2.0, label="w")
+
+    def f(x: list[Value]) -> Value:
+        z = w * x[0]
+        return z.detach() * 1e308 * 10 + (z > 0) * 1e308 * 10 + z
+
+    run = batched.record(f, [w], [1.0]).run([[1.0], [3.0]])
+    assert run.gradients().tolist() == [4.0]
+    scalar = f([Value(1.0)])
+    scalar.backward()
+    assert w.grad == 1.0
+
+
+def test_recording_makes_a_comparison_a_node_and_lists_the_numbers_read() -> None:
+    x = Value(2.0, label="x")
+    with batched.recording() as reads:
+        gate, copy = x >= 1, x.detach()
+        _ = float(gate)
+    assert (gate.op, gate.inputs[0], gate.local_grads, copy.op, copy.label, copy.local_grads) == (
+        ">=", x, (0.0, 0.0), "detach", "x", (0.0,),
+    )  # fmt: skip
+    assert reads == [gate]
+    assert (x >= 1).inputs == ()  # outside: leaves, as ever
+    assert x.detach().inputs == ()

@@ -704,3 +704,134 @@ def test_fit_with_a_users_loss_built_on_softmax_trains_alike_in_both_engines() -
     largest = max(abs(w) for w in weights["scalar"])
     assert weights["batched"] == pytest.approx(weights["scalar"], rel=0.0, abs=AGREEMENT * largest)
     assert weights["batched"] != [p.data for p in _scores((1000.0, 700.0, 400.0)).parameters()]  # it trained
+
+
+# --- leaves made from data (comparisons, detach) are computed per example ----------------------
+
+
+def _gated_loss(outputs, targets):  # type: ignore[no-untyped-def]
+    """(ŷ > 0)·(ŷ − y)², averaged: the comparison is a leaf made from ŷ's number."""
+    return autograd.sum([(o > 0) * (o - t) ** 2 for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+def _detached_loss(outputs, targets):  # type: ignore[no-untyped-def]
+    """(stopgrad(ŷ)·ŷ − y)², averaged: the detached copy is a leaf made from ŷ's number."""
+    return autograd.sum([(o.detach() * o - t) ** 2 for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+class _Gated(nn.Module):
+    """A line z = w·x + b gated by comparisons and scaled by a detached copy of itself."""
+
+    def __init__(self) -> None:
+        self.line = nn.Neuron(1, activation="linear", weights=[1.5], bias=-0.5)
+
+    def __call__(self, inputs):  # type: ignore[no-untyped-def]
+        z = self.line(inputs)
+        inside = (z <= 1.0) * (1.0 >= z) * (z < inputs[0]) * (inputs[0] >= z - 1.0)  # noqa: SIM300  (reflected too)
+        return (z > 0) * z + z * z.detach() + inside * z
+
+
+def _losses_and_gradients(model: nn.Module, X, y, loss) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:  # type: ignore[no-untyped-def]
+    outputs = [model(x) for x in X]
+    scalar = loss(outputs, y)
+    scalar.backward()
+    scalar_grads = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    weights = np.array([p.data for p in model.parameters()])
+    fast, _, fast_grads = BatchedModel(model, X[0]).gradients(X, y, loss, weights)
+    return (scalar.data, scalar_grads), (fast, fast_grads.tolist())
+
+
+def _examples() -> object:
+    from hypothesis import strategies as st
+
+    number = st.floats(-3.0, 3.0, allow_nan=False).map(lambda x: round(x, 2))
+    return st.lists(number, min_size=1, max_size=6)
+
+
+def test_a_loss_with_a_comparison_or_a_detach_gives_the_scalar_engines_loss_and_gradients() -> None:
+    # Was 0.0 against 4.33 (the comparison) and 4.67 against 32.67 (detach): every example
+    # used the first example's gate and copy.
+    from hypothesis import given
+
+    @given(_examples())
+    def check(xs: list[float]) -> None:
+        X, y = [[x] for x in xs], [0.5 * x - 1.0 for x in xs]
+        for loss in (_gated_loss, _detached_loss):
+            (scalar, scalar_grads), (fast, fast_grads) = _losses_and_gradients(
+                nn.Neuron(1, activation="linear", weights=[1.0], bias=0.25), X, y, loss
+            )
+            assert fast == pytest.approx(scalar, rel=AGREEMENT, abs=1e-300)
+            assert fast_grads == pytest.approx(scalar_grads, rel=AGREEMENT, abs=1e-12)
+
+    check()
+
+
+def test_the_scripts_numbers_a_gated_loss_and_a_detached_loss_are_the_scalar_engines() -> None:
+    X, y = [[-1.0], [2.0], [3.0]], [0.0, 0.0, 0.0]
+    for loss, expected in ((_gated_loss, 13.0 / 3.0), (_detached_loss, 98.0 / 3.0)):
+        for engine in ("scalar", "batched"):
+            model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+            assert nn.evaluate(model, X, y, loss=loss, engine=engine)[0] == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_model_with_comparisons_and_a_detach_gives_the_scalar_engines_outputs_and_gradients() -> None:
+    # A middle example whose gate differs was silently given the first example's gate; a
+    # last one was refused.
+    from hypothesis import given
+
+    @given(_examples())
+    def check(xs: list[float]) -> None:
+        X, y = [[x] for x in xs], [0.0] * len(xs)
+        model = _Gated()
+        (scalar, scalar_grads), (fast, fast_grads) = _losses_and_gradients(model, X, y, nn.mean_squared_error)
+        assert fast == pytest.approx(scalar, rel=AGREEMENT, abs=1e-300)
+        assert fast_grads == pytest.approx(scalar_grads, rel=AGREEMENT, abs=1e-12)
+        assert nn.predict(model, X) == pytest.approx(
+            BatchedModel(model, X[0]).outputs(X)[:, 0].tolist(), rel=AGREEMENT, abs=1e-300
+        )
+
+    check()
+
+
+@pytest.mark.parametrize("X", [[[-1.0], [2.0]], [[-1.0], [2.0], [-1.0]]], ids=["last differs", "middle differs"])
+def test_fit_of_a_gated_model_trains_like_the_scalar_engine_whichever_example_opens_the_gate(X) -> None:  # type: ignore[no-untyped-def]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = _Gated()
+        nn.fit(model, X, [0.5] * len(X), loss=nn.mean_squared_error, optimizer=nn.SGD(model, learning_rate=0.05),
+               epochs=3, batch_size=None, progress=False, engine=engine)  # fmt: skip
+        weights[engine] = [p.data for p in model.parameters()]
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=AGREEMENT)
+    assert weights["scalar"] != [p.data for p in _Gated().parameters()]  # it trained
+
+
+def test_example_i_of_a_gated_run_shows_its_own_gate_as_a_comparison_node() -> None:
+    model = _Gated()
+    run = BatchedModel(model, [-1.0]).run([[-1.0], [2.0]])
+    for index, (x, opened) in enumerate(((-1.0, 0.0), (2.0, 1.0))):
+        (output,) = run.example(index)
+        gates = [n for n in autograd.engine.graph.topological_order(output) if n.op == ">"]
+        assert [g.data for g in gates] == [opened]
+        assert output.data == pytest.approx(model([x]).data, rel=1e-15)
+        drawn = autograd.to_dot(output)
+        assert 'tooltip="ŷ > 0 (intermediate): data=' + repr(opened) in drawn  # read as a comparison, not ">(ŷ)"
+        assert 'tooltip="ŷ·detach ŷ (intermediate)' in drawn
+
+
+def test_a_loss_that_branches_on_an_outputs_number_is_refused_naming_the_fix() -> None:
+    # Was silently wrong: a Huber loss written with `if` gave 2.3125 against the scalar engine's 1.3125.
+    def huber(outputs, targets):  # type: ignore[no-untyped-def]
+        terms = [0.5 * (o - t) ** 2 if abs(o - t) < 1 else abs(o - t) - 0.5 for o, t in zip(outputs, targets)]
+        return autograd.sum(terms) / len(terms)
+
+    X, y = [[0.5], [3.0]], [0.0, 0.0]
+    assert nn.evaluate(nn.Neuron(1, activation="linear", weights=[1.0]), X, y, loss=huber)[0] == 1.3125
+    with pytest.raises(batched.BatchedError) as error:
+        nn.evaluate(nn.Neuron(1, activation="linear", weights=[1.0]), X, y, loss=huber, engine="batched")
+    assert str(error.value) == (
+        "engine='batched' got loss='huber', which read a '<' node as a number (float(v), or v in an `if`); the "
+        "batched engine records the loss once, on one example's outputs, so a choice made on that number would be "
+        "replayed for every example. Write the choice as arithmetic on a comparison, e.g. (d > 0) * d for "
+        "`d if d > 0 else 0`, or use engine='scalar'."
+    )
