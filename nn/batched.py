@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ from autograd import Value, enable_grad
 from autograd.engine.recording import RECORDING
 from autograd.modes import batched
 from nn.dropout import Dropout
-from nn.losses import Output
+from nn.losses import OUTPUT_CHECKS, Output, OutputCheck
 from nn.module import Module
 
 if TYPE_CHECKING:
@@ -47,8 +48,10 @@ ENGINES = ("scalar", "batched")
 
 Draw = tuple[random.Random, Dropout, tuple[str, ...]]
 Slots = list[tuple[random.Random, list[tuple[Dropout, Value]]]]
-LossTape = tuple[batched.Tape, Slots, list[list[Value]]]
-"""The model and the loss heads on one tape, the dropout masks' leaves and each head's constant leaves."""
+Checks = list[tuple[Value, OutputCheck]]
+LossTape = tuple[batched.Tape, Slots, list[list[Value]], list[Checks]]
+"""The model and the loss heads on one tape, the dropout masks' leaves, each head's constant leaves and the
+checks each head made on the model's outputs (``nn.losses.OUTPUT_CHECKS``), to make on every example."""
 
 
 class _Recorded:
@@ -328,7 +331,7 @@ class BatchedModel:
             raise ValueError(f"engine='batched' got {n} examples and {len(y)} targets; expected one target each.")
         losses = self._loss(loss)
         groups, rows = losses.assign(y)
-        tape, slots, heads = self._loss_tape(losses)
+        tape, slots, heads, checks = self._loss_tape(losses)
         leaves = self._masks(slots, n)
         for g, constants in enumerate(heads):
             table, varying = losses.groups[g].table()
@@ -337,6 +340,7 @@ class BatchedModel:
             for column in varying:  # the others (the 1 of 1 − y·s) stay the recorded constants
                 leaves[constants[column]] = table[chosen, column]
         run = tape.run(X, leaves, checked=self.checked, parameters=parameters)
+        _check_outputs(run, checks, groups)
         width = len(tape.outputs) - len(heads)
         seed = np.zeros((n, len(tape.outputs)))
         if len(heads) == 1:
@@ -357,7 +361,7 @@ class BatchedModel:
                 self._losses.assign(self.targets)
         return self._losses
 
-    def _loss_tape(self, losses: BatchedLoss) -> tuple[batched.Tape, Slots, list[list[Value]]]:
+    def _loss_tape(self, losses: BatchedLoss) -> LossTape:
         """The model and one loss head per group of targets on one tape (recorded again when a group is added)."""
         # A new group, or a constant that now differs between targets, needs another tape.
         key = (self.model.training, losses.shapes_version)
@@ -369,10 +373,11 @@ class BatchedModel:
         model, slots = self._tape()
         marks: list[int] = []
         loss_heads = []
+        checks: list[Checks] = [[] for _ in losses.groups]
         with batched.recording() as reads, enable_grad():
-            for group in losses.groups:
+            for group, listed in zip(losses.groups, checks):
                 marks.append(Value(0.0).serial)  # the head's constants are created after this mark
-                loss_heads.append(losses.one_example(model.outputs, group.target))
+                loss_heads.append(losses.one_example(model.outputs, group.target, listed))
             marks.append(Value(0.0).serial)
         if reads:
             raise batched.BatchedError(
@@ -397,8 +402,8 @@ class BatchedModel:
             varying.update(id(constants[column]) for column in group.table()[1])
         fixed = [leaf for leaf in tape.constants if id(leaf) not in varying]
         tape = batched.Tape(tape.outputs, tape.parameters, tape.inputs, fixed=fixed)
-        self._loss_tapes[key] = (losses, (tape, slots, heads))
-        return tape, slots, heads
+        self._loss_tapes[key] = (losses, (tape, slots, heads, checks))
+        return tape, slots, heads, checks
 
 
 def _numbers(example: Sequence[Value | float]) -> list[float]:
@@ -493,9 +498,18 @@ class BatchedLoss:
         self._varying: list[list[int]] = []
         self.shapes_version = 0  # changes when a group is added or one of its constants starts to vary
 
-    def one_example(self, outputs: Sequence[Value], target: Target) -> Value:
-        """The loss of one example: ``loss([ŷ], [y])``, with ŷ one Value or a list of them."""
-        return self.loss([outputs[0] if len(outputs) == 1 else list(outputs)], [target])
+    def one_example(self, outputs: Sequence[Value], target: Target, checks: Checks | None = None) -> Value:
+        """The loss of one example: ``loss([ŷ], [y])``, with ŷ one Value or a list of them.
+
+        The checks the loss makes on the outputs' numbers (``nn.losses.OUTPUT_CHECKS``) are
+        listed in ``checks`` rather than made: the outputs are one recorded example's, and the
+        run makes them on every example's.
+        """
+        token = OUTPUT_CHECKS.set([] if checks is None else checks)
+        try:
+            return self.loss([outputs[0] if len(outputs) == 1 else list(outputs)], [target])
+        finally:
+            OUTPUT_CHECKS.reset(token)
 
     def assign(self, targets: Sequence[Target]) -> tuple[Index, Index]:
         """Each example's group and its row of constants, recording the loss for targets not seen before."""
@@ -561,14 +575,44 @@ class BatchedLoss:
             return
         first_target, first_alone = self._first
         pair = [[Value(x) for x in self.example] for _ in range(2)]
-        together = self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data
+        token = OUTPUT_CHECKS.set([])  # the recorded example's outputs: the run checks every example's
+        try:
+            together = self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data
+        finally:
+            OUTPUT_CHECKS.reset(token)
         expected = (first_alone + alone) / 2
+        if math.isnan(expected):  # outputs that are not numbers (the run refuses them if the loss does): no evidence
+            return
         if not abs(together - expected) <= 1e-9 * abs(expected) and together != expected:
             raise batched.BatchedError(
                 f"engine='batched' got loss={self.name!r}, which gave {together!r} for two examples together but "
                 f"{expected!r} as the mean of each alone; the batched engine replays the loss example by example, "
                 "so it needs the mean of per-example losses (as every nn loss is). Use engine='scalar' for this loss."
             )
+
+
+def _check_outputs(run: batched.Run, checks: list[Checks], groups: Index) -> None:
+    """Make each head's checks on the outputs of its own examples; raise the first failure, as the scalar loss would.
+
+    The scalar loss checks example after example, so the failure named is the one at the lowest index.
+    """
+    np = batched.numpy()
+    failures: list[tuple[int, float, OutputCheck]] = []
+    for g, listed in enumerate(checks):
+        for node, check in listed:
+            try:
+                values = run.value_of(node)
+            except KeyError:  # not replayed: a constant, checked where it was made
+                continue
+            refused = check.refused(values)
+            if len(checks) > 1:
+                refused = refused & (groups == g)
+            bad = np.flatnonzero(refused)
+            if len(bad):
+                failures.append((int(bad[0]), float(values[bad[0]]), check))
+    if failures:
+        index, value, check = min(failures, key=lambda failure: failure[0])
+        check.refuse(value, index)
 
 
 def _key(target: Target) -> object:

@@ -835,3 +835,79 @@ def test_a_loss_that_branches_on_an_outputs_number_is_refused_naming_the_fix() -
         "replayed for every example. Write the choice as arithmetic on a comparison, e.g. (d > 0) * d for "
         "`d if d > 0 else 0`, or use engine='scalar'."
     )
+
+
+# --- binary_cross_entropy's check that outputs are probabilities, made on every example -------
+
+
+def _refusal(engine: str, model: nn.Module, X, y, loss=nn.binary_cross_entropy) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError) as error:  # noqa: PT011  (the message is compared below, in full)
+        nn.evaluate(model, X, y, loss=loss, engine=engine)
+    return str(error.value)
+
+
+def test_binary_cross_entropy_refuses_an_output_outside_0_1_in_any_example_as_the_scalar_engine_does() -> None:
+    # The batched engine checked only the example it recorded the loss on: output 2.0 gave 0.3466.
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    probability = st.floats(0.0, 1.0)
+    refused = st.sampled_from([2.0, -0.5, 1.0 + 2**-52, -1e-300, math.nan, math.inf, -math.inf])
+
+    @given(st.lists(probability, min_size=1, max_size=6), st.data())
+    def check(outputs: list[float], data: st.DataObject) -> None:
+        bad = data.draw(st.lists(st.tuples(st.integers(0, len(outputs)), refused), min_size=1, max_size=2))
+        for position, value in bad:
+            outputs.insert(position, value)
+        X = [[p] for p in outputs]
+        y = data.draw(st.lists(st.sampled_from([0, 1, 0.5]), min_size=len(X), max_size=len(X)))
+        identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        scalar = _refusal("scalar", identity, X, y)
+        assert _refusal("batched", identity, X, y) == scalar
+        first = next(i for i, p in enumerate(outputs) if not 0.0 <= p <= 1.0)
+        assert f" for example {first};" in scalar
+
+    check()
+
+
+def test_the_scripts_binary_cross_entropy_output_of_2_is_refused_by_both_engines_naming_example_1() -> None:
+    expected = (
+        "binary_cross_entropy() got output 2.0 for example 1; expected a probability in [0, 1]. Give the model a "
+        "sigmoid output (output_activation='sigmoid'), or use binary_cross_entropy_with_logits on raw scores."
+    )
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0])
+        assert _refusal(engine, model, [[0.5], [2.0]], [1, 1]) == expected
+
+
+def test_an_output_outside_0_1_in_the_recorded_example_only_refuses_a_batch_that_holds_it() -> None:
+    # The loss is recorded on X[0]'s outputs; a batch without X[0] must not be refused for it.
+    identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+    batch = BatchedModel(identity, [2.0])
+    assert batch.evaluate([[0.5], [0.25]], [1, 0], nn.binary_cross_entropy)[0] == pytest.approx(
+        nn.binary_cross_entropy([0.5, 0.25], [1, 0]).data, rel=1e-15
+    )
+    with pytest.raises(ValueError, match=r"got output 2.0 for example 1;"):
+        batch.evaluate([[0.5], [2.0]], [1, 0], nn.binary_cross_entropy)
+
+
+def test_fit_names_the_example_of_its_batch_whose_output_is_outside_0_1_as_the_scalar_engine_does() -> None:
+    X = [[0.5], [0.25], [0.75], [3.0], [0.125]]
+    messages = {}
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        with pytest.raises(ValueError) as error:  # noqa: PT011  (compared below)
+            nn.fit(model, X, [1, 0, 1, 0, 1], loss=nn.binary_cross_entropy, epochs=1, batch_size=2, seed=5,
+                   progress=False, engine=engine)  # fmt: skip
+        messages[engine] = str(error.value)
+    assert "got output 3.03999" in messages["scalar"]  # 3.0 after one step
+    assert messages["batched"] == messages["scalar"]
+
+
+def test_a_users_loss_built_on_binary_cross_entropy_is_checked_on_every_example_too() -> None:
+    def with_l1(outputs, targets):  # type: ignore[no-untyped-def]
+        return nn.binary_cross_entropy(outputs, targets) + 0.0 * autograd.sum([abs(o) for o in outputs])
+
+    X, y = [[0.5], [0.25], [-0.5]], [1, 0, 1]
+    identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+    assert _refusal("batched", identity, X, y, with_l1) == _refusal("scalar", identity, X, y, with_l1)
