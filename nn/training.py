@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from autograd import OPS, Value, cycle_collector_paused, enable_grad, no_grad
+from autograd import OPS, DomainError, Value, cycle_collector_paused, enable_grad, no_grad
 from nn.checks import evaluating, is_finite_number, same_length, whole_number
 from nn.data import Examples, Targets, batches, examples, targets
 from nn.early_stopping import Callback
@@ -463,6 +463,14 @@ def _check_fit(
                 distinct = list({(type(t), repr(t)): t for t in targets}.values())
                 try:
                     loss([output] * len(distinct), distinct)
+                except DomainError:
+                    # X[0]'s output is outside an op's domain for some target (−log ŷ[y]): no evidence against
+                    # the targets, as each target's loss is computed on its own examples' outputs. Each alone:
+                    for target in distinct:
+                        try:
+                            loss([output], [target])
+                        except DomainError:
+                            continue
                 except (ValueError, TypeError):
                     loss([output] * len(targets), targets)
             except (ValueError, TypeError) as error:

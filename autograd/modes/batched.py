@@ -55,6 +55,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import numbers
@@ -487,6 +488,7 @@ class _Group:
     scatters: tuple[_Scatter, ...]
     needs_grad: tuple[bool, ...]
     inputs: tuple[_Scatter, ...]  # the operands a gradient flows back to, as graph._sweep walks them
+    nodes: tuple[Value, ...]  # the recorded nodes, one per row: which outputs they feed (Tape._counted)
 
 
 @dataclass(frozen=True)
@@ -849,6 +851,7 @@ class Tape:
     _constant_values: Array
     _row_parameters: Index
     _parameter_rows: Index
+    _reach: dict[int, set[int]]  # which outputs each node feeds, for run(counted=...): set on first need
 
     def __getattr__(self, name: str) -> Any:
         # Called only for attributes not set yet: compile once, then they are ordinary attributes.
@@ -1039,6 +1042,7 @@ class Tape:
             scatters=scatters,
             needs_grad=needs_grad,
             inputs=tuple(scatter for scatter, need in zip(scatters, needs_grad) if need),
+            nodes=tuple(members),
         )
 
     def _compile_linear(self, members: list[Value], span: slice, rows: dict[int, int]) -> _Linear:
@@ -1134,6 +1138,7 @@ class Tape:
         *,
         checked: bool = False,
         parameters: NDArray[Any] | None = None,
+        counted: Sequence[Mask | None] | None = None,
     ) -> Run:
         """Evaluate every node for every example of ``batch`` at once.
 
@@ -1147,6 +1152,11 @@ class Tape:
             parameters: the parameters' values as one float array in
                 ``self.parameters`` order, read instead of each ``.data`` (a
                 training loop that keeps its weights as an array between steps).
+            counted: per output, the examples whose value of it will be used (None:
+                all). An operand outside its op's domain in an example that no used
+                output depends on is no error: the scalar engine would never compute
+                it (a loss head of another example's target). Its value and local
+                derivatives are set to 0, so nothing of it reaches a used number.
 
         Returns:
             A ``Run`` holding every node's values.
@@ -1197,6 +1207,13 @@ class Tape:
                 raise ValueError(f"Tape.run() got leaves[{leaf!r}]; the tape was compiled with it fixed.")
             values[self._rows[id(leaf)]] = given
         local: list[tuple[Any, ...]] = []
+        if counted is not None and len(counted) != len(self.outputs):
+            raise ValueError(
+                f"Tape.run() got {len(counted)} masks in counted; expected one per output ({len(self.outputs)})."
+            )
+        # The entries computed from an operand excused from its domain (no used output depends on
+        # them, nor on anything computed from them): none, until a domain check excuses one.
+        skipped: Mask | None = None
         with np.errstate(all="ignore"):
             for step in self._steps:
                 if isinstance(step, _Linear):
@@ -1207,14 +1224,53 @@ class Tape:
                     for bias in step.biases:
                         out += parameters[bias][:, None]
                     local.append(())
+                    if skipped is not None:  # finite (from zeros), but what uses them is skipped too
+                        reached = skipped[step.shared].any(axis=0)
+                        for rest in step.rest:
+                            reached = reached | skipped[rest]
+                        skipped[step.rows] = reached
                     continue
                 operands = [values[o] for o in step.operands]
+                excused = None
                 if step.op.checks_domain:
-                    _check_domain(step.op, operands, step.constants)
+                    uses = None if counted is None else lambda: self._counted(step, counted, n)  # noqa: B023
+                    excused = _check_domain(step.op, operands, step.constants, uses)
+                if skipped is not None:
+                    reached = np.logical_or.reduce([skipped[o] for o in step.operands])
+                    excused = reached if excused is None else excused | reached
                 value, local_grads = _run_rule(step.op, operands, step.constants)
+                if excused is not None and excused.any():
+                    # Not computed by the scalar engine: 0, and so is every derivative (0 × inf would be nan).
+                    value = np.where(excused, 0.0, value)
+                    local_grads = tuple(np.where(excused, 0.0, g) for g in local_grads)
+                    if skipped is None:
+                        skipped = np.zeros(values.shape, dtype=bool)
+                    skipped[step.rows] = excused
                 values[step.rows] = value
                 local.append(local_grads)
         return Run(self, values, parameters, local)
+
+    def _counted(self, step: _Group, counted: Sequence[Mask | None], n: int) -> Mask:
+        """Per node of ``step`` and example, whether some used output depends on it (see ``run``'s ``counted``)."""
+        np = numpy()
+        reach: dict[int, set[int]] | None = self.__dict__.get("_reach")
+        if reach is None:  # which outputs each node feeds: once, and only when a domain check needs it
+            reach = {}
+            for k, y in enumerate(self.outputs):
+                reach.setdefault(id(self._source(y)), set()).add(k)
+            for node in reversed(self.nodes):
+                fed = reach.get(id(node), set())
+                for x in node.inputs:
+                    reach.setdefault(id(self._source(x)), set()).update(fed)
+            self._reach = reach
+        masks = []
+        for node in step.nodes:
+            used = [counted[k] for k in reach.get(id(node), ())]
+            if any(mask is None for mask in used):
+                masks.append(np.ones(n, dtype=bool))
+            else:  # no output at all: nothing uses it
+                masks.append(np.logical_or.reduce([np.asarray(m, dtype=bool) for m in used] or [np.zeros(n, bool)]))
+        return np.array(masks)  # type: ignore[no-any-return]
 
     def bytes_per_example(self) -> int:
         """Bytes one example takes in ``run`` and ``backward``: each node's value, gradient and local derivatives.
@@ -1361,11 +1417,23 @@ def _is_number_type(kind: type) -> bool:
     return (issubclass(kind, numbers.Real) and not issubclass(kind, bool)) or issubclass(kind, Value)
 
 
-def _check_domain(op: Op, operands: Sequence[Array], constants: Sequence[float]) -> None:
+def _check_domain(
+    op: Op, operands: Sequence[Array], constants: Sequence[float], counted: Callable[[], Mask] | None = None
+) -> Mask | None:
+    """Raise ``DomainError`` for the first operand outside ``op``'s domain in a counted example.
+
+    Returns the entries outside the domain that ``counted()`` (nodes × examples) excuses, or None.
+    """
     np = numpy()
     subject, needs = (op.title, op.title) if op.title else (f"{op.name}()", op.name)
+    excused: Mask | None = None
+    if counted is not None:
+        counted = functools.cache(counted)  # built on the first entry outside the domain, if any
     for name, domain, x in zip(op.operands, op.domains, operands):
         bad = _outside(domain, x)
+        if bad.any() and counted is not None:
+            excused = bad & ~counted() if excused is None else excused | (bad & ~counted())
+            bad = bad & counted()
         if bad.any():
             _node, example = (int(i) for i in np.argwhere(bad)[0])
             which = f"{name} " if len(op.operands) > 1 else ""
@@ -1377,11 +1445,15 @@ def _check_domain(op: Op, operands: Sequence[Array], constants: Sequence[float])
         check = op.check
         failed = np.frompyfunc(lambda *xs: check(*xs, *constants) is not None, len(operands), 1)(*operands)
         bad = failed.astype(bool)
+        if bad.any() and counted is not None:
+            excused = bad & ~counted() if excused is None else excused | (bad & ~counted())
+            bad = bad & counted()
         if bad.any():
             _node, example = (int(i) for i in np.argwhere(bad)[0])
             shown = ", ".join(f"{n}={float(x[_node, example])!r}" for n, x in zip(op.operands, operands))
             expected = check(*(float(x[_node, example]) for x in operands), *constants)
             raise DomainError(f"{subject} got {shown} for example {example} (batched run); {needs} needs {expected}.")
+    return excused
 
 
 class Run:

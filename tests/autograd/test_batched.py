@@ -460,3 +460,29 @@ def test_recording_makes_a_comparison_a_node_and_lists_the_numbers_read() -> Non
     assert reads == [gate]
     assert (x >= 1).inputs == ()  # outside: leaves, as ever
     assert x.detach().inputs == ()
+
+
+# --- run(counted=...): values no used output depends on ----------------------------------------
+
+
+def test_an_operand_outside_its_domain_only_where_no_used_output_depends_on_it_is_no_error() -> None:
+    w = Parameter(1.0, label="w")
+
+    def two_heads(x: list[Value]) -> list[Value]:
+        z = w * x[0]
+        return [z, z.log() * 2, (2 - z).log().sqrt()]  # log z needs x > 0, log(2 − z) needs x < 2
+
+    tape = batched.record(two_heads, [w], [1.0])
+    batch = [[3.0], [-1.0], [np.e]]
+    head = np.array([1, 2, 1])  # the head each example uses: defined there
+    run = tape.run(batch, counted=[None, head == 1, head == 2])
+    assert run.outputs[:, 1].tolist() == [2.0 * math.log(3.0), 0.0, 2.0]  # example 1's is not computed: 0
+    assert run.outputs[:, 2].tolist() == [0.0, math.sqrt(math.log(3.0)), 0.0]
+    seed = np.zeros((3, 3))
+    seed[np.arange(3), head] = 1.0
+    d_second = -1.0 / (2.0 * math.sqrt(math.log(3.0)) * 3.0)  # ∂/∂w √log(2 − w·x) at x = −1
+    assert run.per_example_grads(seed)[:, 0].tolist() == pytest.approx([2.0, -d_second, 2.0], rel=1e-15)
+    with pytest.raises(DomainError, match=r"log\(\) got -1.0 for example 0 \(batched run\)"):
+        tape.run(batch, counted=[None, head == 1, np.array([True, False, False])])
+    with pytest.raises(ValueError, match=r"got 2 masks in counted; expected one per output \(3\)"):
+        tape.run(batch, counted=[None, head == 1])

@@ -911,3 +911,69 @@ def test_a_users_loss_built_on_binary_cross_entropy_is_checked_on_every_example_
     X, y = [[0.5], [0.25], [-0.5]], [1, 0, 1]
     identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
     assert _refusal("batched", identity, X, y, with_l1) == _refusal("scalar", identity, X, y, with_l1)
+
+
+# --- each target's loss head counts only on its own examples ------------------------------------
+
+
+def _log_of_chosen(outputs, targets):  # type: ignore[no-untyped-def]
+    """A user's loss: −log(output[target]), averaged (the chosen output is assumed > 0; the others may not be)."""
+    return autograd.sum([-o[int(t)].log() for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+def _lines(weights: list[float], biases: list[float]) -> nn.Dense:
+    model = nn.Dense(1, len(weights), activation="linear", seed=0)
+    state = {}
+    for k, (w, b) in enumerate(zip(weights, biases)):
+        state[f"neurons.{k}.weights.0"], state[f"neurons.{k}.bias"] = w, b
+    model.load_state_dict(state)
+    return model
+
+
+def test_the_scripts_log_of_the_chosen_output_is_the_scalar_engines_where_another_output_is_negative() -> None:
+    # Was DomainError: log() got -1.0: every target's head ran on every example and its domain was checked there.
+    X, y = [[1.0], [-1.0]], [0, 1]
+    for engine in ("scalar", "batched"):
+        assert nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine=engine) == (0.0, None)
+
+
+def test_a_loss_undefined_at_other_targets_outputs_gives_the_scalar_engines_loss_and_gradients() -> None:
+    from hypothesis import assume, given
+    from hypothesis import strategies as st
+
+    number = st.floats(-2.0, 2.0).map(lambda v: round(v, 2))
+
+    @given(st.lists(number, min_size=3, max_size=3), st.lists(number, min_size=3, max_size=3),
+           st.lists(number, min_size=1, max_size=6))  # fmt: skip
+    def check(weights: list[float], biases: list[float], xs: list[float]) -> None:
+        X = [[x] for x in xs]
+        scores = [[w * x + b for w, b in zip(weights, biases)] for x in xs]
+        y = [max(range(3), key=row.__getitem__) for row in scores]  # the largest output is the chosen one
+        assume(all(row[t] > 0.01 for row, t in zip(scores, y)))
+        model = _lines(weights, biases)
+        (scalar, scalar_grads), (fast, fast_grads) = _losses_and_gradients(model, X, y, _log_of_chosen)
+        assert fast == pytest.approx(scalar, rel=AGREEMENT, abs=1e-300)
+        assert fast_grads == pytest.approx(scalar_grads, rel=AGREEMENT, abs=1e-12)
+
+    check()
+
+
+def test_fit_with_a_loss_undefined_at_other_targets_outputs_trains_like_the_scalar_engine() -> None:
+    X, y = [[1.0], [-1.0], [2.0], [-0.5]], [0, 1, 0, 1]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = _lines([1.0, -1.0], [0.5, 0.5])
+        nn.fit(model, X, y, loss=_log_of_chosen, optimizer=nn.SGD(model, learning_rate=0.01), epochs=3,
+               batch_size=2, seed=0, progress=False, engine=engine)  # fmt: skip
+        weights[engine] = [p.data for p in model.parameters()]
+    assert all(math.isfinite(w) for w in weights["batched"])
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=AGREEMENT)
+    assert weights["scalar"] != [p.data for p in _lines([1.0, -1.0], [0.5, 0.5]).parameters()]  # it trained
+
+
+def test_a_loss_undefined_at_an_examples_own_outputs_is_still_refused_naming_the_example() -> None:
+    X, y = [[1.0], [-1.0], [1.0]], [0, 1, 1]  # example 2 chooses output 1, which is −1.0 there
+    with pytest.raises(autograd.DomainError, match=r"log\(\) got -1.0 for example 2 \(batched run\)"):
+        nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine="batched")
+    with pytest.raises(autograd.DomainError, match=r"log\(\) got -1.0"):
+        nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine="scalar")
