@@ -342,9 +342,10 @@ class BatchedModel:
                 leaves[constants[column]] = table[chosen, column]
         width = len(tape.outputs) - len(heads)
         # An example's loss is its own head's: another head's op outside its domain there is no error.
-        counted = None if len(heads) == 1 else [*[None] * width, *(groups == g for g in range(len(heads)))]
+        counted = None if len(heads) == 1 else _OwnHead(width, len(heads), groups)
         run = tape.run(X, leaves, checked=self.checked, parameters=parameters, counted=counted)
-        _check_outputs(run, checks, groups)
+        if any(checks):
+            _check_outputs(run, checks, groups)
         seed = np.zeros((n, len(tape.outputs)))
         if len(heads) == 1:
             per_example = run.outputs[:, width]
@@ -636,6 +637,24 @@ class BatchedLoss:
                 f"{expected!r} as the mean of each alone; the batched engine replays the loss example by example, "
                 "so it needs the mean of per-example losses (as every nn loss is). Use engine='scalar' for this loss."
             )
+
+
+class _OwnHead(Sequence["Array | None"]):
+    """Tape.run's ``counted`` for the model's outputs and one loss head per group: each head counts on its group.
+
+    A mask is made only when asked for (an operand outside its domain): most batches need none.
+    """
+
+    def __init__(self, width: int, heads: int, groups: Index) -> None:
+        self.width, self.heads, self.groups = width, heads, groups
+
+    def __len__(self) -> int:
+        return self.width + self.heads
+
+    def __getitem__(self, k: int) -> Array | None:  # type: ignore[override]  # no slices: Tape.run indexes
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return None if k < self.width else self.groups == k - self.width
 
 
 def _check_outputs(run: batched.Run, checks: list[Checks], groups: Index) -> None:

@@ -55,7 +55,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 import importlib
 import itertools
 import numbers
@@ -1237,9 +1236,10 @@ class Tape:
                     excused = _check_domain(step.op, operands, step.constants, uses)
                 if skipped is not None:
                     reached = np.logical_or.reduce([skipped[o] for o in step.operands])
-                    excused = reached if excused is None else excused | reached
+                    if reached.any():
+                        excused = reached if excused is None else excused | reached
                 value, local_grads = _run_rule(step.op, operands, step.constants)
-                if excused is not None and excused.any():
+                if excused is not None:
                     # Not computed by the scalar engine: 0, and so is every derivative (0 × inf would be nan).
                     value = np.where(excused, 0.0, value)
                     local_grads = tuple(np.where(excused, 0.0, g) for g in local_grads)
@@ -1422,18 +1422,17 @@ def _check_domain(
 ) -> Mask | None:
     """Raise ``DomainError`` for the first operand outside ``op``'s domain in a counted example.
 
-    Returns the entries outside the domain that ``counted()`` (nodes × examples) excuses, or None.
+    Returns the entries outside the domain that ``counted()`` (nodes × examples) excuses, or None if none is.
     """
     np = numpy()
     subject, needs = (op.title, op.title) if op.title else (f"{op.name}()", op.name)
     excused: Mask | None = None
-    if counted is not None:
-        counted = functools.cache(counted)  # built on the first entry outside the domain, if any
     for name, domain, x in zip(op.operands, op.domains, operands):
         bad = _outside(domain, x)
-        if bad.any() and counted is not None:
-            excused = bad & ~counted() if excused is None else excused | (bad & ~counted())
-            bad = bad & counted()
+        if bad.any() and counted is not None:  # made only here: most runs have no entry outside a domain
+            used = counted()
+            excused = bad & ~used if excused is None else excused | (bad & ~used)
+            bad = bad & used
         if bad.any():
             _node, example = (int(i) for i in np.argwhere(bad)[0])
             which = f"{name} " if len(op.operands) > 1 else ""
@@ -1445,9 +1444,10 @@ def _check_domain(
         check = op.check
         failed = np.frompyfunc(lambda *xs: check(*xs, *constants) is not None, len(operands), 1)(*operands)
         bad = failed.astype(bool)
-        if bad.any() and counted is not None:
-            excused = bad & ~counted() if excused is None else excused | (bad & ~counted())
-            bad = bad & counted()
+        if bad.any() and counted is not None:  # made only here: most runs have no entry outside a domain
+            used = counted()
+            excused = bad & ~used if excused is None else excused | (bad & ~used)
+            bad = bad & used
         if bad.any():
             _node, example = (int(i) for i in np.argwhere(bad)[0])
             shown = ", ".join(f"{n}={float(x[_node, example])!r}" for n, x in zip(op.operands, operands))
