@@ -512,6 +512,7 @@ class _Linear:
     inputs_need_grad: bool
     rest_need_grad: tuple[bool, ...]
     inputs: tuple[_Scatter | _Weights | _Biases, ...]
+    nodes: tuple[Value, ...]  # the recorded Σ nodes, one per row (Tape._counted)
 
     def local_grads(self, parameters: Array, values: Array, per_example: bool) -> tuple[object, ...]:
         """The local derivatives toward ``inputs``, to multiply by the upstream gradient."""
@@ -1077,6 +1078,7 @@ class Tape:
                 *(scatter for scatter, need in zip(rest_scatters, rest_need_grad) if need),
                 *(_Biases(b) for b in bias_indices),
             ),
+            nodes=tuple(members),
         )
 
     def check(self, function: Function, example: Sequence[float], index: int | None = None) -> None:
@@ -1248,9 +1250,11 @@ class Tape:
                     skipped[step.rows] = excused
                 values[step.rows] = value
                 local.append(local_grads)
-        return Run(self, values, parameters, local)
+        run = Run(self, values, parameters, local)
+        run._counted = counted
+        return run
 
-    def _counted(self, step: _Group, counted: Sequence[Mask | None], n: int) -> Mask:
+    def _counted(self, step: _Group | _Linear, counted: Sequence[Mask | None], n: int) -> Mask:
         """Per node of ``step`` and example, whether some used output depends on it (see ``run``'s ``counted``)."""
         np = numpy()
         reach: dict[int, set[int]] | None = self.__dict__.get("_reach")
@@ -1480,6 +1484,7 @@ class Run:
         self.outputs: Array = values[tape._output_rows].T
         self.parameters: Array = parameters  # the values this run used, in tape.parameters order
         self._input_grads: Array | None = None  # the last sweep's, for a tape with input_gradients
+        self._counted: Sequence[Mask | None] | None = None  # run(counted=...)'s, until _zero_uncounted()
 
     @property
     def size(self) -> int:
@@ -1603,7 +1608,26 @@ class Run:
         if tape.input_gradients:
             self._input_grads = grads[tape._input_rows].T.copy()  # the buffer is reused by the next sweep
         tape._spare_grads[self._values.shape] = grads
+        if self._counted is not None and not np.isfinite(parameter_grads).all():
+            # Perhaps 0 × inf from values no used output depends on (exp overflowing in another
+            # example's loss head): the scalar engine never computes those. Set them to 0, sweep again.
+            self._zero_uncounted()
+            return self._sweep(output_grads, per_example)
         return parameter_grads  # type: ignore[no-any-return]
+
+    def _zero_uncounted(self) -> None:
+        """Set to 0 the values and local derivatives that no used output depends on (see ``Tape.run``)."""
+        np = numpy()
+        tape, counted, n = self.tape, self._counted, self.size
+        assert counted is not None  # only a run given counted= has any
+        self._counted = None  # once: what stays non-finite is the scalar engine's too
+        for i, step in enumerate(tape._steps):
+            used = tape._counted(step, counted, n)
+            if used.all():
+                continue
+            self._values[step.rows] = np.where(used, self._values[step.rows], 0.0)
+            if isinstance(step, _Group):  # a matrix product's are read from the values, at sweep time
+                self._local[i] = tuple(np.where(used, g, 0.0) for g in self._local[i])
 
     def example(self, index: int) -> list[Value]:
         """Example ``index``'s outputs as an ordinary scalar ``Value`` graph, with the same numbers.

@@ -486,3 +486,17 @@ def test_an_operand_outside_its_domain_only_where_no_used_output_depends_on_it_i
         tape.run(batch, counted=[None, head == 1, np.array([True, False, False])])
     with pytest.raises(ValueError, match=r"got 2 masks in counted; expected one per output \(3\)"):
         tape.run(batch, counted=[None, head == 1])
+
+
+def test_an_overflow_where_no_used_output_depends_on_it_leaves_the_gradients_finite() -> None:
+    w = Parameter(1.0, label="w")
+    tape = batched.record(lambda x: [(50 * w * x[0]).exp(), (-50 * w * x[0]).exp()], [w], [0.0])
+    batch = [[0.0], [20.0], [-20.0]]
+    head = np.array([0, 1, 0])
+    run = tape.run(batch, counted=[head == 0, head == 1])
+    seed = np.zeros((3, 2))
+    seed[np.arange(3), head] = 1.0
+    expected = [50 * 0.0 * 1.0, -50 * 20.0 * math.exp(-1000.0), -50 * 20.0 * math.exp(-1000.0)]
+    assert run.per_example_grads(seed)[:, 0].tolist() == pytest.approx(expected, rel=1e-15)
+    assert run.outputs[np.arange(3), head].tolist() == [1.0, math.exp(-1000.0), math.exp(-1000.0)]
+    assert math.isnan(tape.run(batch).gradients(seed)[0])  # without counted, every entry is used: 0 × inf

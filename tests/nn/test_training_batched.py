@@ -977,3 +977,22 @@ def test_a_loss_undefined_at_an_examples_own_outputs_is_still_refused_naming_the
         nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine="batched")
     with pytest.raises(autograd.DomainError, match=r"log\(\) got -1.0"):
         nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine="scalar")
+
+
+def _exp_away_from_the_target(outputs, targets):  # type: ignore[no-untyped-def]
+    """e^(50ŷ) for y = 0 and e^(−50ŷ) for y = 1 (two shapes: two heads), each overflowing at the other's examples."""
+    terms = [(o * 50).exp() if t == 0 else (-o * 50).exp() for o, t in zip(outputs, targets)]
+    return autograd.sum(terms) / len(terms)
+
+
+def test_another_targets_loss_head_overflowing_at_an_example_leaves_the_gradients_the_scalar_engines() -> None:
+    # Was nan: the head of y = 0 gave e^1000 = inf at the example with y = 1, and 0 × inf reached the bias.
+    X, y = [[0.0], [20.0], [-20.0]], [0, 1, 0]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        nn.fit(model, X, y, loss=_exp_away_from_the_target, optimizer=nn.SGD(model, learning_rate=1e-9), epochs=2,
+               batch_size=None, progress=False, engine=engine)  # fmt: skip
+        weights[engine] = [p.data for p in model.parameters()]
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=AGREEMENT)
+    assert weights["scalar"][1] != 0.0  # it trained
