@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import math
 import numbers
 import operator
 import os
@@ -1608,7 +1609,8 @@ class Run:
         if tape.input_gradients:
             self._input_grads = grads[tape._input_rows].T.copy()  # the buffer is reused by the next sweep
         tape._spare_grads[self._values.shape] = grads
-        if self._counted is not None and not np.isfinite(parameter_grads).all():
+        # One sum tells: inf and nan survive it (a finite sum overflowing only costs a second sweep).
+        if self._counted is not None and not math.isfinite(parameter_grads.sum()):
             # Perhaps 0 × inf from values no used output depends on (exp overflowing in another
             # example's loss head): the scalar engine never computes those. Set them to 0, sweep again.
             self._zero_uncounted()
