@@ -66,7 +66,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from autograd.engine.errors import AutogradError, DomainError
+from autograd.engine.errors import AnomalyError, AutogradError, DomainError
 from autograd.engine.graph import _sweep as graph_sweep  # the one chain rule, shared with the scalar engine
 from autograd.engine.graph import topological_order
 from autograd.engine.ops import (
@@ -84,7 +84,7 @@ from autograd.engine.ops import (
     Domain,
     Op,
 )
-from autograd.engine.recording import NUMBER_READS, enable_grad
+from autograd.engine.recording import NUMBER_READS, RECORDING, enable_grad
 from autograd.engine.value import Value, _apply
 from autograd.engine.value import sum as value_sum
 
@@ -1170,6 +1170,8 @@ class Tape:
                 complex number), naming its row and column.
             BatchTooLargeError: the batch's arrays would not fit in the memory available.
             DomainError: an op got an operand outside its domain, naming the example.
+            AnomalyError: under ``detect_anomaly()``, a value became inf or nan: the scalar
+                engine's message for the first example's first such node, naming the example.
 
         Example:
             >>> from autograd import Parameter
@@ -1216,6 +1218,8 @@ class Tape:
         # The entries computed from an operand excused from its domain (no used output depends on
         # them, nor on anything computed from them): none, until a domain check excuses one.
         skipped: Mask | None = None
+        # Under detect_anomaly(), the steps that made a value inf or nan, as the scalar engine checks each node.
+        anomalies: list[tuple[_Group | _Linear, Mask]] | None = [] if RECORDING.get().detect_anomaly else None
         with np.errstate(all="ignore"):
             for step in self._steps:
                 if isinstance(step, _Linear):
@@ -1231,6 +1235,8 @@ class Tape:
                         for rest in step.rest:
                             reached = reached | skipped[rest]
                         skipped[step.rows] = reached
+                    if anomalies is not None:
+                        self._find_anomalies(step, values, counted, skipped, anomalies)
                     continue
                 operands = [values[o] for o in step.operands]
                 excused = None
@@ -1251,9 +1257,62 @@ class Tape:
                     skipped[step.rows] = excused
                 values[step.rows] = value
                 local.append(local_grads)
+                if anomalies is not None:
+                    self._find_anomalies(step, values, counted, skipped, anomalies)
+        if anomalies:
+            raise AnomalyError(self._anomaly_message(anomalies, values, parameters))
         run = Run(self, values, parameters, local)
         run._counted = counted
         return run
+
+    def _find_anomalies(
+        self,
+        step: _Group | _Linear,
+        values: Array,
+        counted: Sequence[Mask | None] | None,
+        skipped: Mask | None,
+        anomalies: list[tuple[_Group | _Linear, Mask]],
+    ) -> None:
+        np = numpy()
+        bad = ~np.isfinite(values[step.rows])
+        if not bad.any():
+            return
+        if counted is not None:  # only where the scalar engine computes it
+            bad &= self._counted(step, counted, values.shape[1])
+        if skipped is not None:
+            bad &= ~skipped[step.rows]
+        if bad.any():
+            anomalies.append((step, bad))
+
+    def _anomaly_message(
+        self, anomalies: list[tuple[_Group | _Linear, Mask]], values: Array, parameters: Array
+    ) -> str:
+        """The scalar engine's message, for the node it would stop at: the first example's first inf or nan."""
+        np = numpy()
+        example = min(int(np.nonzero(bad)[1].min()) for _, bad in anomalies)
+        node = min(
+            (node for step, bad in anomalies for node, row in zip(step.nodes, bad) if row[example]),
+            key=lambda node: node.serial,  # creation order: the scalar engine's
+        )
+
+        def value_at(x: Value) -> float:
+            x = self._source(x)
+            if id(x) in self._rows:
+                return float(values[self._rows[id(x)], example])
+            if id(x) in self._parameter_index:
+                return float(parameters[self._parameter_index[id(x)]])
+            product = 1.0  # a product w·x folded into a matrix product
+            for factor in x.inputs:
+                product *= value_at(factor)
+            return product
+
+        assert node.operation is not None  # a leaf makes no value
+        operands = ", ".join(f"{x.label or 'unlabeled'!r} = {value_at(x)!r}" for x in node.inputs)
+        noun = "operand" if len(node.inputs) == 1 else "operands"
+        return (
+            f"{node.operation.name}() produced {value_at(node)!r} for example {example} (batched run) "
+            f"from {noun} {operands}."
+        )
 
     def _counted(self, step: _Group | _Linear, counted: Sequence[Mask | None], n: int) -> Mask:
         """Per node of ``step`` and example, whether some used output depends on it (see ``run``'s ``counted``)."""
@@ -1615,6 +1674,15 @@ class Run:
             # example's loss head): the scalar engine never computes those. Set them to 0, sweep again.
             self._zero_uncounted()
             return self._sweep(output_grads, per_example)
+        if RECORDING.get().detect_anomaly and not math.isfinite(parameter_grads.sum()):
+            totals = parameter_grads.sum(axis=1) if per_example else parameter_grads
+            first = int(np.flatnonzero(~np.isfinite(totals))[0])
+            parameter = tape.parameters[first]
+            raise AnomalyError(
+                f"backward (batched run) made the gradient of {parameter.label or 'an unlabeled parameter'!r} "
+                f"{float(totals[first])!r}; backward() of the examples' scalar graphs (Run.example(i)) inside "
+                "detect_anomaly() names the node where it was born."
+            )
         return parameter_grads  # type: ignore[no-any-return]
 
     def _zero_uncounted(self) -> None:

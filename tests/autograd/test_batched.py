@@ -500,3 +500,47 @@ def test_an_overflow_where_no_used_output_depends_on_it_leaves_the_gradients_fin
     assert run.per_example_grads(seed)[:, 0].tolist() == pytest.approx(expected, rel=1e-15)
     assert run.outputs[np.arange(3), head].tolist() == [1.0, math.exp(-1000.0), math.exp(-1000.0)]
     assert math.isnan(tape.run(batch).gradients(seed)[0])  # without counted, every entry is used: 0 × inf
+
+
+# --- detect_anomaly() -------------------------------------------------------------------------
+
+
+def test_detect_anomaly_stops_a_run_at_the_first_examples_first_inf_as_the_scalar_engine_does() -> None:
+    # Was ignored: the run gave inf, where the scalar engine raises AnomalyError.
+    from autograd import AnomalyError, detect_anomaly
+
+    w = Parameter(1.0, label="w")
+    tape = batched.record(lambda x: [(w * x[1]).exp(), (w * x[0]).exp() * 2], [w], [0.0, 0.0])
+    batch = [[0.0, 0.0], [2000.0, 1.0], [1000.0, 1000.0]]
+    assert tape.run(batch).outputs[1:, 1].tolist() == [math.inf, math.inf]  # not asked: IEEE numbers
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        tape.run(batch)
+    assert str(error.value) == "exp() produced inf for example 1 (batched run) from operand 'unlabeled' = 2000.0."
+
+    def scalar_batch() -> None:
+        for x0, x1 in batch:  # example after example, as the scalar engine computes a batch
+            (w * Value(x1)).exp(), (w * Value(x0)).exp() * 2
+
+    with detect_anomaly(), pytest.raises(AnomalyError) as scalar:
+        scalar_batch()
+    assert str(scalar.value) == "exp() produced inf from operand 'unlabeled' = 2000.0."
+    with detect_anomaly():  # example 1's second output is not used: the scalar engine never computes it
+        run = tape.run(batch[:2], counted=[None, np.array([True, False])])
+    assert run.outputs[0].tolist() == [1.0, 2.0]
+
+
+def test_detect_anomaly_stops_a_backward_that_makes_a_gradient_inf_or_nan_naming_the_parameter() -> None:
+    from autograd import AnomalyError, detect_anomaly
+
+    w = Parameter(1.0, label="w")
+    run = batched.record(lambda x: (w * x[0]).sqrt(), [w], [1.0]).run([[1.0], [0.0]])
+    assert math.isnan(run.gradients()[0])  # 1/(2·√0) × 0: not asked, IEEE numbers
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        run.gradients()
+    assert str(error.value) == (
+        "backward (batched run) made the gradient of 'w' nan; backward() of the examples' scalar graphs "
+        "(Run.example(i)) inside detect_anomaly() names the node where it was born."
+    )
+    (second,) = run.example(1)
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"backward through sqrt\(\)"):
+        second.backward()

@@ -996,3 +996,20 @@ def test_another_targets_loss_head_overflowing_at_an_example_leaves_the_gradient
         weights[engine] = [p.data for p in model.parameters()]
     assert weights["batched"] == pytest.approx(weights["scalar"], rel=AGREEMENT)
     assert weights["scalar"][1] != 0.0  # it trained
+
+
+def test_evaluate_inside_detect_anomaly_names_the_first_inf_like_the_scalar_engine() -> None:
+    # Was ignored by the batched engine: the loss came back inf (binary_cross_entropy's nan message
+    # points users at detect_anomaly()).
+    def mean_exp(outputs, targets):  # type: ignore[no-untyped-def]
+        return autograd.sum([o.exp() for o in outputs]) / len(outputs)
+
+    X = [[0.0], [1000.0], [2000.0]]
+    messages = {}
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError) as error:
+            nn.evaluate(model, X, [0.0] * 3, loss=mean_exp, engine=engine)
+        messages[engine] = str(error.value)
+    assert messages["scalar"] == "exp() produced inf from operand 'unlabeled' = 1000.0."
+    assert messages["batched"] == "exp() produced inf for example 1 (batched run) from operand 'unlabeled' = 1000.0."
