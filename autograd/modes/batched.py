@@ -85,7 +85,7 @@ from autograd.engine.ops import (
     Op,
 )
 from autograd.engine.recording import NUMBER_READS, RECORDING, enable_grad
-from autograd.engine.value import Value, _apply
+from autograd.engine.value import NOT_RECORDED, Value, _apply
 from autograd.engine.value import sum as value_sum
 
 if TYPE_CHECKING:
@@ -828,6 +828,16 @@ class Tape:
             node for node in self.nodes
             if node.operation is None and id(node) not in self._parameter_index and id(node) not in input_ids
         ]
+        made_under_no_grad = [c for c in self.constants if getattr(c, "_local0", None) is NOT_RECORDED]
+        if made_under_no_grad:
+            first = made_under_no_grad[0]
+            where = f" in scope {'/'.join(first.scope)!r}" if first.scope else ""
+            raise BatchedError(
+                f"the batched engine got a graph with {len(made_under_no_grad)} value(s) computed under no_grad() "
+                f"(the first: {first.data!r}{where}); no_grad() keeps no inputs, so a replay would give every "
+                "example the recorded example's number. To stop a gradient, use x.detach() (replayed for each "
+                "example); or use the scalar engine."
+            )
         self._fixed = {id(c) for c in fixed}
         self._spare_grads: dict[tuple[int, ...], Array] = {}
         self._bytes_per_example: int | None = None

@@ -1013,3 +1013,34 @@ def test_evaluate_inside_detect_anomaly_names_the_first_inf_like_the_scalar_engi
         messages[engine] = str(error.value)
     assert messages["scalar"] == "exp() produced inf from operand 'unlabeled' = 1000.0."
     assert messages["batched"] == "exp() produced inf for example 1 (batched run) from operand 'unlabeled' = 1000.0."
+
+
+class _CubedUnderNoGrad(nn.Module):
+    """z·stopgrad(z²), the stop written with no_grad() (or, for the batched engine, with detach())."""
+
+    def __init__(self, detach: bool) -> None:
+        self.line = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        self.detach = detach
+
+    def __call__(self, inputs):  # type: ignore[no-untyped-def]
+        z = self.line(inputs)
+        if self.detach:
+            return z * (z * z).detach()
+        with autograd.no_grad():
+            square = z * z
+        return z * square
+
+
+def test_a_model_that_computes_under_no_grad_is_refused_by_the_batched_engine_which_suggests_detach() -> None:
+    # Was silently wrong when only a middle example differed (1.58 against the scalar engine's 3.54).
+    X, y = [[1.0], [2.0], [1.0]], [0.0, 0.0, 0.0]
+    scalar = nn.evaluate(_CubedUnderNoGrad(detach=False), X, y, loss=nn.mean_squared_error)
+    with pytest.raises(batched.BatchedError) as error:
+        nn.evaluate(_CubedUnderNoGrad(detach=False), X, y, loss=nn.mean_squared_error, engine="batched")
+    assert str(error.value) == (
+        "the batched engine got a graph with 1 value(s) computed under no_grad() (the first: 1.0); no_grad() "
+        "keeps no inputs, so a replay would give every example the recorded example's number. To stop a "
+        "gradient, use x.detach() (replayed for each example); or use the scalar engine."
+    )
+    for engine in ("scalar", "batched"):
+        assert nn.evaluate(_CubedUnderNoGrad(detach=True), X, y, loss=nn.mean_squared_error, engine=engine) == scalar
