@@ -140,6 +140,13 @@ def fit(
             gradient to 1e-12 of the largest, unless rounding moves a
             pre-activation across a kink (relu at exactly 0); trained weights
             drift apart by rounding only (on W2, 2e-15 after 300 epochs).
+            What code decides from a number is replayed for each example where
+            the engine can see it: comparisons (``(z > 0) * z``) and
+            ``x.detach()`` are computed per example, and ``detect_anomaly()``
+            checks every example; a number read in the model (``float(v)``,
+            ``if v > 0:``) has every example's graph checked, while one read in
+            the loss, or a value computed under ``no_grad()``, is refused.
+            Reading ``v.data`` cannot be seen: use the scalar engine there.
         record: keep every mini-batch update, for ``model_at``, ``fork`` and
             ``to_html`` (see ``nn.history``).
 
