@@ -8,7 +8,8 @@ goes first, so a busy machine slows both alike. Two setups on the moons with a
 2-16-16-1 ReLU MLP and SGD: W2's (100 points, hinge loss on ±1, full batch: one
 loss head) and a minibatch one (200 points, binary cross-entropy on logits with
 0/1 targets, batch_size=32: two loss heads). Prints the medians of the CPU
-seconds per fit and the median of each round's own B/A.
+seconds per fit and per epoch after the first (fit records
+its graphs in the first), and the median of each round's own B/A.
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/ab_fit_batched.py 948bfe1 --rounds 15
 """
@@ -62,25 +63,48 @@ def _use(modules: dict[str, ModuleType]) -> Any:
     return modules["nn"]
 
 
-def w2(nn: Any) -> float:
+class _EpochEnds:
+    """An ``nn`` callback noting the CPU time each epoch ends."""
+
+    def __init__(self) -> None:
+        self.ends: list[float] = []
+
+    def on_train_begin(self, model: Any) -> None:
+        pass
+
+    def on_epoch_end(self, epoch: int, monitored: float, model: Any) -> bool:
+        self.ends.append(time.process_time())
+        return False
+
+    def on_train_end(self, model: Any) -> None:
+        pass
+
+    def steady(self) -> float:
+        """Seconds per epoch after the first (which records the graphs)."""
+        return (self.ends[-1] - self.ends[0]) / (len(self.ends) - 1)
+
+
+def w2(nn: Any) -> tuple[float, float]:
     x, labels = nn.data.moons(100, noise=0.1, seed=0)
     y = [1.0 if label else -1.0 for label in labels]
     model = nn.MLP(2, [16, 16, 1], seed=1)
     optimizer = nn.SGD(model, learning_rate=0.5, weight_decay=2e-4)
+    epochs = _EpochEnds()
     start = time.process_time()
     nn.fit(model, x, y, loss=nn.hinge, optimizer=optimizer, epochs=100, batch_size=None, progress=False,
-           engine="batched")  # fmt: skip
-    return time.process_time() - start
+           engine="batched", callbacks=[epochs])  # fmt: skip
+    return time.process_time() - start, epochs.steady()
 
 
-def minibatches(nn: Any) -> float:
+def minibatches(nn: Any) -> tuple[float, float]:
     x, y = nn.data.moons(200, noise=0.1, seed=0)
     model = nn.MLP(2, [16, 16, 1], seed=1)
     optimizer = nn.SGD(model, learning_rate=0.1)
+    epochs = _EpochEnds()
     start = time.process_time()
     nn.fit(model, x, y, loss=nn.binary_cross_entropy_with_logits, optimizer=optimizer, epochs=10, batch_size=32,
-           progress=False, seed=0, engine="batched")  # fmt: skip
-    return time.process_time() - start
+           progress=False, seed=0, engine="batched", callbacks=[epochs])  # fmt: skip
+    return time.process_time() - start, epochs.steady()
 
 
 def main() -> None:
@@ -93,21 +117,25 @@ def main() -> None:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(directory, filter="data")
         versions = {"A": _import_from(Path(directory)), "B": _import_from(ROOT)}
-        tasks: dict[str, Callable[[Any], float]] = {"W2 hinge, full batch": w2, "BCE logits, batch 32": minibatches}
+        tasks: dict[str, Callable[[Any], tuple[float, float]]] = {
+            "W2 hinge, full batch": w2,
+            "BCE logits, batch 32": minibatches,
+        }
         for title, task in tasks.items():
             for version in versions.values():
                 task(_use(version))  # warm up: first-call costs outside the comparison
-            times: dict[str, list[float]] = {"A": [], "B": []}
-            ratios = []
+            times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
             for round_ in range(args.rounds):
                 order = ("A", "B") if round_ % 2 == 0 else ("B", "A")
-                seconds = {name: task(_use(versions[name])) for name in order}
                 for name in order:
-                    times[name].append(seconds[name])
-                ratios.append(seconds["B"] / seconds["A"])
-            a, b = statistics.median(times["A"]), statistics.median(times["B"])
-            print(f"{title}: A {args.revision} {a:.4f} s, B working tree {b:.4f} s; B/A of medians {b / a:.3f}, "
-                  f"median of rounds' B/A {statistics.median(ratios):.3f} ({args.rounds} rounds)")  # fmt: skip
+                    times[name].append(task(_use(versions[name])))
+            for k, what in enumerate(("whole fit", "an epoch after the first")):
+                a = statistics.median(t[k] for t in times["A"])
+                b = statistics.median(t[k] for t in times["B"])
+                ratio = statistics.median(tb[k] / ta[k] for ta, tb in zip(times["A"], times["B"]))
+                print(f"{title}, {what}: A {args.revision} {a * 1e3:.3f} ms, B working tree {b * 1e3:.3f} ms; "
+                      f"B/A of medians {b / a:.3f}, median of rounds' B/A {ratio:.3f} "
+                      f"({args.rounds} rounds)")  # fmt: skip
 
 
 if __name__ == "__main__":

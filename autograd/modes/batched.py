@@ -55,6 +55,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import math
@@ -1251,7 +1252,8 @@ class Tape:
                 operands = [values[o] for o in step.operands]
                 excused = None
                 if step.op.checks_domain:
-                    uses = None if counted is None else lambda: self._counted(step, counted, n)  # noqa: B023
+                    # A partial, not a lambda: a closure would make step and counted cells for the whole loop.
+                    uses = None if counted is None else functools.partial(self._counted, step, counted, n)
                     excused = _check_domain(step.op, operands, step.constants, uses)
                 if skipped is not None:
                     reached = np.logical_or.reduce([skipped[o] for o in step.operands])
@@ -1679,7 +1681,7 @@ class Run:
             self._input_grads = grads[tape._input_rows].T.copy()  # the buffer is reused by the next sweep
         tape._spare_grads[self._values.shape] = grads
         # One sum tells: inf and nan survive it (a finite sum overflowing only costs a second sweep).
-        if self._counted is not None and not math.isfinite(parameter_grads.sum()):
+        if self._counted is not None and not math.isfinite(np.add.reduce(parameter_grads, axis=None)):
             # Perhaps 0 × inf from values no used output depends on (exp overflowing in another
             # example's loss head): the scalar engine never computes those. Set them to 0, sweep again.
             self._zero_uncounted()
