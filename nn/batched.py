@@ -23,16 +23,18 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from autograd import Value, enable_grad
+from autograd import DomainError, Value, enable_grad
 from autograd.engine.recording import RECORDING
 from autograd.modes import batched
 from nn.dropout import Dropout
-from nn.losses import Output
+from nn.losses import OUTPUT_CHECKS, Output, OutputCheck
 from nn.module import Module
 
 if TYPE_CHECKING:
@@ -47,8 +49,10 @@ ENGINES = ("scalar", "batched")
 
 Draw = tuple[random.Random, Dropout, tuple[str, ...]]
 Slots = list[tuple[random.Random, list[tuple[Dropout, Value]]]]
-LossTape = tuple[batched.Tape, Slots, list[list[Value]]]
-"""The model and the loss heads on one tape, the dropout masks' leaves and each head's constant leaves."""
+Checks = list[tuple[Value, OutputCheck]]
+LossTape = tuple[batched.Tape, Slots, list[list[Value]], list[Checks]]
+"""The model and the loss heads on one tape, the dropout masks' leaves, each head's constant leaves and the
+checks each head made on the model's outputs (``nn.losses.OUTPUT_CHECKS``), to make on every example."""
 
 
 class _Recorded:
@@ -327,8 +331,8 @@ class BatchedModel:
         if len(y) != n:
             raise ValueError(f"engine='batched' got {n} examples and {len(y)} targets; expected one target each.")
         losses = self._loss(loss)
-        groups, rows = losses.assign(y)
-        tape, slots, heads = self._loss_tape(losses)
+        groups, rows = losses.assign(y, lambda i: self._outputs_of(X[i]))
+        tape, slots, heads, checks = self._loss_tape(losses)
         leaves = self._masks(slots, n)
         for g, constants in enumerate(heads):
             table, varying = losses.groups[g].table()
@@ -336,8 +340,12 @@ class BatchedModel:
             chosen = rows if len(heads) == 1 else np.where(groups == g, rows, 0)
             for column in varying:  # the others (the 1 of 1 − y·s) stay the recorded constants
                 leaves[constants[column]] = table[chosen, column]
-        run = tape.run(X, leaves, checked=self.checked, parameters=parameters)
         width = len(tape.outputs) - len(heads)
+        # An example's loss is its own head's: another head's op outside its domain there is no error.
+        counted = None if len(heads) == 1 else _OwnHead(width, len(heads), groups)
+        run = tape.run(X, leaves, checked=self.checked, parameters=parameters, counted=counted)
+        if any(checks):
+            _check_outputs(run, checks, groups)
         seed = np.zeros((n, len(tape.outputs)))
         if len(heads) == 1:
             per_example = run.outputs[:, width]
@@ -354,10 +362,22 @@ class BatchedModel:
             example = [float(y.data) for y in self._tape()[0].outputs]
             self._losses = BatchedLoss(loss, self.parameters, example)
             if self.targets is not None:
-                self._losses.assign(self.targets)
+                data = self.data
+                if data is not None and len(data) == len(self.targets):
+                    self._losses.assign(self.targets, lambda i: self._outputs_of(data[i]))
+                else:
+                    self._losses.assign(self.targets)
         return self._losses
 
-    def _loss_tape(self, losses: BatchedLoss) -> tuple[batched.Tape, Slots, list[list[Value]]]:
+    def _outputs_of(self, example: Sequence[Value | float]) -> list[float]:
+        """The model's outputs for one example (dropout keeps every unit): where a new target's loss is recorded."""
+        try:
+            numbers = _numbers(example)
+        except (TypeError, ValueError):  # not numbers: the run refuses it, naming the row and column
+            return [float(y.data) for y in self._tape()[0].outputs]
+        return list(self._tape()[0].run([numbers]).outputs[0].tolist())
+
+    def _loss_tape(self, losses: BatchedLoss) -> LossTape:
         """The model and one loss head per group of targets on one tape (recorded again when a group is added)."""
         # A new group, or a constant that now differs between targets, needs another tape.
         key = (self.model.training, losses.shapes_version)
@@ -369,11 +389,28 @@ class BatchedModel:
         model, slots = self._tape()
         marks: list[int] = []
         loss_heads = []
-        with enable_grad():
-            for group in losses.groups:
+        checks: list[Checks] = [[] for _ in losses.groups]
+        recorded = [y.data for y in model.outputs]
+        with batched.recording() as reads, enable_grad():
+            for group, listed in zip(losses.groups, checks):
                 marks.append(Value(0.0).serial)  # the head's constants are created after this mark
-                loss_heads.append(losses.one_example(model.outputs, group.target))
+                # Each head computes on the outputs of an example with its target, where the scalar
+                # engine computes it (the numbers shape nothing); the recorded ones are put back.
+                for y, number in zip(model.outputs, group.outputs):
+                    y.data = number
+                try:
+                    loss_heads.append(losses.one_example(model.outputs, group.target, listed))
+                finally:
+                    for y, number in zip(model.outputs, recorded):
+                        y.data = number
             marks.append(Value(0.0).serial)
+        if reads:
+            raise batched.BatchedError(
+                f"engine='batched' got loss={losses.name!r}, which read {batched.describe_nodes(reads)} as a number "
+                "(float(v), or v in an `if`); the batched engine records the loss once, on one example's outputs, "
+                "so a choice made on that number would be replayed for every example. Write the choice as "
+                "arithmetic on a comparison, e.g. (d > 0) * d for `d if d > 0 else 0`, or use engine='scalar'."
+            )
         tape = batched.Tape([*model.outputs, *loss_heads], model.parameters, model.inputs)
         heads = [[c for c in tape.constants if start < c.serial < end] for start, end in itertools.pairwise(marks)]
         for group, constants in zip(losses.groups, heads):
@@ -390,8 +427,8 @@ class BatchedModel:
             varying.update(id(constants[column]) for column in group.table()[1])
         fixed = [leaf for leaf in tape.constants if id(leaf) not in varying]
         tape = batched.Tape(tape.outputs, tape.parameters, tape.inputs, fixed=fixed)
-        self._loss_tapes[key] = (losses, (tape, slots, heads))
-        return tape, slots, heads
+        self._loss_tapes[key] = (losses, (tape, slots, heads, checks))
+        return tape, slots, heads, checks
 
 
 def _numbers(example: Sequence[Value | float]) -> list[float]:
@@ -422,8 +459,9 @@ class _LossGroup:
     hinge): ``constants[k]`` holds target k's, in the order the loss creates them.
     """
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, outputs: Sequence[float]) -> None:
         self.target = target  # the first target seen: the head is recorded with it
+        self.outputs = list(outputs)  # ... on the outputs of an example with that target (see BatchedLoss.assign)
         self.constants: list[list[float]] = []
         self._table: Array | None = None
         self._varying: list[int] = []
@@ -448,18 +486,22 @@ class BatchedLoss:
 
     The loss of a batch is the mean of the examples' losses (every ``nn`` loss
     is; a user's loss is checked to be). For each distinct target y, the loss
-    of one example, ``loss([ŷ], [y])``, is recorded once on an example's
-    outputs. Targets whose graphs have the same shape form a group, and the
-    constants that differ (y itself, a sign) are given per example; a target
-    that changes the shape (``if y == 0`` in the loss) starts a group of its
-    own. ``BatchedModel`` records the model and one loss head per group on one
-    tape, so the loss's ops run and differentiate like any other node: nothing
-    is derived by hand.
+    of one example, ``loss([ŷ], [y])``, is recorded once on an example's outputs
+    (on the outputs of an example with that target, if the loss is undefined
+    at the first; see ``assign``). Targets whose graphs have the same shape form a
+    group, and the constants that differ (y itself, a sign) are given per
+    example; a target that changes the shape (``if y == 0`` in the loss)
+    starts a group of its own. ``BatchedModel`` records the model and one loss
+    head per group on one tape, so the loss's ops run and differentiate like
+    any other node: nothing is derived by hand. Every head runs on every
+    example, but an example's loss is its own head's: another head outside an
+    op's domain there is no error (``Tape.run``'s ``counted``).
 
     Args:
         loss: ``loss(outputs, targets) -> Value``.
         parameters: the model's parameters, for a loss that uses them (an L2 term).
-        example: one example's outputs (numbers) to record each target's loss graph on.
+        example: one example's outputs (numbers), to record each target's loss graph
+            on (on an example with that target's outputs where it is undefined there).
 
     Example:
         >>> import nn
@@ -482,16 +524,33 @@ class BatchedLoss:
         self._code_row: Index = np.zeros(0, dtype=np.intp)
         self._sorted_keys: Array = np.zeros(0)  # the number targets, sorted, and their codes
         self._sorted_codes: Index = np.zeros(0, dtype=np.intp)
-        self._first: tuple[Target, float] | None = None
+        self._first: tuple[Target, float, Sequence[float]] | None = None
         self._varying: list[list[int]] = []
         self.shapes_version = 0  # changes when a group is added or one of its constants starts to vary
 
-    def one_example(self, outputs: Sequence[Value], target: Target) -> Value:
-        """The loss of one example: ``loss([ŷ], [y])``, with ŷ one Value or a list of them."""
-        return self.loss([outputs[0] if len(outputs) == 1 else list(outputs)], [target])
+    def one_example(self, outputs: Sequence[Value], target: Target, checks: Checks | None = None) -> Value:
+        """The loss of one example: ``loss([ŷ], [y])``, with ŷ one Value or a list of them.
 
-    def assign(self, targets: Sequence[Target]) -> tuple[Index, Index]:
-        """Each example's group and its row of constants, recording the loss for targets not seen before."""
+        The checks the loss makes on the outputs' numbers (``nn.losses.OUTPUT_CHECKS``) are
+        listed in ``checks`` rather than made: the outputs are one recorded example's, and the
+        run makes them on every example's.
+        """
+        token = OUTPUT_CHECKS.set([] if checks is None else checks)
+        try:
+            return self.loss([outputs[0] if len(outputs) == 1 else list(outputs)], [target])
+        finally:
+            OUTPUT_CHECKS.reset(token)
+
+    def assign(
+        self, targets: Sequence[Target], outputs: Callable[[int], Sequence[float]] | None = None
+    ) -> tuple[Index, Index]:
+        """Each example's group and its row of constants, recording the loss for targets not seen before.
+
+        ``outputs(i)``, when given, is the model's outputs for the example of ``targets[i]``:
+        a new target's loss undefined at the recorded example's outputs (``DomainError``)
+        is recorded on the outputs of an example that has that target, where the scalar
+        engine computes it (−log ŷ[y] where another example's ŷ[y] < 0).
+        """
         np = batched.numpy()
         n = len(targets)
         plain_numbers = set(map(type, targets)) <= {int, float}
@@ -507,23 +566,33 @@ class BatchedLoss:
                 return self._code_group[codes], self._code_row[codes]
         if plain_numbers:
             # One lookup per distinct target; then two C-level maps over the examples.
-            for target in dict.fromkeys(targets):  # in order of first appearance
+            first: dict[Target, int] = {}
+            for i, target in enumerate(targets):
+                first.setdefault(target, i)
+            for target, i in first.items():  # in order of first appearance
                 if target not in self._code_of:
-                    self._lookup(target)
+                    self._lookup(target, None if outputs is None else functools.partial(outputs, i))
             keys: Sequence[object] = targets
         else:  # lists (several outputs), Values
             keys = [_key(target) for target in targets]
-            for key, target in zip(keys, targets):
+            for i, (key, target) in enumerate(zip(keys, targets)):
                 if key not in self._code_of:
-                    self._lookup(target)
+                    self._lookup(target, None if outputs is None else functools.partial(outputs, i))
         codes = np.fromiter(map(self._code_of.__getitem__, keys), dtype=np.intp, count=n)
         if len(self.groups) == 1:
             return np.zeros(n, dtype=np.intp), codes
         return self._code_group[codes], self._code_row[codes]
 
-    def _lookup(self, target: Target) -> None:
+    def _lookup(self, target: Target, outputs: Callable[[], Sequence[float]] | None) -> None:
         np = batched.numpy()
-        group, row = self._record(target)
+        try:
+            group, row = self._record(target, self.example)
+        except DomainError:
+            if outputs is None:
+                raise
+            # Undefined at the recorded example's outputs (−log ŷ[y] where ŷ[y] < 0): recorded where
+            # the scalar engine computes it, on an example with this target (the numbers shape nothing).
+            group, row = self._record(target, outputs())
         # One number per target (its group and row packed as a code), so assign() makes one array per batch.
         self._code_of[_key(target)] = len(self._code_group)
         self._code_group = np.append(self._code_group, group)
@@ -532,13 +601,13 @@ class BatchedLoss:
         self._sorted_keys = np.array([key for key, _ in numbers], dtype=float)
         self._sorted_codes = np.array([code for _, code in numbers], dtype=np.intp)
 
-    def _record(self, target: Target) -> tuple[int, int]:
-        tape = batched.record(lambda outputs: self.one_example(outputs, target), self.parameters, self.example)
-        self._check_mean(target, float(tape.outputs[0].data))
+    def _record(self, target: Target, example: Sequence[float]) -> tuple[int, int]:
+        tape = batched.record(lambda outputs: self.one_example(outputs, target), self.parameters, example)
+        self._check_mean(target, float(tape.outputs[0].data), example)
         shape = tuple(batched._signature(tape.outputs, tape._parameter_index, tape.inputs, constant_values=False))
         if shape not in self._shapes:
             self._shapes[shape] = len(self.groups)
-            self.groups.append(_LossGroup(target))
+            self.groups.append(_LossGroup(target, example))
         group = self._shapes[shape]
         row = self.groups[group].add([leaf.data for leaf in tape.constants])
         varying = [each.table()[1] for each in self.groups]
@@ -547,21 +616,69 @@ class BatchedLoss:
             self.shapes_version += 1
         return group, row
 
-    def _check_mean(self, target: Target, alone: float) -> None:
+    def _check_mean(self, target: Target, alone: float, example: Sequence[float]) -> None:
         # Replaying per example is right only for a mean over examples: check it on two examples.
         if self._first is None:
-            self._first = (target, alone)
+            self._first = (target, alone, example)
             return
-        first_target, first_alone = self._first
-        pair = [[Value(x) for x in self.example] for _ in range(2)]
-        together = self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data
+        first_target, first_alone, first_example = self._first
+        pair = [[Value(x) for x in first_example], [Value(x) for x in example]]
+        token = OUTPUT_CHECKS.set([])  # the recorded example's outputs: the run checks every example's
+        try:
+            together = self.loss([o[0] if len(o) == 1 else o for o in pair], [first_target, target]).data
+        finally:
+            OUTPUT_CHECKS.reset(token)
         expected = (first_alone + alone) / 2
+        if math.isnan(expected):  # outputs that are not numbers (the run refuses them if the loss does): no evidence
+            return
         if not abs(together - expected) <= 1e-9 * abs(expected) and together != expected:
             raise batched.BatchedError(
                 f"engine='batched' got loss={self.name!r}, which gave {together!r} for two examples together but "
                 f"{expected!r} as the mean of each alone; the batched engine replays the loss example by example, "
                 "so it needs the mean of per-example losses (as every nn loss is). Use engine='scalar' for this loss."
             )
+
+
+class _OwnHead(Sequence["Array | None"]):
+    """Tape.run's ``counted`` for the model's outputs and one loss head per group: each head counts on its group.
+
+    A mask is made only when asked for (an operand outside its domain): most batches need none.
+    """
+
+    def __init__(self, width: int, heads: int, groups: Index) -> None:
+        self.width, self.heads, self.groups = width, heads, groups
+
+    def __len__(self) -> int:
+        return self.width + self.heads
+
+    def __getitem__(self, k: int) -> Array | None:  # type: ignore[override]  # no slices: Tape.run indexes
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        return None if k < self.width else self.groups == k - self.width
+
+
+def _check_outputs(run: batched.Run, checks: list[Checks], groups: Index) -> None:
+    """Make each head's checks on the outputs of its own examples; raise the first failure, as the scalar loss would.
+
+    The scalar loss checks example after example, so the failure named is the one at the lowest index.
+    """
+    np = batched.numpy()
+    failures: list[tuple[int, float, OutputCheck]] = []
+    for g, listed in enumerate(checks):
+        for node, check in listed:
+            try:
+                values = run.value_of(node)
+            except KeyError:  # not replayed: a constant, checked where it was made
+                continue
+            refused = check.refused(values)
+            if len(checks) > 1:
+                refused = refused & (groups == g)
+            bad = np.flatnonzero(refused)
+            if len(bad):
+                failures.append((int(bad[0]), float(values[bad[0]]), check))
+    if failures:
+        index, value, check = min(failures, key=lambda failure: failure[0])
+        check.refuse(value, index)
 
 
 def _key(target: Target) -> object:

@@ -17,6 +17,9 @@ import math
 import reprlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
 
 import autograd
 from autograd import Value
@@ -127,6 +130,62 @@ def mean_squared_error(outputs: Sequence[Output], targets: Sequence[float | Sequ
         return _mean([(p - t) ** 2 for p, t in zip(values, truths)])
 
 
+@dataclass(frozen=True)
+class OutputCheck:
+    """A check a loss makes on one example's output number, in the two forms the engines need.
+
+    Attributes:
+        refused: for an array of numbers (one per example), True where the check fails.
+        refuse: raise the loss's error for one number, naming the example by its index in the batch.
+
+    Example:
+        >>> _PROBABILITY.refuse(0.5, 0)  # passes
+        >>> _PROBABILITY.refuse(2.0, 3)
+        Traceback (most recent call last):
+        ...
+        ValueError: binary_cross_entropy() got output 2.0 for example 3; expected a probability in [0, 1]. ...
+    """
+
+    refused: Callable[[Any], Any]
+    refuse: Callable[[float, int], None]
+
+
+OUTPUT_CHECKS: ContextVar[list[tuple[Value, OutputCheck]] | None] = ContextVar("nn_output_checks", default=None)
+"""While ``engine="batched"`` records a loss, the checks the loss made on its outputs' numbers.
+
+A check reads ``p.data``, and the loss is recorded on ONE example's outputs, so a
+check made there would see only that example. While this list is set, a check is
+listed instead (``nn.batched`` makes it on every example's value of the node).
+"""
+
+
+def _check_output(output: Value, check: OutputCheck, index: int) -> None:
+    listening = OUTPUT_CHECKS.get()
+    if listening is None:
+        check.refuse(output.data, index)
+    else:  # recorded for the batched engine: checked on every example's number, not this one's alone
+        listening.append((output, check))
+
+
+def _refuse_unless_probability(p: float, index: int) -> None:
+    if math.isnan(p):
+        raise ValueError(
+            f"binary_cross_entropy() got output nan for example {index}; the model's output is not a number, "
+            "so training has diverged (a weight became inf or nan). Lower the learning rate, or find the first "
+            "nan with `with autograd.detect_anomaly():`."
+        )
+    if not 0.0 <= p <= 1.0:  # PyTorch's BCELoss refuses these as well
+        raise ValueError(
+            f"binary_cross_entropy() got output {p!r} for example {index}; expected a probability in "
+            "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "
+            "binary_cross_entropy_with_logits on raw scores."
+        )
+
+
+# nan fails both comparisons, so it is refused too (and refuse() names it as nan).
+_PROBABILITY = OutputCheck(refused=lambda p: ~((p >= 0.0) & (p <= 1.0)), refuse=_refuse_unless_probability)
+
+
 def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[float]) -> Value:
     """−[y·log p + (1 − y)·log(1 − p)], averaged: for pass/fail with a sigmoid output.
 
@@ -154,18 +213,7 @@ def binary_cross_entropy(probabilities: Sequence[Output], targets: Sequence[floa
     for index, (output, target) in enumerate(zip(probabilities, targets)):
         p = _scalar("binary_cross_entropy", output, index)
         y = _label("binary_cross_entropy", target, index, (0.0, 1.0))
-        if math.isnan(p.data):
-            raise ValueError(
-                f"binary_cross_entropy() got output nan for example {index}; the model's output is not a number, "
-                "so training has diverged (a weight became inf or nan). Lower the learning rate, or find the first "
-                "nan with `with autograd.detect_anomaly():`."
-            )
-        if not 0.0 <= p.data <= 1.0:  # PyTorch's BCELoss refuses these as well
-            raise ValueError(
-                f"binary_cross_entropy() got output {p.data!r} for example {index}; expected a probability in "
-                "[0, 1]. Give the model a sigmoid output (output_activation='sigmoid'), or use "
-                "binary_cross_entropy_with_logits on raw scores."
-            )
+        _check_output(p, _PROBABILITY, index)
         examples.append(((p,), (y,)))
     with _loss_scope("binary cross-entropy", "−y/ŷ + (1−y)/(1−ŷ)", "ŷ", examples, _bce_rule):
         losses = []

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from autograd import OPS, Value, cycle_collector_paused, enable_grad, no_grad
+from autograd import OPS, DomainError, Value, cycle_collector_paused, enable_grad, no_grad
 from nn.checks import evaluating, is_finite_number, same_length, whole_number
 from nn.data import Examples, Targets, batches, examples, targets
 from nn.early_stopping import Callback
@@ -140,6 +140,13 @@ def fit(
             gradient to 1e-12 of the largest, unless rounding moves a
             pre-activation across a kink (relu at exactly 0); trained weights
             drift apart by rounding only (on W2, 2e-15 after 300 epochs).
+            What code decides from a number is replayed for each example where
+            the engine can see it: comparisons (``(z > 0) * z``) and
+            ``x.detach()`` are computed per example, and ``detect_anomaly()``
+            checks every example; a number read in the model (``float(v)``,
+            ``if v > 0:``) has every example's graph checked, while one read in
+            the loss, or a value computed under ``no_grad()``, is refused.
+            Reading ``v.data`` cannot be seen: use the scalar engine there.
         record: keep every mini-batch update, for ``model_at``, ``fork`` and
             ``to_html`` (see ``nn.history``).
 
@@ -463,6 +470,14 @@ def _check_fit(
                 distinct = list({(type(t), repr(t)): t for t in targets}.values())
                 try:
                     loss([output] * len(distinct), distinct)
+                except DomainError:
+                    # X[0]'s output is outside an op's domain for some target (−log ŷ[y]): no evidence against
+                    # the targets, as each target's loss is computed on its own examples' outputs. Each alone:
+                    for target in distinct:
+                        try:
+                            loss([output], [target])
+                        except DomainError:
+                            continue
                 except (ValueError, TypeError):
                     loss([output] * len(targets), targets)
             except (ValueError, TypeError) as error:

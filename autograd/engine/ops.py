@@ -790,6 +790,48 @@ op("sign", sign, kinks="a jump at 0, where d/dx is taken as 0, as in PyTorch", p
    points=((-2.0,), (1.5,)), reference=lambda m, x: (x > 0) - (x < 0))  # fmt: skip
 
 
+# --- leaves made from data: comparisons and detach ------------------------------------
+# ``x > y`` and ``x.detach()`` are leaves of the scalar engine's graph: a constant
+# 1.0/0.0 or a copy of x's number, with no edge back (no gradient could flow along
+# it), so drawings and backward are unchanged by them. The batched engine replays
+# ONE example's graph for every example, and a constant would carry that example's
+# number to all: while it records, these leaves are nodes of the ops below, so each
+# example computes its own. Their derivative is 0, and the batched engine carries no
+# gradient through them (a leaf passes none). Not in ``OPS``: nothing applies them by
+# name, the parser reads no comparison, and the table's tests are about differentiable ops.
+
+
+def _comparison(name: str, symbol: str, display: str, relation: Callable[[float, float], bool]) -> Op:
+    def rule(m: Math, x: Scalar, y: Scalar) -> Local:
+        return (1.0 if relation(m.real(x), m.real(y)) else 0.0), (0.0, 0.0)
+
+    rule.__name__ = rule.__qualname__ = name
+    rule.__doc__ = f"1.0 if x {symbol} y else 0.0 (0.0 when either is nan).  ∂/∂x = ∂/∂y = 0."
+    return Op(
+        name=name, symbol=symbol, display=display, rule=rule, form="infix", method=f"__{name}__",
+        operands=("x", "y"), kinks="a jump where x = y, where d/dx is taken as 0", pieces=lambda x, y: relation(x, y),
+    )  # fmt: skip
+
+
+def detach(m: Math, x: Scalar) -> Local:
+    """X, as a leaf cut off from x's graph.  d/dx = 0: no gradient flows back through it."""
+    return x, (0.0,)
+
+
+DATA_LEAVES: dict[str, Op] = {
+    "<": _comparison("lt", "<", "<", lambda x, y: x < y),
+    "<=": _comparison("le", "<=", "≤", lambda x, y: x <= y),
+    ">": _comparison("gt", ">", ">", lambda x, y: x > y),
+    ">=": _comparison("ge", ">=", "≥", lambda x, y: x >= y),
+    "detach": Op(name="detach", symbol="detach", display="detach", rule=detach, method="detach"),
+}
+"""The ops of leaves made from other nodes' numbers, as the batched engine records them (by symbol).
+
+Example:
+    >>> DATA_LEAVES[">"].rule(FLOAT_MATH, 2.0, 1.0), DATA_LEAVES[">="].format(["x", "0"])
+    ((1.0, (0.0, 0.0)), 'x ≥ 0')
+"""
+
 
 def _python_mod(x: float, y: float) -> float:
     return x % y

@@ -21,7 +21,7 @@ from itertools import repeat
 from typing import SupportsFloat, TypeGuard, cast
 
 from autograd.engine.errors import AnomalyError, DomainError, MisspelledAttributeError
-from autograd.engine.ops import APPLY, CUSTOM_OPS, FLOAT_MATH, OPS, Math, Op
+from autograd.engine.ops import APPLY, CUSTOM_OPS, DATA_LEAVES, FLOAT_MATH, OPS, Math, Op
 from autograd.engine.recording import NUMBER_READS, RECORDING
 
 Number = int | float
@@ -214,6 +214,8 @@ class Value:
     # is 0 wherever it has one: the result is a constant leaf, 1.0 or 0.0, with
     # no edge back to the operands (no gradient could flow along it). It works in
     # arithmetic (`(x > 0) * x`) and, through __bool__, in `if` and `assert`.
+    # (While the batched engine records, it is a node of a zero-derivative op instead,
+    # so every example compares its own numbers: see ``ops.DATA_LEAVES``.)
     # == and != keep Python's identity: Values are dict keys and set members
     # everywhere (gradients, names, `x in nodes`), so an == comparing data would
     # make two distinct nodes with equal values the same key; for the value, compare `.data`.
@@ -545,11 +547,19 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph.
 
+        (While the batched engine records, a node of the zero-derivative op
+        ``detach`` instead, so every example copies its own number: see ``ops.DATA_LEAVES``.)
+
         Example:
             >>> y = (Value(2.0) * 3).detach()
             >>> y.data, y.inputs
             (6.0, ())
         """
+        if NUMBER_READS.get() is not None:  # the batched engine is recording: each example detaches its own number
+            copy = _apply(DATA_LEAVES["detach"], (self,))
+            if self.label:
+                copy.label = self.label
+            return copy
         return Value(self.data, self.label)
 
     # --- micrograd's names ------------------------------------------------------------
@@ -919,6 +929,8 @@ def _compare(a: Value, b: Value | Number, relation: Callable[[float, float], boo
         raise TypeError(
             f"{symbol} comparison got {b!r} of type {type(b).__name__}; expected a Value or a real number."
         )
+    if NUMBER_READS.get() is not None:  # the batched engine is recording: each example compares its own numbers
+        return _apply(DATA_LEAVES[symbol], (a, b if isinstance(b, Value) else _constant(other, symbol)))
     return _constant(1.0 if relation(a.data, other) else 0.0, symbol)
 
 

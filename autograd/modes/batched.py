@@ -29,7 +29,10 @@ before anything is allocated, naming its size.
 A graph recorded on one example is right for every example only if the code
 that built it took the same branches for all; code that reads a number while
 it is recorded (``float(v)``) is seen (``Tape.depends_on_data``) so that
-callers such as ``nn.fit`` can check every example.
+callers such as ``nn.fit`` can check every example. A comparison (``x > 0``)
+or ``x.detach()`` made while recording is a node of a zero-derivative op
+(``ops.DATA_LEAVES``), not a constant leaf, so every example computes its own
+(see ``recording``).
 
 Everything stays inspectable: ``Run.example(i)`` rebuilds example i's ordinary
 scalar graph with the same numbers, for ``draw``, ``trace_backward`` and
@@ -52,22 +55,26 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
+import math
 import numbers
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from autograd.engine.errors import AutogradError, DomainError
+from autograd.engine.errors import AnomalyError, AutogradError, DomainError
 from autograd.engine.graph import _sweep as graph_sweep  # the one chain rule, shared with the scalar engine
 from autograd.engine.graph import topological_order
 from autograd.engine.ops import (
     ABOVE_MINUS_ONE,
     AWAY_FROM_POLES,
     CUSTOM_OPS,
+    DATA_LEAVES,
     MODERATE,
     NONNEGATIVE,
     NONZERO,
@@ -78,8 +85,8 @@ from autograd.engine.ops import (
     Domain,
     Op,
 )
-from autograd.engine.recording import NUMBER_READS, enable_grad
-from autograd.engine.value import Value, _apply
+from autograd.engine.recording import NUMBER_READS, RECORDING, enable_grad
+from autograd.engine.value import NOT_RECORDED, Value, _apply
 from autograd.engine.value import sum as value_sum
 
 if TYPE_CHECKING:
@@ -455,6 +462,10 @@ def _outside(domain: Domain, x: Array) -> Mask:
     return refused
 
 
+# The ops of leaves made from data (comparisons, detach): replayed per example, but no gradient flows through them.
+_NO_GRADIENT = frozenset(DATA_LEAVES.values())
+
+
 # --- recording ------------------------------------------------------------------
 
 _Step = Any  # a _Group or a _Linear (defined below); graph._sweep walks them as nodes
@@ -478,6 +489,7 @@ class _Group:
     scatters: tuple[_Scatter, ...]
     needs_grad: tuple[bool, ...]
     inputs: tuple[_Scatter, ...]  # the operands a gradient flows back to, as graph._sweep walks them
+    nodes: tuple[Value, ...]  # the recorded nodes, one per row: which outputs they feed (Tape._counted)
 
 
 @dataclass(frozen=True)
@@ -502,6 +514,7 @@ class _Linear:
     inputs_need_grad: bool
     rest_need_grad: tuple[bool, ...]
     inputs: tuple[_Scatter | _Weights | _Biases, ...]
+    nodes: tuple[Value, ...]  # the recorded Σ nodes, one per row (Tape._counted)
 
     def local_grads(self, parameters: Array, values: Array, per_example: bool) -> tuple[object, ...]:
         """The local derivatives toward ``inputs``, to multiply by the upstream gradient."""
@@ -661,9 +674,16 @@ def _signature(
     return shape
 
 
-def _describe_reads(reads: Sequence[Value]) -> str:
-    names = [repr(x.label) if x.label else f"a {x.op!r} node" if x.op else "an unlabeled leaf" for x in reads[:3]]
-    return ", ".join(names) + (f" and {len(reads) - 3} more" if len(reads) > 3 else "")
+def describe_nodes(nodes: Sequence[object]) -> str:
+    """Up to three nodes by label (or op), for messages: ``'x1', a '*' node and 2 more``.
+
+    Example:
+        >>> describe_nodes([Value(1.0, label="x1"), Value(2.0) * 3])
+        "'x1', a '*' node"
+    """
+    values = [x for x in nodes if isinstance(x, Value)]
+    names = [repr(x.label) if x.label else f"a {x.op!r} node" if x.op else "an unlabeled leaf" for x in values[:3]]
+    return ", ".join(names) + (f" and {len(values) - 3} more" if len(values) > 3 else "")
 
 
 def _order(outputs: Sequence[Value]) -> list[Value]:
@@ -722,16 +742,42 @@ def record(
     return tape
 
 
-def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value], list[Value]]:
-    """Run ``function`` on one example's input Values: the inputs, the outputs and the nodes it read as numbers."""
-    inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(example)]
+@contextmanager
+def recording() -> Iterator[list[object]]:
+    """Build graphs as the batched engine records them, listing the nodes Python code reads as numbers.
+
+    Inside, a comparison (``x > 0``) or ``x.detach()`` is a node of a
+    zero-derivative op rather than a constant leaf, so a replay computes it
+    for each example; ``float(v)`` and ``if v:`` add ``v`` to the list, since
+    code that reads a number may build another graph for another example.
+    ``record`` records inside it; use it to build more of a graph to replay
+    (a loss on a recorded model's outputs).
+
+    Yields:
+        The list of the nodes read as numbers, filled as the block runs.
+
+    Example:
+        >>> x = Value(2.0)
+        >>> with recording() as reads:
+        ...     gate = x > 0
+        ...     taken = bool(x)
+        >>> gate.op, gate.inputs[0] is x, reads == [x]
+        ('>', True, True)
+    """
     reads: list[object] = []
     token = NUMBER_READS.set(reads)
     try:
-        with enable_grad():  # inside no_grad() the graph would be a lone leaf, replayed as a constant
-            result = function(inputs)
+        yield reads
     finally:
         NUMBER_READS.reset(token)
+
+
+def _call(function: Function, example: Sequence[float]) -> tuple[list[Value], list[Value], list[Value]]:
+    """Run ``function`` on one example's input Values: the inputs, the outputs and the nodes it read as numbers."""
+    inputs = [Value(x, label=f"x{i + 1}") for i, x in enumerate(example)]
+    # inside no_grad() the graph would be a lone leaf, replayed as a constant
+    with recording() as reads, enable_grad():
+        result = function(inputs)
     outputs = [result] if isinstance(result, Value) else list(result) if isinstance(result, Sequence) else [result]
     for output in outputs:
         if not isinstance(output, Value):
@@ -783,6 +829,16 @@ class Tape:
             node for node in self.nodes
             if node.operation is None and id(node) not in self._parameter_index and id(node) not in input_ids
         ]
+        made_under_no_grad = [c for c in self.constants if getattr(c, "_local0", None) is NOT_RECORDED]
+        if made_under_no_grad:
+            first = made_under_no_grad[0]
+            where = f" in scope {'/'.join(first.scope)!r}" if first.scope else ""
+            raise BatchedError(
+                f"the batched engine got a graph with {len(made_under_no_grad)} value(s) computed under no_grad() "
+                f"(the first: {first.data!r}{where}); no_grad() keeps no inputs, so a replay would give every "
+                "example the recorded example's number. To stop a gradient, use x.detach() (replayed for each "
+                "example); or use the scalar engine."
+            )
         self._fixed = {id(c) for c in fixed}
         self._spare_grads: dict[tuple[int, ...], Array] = {}
         self._bytes_per_example: int | None = None
@@ -807,6 +863,7 @@ class Tape:
     _constant_values: Array
     _row_parameters: Index
     _parameter_rows: Index
+    _reach: dict[int, set[int]]  # which outputs each node feeds, for run(counted=...): set on first need
 
     def __getattr__(self, name: str) -> Any:
         # Called only for attributes not set yet: compile once, then they are ordinary attributes.
@@ -964,7 +1021,8 @@ class Tape:
         if self.input_gradients:
             needed.update(id(x) for x in self.inputs)
         for node in self.nodes:
-            if any(id(x) in needed for x in node.inputs):
+            # A comparison or a detach is a leaf in the scalar engine: no gradient flows back through it.
+            if node.operation not in _NO_GRADIENT and any(id(x) in needed for x in node.inputs):
                 needed.add(id(node))
         return needed
 
@@ -984,7 +1042,10 @@ class Tape:
             for k in range(len(first.inputs))
         ]
         scatters = tuple(_Scatter(o) for o in operands)
-        needs_grad = tuple(any(id(n.inputs[k]) in self._grad_needed for n in members) for k in range(len(operands)))
+        needs_grad = tuple(
+            first.operation not in _NO_GRADIENT and any(id(n.inputs[k]) in self._grad_needed for n in members)
+            for k in range(len(operands))
+        )
         return _Group(
             op=first.operation,
             constants=first.constants,
@@ -993,6 +1054,7 @@ class Tape:
             scatters=scatters,
             needs_grad=needs_grad,
             inputs=tuple(scatter for scatter, need in zip(scatters, needs_grad) if need),
+            nodes=tuple(members),
         )
 
     def _compile_linear(self, members: list[Value], span: slice, rows: dict[int, int]) -> _Linear:
@@ -1028,6 +1090,7 @@ class Tape:
                 *(scatter for scatter, need in zip(rest_scatters, rest_need_grad) if need),
                 *(_Biases(b) for b in bias_indices),
             ),
+            nodes=tuple(members),
         )
 
     def check(self, function: Function, example: Sequence[float], index: int | None = None) -> None:
@@ -1057,7 +1120,7 @@ class Tape:
         if self._shape != _signature(outputs, self._parameter_index, inputs):
             first = [x.data for x in self.inputs]
             which = f"example {index} = {list(example)!r}" if index is not None else f"example {list(example)!r}"
-            read = f" (it read {_describe_reads(self.reads)} as a number)" if self.reads else ""
+            read = f" (it read {describe_nodes(self.reads)} as a number)" if self.reads else ""
             raise BatchedError(
                 f"record() got a function whose graph for {which} differs from the graph for {first!r}{read}; the "
                 "batched engine replays one graph for every example, so its shape must not depend on the data "
@@ -1088,6 +1151,7 @@ class Tape:
         *,
         checked: bool = False,
         parameters: NDArray[Any] | None = None,
+        counted: Sequence[Mask | None] | None = None,
     ) -> Run:
         """Evaluate every node for every example of ``batch`` at once.
 
@@ -1101,6 +1165,11 @@ class Tape:
             parameters: the parameters' values as one float array in
                 ``self.parameters`` order, read instead of each ``.data`` (a
                 training loop that keeps its weights as an array between steps).
+            counted: per output, the examples whose value of it will be used (None:
+                all). An operand outside its op's domain in an example that no used
+                output depends on is no error: the scalar engine would never compute
+                it (a loss head of another example's target). Its value and local
+                derivatives are set to 0, so nothing of it reaches a used number.
 
         Returns:
             A ``Run`` holding every node's values.
@@ -1112,6 +1181,8 @@ class Tape:
                 complex number), naming its row and column.
             BatchTooLargeError: the batch's arrays would not fit in the memory available.
             DomainError: an op got an operand outside its domain, naming the example.
+            AnomalyError: under ``detect_anomaly()``, a value became inf or nan: the scalar
+                engine's message for the first example's first such node, naming the example.
 
         Example:
             >>> from autograd import Parameter
@@ -1151,6 +1222,15 @@ class Tape:
                 raise ValueError(f"Tape.run() got leaves[{leaf!r}]; the tape was compiled with it fixed.")
             values[self._rows[id(leaf)]] = given
         local: list[tuple[Any, ...]] = []
+        if counted is not None and len(counted) != len(self.outputs):
+            raise ValueError(
+                f"Tape.run() got {len(counted)} masks in counted; expected one per output ({len(self.outputs)})."
+            )
+        # The entries computed from an operand excused from its domain (no used output depends on
+        # them, nor on anything computed from them): none, until a domain check excuses one.
+        skipped: Mask | None = None
+        # Under detect_anomaly(), the steps that made a value inf or nan, as the scalar engine checks each node.
+        anomalies: list[tuple[_Group | _Linear, Mask]] | None = [] if RECORDING.get().detect_anomaly else None
         with np.errstate(all="ignore"):
             for step in self._steps:
                 if isinstance(step, _Linear):
@@ -1161,14 +1241,112 @@ class Tape:
                     for bias in step.biases:
                         out += parameters[bias][:, None]
                     local.append(())
+                    if skipped is not None:  # finite (from zeros), but what uses them is skipped too
+                        reached = skipped[step.shared].any(axis=0)
+                        for rest in step.rest:
+                            reached = reached | skipped[rest]
+                        skipped[step.rows] = reached
+                    if anomalies is not None:
+                        self._find_anomalies(step, values, counted, skipped, anomalies)
                     continue
                 operands = [values[o] for o in step.operands]
+                excused = None
                 if step.op.checks_domain:
-                    _check_domain(step.op, operands, step.constants)
+                    # A partial, not a lambda: a closure would make step and counted cells for the whole loop.
+                    uses = None if counted is None else functools.partial(self._counted, step, counted, n)
+                    excused = _check_domain(step.op, operands, step.constants, uses)
+                if skipped is not None:
+                    reached = np.logical_or.reduce([skipped[o] for o in step.operands])
+                    if reached.any():
+                        excused = reached if excused is None else excused | reached
                 value, local_grads = _run_rule(step.op, operands, step.constants)
+                if excused is not None:
+                    # Not computed by the scalar engine: 0, and so is every derivative (0 × inf would be nan).
+                    value = np.where(excused, 0.0, value)
+                    local_grads = tuple(np.where(excused, 0.0, g) for g in local_grads)
+                    if skipped is None:
+                        skipped = np.zeros(values.shape, dtype=bool)
+                    skipped[step.rows] = excused
                 values[step.rows] = value
                 local.append(local_grads)
-        return Run(self, values, parameters, local)
+                if anomalies is not None:
+                    self._find_anomalies(step, values, counted, skipped, anomalies)
+        if anomalies:
+            raise AnomalyError(self._anomaly_message(anomalies, values, parameters))
+        run = Run(self, values, parameters, local)
+        run._counted = counted
+        return run
+
+    def _find_anomalies(
+        self,
+        step: _Group | _Linear,
+        values: Array,
+        counted: Sequence[Mask | None] | None,
+        skipped: Mask | None,
+        anomalies: list[tuple[_Group | _Linear, Mask]],
+    ) -> None:
+        np = numpy()
+        bad = ~np.isfinite(values[step.rows])
+        if not bad.any():
+            return
+        if counted is not None:  # only where the scalar engine computes it
+            bad &= self._counted(step, counted, values.shape[1])
+        if skipped is not None:
+            bad &= ~skipped[step.rows]
+        if bad.any():
+            anomalies.append((step, bad))
+
+    def _anomaly_message(
+        self, anomalies: list[tuple[_Group | _Linear, Mask]], values: Array, parameters: Array
+    ) -> str:
+        """The scalar engine's message, for the node it would stop at: the first example's first inf or nan."""
+        np = numpy()
+        example = min(int(np.nonzero(bad)[1].min()) for _, bad in anomalies)
+        node = min(
+            (node for step, bad in anomalies for node, row in zip(step.nodes, bad) if row[example]),
+            key=lambda node: node.serial,  # creation order: the scalar engine's
+        )
+
+        def value_at(x: Value) -> float:
+            x = self._source(x)
+            if id(x) in self._rows:
+                return float(values[self._rows[id(x)], example])
+            if id(x) in self._parameter_index:
+                return float(parameters[self._parameter_index[id(x)]])
+            product = 1.0  # a product w·x folded into a matrix product
+            for factor in x.inputs:
+                product *= value_at(factor)
+            return product
+
+        assert node.operation is not None  # a leaf makes no value
+        operands = ", ".join(f"{x.label or 'unlabeled'!r} = {value_at(x)!r}" for x in node.inputs)
+        noun = "operand" if len(node.inputs) == 1 else "operands"
+        return (
+            f"{node.operation.name}() produced {value_at(node)!r} for example {example} (batched run) "
+            f"from {noun} {operands}."
+        )
+
+    def _counted(self, step: _Group | _Linear, counted: Sequence[Mask | None], n: int) -> Mask:
+        """Per node of ``step`` and example, whether some used output depends on it (see ``run``'s ``counted``)."""
+        np = numpy()
+        reach: dict[int, set[int]] | None = self.__dict__.get("_reach")
+        if reach is None:  # which outputs each node feeds: once, and only when a domain check needs it
+            reach = {}
+            for k, y in enumerate(self.outputs):
+                reach.setdefault(id(self._source(y)), set()).add(k)
+            for node in reversed(self.nodes):
+                fed = reach.get(id(node), set())
+                for x in node.inputs:
+                    reach.setdefault(id(self._source(x)), set()).update(fed)
+            self._reach = reach
+        masks = []
+        for node in step.nodes:
+            used = [counted[k] for k in reach.get(id(node), ())]
+            if any(mask is None for mask in used):
+                masks.append(np.ones(n, dtype=bool))
+            else:  # no output at all: nothing uses it
+                masks.append(np.logical_or.reduce([np.asarray(m, dtype=bool) for m in used] or [np.zeros(n, bool)]))
+        return np.array(masks)  # type: ignore[no-any-return]
 
     def bytes_per_example(self) -> int:
         """Bytes one example takes in ``run`` and ``backward``: each node's value, gradient and local derivatives.
@@ -1315,11 +1493,22 @@ def _is_number_type(kind: type) -> bool:
     return (issubclass(kind, numbers.Real) and not issubclass(kind, bool)) or issubclass(kind, Value)
 
 
-def _check_domain(op: Op, operands: Sequence[Array], constants: Sequence[float]) -> None:
+def _check_domain(
+    op: Op, operands: Sequence[Array], constants: Sequence[float], counted: Callable[[], Mask] | None = None
+) -> Mask | None:
+    """Raise ``DomainError`` for the first operand outside ``op``'s domain in a counted example.
+
+    Returns the entries outside the domain that ``counted()`` (nodes × examples) excuses, or None if none is.
+    """
     np = numpy()
     subject, needs = (op.title, op.title) if op.title else (f"{op.name}()", op.name)
+    excused: Mask | None = None
     for name, domain, x in zip(op.operands, op.domains, operands):
         bad = _outside(domain, x)
+        if bad.any() and counted is not None:  # made only here: most runs have no entry outside a domain
+            used = counted()
+            excused = bad & ~used if excused is None else excused | (bad & ~used)
+            bad = bad & used
         if bad.any():
             _node, example = (int(i) for i in np.argwhere(bad)[0])
             which = f"{name} " if len(op.operands) > 1 else ""
@@ -1331,11 +1520,16 @@ def _check_domain(op: Op, operands: Sequence[Array], constants: Sequence[float])
         check = op.check
         failed = np.frompyfunc(lambda *xs: check(*xs, *constants) is not None, len(operands), 1)(*operands)
         bad = failed.astype(bool)
+        if bad.any() and counted is not None:  # made only here: most runs have no entry outside a domain
+            used = counted()
+            excused = bad & ~used if excused is None else excused | (bad & ~used)
+            bad = bad & used
         if bad.any():
             _node, example = (int(i) for i in np.argwhere(bad)[0])
             shown = ", ".join(f"{n}={float(x[_node, example])!r}" for n, x in zip(op.operands, operands))
             expected = check(*(float(x[_node, example]) for x in operands), *constants)
             raise DomainError(f"{subject} got {shown} for example {example} (batched run); {needs} needs {expected}.")
+    return excused
 
 
 class Run:
@@ -1362,6 +1556,7 @@ class Run:
         self.outputs: Array = values[tape._output_rows].T
         self.parameters: Array = parameters  # the values this run used, in tape.parameters order
         self._input_grads: Array | None = None  # the last sweep's, for a tape with input_gradients
+        self._counted: Sequence[Mask | None] | None = None  # run(counted=...)'s, until _zero_uncounted()
 
     @property
     def size(self) -> int:
@@ -1485,7 +1680,36 @@ class Run:
         if tape.input_gradients:
             self._input_grads = grads[tape._input_rows].T.copy()  # the buffer is reused by the next sweep
         tape._spare_grads[self._values.shape] = grads
+        # One sum tells: inf and nan survive it (a finite sum overflowing only costs a second sweep).
+        if self._counted is not None and not math.isfinite(np.add.reduce(parameter_grads, axis=None)):
+            # Perhaps 0 × inf from values no used output depends on (exp overflowing in another
+            # example's loss head): the scalar engine never computes those. Set them to 0, sweep again.
+            self._zero_uncounted()
+            return self._sweep(output_grads, per_example)
+        if RECORDING.get().detect_anomaly and not math.isfinite(parameter_grads.sum()):
+            totals = parameter_grads.sum(axis=1) if per_example else parameter_grads
+            first = int(np.flatnonzero(~np.isfinite(totals))[0])
+            parameter = tape.parameters[first]
+            raise AnomalyError(
+                f"backward (batched run) made the gradient of {parameter.label or 'an unlabeled parameter'!r} "
+                f"{float(totals[first])!r}; backward() of the examples' scalar graphs (Run.example(i)) inside "
+                "detect_anomaly() names the node where it was born."
+            )
         return parameter_grads  # type: ignore[no-any-return]
+
+    def _zero_uncounted(self) -> None:
+        """Set to 0 the values and local derivatives that no used output depends on (see ``Tape.run``)."""
+        np = numpy()
+        tape, counted, n = self.tape, self._counted, self.size
+        assert counted is not None  # only a run given counted= has any
+        self._counted = None  # once: what stays non-finite is the scalar engine's too
+        for i, step in enumerate(tape._steps):
+            used = tape._counted(step, counted, n)
+            if used.all():
+                continue
+            self._values[step.rows] = np.where(used, self._values[step.rows], 0.0)
+            if isinstance(step, _Group):  # a matrix product's are read from the values, at sweep time
+                self._local[i] = tuple(np.where(used, g, 0.0) for g in self._local[i])
 
     def example(self, index: int) -> list[Value]:
         """Example ``index``'s outputs as an ordinary scalar ``Value`` graph, with the same numbers.
@@ -1560,6 +1784,8 @@ __all__ = [
     "Tape",
     "apply_rule",
     "available_memory",
+    "describe_nodes",
     "numpy",
     "record",
+    "recording",
 ]

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from autograd.engine.ops import OPS, Op
+from autograd.engine.ops import DATA_LEAVES, OPS, Op
 from autograd.engine.scopes import Scope, describe
 from autograd.engine.value import Parameter, Value
 
@@ -39,6 +39,8 @@ MAX_FORMULA = 16
 """Longest derived formula name; longer ones are shortened to ``log(…)`` style."""
 
 _INFIX = {"add", "sub", "mul", "div"}
+# The comparisons the batched engine records (its example graphs show them): read as `ŷ > 0`.
+_COMPARISONS = frozenset(entry for entry in DATA_LEAVES.values() if entry.form == "infix")
 # Ops that a formula name looks through: the clamp in a loss is an implementation detail.
 _TRANSPARENT = {"clamp"}
 
@@ -326,7 +328,7 @@ def formula_name(
 
     if operation.name in _TRANSPARENT:
         text = f"{operation.display} {wrapped(node.inputs[0])}"
-    elif operation.name in _INFIX and len(node.inputs) == 2:
+    elif (operation.name in _INFIX or operation in _COMPARISONS) and len(node.inputs) == 2:
         symbol = "·" if operation.name == "mul" else operation.display
         spacing = "" if symbol == "·" else " "
         text = f"{wrapped(node.inputs[0])}{spacing}{symbol}{spacing}{wrapped(node.inputs[1])}"

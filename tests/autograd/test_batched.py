@@ -415,3 +415,132 @@ def test_parameters_of_the_wrong_shape_are_refused_naming_both_shapes() -> None:
     assert str(caught.value) == (
         "Tape.run() got parameters of shape (2,); expected (1,), one value per parameter of the tape."
     )
+
+
+# --- leaves made from data: comparisons and detach --------------------------------------
+
+
+def test_comparisons_and_detach_are_computed_for_each_example_not_copied_from_the_recorded_one() -> None:
+    w = Parameter(2.0, label="w")
+
+    def f(x: list[Value]) -> Value:
+        z = w * x[0]
+        return (z > 1) + 2 * (z >= x[1]) + 4 * (x[1] < z) + 8 * (1 <= z) + 16 * z.detach()  # noqa: SIM300
+
+    batch = [[0.0, 0.0], [1.0, 1.0], [-1.0, -3.0], [0.5, 2.0]]
+    run = batched.record(f, [w], batch[0]).run(batch)
+    assert run.outputs[:, 0].tolist() == [f([Value(a), Value(b)]).data for a, b in batch]
+    assert [run.example(i)[0].data for i in range(len(batch))] == run.outputs[:, 0].tolist()
+
+
+def test_no_gradient_flows_back_through_a_comparison_or_a_detach_even_where_it_would_be_infinite() -> None:
+    # The scalar engine's comparison and detach are leaves: nothing flows back. As nodes with a
+    # zero derivative they would pass 0 × inf = nan back to w.
+    w = Parameter(2.0, label="w")
+
+    def f(x: list[Value]) -> Value:
+        z = w * x[0]
+        return z.detach() * 1e308 * 10 + (z > 0) * 1e308 * 10 + z
+
+    run = batched.record(f, [w], [1.0]).run([[1.0], [3.0]])
+    assert run.gradients().tolist() == [4.0]
+    scalar = f([Value(1.0)])
+    scalar.backward()
+    assert w.grad == 1.0
+
+
+def test_recording_makes_a_comparison_a_node_and_lists_the_numbers_read() -> None:
+    x = Value(2.0, label="x")
+    with batched.recording() as reads:
+        gate, copy = x >= 1, x.detach()
+        _ = float(gate)
+    assert (gate.op, gate.inputs[0], gate.local_grads, copy.op, copy.label, copy.local_grads) == (
+        ">=", x, (0.0, 0.0), "detach", "x", (0.0,),
+    )  # fmt: skip
+    assert reads == [gate]
+    assert (x >= 1).inputs == ()  # outside: leaves, as ever
+    assert x.detach().inputs == ()
+
+
+# --- run(counted=...): values no used output depends on ----------------------------------------
+
+
+def test_an_operand_outside_its_domain_only_where_no_used_output_depends_on_it_is_no_error() -> None:
+    w = Parameter(1.0, label="w")
+
+    def two_heads(x: list[Value]) -> list[Value]:
+        z = w * x[0]
+        return [z, z.log() * 2, (2 - z).log().sqrt()]  # log z needs x > 0, log(2 − z) needs x < 2
+
+    tape = batched.record(two_heads, [w], [1.0])
+    batch = [[3.0], [-1.0], [np.e]]
+    head = np.array([1, 2, 1])  # the head each example uses: defined there
+    run = tape.run(batch, counted=[None, head == 1, head == 2])
+    assert run.outputs[:, 1].tolist() == [2.0 * math.log(3.0), 0.0, 2.0]  # example 1's is not computed: 0
+    assert run.outputs[:, 2].tolist() == [0.0, math.sqrt(math.log(3.0)), 0.0]
+    seed = np.zeros((3, 3))
+    seed[np.arange(3), head] = 1.0
+    d_second = -1.0 / (2.0 * math.sqrt(math.log(3.0)) * 3.0)  # ∂/∂w √log(2 − w·x) at x = −1
+    assert run.per_example_grads(seed)[:, 0].tolist() == pytest.approx([2.0, -d_second, 2.0], rel=1e-15)
+    with pytest.raises(DomainError, match=r"log\(\) got -1.0 for example 0 \(batched run\)"):
+        tape.run(batch, counted=[None, head == 1, np.array([True, False, False])])
+    with pytest.raises(ValueError, match=r"got 2 masks in counted; expected one per output \(3\)"):
+        tape.run(batch, counted=[None, head == 1])
+
+
+def test_an_overflow_where_no_used_output_depends_on_it_leaves_the_gradients_finite() -> None:
+    w = Parameter(1.0, label="w")
+    tape = batched.record(lambda x: [(50 * w * x[0]).exp(), (-50 * w * x[0]).exp()], [w], [0.0])
+    batch = [[0.0], [20.0], [-20.0]]
+    head = np.array([0, 1, 0])
+    run = tape.run(batch, counted=[head == 0, head == 1])
+    seed = np.zeros((3, 2))
+    seed[np.arange(3), head] = 1.0
+    expected = [50 * 0.0 * 1.0, -50 * 20.0 * math.exp(-1000.0), -50 * 20.0 * math.exp(-1000.0)]
+    assert run.per_example_grads(seed)[:, 0].tolist() == pytest.approx(expected, rel=1e-15)
+    assert run.outputs[np.arange(3), head].tolist() == [1.0, math.exp(-1000.0), math.exp(-1000.0)]
+    assert math.isnan(tape.run(batch).gradients(seed)[0])  # without counted, every entry is used: 0 × inf
+
+
+# --- detect_anomaly() -------------------------------------------------------------------------
+
+
+def test_detect_anomaly_stops_a_run_at_the_first_examples_first_inf_as_the_scalar_engine_does() -> None:
+    # Was ignored: the run gave inf, where the scalar engine raises AnomalyError.
+    from autograd import AnomalyError, detect_anomaly
+
+    w = Parameter(1.0, label="w")
+    tape = batched.record(lambda x: [(w * x[1]).exp(), (w * x[0]).exp() * 2], [w], [0.0, 0.0])
+    batch = [[0.0, 0.0], [2000.0, 1.0], [1000.0, 1000.0]]
+    assert tape.run(batch).outputs[1:, 1].tolist() == [math.inf, math.inf]  # not asked: IEEE numbers
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        tape.run(batch)
+    assert str(error.value) == "exp() produced inf for example 1 (batched run) from operand 'unlabeled' = 2000.0."
+
+    def scalar_batch() -> None:
+        for x0, x1 in batch:  # example after example, as the scalar engine computes a batch
+            (w * Value(x1)).exp(), (w * Value(x0)).exp() * 2
+
+    with detect_anomaly(), pytest.raises(AnomalyError) as scalar:
+        scalar_batch()
+    assert str(scalar.value) == "exp() produced inf from operand 'unlabeled' = 2000.0."
+    with detect_anomaly():  # example 1's second output is not used: the scalar engine never computes it
+        run = tape.run(batch[:2], counted=[None, np.array([True, False])])
+    assert run.outputs[0].tolist() == [1.0, 2.0]
+
+
+def test_detect_anomaly_stops_a_backward_that_makes_a_gradient_inf_or_nan_naming_the_parameter() -> None:
+    from autograd import AnomalyError, detect_anomaly
+
+    w = Parameter(1.0, label="w")
+    run = batched.record(lambda x: (w * x[0]).sqrt(), [w], [1.0]).run([[1.0], [0.0]])
+    assert math.isnan(run.gradients()[0])  # 1/(2·√0) × 0: not asked, IEEE numbers
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        run.gradients()
+    assert str(error.value) == (
+        "backward (batched run) made the gradient of 'w' nan; backward() of the examples' scalar graphs "
+        "(Run.example(i)) inside detect_anomaly() names the node where it was born."
+    )
+    (second,) = run.example(1)
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"backward through sqrt\(\)"):
+        second.backward()

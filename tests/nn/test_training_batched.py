@@ -704,3 +704,343 @@ def test_fit_with_a_users_loss_built_on_softmax_trains_alike_in_both_engines() -
     largest = max(abs(w) for w in weights["scalar"])
     assert weights["batched"] == pytest.approx(weights["scalar"], rel=0.0, abs=AGREEMENT * largest)
     assert weights["batched"] != [p.data for p in _scores((1000.0, 700.0, 400.0)).parameters()]  # it trained
+
+
+# --- leaves made from data (comparisons, detach) are computed per example ----------------------
+
+
+def _gated_loss(outputs, targets):  # type: ignore[no-untyped-def]
+    """(ŷ > 0)·(ŷ − y)², averaged: the comparison is a leaf made from ŷ's number."""
+    return autograd.sum([(o > 0) * (o - t) ** 2 for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+def _detached_loss(outputs, targets):  # type: ignore[no-untyped-def]
+    """(stopgrad(ŷ)·ŷ − y)², averaged: the detached copy is a leaf made from ŷ's number."""
+    return autograd.sum([(o.detach() * o - t) ** 2 for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+class _Gated(nn.Module):
+    """A line z = w·x + b gated by comparisons and scaled by a detached copy of itself."""
+
+    def __init__(self) -> None:
+        self.line = nn.Neuron(1, activation="linear", weights=[1.5], bias=-0.5)
+
+    def __call__(self, inputs):  # type: ignore[no-untyped-def]
+        z = self.line(inputs)
+        inside = (z <= 1.0) * (1.0 >= z) * (z < inputs[0]) * (inputs[0] >= z - 1.0)  # noqa: SIM300  (reflected too)
+        return (z > 0) * z + z * z.detach() + inside * z
+
+
+def _losses_and_gradients(model: nn.Module, X, y, loss) -> tuple[tuple[float, list[float]], tuple[float, list[float]]]:  # type: ignore[no-untyped-def]
+    outputs = [model(x) for x in X]
+    scalar = loss(outputs, y)
+    scalar.backward()
+    scalar_grads = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    weights = np.array([p.data for p in model.parameters()])
+    fast, _, fast_grads = BatchedModel(model, X[0]).gradients(X, y, loss, weights)
+    return (scalar.data, scalar_grads), (fast, fast_grads.tolist())
+
+
+def _examples() -> object:
+    from hypothesis import strategies as st
+
+    number = st.floats(-3.0, 3.0, allow_nan=False).map(lambda x: round(x, 2))
+    return st.lists(number, min_size=1, max_size=6)
+
+
+def test_a_loss_with_a_comparison_or_a_detach_gives_the_scalar_engines_loss_and_gradients() -> None:
+    # Was 0.0 against 4.33 (the comparison) and 4.67 against 32.67 (detach): every example
+    # used the first example's gate and copy.
+    from hypothesis import given
+
+    @given(_examples())
+    def check(xs: list[float]) -> None:
+        X, y = [[x] for x in xs], [0.5 * x - 1.0 for x in xs]
+        for loss in (_gated_loss, _detached_loss):
+            (scalar, scalar_grads), (fast, fast_grads) = _losses_and_gradients(
+                nn.Neuron(1, activation="linear", weights=[1.0], bias=0.25), X, y, loss
+            )
+            assert fast == pytest.approx(scalar, rel=AGREEMENT, abs=1e-300)
+            assert fast_grads == pytest.approx(scalar_grads, rel=AGREEMENT, abs=1e-12)
+
+    check()
+
+
+def test_the_scripts_numbers_a_gated_loss_and_a_detached_loss_are_the_scalar_engines() -> None:
+    X, y = [[-1.0], [2.0], [3.0]], [0.0, 0.0, 0.0]
+    for loss, expected in ((_gated_loss, 13.0 / 3.0), (_detached_loss, 98.0 / 3.0)):
+        for engine in ("scalar", "batched"):
+            model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+            assert nn.evaluate(model, X, y, loss=loss, engine=engine)[0] == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_model_with_comparisons_and_a_detach_gives_the_scalar_engines_outputs_and_gradients() -> None:
+    # A middle example whose gate differs was silently given the first example's gate; a
+    # last one was refused.
+    from hypothesis import given
+
+    @given(_examples())
+    def check(xs: list[float]) -> None:
+        X, y = [[x] for x in xs], [0.0] * len(xs)
+        model = _Gated()
+        (scalar, scalar_grads), (fast, fast_grads) = _losses_and_gradients(model, X, y, nn.mean_squared_error)
+        assert fast == pytest.approx(scalar, rel=AGREEMENT, abs=1e-300)
+        assert fast_grads == pytest.approx(scalar_grads, rel=AGREEMENT, abs=1e-12)
+        assert nn.predict(model, X) == pytest.approx(
+            BatchedModel(model, X[0]).outputs(X)[:, 0].tolist(), rel=AGREEMENT, abs=1e-300
+        )
+
+    check()
+
+
+@pytest.mark.parametrize("X", [[[-1.0], [2.0]], [[-1.0], [2.0], [-1.0]]], ids=["last differs", "middle differs"])
+def test_fit_of_a_gated_model_trains_like_the_scalar_engine_whichever_example_opens_the_gate(X) -> None:  # type: ignore[no-untyped-def]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = _Gated()
+        nn.fit(model, X, [0.5] * len(X), loss=nn.mean_squared_error, optimizer=nn.SGD(model, learning_rate=0.05),
+               epochs=3, batch_size=None, progress=False, engine=engine)  # fmt: skip
+        weights[engine] = [p.data for p in model.parameters()]
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=AGREEMENT)
+    assert weights["scalar"] != [p.data for p in _Gated().parameters()]  # it trained
+
+
+def test_example_i_of_a_gated_run_shows_its_own_gate_as_a_comparison_node() -> None:
+    model = _Gated()
+    run = BatchedModel(model, [-1.0]).run([[-1.0], [2.0]])
+    for index, (x, opened) in enumerate(((-1.0, 0.0), (2.0, 1.0))):
+        (output,) = run.example(index)
+        gates = [n for n in autograd.engine.graph.topological_order(output) if n.op == ">"]
+        assert [g.data for g in gates] == [opened]
+        assert output.data == pytest.approx(model([x]).data, rel=1e-15)
+        drawn = autograd.to_dot(output)
+        assert 'tooltip="ŷ > 0 (intermediate): data=' + repr(opened) in drawn  # read as a comparison, not ">(ŷ)"
+        assert 'tooltip="ŷ·detach ŷ (intermediate)' in drawn
+
+
+def test_a_loss_that_branches_on_an_outputs_number_is_refused_naming_the_fix() -> None:
+    # Was silently wrong: a Huber loss written with `if` gave 2.3125 against the scalar engine's 1.3125.
+    def huber(outputs, targets):  # type: ignore[no-untyped-def]
+        terms = [0.5 * (o - t) ** 2 if abs(o - t) < 1 else abs(o - t) - 0.5 for o, t in zip(outputs, targets)]
+        return autograd.sum(terms) / len(terms)
+
+    X, y = [[0.5], [3.0]], [0.0, 0.0]
+    assert nn.evaluate(nn.Neuron(1, activation="linear", weights=[1.0]), X, y, loss=huber)[0] == 1.3125
+    with pytest.raises(batched.BatchedError) as error:
+        nn.evaluate(nn.Neuron(1, activation="linear", weights=[1.0]), X, y, loss=huber, engine="batched")
+    assert str(error.value) == (
+        "engine='batched' got loss='huber', which read a '<' node as a number (float(v), or v in an `if`); the "
+        "batched engine records the loss once, on one example's outputs, so a choice made on that number would be "
+        "replayed for every example. Write the choice as arithmetic on a comparison, e.g. (d > 0) * d for "
+        "`d if d > 0 else 0`, or use engine='scalar'."
+    )
+
+
+# --- binary_cross_entropy's check that outputs are probabilities, made on every example -------
+
+
+def _refusal(engine: str, model: nn.Module, X, y, loss=nn.binary_cross_entropy) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError) as error:  # noqa: PT011  (the message is compared below, in full)
+        nn.evaluate(model, X, y, loss=loss, engine=engine)
+    return str(error.value)
+
+
+def test_binary_cross_entropy_refuses_an_output_outside_0_1_in_any_example_as_the_scalar_engine_does() -> None:
+    # The batched engine checked only the example it recorded the loss on: output 2.0 gave 0.3466.
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    probability = st.floats(0.0, 1.0)
+    refused = st.sampled_from([2.0, -0.5, 1.0 + 2**-52, -1e-300, math.nan, math.inf, -math.inf])
+
+    @given(st.lists(probability, min_size=1, max_size=6), st.data())
+    def check(outputs: list[float], data: st.DataObject) -> None:
+        bad = data.draw(st.lists(st.tuples(st.integers(0, len(outputs)), refused), min_size=1, max_size=2))
+        for position, value in bad:
+            outputs.insert(position, value)
+        X = [[p] for p in outputs]
+        y = data.draw(st.lists(st.sampled_from([0, 1, 0.5]), min_size=len(X), max_size=len(X)))
+        identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        scalar = _refusal("scalar", identity, X, y)
+        assert _refusal("batched", identity, X, y) == scalar
+        first = next(i for i, p in enumerate(outputs) if not 0.0 <= p <= 1.0)
+        assert f" for example {first};" in scalar
+
+    check()
+
+
+def test_the_scripts_binary_cross_entropy_output_of_2_is_refused_by_both_engines_naming_example_1() -> None:
+    expected = (
+        "binary_cross_entropy() got output 2.0 for example 1; expected a probability in [0, 1]. Give the model a "
+        "sigmoid output (output_activation='sigmoid'), or use binary_cross_entropy_with_logits on raw scores."
+    )
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0])
+        assert _refusal(engine, model, [[0.5], [2.0]], [1, 1]) == expected
+
+
+def test_an_output_outside_0_1_in_the_recorded_example_only_refuses_a_batch_that_holds_it() -> None:
+    # The loss is recorded on X[0]'s outputs; a batch without X[0] must not be refused for it.
+    identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+    batch = BatchedModel(identity, [2.0])
+    assert batch.evaluate([[0.5], [0.25]], [1, 0], nn.binary_cross_entropy)[0] == pytest.approx(
+        nn.binary_cross_entropy([0.5, 0.25], [1, 0]).data, rel=1e-15
+    )
+    with pytest.raises(ValueError, match=r"got output 2.0 for example 1;"):
+        batch.evaluate([[0.5], [2.0]], [1, 0], nn.binary_cross_entropy)
+
+
+def test_fit_names_the_example_of_its_batch_whose_output_is_outside_0_1_as_the_scalar_engine_does() -> None:
+    X = [[0.5], [0.25], [0.75], [3.0], [0.125]]
+    messages = {}
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        with pytest.raises(ValueError) as error:  # noqa: PT011  (compared below)
+            nn.fit(model, X, [1, 0, 1, 0, 1], loss=nn.binary_cross_entropy, epochs=1, batch_size=2, seed=5,
+                   progress=False, engine=engine)  # fmt: skip
+        messages[engine] = str(error.value)
+    assert "got output 3.03999" in messages["scalar"]  # 3.0 after one step
+    assert messages["batched"] == messages["scalar"]
+
+
+def test_a_users_loss_built_on_binary_cross_entropy_is_checked_on_every_example_too() -> None:
+    def with_l1(outputs, targets):  # type: ignore[no-untyped-def]
+        return nn.binary_cross_entropy(outputs, targets) + 0.0 * autograd.sum([abs(o) for o in outputs])
+
+    X, y = [[0.5], [0.25], [-0.5]], [1, 0, 1]
+    identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+    assert _refusal("batched", identity, X, y, with_l1) == _refusal("scalar", identity, X, y, with_l1)
+
+
+# --- each target's loss head counts only on its own examples ------------------------------------
+
+
+def _log_of_chosen(outputs, targets):  # type: ignore[no-untyped-def]
+    """A user's loss: −log(output[target]), averaged (the chosen output is assumed > 0; the others may not be)."""
+    return autograd.sum([-o[int(t)].log() for o, t in zip(outputs, targets)]) / len(outputs)
+
+
+def _lines(weights: list[float], biases: list[float]) -> nn.Dense:
+    model = nn.Dense(1, len(weights), activation="linear", seed=0)
+    state = {}
+    for k, (w, b) in enumerate(zip(weights, biases)):
+        state[f"neurons.{k}.weights.0"], state[f"neurons.{k}.bias"] = w, b
+    model.load_state_dict(state)
+    return model
+
+
+def test_the_scripts_log_of_the_chosen_output_is_the_scalar_engines_where_another_output_is_negative() -> None:
+    # Was DomainError: log() got -1.0: every target's head ran on every example and its domain was checked there.
+    X, y = [[1.0], [-1.0]], [0, 1]
+    for engine in ("scalar", "batched"):
+        assert nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine=engine) == (0.0, None)
+
+
+def test_a_loss_undefined_at_other_targets_outputs_gives_the_scalar_engines_loss_and_gradients() -> None:
+    from hypothesis import assume, given
+    from hypothesis import strategies as st
+
+    number = st.floats(-2.0, 2.0).map(lambda v: round(v, 2))
+
+    @given(st.lists(number, min_size=3, max_size=3), st.lists(number, min_size=3, max_size=3),
+           st.lists(number, min_size=1, max_size=6))  # fmt: skip
+    def check(weights: list[float], biases: list[float], xs: list[float]) -> None:
+        X = [[x] for x in xs]
+        scores = [[w * x + b for w, b in zip(weights, biases)] for x in xs]
+        y = [max(range(3), key=row.__getitem__) for row in scores]  # the largest output is the chosen one
+        assume(all(row[t] > 0.01 for row, t in zip(scores, y)))
+        model = _lines(weights, biases)
+        (scalar, scalar_grads), (fast, fast_grads) = _losses_and_gradients(model, X, y, _log_of_chosen)
+        assert fast == pytest.approx(scalar, rel=AGREEMENT, abs=1e-300)
+        assert fast_grads == pytest.approx(scalar_grads, rel=AGREEMENT, abs=1e-12)
+
+    check()
+
+
+def test_fit_with_a_loss_undefined_at_other_targets_outputs_trains_like_the_scalar_engine() -> None:
+    X, y = [[1.0], [-1.0], [2.0], [-0.5]], [0, 1, 0, 1]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = _lines([1.0, -1.0], [0.5, 0.5])
+        nn.fit(model, X, y, loss=_log_of_chosen, optimizer=nn.SGD(model, learning_rate=0.01), epochs=3,
+               batch_size=2, seed=0, progress=False, engine=engine)  # fmt: skip
+        weights[engine] = [p.data for p in model.parameters()]
+    assert all(math.isfinite(w) for w in weights["batched"])
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=AGREEMENT)
+    assert weights["scalar"] != [p.data for p in _lines([1.0, -1.0], [0.5, 0.5]).parameters()]  # it trained
+
+
+def test_a_loss_undefined_at_an_examples_own_outputs_is_still_refused_naming_the_example() -> None:
+    X, y = [[1.0], [-1.0], [1.0]], [0, 1, 1]  # example 2 chooses output 1, which is −1.0 there
+    with pytest.raises(autograd.DomainError, match=r"log\(\) got -1.0 for example 2 \(batched run\)"):
+        nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine="batched")
+    with pytest.raises(autograd.DomainError, match=r"log\(\) got -1.0"):
+        nn.evaluate(_lines([1.0, -1.0], [0.0, 0.0]), X, y, loss=_log_of_chosen, engine="scalar")
+
+
+def _exp_away_from_the_target(outputs, targets):  # type: ignore[no-untyped-def]
+    """e^(50ŷ) for y = 0 and e^(−50ŷ) for y = 1 (two shapes: two heads), each overflowing at the other's examples."""
+    terms = [(o * 50).exp() if t == 0 else (-o * 50).exp() for o, t in zip(outputs, targets)]
+    return autograd.sum(terms) / len(terms)
+
+
+def test_another_targets_loss_head_overflowing_at_an_example_leaves_the_gradients_the_scalar_engines() -> None:
+    # Was nan: the head of y = 0 gave e^1000 = inf at the example with y = 1, and 0 × inf reached the bias.
+    X, y = [[0.0], [20.0], [-20.0]], [0, 1, 0]
+    weights = {}
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        nn.fit(model, X, y, loss=_exp_away_from_the_target, optimizer=nn.SGD(model, learning_rate=1e-9), epochs=2,
+               batch_size=None, progress=False, engine=engine)  # fmt: skip
+        weights[engine] = [p.data for p in model.parameters()]
+    assert weights["batched"] == pytest.approx(weights["scalar"], rel=AGREEMENT)
+    assert weights["scalar"][1] != 0.0  # it trained
+
+
+def test_evaluate_inside_detect_anomaly_names_the_first_inf_like_the_scalar_engine() -> None:
+    # Was ignored by the batched engine: the loss came back inf (binary_cross_entropy's nan message
+    # points users at detect_anomaly()).
+    def mean_exp(outputs, targets):  # type: ignore[no-untyped-def]
+        return autograd.sum([o.exp() for o in outputs]) / len(outputs)
+
+    X = [[0.0], [1000.0], [2000.0]]
+    messages = {}
+    for engine in ("scalar", "batched"):
+        model = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError) as error:
+            nn.evaluate(model, X, [0.0] * 3, loss=mean_exp, engine=engine)
+        messages[engine] = str(error.value)
+    assert messages["scalar"] == "exp() produced inf from operand 'unlabeled' = 1000.0."
+    assert messages["batched"] == "exp() produced inf for example 1 (batched run) from operand 'unlabeled' = 1000.0."
+
+
+class _CubedUnderNoGrad(nn.Module):
+    """z·stopgrad(z²), the stop written with no_grad() (or, for the batched engine, with detach())."""
+
+    def __init__(self, detach: bool) -> None:
+        self.line = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+        self.detach = detach
+
+    def __call__(self, inputs):  # type: ignore[no-untyped-def]
+        z = self.line(inputs)
+        if self.detach:
+            return z * (z * z).detach()
+        with autograd.no_grad():
+            square = z * z
+        return z * square
+
+
+def test_a_model_that_computes_under_no_grad_is_refused_by_the_batched_engine_which_suggests_detach() -> None:
+    # Was silently wrong when only a middle example differed (1.58 against the scalar engine's 3.54).
+    X, y = [[1.0], [2.0], [1.0]], [0.0, 0.0, 0.0]
+    scalar = nn.evaluate(_CubedUnderNoGrad(detach=False), X, y, loss=nn.mean_squared_error)
+    with pytest.raises(batched.BatchedError) as error:
+        nn.evaluate(_CubedUnderNoGrad(detach=False), X, y, loss=nn.mean_squared_error, engine="batched")
+    assert str(error.value) == (
+        "the batched engine got a graph with 1 value(s) computed under no_grad() (the first: 1.0); no_grad() "
+        "keeps no inputs, so a replay would give every example the recorded example's number. To stop a "
+        "gradient, use x.detach() (replayed for each example); or use the scalar engine."
+    )
+    for engine in ("scalar", "batched"):
+        assert nn.evaluate(_CubedUnderNoGrad(detach=True), X, y, loss=nn.mean_squared_error, engine=engine) == scalar
