@@ -287,6 +287,19 @@ def test_binary_cross_entropy_refuses_a_probability_outside_zero_one(probability
         )
 
 
+def test_binary_cross_entropy_takes_outputs_of_exactly_0_and_1_in_every_example_on_both_engines():
+    # The ends of [0, 1] are probabilities (the log is clamped there): the batched engine's check of every
+    # example, made on arrays, must let them through as the scalar engine does, and refuse the next float out.
+    pytest.importorskip("numpy")
+    identity = nn.Neuron(1, activation="linear", weights=[1.0], bias=0.0)
+    X, y = [[0.5], [0.0], [1.0], [0.0]], [1, 1, 0, 0]
+    scalar = nn.evaluate(identity, X, y, loss=nn.binary_cross_entropy)
+    assert nn.evaluate(identity, X, y, loss=nn.binary_cross_entropy, engine="batched") == scalar
+    for outside in (-5e-324, 1.0000000000000002):  # after both ends, so a check that flagged them would name one
+        with pytest.raises(ValueError, match=f"got output {outside!r} for example 4;"):
+            nn.evaluate(identity, [*X, [outside]], [*y, 1], loss=nn.binary_cross_entropy, engine="batched")
+
+
 def test_binary_cross_entropy_says_a_nan_output_means_training_diverged():
     for output in (math.nan, Value(math.nan), [Value(math.nan)]):
         with pytest.raises(ValueError, match="got") as caught:
