@@ -34,6 +34,7 @@ Example (2 processes take about as long to start as to train here):
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import sys
 import tempfile
@@ -60,7 +61,6 @@ def _train_one_process(
     """One of the WORLD_SIZE processes: its half of the data, DDP averaging the gradients."""
     import torch
     import torch.distributed as dist
-    from torch.nn.parallel import DistributedDataParallel
 
     on_gpu = torch.cuda.device_count() >= WORLD_SIZE
     device = torch.device(f"cuda:{rank}") if on_gpu else torch.device("cpu")
@@ -70,26 +70,45 @@ def _train_one_process(
         "nccl" if on_gpu else "gloo", init_method=f"file://{rendezvous}", rank=rank, world_size=WORLD_SIZE
     )
     try:
-        torch.set_num_threads(1)  # two processes on a small machine: one core each
-        # mp.spawn hands every process the SAME shared-memory weights; each process needs its own
-        # copy, or both optimizers would step one set of weights (measured: a doubled learning rate).
-        model = DistributedDataParallel(copy.deepcopy(network).to(device))
-        optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-        inputs = torch.tensor(X[rank::WORLD_SIZE], dtype=torch.float64, device=device)  # this process's half
-        targets = torch.tensor(y[rank::WORLD_SIZE], dtype=torch.float64, device=device)
-        losses = []
-        for _ in range(epochs):
-            optimizer.zero_grad()
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(model(inputs)[:, 0], targets)
-            loss.backward()  # DDP all-reduces (averages) the gradients here
-            optimizer.step()
-            everyone = loss.detach().clone()
-            dist.all_reduce(everyone)  # the mean loss over all the data, for the curve
-            losses.append(everyone.item() / WORLD_SIZE)
+        losses, weights = _train_shard(rank, network, X, y, epochs, device)
         if rank == 0:
-            torch.save({"losses": losses, "weights": model.module.cpu().state_dict()}, result)
+            torch.save({"losses": losses, "weights": weights}, result)
+        # The DDP wrapper and the work it queued on the process group are gone before the group is: left to the
+        # interpreter's exit, gloo's threads free them without the GIL and abort ("terminate called without an
+        # active exception": 2 fresh-clone CI runs of 3,400 tests lost process 1 so). The barrier keeps either
+        # process from tearing its connections down while the other still saves or sums.
+        gc.collect()
+        dist.barrier()
     finally:
         dist.destroy_process_group()
+
+
+def _train_shard(
+    rank: int, network: Any, X: list[list[float]], y: list[int], epochs: int, device: Any
+) -> tuple[list[float], dict[str, Any]]:
+    # The training itself, in its own frame so that nothing of DDP outlives it: the loss curve and the weights.
+    import torch
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+
+    torch.set_num_threads(1)  # two processes on a small machine: one core each
+    # mp.spawn hands every process the SAME shared-memory weights; each process needs its own
+    # copy, or both optimizers would step one set of weights (measured: a doubled learning rate).
+    model = DistributedDataParallel(copy.deepcopy(network).to(device))
+    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    inputs = torch.tensor(X[rank::WORLD_SIZE], dtype=torch.float64, device=device)  # this process's half
+    targets = torch.tensor(y[rank::WORLD_SIZE], dtype=torch.float64, device=device)
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(model(inputs)[:, 0], targets)
+        loss.backward()  # DDP all-reduces (averages) the gradients here
+        optimizer.step()
+        everyone = loss.detach().clone()
+        dist.all_reduce(everyone)  # the mean loss over all the data, for the curve
+        losses.append(everyone.item() / WORLD_SIZE)
+    weights = {name: tensor.detach().cpu().clone() for name, tensor in model.module.state_dict().items()}
+    return losses, weights
 
 
 def train_distributed(model: nn.Module, X: list[list[float]], y: list[int], epochs: int) -> tuple[list[float], Any]:
