@@ -13,12 +13,9 @@ CPU times, their ratio B/A and the median of each round's own B/A.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import math
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,22 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ab_trees import module_at_revision  # noqa: E402  (a sibling script: its folder is on the path)
+
 import nn  # noqa: E402
 import nn.losses as losses  # noqa: E402
 
 
 def term_at(revision: str) -> Callable[..., object]:
-    source = subprocess.run(
-        ["git", "show", f"{revision}:nn/losses.py"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as file:
-        file.write(source)
-    spec = importlib.util.spec_from_file_location("losses_at_revision", file.name)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module._cross_entropy_term  # type: ignore[no-any-return]
+    return module_at_revision(revision, "nn/losses.py")._cross_entropy_term  # type: ignore[no-any-return]
 
 
 def main() -> None:

@@ -20,47 +20,16 @@ import argparse
 import io
 import statistics
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+from ab_trees import import_tree, use  # a sibling script: its folder is this one's first path entry
+
 ROOT = Path(__file__).resolve().parent.parent
-OURS = ("autograd", "nn")
-
-
-def _ours(name: str) -> bool:
-    return name.split(".")[0] in OURS
-
-
-def _import_from(path: Path) -> dict[str, ModuleType]:
-    """Import autograd and nn from ``path`` and take their modules out of ``sys.modules``."""
-    for name in [m for m in sys.modules if _ours(m)]:
-        del sys.modules[name]
-    sys.path.insert(0, str(path))
-    try:
-        import autograd.modes.batched  # noqa: F401
-        import nn
-        import nn.batched
-
-        nn.MLP(2, [2, 1], seed=0)  # and what a fit imports lazily
-    finally:
-        sys.path.remove(str(path))
-    modules = {name: module for name, module in sys.modules.items() if _ours(name)}
-    for name in modules:
-        del sys.modules[name]
-    return modules
-
-
-def _use(modules: dict[str, ModuleType]) -> Any:
-    for name in [m for m in sys.modules if _ours(m)]:
-        del sys.modules[name]
-    sys.modules.update(modules)
-    return modules["nn"]
 
 
 class _EpochEnds:
@@ -116,19 +85,22 @@ def main() -> None:
         archive = subprocess.run(["git", "archive", args.revision], cwd=ROOT, check=True, capture_output=True).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(directory, filter="data")
-        versions = {"A": _import_from(Path(directory)), "B": _import_from(ROOT)}
+        lazy = ("autograd.modes.batched", "nn.batched", "nn.history")  # what a fit imports when it runs
+        versions = {"A": import_tree(Path(directory), lazy), "B": import_tree(ROOT, lazy)}
         tasks: dict[str, Callable[[Any], tuple[float, float]]] = {
             "W2 hinge, full batch": w2,
             "BCE logits, batch 32": minibatches,
         }
         for title, task in tasks.items():
             for version in versions.values():
-                task(_use(version))  # warm up: first-call costs outside the comparison
+                use(version)
+                task(version["nn"])  # warm up: first-call costs outside the comparison
             times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
             for round_ in range(args.rounds):
                 order = ("A", "B") if round_ % 2 == 0 else ("B", "A")
                 for name in order:
-                    times[name].append(task(_use(versions[name])))
+                    use(versions[name])
+                    times[name].append(task(versions[name]["nn"]))
             for k, what in enumerate(("whole fit", "an epoch after the first")):
                 a = statistics.median(t[k] for t in times["A"])
                 b = statistics.median(t[k] for t in times["B"])

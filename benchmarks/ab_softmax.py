@@ -14,18 +14,17 @@ each round's own B/A.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from ab_trees import module_at_revision  # noqa: E402  (a sibling script: its folder is on the path)
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
@@ -36,17 +35,7 @@ Softmax = Callable[[list[Value]], list[Value]]
 
 
 def softmax_at(revision: str) -> Softmax:
-    source = subprocess.run(
-        ["git", "show", f"{revision}:nn/activations.py"], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as file:
-        file.write(source)
-    spec = importlib.util.spec_from_file_location("activations_at_revision", file.name)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.softmax  # type: ignore[no-any-return]
+    return module_at_revision(revision, "nn/activations.py").softmax  # type: ignore[no-any-return]
 
 
 def scalar(softmax: Softmax, rows: list[list[float]], weights: list[float]) -> float:

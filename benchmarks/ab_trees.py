@@ -16,10 +16,15 @@ Python's cycle collector stays on, as in a notebook (W2 as ``make bench`` runs i
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import math
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -31,14 +36,21 @@ def _ours(name: str) -> bool:
     return any(name == package or name.startswith(package + ".") for package in PACKAGES)
 
 
-def import_tree(root: Path) -> dict[str, ModuleType]:
-    """Import ``autograd`` and ``nn`` from ``root`` and return their modules, leaving none in ``sys.modules``."""
+def import_tree(root: Path, also: Sequence[str] = ()) -> dict[str, ModuleType]:
+    """Import ``autograd`` and ``nn`` from ``root`` and return their modules, leaving none in ``sys.modules``.
+
+    ``also`` names modules the code under test imports lazily (``nn.batched``): imported here,
+    from ``root``, since a lazy import made later would find whichever tree is on the path.
+    """
     for name in [name for name in sys.modules if _ours(name)]:
         del sys.modules[name]
     sys.path.insert(0, str(root))
     try:
         import autograd  # noqa: F401
         import nn  # noqa: F401
+
+        for name in also:
+            importlib.import_module(name)
     finally:
         sys.path.remove(str(root))
     modules = {name: module for name, module in sys.modules.items() if _ours(name)}
@@ -47,6 +59,25 @@ def import_tree(root: Path) -> dict[str, ModuleType]:
     for name in modules:
         del sys.modules[name]
     return modules
+
+
+def module_at_revision(revision: str, path: str) -> ModuleType:
+    """The module in file ``path`` (e.g. ``nn/losses.py``) as it was at git ``revision``, loaded on its own.
+
+    Its own imports come from the working tree: for A/B timing of one function whose file
+    changed alone (``ab_softmax.py``, ``ab_cross_entropy.py``).
+    """
+    source = subprocess.run(
+        ["git", "show", f"{revision}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as file:
+        file.write(source)
+    spec = importlib.util.spec_from_file_location(f"{Path(path).stem}_at_revision", file.name)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def use(modules: dict[str, ModuleType]) -> None:

@@ -253,8 +253,8 @@ def test_ctrl_c_mid_epoch_of_the_batched_engine_drops_the_updates_it_had_not_yet
     assert weights(history.fork(4, epochs=3).model_at(12)) == weights(fitted(mlp, 3, engine="batched")[0])
 
 
-def test_the_batched_engine_records_each_updates_learning_rate_across_a_schedule() -> None:
-    # The rate is read once for the updates copied together; a callback changes it between epochs only.
+def halving_run(engine: str) -> RecordedHistory:
+    """3 epochs with Adam from 0.05, a callback halving the rate after every epoch."""
     model = mlp()
     optimizer = nn.Adam(model, learning_rate=0.05)
 
@@ -265,9 +265,15 @@ def test_the_batched_engine_records_each_updates_learning_rate_across_a_schedule
 
     history = nn.fit(
         model, X, y, optimizer=optimizer, epochs=3, batch_size=BATCH, progress=False, record=True,
-        callbacks=[Halving()], engine="batched",
-    )
+        callbacks=[Halving()], engine=engine,
+    )  # fmt: skip
     assert isinstance(history, RecordedHistory)
+    return history
+
+
+def test_the_batched_engine_records_each_updates_learning_rate_across_a_schedule() -> None:
+    # The rate is read once for the updates copied together; a callback changes it between epochs only.
+    history = halving_run("batched")
     assert [step.learning_rate for step in history.steps] == [0.05] * 4 + [0.025] * 4 + [0.0125] * 4
     again = history.fork(10)  # replays 10 updates from the start, across both changes of rate
     assert [list(s.parameters) for s in again.steps] == [list(s.parameters) for s in history.steps]
@@ -571,18 +577,7 @@ def test_a_fork_keeps_a_restart_point_at_its_update_mid_epoch_with_the_settings_
 
 def test_a_learning_rate_schedule_is_replayed_update_by_update() -> None:
     # A callback halves the rate after every epoch; forks replay each update at its recorded rate.
-    model = mlp()
-    optimizer = nn.Adam(model, learning_rate=0.05)
-
-    class Halving(nn.Callback):
-        def on_epoch_end(self, epoch: int, monitored: float, model: nn.Module) -> bool:
-            optimizer.learning_rate /= 2
-            return False
-
-    history = nn.fit(
-        model, X, y, optimizer=optimizer, epochs=3, batch_size=BATCH, progress=False, record=True, callbacks=[Halving()]
-    )
-    assert isinstance(history, RecordedHistory)
+    history = halving_run("scalar")
     plan: Plan = [(4, {"learning_rate": 0.025}), (8, {"learning_rate": 0.0125})]
     assert every_model(history) == trajectory_afresh(mlp, plan, 12)
     again = history.fork(10)  # replays 10 updates from the start, across both changes of rate
