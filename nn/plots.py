@@ -793,7 +793,7 @@ def gradient_table(model: Module) -> str:
         >>> nn.binary_cross_entropy([model([-1.0, 2.0])], [1]).backward()
         >>> print(gradient_table(model))
         parameter         value      ∂J/∂parameter
-        w₂                 −2.0               −2.0
+        w₂                 −2.0             −1.995
         w₁                  3.0              0.998
         b                   1.0             −0.998
     """

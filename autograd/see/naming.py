@@ -56,14 +56,20 @@ def format_number(x: float, precision: int = 4) -> str:
         Text such as ``"0.8808"``, ``"2.0"``, ``"-6.0"``, ``"1e-08"``, ``"inf"``.
 
     Example:
-        >>> format_number(0.8807970779778823), format_number(2), format_number(-0.0)
-        ('0.8808', '2.0', '0.0')
+        >>> format_number(0.8807970779778823), format_number(2), format_number(-0.0), format_number(0.99996)
+        ('0.8808', '2.0', '0.0', '0.99996')
     """
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
     text = f"{x + 0.0:.{precision}g}"  # + 0.0 turns -0.0 into 0.0
+    # A number that is not whole is not shown as one while a few more digits can tell them apart: a sigmoid's
+    # 0.9996 printed "1.0" reads as certainty on a slide, and a weight of 1.9996 as exactly 2.
+    digits = precision
+    while float(text) == round(x) != x and digits < precision + 3:
+        digits += 1
+        text = f"{x + 0.0:.{digits}g}"
     if "e" not in text and "." not in text:
         text += ".0"
     return text

@@ -302,3 +302,23 @@ def test_every_entry_point_checks_its_options_before_drawing(caller, tmp_path):
     }
     with pytest.raises(TypeError, match=rf"^{caller}\(\) got feature_names='x'"):
         calls[caller]()
+
+
+@pytest.mark.parametrize(
+    ("x", "precision", "shown"),
+    [
+        (0.9996, 3, "0.9996"),  # a sigmoid's output: "1.0" would read as certainty
+        (-1.9996, 3, "-1.9996"),
+        (1210.286, 4, "1210.3"),  # 3·e⁶, not the whole 1210
+        (0.99999999, 3, "1.0"),  # three digits more still cannot tell it from 1: shown as 1
+        (2.0, 3, "2.0"),
+        (0.8807970779778823, 4, "0.8808"),
+        (2.5e-7, 3, "2.5e-07"),
+    ],
+)
+def test_a_number_that_is_not_whole_is_not_rounded_onto_a_whole_one_while_a_few_digits_can_tell(
+    x: float, precision: int, shown: str
+) -> None:
+    from autograd.see.naming import format_number
+
+    assert format_number(x, precision) == shown
