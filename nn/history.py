@@ -509,7 +509,7 @@ class Recorder:
         row = None
         if stepped is not None and self._arrays_in_order:
             # Without random generators, the gradients can be computed again exactly (Update.gradients): keep
-            # the weights only, half the new memory an update writes (most of what recording costs).
+            # the weights only, half the memory an update takes.
             row = self._chunk_for(gradients=self._keeps_gradients).add_arrays(stepped)
         if row is None:
             if write_back is not None:
@@ -555,6 +555,14 @@ class Recorder:
         fits = self._arrays_in_order and (chunk.gradients is not None) is self._keeps_gradients
         self._memory = chunk._memory if fits else None
         self._width, self._at, self._end = chunk.width, chunk.filled * chunk.width, chunk.rows * chunk.width
+
+    def _handed_out(self) -> list[Update]:
+        # The steps for a history: settled first, then the chunk in use trimmed to its filled rows (the next update
+        # starts another), so a history keeps no unused memory and no later update writes into its rows.
+        steps = self.steps
+        self._chunk.trim()
+        self._aim()
+        return steps
 
     @property
     def steps(self) -> list[Update]:
@@ -675,9 +683,7 @@ class Recorder:
 
     def history(self) -> RecordedHistory:
         """Every update recorded so far, an epoch in progress included, as a ``RecordedHistory`` (see ``fork``)."""
-        steps = self.steps  # settled before the chunk is trimmed to its filled rows
-        self._chunk.trim()
-        self._aim()
+        steps = self._handed_out()
         recorded = RecordedHistory(
             steps=list(steps),
             batch_size=self.batch_size,
@@ -693,9 +699,7 @@ class Recorder:
 
         An epoch that Ctrl-C cut short is dropped, as fit drops it from the weights (example above).
         """
-        steps = self.steps  # settled before the chunk is trimmed to its filled rows
-        self._chunk.trim()
-        self._aim()
+        steps = self._handed_out()
         kept = len(steps)
         if kept and steps[-1].epoch > history.epochs:  # the last epoch was cut short
             kept = bisect.bisect_right([step.epoch for step in steps], history.epochs)
