@@ -477,8 +477,9 @@ class Recorder:
             # (measured inside fit): the Update objects are made together when the epoch ends (_settle).
             values, gradients = stepped
             stop = at + self._width
-            # memoryview copies only between buffers of one format and size: float64, width numbers. Straight from
-            # the arrays, not their .data: one object fewer to make (numpy's stubs do not say an array is a buffer).
+            # _Chunk.add_arrays' copy, inline (a call and the chunk object cost a cold read each): memoryview copies
+            # only between buffers of one format and size, float64 and width numbers. Straight from the arrays, not
+            # their .data: one object fewer to make (numpy's stubs do not say an array is a buffer).
             try:
                 memory[0][at:stop] = values  # type: ignore[call-overload]
                 if memory[1] is not None:
@@ -487,7 +488,7 @@ class Recorder:
                 pass  # not float64 rows: the slow path writes this row again from the Values
             else:
                 if not self._pending:
-                    self._rate = float(getattr(self.optimizer, "learning_rate", math.nan))
+                    self._rate = self._learning_rate()
                 self._pending.append((batch_loss, bounds))
                 self._at = stop
                 if not plan:
@@ -518,13 +519,17 @@ class Recorder:
             chunk = self._chunk_for(gradients=True)
             row = chunk.add_numbers([parameter.data for parameter in parameters], [p.grad for p in parameters])
         chunk = self._chunk
-        learning_rate = float(getattr(self.optimizer, "learning_rate", math.nan))
+        learning_rate = self._learning_rate()
         start, stop = bounds
         self._steps.append(
             Update(self.epochs_started, self.run, start, stop, batch_loss, learning_rate, chunk, row, self._last)
         )
         self._last = (chunk, row)
         self._aim()
+
+    def _learning_rate(self) -> float:
+        # The optimizer's rate now (nan for one without a learning_rate): what an update records.
+        return float(getattr(self.optimizer, "learning_rate", math.nan))
 
     def _settle(self) -> None:
         # The Updates of the rows the fast path copied since the last call, made in a row: all in this chunk from
